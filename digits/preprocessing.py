@@ -1,0 +1,126 @@
+"""Turn any picture of a digit into a 28x28 input exactly the way MNIST digits were made."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+BOX = 20  # MNIST fits each digit in a 20x20 box...
+SIZE = 28  # ...inside a 28x28 image...
+CENTRE = 14.0  # ...with its centre of mass at pixel (14, 14) (the MNIST training set averages 14.00, 14.01).
+STROKE = (2.2, 2.8, 4.3)  # MNIST's stroke widths in pixels: 5th percentile, median, 95th percentile
+SUPERSAMPLE = 4  # strokes are measured and adjusted at 4x the final resolution
+MIN_CONTRAST = 0.15  # ink must differ from the background by this much of the full range to count
+INK = 0.5  # after normalising, a pixel at least this bright is solid ink
+NOISE = 0.1  # fainter than this is background noise (paper grain, JPEG artefacts)
+
+
+def to_mnist_input(image: Image.Image | np.ndarray) -> np.ndarray | None:
+    """A 28x28 float32 array in [0, 1], white ink on black, centred like MNIST; None if nothing is drawn.
+
+    Takes a PIL image or an array: grey (H, W), (H, W, 1), RGB or RGBA (opaque or transparent
+    background), uint8 in 0-255 or float in 0-1, any size, dark ink on light or light on dark.
+    """
+    ink = ink_intensity(image)  # 1. one channel, ink bright on a dark background, in [0, 1]
+    ink = np.where(ink >= NOISE, ink, 0.0)  # 2. drop faint noise
+    if not ink.any():
+        return None
+    large = fit_in_box(crop_to_ink(ink), BOX * SUPERSAMPLE)  # 3. crop to the ink, scale up or down to 80 pixels
+    if is_dot(large >= INK):  # 4. a click or a speck is not a digit
+        return None
+    large = set_stroke_width(large, *(w * SUPERSAMPLE for w in STROKE))  # 5. thin or thick pens to MNIST's strokes
+    fitted = fit_in_box(crop_to_ink(large), BOX)  # 6. longer side to 20 pixels, aspect kept, anti-aliased
+    return centre_by_mass(fitted, SIZE, CENTRE)  # 7. into 28x28 with the centre of mass at the centre
+
+
+def ink_intensity(image: Image.Image | np.ndarray) -> np.ndarray:
+    """The image as one float channel in [0, 1] where ink is bright (peak 1) and the background is 0."""
+    if isinstance(image, Image.Image) and image.mode not in ("1", "L", "LA", "RGB", "RGBA"):
+        image = image.convert("RGBA")  # palette, CMYK, 16-bit...: to plain 8-bit channels
+    pixels = np.asarray(image)
+    full = 1.0 if pixels.dtype.kind in "bf" else 255.0  # the value of full ink or full opacity
+    channels = pixels.shape[2] if pixels.ndim == 3 else 0
+    if channels in (2, 4) and pixels[..., -1].min() < full / 2:
+        grey = pixels[..., -1]  # a transparent background: what is opaque is the drawing, whatever its colour
+    elif channels in (1, 2):
+        grey = pixels[..., 0]
+    elif channels in (3, 4):
+        grey = pixels[..., :3] @ np.float32([0.299, 0.587, 0.114])  # luminance, as Pillow's "L"
+    elif pixels.ndim == 2:
+        grey = pixels
+    else:
+        raise ValueError(f"expected a grey, RGB or RGBA image, got an array of shape {pixels.shape}")
+    if grey.size == 0:
+        raise ValueError("the image is empty")
+    grey = np.clip(grey.astype(np.float32) / full, 0.0, 1.0)
+    background = np.median(border(grey))
+    ink = np.clip(grey - background if background < 0.5 else background - grey, 0.0, None)  # light-on-dark ink
+    contrast = ink.max()
+    return ink / contrast if contrast >= MIN_CONTRAST else np.zeros_like(ink)
+
+
+def border(image: np.ndarray) -> np.ndarray:
+    """The pixels along the four edges of an image: mostly background in any picture of a digit."""
+    return np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+
+
+def crop_to_ink(ink: np.ndarray) -> np.ndarray:
+    """The smallest rectangle holding all the ink."""
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def stroke_width(solid: np.ndarray) -> float:
+    """The typical width of the strokes in a mask: twice the area over the outline (a disc gives its radius)."""
+    padded = np.pad(solid, 1)
+    inner = padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+    outline = np.count_nonzero(solid & ~inner)
+    return 2 * np.count_nonzero(solid) / max(outline, 1)
+
+
+def is_dot(solid: np.ndarray) -> bool:
+    """True if the solid ink is empty, or a blob hardly longer than it is wide (a click, a speck)."""
+    rows, cols = np.nonzero(solid)
+    if len(rows) == 0:
+        return True
+    length = max(np.ptp(rows), np.ptp(cols)) + 1
+    return length < 2.5 * stroke_width(solid)
+
+
+def set_stroke_width(ink: np.ndarray, low: float, target: float, high: float) -> np.ndarray:
+    """Widen strokes thinner than `low` to about `target`, and thin strokes wider than `high` to it."""
+    width = stroke_width(ink >= INK)
+    if width < low:
+        steps = round((target - width) / 2)  # each 3x3 dilation widens a stroke by 2 pixels
+        ink = np.pad(ink, steps)
+        grow = np.maximum
+    elif width > high:
+        steps = round((width - high) / 2)
+        grow = np.minimum
+    else:
+        return ink
+    for _ in range(steps):
+        padded = np.pad(ink, 1)
+        rows = grow(grow(padded[:-2], padded[1:-1]), padded[2:])
+        ink = grow(grow(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
+    return ink
+
+
+def fit_in_box(ink: np.ndarray, box: int) -> np.ndarray:
+    """Scale so the longer side is `box` pixels, keeping the aspect ratio, anti-aliased; peak ink 1."""
+    height, width = ink.shape
+    scale = box / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    fitted = np.asarray(Image.fromarray(ink.astype(np.float32)).resize(size, resample))
+    return np.clip(fitted, 0.0, None) / fitted.max()
+
+
+def centre_by_mass(ink: np.ndarray, size: int, centre: float) -> np.ndarray:
+    """Place `ink` in a size x size image so that its centre of mass falls on (centre, centre)."""
+    total = ink.sum()
+    cy = (ink.sum(axis=1) @ np.arange(ink.shape[0])) / total
+    cx = (ink.sum(axis=0) @ np.arange(ink.shape[1])) / total
+    top, left = round(cy - centre), round(cx - centre)  # where the output's corner lies in `ink`
+    padded = np.pad(ink, size)
+    return np.ascontiguousarray(padded[size + top : 2 * size + top, size + left : 2 * size + left], np.float32)

@@ -1,0 +1,123 @@
+"""Train the CNN on MNIST, evaluate it, and save it with its metadata."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from digits.data import Mnist
+from digits.model import build_augmentation, build_model
+
+
+def as_model_input(images: np.ndarray) -> np.ndarray:
+    """uint8 MNIST images (N, 28, 28) as the model's float32 input (N, 28, 28, 1) in [0, 1]."""
+    return (images.astype("float32") / 255.0)[..., None]
+
+
+def train(
+    mnist: Mnist,
+    epochs: int = 20,
+    batch_size: int = 128,
+    seed: int = 1,
+    limit: int | None = None,
+    augment: bool = True,
+    learning_rate: float = 2e-3,
+    callbacks: list[keras.callbacks.Callback] | None = None,
+    verbose: int | str = "auto",
+) -> keras.Model:
+    """Train a fresh model on the first `limit` training images (all by default); the same seed gives the same model."""
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    x, y = as_model_input(mnist.x_train[:limit]), mnist.y_train[:limit]
+    model = build_model()
+    # Augmentation runs in front of the model while it trains; the saved model has none.
+    trainer = keras.Sequential([build_augmentation(seed), model]) if augment else model
+    # Cosine decay of the learning rate to zero over the whole run.
+    steps = epochs * int(np.ceil(len(x) / batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+    trainer.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    trainer.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=True, callbacks=callbacks, verbose=verbose)
+    return model
+
+
+def evaluate(model: keras.Model, mnist: Mnist) -> dict:
+    """Accuracy on the MNIST test set, overall and for each digit."""
+    predicted = model.predict(as_model_input(mnist.x_test), batch_size=1000, verbose=0).argmax(axis=1)
+    correct = predicted == mnist.y_test
+    return {
+        "test_accuracy": float(correct.mean()),
+        "per_digit_accuracy": {str(d): float(correct[mnist.y_test == d].mean()) for d in range(10)},
+    }
+
+
+def describe_training(mnist: Mnist, model: keras.Model, seconds: float, **settings) -> dict:
+    """The metadata saved beside a model: how it was made and from what."""
+    return {
+        **settings,
+        "training_seconds": round(seconds, 1),
+        "parameters": int(model.count_params()),
+        "data_sha256": mnist.sha256,
+        "tensorflow_version": tf.__version__,
+        "keras_version": keras.__version__,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+    }
+
+
+def metadata_path(model_path: str | os.PathLike) -> Path:
+    """Where a model's metadata lives: NAME.json beside NAME.keras."""
+    return Path(model_path).with_suffix(".json")
+
+
+def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike) -> Path:
+    """Write NAME.keras and NAME.json atomically: temporary files first, then renamed into place."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"model path must end in .keras: {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    metadata = {"name": path.stem, **metadata}
+    model_tmp = Path(tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".keras")[1])
+    json_tmp = model_tmp.with_suffix(".json")
+    try:
+        model.save(model_tmp)
+        json_tmp.write_text(json.dumps(metadata, indent=2) + "\n")
+        os.replace(model_tmp, path)
+        os.replace(json_tmp, metadata_path(path))
+    finally:
+        model_tmp.unlink(missing_ok=True)
+        json_tmp.unlink(missing_ok=True)
+    return path
+
+
+def train_and_save(
+    mnist: Mnist,
+    out: str | os.PathLike,
+    epochs: int = 20,
+    batch_size: int = 128,
+    seed: int = 1,
+    limit: int | None = None,
+    augment: bool = True,
+    callbacks: list[keras.callbacks.Callback] | None = None,
+    verbose: int | str = "auto",
+) -> dict:
+    """Train, evaluate on the test set and save the model with its metadata; returns the metadata."""
+    settings = {"epochs": epochs, "batch_size": batch_size, "seed": seed, "limit": limit, "augment": augment}
+    started = time.perf_counter()
+    model = train(mnist, callbacks=callbacks, verbose=verbose, **settings)
+    seconds = time.perf_counter() - started
+    metadata = {**evaluate(model, mnist), **describe_training(mnist, model, seconds, **settings)}
+    save_model(model, metadata, out)
+    return metadata
