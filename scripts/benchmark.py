@@ -1,0 +1,52 @@
+"""Measure the recognizer: MNIST test accuracy, recognize() speed, and accuracy on digits drawn like on a canvas.
+
+Prints a table and writes the figures as JSON (default benchmarks/recognizer.json).
+"""
+
+import argparse
+import json
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from digits import Recognizer, load_mnist  # noqa: E402
+from digits.drawing import PLAIN, render  # noqa: E402
+from digits.evaluation import drawn_accuracy, drawn_groups, speed  # noqa: E402
+from digits.training import evaluate  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", help="a .keras model (default: the shipped model)")
+    parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, ...)")
+    parser.add_argument("--count", type=int, default=1000, help="drawn digits per MNIST group (a quarter per shape)")
+    parser.add_argument("--out", default="benchmarks/recognizer.json")
+    args = parser.parse_args()
+    recognizer, mnist = Recognizer.load(args.model), load_mnist(args.data)
+
+    figures = {"model": str(recognizer.path.name), "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}"}
+    figures["mnist_test_accuracy"] = evaluate(recognizer.model, mnist)["test_accuracy"]
+    canvas = render(PLAIN[7], 200, (140, 140), 18)
+    figures["speed"] = speed(recognizer, canvas)
+    groups = {"MNIST test, through to_mnist_input": drawn_accuracy(recognizer, list(mnist.x_test), mnist.y_test)}
+    for name, images, labels in drawn_groups(mnist, args.count):
+        groups[name] = drawn_accuracy(recognizer, images, labels)
+        print(f"  {name}: {groups[name]:.2%} of {len(images)}", file=sys.stderr)
+    figures["drawn_accuracy"] = groups
+
+    print(f"| measure | {figures['model']} |\n|---|---|")
+    print(f"| MNIST test accuracy (10,000) | {figures['mnist_test_accuracy']:.2%} |")
+    s = figures["speed"]
+    print(f"| recognize() one 280x280 canvas, p50 / p95 | {s['p50_ms']} ms / {s['p95_ms']} ms |")
+    print(f"| recognize_batch() throughput | {s['batch_images_per_s']} images/s |")
+    for name, accuracy in groups.items():
+        print(f"| {name} | {accuracy:.2%} |")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

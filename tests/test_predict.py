@@ -1,0 +1,46 @@
+import json
+
+import numpy as np
+from PIL import Image
+
+from digits.drawing import PLAIN, render
+from tests.conftest import run_script
+
+
+def write_digits(folder):
+    """A dark-on-light PNG 7, a light-on-dark JPEG 1, a blank PNG and a text file posing as an image."""
+    folder.mkdir()
+    seven = 255 - render(PLAIN[7], 300, (200, 200), 20, size=400)[..., 3]
+    Image.fromarray(seven).convert("RGB").save(folder / "seven.png")
+    Image.fromarray(render(PLAIN[1], 60, (40, 40), 6, size=80)[..., 3]).save(folder / "one.jpg", quality=85)
+    Image.new("L", (64, 64), 255).save(folder / "blank.png")
+    (folder / "notes.png").write_text("not an image")
+    return folder
+
+
+def test_reads_each_file_and_reports_the_bad_ones(tmp_path):
+    folder = write_digits(tmp_path / "in")
+    done = run_script("predict.py", folder / "seven.png", folder / "one.jpg", folder / "blank.png",
+                      folder / "notes.png", folder / "missing.png")
+    assert done.returncode == 1
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
+    assert lines[str(folder / "seven.png")].startswith("7 (")
+    assert lines[str(folder / "one.jpg")].startswith("1 (")
+    assert f"{folder / 'blank.png'}: error: blank" in done.stderr
+    assert f"{folder / 'notes.png'}: error: not an image" in done.stderr
+    assert f"{folder / 'missing.png'}: error: no such file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_json_top_k_and_folders(tmp_path):
+    folder = write_digits(tmp_path / "in")
+    (folder / "blank.png").unlink()
+    (folder / "notes.png").unlink()
+    done = run_script("predict.py", "--json", "--top", "3", folder)
+    assert done.returncode == 0, done.stderr
+    results = {r["file"].rsplit("/", 1)[1]: r for r in json.loads(done.stdout)}
+    assert results["seven.png"]["digit"] == 7 and results["one.jpg"]["digit"] == 1
+    top = results["seven.png"]["top"]
+    assert len(top) == 3 and top[0]["digit"] == 7
+    assert np.isclose(top[0]["probability"], results["seven.png"]["confidence"])
+    assert top[0]["probability"] >= top[1]["probability"] >= top[2]["probability"]

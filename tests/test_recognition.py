@@ -1,0 +1,67 @@
+import json
+
+import numpy as np
+import pytest
+
+from digits import Recognizer
+from digits.drawing import PLAIN, UNUSUAL, jitter, render
+from digits.recognition import DEFAULT_MODEL
+from digits.training import evaluate
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_path):
+    return Recognizer.load(tiny_model_path)
+
+
+def test_blank_gives_none(tiny):
+    assert tiny.recognize(np.zeros((280, 280, 4), np.uint8)) is None
+
+
+def test_a_result_has_digit_probabilities_and_model_input(tiny):
+    result = tiny.recognize(render(PLAIN[7], 200, (140, 140), 18))
+    assert result.probabilities.shape == (10,) and result.probabilities.sum() == pytest.approx(1.0)
+    assert result.digit == int(np.argmax(result.probabilities))
+    assert result.confidence == result.probabilities.max()
+    assert result.model_input.shape == (28, 28)
+    assert [d for d, _ in result.top(3)][0] == result.digit and len(result.top(3)) == 3
+    assert result.runner_up == result.top(2)[1][0]
+
+
+def test_batch_matches_single_and_keeps_blanks_in_place(tiny):
+    images = [render(PLAIN[d], 200, (140, 140), 18) for d in (0, 1, 7)]
+    batch = tiny.recognize_batch([images[0], np.zeros((50, 50)), images[1], images[2]])
+    assert batch[1] is None
+    for result, image in zip([batch[0], batch[2], batch[3]], images):
+        single = tiny.recognize(image)
+        assert result.digit == single.digit
+        np.testing.assert_allclose(result.probabilities, single.probabilities, atol=1e-5)
+
+
+def test_loading_a_missing_model_says_how_to_make_one(tmp_path):
+    with pytest.raises(FileNotFoundError, match="scripts/train.py"):
+        Recognizer.load(tmp_path / "none.keras")
+
+
+def test_the_shipped_model_reaches_99_6_percent_on_mnist(shipped, mnist):
+    accuracy = evaluate(shipped.model, mnist)["test_accuracy"]
+    assert accuracy >= 0.996
+    metadata = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
+    assert metadata["test_accuracy"] == pytest.approx(accuracy, abs=1e-4)
+    assert metadata["parameters"] == shipped.model.count_params()
+    assert metadata["data_sha256"] == mnist.sha256
+
+
+@pytest.mark.parametrize("digit", sorted(PLAIN))
+def test_the_shipped_model_reads_plainly_drawn_digits(shipped, digit):
+    for pen, height, centre in ((12, 200, (140, 140)), (25, 120, (80, 190)), (6, 60, (220, 60))):
+        result = shipped.recognize(render(PLAIN[digit], height, centre, pen))
+        assert result.digit == digit and not result.unsure, (pen, height, result.top(3))
+
+
+@pytest.mark.parametrize("name", sorted(UNUSUAL))
+def test_the_shipped_model_reads_unusual_shapes(shipped, name, rng):
+    digit, strokes = UNUSUAL[name]
+    images = [render(jitter(strokes, rng), 180, (140, 140), 16) for _ in range(20)]
+    read = [r.digit for r in shipped.recognize_batch(images)]
+    assert read.count(digit) >= 18, read
