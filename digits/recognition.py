@@ -15,10 +15,10 @@ from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
 from digits.preprocessing import to_mnist_input
+from digits.registry import MODELS_DIR, SHIPPED
 from digits.training import metadata_path
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_MODEL = MODELS_DIR / "digits.keras"
+DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it.
 # The shipped model gives more than 0.9 to about 99% of MNIST test digits and is right on nearly all
 # of them; its errors mostly sit below 0.7, so 0.7 flags most mistakes while rarely doubting a good digit.

@@ -82,24 +82,73 @@ def metadata_path(model_path: str | os.PathLike) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
+def write_json_atomically(path: Path, data: dict) -> None:
+    """Write JSON to a temporary file beside `path`, then rename it into place."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w") as file:
+        json.dump(data, file, indent=2)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
 def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike) -> Path:
-    """Write NAME.keras and NAME.json atomically: temporary files first, then renamed into place."""
+    """Write NAME.keras, then NAME.json, each to a temporary file first and renamed into place."""
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"model path must end in .keras: {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    metadata = {"name": path.stem, **metadata}
-    model_tmp = Path(tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".keras")[1])
-    json_tmp = model_tmp.with_suffix(".json")
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".keras")
+    os.close(handle)
     try:
-        model.save(model_tmp)
-        json_tmp.write_text(json.dumps(metadata, indent=2) + "\n")
-        os.replace(model_tmp, path)
-        os.replace(json_tmp, metadata_path(path))
+        model.save(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
     finally:
-        model_tmp.unlink(missing_ok=True)
-        json_tmp.unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
+    write_json_atomically(metadata_path(path), {"name": path.stem, **metadata})
     return path
+
+
+class ProgressFile(keras.callbacks.Callback):
+    """Keeps a JSON file up to date with how far training is, for a page to show; at most twice a second."""
+
+    def __init__(self, path: str | os.PathLike):
+        super().__init__()
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.epoch = 0
+        self.last_write = 0.0
+
+    def write(self, **fields) -> None:
+        write_json_atomically(self.path, {"pid": os.getpid(), **fields})
+
+    def on_train_begin(self, logs=None):
+        self.started = time.monotonic()
+        self.write(state="training", epoch=0, epochs=self.params["epochs"], fraction=0.0)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.monotonic() - self.last_write >= 0.5:
+            self.last_write = time.monotonic()
+            self.report(batch + 1, logs or {})
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.report(self.params["steps"], logs or {})
+
+    def on_train_end(self, logs=None):
+        self.write(state="evaluating", epoch=self.params["epochs"], epochs=self.params["epochs"], fraction=1.0)
+
+    def report(self, step: int, logs: dict) -> None:
+        steps, epochs = self.params["steps"], self.params["epochs"]
+        fraction = (self.epoch * steps + step) / (epochs * steps)
+        elapsed = time.monotonic() - self.started
+        self.write(
+            state="training", epoch=self.epoch + 1, epochs=epochs, fraction=fraction,
+            accuracy=float(logs.get("accuracy", 0.0)), loss=float(logs.get("loss", 0.0)),
+            elapsed_s=round(elapsed, 1), eta_s=round(elapsed / fraction * (1 - fraction), 1),
+        )
 
 
 def train_and_save(

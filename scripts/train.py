@@ -5,13 +5,15 @@
 """
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.data import MnistError, load_mnist  # noqa: E402
-from digits.training import train_and_save  # noqa: E402
+from digits.registry import ModelRegistry  # noqa: E402
+from digits.training import ProgressFile, train_and_save  # noqa: E402
 
 
 def main() -> int:
@@ -23,20 +25,33 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     parser.add_argument("--out", default="models/digits.keras", help="where to write the model (.keras)")
+    parser.add_argument("--progress", help="keep this JSON file up to date with the training's progress")
+    parser.add_argument("--promote", action="store_true",
+                        help="then serve the new model if it is at least as good as the current one in its folder")
     args = parser.parse_args()
     if not args.out.endswith(".keras"):
         parser.error("--out must end in .keras")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
+    progress = ProgressFile(args.progress) if args.progress else None
     try:
         mnist = load_mnist(args.data)
-    except MnistError as error:
+        metadata = train_and_save(
+            mnist, args.out, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+            limit=args.limit, augment=not args.no_augment, callbacks=[progress] if progress else None,
+        )
+    except (MnistError, ValueError, OSError) as error:
+        if progress:
+            progress.write(state="failed", error=str(error))
         print(f"error: {error}", file=sys.stderr)
         return 2
-    metadata = train_and_save(
-        mnist, args.out, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-        limit=args.limit, augment=not args.no_augment,
-    )
     print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.4f}, "
           f"{metadata['training_seconds']:.0f} s, {metadata['parameters']} parameters")
+    promoted, reason = ModelRegistry(Path(args.out).parent).promote_if_better(args.out) if args.promote else (False, "")
+    if args.promote:
+        print(("now serving it: " if promoted else "not serving it: ") + reason)
+    if progress:
+        progress.write(state="done", model=args.out, test_accuracy=metadata["test_accuracy"],
+                       promoted=promoted, reason=reason)
     return 0
 
 

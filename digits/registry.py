@@ -1,0 +1,61 @@
+"""The models folder: every model with its metadata, and which one is serving."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from digits.training import metadata_path, write_json_atomically
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+SHIPPED = "digits.keras"
+
+
+class ModelRegistry:
+    """The .keras models in one folder (the shipped one and retrained ones) and the one in use.
+
+    The model in use is named in `current.json`; without it, the shipped model serves.
+    """
+
+    def __init__(self, folder: str | os.PathLike | None = None):
+        self.folder = Path(folder or os.environ.get("DIGITS_MODELS_DIR") or MODELS_DIR)
+        self.current_file = self.folder / "current.json"
+
+    def models(self) -> list[dict]:
+        """Metadata of each model with a metadata file, newest first; each with its `path`."""
+        found = []
+        for path in self.folder.glob("*.keras"):
+            meta = metadata_path(path)
+            if not path.name.startswith(".") and meta.is_file():
+                found.append({**json.loads(meta.read_text()), "name": path.stem, "path": path})
+        return sorted(found, key=lambda m: (m["path"].name != SHIPPED, m.get("date", "")), reverse=True)
+
+    def current_path(self) -> Path:
+        """The model file now serving."""
+        if self.current_file.is_file():
+            path = self.folder / json.loads(self.current_file.read_text())["model"]
+            if path.is_file():
+                return path
+        return self.folder / SHIPPED
+
+    def metadata(self, path: Path) -> dict:
+        """A model's metadata, or {} if it has none."""
+        meta = metadata_path(path)
+        return json.loads(meta.read_text()) if meta.is_file() else {}
+
+    def use(self, path: str | os.PathLike) -> None:
+        """Serve this model from the next request on (an atomic switch)."""
+        path = Path(path)
+        if path.parent.resolve() != self.folder.resolve() or not path.is_file():
+            raise ValueError(f"{path} is not a model in {self.folder}")
+        write_json_atomically(self.current_file, {"model": path.name})
+
+    def promote_if_better(self, path: str | os.PathLike) -> tuple[bool, str]:
+        """Serve the model at `path` if its test accuracy is at least the current model's; say why or why not."""
+        new = self.metadata(Path(path)).get("test_accuracy", 0.0)
+        current = self.metadata(self.current_path()).get("test_accuracy", 0.0)
+        if new >= current:
+            self.use(path)
+            return True, f"its test accuracy {new:.2%} is at least the current model's {current:.2%}"
+        return False, f"its test accuracy {new:.2%} is below the current model's {current:.2%}"

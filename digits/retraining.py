@@ -1,0 +1,107 @@
+"""Retraining from the page: one `scripts/train.py` process at a time, its progress, and cancelling it."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from digits.registry import ModelRegistry
+from digits.training import write_json_atomically
+
+TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
+
+# Presets offered on the page: settings for scripts/train.py.
+PRESETS = {
+    "Quick (about a minute)": {"epochs": 2, "limit": 12000, "augment": True},
+    "Full (the shipped model's recipe)": {"epochs": 20, "limit": None, "augment": True},
+}
+
+
+def retraining_enabled(secrets: dict | None = None) -> bool:
+    """False when $DIGITS_RETRAINING or the `retraining` secret says off (for public deployments)."""
+    setting = os.environ.get("DIGITS_RETRAINING", str((secrets or {}).get("retraining", "on")))
+    return setting.strip().lower() not in ("off", "false", "0", "no")
+
+
+def process_alive(pid: int) -> bool:
+    """True if a process with this id exists and has not finished (a zombie counts as finished)."""
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+class Retrainer:
+    """Starts training in a separate process and reports on it; one training at a time for all pages.
+
+    The training process writes `training.json` in the models folder; this reads it. A training is
+    running while that file says so and its process is alive.
+    """
+
+    def __init__(self, registry: ModelRegistry, data: str | None = None):
+        self.registry = registry
+        self.data = data
+        self.status_file = registry.folder / "training.json"
+        self.log_file = registry.folder / "training.log"
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+
+    def status(self) -> dict | None:
+        """The latest training's progress (state: training, evaluating, done, failed or cancelled), or None."""
+        if not self.status_file.is_file():
+            return None
+        status = json.loads(self.status_file.read_text())
+        if self.process is not None and self.process.poll() is not None:
+            self.process = None  # reap it, so that it does not linger as a zombie
+        if status["state"] in ("starting", "training", "evaluating") and not process_alive(status["pid"]):
+            status = {**status, "state": "failed", "error": "the training process stopped unexpectedly"}
+            write_json_atomically(self.status_file, status)
+        return status
+
+    def running(self) -> bool:
+        """True while a training is under way."""
+        status = self.status()
+        return status is not None and status["state"] in ("starting", "training", "evaluating")
+
+    def start(self, epochs: int, limit: int | None, augment: bool, seed: int = 1) -> bool:
+        """Start a training that saves a new model and serves it if it is at least as good; False if one runs."""
+        with self.lock:
+            if self.running():
+                return False
+            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+            out = self.registry.folder / f"retrained-{stamp}.keras"
+            command = [sys.executable, str(TRAIN_SCRIPT), "--epochs", str(epochs), "--seed", str(seed),
+                       "--out", str(out), "--progress", str(self.status_file), "--promote"]
+            command += ["--limit", str(limit)] if limit else []
+            command += [] if augment else ["--no-augment"]
+            command += ["--data", self.data] if self.data else []
+            with open(self.log_file, "w") as log:
+                self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            write_json_atomically(self.status_file, {
+                "pid": self.process.pid, "state": "starting", "epoch": 0, "epochs": epochs, "fraction": 0.0,
+                "model": str(out), "settings": {"epochs": epochs, "limit": limit, "augment": augment},
+            })
+            return True
+
+    def cancel(self) -> None:
+        """Stop the running training; the serving model is untouched, and no half-written model is left."""
+        with self.lock:
+            status = self.status()
+            if status is None or status["state"] not in ("starting", "training", "evaluating"):
+                return
+            try:
+                os.killpg(status["pid"], signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            if self.process is not None:
+                self.process.wait(timeout=10)
+                self.process = None
+            write_json_atomically(self.status_file, {**status, "state": "cancelled"})
