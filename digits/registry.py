@@ -23,13 +23,14 @@ class ModelRegistry:
         self.current_file = self.folder / "current.json"
 
     def models(self) -> list[dict]:
-        """Metadata of each model with a metadata file, newest first; each with its `path`."""
+        """Metadata of each model with a metadata file, the shipped one first, then newest first; with `path`."""
         found = []
         for path in self.folder.glob("*.keras"):
             meta = metadata_path(path)
             if not path.name.startswith(".") and meta.is_file():
                 found.append({**json.loads(meta.read_text()), "name": path.stem, "path": path})
-        return sorted(found, key=lambda m: (m["path"].name != SHIPPED, m.get("date", "")), reverse=True)
+        newest_first = sorted(found, key=lambda m: m.get("date", ""), reverse=True)
+        return sorted(newest_first, key=lambda m: m["path"].name != SHIPPED)
 
     def current_path(self) -> Path:
         """The model file now serving."""

@@ -1,0 +1,113 @@
+"""Drive the real page in Debian's Chromium: start the app, draw with the mouse, wait for the answer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from digits.drawing import Strokes
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Counts finished script runs, so a test can wait for the run its own stroke started.
+COUNT_RUNS = """() => {
+  window.finishedRuns = 0;
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'notRunning') window.finishedRuns++;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_shipped_model(folder: Path) -> Path:
+    """A models folder holding a copy of the shipped model, so tests never touch the real one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("digits.keras", "digits.json"):
+        shutil.copy(ROOT / "models" / name, folder / name)
+    return folder
+
+
+def start_app(models: Path, **env: str) -> tuple[subprocess.Popen, str]:
+    """`streamlit run streamlit_app.py` on a free localhost port, serving the models in `models`."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, "DIGITS_MODELS_DIR": str(models), **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return process, url
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the app did not start: {process.stdout.read().decode()[-2000:]}")
+
+
+def open_page(page: Page, url: str) -> None:
+    """Load the page and wait until its first run is over and the canvas is ready."""
+    page.goto(url)
+    page.wait_for_selector("canvas.upper-canvas", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.evaluate(COUNT_RUNS)
+
+
+def wait_for_new_run(page: Page, before: int, timeout_ms: int = 20_000) -> None:
+    """Wait until a script run that started after `before` runs had finished is over too."""
+    page.wait_for_function(f"window.finishedRuns > {before}", timeout=timeout_ms)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def draw(page: Page, strokes: Strokes, margin: float = 0.15) -> None:
+    """Draw strokes with the mouse, as a person would: one stroke, wait for the page to answer, the next."""
+    box = page.locator("canvas.upper-canvas").bounding_box()
+    span = 1 - 2 * margin
+
+    def at(point):
+        return box["x"] + (margin + point[0] * span) * box["width"], box["y"] + (margin + point[1] * span) * box["height"]
+
+    for stroke in strokes:
+        before = page.evaluate("window.finishedRuns")
+        page.mouse.move(*at(stroke[0]))
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*at(point), steps=8)
+        page.mouse.up()
+        wait_for_new_run(page, before)
+
+
+def prediction(page: Page) -> str | None:
+    """The value of the Prediction metric, or None when the page shows none."""
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
+    if metric.count() == 0:
+        return None
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def reset_canvas(page: Page) -> None:
+    before = page.evaluate("window.finishedRuns")
+    page.get_by_label("Reset canvas & history").click()
+    wait_for_new_run(page, before)

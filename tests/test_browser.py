@@ -1,0 +1,88 @@
+"""End-to-end: the real page in Chromium, drawn on with the mouse."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from digits.drawing import PLAIN
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, prediction, reset_canvas, start_app
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    return copy_shipped_model(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="module")
+def app_url(models):
+    process, url = start_app(models)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), "Debian's chromium is required: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    open_page(page, app_url)
+    yield page
+    page.close()
+
+
+def test_blank_canvas_shows_a_prompt_and_no_prediction(page):
+    assert prediction(page) is None
+    expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
+
+
+@pytest.mark.parametrize("digit", [1, 0, 7])
+def test_drawn_digits_are_read_and_reset_clears_them(page, digit):
+    draw(page, PLAIN[digit])
+    assert prediction(page) == str(digit)
+    expect(page.get_by_text("What the model saw")).to_be_visible()
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_be_visible()
+    reset_canvas(page)
+    assert prediction(page) is None
+
+
+def test_undo_takes_back_the_last_stroke(page):
+    draw(page, PLAIN[7])
+    assert prediction(page) == "7"
+    before = page.evaluate("window.finishedRuns")
+    page.get_by_label("Undo").click()
+    page.wait_for_function(f"window.finishedRuns > {before}")
+    assert prediction(page) != "7"  # only the top bar is left
+
+
+def test_quick_retrain_from_the_sidebar(page, models):
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("digits", exact=True)).to_be_visible()
+    for label, value in (("Epochs", "1"), ("Training images", "300")):
+        field = sidebar.get_by_label(label)
+        field.fill(value)
+        field.press("Enter")
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    sidebar.get_by_role("button", name="Train a new model").click()
+    # Live progress, then the finished training with its test accuracy.
+    expect(sidebar.get_by_text("Training finished")).to_be_visible(timeout=180_000)
+    finished = sidebar.locator('[data-testid="stAlert"]').filter(has_text="Training finished").inner_text()
+    assert "on the MNIST test set" in finished and "%" in finished
+    # A 300-image model is worse than the shipped one: it is kept aside, and can be used anyway.
+    assert "The current model stays" in finished
+    sidebar.get_by_role("button", name="Use it anyway").click()
+    expect(sidebar.get_by_text("retrained-", exact=False).first).to_be_visible(timeout=20_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    page.evaluate("window.finishedRuns = window.finishedRuns || 0")
+    draw(page, PLAIN[1])
+    assert prediction(page) is not None and prediction(page).isdigit()
+    # The shipped model is still there, untouched, and can be chosen again.
+    assert (models / "digits.keras").is_file() and len(list(models.glob("retrained-*.keras"))) == 1

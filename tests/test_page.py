@@ -1,0 +1,54 @@
+"""Page logic with Streamlit's AppTest (no browser): what the page says around the canvas."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from digits.registry import ModelRegistry
+from tests.browser import ROOT, copy_shipped_model
+
+
+@pytest.fixture
+def models(tmp_path):
+    return copy_shipped_model(tmp_path / "models")
+
+
+def run_page(monkeypatch, models, **env) -> AppTest:
+    monkeypatch.setenv("DIGITS_MODELS_DIR", str(models))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
+    app = run_page(monkeypatch, models)
+    assert "Prediction" not in [m.label for m in app.metric]
+    assert any("Draw a digit" in i.value for i in app.info)
+    accuracy = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
+    assert [m.value for m in app.sidebar.metric if m.label == "MNIST test accuracy"] == [f"{accuracy:.2%}"]
+    assert any("parameters" in c.value for c in app.sidebar.caption)
+    assert [b.label for b in app.sidebar.button] == ["Train a new model"]
+
+
+def test_retraining_turned_off(monkeypatch, models):
+    app = run_page(monkeypatch, models, DIGITS_RETRAINING="off")
+    assert any("turned off" in i.value for i in app.sidebar.info)
+    assert not app.sidebar.button
+
+
+def test_missing_mnist_disables_the_button_and_says_how_to_fix(monkeypatch, models, tmp_path):
+    app = run_page(monkeypatch, models, DIGITS_MNIST=str(tmp_path / "gone.npz"), HOME=str(tmp_path))
+    message = app.sidebar.error[0].value
+    assert "MNIST" in message and "DIGITS_MNIST" in message
+    assert [b.disabled for b in app.sidebar.button] == [True]
+
+
+def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
+    for suffix in (".keras", ".json"):
+        (models / f"tiny{suffix}").write_bytes(tiny_model_path.with_suffix(suffix).read_bytes())
+    app = run_page(monkeypatch, models)
+    app.sidebar.selectbox[0].select("tiny").run()
+    assert ModelRegistry(models).current_path().name == "tiny.keras"
+    assert "**tiny**" in [m.value for m in app.sidebar.markdown]
