@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -78,7 +79,9 @@ class Retrainer:
                 return False
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
             out = self.registry.folder / f"retrained-{stamp}.keras"
-            command = [sys.executable, str(TRAIN_SCRIPT), "--epochs", str(epochs), "--seed", str(seed),
+            # At low priority, so that pages keep answering quickly while it trains.
+            command = ["nice", "-n", "10"] if shutil.which("nice") else []
+            command += [sys.executable, str(TRAIN_SCRIPT), "--epochs", str(epochs), "--seed", str(seed),
                        "--out", str(out), "--progress", str(self.status_file), "--promote"]
             command += ["--limit", str(limit)] if limit else []
             command += [] if augment else ["--no-augment"]

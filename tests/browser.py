@@ -81,14 +81,18 @@ def wait_for_new_run(page: Page, before: int, timeout_ms: int = 20_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
-def draw(page: Page, strokes: Strokes, margin: float = 0.15) -> None:
-    """Draw strokes with the mouse, as a person would: one stroke, wait for the page to answer, the next."""
+def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None = None) -> float | None:
+    """Draw strokes with the mouse, as a person would: a stroke, wait for the page's answer, the next stroke.
+
+    With `until` (a JavaScript condition), returns the seconds from the last mouse-up until it held.
+    """
     box = page.locator("canvas.upper-canvas").bounding_box()
     span = 1 - 2 * margin
 
     def at(point):
         return box["x"] + (margin + point[0] * span) * box["width"], box["y"] + (margin + point[1] * span) * box["height"]
 
+    waited = None
     for stroke in strokes:
         before = page.evaluate("window.finishedRuns")
         page.mouse.move(*at(stroke[0]))
@@ -96,7 +100,12 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15) -> None:
         for point in stroke[1:]:
             page.mouse.move(*at(point), steps=8)
         page.mouse.up()
+        released = time.perf_counter()
+        if until:
+            page.wait_for_function(until, polling="raf", timeout=20_000)
+            waited = time.perf_counter() - released
         wait_for_new_run(page, before)
+    return waited
 
 
 def prediction(page: Page) -> str | None:
