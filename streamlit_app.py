@@ -41,8 +41,8 @@ def show_recognition(result: Recognition) -> None:
     """The digit read, how sure, all ten probabilities and the 28x28 input."""
     st.metric("Prediction", result.digit, delta=f"{result.confidence:.0%} sure", delta_color="off", delta_arrow="off")
     if result.unsure:
-        second = result.top(2)[1]
-        st.warning(f"Not sure: it could also be a **{second[0]}** ({second[1]:.0%}). "
+        second = result.runner_up
+        st.warning(f"Not sure: it could also be a **{second}** ({result.probabilities[second]:.0%}). "
                    "Try drawing it bigger or more plainly.")
     probabilities = pd.DataFrame(
         {"digit": [str(d) for d in range(10)], "probability": result.probabilities, "read": np.arange(10) == result.digit}
@@ -156,6 +156,9 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
 
 registry = ModelRegistry()
 model_path = registry.current_path()
+if not model_path.is_file():
+    st.error(f"No model at {model_path}. Train one with: python scripts/train.py --out {model_path}")
+    st.stop()
 recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
 
 with st.sidebar:

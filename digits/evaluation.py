@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
@@ -72,3 +74,12 @@ def speed(recognizer: Recognizer, canvas: np.ndarray, repeats: int = 300, batch:
     started = time.perf_counter()
     recognizer.recognize_batch(images)
     return {**single, "batch_images_per_s": round(batch / (time.perf_counter() - started))}
+
+
+def report(rows: list[tuple[str, str]], figures: dict, out: str) -> None:
+    """Print figures as a Markdown table of (measure, value) rows and write them all as JSON to `out`."""
+    print("| measure | value |\n|---|---|")
+    for measure, value in rows:
+        print(f"| {measure} | {value} |")
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(figures, indent=2) + "\n")

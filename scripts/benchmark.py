@@ -4,7 +4,6 @@ Prints a table and writes the figures as JSON (default benchmarks/recognizer.jso
 """
 
 import argparse
-import json
 import platform
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits import Recognizer, load_mnist  # noqa: E402
 from digits.drawing import PLAIN, render  # noqa: E402
-from digits.evaluation import drawn_accuracy, drawn_groups, speed  # noqa: E402
+from digits.evaluation import drawn_accuracy, drawn_groups, report, speed  # noqa: E402
 from digits.training import evaluate  # noqa: E402
 
 
@@ -36,15 +35,15 @@ def main() -> int:
         print(f"  {name}: {groups[name]:.2%} of {len(images)}", file=sys.stderr)
     figures["drawn_accuracy"] = groups
 
-    print(f"| measure | {figures['model']} |\n|---|---|")
-    print(f"| MNIST test accuracy (10,000) | {figures['mnist_test_accuracy']:.2%} |")
     s = figures["speed"]
-    print(f"| recognize() one 280x280 canvas, p50 / p95 | {s['p50_ms']} ms / {s['p95_ms']} ms |")
-    print(f"| recognize_batch() throughput | {s['batch_images_per_s']} images/s |")
-    for name, accuracy in groups.items():
-        print(f"| {name} | {accuracy:.2%} |")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(figures, indent=2) + "\n")
+    rows = [
+        ("model", figures["model"]),
+        ("MNIST test accuracy (10,000 digits)", f"{figures['mnist_test_accuracy']:.2%}"),
+        ("recognize() on one 280x280 canvas, p50 / p95", f"{s['p50_ms']} ms / {s['p95_ms']} ms"),
+        ("recognize_batch() throughput", f"{s['batch_images_per_s']} images/s"),
+    ]
+    rows += [(name, f"{accuracy:.2%}") for name, accuracy in groups.items()]
+    report(rows, figures, args.out)
     return 0
 
 

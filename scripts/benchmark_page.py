@@ -5,7 +5,6 @@ prints the figures and writes them as JSON (default benchmarks/page.json).
 """
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -16,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from digits.evaluation import report  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, reset_canvas, start_app,
 )
@@ -70,12 +70,11 @@ def main() -> int:
         },
     }
     m = figures["mouse_up_to_prediction_ms"]
-    print("| measure | value |\n|---|---|")
-    print(f"| cold start: `streamlit run` to first prediction | {figures['cold_start_s']} s |")
-    print(f"| (of which: until the page is ready to draw on) | {figures['page_ready_s']} s |")
-    print(f"| mouse-up to Prediction, median / p95 ({m['drawings']} drawings) | {m['median']} ms / {m['p95']} ms |")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(figures, indent=2) + "\n")
+    report([
+        ("cold start: `streamlit run` to the first prediction on screen", f"{figures['cold_start_s']} s"),
+        ("(of which: until the page is ready to draw on)", f"{figures['page_ready_s']} s"),
+        (f"mouse-up to Prediction, median / p95 ({m['drawings']} drawings)", f"{m['median']} ms / {m['p95']} ms"),
+    ], figures, args.out)
     return 0
 
 

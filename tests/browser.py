@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 from playwright.sync_api import Page
 
 from digits.drawing import Strokes
@@ -81,25 +82,38 @@ def wait_for_new_run(page: Page, before: int, timeout_ms: int = 20_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
-def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None = None) -> float | None:
-    """Draw strokes with the mouse, as a person would: a stroke, wait for the page's answer, the next stroke.
+def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None = None,
+         finger: bool = False) -> float | None:
+    """Draw strokes with the mouse (or a finger on a touch screen), as a person would: a stroke, wait for
+    the page's answer, the next stroke.
 
     With `until` (a JavaScript condition), returns the seconds from the last mouse-up until it held.
     """
     box = page.locator("canvas.upper-canvas").bounding_box()
     span = 1 - 2 * margin
+    touch = page.context.new_cdp_session(page) if finger else None
 
-    def at(point):
-        return box["x"] + (margin + point[0] * span) * box["width"], box["y"] + (margin + point[1] * span) * box["height"]
+    def path(stroke):  # the stroke in page pixels, eight steps along each segment
+        points = np.asarray(stroke, dtype=float)
+        steps = [a + (b - a) * t for a, b in zip(points[:-1], points[1:]) for t in np.linspace(0, 1, 9)[1:]]
+        for x, y in [points[0], *steps]:
+            yield box["x"] + (margin + x * span) * box["width"], box["y"] + (margin + y * span) * box["height"]
+
+    def send(kind, x=None, y=None):
+        points = [] if x is None else [{"x": x, "y": y}]
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
     waited = None
     for stroke in strokes:
         before = page.evaluate("window.finishedRuns")
-        page.mouse.move(*at(stroke[0]))
-        page.mouse.down()
-        for point in stroke[1:]:
-            page.mouse.move(*at(point), steps=8)
-        page.mouse.up()
+        for i, (x, y) in enumerate(path(stroke)):
+            if touch:
+                send("touchStart" if i == 0 else "touchMove", x, y)
+            else:
+                page.mouse.move(x, y)
+                if i == 0:
+                    page.mouse.down()
+        send("touchEnd") if touch else page.mouse.up()
         released = time.perf_counter()
         if until:
             page.wait_for_function(until, polling="raf", timeout=20_000)

@@ -33,10 +33,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, app_url):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, has_touch=True)
+    page = context.new_page()
     open_page(page, app_url)
     yield page
-    page.close()
+    context.close()
 
 
 def test_blank_canvas_shows_a_prompt_and_no_prediction(page):
@@ -52,6 +53,11 @@ def test_drawn_digits_are_read_and_reset_clears_them(page, digit):
     expect(page.locator('[data-testid="stVegaLiteChart"]')).to_be_visible()
     reset_canvas(page)
     assert prediction(page) is None
+
+
+def test_drawing_with_a_finger(page):
+    draw(page, PLAIN[1], finger=True)
+    assert prediction(page) == "1"
 
 
 def test_undo_takes_back_the_last_stroke(page):
