@@ -9,12 +9,16 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
-from digits import Recognition, Recognizer
-from digits.data import MnistError, find_mnist
-from digits.registry import ModelRegistry
-from digits.retraining import PRESETS, Retrainer, retraining_enabled
-
 st.set_page_config(page_title="digits", page_icon="✏️", layout="wide")
+st.title("✏️ digits")
+st.caption("Draw a digit from 0 to 9 in the black square. A CNN trained on MNIST reads it after every stroke.")
+
+with st.spinner("Loading TensorFlow…"):
+    # Importing TensorFlow takes seconds, once per server: the first visitor sees a spinner, not a blank page.
+    from digits import Recognition, Recognizer
+    from digits.data import MnistError, find_mnist
+    from digits.registry import ModelRegistry
+    from digits.retraining import PRESETS, Retrainer, retraining_enabled
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -166,8 +170,6 @@ with st.sidebar:
     st.divider()
     show_retraining(get_retrainer(str(registry.folder)))
 
-st.title("✏️ digits")
-st.caption("Draw a digit from 0 to 9 in the black square. A CNN trained on MNIST reads it after every stroke.")
 drawing, answer = st.columns([1, 1.4], gap="large")
 with drawing:
     st.write("")  # room for the canvas toolbar, which sits above the canvas

@@ -30,7 +30,7 @@ REDRAWN_MNIST = {
     "MNIST redrawn, thin pen": ((150, 230), (3, 6)),
     "MNIST redrawn, thick pen": ((150, 230), (26, 34)),
     "MNIST redrawn, small and off-centre": ((40, 80), (4, 8)),
-    "MNIST redrawn, filling the canvas": ((250, 270), (14, 22)),
+    "MNIST redrawn, filling the canvas": ((230, 255), (14, 22)),  # pen and all stay on the canvas
 }
 
 

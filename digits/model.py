@@ -50,7 +50,7 @@ def build_augmentation(seed: int | None = None) -> keras.Sequential:
 
 
 def build_model() -> keras.Model:
-    """A small CNN: three convolution blocks with batch norm, then a dense softmax head.
+    """A small VGG-style CNN: five convolutions with batch norm in three blocks, then a dense softmax head.
 
     This is the model that is saved and served; training puts `build_augmentation()` in front of it.
     """
@@ -65,10 +65,12 @@ def build_model() -> keras.Model:
     x = conv(inputs, 32, 5)
     x = layers.MaxPooling2D()(x)
     # Block 2: 14x14 -> 7x7
-    x = conv(x, 64, 3)
+    x = conv(x, 48, 3)
+    x = conv(x, 48, 3)
     x = layers.MaxPooling2D()(x)
     # Block 3: 7x7 -> 3x3
-    x = conv(x, 128, 3)
+    x = conv(x, 96, 3)
+    x = conv(x, 96, 3)
     x = layers.MaxPooling2D()(x)
     # Head
     x = layers.Flatten()(x)
