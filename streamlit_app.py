@@ -132,7 +132,7 @@ def show_retraining(retrainer: Retrainer) -> None:
     try:
         find_mnist(download=False)
     except MnistError as error:
-        st.error(f"Retraining needs the MNIST data file.\n\n{error}")
+        st.error("Retraining needs the MNIST data file.\n\n" + str(error).replace("\n", "  \n"))  # keep line breaks
         st.button("Train a new model", disabled=True)
         return
     running = retrainer.running()
