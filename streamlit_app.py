@@ -95,13 +95,13 @@ def show_training(retrainer: Retrainer) -> None:
         return
     state = status["state"]
     if state in ("starting", "training", "evaluating"):
-        if state == "starting":
-            text = "Starting the training process…"
-        elif state == "evaluating":
+        if state == "evaluating":
             text = "Evaluating the new model on the MNIST test set…"
-        else:
+        elif "eta_s" in status:  # the first batch is done: progress figures are in
             eta = datetime.timedelta(seconds=round(status["eta_s"]))
             text = f"Epoch {status['epoch']}/{status['epochs']} · accuracy {status['accuracy']:.1%} · {eta} left"
+        else:
+            text = "Starting the training…"
         st.progress(min(status["fraction"], 1.0), text=text)
         if st.button("Cancel training"):
             retrainer.cancel()

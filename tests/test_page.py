@@ -1,5 +1,8 @@
 """Page logic with Streamlit's AppTest (no browser): what the page says around the canvas."""
 
+import json
+import os
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -52,3 +55,20 @@ def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
     app.sidebar.selectbox[0].select("tiny").run()
     assert ModelRegistry(models).current_path().name == "tiny.keras"
     assert "**tiny**" in [m.value for m in app.sidebar.markdown]
+
+
+@pytest.mark.parametrize(
+    "progress, shown",
+    [
+        ({"state": "training", "epoch": 0, "epochs": 3, "fraction": 0.0}, "Starting the training"),
+        ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
+          "elapsed_s": 30.0, "eta_s": 30.0}, "Epoch 2/3 · accuracy 91.0% · 0:00:30 left"),
+        ({"state": "evaluating", "epoch": 3, "epochs": 3, "fraction": 1.0}, "Evaluating the new model"),
+    ],
+)
+def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress, shown):
+    # A live process stands in for the trainer: this test's own.
+    (models / "training.json").write_text(json.dumps({"pid": os.getpid(), **progress}))
+    app = run_page(monkeypatch, models)
+    assert [b.label for b in app.sidebar.button] == ["Cancel training"]
+    assert shown in app.sidebar.get("progress")[0].proto.text
