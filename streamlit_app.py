@@ -18,7 +18,7 @@ with st.spinner("Loading TensorFlow…"):
     from digits import Recognition, Recognizer
     from digits.data import MnistError, find_mnist
     from digits.registry import ModelRegistry
-    from digits.retraining import PRESETS, Retrainer, retraining_enabled
+    from digits.retraining import PRESETS, RUNNING, Retrainer, retraining_enabled
 
 
 @st.cache_resource(show_spinner="Loading the model…")
@@ -94,7 +94,7 @@ def show_training(retrainer: Retrainer) -> None:
     if status is None:
         return
     state = status["state"]
-    if state in ("starting", "training", "evaluating"):
+    if state in RUNNING:
         if state == "evaluating":
             text = "Evaluating the new model on the MNIST test set…"
         elif "eta_s" in status:  # the first batch is done: progress figures are in

@@ -16,6 +16,7 @@ from digits.registry import ModelRegistry
 from digits.training import write_json_atomically
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
+RUNNING = ("starting", "training", "evaluating")  # states of a training under way
 
 # Presets offered on the page: settings for scripts/train.py.
 PRESETS = {
@@ -44,12 +45,12 @@ class Retrainer:
     """Starts training in a separate process and reports on it; one training at a time for all pages.
 
     The training process writes `training.json` in the models folder; this reads it. A training is
-    running while that file says so and its process is alive.
+    running while that file says so and its process is alive. The process finds MNIST as
+    `load_mnist` does ($DIGITS_MNIST, the Keras cache, a download).
     """
 
-    def __init__(self, registry: ModelRegistry, data: str | None = None):
+    def __init__(self, registry: ModelRegistry):
         self.registry = registry
-        self.data = data
         self.status_file = registry.folder / "training.json"
         self.log_file = registry.folder / "training.log"
         self.lock = threading.Lock()
@@ -62,7 +63,7 @@ class Retrainer:
         status = json.loads(self.status_file.read_text())
         if self.process is not None and self.process.poll() is not None:
             self.process = None  # reap it, so that it does not linger as a zombie
-        if status["state"] in ("starting", "training", "evaluating") and not process_alive(status["pid"]):
+        if status["state"] in RUNNING and not process_alive(status["pid"]):
             status = {**status, "state": "failed", "error": "the training process stopped unexpectedly"}
             write_json_atomically(self.status_file, status)
         return status
@@ -70,7 +71,7 @@ class Retrainer:
     def running(self) -> bool:
         """True while a training is under way."""
         status = self.status()
-        return status is not None and status["state"] in ("starting", "training", "evaluating")
+        return status is not None and status["state"] in RUNNING
 
     def start(self, epochs: int, limit: int | None, augment: bool, seed: int = 1) -> bool:
         """Start a training that saves a new model and serves it if it is at least as good; False if one runs."""
@@ -85,7 +86,6 @@ class Retrainer:
                        "--out", str(out), "--progress", str(self.status_file), "--promote"]
             command += ["--limit", str(limit)] if limit else []
             command += [] if augment else ["--no-augment"]
-            command += ["--data", self.data] if self.data else []
             with open(self.log_file, "w") as log:
                 self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             write_json_atomically(self.status_file, {
@@ -98,7 +98,7 @@ class Retrainer:
         """Stop the running training; the serving model is untouched, and no half-written model is left."""
         with self.lock:
             status = self.status()
-            if status is None or status["state"] not in ("starting", "training", "evaluating"):
+            if status is None or status["state"] not in RUNNING:
                 return
             try:
                 os.killpg(status["pid"], signal.SIGTERM)
