@@ -152,10 +152,14 @@ def show_retraining(retrainer: Retrainer) -> None:
 
 
 def follow_training(retrainer: Retrainer, was_running: bool) -> None:
-    """Progress of the training; when it ends, refresh the whole page to show the new model."""
-    show_training(retrainer)
+    """Progress of the training; when it ends, refresh the whole page to show the new model.
+
+    The refresh comes before the outcome is drawn, so its buttons are drawn once, by the whole-page run,
+    and a click on them is not lost to the refresh.
+    """
     if was_running and not retrainer.running():
         st.rerun(scope="app")
+    show_training(retrainer)
 
 
 registry = ModelRegistry()

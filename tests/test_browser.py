@@ -91,6 +91,7 @@ def test_quick_retrain_from_the_sidebar(page, models):
     assert "on the MNIST test set" in finished and "%" in finished
     # A 300-image model is worse than the shipped one: it is kept aside, and can be used anyway.
     assert "The current model stays" in finished
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
     sidebar.get_by_role("button", name="Use it anyway").click()
     # The sidebar's model facts change once the switch has been served (the alert above names the
     # new model already, so its name alone proves nothing).
