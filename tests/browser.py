@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -10,9 +11,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from playwright.sync_api import Page
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from digits.drawing import Strokes
 
@@ -22,15 +25,42 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# Counts finished script runs, so a test can wait for the run its own stroke started.
-COUNT_RUNS = """() => {
-  window.finishedRuns = 0;
-  const app = document.querySelector('[data-testid="stApp"]');
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'notRunning') window.finishedRuns++;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
+
+
+class ScriptRuns:
+    """Follows the page's script runs in the messages the server sends it over its websocket.
+
+    The page's own running/not-running attribute is no use for this: a quick run can begin and end between
+    two renders of the page, and then the attribute never changes.
+    """
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.started = 0  # whole-page runs begun (fragment runs count too; they do no harm here)
+        self.finished = 0  # the number of runs begun when a run last finished (not cut short by a rerun)
+        page.on("websocket", lambda socket: socket.on("framereceived", self._read))
+
+    def _read(self, payload: bytes | str) -> None:
+        if isinstance(payload, str):
+            return
+        message = ForwardMsg.FromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            self.started += 1
+        elif kind == "script_finished" and message.script_finished in FINISHED:
+            self.finished = self.started
+
+    def wait_for_finish(self, after: int, timeout_s: float = 20) -> None:
+        """Wait until a run begun after `after` runs had begun is over."""
+        deadline = time.monotonic() + timeout_s
+        while self.finished <= after:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no script run finished after run {after} within {timeout_s} s")
+            self.page.wait_for_timeout(10)  # lets Playwright deliver the websocket's messages
+
+
+FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+_runs: dict[Page, ScriptRuns] = {}
 
 
 def free_port() -> int:
@@ -71,17 +101,20 @@ def start_app(models: Path, **env: str) -> tuple[subprocess.Popen, str]:
 def open_page(page: Page, url: str, settle: bool = True) -> None:
     """Load the page and wait until the canvas is ready and, with `settle`, until the first run is over
     (the canvas shows before the model has loaded, and a person may draw at once)."""
+    runs = _runs[page] = ScriptRuns(page)
     page.goto(url)
     page.wait_for_selector("canvas.upper-canvas", timeout=60_000)
-    page.evaluate(COUNT_RUNS)
     if settle:
-        page.wait_for_selector(IDLE, timeout=60_000)
+        runs.wait_for_finish(after=0, timeout_s=60)
 
 
-def wait_for_new_run(page: Page, before: int, timeout_ms: int = 20_000) -> None:
-    """Wait until a script run that started after `before` runs had finished is over too."""
-    page.wait_for_function(f"window.finishedRuns > {before}", timeout=timeout_ms)
-    page.wait_for_selector(IDLE, timeout=timeout_ms)
+@contextlib.contextmanager
+def new_run(page: Page) -> Iterator[None]:
+    """On leaving the block, wait for the script run that what was done in it started to be over."""
+    runs = _runs[page]
+    before = runs.started
+    yield
+    runs.wait_for_finish(after=before)
 
 
 def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None = None,
@@ -107,20 +140,19 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None =
 
     waited = None
     for stroke in strokes:
-        before = page.evaluate("window.finishedRuns")
-        for i, (x, y) in enumerate(path(stroke)):
-            if touch:
-                send("touchStart" if i == 0 else "touchMove", x, y)
-            else:
-                page.mouse.move(x, y)
-                if i == 0:
-                    page.mouse.down()
-        send("touchEnd") if touch else page.mouse.up()
-        released = time.perf_counter()
-        if until:
-            page.wait_for_function(until, polling="raf", timeout=20_000)
-            waited = time.perf_counter() - released
-        wait_for_new_run(page, before)
+        with new_run(page):
+            for i, (x, y) in enumerate(path(stroke)):
+                if touch:
+                    send("touchStart" if i == 0 else "touchMove", x, y)
+                else:
+                    page.mouse.move(x, y)
+                    if i == 0:
+                        page.mouse.down()
+            send("touchEnd") if touch else page.mouse.up()
+            released = time.perf_counter()
+            if until:
+                page.wait_for_function(until, polling="raf", timeout=20_000)
+                waited = time.perf_counter() - released
     return waited
 
 
@@ -133,6 +165,5 @@ def prediction(page: Page) -> str | None:
 
 
 def reset_canvas(page: Page) -> None:
-    before = page.evaluate("window.finishedRuns")
-    page.get_by_label("Reset canvas & history").click()
-    wait_for_new_run(page, before)
+    with new_run(page):
+        page.get_by_label("Reset canvas & history").click()

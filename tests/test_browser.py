@@ -8,7 +8,7 @@ from playwright.sync_api import expect, sync_playwright
 from digits.drawing import PLAIN
 from digits.registry import ModelRegistry
 from tests.browser import (
-    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, prediction, reset_canvas, start_app, wait_for_new_run,
+    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, new_run, prediction, reset_canvas, start_app,
 )
 
 
@@ -67,9 +67,8 @@ def test_undo_and_redo(page):
     draw(page, PLAIN[1])
     assert prediction(page) == "1"
     for button, expected in (("Undo", None), ("Redo", "1")):
-        before = page.evaluate("window.finishedRuns")
-        page.get_by_label(button).click()
-        wait_for_new_run(page, before)
+        with new_run(page):
+            page.get_by_label(button).click()
         assert prediction(page) == expected
 
 
@@ -81,9 +80,9 @@ def test_quick_retrain_from_the_sidebar(page, models):
     shipped_accuracy = accuracy.inner_text()
     for label, value in (("Epochs", "1"), ("Training images", "300")):
         field = sidebar.get_by_label(label)
-        field.fill(value)
-        field.press("Enter")
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        with new_run(page):
+            field.fill(value)
+            field.press("Enter")
     sidebar.get_by_role("button", name="Train a new model").click()
     # Live progress, then the finished training with its test accuracy.
     expect(sidebar.get_by_text("Training finished")).to_be_visible(timeout=180_000)

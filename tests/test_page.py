@@ -1,7 +1,9 @@
 """Page logic with Streamlit's AppTest (no browser): what the page says around the canvas."""
 
+import gc
 import json
 import os
+import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -72,3 +74,15 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     app = run_page(monkeypatch, models)
     assert [b.label for b in app.sidebar.button] == ["Cancel training"]
     assert shown in app.sidebar.get("progress")[0].proto.text
+
+
+def test_start_up_import_pauses_the_garbage_collector_and_turns_it_back_on():
+    import streamlit_app  # the served module; importing it starts no server
+
+    streamlit_app.import_for_first_answer()
+    try:
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the imported objects are left out of later collections
+        assert "digits.recognition" in sys.modules
+    finally:
+        gc.unfreeze()
