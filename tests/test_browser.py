@@ -85,6 +85,7 @@ def test_quick_retrain_from_the_sidebar(page, models):
             field.press("Enter")
     sidebar.get_by_role("button", name="Train a new model").click()
     # Live progress, then the finished training with its test accuracy.
+    expect(sidebar.locator('[data-testid="stProgress"]')).to_be_visible()
     expect(sidebar.get_by_text("Training finished")).to_be_visible(timeout=180_000)
     finished = sidebar.locator('[data-testid="stAlert"]').filter(has_text="Training finished").inner_text()
     assert "on the MNIST test set" in finished and "%" in finished
