@@ -7,7 +7,7 @@ import datetime
 import gc
 import importlib
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, AsyncIterator
 
 import numpy as np
 import streamlit as st
@@ -23,12 +23,13 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 
 
 @contextlib.asynccontextmanager
-async def prepare_at_start(app: st.App):
+async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     """As the server starts, get ready for the first visitor: the canvas shows sooner and TensorFlow is
     (nearly) loaded by the time they have drawn something."""
     # Streamlit checks once per process, on the first element drawn, whether it runs in a Python shell, by
     # looking up the source file of every loaded module. On the first page run, beside TensorFlow's thousands of
-    # modules loading, that took 1.3 s; done now, before they load, it takes 0.07 s.
+    # modules loading, that took 1.3 s; done now, before they load, it takes 0.07 s. (A private function:
+    # requirements.txt pins Streamlit, and a rename would stop the server from starting, not pass unseen.)
     delta_generator._maybe_print_use_warning()
     threading.Thread(target=import_for_first_answer, daemon=True).start()
     yield
@@ -36,17 +37,21 @@ async def prepare_at_start(app: st.App):
 
 def import_for_first_answer() -> None:
     """Import, in the background, what the first page runs need: TensorFlow (seconds) above all."""
-    # Python's full garbage collections walk every object the import creates (millions): they took 0.1-0.2 s
-    # each, every 0.7 s during the import and on into the first answer. Pause them for the import, then
-    # leave its objects, which live as long as the server, out of later collections.
+    # Python's full garbage collections walk every object there is, and the import makes millions: they
+    # took 0.1-0.2 s each, every 0.7 s during the import and on into the first answer. Pause them for the
+    # import, then freeze everything alive at that point (mostly TensorFlow's modules) out of later ones;
+    # the few reference cycles dropped during the pause are never collected.
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # The canvas checks its value for dataframes with pandas and pyarrow on the first page run.
+        # Streamlit checks the settings the page passes to the canvas for dataframes, which imports
+        # pandas and pyarrow on the first page run.
         for module in ("pandas", "pyarrow", "digits.recognition"):
             importlib.import_module(module)
     finally:
         gc.freeze()
-        gc.enable()
+        if was_enabled:
+            gc.enable()
 
 
 # `streamlit run streamlit_app.py` serves this app, and runs main() below for each visitor.

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import weakref
 from pathlib import Path
 from typing import Iterator
 
@@ -27,17 +28,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+# How a script run that was not cut short by a rerun ends.
+FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+
+
 class ScriptRuns:
     """Follows the page's script runs in the messages the server sends it over its websocket.
 
     The page's own running/not-running attribute is no use for this: a quick run can begin and end between
-    two renders of the page, and then the attribute never changes.
+    two renders of the page, and then the attribute never changes. A session's runs never overlap, so each
+    `script_finished` message ends the run last begun. Two limits: a click inside a fragment starts only a
+    fragment run, which is not waited for; and any whole-page run, not only the one a test caused, ends a wait.
     """
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page) -> None:
         self.page = page
-        self.started = 0  # whole-page runs begun (fragment runs count too; they do no harm here)
-        self.finished = 0  # the number of runs begun when a run last finished (not cut short by a rerun)
+        self.started = 0  # script runs begun, fragment runs included
+        self.last_finished = 0  # which run (counting as `started` does) last finished as a whole-page run
         page.on("websocket", lambda socket: socket.on("framereceived", self._read))
 
     def _read(self, payload: bytes | str) -> None:
@@ -48,19 +55,19 @@ class ScriptRuns:
         if kind == "new_session":
             self.started += 1
         elif kind == "script_finished" and message.script_finished in FINISHED:
-            self.finished = self.started
+            self.last_finished = self.started
 
     def wait_for_finish(self, after: int, timeout_s: float = 20) -> None:
         """Wait until a run begun after `after` runs had begun is over."""
         deadline = time.monotonic() + timeout_s
-        while self.finished <= after:
+        while self.last_finished <= after:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no script run finished after run {after} within {timeout_s} s")
             self.page.wait_for_timeout(10)  # lets Playwright deliver the websocket's messages
 
 
-FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
-_runs: dict[Page, ScriptRuns] = {}
+# The runs of each page that open_page opened.
+_runs: weakref.WeakKeyDictionary[Page, ScriptRuns] = weakref.WeakKeyDictionary()
 
 
 def free_port() -> int:
@@ -110,7 +117,8 @@ def open_page(page: Page, url: str, settle: bool = True) -> None:
 
 @contextlib.contextmanager
 def new_run(page: Page) -> Iterator[None]:
-    """On leaving the block, wait for the script run that what was done in it started to be over."""
+    """On leaving the block, wait for the script run that what was done in it started to be over (on a page
+    opened with open_page)."""
     runs = _runs[page]
     before = runs.started
     yield

@@ -91,13 +91,12 @@ def test_quick_retrain_from_the_sidebar(page, models):
     assert "on the MNIST test set" in finished and "%" in finished
     # A 300-image model is worse than the shipped one: it is kept aside, and can be used anyway.
     assert "The current model stays" in finished
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    sidebar.get_by_role("button", name="Use it anyway").click()
+    with new_run(page):
+        sidebar.get_by_role("button", name="Use it anyway").click()
     # The sidebar's model facts change once the switch has been served (the alert above names the
     # new model already, so its name alone proves nothing).
     expect(accuracy).not_to_have_text(shipped_accuracy, timeout=20_000)
     assert ModelRegistry(models).current_path().name.startswith("retrained-")
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
     draw(page, PLAIN[1])
     assert prediction(page) is not None and prediction(page).isdigit()
     # The shipped model is still there, untouched, and can be chosen again.

@@ -3,7 +3,6 @@
 import gc
 import json
 import os
-import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -76,13 +75,36 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     assert shown in app.sidebar.get("progress")[0].proto.text
 
 
-def test_start_up_import_pauses_the_garbage_collector_and_turns_it_back_on():
-    import streamlit_app  # the served module; importing it starts no server
+@pytest.fixture
+def start_up_imports(monkeypatch):
+    """The start-up import with imports faked: records whether garbage collection was on for each, and
+    fails for the names put in `failing`."""
+    import streamlit_app  # importing the served module starts no server
 
-    streamlit_app.import_for_first_answer()
-    try:
-        assert gc.isenabled()
-        assert gc.get_freeze_count() > 0  # the imported objects are left out of later collections
-        assert "digits.recognition" in sys.modules
-    finally:
-        gc.unfreeze()
+    imported, failing = [], set()
+
+    def fake_import(name):
+        imported.append((name, gc.isenabled()))
+        if name in failing:
+            raise ImportError(f"no {name}")
+
+    monkeypatch.setattr(streamlit_app.importlib, "import_module", fake_import)
+    yield streamlit_app.import_for_first_answer, imported, failing
+    gc.unfreeze()
+    gc.enable()
+
+
+def test_start_up_import_pauses_garbage_collection_then_freezes_what_it_loaded(start_up_imports):
+    import_for_first_answer, imported, _ = start_up_imports
+    import_for_first_answer()
+    assert imported == [("pandas", False), ("pyarrow", False), ("digits.recognition", False)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_failed_start_up_import_still_turns_garbage_collection_back_on(start_up_imports):
+    import_for_first_answer, _, failing = start_up_imports
+    failing.add("digits.recognition")
+    with pytest.raises(ImportError):
+        import_for_first_answer()
+    assert gc.isenabled()
