@@ -42,7 +42,6 @@ class ScriptRuns:
     """
 
     def __init__(self, page: Page) -> None:
-        self.page = page
         self.started = 0  # script runs begun, fragment runs included
         self.last_finished = 0  # which run (counting as `started` does) last finished as a whole-page run
         page.on("websocket", lambda socket: socket.on("framereceived", self._read))
@@ -57,16 +56,17 @@ class ScriptRuns:
         elif kind == "script_finished" and message.script_finished in FINISHED:
             self.last_finished = self.started
 
-    def wait_for_finish(self, after: int, timeout_s: float = 20) -> None:
+    def wait_for_finish(self, page: Page, after: int, timeout_s: float = 20) -> None:
         """Wait until a run begun after `after` runs had begun is over."""
         deadline = time.monotonic() + timeout_s
         while self.last_finished <= after:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no script run finished after run {after} within {timeout_s} s")
-            self.page.wait_for_timeout(10)  # lets Playwright deliver the websocket's messages
+            page.wait_for_timeout(10)  # lets Playwright deliver the websocket's messages
 
 
-# The runs of each page that open_page opened.
+# The runs of each page that open_page opened (a run tracker holds no reference to its page, so that
+# a closed page can leave this table).
 _runs: weakref.WeakKeyDictionary[Page, ScriptRuns] = weakref.WeakKeyDictionary()
 
 
@@ -112,7 +112,7 @@ def open_page(page: Page, url: str, settle: bool = True) -> None:
     page.goto(url)
     page.wait_for_selector("canvas.upper-canvas", timeout=60_000)
     if settle:
-        runs.wait_for_finish(after=0, timeout_s=60)
+        runs.wait_for_finish(page, after=0, timeout_s=60)
 
 
 @contextlib.contextmanager
@@ -122,7 +122,7 @@ def new_run(page: Page) -> Iterator[None]:
     runs = _runs[page]
     before = runs.started
     yield
-    runs.wait_for_finish(after=before)
+    runs.wait_for_finish(page, after=before)
 
 
 def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None = None,
