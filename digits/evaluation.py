@@ -9,8 +9,9 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from digits.benchmark_shapes import EVERY_DIGIT, GROUPS, benchmark_drawings
 from digits.data import Mnist
-from digits.drawing import UNUSUAL, jitter, render, skeleton_strokes
+from digits.drawing import render, skeleton_strokes
 from digits.recognition import Recognizer
 
 CANVAS = 280
@@ -34,24 +35,47 @@ REDRAWN_MNIST = {
 }
 
 
+# Styled digits: big enough for the pen not to fill their loops (the narrowest zero, 130 pixels high
+# with its slash, is about 40 wide; a 22-pixel pen, the app's, leaves a hole 18 wide).
+STYLED = ((130, 250), (8, 22))
+
+
 def drawn_groups(mnist: Mnist, count: int, seed: int = 0) -> Iterator[tuple[str, list[np.ndarray], np.ndarray]]:
-    """(name, canvas images, labels) for each group of drawn digits."""
+    """(name, canvas images, labels) for each group of drawn digits: MNIST test digits redrawn
+    (`count` each), then the styled groups (see styled_groups)."""
     rng = np.random.default_rng(seed)
     strokes = [skeleton_strokes(image) for image in mnist.x_test[:count]]
     for name, (extents, pens) in REDRAWN_MNIST.items():
         images = [render(s, **placement(rng, extents, pens)) for s in strokes]
         yield name, images, mnist.y_test[:count]
-    for name, (digit, shape) in UNUSUAL.items():
-        images = [render(jitter(shape, rng), **placement(rng, (80, 250), (6, 28))) for _ in range(count // 4)]
-        yield name, images, np.full(len(images), digit)
+    yield from styled_groups(count, seed)
+
+
+def styled_groups(count: int, seed: int = 0) -> Iterator[tuple[str, list[np.ndarray], np.ndarray]]:
+    """(name, canvas images, labels) for the benchmark's styled digits (digits/benchmark_shapes.py):
+    `count` // 4 of each style family, and `count` of all ten digits in varied styles."""
+    rng = np.random.default_rng([seed, 7])  # a stream of its own: the MNIST groups' sizes do not shift it
+    for name in GROUPS:
+        strokes, labels = benchmark_drawings(name, count if name == EVERY_DIGIT else count // 4, rng)
+        yield name, [render(s, **placement(rng, *STYLED)) for s in strokes], labels
+
+
+def read_digits(recognizer: Recognizer, images: list[np.ndarray]) -> np.ndarray:
+    """The digit read in each image, -1 where it read nothing."""
+    results = []
+    for start in range(0, len(images), 256):
+        results += recognizer.recognize_batch(images[start : start + 256])
+    return np.array([-1 if r is None else r.digit for r in results])
 
 
 def drawn_accuracy(recognizer: Recognizer, images: list[np.ndarray], labels: np.ndarray) -> float:
     """The share of images read as their label (a blank answer counts as wrong)."""
-    results = []
-    for start in range(0, len(images), 256):
-        results += recognizer.recognize_batch(images[start : start + 256])
-    return float(np.mean([r is not None and r.digit == label for r, label in zip(results, labels)]))
+    return float(np.mean(read_digits(recognizer, images) == labels))
+
+
+def per_digit_accuracy(digits_read: np.ndarray, labels: np.ndarray) -> dict[int, float]:
+    """For each digit among the labels, the share of its images read as it."""
+    return {int(d): float(np.mean(digits_read[labels == d] == d)) for d in np.unique(labels)}
 
 
 def percentiles_ms(call: Callable[[], object], repeats: int) -> dict:

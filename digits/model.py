@@ -1,9 +1,17 @@
-"""The CNN that reads digits, and the augmentation that makes MNIST look like canvas drawings."""
+"""The CNNs that read digits, and the augmentation that makes MNIST look like canvas drawings."""
 
 from __future__ import annotations
 
+import math
+
 import keras
+import numpy as np
 from keras import layers, ops
+
+
+def as_model_input(images: np.ndarray) -> np.ndarray:
+    """uint8 MNIST images (N, 28, 28) as the model's float32 input (N, 28, 28, 1) in [0, 1]."""
+    return (images.astype("float32") / 255.0)[..., None]
 
 
 @keras.saving.register_keras_serializable(package="digits")
@@ -34,48 +42,93 @@ class RandomStrokeWidth(layers.Layer):
         return {**super().get_config(), "thicken": self.thicken, "thin": self.thin, "seed": self.seed}
 
 
+@keras.saving.register_keras_serializable(package="digits")
+class RandomAffine(layers.Layer):
+    """A random rotation, zoom, slant and shift of each training image, as one affine warp.
+
+    Keras' RandomRotation, RandomZoom, RandomShear and RandomTranslation warp the batch four times; one
+    warp does the same job and made training the compact model 1.6x faster here. Does nothing at inference.
+    """
+
+    def __init__(self, rotation: float = 11.0, zoom: float = 0.12, shear: float = 0.15, shift: float = 2.2,
+                 seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.rotation, self.zoom, self.shear, self.shift, self.seed = rotation, zoom, shear, shift, seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=False):
+        if not training:
+            return images
+        n = ops.shape(images)[0]
+
+        def uniform(limit):
+            return keras.random.uniform((n,), -limit, limit, seed=self.seed_generator)
+
+        angle, scale = uniform(self.rotation * math.pi / 180), 1.0 + uniform(self.zoom)
+        slant, dx, dy = uniform(self.shear), uniform(self.shift), uniform(self.shift)
+        # Where each output pixel samples the input: rotate, slant and scale about the image's centre, then shift.
+        cos, sin = ops.cos(angle) / scale, ops.sin(angle) / scale
+        a0, a1, b0, b1 = cos, cos * slant - sin, sin, sin * slant + cos
+        cx, cy = (ops.cast(ops.shape(images)[2], "float32") - 1) / 2, (ops.cast(ops.shape(images)[1], "float32") - 1) / 2
+        a2, b2 = cx - a0 * cx - a1 * cy + dx, cy - b0 * cx - b1 * cy + dy
+        zero = ops.zeros_like(angle)
+        transform = ops.stack([a0, a1, a2, b0, b1, b2, zero, zero], axis=1)
+        return ops.image.affine_transform(images, transform, fill_mode="constant", fill_value=0.0)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rotation": self.rotation, "zoom": self.zoom, "shear": self.shear,
+                "shift": self.shift, "seed": self.seed}
+
+
 def build_augmentation(seed: int | None = None) -> keras.Sequential:
-    """Random rotation, scale, shift, shear and stroke width, active only while training."""
-    fill = {"fill_mode": "constant", "fill_value": 0.0}
-    return keras.Sequential(
-        [
-            layers.RandomRotation(0.03, seed=seed, **fill),  # up to about 11 degrees either way
-            layers.RandomZoom((-0.12, 0.12), seed=seed, **fill),  # same zoom on both axes
-            layers.RandomTranslation(0.08, 0.08, seed=seed, **fill),  # about 2 pixels
-            layers.RandomShear(0.15, 0.0, seed=seed, **fill),  # slant, as in handwriting
-            RandomStrokeWidth(seed=seed),
-        ],
-        name="augmentation",
-    )
+    """Random rotation (up to 11 degrees), zoom, slant, shift and stroke width, active only while training."""
+    return keras.Sequential([RandomAffine(seed=seed), RandomStrokeWidth(seed=seed)], name="augmentation")
 
 
-def build_model() -> keras.Model:
-    """A small VGG-style CNN: five convolutions with batch norm in three blocks, then a dense softmax head.
+def conv(x, filters: int, size: int = 3):
+    """A convolution with batch norm and ReLU."""
+    x = layers.Conv2D(filters, size, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization(momentum=0.9)(x)  # settles fast, for short runs too
+    return layers.Activation("relu")(x)
+
+
+def build_vgg(inputs):
+    """Five convolutions with batch norm in three blocks, then a dense head: the most accurate."""
+    x = layers.MaxPooling2D()(conv(inputs, 32, 5))  # 28x28 -> 14x14
+    x = layers.MaxPooling2D()(conv(conv(x, 48), 48))  # 14x14 -> 7x7
+    x = layers.MaxPooling2D()(conv(conv(x, 96), 96))  # 7x7 -> 3x3
+    x = layers.Dropout(0.3)(layers.Flatten()(x))
+    return layers.Dropout(0.3)(layers.Dense(128, activation="relu")(x))
+
+
+def build_compact(inputs):
+    """Three convolutions with batch norm, one per resolution: about 3x faster to train than vgg."""
+    x = layers.MaxPooling2D()(conv(inputs, 24))  # 28x28 -> 14x14
+    x = layers.MaxPooling2D()(conv(x, 48))  # 14x14 -> 7x7
+    x = layers.MaxPooling2D()(conv(x, 96))  # 7x7 -> 3x3
+    return layers.Dropout(0.25)(layers.Flatten()(x))
+
+
+def build_keras_example(inputs):
+    """The keras-io mnist_convnet example: two plain convolutions, pooling and dropout."""
+    x = layers.MaxPooling2D()(layers.Conv2D(32, 3, activation="relu")(inputs))
+    x = layers.MaxPooling2D()(layers.Conv2D(64, 3, activation="relu")(x))
+    return layers.Dropout(0.5)(layers.Flatten()(x))
+
+
+BUILDERS = {"vgg": build_vgg, "compact": build_compact, "keras-example": build_keras_example}
+
+
+def build_model(arch: str = "vgg") -> keras.Model:
+    """One of the architectures (digits.recipes.ARCHITECTURES) with a softmax over the ten digits.
 
     This is the model that is saved and served; training puts `build_augmentation()` in front of it.
     """
-
-    def conv(x, filters, size):
-        x = layers.Conv2D(filters, size, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=0.9)(x)  # settles fast, for short runs too
-        return layers.Activation("relu")(x)
-
+    if arch not in BUILDERS:
+        raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(BUILDERS)}")
     inputs = keras.Input(shape=(28, 28, 1), name="image")
-    # Block 1: 28x28 -> 14x14
-    x = conv(inputs, 32, 5)
-    x = layers.MaxPooling2D()(x)
-    # Block 2: 14x14 -> 7x7
-    x = conv(x, 48, 3)
-    x = conv(x, 48, 3)
-    x = layers.MaxPooling2D()(x)
-    # Block 3: 7x7 -> 3x3
-    x = conv(x, 96, 3)
-    x = conv(x, 96, 3)
-    x = layers.MaxPooling2D()(x)
-    # Head
-    x = layers.Flatten()(x)
-    x = layers.Dropout(0.3)(x)
-    x = layers.Dense(128, activation="relu")(x)
-    x = layers.Dropout(0.3)(x)
-    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name="digits_cnn")
+    outputs = layers.Dense(10, activation="softmax", name="probabilities")(BUILDERS[arch](inputs))
+    return keras.Model(inputs, outputs, name=f"digits_{arch.replace('-', '_')}")

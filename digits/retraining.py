@@ -15,13 +15,7 @@ from pathlib import Path
 from digits.registry import ModelRegistry, write_json_atomically
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
-RUNNING = ("starting", "training", "evaluating")  # states of a training under way
-
-# Presets offered on the page: settings for scripts/train.py.
-PRESETS = {
-    "Quick (about a minute)": {"epochs": 2, "limit": 12000, "augment": True},
-    "Full (the shipped model's recipe)": {"epochs": 20, "limit": None, "augment": True},
-}
+RUNNING = ("starting", "loading", "redrawing", "training", "evaluating")  # states of a training under way
 
 
 def retraining_enabled(secrets: dict | None = None) -> bool:
@@ -72,8 +66,9 @@ class Retrainer:
         status = self.status()
         return status is not None and status["state"] in RUNNING
 
-    def start(self, epochs: int, limit: int | None, augment: bool, seed: int = 1) -> bool:
-        """Start a training that saves a new model and serves it if it is at least as good; False if one runs."""
+    def start(self, preset: str, arch: str, epochs: int, limit: int | None, augment: bool, seed: int = 1) -> bool:
+        """Start a training (a preset of digits.recipes with these settings) that saves a new model and serves
+        it if it is at least as good; False if one is running already."""
         with self.lock:
             if self.running():
                 return False
@@ -81,15 +76,16 @@ class Retrainer:
             out = self.registry.folder / f"retrained-{stamp}.keras"
             # At low priority, so that pages keep answering quickly while it trains.
             command = ["nice", "-n", "10"] if shutil.which("nice") else []
-            command += [sys.executable, str(TRAIN_SCRIPT), "--epochs", str(epochs), "--seed", str(seed),
-                       "--out", str(out), "--progress", str(self.status_file), "--promote"]
+            command += [sys.executable, str(TRAIN_SCRIPT), "--preset", preset, "--arch", arch, "--epochs", str(epochs),
+                        "--seed", str(seed), "--out", str(out), "--progress", str(self.status_file), "--promote"]
             command += ["--limit", str(limit)] if limit else []
             command += [] if augment else ["--no-augment"]
             with open(self.log_file, "w") as log:
                 self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             write_json_atomically(self.status_file, {
                 "pid": self.process.pid, "state": "starting", "epoch": 0, "epochs": epochs, "fraction": 0.0,
-                "model": str(out), "settings": {"epochs": epochs, "limit": limit, "augment": augment},
+                "model": str(out), "history": [],
+                "settings": {"preset": preset, "arch": arch, "epochs": epochs, "limit": limit, "augment": augment},
             })
             return True
 

@@ -1,4 +1,4 @@
-"""Train the CNN on MNIST, evaluate it, and save it with its metadata."""
+"""Train a CNN on MNIST with live learning curves, evaluate it, and save it with its metadata."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import numpy as np
 import tensorflow as tf
 
 from digits.data import Mnist
-from digits.drawing import redraw_with_pen
-from digits.model import build_augmentation, build_model
+from digits.inspection import inspect_model, save_inspection
+from digits.model import as_model_input, build_augmentation, build_model
+from digits.recipes import DEFAULTS
 from digits.registry import metadata_path, write_json_atomically
+from digits.synthesis import pen_twins, styled_digits
 
-
-def as_model_input(images: np.ndarray) -> np.ndarray:
-    """uint8 MNIST images (N, 28, 28) as the model's float32 input (N, 28, 28, 1) in [0, 1]."""
-    return (images.astype("float32") / 255.0)[..., None]
+VALIDATION = 5000  # the last 5,000 training images are held out to draw the validation curves
+STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images: one for every ten
 
 
 def training_batches(
@@ -54,51 +54,158 @@ def training_batches(
     return tf.data.Dataset.zip(dataset, coins).map(pick).batch(batch_size).prefetch(1).with_options(options)
 
 
+class ProgressFile(keras.callbacks.Callback):
+    """Keeps a JSON file up to date with what the training is doing, for a page to show.
+
+    Each write holds the phase (`state`: loading, redrawing, training, evaluating, then done or failed),
+    the `fields` given at the start (such as the model's path and settings), the progress figures and
+    the learning curves so far. During an epoch it writes at most twice a second.
+    """
+
+    def __init__(self, path: str | os.PathLike, **fields):
+        super().__init__()
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fields = fields
+        self.figures: dict = {}
+        self.curves: LearningCurves | None = None
+        self.last_write = 0.0
+
+    def write(self, state: str, **figures) -> None:
+        """Record a phase with its figures (they replace the last phase's)."""
+        self.figures = {"state": state, **figures}
+        history = self.curves.points if self.curves else []
+        write_json_atomically(self.path, {"pid": os.getpid(), **self.fields, **self.figures, "history": history})
+
+    def on_train_begin(self, logs=None):
+        self.started = time.monotonic()
+        self.epoch = 0
+        self.write("training", epoch=1, epochs=self.params["epochs"], fraction=0.0)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.monotonic() - self.last_write >= 0.5:
+            self.last_write = time.monotonic()
+            self.report(batch + 1, logs or {})
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.report(self.params["steps"], logs or {})
+
+    def on_train_end(self, logs=None):
+        self.write("evaluating", epoch=self.params["epochs"], epochs=self.params["epochs"], fraction=1.0)
+
+    def report(self, step: int, logs: dict) -> None:
+        steps, epochs = self.params["steps"], self.params["epochs"]
+        fraction = (self.epoch * steps + step) / (epochs * steps)
+        elapsed = time.monotonic() - self.started
+        self.write(
+            "training", epoch=self.epoch + 1, epochs=epochs, fraction=fraction,
+            accuracy=float(logs.get("accuracy", 0.0)), loss=float(logs.get("loss", 0.0)),
+            elapsed_s=round(elapsed, 1), eta_s=round(elapsed / fraction * (1 - fraction), 1),
+        )
+
+
+class LearningCurves(keras.callbacks.Callback):
+    """Loss and accuracy on the training batches and on held-out validation images, `per_epoch` times an epoch.
+
+    Each point is {"epoch": epochs done, fractional, "loss", "accuracy" (the epoch's training batches so
+    far), "val_loss", "val_accuracy"}; the last point of each epoch falls on a whole number.
+    """
+
+    def __init__(self, x_val: np.ndarray, y_val: np.ndarray, per_epoch: int = 4, progress: ProgressFile | None = None):
+        super().__init__()
+        self.x_val, self.y_val, self.per_epoch = as_model_input(x_val), y_val, per_epoch
+        self.points: list[dict] = []
+        if progress is not None:
+            progress.curves = self
+
+    def on_train_begin(self, logs=None):
+        # A direct call of a compiled graph: model.predict() would feed the images through a tf.data
+        # pipeline with autotuning on, which stalls for seconds on two cores.
+        self.forward = tf.function(lambda x: self.model(x, training=False))
+        self.every = max(1, self.params["steps"] // self.per_epoch)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        step, steps = batch + 1, self.params["steps"]
+        if step % self.every == 0 and steps - step >= self.every / 2:  # the epoch's end records its own point
+            self.record(self.epoch + step / steps, logs or {})
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.record(epoch + 1, logs or {})
+
+    def record(self, epoch: float, logs: dict) -> None:
+        probabilities = np.concatenate([self.forward(self.x_val[i : i + 1000]).numpy()
+                                        for i in range(0, len(self.x_val), 1000)])
+        truth = probabilities[np.arange(len(self.y_val)), self.y_val]
+        self.points.append({
+            "epoch": round(epoch, 3),
+            "loss": round(float(logs.get("loss", np.nan)), 5),
+            "accuracy": round(float(logs.get("accuracy", np.nan)), 5),
+            "val_loss": round(float(-np.log(np.clip(truth, 1e-7, 1)).mean()), 5),
+            "val_accuracy": round(float((probabilities.argmax(axis=1) == self.y_val).mean()), 5),
+        })
+
+
 def train(
     mnist: Mnist,
-    epochs: int = 20,
-    batch_size: int = 128,
+    arch: str = DEFAULTS["arch"],
+    epochs: int = DEFAULTS["epochs"],
+    batch_size: int = DEFAULTS["batch_size"],
+    learning_rate: float = DEFAULTS["learning_rate"],
     seed: int = 1,
     limit: int | None = None,
     augment: bool = True,
-    learning_rate: float = 2e-3,
-    callbacks: list[keras.callbacks.Callback] | None = None,
+    progress: ProgressFile | None = None,
     verbose: int | str = "auto",
-) -> keras.Model:
-    """Train a fresh model on the first `limit` training images (all by default); the same seed gives the same model."""
+) -> tuple[keras.Model, list[dict]]:
+    """Train a fresh model on the first `limit` training images (all but the validation slice by default).
+
+    Returns the model and its learning curves (LearningCurves' points). The same seed gives the same model.
+    """
     # Seeds Python, NumPy and TensorFlow. The CPU kernels used here are deterministic already (a test checks
     # it); tf.config.experimental.enable_op_determinism() would double the training time for nothing.
     keras.utils.set_random_seed(seed)
-    images, labels = mnist.x_train[:limit], mnist.y_train[:limit]
-    model = build_model()
+    held_out = len(mnist.x_train) - VALIDATION
+    images, labels = mnist.x_train[:held_out][:limit], mnist.y_train[:held_out][:limit]
+    model = build_model(arch)
     if augment:
-        # Pen-redrawn twins of the digits (about 1.5 min for all 60,000), then random rotation, scale, shift,
-        # shear and stroke width in front of the model while it trains; the saved model has none of it.
-        redrawn = redraw_with_pen(images, np.random.default_rng(seed))
+        # Pen-redrawn twins of the digits and digits in styles MNIST lacks (from the cache, or drawn now),
+        # then random rotation, zoom, slant, shift and stroke width in front of the model while it trains;
+        # the saved model has none of it.
+        def redrawing(done: int, total: int) -> None:
+            if progress:
+                progress.write("redrawing", done=done, total=total, fraction=done / total)
+
+        redrawing(0, len(images))
+        twins = pen_twins(images, redrawing)
+        styled, styled_labels = styled_digits(round(STYLED_SHARE * len(images)))
+        images, twins = np.concatenate([images, styled]), np.concatenate([twins, styled])
+        labels = np.concatenate([labels, styled_labels])
         trainer = keras.Sequential([build_augmentation(seed), model])
     else:
-        redrawn, trainer = None, model
-    # Cosine decay of the learning rate to zero over the whole run.
+        twins, trainer = None, model
+    # One cycle: the learning rate warms up from a tenth over the first tenth of the steps, then follows
+    # a cosine down to zero.
     steps = epochs * int(np.ceil(len(images) / batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+    warmup = max(1, steps // 10)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        learning_rate / 10, decay_steps=max(1, steps - warmup), warmup_target=learning_rate, warmup_steps=warmup
+    )
     trainer.compile(
         optimizer=keras.optimizers.Adam(schedule),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    batches = training_batches(images, labels, batch_size, seed, redrawn)
+    curves = LearningCurves(mnist.x_train[held_out:], mnist.y_train[held_out:], progress=progress)
+    batches = training_batches(images, labels, batch_size, seed, twins)
+    callbacks = [curves] + ([progress] if progress else [])
     trainer.fit(batches, epochs=epochs, shuffle=False, callbacks=callbacks, verbose=verbose)  # batches come shuffled
-    return model
-
-
-def evaluate(model: keras.Model, mnist: Mnist) -> dict:
-    """Accuracy on the MNIST test set, overall and for each digit."""
-    predicted = model.predict(as_model_input(mnist.x_test), batch_size=1000, verbose=0).argmax(axis=1)
-    correct = predicted == mnist.y_test
-    return {
-        "test_accuracy": float(correct.mean()),
-        "per_digit_accuracy": {str(d): float(correct[mnist.y_test == d].mean()) for d in range(10)},
-    }
+    return model, curves.points
 
 
 def describe_training(mnist: Mnist, model: keras.Model, seconds: float, **settings) -> dict:
@@ -133,64 +240,27 @@ def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike) -> P
     return path
 
 
-class ProgressFile(keras.callbacks.Callback):
-    """Keeps a JSON file up to date with how far training is, for a page to show; at most twice a second."""
-
-    def __init__(self, path: str | os.PathLike):
-        super().__init__()
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.epoch = 0
-        self.last_write = 0.0
-
-    def write(self, **fields) -> None:
-        write_json_atomically(self.path, {"pid": os.getpid(), **fields})
-
-    def on_train_begin(self, logs=None):
-        self.started = time.monotonic()
-        self.write(state="training", epoch=0, epochs=self.params["epochs"], fraction=0.0)
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if time.monotonic() - self.last_write >= 0.5:
-            self.last_write = time.monotonic()
-            self.report(batch + 1, logs or {})
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.report(self.params["steps"], logs or {})
-
-    def on_train_end(self, logs=None):
-        self.write(state="evaluating", epoch=self.params["epochs"], epochs=self.params["epochs"], fraction=1.0)
-
-    def report(self, step: int, logs: dict) -> None:
-        steps, epochs = self.params["steps"], self.params["epochs"]
-        fraction = (self.epoch * steps + step) / (epochs * steps)
-        elapsed = time.monotonic() - self.started
-        self.write(
-            state="training", epoch=self.epoch + 1, epochs=epochs, fraction=fraction,
-            accuracy=float(logs.get("accuracy", 0.0)), loss=float(logs.get("loss", 0.0)),
-            elapsed_s=round(elapsed, 1), eta_s=round(elapsed / fraction * (1 - fraction), 1),
-        )
-
-
 def train_and_save(
     mnist: Mnist,
     out: str | os.PathLike,
-    epochs: int = 20,
-    batch_size: int = 128,
     seed: int = 1,
-    limit: int | None = None,
-    augment: bool = True,
-    callbacks: list[keras.callbacks.Callback] | None = None,
+    preset: str | None = None,
+    progress: ProgressFile | None = None,
     verbose: int | str = "auto",
+    **settings,
 ) -> dict:
-    """Train, evaluate on the test set and save the model with its metadata; returns the metadata."""
-    settings = {"epochs": epochs, "batch_size": batch_size, "seed": seed, "limit": limit, "augment": augment}
+    """Train with `settings` (train()'s: arch, epochs, batch_size, learning_rate, limit, augment), evaluate on
+    the test set and save the model with its metadata and learning curves; returns the metadata."""
+    settings = {**DEFAULTS, **settings, "seed": seed}
     started = time.perf_counter()
-    model = train(mnist, callbacks=callbacks, verbose=verbose, **settings)
+    model, history = train(mnist, progress=progress, verbose=verbose, **settings)
     seconds = time.perf_counter() - started
-    metadata = {**evaluate(model, mnist), **describe_training(mnist, model, seconds, **settings)}
+    # One pass over the test set gives the scores and the inspection the Model page shows (kept beside the model).
+    inspection = inspect_model(model, mnist.x_test, mnist.y_test)
+    scores = {"test_accuracy": inspection.test_accuracy,
+              "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(inspection.per_digit_accuracy)}}
+    described = describe_training(mnist, model, seconds, preset=preset, **settings)
+    metadata = {**scores, **described, "history": history}
     save_model(model, metadata, out)
+    save_inspection(inspection, out)
     return metadata

@@ -1,7 +1,10 @@
 """Train the digit CNN on MNIST and save models/NAME.keras with models/NAME.json beside it.
 
-    python scripts/train.py                       # the shipped model's recipe
-    python scripts/train.py --limit 500 --epochs 1 --out /tmp/quick.keras
+    python scripts/train.py                                  # the shipped model's recipe (--preset full)
+    python scripts/train.py --preset quick --out models/quick.keras
+    python scripts/train.py --preset standard --arch compact --epochs 8 --out /tmp/mine.keras
+
+A preset sets every training setting; a flag given explicitly overrides it.
 """
 
 import argparse
@@ -12,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.data import MnistError, load_mnist  # noqa: E402
+from digits.recipes import ARCHITECTURES, PRESETS, recipe  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
 from digits.training import ProgressFile, train_and_save  # noqa: E402
 
@@ -19,29 +23,34 @@ from digits.training import ProgressFile, train_and_save  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--preset", choices=PRESETS, default="full", help="the recipe to start from (default: full)")
+    parser.add_argument("--arch", choices=ARCHITECTURES, help="the network")
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--learning-rate", type=float, help="the peak of the one-cycle schedule")
     parser.add_argument("--seed", type=int, default=1, help="the same seed reproduces the same model")
     parser.add_argument("--limit", type=int, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     parser.add_argument("--out", default="models/digits.keras", help="where to write the model (.keras)")
-    parser.add_argument("--progress", help="keep this JSON file up to date with the training's progress")
+    parser.add_argument("--progress", help="keep this JSON file up to date with the training's phase, progress and curves")
     parser.add_argument("--promote", action="store_true",
                         help="then serve the new model if it is at least as good as the current one in its folder")
     args = parser.parse_args()
     if not args.out.endswith(".keras"):
         parser.error("--out must end in .keras")
+    settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
+                      learning_rate=args.learning_rate, limit=args.limit, augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
-    progress = ProgressFile(args.progress) if args.progress else None
+    progress = ProgressFile(args.progress, model=args.out, settings={"preset": args.preset, **settings}) \
+        if args.progress else None
     try:
+        if progress:
+            progress.write("loading")
         mnist = load_mnist(args.data)
-        metadata = train_and_save(
-            mnist, args.out, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-            limit=args.limit, augment=not args.no_augment, callbacks=[progress] if progress else None,
-        )
+        metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset, **settings)
     except (MnistError, ValueError, OSError) as error:
         if progress:
-            progress.write(state="failed", error=str(error))
+            progress.write("failed", error=str(error))
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.4f}, "
@@ -50,8 +59,7 @@ def main() -> int:
     if args.promote:
         print(("now serving it: " if promoted else "not serving it: ") + reason)
     if progress:
-        progress.write(state="done", model=args.out, test_accuracy=metadata["test_accuracy"],
-                       promoted=promoted, reason=reason)
+        progress.write("done", test_accuracy=metadata["test_accuracy"], promoted=promoted, reason=reason)
     return 0
 
 

@@ -1,7 +1,11 @@
-"""Shared fixtures: MNIST from $DIGITS_MNIST, a tiny model trained once, and the shipped model."""
+"""Shared fixtures: MNIST from $DIGITS_MNIST, a tiny model trained once, the shipped model, and a real HTTP
+server on 127.0.0.1 for downloads."""
 
+import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -42,3 +46,58 @@ def shipped() -> Recognizer:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Serves server.routes: path -> (body, bytes to send before closing, seconds to stall after them)."""
+
+    def do_GET(self):
+        if self.path not in self.server.routes:
+            self.send_error(404)
+            return
+        body, send, stall = self.server.routes[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))  # always the full size, even when cut short
+        self.end_headers()
+        self.wfile.write(body[:send])
+        self.wfile.flush()
+        if stall:
+            self.server.release.wait(stall)
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass  # keep pytest's output clean
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client that hangs up early (the timeout and interruption tests) is expected
+
+
+@pytest.fixture(scope="module")
+def mnist_bytes() -> bytes:
+    return Path(os.environ["DIGITS_MNIST"]).read_bytes()
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on a free port; tests add routes and get URLs from it."""
+    httpd = Server(("127.0.0.1", 0), Handler)
+    httpd.routes, httpd.release = {}, threading.Event()
+
+    def serve(path, body=None, send=None, stall=0):
+        """Serve `body` at `path` (nothing: a 404) and return its URL."""
+        if body is not None:
+            httpd.routes[path] = (body, len(body) if send is None else send, stall)
+        return f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield serve
+    httpd.release.set()
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(10)

@@ -1,8 +1,15 @@
-import numpy as np
+import ast
+from pathlib import Path
 
-from digits.drawing import redraw_with_pen, skeleton
-from digits.evaluation import drawn_groups
+import numpy as np
+import pytest
+
+from digits import benchmark_shapes
+from digits.benchmark_shapes import EVERY_DIGIT, GROUPS, STYLES, benchmark_drawings
+from digits.drawing import TRAINING_STYLES, redraw_with_pen, render, skeleton, styled_digits, styled_training_images
+from digits.evaluation import drawn_groups, per_digit_accuracy, styled_groups
 from digits.preprocessing import stroke_width
+from tests.conftest import run_script
 from tests.test_preprocessing import centre_of_mass
 
 
@@ -17,8 +24,9 @@ def test_skeleton_of_a_thick_bar_is_a_one_pixel_line():
     bar = np.zeros((20, 40))
     bar[7:14, 5:35] = 1
     lines = skeleton(bar)
-    assert lines[7:14].any(axis=1).sum() == 1  # one row
-    assert lines.sum(axis=1).max() >= 20  # most of the bar's length
+    assert lines.sum(axis=0).max() == 1  # one pixel wide: at most one pixel in any column
+    assert np.count_nonzero(lines[7:14].any(axis=0)) >= 20  # along most of the bar's length
+    assert not lines[:7].any() and not lines[14:].any()  # inside the bar
 
 
 def test_pen_redrawn_digits_have_one_canvas_like_stroke_width_and_stay_in_place(mnist, rng):
@@ -53,3 +61,81 @@ def test_the_benchmark_drawings_stay_on_the_canvas(mnist):
         for image in images:
             ink = image[..., 3] > 0
             assert not (ink[0].any() or ink[-1].any() or ink[:, 0].any() or ink[:, -1].any()), name
+
+
+def test_styled_training_images_are_mnist_like_and_cover_every_style(rng):
+    images, labels = styled_training_images(400, rng)
+    assert images.dtype == np.uint8 and images.shape[1:] == (28, 28) and len(images) == len(labels) >= 395
+    assert set(labels) == {digit for digit, _, _ in TRAINING_STYLES.values()}
+    assert (images.max(axis=(1, 2)) >= 200).all()  # ink in every image
+    centres = np.array([centre_of_mass(image / 255.0) for image in images])
+    assert np.abs(centres - 14).max() < 1.5  # placed as to_mnist_input places a drawing
+
+
+@pytest.mark.parametrize("name", sorted(TRAINING_STYLES))
+def test_every_training_style_stays_in_its_box_and_varies(name, rng):
+    _, _, template = TRAINING_STYLES[name]
+    drawings = [template(rng) for _ in range(30)]
+    points = np.concatenate([np.asarray(stroke) for drawing in drawings for stroke in drawing])
+    assert np.isfinite(points).all() and points.min() > -0.4 and points.max() < 1.4
+    first = render(drawings[0], 200, (140, 140), 16)
+    assert not any(np.array_equal(first, render(other, 200, (140, 140), 16)) for other in drawings[1:])
+
+
+def test_the_same_seed_draws_the_same_training_digits():
+    first, labels = styled_digits(20, np.random.default_rng(5))
+    again, same_labels = styled_digits(20, np.random.default_rng(5))
+    assert first == again and (labels == same_labels).all()
+
+
+def test_the_benchmark_and_training_generators_draw_differently_from_the_same_seed():
+    training, _ = styled_digits(100, np.random.default_rng(0))
+    benchmark, _ = benchmark_drawings(EVERY_DIGIT, 100, np.random.default_rng(0))
+    canvas = [render(d, 200, (140, 140), 16)[..., 3] > 0 for d in training + benchmark]
+    training_ink, benchmark_ink = np.array(canvas[:100]), np.array(canvas[100:])
+    overlap = [(t & b).sum() / (t | b).sum() for t in training_ink for b in benchmark_ink]
+    assert max(overlap) < 0.9  # no benchmark drawing is a training drawing
+
+
+def test_the_benchmark_shares_no_shape_code_with_the_training_generator():
+    tree = ast.parse(Path(benchmark_shapes.__file__).read_text())
+    imports = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module == "digits.drawing"]
+    taken = {alias.name for node in imports for alias in node.names}
+    assert taken == {"Strokes"}
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_every_benchmark_group_draws_its_own_digits_in_all_its_styles(group, rng):
+    styles = GROUPS[group]
+    count = 10 * sum(len(s) for s in styles.values())
+    drawings, labels = benchmark_drawings(group, count, rng)
+    assert len(drawings) == len(labels) == count
+    assert set(labels) == set(styles)
+    assert all(np.isfinite(np.concatenate([np.asarray(s) for s in d])).all() for d in drawings)
+
+
+def test_the_all_digits_group_has_every_digit_in_every_style_equally():
+    assert set(GROUPS[EVERY_DIGIT]) == set(range(10))
+    assert all(GROUPS[EVERY_DIGIT][digit] == list(STYLES[digit]) for digit in range(10))
+    _, labels = benchmark_drawings(EVERY_DIGIT, 200, np.random.default_rng(0))
+    assert (np.bincount(labels) == 20).all()
+
+
+def test_the_styled_benchmark_is_the_same_each_run():
+    first, again = list(styled_groups(8, seed=3)), list(styled_groups(8, seed=3))
+    for (name, images, labels), (_, same_images, same_labels) in zip(first, again):
+        assert (labels == same_labels).all() and all(np.array_equal(a, b) for a, b in zip(images, same_images)), name
+
+
+def test_per_digit_accuracy_counts_each_digit_on_its_own():
+    labels = np.array([0, 0, 0, 0, 1, 1, 7])
+    read = np.array([0, 8, 0, -1, 1, 1, 1])
+    assert per_digit_accuracy(read, labels) == {0: 0.5, 1: 1.0, 7: 0.0}
+
+
+def test_the_montage_tool_saves_a_grid_of_benchmark_and_training_digits(tmp_path):
+    for source in ("--benchmark", "--training"):
+        out = tmp_path / f"{source[2:]}.png"
+        done = run_script("montage.py", source, "--out", out, "--across", "3", "--only", "9")
+        assert done.returncode == 0, done.stderr
+        assert out.stat().st_size > 1000

@@ -1,10 +1,12 @@
-"""Page logic with Streamlit's AppTest (no browser): what the page says around the canvas."""
+"""Page logic with Streamlit's AppTest (no browser): the sidebar, the Draw and Model pages, the download."""
 
 import gc
 import json
 import os
+import shutil
 
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from digits.registry import ModelRegistry
@@ -26,6 +28,23 @@ def run_page(monkeypatch, models, **env) -> AppTest:
     return app
 
 
+def charts(node) -> list[dict]:
+    """The Vega-Lite specifications of the charts drawn in `node` (the app, or its sidebar), with the data
+    values that Streamlit sends apart from the specification put back in."""
+    specs = []
+    for chart in node.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        spec["data"] = {"values": convert_arrow_bytes_to_pandas_df(chart.proto.data.data).to_dict("records")}
+        specs.append(spec)
+    return specs
+
+
+def add_model(models, trained):
+    """Put a trained model, with its metadata and inspection, in the models folder."""
+    for path in trained.parent.glob(f"{trained.stem}.*"):
+        shutil.copy(path, models / path.name)
+
+
 def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
     app = run_page(monkeypatch, models)
     assert "Prediction" not in [m.label for m in app.metric]
@@ -34,6 +53,7 @@ def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
     assert [m.value for m in app.sidebar.metric if m.label == "MNIST test accuracy"] == [f"{accuracy:.2%}"]
     assert any("parameters" in c.value for c in app.sidebar.caption)
     assert [b.label for b in app.sidebar.button] == ["Train a new model"]
+    assert [s.label for s in app.sidebar.selectbox] == ["Preset", "Network"]
 
 
 def test_retraining_turned_off(monkeypatch, models):
@@ -42,29 +62,68 @@ def test_retraining_turned_off(monkeypatch, models):
     assert not app.sidebar.button
 
 
-def test_missing_mnist_disables_the_button_and_says_how_to_fix(monkeypatch, models, tmp_path):
-    app = run_page(monkeypatch, models, DIGITS_MNIST=str(tmp_path / "gone.npz"), HOME=str(tmp_path))
-    message = app.sidebar.error[0].value
-    assert "MNIST" in message and "DIGITS_MNIST" in message
-    assert [b.disabled for b in app.sidebar.button] == [True]
+def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
+    app = run_page(monkeypatch, models)
+    preset = app.sidebar.selectbox[0]
+    preset.select("quick").run()
+    assert app.sidebar.selectbox[1].value == "compact"
+    assert app.sidebar.number_input[0].value == 2
+    app.sidebar.selectbox[0].select("full").run()
+    assert app.sidebar.selectbox[1].value == "vgg" and app.sidebar.number_input[0].value == 20
+
+
+def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
+    """Settings for a machine with no MNIST: a HOME with an empty Keras cache, downloads from `url`."""
+    return {"DIGITS_MNIST": str(tmp_path / "gone.npz"), "HOME": str(tmp_path), "DIGITS_MNIST_URL": url}
+
+
+def test_missing_mnist_offers_a_download_that_fetches_it(monkeypatch, models, tmp_path, server, mnist_bytes):
+    app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, server("/mnist.npz", mnist_bytes)))
+    assert [i.value for i in app.sidebar.info] == [
+        "Retraining needs the MNIST training data, which is not on this machine yet."]
+    assert [b.label for b in app.sidebar.button] == ["Download MNIST (11 MB)"]
+    app.sidebar.button[0].click().run()
+    assert not app.exception and not app.sidebar.error
+    assert (tmp_path / ".keras" / "datasets" / "mnist.npz").read_bytes() == mnist_bytes
+    assert "Train a new model" in [b.label for b in app.sidebar.button]  # the page moved on to retraining
+
+
+@pytest.mark.parametrize("served, expected", [("missing", "HTTP 404"), ("cut short", "cut short")])
+def test_a_failed_download_says_why_and_leaves_nothing(monkeypatch, models, tmp_path, server, mnist_bytes,
+                                                       served, expected):
+    url = server("/missing.npz") if served == "missing" else server("/half.npz", mnist_bytes, send=len(mnist_bytes) // 2)
+    app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, url))
+    app.sidebar.button[0].click().run()
+    assert not app.exception
+    assert expected in app.sidebar.error[0].value
+    assert not (tmp_path / ".keras" / "datasets").exists() or not list((tmp_path / ".keras" / "datasets").iterdir())
+    assert [b.label for b in app.sidebar.button] == ["Download MNIST (11 MB)"]  # and it can be tried again
 
 
 def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
-    for suffix in (".keras", ".json"):
-        (models / f"tiny{suffix}").write_bytes(tiny_model_path.with_suffix(suffix).read_bytes())
+    add_model(models, tiny_model_path)
     app = run_page(monkeypatch, models)
-    app.sidebar.selectbox[0].select("tiny").run()
+    serve = [s for s in app.sidebar.selectbox if s.label == "Serve model"][0]
+    serve.select("tiny").run()
     assert ModelRegistry(models).current_path().name == "tiny.keras"
     assert "**tiny**" in [m.value for m in app.sidebar.markdown]
+
+
+HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "val_accuracy": 0.93} for e in (0.5, 1, 1.5)]
 
 
 @pytest.mark.parametrize(
     "progress, shown",
     [
-        ({"state": "training", "epoch": 0, "epochs": 3, "fraction": 0.0}, "Starting the training"),
+        ({"state": "loading"}, "Loading the MNIST data"),
+        ({"state": "redrawing", "done": 20000, "total": 55000, "fraction": 0.36},
+         "Drawing the training digits with a pen: 20,000 of 55,000"),
+        ({"state": "training", "epoch": 1, "epochs": 3, "fraction": 0.0}, "Epoch 1 of 3: starting"),
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
-          "elapsed_s": 30.0, "eta_s": 30.0}, "Epoch 2/3 · accuracy 91.0% · 0:00:30 left"),
-        ({"state": "evaluating", "epoch": 3, "epochs": 3, "fraction": 1.0}, "Evaluating the new model"),
+          "elapsed_s": 30.0, "eta_s": 30.0, "history": HISTORY},
+         "Epoch 2 of 3 · accuracy 91.0% · validation 93.0% · 0:00:30 left"),
+        ({"state": "evaluating", "epoch": 3, "epochs": 3, "fraction": 1.0, "history": HISTORY},
+         "Evaluating the new model"),
     ],
 )
 def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress, shown):
@@ -73,6 +132,62 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     app = run_page(monkeypatch, models)
     assert [b.label for b in app.sidebar.button] == ["Cancel training"]
     assert shown in app.sidebar.get("progress")[0].proto.text
+    # The live learning curves: loss and accuracy, training and validation, one point each per record.
+    curves = charts(app.sidebar)
+    assert [c["title"] for c in curves] == (["Loss", "Accuracy"] if "history" in progress else [])
+    for chart in curves:
+        measure = chart["title"].lower()
+        assert len(chart["data"]["values"]) == 2 * len(HISTORY)
+        assert {v["set"] for v in chart["data"]["values"]} == {"training", "validation"}
+        assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
+            [p[f"val_{measure}"] for p in HISTORY]
+
+
+def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
+    status = {"pid": os.getpid(), "state": "done", "model": str(models / "retrained-x.keras"), "test_accuracy": 0.97,
+              "promoted": False, "reason": "its test accuracy 97.00% is below the current model's 99.65%",
+              "history": HISTORY}
+    (models / "training.json").write_text(json.dumps(status))
+    app = run_page(monkeypatch, models)
+    assert "The current model stays" in app.sidebar.warning[0].value
+    assert [c["title"] for c in charts(app.sidebar)] == ["Loss", "Accuracy"]
+    assert "Use it anyway" in [b.label for b in app.sidebar.button]
+
+
+def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(monkeypatch, models, tiny_model_path):
+    add_model(models, tiny_model_path)
+    app = run_page(monkeypatch, models)
+    app.switch_page("app_pages/model.py").run()
+    assert not app.exception
+    tiny = ModelRegistry(models).metadata(models / "tiny.keras")
+    # The serving model alone: per-digit accuracy, then its confusion matrix.
+    page = charts(app.main)
+    per_digit = page[0]["data"]["values"]
+    assert {v["model"] for v in per_digit} == {"digits"} and len(per_digit) == 10
+    confusion = [c for c in page if "layer" in c]
+    assert len(confusion) == 1 and sum(v["count"] for v in confusion[0]["data"]["values"]) == 10000
+    gallery = app.main.image[-1]
+    errors = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
+    assert len(gallery.proto.imgs) == round((1 - errors) * 10000)  # every misread digit (fewer than 60)
+    assert all(" read as " in caption for caption in gallery.captions)
+    # Compared with the tiny model: both in the per-digit chart, and the tiny one's learning curves.
+    app.main.selectbox[1].select("tiny").run()
+    page = charts(app.main)
+    assert {v["model"] for v in page[0]["data"]["values"]} == {"digits", "tiny"}
+    assert [v["accuracy"] for v in page[0]["data"]["values"] if v["model"] == "tiny"] == \
+        [tiny["per_digit_accuracy"][str(d)] for d in range(10)]
+    curves = [c for c in page if c.get("title") in ("Loss", "Accuracy")]
+    assert len(curves) == 2 and len(curves[0]["data"]["values"]) == 2 * len(tiny["history"])
+    assert len([c for c in page if "layer" in c]) == 2
+    assert any(" of 10,000, the first 60 shown" in m.value for m in app.main.markdown)  # the tiny model errs a lot
+
+
+def test_the_model_page_without_mnist_or_a_stored_inspection_says_what_it_needs(monkeypatch, models, tmp_path):
+    (models / "digits.inspection.npz").unlink(missing_ok=True)
+    app = run_page(monkeypatch, models, DIGITS_MNIST=str(tmp_path / "gone.npz"), HOME=str(tmp_path))
+    app.switch_page("app_pages/model.py").run()
+    assert not app.exception
+    assert any("need the MNIST test set" in i.value for i in app.main.info)
 
 
 @pytest.fixture

@@ -39,10 +39,10 @@ def test_registry_serves_the_shipped_model_until_told_otherwise(registry, tiny_m
 
 def test_a_training_runs_alone_then_serves_its_model_if_good_enough(registry):
     retrainer = Retrainer(registry)
-    assert retrainer.start(epochs=1, limit=300, augment=False)
+    assert retrainer.start("quick", "compact", 1, 300, False)
     assert retrainer.running()
-    assert not Retrainer(registry).start(epochs=1, limit=300, augment=False)  # another page, same folder
-    assert not retrainer.start(epochs=1, limit=300, augment=False)
+    assert not Retrainer(registry).start("quick", "compact", 1, 300, False)  # another page, same folder
+    assert not retrainer.start("quick", "compact", 1, 300, False)
     wait_until(lambda: not retrainer.running())
     status = retrainer.status()
     assert status["state"] == "done", (registry.folder / "training.log").read_text()[-2000:]
@@ -53,7 +53,7 @@ def test_a_training_runs_alone_then_serves_its_model_if_good_enough(registry):
 
 def test_cancel_stops_the_training_and_leaves_no_model(registry):
     retrainer = Retrainer(registry)
-    retrainer.start(epochs=5, limit=20000, augment=True)
+    retrainer.start("quick", "compact", 5, 20000, True)
     wait_until(lambda: retrainer.status()["state"] == "training" and retrainer.status()["fraction"] > 0)
     retrainer.cancel()
     assert retrainer.status()["state"] == "cancelled" and not retrainer.running()
@@ -63,13 +63,13 @@ def test_cancel_stops_the_training_and_leaves_no_model(registry):
 
 def test_a_killed_training_is_reported_and_the_serving_model_stays(registry):
     retrainer = Retrainer(registry)
-    retrainer.start(epochs=5, limit=20000, augment=True)
+    retrainer.start("quick", "compact", 5, 20000, True)
     wait_until(lambda: retrainer.status()["state"] == "training")
     os.kill(retrainer.status()["pid"], signal.SIGKILL)
     wait_until(lambda: retrainer.status()["state"] == "failed")
     assert "stopped unexpectedly" in retrainer.status()["error"]
     assert registry.current_path().name == "digits.keras"
-    assert retrainer.start(epochs=1, limit=100, augment=False)  # a new one may start
+    assert retrainer.start("quick", "compact", 1, 100, False)  # a new one may start
     retrainer.cancel()
 
 
@@ -77,7 +77,7 @@ def test_missing_data_fails_the_training_with_a_reason(registry, tmp_path, monke
     monkeypatch.setenv("DIGITS_MNIST", str(tmp_path / "gone.npz"))
     monkeypatch.setenv("HOME", str(tmp_path))
     retrainer = Retrainer(registry)
-    retrainer.start(epochs=1, limit=100, augment=False)
+    retrainer.start("quick", "compact", 1, 100, False)
     wait_until(lambda: not retrainer.running())
     status = json.loads((registry.folder / "training.json").read_text())
     assert status["state"] == "failed" and "MNIST" in status["error"]

@@ -3,7 +3,11 @@ import json
 import numpy as np
 import pytest
 
-from digits.training import save_model, train, training_batches
+from digits import synthesis
+from digits.inspection import load_inspection
+from digits.model import BUILDERS, build_model
+from digits.recipes import ARCHITECTURES, recipe
+from digits.training import ProgressFile, save_model, train, training_batches
 from tests.conftest import run_script
 
 
@@ -16,7 +20,33 @@ def test_train_script_writes_model_and_metadata(tmp_path):
     assert 0 <= metadata["test_accuracy"] <= 1 and set(metadata["per_digit_accuracy"]) == set("0123456789")
     assert metadata["data_sha256"] and metadata["tensorflow_version"] and metadata["parameters"] > 10000
     assert "--limit 300" in metadata["command"] and metadata["training_seconds"] > 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["smoke.json", "smoke.keras"]  # no temporary files
+    assert metadata["preset"] == "full" and metadata["arch"] == "vgg"
+    # Its learning curves, and the inspection the Model page shows, agreeing with the test accuracy.
+    assert [p["epoch"] for p in metadata["history"]][-1] == 1
+    assert all(0 <= p["val_accuracy"] <= 1 and p["val_loss"] > 0 for p in metadata["history"])
+    assert load_inspection(out).test_accuracy == metadata["test_accuracy"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["smoke.inspection.npz", "smoke.json", "smoke.keras"]
+
+
+def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
+    out = tmp_path / "quick.keras"
+    done = run_script("train.py", "--preset", "quick", "--epochs", 1, "--limit", 300, "--out", out)
+    assert done.returncode == 0, done.stderr
+    metadata = json.loads(out.with_suffix(".json").read_text())
+    quick = recipe("quick")
+    assert metadata["preset"] == "quick" and metadata["arch"] == quick["arch"] == "compact"
+    assert metadata["learning_rate"] == quick["learning_rate"] and metadata["epochs"] == 1  # the flag wins
+    assert metadata["parameters"] == build_model("compact").count_params()
+
+
+def test_every_architecture_the_page_offers_builds_and_reads_ten_digits():
+    assert list(ARCHITECTURES) == list(BUILDERS)
+    sizes = {arch: build_model(arch).count_params() for arch in ARCHITECTURES}
+    assert sizes["vgg"] > sizes["compact"] and len(set(sizes.values())) == 3
+    for arch in ARCHITECTURES:
+        assert build_model(arch)(np.zeros((2, 28, 28, 1), np.float32)).shape == (2, 10)
+    with pytest.raises(ValueError, match="unknown architecture"):
+        build_model("resnet")
 
 
 def test_train_script_explains_missing_data(tmp_path):
@@ -27,13 +57,13 @@ def test_train_script_explains_missing_data(tmp_path):
 
 
 def test_same_seed_same_model(mnist):
-    first, second, other = (train(mnist, epochs=1, limit=256, seed=s, verbose=0) for s in (5, 5, 6))
+    first, second, other = (train(mnist, epochs=1, limit=256, seed=s, verbose=0)[0] for s in (5, 5, 6))
     assert all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))
     assert not all(np.array_equal(a, b) for a, b in zip(first.get_weights(), other.get_weights()))
 
 
 def test_a_failed_save_leaves_the_old_model_untouched(tmp_path, mnist, monkeypatch):
-    model = train(mnist, epochs=1, limit=128, verbose=0)
+    model, _ = train(mnist, arch="compact", epochs=1, limit=128, verbose=0)
     path = save_model(model, {"test_accuracy": 0.5}, tmp_path / "m.keras")
     before = path.read_bytes()
 
@@ -82,3 +112,42 @@ def test_training_batches_without_twins_are_plain_mnist():
     assert x.shape == (300, 28, 28, 1)
     sums = np.sort(x.reshape(300, -1).sum(axis=1))  # the same images, only reordered
     np.testing.assert_allclose(sums, np.sort(images.reshape(300, -1).sum(axis=1) / 255.0), rtol=1e-5)
+
+
+class RecordedProgress(ProgressFile):
+    """A progress file that also remembers each phase it wrote, in order."""
+
+    def write(self, state, **figures):
+        self.states.append(state)
+        super().write(state, **figures)
+
+
+def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path / "cache"))
+    progress = RecordedProgress(tmp_path / "progress.json", model="m.keras")
+    progress.states = []
+    _, history = train(mnist, arch="compact", epochs=2, limit=2000, progress=progress, verbose=0)
+    phases = [s for i, s in enumerate(progress.states) if i == 0 or s != progress.states[i - 1]]
+    assert phases == ["redrawing", "training", "evaluating"]
+    # Four or more points an epoch, each epoch ending on a whole number; the file has them all.
+    epochs = [p["epoch"] for p in history]
+    assert epochs == sorted(epochs) and sum(e <= 1 for e in epochs) >= 4 and 1 in epochs and epochs[-1] == 2
+    written = json.loads((tmp_path / "progress.json").read_text())
+    assert written["history"] == history and written["model"] == "m.keras" and written["state"] == "evaluating"
+    assert history[-1]["val_accuracy"] > 0.5  # 2,000 images are enough to learn something
+
+
+def test_pen_twins_are_drawn_once_then_read_from_the_cache(mnist, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path))
+    images, calls = mnist.x_train[:300], []
+    twins = synthesis.pen_twins(images, lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (300, 300) and twins.shape == images.shape and not np.array_equal(twins, images)
+    [cached] = tmp_path.glob("twins-*.npz")
+    stamp = cached.stat().st_mtime_ns
+    calls.clear()
+    assert np.array_equal(synthesis.pen_twins(images, lambda done, total: calls.append(done)), twins)
+    assert not calls and cached.stat().st_mtime_ns == stamp  # read, not drawn again
+    cached.write_bytes(cached.read_bytes()[:1000])  # cut short, as by a killed process: drawn again
+    assert np.array_equal(synthesis.pen_twins(images), twins)
+    synthesis.pen_twins(mnist.x_train[300:400])  # other images, another entry
+    assert len(list(tmp_path.glob("twins-*.npz"))) == 2 and not list(tmp_path.glob(".*"))

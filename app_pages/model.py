@@ -1,0 +1,69 @@
+"""The Model page: how a model learned and what it gets wrong, for the serving model or any kept one,
+and two models side by side."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from digits.charts import confusion_heatmap, per_digit_bars
+from digits.registry import ModelRegistry
+
+from app_pages.resources import model_inspection
+from app_pages.sidebar import describe, show_curves
+
+GALLERY = 60  # misread digits shown per model
+
+
+def show_errors(inspection) -> None:
+    """The misread test digits, each with the digit read and the runner-up."""
+    count = len(inspection.error_labels)
+    st.markdown(f"**Misread test digits** ({count:,} of {inspection.test_size:,}"
+                f"{f', the first {GALLERY} shown' if count > GALLERY else ''})")
+    images = [np.kron(255 - image, np.ones((2, 2), np.uint8)) for image in inspection.error_images[:GALLERY]]
+    captions = [f"{t} read as {r} ({p:.0%}), then {u}" for t, r, p, u in zip(
+        inspection.error_labels, inspection.error_read, inspection.error_read_probability, inspection.error_runner_up)]
+    st.image(images, caption=captions[:GALLERY], width=84)
+
+
+def show_report(model: dict, serving: bool) -> None:
+    """One model: its facts, learning curves, confusion matrix and misread digits."""
+    st.subheader(f"{model['name']}{' (serving)' if serving else ''}")
+    if "test_accuracy" in model:
+        st.metric("MNIST test accuracy", f"{model['test_accuracy']:.2%}")
+    if "date" in model:
+        st.caption(describe(model))
+    st.markdown("**Learning curves**")
+    if model.get("history"):
+        show_curves(model["history"])
+    else:
+        st.caption("No learning curves were recorded for this model.")
+    inspection = model_inspection(model["path"])
+    if inspection is None:
+        st.info("Its confusion matrix and misread digits need the MNIST test set: download MNIST from the sidebar.")
+        return
+    st.markdown("**Confusion matrix on the MNIST test set**")
+    st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)
+    show_errors(inspection)
+
+
+registry = ModelRegistry()
+models = {m["name"]: m for m in registry.models()}
+serving = registry.current_path().stem
+if not models:
+    st.info("There are no models with metadata in the models folder yet.")
+    st.stop()
+names = list(models)
+label = {name: f"{name} ({m['test_accuracy']:.2%})" if "test_accuracy" in m else name for name, m in models.items()}
+pick, compare = st.columns(2)
+first = pick.selectbox("Model", names, names.index(serving) if serving in names else 0, format_func=label.get)
+second = compare.selectbox("Compare with", [None, *[n for n in names if n != first]],
+                           format_func=lambda name: "(none)" if name is None else label[name])
+chosen = [models[first]] + ([models[second]] if second else [])
+st.markdown("**Accuracy per digit on the MNIST test set**")
+per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]
+             for m in chosen if "per_digit_accuracy" in m}
+st.vega_lite_chart(per_digit_bars(per_digit), height=220)
+for column, model in zip(st.columns(len(chosen), gap="large"), chosen):
+    with column:
+        show_report(model, model["name"] == serving)

@@ -1,0 +1,55 @@
+"""What the pages share across sessions: the loaded models, the retrainer, the inspections."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from digits.registry import ModelRegistry
+from digits.retraining import Retrainer
+
+if TYPE_CHECKING:  # imported for real in the background, as the server starts
+    from digits.inspection import Inspection
+    from digits.recognition import Recognizer
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
+def load_recognizer(path: str, modified: float) -> Recognizer:
+    """One Recognizer per model file and version, shared by every session; a changed file loads anew."""
+    recognition = importlib.import_module("digits.recognition")  # waits for the import begun at start
+    recognition.tune_for_single_images()  # the page reads one drawing at a time
+    return recognition.Recognizer.load(path)
+
+
+@st.cache_resource
+def get_retrainer(folder: str) -> Retrainer:
+    """One Retrainer per models folder, shared by every session, so only one training runs."""
+    return Retrainer(ModelRegistry(folder))
+
+
+def model_inspection(path: Path) -> Inspection | None:
+    """The model's inspection: stored beside it (9 ms to read back), else made now from MNIST's test set
+    and stored (about 15 s, once per model); None when it has none and MNIST is not on this machine."""
+    from digits.data import MnistError, load_mnist
+    from digits.inspection import inspection_for, load_inspection
+
+    stored = load_inspection(path)
+    if stored is not None:
+        return stored
+    try:
+        mnist = load_mnist(download=False)
+    except MnistError:
+        return None
+    with st.spinner("Reading the 10,000 MNIST test digits with this model (once per model)…"):
+        return inspection_for(path, mnist.x_test, mnist.y_test)
+
+
+def secrets() -> dict:
+    """st.secrets as a dict; empty when the app has no secrets file."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:
+        return {}

@@ -1,0 +1,173 @@
+"""The sidebar every page shares: the serving model, retraining with live learning curves, and MNIST."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from digits.charts import learning_curves
+from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
+from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, recipe
+from digits.registry import ModelRegistry
+from digits.retraining import RUNNING, Retrainer, retraining_enabled
+
+from app_pages.resources import get_retrainer, secrets
+
+
+def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
+    """The serving model's facts and choice, then the retrain controls."""
+    with st.sidebar:
+        show_model(registry, model_path)
+        st.divider()
+        show_retraining(get_retrainer(str(registry.folder)))
+
+
+def describe(meta: dict) -> str:
+    """How a model was trained, in one line."""
+    images = f"{meta['limit']:,}" if meta.get("limit") else "all"
+    date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
+    return (f"Trained {date} UTC: {meta.get('arch', 'vgg')} network, {meta['epochs']} epochs on {images} training "
+            f"images ({'with' if meta.get('augment') else 'without'} augmentation) in "
+            f"{meta['training_seconds'] / 60:.1f} min; {meta['parameters']:,} parameters.")
+
+
+def show_model(registry: ModelRegistry, path: Path) -> None:
+    """The serving model's facts, and a choice of every model in the folder."""
+    meta = registry.metadata(path)
+    st.subheader("The model")
+    st.markdown(f"**{path.stem}**")
+    if "test_accuracy" in meta:
+        st.metric("MNIST test accuracy", f"{meta['test_accuracy']:.2%}")
+        st.caption(describe(meta))
+    models = registry.models()
+    names = [m["name"] for m in models]
+    if len(names) > 1 and path.stem in names:
+        label = {m["name"]: f"{m['name']} ({m.get('test_accuracy', 0):.2%})" for m in models}
+        choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get)
+        if choice != path.stem:
+            registry.use(models[names.index(choice)]["path"])
+            st.rerun()
+
+
+def offer_mnist_download() -> None:
+    """One sentence and a button that fetches MNIST, with its progress, into the Keras cache."""
+    st.info("Retraining needs the MNIST training data, which is not on this machine yet.")
+    if not st.button(f"Download MNIST ({MNIST_DOWNLOAD_MB} MB)", type="primary"):
+        return
+    bar = st.progress(0.0, text="Connecting…")
+    shown = [-1]
+
+    def show(done: int, total: int | None) -> None:
+        percent = int(100 * done / total) if total else 0
+        if percent != shown[0]:  # about 175 blocks arrive; redraw the bar once per percent
+            shown[0] = percent
+            size = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+            bar.progress(percent / 100, text=f"Downloading MNIST: {size}")
+
+    try:
+        download_mnist(progress=show)
+    except MnistError as error:
+        bar.empty()
+        st.error(str(error).replace("\n", "  \n"))  # keep its line breaks
+        return
+    st.rerun()
+
+
+def show_retraining(retrainer: Retrainer) -> None:
+    """The retrain controls, or why retraining is not possible here."""
+    st.subheader("Retrain")
+    if not retraining_enabled(secrets()):
+        st.info("Retraining is turned off on this deployment.")
+        return
+    try:
+        find_mnist(download=False)
+    except MnistError:
+        offer_mnist_download()
+        return
+    running = retrainer.running()
+    if not running:
+        preset = st.selectbox("Preset", list(PRESETS), format_func=DESCRIPTIONS.get)
+        settings = recipe(preset)
+        archs = list(ARCHITECTURES)
+        arch = st.selectbox("Network", archs, archs.index(settings["arch"]), format_func=ARCHITECTURES.get,
+                            key=f"arch {preset}")
+        epochs = st.number_input("Epochs", 1, 100, settings["epochs"], key=f"epochs {preset}")
+        limit = st.number_input("Training images", 100, 55000, settings["limit"] or 55000, step=1000,
+                                key=f"images {preset}")
+        augment = st.checkbox("Augmentation (makes MNIST look drawn)", settings["augment"], key=f"augment {preset}")
+        if st.button("Train a new model", type="primary"):
+            if not retrainer.start(preset, arch, int(epochs), None if limit >= 55000 else int(limit), augment):
+                st.info("A training is already running: here it is.")
+            st.rerun()
+    # While training, only this part re-runs, every second: the canvas stays responsive.
+    st.fragment(run_every=1.0 if running else None)(follow_training)(retrainer, running)
+
+
+def follow_training(retrainer: Retrainer, was_running: bool) -> None:
+    """Progress of the training; when it ends, refresh the whole page to show the new model.
+
+    The refresh comes before the outcome is drawn, so its buttons are drawn once, by the whole-page run,
+    and a click on them is not lost to the refresh.
+    """
+    if was_running and not retrainer.running():
+        st.rerun(scope="app")
+    show_training(retrainer)
+
+
+def phase_text(status: dict) -> str:
+    """What a running training is doing now, in words."""
+    state = status["state"]
+    if state == "redrawing":
+        return (f"Drawing the training digits with a pen: {status['done']:,} of {status['total']:,} "
+                "(once per machine; later trainings reuse them)")
+    if state == "training" and "eta_s" in status:  # the first batch is done: progress figures are in
+        eta = datetime.timedelta(seconds=round(status["eta_s"]))
+        last = status["history"][-1] if status.get("history") else None
+        validation = f" · validation {last['val_accuracy']:.1%}" if last else ""
+        return f"Epoch {status['epoch']} of {status['epochs']} · accuracy {status['accuracy']:.1%}{validation} · {eta} left"
+    if state == "training":
+        return f"Epoch 1 of {status['epochs']}: starting…"
+    if state == "evaluating":
+        return "Evaluating the new model on the MNIST test set…"
+    return "Loading the MNIST data…"
+
+
+def show_curves(history: list[dict]) -> None:
+    """Loss and accuracy, training and validation, by epoch."""
+    for measure in ("loss", "accuracy"):
+        st.vega_lite_chart(learning_curves(history, measure), height=160)
+
+
+def show_training(retrainer: Retrainer) -> None:
+    """Live progress and learning curves of the running training, or how the last one ended."""
+    status = retrainer.status()
+    if status is None:
+        return
+    state = status["state"]
+    if state in RUNNING:
+        st.progress(min(status.get("fraction", 0.0), 1.0), text=phase_text(status))
+        if status.get("history"):
+            show_curves(status["history"])
+        if st.button("Cancel training"):
+            retrainer.cancel()
+            st.rerun(scope="app")
+    elif state == "done":
+        name = Path(status["model"]).stem
+        if status["promoted"]:
+            st.success(f"Training finished: **{name}** scores {status['test_accuracy']:.2%} on the MNIST test "
+                       f"set and is now serving ({status['reason']}).")
+        else:
+            st.warning(f"Training finished: **{name}** scores {status['test_accuracy']:.2%} on the MNIST test "
+                       f"set. The current model stays: {status['reason']}.")
+            if st.button("Use it anyway"):
+                retrainer.registry.use(status["model"])
+                st.rerun(scope="app")
+        if status.get("history"):
+            show_curves(status["history"])
+        st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon="📊")
+    elif state == "failed":
+        st.error(f"Training failed: {status.get('error', 'unknown error')}. The serving model is unchanged.")
+    elif state == "cancelled":
+        st.info("Training cancelled. The serving model is unchanged.")

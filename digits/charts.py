@@ -1,0 +1,101 @@
+"""The page's charts as plain Vega-Lite specifications.
+
+Plain dictionaries rather than Altair: Altair's schema check made the first answer after start-up 0.3 s
+slower, and a dictionary is easy to test.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+READ = "#ff4b4b"  # the digit read, the training curve
+OTHER = "#8a8f98"
+VALIDATION = "#4b9bff"
+
+
+def probability_bars(probabilities: np.ndarray, digit: int) -> dict:
+    """A bar for each digit's probability, the digit read in red."""
+    return {
+        "data": {"values": [{"digit": str(d), "probability": float(p), "read": d == digit}
+                            for d, p in enumerate(probabilities)]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "digit", "type": "nominal", "sort": None, "axis": {"labelAngle": 0}},
+            "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]}, "axis": {"format": "%"}},
+            "color": {"condition": {"test": "datum.read", "value": READ}, "value": OTHER},
+            "tooltip": [{"field": "digit"}, {"field": "probability", "type": "quantitative", "format": ".2%"}],
+        },
+    }
+
+
+def learning_curves(points: Sequence[dict], measure: str) -> dict:
+    """`measure` ("loss" or "accuracy") on the training batches and the validation images, by epoch."""
+    values = [
+        {"epoch": p["epoch"], "set": name, measure: p[key]}
+        for p in points
+        for name, key in (("training", measure), ("validation", f"val_{measure}"))
+        if p.get(key) is not None
+    ]
+    y = {"field": measure, "type": "quantitative", "scale": {"zero": False}}
+    if measure == "accuracy":
+        y["axis"] = {"format": "%"}
+    else:
+        y["scale"]["type"] = "log"  # loss falls by orders of magnitude
+    return {
+        "title": measure.capitalize(),
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "epoch", "type": "quantitative", "title": "epoch"},
+            "y": y,
+            "color": {"field": "set", "type": "nominal", "title": None,
+                      "scale": {"domain": ["training", "validation"], "range": [READ, VALIDATION]},
+                      "legend": {"orient": "bottom"}},
+            "tooltip": [{"field": "set"}, {"field": "epoch"}, {"field": measure, "format": ".4f"}],
+        },
+    }
+
+
+def confusion_heatmap(confusion: np.ndarray) -> dict:
+    """The confusion matrix as a heatmap: true digit down, digit read across, on a log colour scale so
+    that the few errors show beside the thousand right answers."""
+    values = [{"true": str(t), "read": str(r), "count": int(confusion[t, r])}
+              for t in range(10) for r in range(10) if confusion[t, r]]
+    axis = {"labelAngle": 0}
+    return {
+        "data": {"values": values},
+        "layer": [
+            {"mark": "rect", "encoding": {
+                "color": {"field": "count", "type": "quantitative", "scale": {"type": "log", "scheme": "blues"},
+                          "legend": None}}},
+            {"mark": {"type": "text", "fontSize": 10}, "encoding": {
+                "text": {"field": "count"},
+                "color": {"condition": {"test": "datum.count > 100", "value": "white"}, "value": "black"}}},
+        ],
+        "encoding": {
+            "x": {"field": "read", "type": "ordinal", "title": "digit read", "axis": axis},
+            "y": {"field": "true", "type": "ordinal", "title": "true digit", "axis": axis},
+            "tooltip": [{"field": "true"}, {"field": "read"}, {"field": "count"}],
+        },
+    }
+
+
+def per_digit_bars(accuracies: dict[str, Sequence[float]]) -> dict:
+    """Accuracy per digit for one or more models (name -> ten accuracies), side by side."""
+    values = [{"digit": str(d), "model": name, "accuracy": float(a)}
+              for name, per_digit in accuracies.items() for d, a in enumerate(per_digit)]
+    low = min(v["accuracy"] for v in values) if values else 0.0
+    return {
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0}},
+            "xOffset": {"field": "model"},
+            "y": {"field": "accuracy", "type": "quantitative", "axis": {"format": "%"},
+                  "scale": {"domain": [max(0.0, low - 0.01), 1]}},
+            "color": {"field": "model", "legend": {"orient": "bottom"}},
+            "tooltip": [{"field": "model"}, {"field": "digit"}, {"field": "accuracy", "format": ".2%"}],
+        },
+    }

@@ -1,0 +1,87 @@
+"""What training draws on top of MNIST: pen-redrawn twins of its digits and digits in styles MNIST lacks.
+
+Both are made once per machine and kept in a cache folder ($DIGITS_CACHE_DIR, else ~/.cache/digits), keyed
+by the sha256 of the images they come from and of the code and settings that draw them, so a change to
+either makes them anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from digits import drawing
+
+REDRAW_SEED = 7  # the twins' pen widths: fixed, so that every training seed shares one cache
+STYLED_SEED = 11
+STYLED_COUNT = 6000  # about 10% of MNIST's training set
+CHUNK = 5000
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def cache_dir() -> Path:
+    """Where drawn training material is kept: $DIGITS_CACHE_DIR, else ~/.cache/digits."""
+    return Path(os.environ.get("DIGITS_CACHE_DIR") or Path.home() / ".cache" / "digits")
+
+
+def drawing_code_sha256() -> str:
+    """The sha256 of the code that draws the material, so that a change to it is never served stale."""
+    return hashlib.sha256(Path(drawing.__file__).read_bytes()).hexdigest()
+
+
+def cached(name: str, key: str, make: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays cached as NAME-KEY.npz, made (and cached, atomically) if missing or unreadable."""
+    path = cache_dir() / f"{name}-{key[:24]}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {k: archive[k] for k in archive}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # missing, or cut short by a killed process
+        pass
+    arrays = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, **arrays)
+        os.replace(tmp, path)
+    except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
+        pass
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return arrays
+
+
+def pen_twins(images: np.ndarray, progress: Progress | None = None) -> np.ndarray:
+    """Each MNIST image (N, 28, 28 uint8) redrawn with a round pen, from the cache when it has them."""
+    key = hashlib.sha256(images.tobytes() + f"{REDRAW_SEED} {drawing_code_sha256()}".encode()).hexdigest()
+
+    def make() -> dict[str, np.ndarray]:
+        rng = np.random.default_rng(REDRAW_SEED)
+        parts = []
+        for start in range(0, len(images), CHUNK):
+            parts.append(drawing.redraw_with_pen(images[start : start + CHUNK], rng))
+            if progress:
+                progress(start + len(parts[-1]), len(images))
+        return {"twins": np.concatenate(parts) if parts else images.copy()}
+
+    return cached("twins", key, make)["twins"]
+
+
+def styled_digits(count: int = STYLED_COUNT) -> tuple[np.ndarray, np.ndarray]:
+    """Digits in the styles MNIST rarely shows (slashed zeros, curled 9s, flagged 1s...) as MNIST-style
+    uint8 images (N, 28, 28) with their labels, from the cache when it has them."""
+    key = hashlib.sha256(f"{count} {STYLED_SEED} {drawing_code_sha256()}".encode()).hexdigest()
+
+    def make() -> dict[str, np.ndarray]:
+        images, labels = drawing.styled_training_images(count, np.random.default_rng(STYLED_SEED))
+        return {"images": images, "labels": labels.astype(np.uint8)}
+
+    arrays = cached("styled", key, make)
+    return arrays["images"], arrays["labels"]
