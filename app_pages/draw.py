@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
@@ -14,6 +15,9 @@ from digits.registry import ModelRegistry
 
 from app_pages.resources import load_recognizer
 
+if TYPE_CHECKING:  # imported for real in the background, as the server starts
+    from digits.recognition import Recognition, Recognizer
+
 
 def enlarged(model_input: np.ndarray) -> Image.Image:
     """The 28x28 model input at 7x, with a faint grid, one cell per pixel the model saw."""
@@ -22,7 +26,7 @@ def enlarged(model_input: np.ndarray) -> Image.Image:
     return Image.fromarray(pixels)
 
 
-def show_recognition(recognizer, result, explain: bool) -> None:
+def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool) -> None:
     """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency."""
     st.metric("Prediction", result.digit, delta=f"{result.confidence:.0%} sure", delta_color="off", delta_arrow="off")
     if result.unsure:

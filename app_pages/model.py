@@ -3,6 +3,8 @@ and two models side by side."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import streamlit as st
 
@@ -10,19 +12,25 @@ from digits.charts import confusion_heatmap, per_digit_bars
 from digits.registry import ModelRegistry
 
 from app_pages.resources import model_inspection
-from app_pages.sidebar import describe, show_curves
+from app_pages.sidebar import describe, offer_mnist_download, show_curves
+
+if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_inspection
+    from digits.inspection import Inspection
 
 GALLERY = 60  # misread digits shown per model
 
 
-def show_errors(inspection) -> None:
+def show_errors(inspection: Inspection) -> None:
     """The misread test digits, each with the digit read and the runner-up."""
     count = len(inspection.error_labels)
     st.markdown(f"**Misread test digits** ({count:,} of {inspection.test_size:,}"
                 f"{f', the first {GALLERY} shown' if count > GALLERY else ''})")
+    if not count:
+        return
     images = [np.kron(255 - image, np.ones((2, 2), np.uint8)) for image in inspection.error_images[:GALLERY]]
-    captions = [f"{t} read as {r} ({p:.0%}), then {u}" for t, r, p, u in zip(
-        inspection.error_labels, inspection.error_read, inspection.error_read_probability, inspection.error_runner_up)]
+    captions = [f"{t} read as {r} ({p:.0%}), then {u} ({q:.0%})" for t, r, p, u, q in zip(
+        inspection.error_labels, inspection.error_read, inspection.error_read_probability,
+        inspection.error_runner_up, inspection.error_runner_up_probability)]
     st.image(images, caption=captions[:GALLERY], width=84)
 
 
@@ -40,7 +48,8 @@ def show_report(model: dict, serving: bool) -> None:
         st.caption("No learning curves were recorded for this model.")
     inspection = model_inspection(model["path"])
     if inspection is None:
-        st.info("Its confusion matrix and misread digits need the MNIST test set: download MNIST from the sidebar.")
+        offer_mnist_download("Its confusion matrix and misread digits need the MNIST test set, which is not on "
+                             "this machine yet.")
         return
     st.markdown("**Confusion matrix on the MNIST test set**")
     st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)

@@ -32,19 +32,30 @@ def get_retrainer(folder: str) -> Retrainer:
 
 def model_inspection(path: Path) -> Inspection | None:
     """The model's inspection: stored beside it (9 ms to read back), else made now from MNIST's test set
-    and stored (about 15 s, once per model); None when it has none and MNIST is not on this machine."""
-    from digits.data import MnistError, load_mnist
-    from digits.inspection import inspection_for, load_inspection
+    (about 15 s, once per model); None when it has none and MNIST is not on this machine."""
+    from digits.data import MnistError, find_mnist
+    from digits.inspection import load_inspection
 
     stored = load_inspection(path)
     if stored is not None:
         return stored
     try:
-        mnist = load_mnist(download=False)
+        find_mnist(download=False)
     except MnistError:
         return None
-    with st.spinner("Reading the 10,000 MNIST test digits with this model (once per model)…"):
-        return inspection_for(path, mnist.x_test, mnist.y_test)
+    return inspect_saved_model(str(path), path.stat().st_mtime)
+
+
+@st.cache_resource(show_spinner="Reading the 10,000 MNIST test digits with this model (once per model)…",
+                   max_entries=8)
+def inspect_saved_model(path: str, modified: float) -> Inspection:
+    """Inspect a model file on MNIST's test set and store the inspection beside it; once per file and version,
+    for every session, even where the models folder cannot be written."""
+    from digits.data import load_mnist
+    from digits.inspection import inspection_for
+
+    mnist = load_mnist(download=False)
+    return inspection_for(Path(path), mnist.x_test, mnist.y_test)
 
 
 def secrets() -> dict:

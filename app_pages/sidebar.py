@@ -9,7 +9,7 @@ import streamlit as st
 
 from digits.charts import learning_curves
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, recipe
+from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, recipe
 from digits.registry import ModelRegistry
 from digits.retraining import RUNNING, Retrainer, retraining_enabled
 
@@ -26,7 +26,7 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
 
 def describe(meta: dict) -> str:
     """How a model was trained, in one line."""
-    images = f"{meta['limit']:,}" if meta.get("limit") else "all"
+    images = f"{meta['limit']:,}" if meta.get("limit") else "all the"
     date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
     return (f"Trained {date} UTC: {meta.get('arch', 'vgg')} network, {meta['epochs']} epochs on {images} training "
             f"images ({'with' if meta.get('augment') else 'without'} augmentation) in "
@@ -51,9 +51,9 @@ def show_model(registry: ModelRegistry, path: Path) -> None:
             st.rerun()
 
 
-def offer_mnist_download() -> None:
-    """One sentence and a button that fetches MNIST, with its progress, into the Keras cache."""
-    st.info("Retraining needs the MNIST training data, which is not on this machine yet.")
+def offer_mnist_download(why: str) -> None:
+    """One sentence (`why`) and a button that fetches MNIST, with its progress, into the Keras cache."""
+    st.info(why)
     if not st.button(f"Download MNIST ({MNIST_DOWNLOAD_MB} MB)", type="primary"):
         return
     bar = st.progress(0.0, text="Connecting…")
@@ -84,7 +84,7 @@ def show_retraining(retrainer: Retrainer) -> None:
     try:
         find_mnist(download=False)
     except MnistError:
-        offer_mnist_download()
+        offer_mnist_download("Retraining needs the MNIST training data, which is not on this machine yet.")
         return
     running = retrainer.running()
     if not running:
@@ -94,11 +94,11 @@ def show_retraining(retrainer: Retrainer) -> None:
         arch = st.selectbox("Network", archs, archs.index(settings["arch"]), format_func=ARCHITECTURES.get,
                             key=f"arch {preset}")
         epochs = st.number_input("Epochs", 1, 100, settings["epochs"], key=f"epochs {preset}")
-        limit = st.number_input("Training images", 100, 55000, settings["limit"] or 55000, step=1000,
-                                key=f"images {preset}")
+        limit = st.number_input("Training images", 100, TRAINING_IMAGES, settings["limit"] or TRAINING_IMAGES,
+                                step=1000, key=f"images {preset}")
         augment = st.checkbox("Augmentation (makes MNIST look drawn)", settings["augment"], key=f"augment {preset}")
         if st.button("Train a new model", type="primary"):
-            if not retrainer.start(preset, arch, int(epochs), None if limit >= 55000 else int(limit), augment):
+            if not retrainer.start(preset, arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit), augment):
                 st.info("A training is already running: here it is.")
             st.rerun()
     # While training, only this part re-runs, every second: the canvas stays responsive.
@@ -117,21 +117,25 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
 
 
 def phase_text(status: dict) -> str:
-    """What a running training is doing now, in words."""
-    state = status["state"]
+    """What a running training is doing now, in words (a field missing from the status file shows as '?')."""
+    state, get = status["state"], lambda key: status.get(key, "?")
     if state == "redrawing":
-        return (f"Drawing the training digits with a pen: {status['done']:,} of {status['total']:,} "
+        done, total = status.get("done", 0), status.get("total", 0)
+        return (f"Drawing the training digits with a pen: {done:,} of {total:,} "
                 "(once per machine; later trainings reuse them)")
     if state == "training" and "eta_s" in status:  # the first batch is done: progress figures are in
         eta = datetime.timedelta(seconds=round(status["eta_s"]))
         last = status["history"][-1] if status.get("history") else None
         validation = f" · validation {last['val_accuracy']:.1%}" if last else ""
-        return f"Epoch {status['epoch']} of {status['epochs']} · accuracy {status['accuracy']:.1%}{validation} · {eta} left"
+        accuracy = f" · accuracy {status['accuracy']:.1%}" if "accuracy" in status else ""
+        return f"Epoch {get('epoch')} of {get('epochs')}{accuracy}{validation} · {eta} left"
     if state == "training":
-        return f"Epoch 1 of {status['epochs']}: starting…"
+        return f"Epoch 1 of {get('epochs')}: starting…"
     if state == "evaluating":
         return "Evaluating the new model on the MNIST test set…"
-    return "Loading the MNIST data…"
+    if state == "loading":
+        return "Loading the MNIST data…"
+    return "Starting: loading TensorFlow…"
 
 
 def show_curves(history: list[dict]) -> None:
@@ -153,14 +157,14 @@ def show_training(retrainer: Retrainer) -> None:
         if st.button("Cancel training"):
             retrainer.cancel()
             st.rerun(scope="app")
-    elif state == "done":
-        name = Path(status["model"]).stem
-        if status["promoted"]:
-            st.success(f"Training finished: **{name}** scores {status['test_accuracy']:.2%} on the MNIST test "
-                       f"set and is now serving ({status['reason']}).")
+    elif state == "done" and "model" in status:
+        name, score = Path(status["model"]).stem, f"{status.get('test_accuracy', float('nan')):.2%}"
+        if status.get("promoted"):
+            st.success(f"Training finished: **{name}** scores {score} on the MNIST test set and is now serving "
+                       f"({status.get('reason', '')}).")
         else:
-            st.warning(f"Training finished: **{name}** scores {status['test_accuracy']:.2%} on the MNIST test "
-                       f"set. The current model stays: {status['reason']}.")
+            st.warning(f"Training finished: **{name}** scores {score} on the MNIST test set. The current model "
+                       f"stays: {status.get('reason', 'it was not promoted')}.")
             if st.button("Use it anyway"):
                 retrainer.registry.use(status["model"])
                 st.rerun(scope="app")

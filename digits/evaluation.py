@@ -11,7 +11,8 @@ import numpy as np
 
 from digits.benchmark_shapes import EVERY_DIGIT, GROUPS, benchmark_drawings
 from digits.data import Mnist
-from digits.drawing import render, skeleton_strokes
+from digits.drawing import PLAIN, render, skeleton_strokes
+from digits.inspection import inspect_model
 from digits.recognition import Recognizer
 
 CANVAS = 280
@@ -107,3 +108,20 @@ def report(rows: list[tuple[str, str]], figures: dict, out: str) -> None:
         print(f"| {measure} | {value} |")
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def measure(recognizer: Recognizer, mnist: Mnist, count: int = 1000, log: Callable[[str], None] = print) -> dict:
+    """A recognizer's figures: MNIST test accuracy, recognize() speed, accuracy on every drawn group and per
+    digit over all of them (the target is 99% for every digit), logging each group as it is read."""
+    figures = {"mnist_test_accuracy": inspect_model(recognizer.model, mnist.x_test, mnist.y_test).test_accuracy,
+               "speed": speed(recognizer, render(PLAIN[7], 200, (140, 140), 18))}
+    groups = {"MNIST test, through to_mnist_input": drawn_accuracy(recognizer, list(mnist.x_test), mnist.y_test)}
+    digits_read, digits_drawn = [], []
+    for name, images, labels in drawn_groups(mnist, count):
+        digits_read.append(read_digits(recognizer, images))
+        digits_drawn.append(labels)
+        groups[name] = float(np.mean(digits_read[-1] == labels))
+        log(f"  {name}: {groups[name]:.2%} of {len(images)}")
+    read, drawn = np.concatenate(digits_read), np.concatenate(digits_drawn)
+    return {**figures, "drawn_accuracy": groups, "drawn_accuracy_all": float(np.mean(read == drawn)),
+            "drawn_accuracy_per_digit": per_digit_accuracy(read, drawn)}

@@ -5,6 +5,9 @@ Kept apart from digits.training so the page can list them without importing Tens
 
 from __future__ import annotations
 
+VALIDATION = 5000  # the last 5,000 of MNIST's 60,000 training images are held out for the validation curves
+TRAINING_IMAGES = 60000 - VALIDATION
+
 # The networks of digits.model, described for the page (which does not import TensorFlow to list them).
 ARCHITECTURES = {
     "vgg": "vgg: five convolutions, the most accurate",
@@ -14,18 +17,10 @@ ARCHITECTURES = {
 
 DEFAULTS = {"arch": "vgg", "epochs": 20, "batch_size": 128, "learning_rate": 3e-3, "limit": None, "augment": True}
 
-# Each preset's figures (MNIST test accuracy, seconds from the command to the saved, evaluated model) come
-# from scripts/benchmark_presets.py on this project's 2-core CPU; the README has them.
 PRESETS = {
     "quick": {"arch": "compact", "epochs": 2, "batch_size": 128, "learning_rate": 4e-3},
     "standard": {"arch": "vgg", "epochs": 5},
     "full": {},  # the shipped model's recipe
-}
-
-DESCRIPTIONS = {
-    "quick": "Quick: the compact network, 2 epochs (under 2 minutes)",
-    "standard": "Standard: 5 epochs (under 10 minutes)",
-    "full": "Full: the shipped model's recipe, 20 epochs (about 40 minutes)",
 }
 
 
@@ -34,3 +29,12 @@ def recipe(preset: str = "full", **overrides) -> dict:
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
     return {**DEFAULTS, **PRESETS[preset], **{k: v for k, v in overrides.items() if v is not None}}
+
+
+# How long each preset takes here, from the command (or the click) to the saved, evaluated model: the
+# figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all).
+DURATIONS = {"quick": "under 2 minutes", "standard": "under 10 minutes", "full": "about 40 minutes"}
+DESCRIPTIONS = {
+    name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
+    for name in PRESETS
+}

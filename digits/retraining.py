@@ -26,6 +26,8 @@ def retraining_enabled(secrets: dict | None = None) -> bool:
 
 def process_alive(pid: int) -> bool:
     """True if a process with this id exists and has not finished (a zombie counts as finished)."""
+    if pid <= 0:  # no id at all (and os.kill would take 0 or -1 for a group or every process)
+        return False
     try:
         os.kill(pid, 0)
         with open(f"/proc/{pid}/stat") as stat:
@@ -50,13 +52,17 @@ class Retrainer:
         self.process: subprocess.Popen | None = None
 
     def status(self) -> dict | None:
-        """The latest training's progress (state: training, evaluating, done, failed or cancelled), or None."""
-        if not self.status_file.is_file():
+        """The latest training's progress (state: one of RUNNING, then done, failed or cancelled), or None
+        when there has been none (or its file is unreadable)."""
+        try:
+            status = json.loads(self.status_file.read_text())
+        except (OSError, ValueError):
             return None
-        status = json.loads(self.status_file.read_text())
+        if not isinstance(status, dict) or "state" not in status:
+            return None
         if self.process is not None and self.process.poll() is not None:
             self.process = None  # reap it, so that it does not linger as a zombie
-        if status["state"] in RUNNING and not process_alive(status["pid"]):
+        if status["state"] in RUNNING and not process_alive(status.get("pid", 0)):
             status = {**status, "state": "failed", "error": "the training process stopped unexpectedly"}
             write_json_atomically(self.status_file, status)
         return status

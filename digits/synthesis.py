@@ -1,8 +1,9 @@
 """What training draws on top of MNIST: pen-redrawn twins of its digits and digits in styles MNIST lacks.
 
-Both are made once per machine and kept in a cache folder ($DIGITS_CACHE_DIR, else ~/.cache/digits), keyed
-by the sha256 of the images they come from and of the code and settings that draw them, so a change to
-either makes them anew.
+Both are made once per machine, for the whole training set, and kept in a cache folder ($DIGITS_CACHE_DIR,
+else ~/.cache/digits); a training on fewer images takes the first of them. They are keyed by the sha256
+of the images they come from and of the code and settings that draw them (drawing.py, preprocessing.py,
+scikit-image's version), so a change to any of these makes them anew.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import skimage
 
-from digits import drawing
+from digits import drawing, preprocessing
 
 REDRAW_SEED = 7  # the twins' pen widths: fixed, so that every training seed shares one cache
 STYLED_SEED = 11
-STYLED_COUNT = 6000  # about 10% of MNIST's training set
-CHUNK = 5000
+STYLED_COUNT = 5500  # one for every ten of the 55,000 training images
+CHUNK = 5000  # twins drawn between two progress reports
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -33,7 +35,10 @@ def cache_dir() -> Path:
 
 def drawing_code_sha256() -> str:
     """The sha256 of the code that draws the material, so that a change to it is never served stale."""
-    return hashlib.sha256(Path(drawing.__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(f"{CHUNK} scikit-image {skimage.__version__}".encode())
+    for module in (drawing, preprocessing):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def cached(name: str, key: str, make: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -74,13 +79,13 @@ def pen_twins(images: np.ndarray, progress: Progress | None = None) -> np.ndarra
     return cached("twins", key, make)["twins"]
 
 
-def styled_digits(count: int = STYLED_COUNT) -> tuple[np.ndarray, np.ndarray]:
-    """Digits in the styles MNIST rarely shows (slashed zeros, curled 9s, flagged 1s...) as MNIST-style
-    uint8 images (N, 28, 28) with their labels, from the cache when it has them."""
-    key = hashlib.sha256(f"{count} {STYLED_SEED} {drawing_code_sha256()}".encode()).hexdigest()
+def styled_digits(progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """STYLED_COUNT digits in the styles MNIST rarely shows (slashed zeros, curled 9s, flagged 1s...) as
+    MNIST-style uint8 images (N, 28, 28) with their labels, from the cache when it has them."""
+    key = hashlib.sha256(f"{STYLED_COUNT} {STYLED_SEED} {drawing_code_sha256()}".encode()).hexdigest()
 
     def make() -> dict[str, np.ndarray]:
-        images, labels = drawing.styled_training_images(count, np.random.default_rng(STYLED_SEED))
+        images, labels = drawing.styled_training_images(STYLED_COUNT, np.random.default_rng(STYLED_SEED), progress)
         return {"images": images, "labels": labels.astype(np.uint8)}
 
     arrays = cached("styled", key, make)

@@ -14,13 +14,12 @@ import numpy as np
 import tensorflow as tf
 
 from digits.data import Mnist
-from digits.inspection import inspect_model, save_inspection
+from digits.inspection import Inspection, inspect_model, save_inspection
 from digits.model import as_model_input, build_augmentation, build_model
-from digits.recipes import DEFAULTS
+from digits.recipes import DEFAULTS, VALIDATION
 from digits.registry import metadata_path, write_json_atomically
-from digits.synthesis import pen_twins, styled_digits
+from digits.synthesis import STYLED_COUNT, pen_twins, styled_digits
 
-VALIDATION = 5000  # the last 5,000 training images are held out to draw the validation curves
 STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images: one for every ten
 
 
@@ -110,8 +109,9 @@ class ProgressFile(keras.callbacks.Callback):
 class LearningCurves(keras.callbacks.Callback):
     """Loss and accuracy on the training batches and on held-out validation images, `per_epoch` times an epoch.
 
-    Each point is {"epoch": epochs done, fractional, "loss", "accuracy" (the epoch's training batches so
-    far), "val_loss", "val_accuracy"}; the last point of each epoch falls on a whole number.
+    Each point is {"epoch": epochs done, fractional, "seconds" since training began, "loss", "accuracy" (the
+    epoch's training batches so far), "val_loss", "val_accuracy"}; the last point of each epoch falls on a
+    whole number.
     """
 
     def __init__(self, x_val: np.ndarray, y_val: np.ndarray, per_epoch: int = 4, progress: ProgressFile | None = None):
@@ -125,6 +125,7 @@ class LearningCurves(keras.callbacks.Callback):
         # A direct call of a compiled graph: model.predict() would feed the images through a tf.data
         # pipeline with autotuning on, which stalls for seconds on two cores.
         self.forward = tf.function(lambda x: self.model(x, training=False))
+        self.started = time.monotonic()
         self.every = max(1, self.params["steps"] // self.per_epoch)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -144,6 +145,7 @@ class LearningCurves(keras.callbacks.Callback):
         truth = probabilities[np.arange(len(self.y_val)), self.y_val]
         self.points.append({
             "epoch": round(epoch, 3),
+            "seconds": round(time.monotonic() - self.started, 1),
             "loss": round(float(logs.get("loss", np.nan)), 5),
             "accuracy": round(float(logs.get("accuracy", np.nan)), 5),
             "val_loss": round(float(-np.log(np.clip(truth, 1e-7, 1)).mean()), 5),
@@ -158,8 +160,8 @@ def train(
     batch_size: int = DEFAULTS["batch_size"],
     learning_rate: float = DEFAULTS["learning_rate"],
     seed: int = 1,
-    limit: int | None = None,
-    augment: bool = True,
+    limit: int | None = DEFAULTS["limit"],
+    augment: bool = DEFAULTS["augment"],
     progress: ProgressFile | None = None,
     verbose: int | str = "auto",
 ) -> tuple[keras.Model, list[dict]]:
@@ -171,24 +173,30 @@ def train(
     # it); tf.config.experimental.enable_op_determinism() would double the training time for nothing.
     keras.utils.set_random_seed(seed)
     held_out = len(mnist.x_train) - VALIDATION
-    images, labels = mnist.x_train[:held_out][:limit], mnist.y_train[:held_out][:limit]
+    if held_out < 1 or epochs < 1 or (limit is not None and limit < 1):
+        raise ValueError(f"need at least one epoch and one training image besides the {VALIDATION:,} held out "
+                         f"for validation (MNIST has {len(mnist.x_train):,} training images)")
+    images, labels = mnist.x_train[:held_out], mnist.y_train[:held_out]
     model = build_model(arch)
     if augment:
-        # Pen-redrawn twins of the digits and digits in styles MNIST lacks (from the cache, or drawn now),
-        # then random rotation, zoom, slant, shift and stroke width in front of the model while it trains;
-        # the saved model has none of it.
+        # Pen-redrawn twins of the digits and digits in styles MNIST lacks, both drawn once for the whole
+        # training set (or read from the cache), then random rotation, zoom, slant, shift and stroke width in
+        # front of the model while it trains; the saved model has none of it.
         def redrawing(done: int, total: int) -> None:
             if progress:
-                progress.write("redrawing", done=done, total=total, fraction=done / total)
+                progress.write("redrawing", done=done, total=len(images) + STYLED_COUNT,
+                               fraction=done / (len(images) + STYLED_COUNT))
 
-        redrawing(0, len(images))
-        twins = pen_twins(images, redrawing)
-        styled, styled_labels = styled_digits(round(STYLED_SHARE * len(images)))
-        images, twins = np.concatenate([images, styled]), np.concatenate([twins, styled])
-        labels = np.concatenate([labels, styled_labels])
+        redrawing(0, 0)
+        twins = pen_twins(images, redrawing)[:limit]
+        styled, styled_labels = styled_digits(lambda done, total: redrawing(len(images) + done, total))
+        images, labels = images[:limit], labels[:limit]
+        share = round(STYLED_SHARE * len(images))
+        images, twins = np.concatenate([images, styled[:share]]), np.concatenate([twins, styled[:share]])
+        labels = np.concatenate([labels, styled_labels[:share]])
         trainer = keras.Sequential([build_augmentation(seed), model])
     else:
-        twins, trainer = None, model
+        images, labels, twins, trainer = images[:limit], labels[:limit], None, model
     # One cycle: the learning rate warms up from a tenth over the first tenth of the steps, then follows
     # a cosine down to zero.
     steps = epochs * int(np.ceil(len(images) / batch_size))
@@ -222,8 +230,9 @@ def describe_training(mnist: Mnist, model: keras.Model, seconds: float, **settin
     }
 
 
-def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike) -> Path:
-    """Write NAME.keras, then NAME.json, each to a temporary file first and renamed into place."""
+def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike, inspection: Inspection | None = None) -> Path:
+    """Write NAME.keras, then its inspection (NAME.inspection.npz), then NAME.json, each to a temporary file
+    first and renamed into place. The JSON comes last: it is what makes the model show on the pages."""
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"model path must end in .keras: {path}")
@@ -236,6 +245,8 @@ def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike) -> P
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+    if inspection is not None:
+        save_inspection(inspection, path)
     write_json_atomically(metadata_path(path), {"name": path.stem, **metadata})
     return path
 
@@ -260,7 +271,7 @@ def train_and_save(
     scores = {"test_accuracy": inspection.test_accuracy,
               "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(inspection.per_digit_accuracy)}}
     described = describe_training(mnist, model, seconds, preset=preset, **settings)
-    metadata = {**scores, **described, "history": history}
-    save_model(model, metadata, out)
-    save_inspection(inspection, out)
+    epoch_seconds = round(history[-1]["seconds"] / settings["epochs"], 1)
+    metadata = {**scores, **described, "epoch_seconds": epoch_seconds, "history": history}
+    save_model(model, metadata, out, inspection)
     return metadata

@@ -10,6 +10,7 @@ A preset sets every training setting; a flag given explicitly overrides it.
 import argparse
 import signal
 import sys
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,16 +21,23 @@ from digits.registry import ModelRegistry  # noqa: E402
 from digits.training import ProgressFile, train_and_save  # noqa: E402
 
 
+def positive(text: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
     parser.add_argument("--preset", choices=PRESETS, default="full", help="the recipe to start from (default: full)")
     parser.add_argument("--arch", choices=ARCHITECTURES, help="the network")
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--epochs", type=positive)
+    parser.add_argument("--batch-size", type=positive)
     parser.add_argument("--learning-rate", type=float, help="the peak of the one-cycle schedule")
     parser.add_argument("--seed", type=int, default=1, help="the same seed reproduces the same model")
-    parser.add_argument("--limit", type=int, help="train on the first N training images only")
+    parser.add_argument("--limit", type=positive, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     parser.add_argument("--out", default="models/digits.keras", help="where to write the model (.keras)")
     parser.add_argument("--progress", help="keep this JSON file up to date with the training's phase, progress and curves")
@@ -53,6 +61,11 @@ def main() -> int:
             progress.write("failed", error=str(error))
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug or an exhausted machine: the page hears why, the log gets the traceback
+        if progress:
+            progress.write("failed", error=f"{type(error).__name__}: {error}")
+        traceback.print_exc()
+        return 1
     print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.4f}, "
           f"{metadata['training_seconds']:.0f} s, {metadata['parameters']} parameters")
     promoted, reason = ModelRegistry(Path(args.out).parent).promote_if_better(args.out) if args.promote else (False, "")

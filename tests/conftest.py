@@ -25,6 +25,20 @@ def run_script(name: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedP
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def drawing_cache(tmp_path_factory):
+    """A cache of drawn training digits of the test run's own (trainings in subprocesses inherit it), so the
+    tests neither depend on nor fill the machine's ~/.cache/digits."""
+    folder = tmp_path_factory.mktemp("drawing-cache")
+    previous = os.environ.get("DIGITS_CACHE_DIR")
+    os.environ["DIGITS_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["DIGITS_CACHE_DIR"]
+    else:
+        os.environ["DIGITS_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def mnist():
     return load_mnist(download=False)

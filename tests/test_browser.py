@@ -63,6 +63,16 @@ def test_drawing_with_a_finger(page):
     assert prediction(page) == "1"
 
 
+def test_the_overlay_shows_which_pixels_drove_the_answer(page):
+    draw(page, PLAIN[7])
+    assert prediction(page) == "7"
+    expect(page.get_by_text("What the model saw")).to_be_visible()
+    with new_run(page):
+        page.get_by_text("Show which pixels drove the answer").click()
+    expect(page.get_by_text("Which pixels drove the 7")).to_be_visible()
+    assert prediction(page) == "7"
+
+
 def test_undo_and_redo(page):
     draw(page, PLAIN[1])
     assert prediction(page) == "1"
@@ -72,23 +82,25 @@ def test_undo_and_redo(page):
         assert prediction(page) == expected
 
 
-def test_quick_retrain_from_the_sidebar(page, models):
+def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(page, models):
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("digits", exact=True)).to_be_visible()
     accuracy = sidebar.locator('[data-testid="stMetric"]').filter(has_text="MNIST test accuracy")
     accuracy = accuracy.locator('[data-testid="stMetricValue"]')
     shipped_accuracy = accuracy.inner_text()
+    expect(sidebar.get_by_text("Quick: compact network")).to_be_visible()  # the preset first offered
     for label, value in (("Epochs", "1"), ("Training images", "300")):
         field = sidebar.get_by_label(label)
         with new_run(page):
             field.fill(value)
             field.press("Enter")
     sidebar.get_by_role("button", name="Train a new model").click()
-    # Live progress, then the finished training with its test accuracy.
+    # Live progress, then the finished training with its test accuracy and learning curves.
     expect(sidebar.locator('[data-testid="stProgress"]')).to_be_visible()
     expect(sidebar.get_by_text("Training finished")).to_be_visible(timeout=180_000)
     finished = sidebar.locator('[data-testid="stAlert"]').filter(has_text="Training finished").inner_text()
     assert "on the MNIST test set" in finished and "%" in finished
+    expect(sidebar.locator('[data-testid="stVegaLiteChart"]')).to_have_count(2)  # loss and accuracy
     # A 300-image model is worse than the shipped one: it is kept aside, and can be used anyway.
     assert "The current model stays" in finished
     with new_run(page):
@@ -101,3 +113,12 @@ def test_quick_retrain_from_the_sidebar(page, models):
     assert prediction(page) is not None and prediction(page).isdigit()
     # The shipped model is still there, untouched, and can be chosen again.
     assert (models / "digits.keras").is_file() and len(list(models.glob("retrained-*.keras"))) == 1
+    # The Model page shows the new, serving model: its curves, confusion matrix and misread digits.
+    with new_run(page):
+        page.get_by_role("link", name="Model").first.click()
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("(serving)")).to_be_visible(timeout=60_000)
+    expect(main.get_by_text("Confusion matrix on the MNIST test set")).to_be_visible(timeout=60_000)
+    expect(main.get_by_text("Misread test digits")).to_be_visible()
+    assert main.locator('[data-testid="stVegaLiteChart"]').count() >= 4  # per digit, loss, accuracy, confusion
+    assert main.locator('[data-testid="stImage"]').count() > 0  # the gallery of misread digits

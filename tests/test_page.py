@@ -115,6 +115,7 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
 @pytest.mark.parametrize(
     "progress, shown",
     [
+        ({"state": "starting", "epochs": 3}, "Starting: loading TensorFlow"),
         ({"state": "loading"}, "Loading the MNIST data"),
         ({"state": "redrawing", "done": 20000, "total": 55000, "fraction": 0.36},
          "Drawing the training digits with a pen: 20,000 of 55,000"),
@@ -124,6 +125,9 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
          "Epoch 2 of 3 · accuracy 91.0% · validation 93.0% · 0:00:30 left"),
         ({"state": "evaluating", "epoch": 3, "epochs": 3, "fraction": 1.0, "history": HISTORY},
          "Evaluating the new model"),
+        # A file written before learning curves existed: no history, no validation.
+        ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
+          "elapsed_s": 30.0, "eta_s": 30.0}, "Epoch 2 of 3 · accuracy 91.0% · 0:00:30 left"),
     ],
 )
 def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress, shown):
@@ -141,6 +145,13 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
         assert {v["set"] for v in chart["data"]["values"]} == {"training", "validation"}
         assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
             [p[f"val_{measure}"] for p in HISTORY]
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"pid": 1}'])
+def test_an_unreadable_training_file_leaves_the_controls_usable(monkeypatch, models, content):
+    (models / "training.json").write_text(content)
+    app = run_page(monkeypatch, models)
+    assert [b.label for b in app.sidebar.button] == ["Train a new model"]
 
 
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):

@@ -56,6 +56,13 @@ def test_train_script_explains_missing_data(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("flag", ["--epochs", "--limit", "--batch-size"])
+def test_train_script_refuses_a_count_below_one(tmp_path, flag):
+    done = run_script("train.py", flag, "0", "--out", tmp_path / "m.keras")
+    assert done.returncode == 2 and "at least 1" in done.stderr and "Traceback" not in done.stderr
+    assert not list(tmp_path.iterdir())
+
+
 def test_same_seed_same_model(mnist):
     first, second, other = (train(mnist, epochs=1, limit=256, seed=s, verbose=0)[0] for s in (5, 5, 6))
     assert all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))
