@@ -71,15 +71,6 @@ def hand_transform(angle: float, slant: float, stretch: float) -> np.ndarray:
     return np.array([[cos, -sin], [sin, cos]]) @ np.array([[stretch, -slant], [0.0, 1.0]])
 
 
-def jitter(strokes: Strokes, rng: np.random.Generator) -> Strokes:
-    """The same drawing as another hand would make it: a little rotated, slanted, stretched and wobbly."""
-    transform = hand_transform(rng.uniform(-0.15, 0.15), rng.uniform(-0.2, 0.2), rng.uniform(0.8, 1.2))
-    return [
-        [tuple(transform @ (np.asarray(p) - 0.5) + 0.5 + rng.normal(0, 0.015, 2)) for p in stroke]
-        for stroke in strokes
-    ]
-
-
 def skeleton(images: np.ndarray) -> np.ndarray:
     """The one-pixel-wide centre lines of the ink as a bool mask, for one grey image (H, W) or a stack of
     them (N, H, W)."""

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from digits.evaluation import report  # noqa: E402
 from tests.browser import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, reset_canvas, start_app,
+    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, new_run, open_page, reset_canvas, start_app,
 )
 
 # One-stroke digits, so that the first answer after mouse-up is the answer for the whole digit.
@@ -56,7 +56,8 @@ def main() -> int:
     parser.add_argument("--drawings", type=int, default=30)
     parser.add_argument("--cold-starts", type=int, default=3, help="cold starts to measure (the median is reported)")
     parser.add_argument("--out", default="benchmarks/page.json")
-    parser.add_argument("--screenshot", help="also save a screenshot of the page with a 7 drawn (PNG)")
+    parser.add_argument("--screenshot", help="also save a screenshot of the Draw page with a 7 drawn (PNG)")
+    parser.add_argument("--model-screenshot", help="also save a screenshot of the Model page (PNG)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -78,6 +79,13 @@ def main() -> int:
                 reset_canvas(page)
                 draw(page, ONE_STROKE[1])
                 page.screenshot(path=args.screenshot)
+            if args.model_screenshot:
+                with new_run(page):
+                    page.get_by_role("link", name="Model").first.click()
+                page.get_by_text("Misread test digits").wait_for(timeout=60_000)
+                page.set_viewport_size({"width": 1280, "height": 1500})
+                page.wait_for_timeout(1000)  # the charts draw themselves after the run
+                page.screenshot(path=args.model_screenshot, full_page=True)
         finally:
             if app is not None:
                 stop(app)

@@ -77,10 +77,11 @@ def free_port() -> int:
 
 
 def copy_shipped_model(folder: Path) -> Path:
-    """A models folder holding a copy of the shipped model, so tests never touch the real one."""
+    """A models folder holding a copy of the shipped model (with its metadata and inspection), so tests never
+    touch the real one."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("digits.keras", "digits.json"):
-        shutil.copy(ROOT / "models" / name, folder / name)
+    for path in (ROOT / "models").glob("digits.*"):
+        shutil.copy(path, folder / path.name)
     return folder
 
 
