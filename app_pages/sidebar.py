@@ -141,7 +141,7 @@ def phase_text(status: dict) -> str:
 def show_curves(history: list[dict]) -> None:
     """Loss and accuracy, training and validation, by epoch."""
     for measure in ("loss", "accuracy"):
-        st.vega_lite_chart(learning_curves(history, measure), height=160)
+        st.vega_lite_chart(learning_curves(history, measure), height=240)  # under 200, the legend squeezes the plot flat
 
 
 def show_training(retrainer: Retrainer) -> None:

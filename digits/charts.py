@@ -44,7 +44,6 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
     else:
         y["scale"]["type"] = "log"  # loss falls by orders of magnitude
     return {
-        "title": measure.capitalize(),
         "data": {"values": values},
         "mark": {"type": "line", "point": True},
         "encoding": {
@@ -52,7 +51,7 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
             "y": y,
             "color": {"field": "set", "type": "nominal", "title": None,
                       "scale": {"domain": ["training", "validation"], "range": [READ, VALIDATION]},
-                      "legend": {"orient": "bottom"}},
+                      "legend": {"orient": "top"}},
             "tooltip": [{"field": "set"}, {"field": "epoch"}, {"field": measure, "format": ".4f"}],
         },
     }
@@ -89,13 +88,13 @@ def per_digit_bars(accuracies: dict[str, Sequence[float]]) -> dict:
     low = min(v["accuracy"] for v in values) if values else 0.0
     return {
         "data": {"values": values},
-        "mark": "bar",
+        "mark": {"type": "bar", "clip": True},  # the axis starts near the lowest accuracy, not at zero
         "encoding": {
             "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0}},
             "xOffset": {"field": "model"},
             "y": {"field": "accuracy", "type": "quantitative", "axis": {"format": "%"},
                   "scale": {"domain": [max(0.0, low - 0.01), 1]}},
-            "color": {"field": "model", "legend": {"orient": "bottom"}},
+            "color": {"field": "model", "legend": {"orient": "top"}},
             "tooltip": [{"field": "model"}, {"field": "digit"}, {"field": "accuracy", "format": ".2%"}],
         },
     }

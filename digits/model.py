@@ -46,8 +46,9 @@ class RandomStrokeWidth(layers.Layer):
 class RandomAffine(layers.Layer):
     """A random rotation, zoom, slant and shift of each training image, as one affine warp.
 
-    Keras' RandomRotation, RandomZoom, RandomShear and RandomTranslation warp the batch four times; one
-    warp does the same job and made training the compact model 1.6x faster here. Does nothing at inference.
+    Keras' RandomRotation, RandomZoom, RandomShear and RandomTranslation warp the batch four times, which
+    halved the compact model's training speed here (2,360 images/s without them, 1,205 with them); one warp
+    does the same job. Does nothing at inference.
     """
 
     def __init__(self, rotation: float = 11.0, zoom: float = 0.12, shear: float = 0.15, shift: float = 2.2,
@@ -105,7 +106,7 @@ def build_vgg(inputs):
 
 
 def build_compact(inputs):
-    """Three convolutions with batch norm, one per resolution: about 3x faster to train than vgg."""
+    """Three convolutions with batch norm, one per resolution: an epoch takes 57 s here, against vgg's 111 s."""
     x = layers.MaxPooling2D()(conv(inputs, 24))  # 28x28 -> 14x14
     x = layers.MaxPooling2D()(conv(x, 48))  # 14x14 -> 7x7
     x = layers.MaxPooling2D()(conv(x, 96))  # 7x7 -> 3x3

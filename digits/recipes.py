@@ -11,7 +11,7 @@ TRAINING_IMAGES = 60000 - VALIDATION
 # The networks of digits.model, described for the page (which does not import TensorFlow to list them).
 ARCHITECTURES = {
     "vgg": "vgg: five convolutions, the most accurate",
-    "compact": "compact: three convolutions, about 3x faster to train",
+    "compact": "compact: three convolutions, about twice as fast to train",
     "keras-example": "keras-example: the plain Keras example convnet",
 }
 
@@ -33,7 +33,7 @@ def recipe(preset: str = "full", **overrides) -> dict:
 
 # How long each preset takes here, from the command (or the click) to the saved, evaluated model: the
 # figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all).
-DURATIONS = {"quick": "under 2 minutes", "standard": "under 10 minutes", "full": "about 40 minutes"}
+DURATIONS = {"quick": "about 2 minutes", "standard": "about 10 minutes", "full": "about 45 minutes"}
 DESCRIPTIONS = {
     name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
     for name in PRESETS

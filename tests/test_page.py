@@ -138,9 +138,9 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     assert shown in app.sidebar.get("progress")[0].proto.text
     # The live learning curves: loss and accuracy, training and validation, one point each per record.
     curves = charts(app.sidebar)
-    assert [c["title"] for c in curves] == (["Loss", "Accuracy"] if "history" in progress else [])
+    assert [c["encoding"]["y"]["field"] for c in curves] == (["loss", "accuracy"] if "history" in progress else [])
     for chart in curves:
-        measure = chart["title"].lower()
+        measure = chart["encoding"]["y"]["field"]
         assert len(chart["data"]["values"]) == 2 * len(HISTORY)
         assert {v["set"] for v in chart["data"]["values"]} == {"training", "validation"}
         assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
@@ -161,7 +161,7 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     (models / "training.json").write_text(json.dumps(status))
     app = run_page(monkeypatch, models)
     assert "The current model stays" in app.sidebar.warning[0].value
-    assert [c["title"] for c in charts(app.sidebar)] == ["Loss", "Accuracy"]
+    assert [c["encoding"]["y"]["field"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert "Use it anyway" in [b.label for b in app.sidebar.button]
 
 
@@ -187,7 +187,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     assert {v["model"] for v in page[0]["data"]["values"]} == {"digits", "tiny"}
     assert [v["accuracy"] for v in page[0]["data"]["values"] if v["model"] == "tiny"] == \
         [tiny["per_digit_accuracy"][str(d)] for d in range(10)]
-    curves = [c for c in page if c.get("title") in ("Loss", "Accuracy")]
+    curves = [c for c in page if c["encoding"]["y"]["field"] in ("loss", "accuracy")]
     assert len(curves) == 2 and len(curves[0]["data"]["values"]) == 2 * len(tiny["history"])
     assert len([c for c in page if "layer" in c]) == 2
     assert any(" of 10,000, the first 60 shown" in m.value for m in app.main.markdown)  # the tiny model errs a lot
