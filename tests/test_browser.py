@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from digits.drawing import PLAIN
+from digits.recipes import ARCHITECTURES, DESCRIPTIONS, recipe
 from digits.registry import ModelRegistry
 from tests.browser import (
     CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, new_run, prediction, reset_canvas, start_app,
@@ -88,7 +89,9 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     accuracy = sidebar.locator('[data-testid="stMetric"]').filter(has_text="MNIST test accuracy")
     accuracy = accuracy.locator('[data-testid="stMetricValue"]')
     shipped_accuracy = accuracy.inner_text()
-    expect(sidebar.get_by_text("Quick: compact network")).to_be_visible()  # the preset first offered
+    # The preset first offered, and the network it sets.
+    expect(sidebar.get_by_role("combobox", name="Preset")).to_have_value(DESCRIPTIONS["quick"])
+    expect(sidebar.get_by_role("combobox", name="Network")).to_have_value(ARCHITECTURES[recipe("quick")["arch"]])
     for label, value in (("Epochs", "1"), ("Training images", "300")):
         field = sidebar.get_by_label(label)
         with new_run(page):
