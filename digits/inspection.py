@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -27,6 +26,7 @@ import tensorflow as tf
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
 from digits.data import file_sha256
 from digits.model import as_model_input
+from digits.registry import replaced_atomically
 
 # Stored with each inspection; a file of another format version loads as None and is made again.
 FORMAT_VERSION = 1
@@ -103,14 +103,8 @@ def save_inspection(inspection: Inspection, model_path: str | os.PathLike) -> Pa
     arrays = {field.name: np.asarray(getattr(inspection, field.name)) for field in fields(Inspection)}
     arrays["model_sha256"] = np.asarray(file_sha256(Path(model_path)))
     arrays["format_version"] = np.asarray(FORMAT_VERSION)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:  # a file object, so NumPy adds no second .npz to the name
-            np.savez_compressed(file, **arrays)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with replaced_atomically(path) as file:  # a file object, so NumPy adds no second .npz to the name
+        np.savez_compressed(file, **arrays)
     return path
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 SHIPPED = "digits.keras"
@@ -16,13 +18,24 @@ def metadata_path(model_path: str | os.PathLike) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
-def write_json_atomically(path: Path, data: dict) -> None:
-    """Write JSON to a temporary file beside `path`, then rename it into place."""
+@contextlib.contextmanager
+def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
+    """A file for `path`'s new content: a temporary file beside it, renamed into place when the block ends
+    without an error and removed otherwise, so a reader sees the old file or the whole new one."""
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w") as file:
-        json.dump(data, file, indent=2)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            yield file
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def write_json_atomically(path: Path, data: dict) -> None:
+    """Write JSON to `path` through a temporary file renamed into place."""
+    with replaced_atomically(path) as file:
+        file.write(json.dumps(data, indent=2).encode())
 
 
 class ModelRegistry:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -19,6 +18,7 @@ import numpy as np
 import skimage
 
 from digits import drawing, preprocessing
+from digits.registry import replaced_atomically
 
 REDRAW_SEED = 7  # the twins' pen widths: fixed, so that every training seed shares one cache
 STYLED_SEED = 11
@@ -50,16 +50,12 @@ def cached(name: str, key: str, make: Callable[[], dict[str, np.ndarray]]) -> di
     except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # missing, or cut short by a killed process
         pass
     arrays = make()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
     try:
-        with os.fdopen(handle, "wb") as file:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with replaced_atomically(path) as file:
             np.savez(file, **arrays)
-        os.replace(tmp, path)
     except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
         pass
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return arrays
 
 

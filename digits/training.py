@@ -66,15 +66,14 @@ class ProgressFile(keras.callbacks.Callback):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.fields = fields
-        self.figures: dict = {}
         self.curves: LearningCurves | None = None
         self.last_write = 0.0
 
     def write(self, state: str, **figures) -> None:
         """Record a phase with its figures (they replace the last phase's)."""
-        self.figures = {"state": state, **figures}
         history = self.curves.points if self.curves else []
-        write_json_atomically(self.path, {"pid": os.getpid(), **self.fields, **self.figures, "history": history})
+        status = {"pid": os.getpid(), **self.fields, "state": state, **figures, "history": history}
+        write_json_atomically(self.path, status)
 
     def on_train_begin(self, logs=None):
         self.started = time.monotonic()
