@@ -1,8 +1,10 @@
-"""The Draw page: draw a digit, see what the CNN reads, how sure it is, what it saw and what drove it."""
+"""The Draw page: draw a digit, see what the CNN reads, how sure it is, what it saw and what drove it; say
+whether it read it right, which keeps the drawing as a correction."""
 
 from __future__ import annotations
 
 import importlib
+import uuid
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,9 +13,11 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from digits.charts import probability_bars
+from digits.corrections import Corrections, CorrectionsError, corrections_path
+from digits.deployment import collecting_enabled
 from digits.registry import ModelRegistry
 
-from app_pages.resources import load_recognizer
+from app_pages.resources import get_corrections, load_recognizer, secrets
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import Recognition, Recognizer
@@ -44,24 +48,89 @@ def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool)
         seen.image(enlarged(result.model_input), caption="What the model saw: 28x28, centred like MNIST", width=196)
 
 
-registry = ModelRegistry()
-model_path = registry.current_path()
-st.caption("Draw a digit from 0 to 9 in the black square. A CNN trained on MNIST reads it after every stroke.")
-drawing, answer = st.columns([1, 1.4], gap="large")
-with drawing:
-    st.write("")  # room for the canvas toolbar, which sits above the canvas
-    canvas = st_canvas(
-        stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
-        height=280, width=280, drawing_mode="freedraw", return_image_data=True, key="canvas",
-    )
-    st.caption("Clear with the bin icon above the canvas; undo a stroke with the arrow.")
-    explain = st.toggle("Show which pixels drove the answer", key="explain")
-with answer:
-    # The first visit waits here, under a spinner, for TensorFlow and the model; the canvas is up already.
-    recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
-    image = canvas.image_data  # decoded from PNG on each access
+def drawing_number() -> int:
+    """How many drawings this session has kept. The canvas and the correction widgets are keyed by it, so
+    keeping one brings a blank canvas and unselected pills for the next."""
+    return st.session_state.setdefault("drawings_kept", 0)
+
+
+def browser_session() -> str:
+    """An anonymous id of this browser session, kept with its corrections to tell one writer's digits apart."""
+    return st.session_state.setdefault("browser_session", uuid.uuid4().hex)
+
+
+def keep_correction(store: Corrections, image: np.ndarray, label: int | None, result: Recognition,
+                    model_name: str) -> None:
+    """Keep the drawing as a `label` with the model's answer, and clear the canvas for the next one.
+
+    Run as a widget's callback, so one click does it. A store that fails keeps the canvas as it is, and the
+    next run says why (what a callback draws would show above the page).
+    """
+    if label is None:  # the chosen pill was clicked again, which unselects it
+        return
+    try:
+        store.add(image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
+                  session=browser_session())
+    except CorrectionsError as error:
+        st.session_state["correction_failed"] = str(error)
+        return
+    st.session_state["drawings_kept"] = drawing_number() + 1
+    st.toast(f"Saved as a {label} — draw the next one", icon="✅")
+
+
+def offer_correction(result: Recognition, image: np.ndarray, model_name: str) -> None:
+    """Under the answer: confirm it, or pick the digit it really is; either keeps the drawing as a correction.
+    Says why instead when collecting is off or the store cannot be used."""
+    if not collecting_enabled(secrets()):
+        st.caption("Collecting corrections is turned off on this deployment.")
+        return
+    try:
+        store = get_corrections(str(corrections_path()))
+    except CorrectionsError as error:
+        st.error(str(error))
+        return
+    failed = st.session_state.pop("correction_failed", None)
+    if failed:
+        st.error(f"The correction was not saved. {failed}")
+    number = drawing_number()
+    st.button(f"✓ Right, it is a {result.digit}", key=f"right-{number}", on_click=keep_correction,
+              args=(store, image, result.digit, result, model_name))
+    pick = f"wrong-{number}"
+    st.pills("Wrong? It is a …", range(10), key=pick,
+             on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
+
+
+def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool, model_name: str) -> None:
+    """What the model reads in the drawing and the choice to correct it, or a prompt when nothing is drawn."""
     result = None if image is None else recognizer.recognize(image)
     if result is None:
         st.info("Draw a digit to see what the model reads.")
-    else:
-        show_recognition(recognizer, result, explain)
+        return
+    show_recognition(recognizer, result, explain)
+    offer_correction(result, image, model_name)
+
+
+def main() -> None:
+    """The page: the canvas on the left, the answer on the right."""
+    registry = ModelRegistry()
+    model_path = registry.current_path()
+    st.caption("Draw a digit from 0 to 9 in the black square. A CNN trained on MNIST reads it after every stroke.")
+    drawing, answer = st.columns([1, 1.4], gap="large")
+    with drawing:
+        st.write("")  # room for the canvas toolbar, which sits above the canvas
+        canvas = st_canvas(
+            stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
+            height=280, width=280, drawing_mode="freedraw", return_image_data=True,
+            key=f"canvas-{drawing_number()}",
+        )
+        st.caption("Clear with the bin icon above the canvas; undo a stroke with the arrow.")
+        explain = st.toggle("Show which pixels drove the answer", key="explain")
+    with answer:
+        # The first visit waits here, under a spinner, for TensorFlow and the model; the canvas is up already.
+        recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
+        show_answer(recognizer, canvas.image_data, explain, model_path.stem)  # image_data: decoded on each access
+
+
+# st.navigation runs this file as __main__; the tests import it for its functions.
+if __name__ == "__main__":
+    main()

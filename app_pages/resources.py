@@ -1,4 +1,4 @@
-"""What the pages share across sessions: the loaded models, the retrainer, the inspections."""
+"""What the pages share across sessions: the loaded models, the retrainer, the inspections, the corrections store."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from digits.corrections import Corrections
 from digits.registry import ModelRegistry
 from digits.retraining import Retrainer
 
@@ -28,6 +29,13 @@ def load_recognizer(path: str, modified: float) -> Recognizer:
 def get_retrainer(folder: str) -> Retrainer:
     """One Retrainer per models folder, shared by every session, so only one training runs."""
     return Retrainer(ModelRegistry(folder))
+
+
+@st.cache_resource
+def get_corrections(path: str) -> Corrections:
+    """One corrections store per file, shared by every session. A store that cannot be opened raises
+    CorrectionsError, which is not cached: the next run tries again (after the file was moved away, say)."""
+    return Corrections(path)
 
 
 def model_inspection(path: Path) -> Inspection | None:

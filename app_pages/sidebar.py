@@ -8,12 +8,14 @@ from pathlib import Path
 import streamlit as st
 
 from digits.charts import learning_curves
+from digits.corrections import CorrectionsError, corrections_path
+from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, recipe
 from digits.registry import ModelRegistry
-from digits.retraining import RUNNING, Retrainer, retraining_enabled
+from digits.retraining import RUNNING, Retrainer
 
-from app_pages.resources import get_retrainer, secrets
+from app_pages.resources import get_corrections, get_retrainer, secrets
 
 
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
@@ -101,8 +103,29 @@ def show_retraining(retrainer: Retrainer) -> None:
             if not retrainer.start(preset, arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit), augment):
                 st.info("A training is already running: here it is.")
             st.rerun()
+        offer_fine_tune(retrainer)
     # While training, only this part re-runs, every second: the canvas stays responsive.
     st.fragment(run_every=1.0 if running else None)(follow_training)(retrainer, running)
+
+
+def offer_fine_tune(retrainer: Retrainer) -> None:
+    """"Learn my handwriting": fine-tune the serving model on the corrections collected on the Draw page."""
+    st.markdown("**Learn my handwriting**")
+    if not collecting_enabled(secrets()):
+        st.caption("Collecting corrections is turned off on this deployment.")
+        return
+    try:
+        counts = get_corrections(str(corrections_path())).counts()
+    except CorrectionsError as error:
+        st.error(str(error))
+        return
+    ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
+    st.caption(f"{sum(counts.values())} corrections so far. Tell the Draw page when it reads you wrong (two or "
+               "more of a digit), then fine-tune the model on them, in about a minute.")
+    if st.button("Learn my handwriting", disabled=not ready):
+        if not retrainer.start_fine_tune(corrections_path()):
+            st.info("A training is already running: here it is.")
+        st.rerun()
 
 
 def follow_training(retrainer: Retrainer, was_running: bool) -> None:
@@ -119,6 +142,8 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
 def phase_text(status: dict) -> str:
     """What a running training is doing now, in words (a field missing from the status file shows as '?')."""
     state, get = status["state"], lambda key: status.get(key, "?")
+    if status.get("stage"):  # a fine-tune's two runs: "measuring: …", then "learning all …"
+        return f"{status['stage'].capitalize()} · " + phase_text({**status, "stage": None})
     if state == "redrawing":
         done, total = status.get("done", 0), status.get("total", 0)
         return (f"Drawing the training digits with a pen: {done:,} of {total:,} "
@@ -158,20 +183,34 @@ def show_training(retrainer: Retrainer) -> None:
             retrainer.cancel()
             st.rerun(scope="app")
     elif state == "done" and "model" in status:
-        name, score = Path(status["model"]).stem, f"{status.get('test_accuracy', float('nan')):.2%}"
-        if status.get("promoted"):
-            st.success(f"Training finished: **{name}** scores {score} on the MNIST test set and is now serving "
-                       f"({status.get('reason', '')}).")
-        else:
-            st.warning(f"Training finished: **{name}** scores {score} on the MNIST test set. The current model "
-                       f"stays: {status.get('reason', 'it was not promoted')}.")
-            if st.button("Use it anyway"):
-                retrainer.registry.use(status["model"])
-                st.rerun(scope="app")
-        if status.get("history"):
-            show_curves(status["history"])
-        st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon="📊")
+        show_outcome(retrainer, status)
     elif state == "failed":
         st.error(f"Training failed: {status.get('error', 'unknown error')}. The serving model is unchanged.")
     elif state == "cancelled":
         st.info("Training cancelled. The serving model is unchanged.")
+
+
+def show_outcome(retrainer: Retrainer, status: dict) -> None:
+    """How a finished training or "Learn my handwriting" went, whether its model now serves, and its curves."""
+    name, get = Path(status["model"]).stem, lambda key: status.get(key, float("nan"))
+    reason = status.get("reason", "it was not promoted")
+    if status.get("kind") == "fine-tune":
+        if status.get("promoted"):
+            st.success(f"Learned your handwriting: **{name}** is now serving.")
+        else:
+            st.warning(f"**{name}** is not serving: {reason}.")
+        st.markdown(f"Held-out corrections: {get('corrections_accuracy_before'):.0%} → "
+                    f"**{get('corrections_accuracy_after'):.0%}**  \n"
+                    f"MNIST test: {get('test_accuracy_before'):.2%} → **{get('test_accuracy'):.2%}**")
+    elif status.get("promoted"):
+        st.success(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set and is "
+                   f"now serving ({status.get('reason', '')}).")
+    else:
+        st.warning(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set. The "
+                   f"current model stays: {reason}.")
+    if not status.get("promoted") and st.button("Use it anyway"):
+        retrainer.registry.use(status["model"])
+        st.rerun(scope="app")
+    if status.get("history"):
+        show_curves(status["history"])
+    st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon="📊")

@@ -98,3 +98,17 @@ def per_digit_bars(accuracies: dict[str, Sequence[float]]) -> dict:
             "tooltip": [{"field": "model"}, {"field": "digit"}, {"field": "accuracy", "format": ".2%"}],
         },
     }
+
+
+def correction_bars(counts: dict[int, int]) -> dict:
+    """How many corrections there are of each digit (digit -> count), a bar each."""
+    return {
+        "data": {"values": [{"digit": str(d), "corrections": int(n)} for d, n in sorted(counts.items())]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "digit", "type": "nominal", "sort": None, "axis": {"labelAngle": 0}},
+            "y": {"field": "corrections", "type": "quantitative", "axis": {"tickMinStep": 1}},
+            "color": {"value": VALIDATION},
+            "tooltip": [{"field": "digit"}, {"field": "corrections"}],
+        },
+    }

@@ -23,9 +23,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
 from digits.data import file_sha256
-from digits.model import as_model_input
+from digits.model import read_probabilities
 from digits.registry import replaced_atomically
 
 # Stored with each inspection; a file of another format version loads as None and is made again.
@@ -73,7 +72,7 @@ def test_set_sha256(x_test: np.ndarray, y_test: np.ndarray) -> str:
 
 def inspect_model(model: keras.Model, x_test: np.ndarray, y_test: np.ndarray) -> Inspection:
     """Read the uint8 test images (N, 28, 28) once and tally what the model got right and wrong."""
-    probabilities = model.predict(as_model_input(x_test), batch_size=1000, verbose=0)
+    probabilities = read_probabilities(model, x_test)
     # A stable sort puts the first of equal probabilities first, as argmax does.
     read, runner_up = np.argsort(-probabilities, axis=1, kind="stable")[:, :2].T
     labels = np.asarray(y_test, dtype=np.int64)

@@ -14,6 +14,16 @@ def as_model_input(images: np.ndarray) -> np.ndarray:
     return (images.astype("float32") / 255.0)[..., None]
 
 
+def read_probabilities(model: keras.Model, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    """The model's ten probabilities (N, 10) for uint8 images (N, 28, 28), a batch at a time.
+
+    Direct calls: model.predict() feeds a tf.data pipeline whose autotuning stalled for 10-20 s on two cores.
+    """
+    batches = [model(as_model_input(images[i : i + batch_size]), training=False)
+               for i in range(0, len(images), batch_size)]
+    return np.concatenate([keras.ops.convert_to_numpy(b) for b in batches]) if batches else np.zeros((0, 10), "float32")
+
+
 @keras.saving.register_keras_serializable(package="digits")
 class RandomStrokeWidth(layers.Layer):
     """Thicken or thin the strokes of some training images (grey-scale dilation or erosion, 3x3).
@@ -106,7 +116,11 @@ def build_vgg(inputs):
 
 
 def build_compact(inputs):
-    """Three convolutions with batch norm, one per resolution: an epoch takes 57 s here, against vgg's 111 s."""
+    """Three convolutions with batch norm, one per resolution: an epoch takes 57 s here, against vgg's 111 s.
+
+    With 32 and 64 filters in the last two (31,810 parameters) an epoch took 50 s, but the Quick preset
+    scored 99.04% instead of 99.27%, and Standard 99.41%.
+    """
     x = layers.MaxPooling2D()(conv(inputs, 24))  # 28x28 -> 14x14
     x = layers.MaxPooling2D()(conv(x, 48))  # 14x14 -> 7x7
     x = layers.MaxPooling2D()(conv(x, 96))  # 7x7 -> 3x3

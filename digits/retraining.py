@@ -12,16 +12,11 @@ import sys
 import threading
 from pathlib import Path
 
+from digits.recipes import FINE_TUNE
 from digits.registry import ModelRegistry, write_json_atomically
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
 RUNNING = ("starting", "loading", "redrawing", "training", "evaluating")  # states of a training under way
-
-
-def retraining_enabled(secrets: dict | None = None) -> bool:
-    """False when $DIGITS_RETRAINING or the `retraining` secret says off (for public deployments)."""
-    setting = os.environ.get("DIGITS_RETRAINING", str((secrets or {}).get("retraining", "on")))
-    return setting.strip().lower() not in ("off", "false", "0", "no")
 
 
 def process_alive(pid: int) -> bool:
@@ -75,23 +70,37 @@ class Retrainer:
     def start(self, preset: str, arch: str, epochs: int, limit: int | None, augment: bool, seed: int = 1) -> bool:
         """Start a training (a preset of digits.recipes with these settings) that saves a new model and serves
         it if it is at least as good; False if one is running already."""
+        options = ["--preset", preset, "--arch", arch, "--epochs", str(epochs), "--seed", str(seed)]
+        options += ["--limit", str(limit)] if limit else []
+        options += [] if augment else ["--no-augment"]
+        settings = {"preset": preset, "arch": arch, "epochs": epochs, "limit": limit, "augment": augment}
+        return self.launch(options, "retrained", epochs, {"kind": "training", "settings": settings})
+
+    def start_fine_tune(self, store: str | os.PathLike, seed: int = 1) -> bool:
+        """Start "Learn my handwriting": fine-tune the serving model on the corrections in `store`, and serve the
+        result if it learned them without forgetting MNIST; False if a training is running already."""
+        base = self.registry.current_path()
+        options = ["--from", str(base), "--corrections", str(store), "--seed", str(seed)]
+        return self.launch(options, "handwriting", FINE_TUNE["epochs"],
+                           {"kind": "fine-tune", "settings": {"from": base.name, "corrections": str(store)}})
+
+    def launch(self, options: list[str], name: str, epochs: int, fields: dict) -> bool:
+        """Run train.py with `options` in its own process, writing NAME-<time>.keras and its progress; False if a
+        training is running already."""
         with self.lock:
             if self.running():
                 return False
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-            out = self.registry.folder / f"retrained-{stamp}.keras"
+            out = self.registry.folder / f"{name}-{stamp}.keras"
             # At low priority, so that pages keep answering quickly while it trains.
             command = ["nice", "-n", "10"] if shutil.which("nice") else []
-            command += [sys.executable, str(TRAIN_SCRIPT), "--preset", preset, "--arch", arch, "--epochs", str(epochs),
-                        "--seed", str(seed), "--out", str(out), "--progress", str(self.status_file), "--promote"]
-            command += ["--limit", str(limit)] if limit else []
-            command += [] if augment else ["--no-augment"]
+            command += [sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),
+                        "--progress", str(self.status_file), "--promote"]
             with open(self.log_file, "w") as log:
                 self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             write_json_atomically(self.status_file, {
                 "pid": self.process.pid, "state": "starting", "epoch": 0, "epochs": epochs, "fraction": 0.0,
-                "model": str(out), "history": [],
-                "settings": {"preset": preset, "arch": arch, "epochs": epochs, "limit": limit, "augment": augment},
+                "model": str(out), "history": [], **fields,
             })
             return True
 

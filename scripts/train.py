@@ -3,8 +3,10 @@
     python scripts/train.py                                  # the shipped model's recipe (--preset full)
     python scripts/train.py --preset quick --out models/quick.keras
     python scripts/train.py --preset standard --arch compact --epochs 8 --out /tmp/mine.keras
+    python scripts/train.py --from models/digits.keras --corrections data/corrections.sqlite --out models/mine.keras
 
-A preset sets every training setting; a flag given explicitly overrides it.
+A preset sets every training setting; a flag given explicitly overrides it. With --from, it fine-tunes that
+model on the corrections in a store instead ("Learn my handwriting"; digits/finetuning.py).
 """
 
 import argparse
@@ -15,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from digits.corrections import CorrectionsError  # noqa: E402
 from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, recipe  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
@@ -39,6 +42,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="the same seed reproduces the same model")
     parser.add_argument("--limit", type=positive, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
+    parser.add_argument("--from", dest="base", metavar="MODEL", help="fine-tune this model on --corrections instead")
+    parser.add_argument("--corrections", metavar="PATH", help="with --from: the corrections store (.sqlite)")
     parser.add_argument("--out", default="models/digits.keras", help="where to write the model (.keras)")
     parser.add_argument("--progress", help="keep this JSON file up to date with the training's phase, progress and curves")
     parser.add_argument("--promote", action="store_true",
@@ -46,17 +51,29 @@ def main() -> int:
     args = parser.parse_args()
     if not args.out.endswith(".keras"):
         parser.error("--out must end in .keras")
+    if (args.base is None) != (args.corrections is None):
+        parser.error("--from and --corrections go together")
     settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, limit=args.limit, augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
-    progress = ProgressFile(args.progress, model=args.out, settings={"preset": args.preset, **settings}) \
-        if args.progress else None
+    if args.base:
+        fields = {"kind": "fine-tune", "settings": {"from": Path(args.base).name, "corrections": args.corrections}}
+    else:
+        fields = {"kind": "training", "settings": {"preset": args.preset, **settings}}
+    progress = ProgressFile(args.progress, model=args.out, **fields) if args.progress else None
     try:
         if progress:
             progress.write("loading")
         mnist = load_mnist(args.data)
-        metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset, **settings)
-    except (MnistError, ValueError, OSError) as error:
+        if args.base:
+            from digits.finetuning import fine_tune_and_save  # imports TensorFlow, as train_and_save's module does
+
+            flags = {"epochs": args.epochs, "batch_size": args.batch_size, "learning_rate": args.learning_rate}
+            metadata = fine_tune_and_save(args.base, args.corrections, mnist, args.out, args.seed, progress,
+                                          **{k: v for k, v in flags.items() if v is not None})
+        else:
+            metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset, **settings)
+    except (MnistError, CorrectionsError, ValueError, OSError) as error:
         if progress:
             progress.write("failed", error=str(error))
         print(f"error: {error}", file=sys.stderr)
@@ -68,11 +85,21 @@ def main() -> int:
         return 1
     print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.4f}, "
           f"{metadata['training_seconds']:.0f} s, {metadata['parameters']} parameters")
-    promoted, reason = ModelRegistry(Path(args.out).parent).promote_if_better(args.out) if args.promote else (False, "")
-    if args.promote:
+    registry = ModelRegistry(Path(args.out).parent)
+    if args.base:  # a fine-tune must learn the held-out corrections and keep MNIST (finetuning.promotion)
+        worthy, reason = metadata["promote"], metadata["reason"]
+        print(("it learned your handwriting: " if worthy else "it does not pass: ") + reason)
+        promoted = worthy and args.promote
+        if promoted:
+            registry.use(args.out)
+    elif args.promote:
+        promoted, reason = registry.promote_if_better(args.out)
         print(("now serving it: " if promoted else "not serving it: ") + reason)
+    else:
+        promoted, reason = False, ""
     if progress:
-        progress.write("done", test_accuracy=metadata["test_accuracy"], promoted=promoted, reason=reason)
+        figures = {k: v for k, v in metadata.items() if k.startswith(("test_accuracy", "corrections_"))}
+        progress.write("done", **figures, promoted=promoted, reason=reason)
     return 0
 
 

@@ -86,7 +86,9 @@ def copy_shipped_model(folder: Path) -> Path:
 
 
 def start_app(models: Path, **env: str) -> tuple[subprocess.Popen, str]:
-    """`streamlit run streamlit_app.py` on a free localhost port, serving the models in `models`."""
+    """`streamlit run streamlit_app.py` on a free localhost port, serving the models in `models` and keeping
+    corrections in a folder of their own beside it (MODELS-data, unless DIGITS_DATA_DIR is given)."""
+    env = {"DIGITS_DATA_DIR": str(models.with_name(f"{models.name}-data")), **env}
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),

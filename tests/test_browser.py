@@ -1,6 +1,7 @@
 """End-to-end: the real page in Chromium, drawn on with the mouse."""
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -125,3 +126,40 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     expect(main.get_by_text("Misread test digits")).to_be_visible()
     assert main.locator('[data-testid="stVegaLiteChart"]').count() >= 4  # per digit, loss, accuracy, confusion
     assert main.locator('[data-testid="stImage"]').count() > 0  # the gallery of misread digits
+
+
+def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
+    answer = page.locator('[data-testid="stMain"]')
+    pills = answer.locator('[data-testid="stButtonGroup"]')
+    # Two 7s said to be 7s with the pills, a 1 confirmed with the button: each is kept and the canvas clears.
+    for strokes, label in ((PLAIN[7], "7"), (PLAIN[7], "7"), (PLAIN[1], None)):
+        draw(page, strokes)
+        read = prediction(page)
+        assert read is not None
+        with new_run(page):
+            if label:
+                pills.get_by_role("button", name=label, exact=True).click()
+            else:
+                answer.get_by_role("button", name=f"✓ Right, it is a {read}").click()
+        expect(page.get_by_text(f"Saved as a {label or read}")).to_be_visible()
+        expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()  # a blank canvas
+    # The Corrections page counts and shows them, with what the model had read.
+    with new_run(page):
+        page.get_by_role("link", name="Corrections").first.click()
+    expect(answer.get_by_text("Kept in")).to_be_visible(timeout=30_000)
+    total = answer.locator('[data-testid="stMetric"]').filter(has_text="Corrections")
+    expect(total.locator('[data-testid="stMetricValue"]')).to_have_text("3")
+    expect(answer.get_by_role("tab", name="7 (2)")).to_be_visible()
+    with new_run(page):
+        answer.get_by_role("tab", name="7 (2)").click()
+    assert answer.get_by_text(re.compile(r"^read \d \(\d+%\)$")).count() >= 2
+    # Learn my handwriting: the fine-tune runs in its own process until its figures show.
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("3 corrections so far", exact=False)).to_be_visible()
+    sidebar.get_by_role("button", name="Learn my handwriting").click()
+    expect(sidebar.get_by_text("Held-out corrections:", exact=False)).to_be_visible(timeout=300_000)
+    outcome = sidebar.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "is now serving" in outcome or "is not serving" in outcome
+    served = ModelRegistry(models).current_path().name
+    assert served.startswith("handwriting-") == ("is now serving" in outcome)
+    assert len(list(models.glob("handwriting-*.keras"))) == 1

@@ -9,6 +9,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from digits.corrections import Corrections
+from digits.drawing import PLAIN, render
 from digits.registry import ModelRegistry
 from tests.browser import ROOT, copy_shipped_model
 
@@ -20,6 +22,7 @@ def models(tmp_path):
 
 def run_page(monkeypatch, models, **env) -> AppTest:
     monkeypatch.setenv("DIGITS_MODELS_DIR", str(models))
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(models.parent / "data"))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
@@ -52,7 +55,8 @@ def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
     accuracy = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     assert [m.value for m in app.sidebar.metric if m.label == "MNIST test accuracy"] == [f"{accuracy:.2%}"]
     assert any("parameters" in c.value for c in app.sidebar.caption)
-    assert [b.label for b in app.sidebar.button] == ["Train a new model"]
+    assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
+    assert app.sidebar.button[1].disabled  # no corrections yet
     assert [s.label for s in app.sidebar.selectbox] == ["Preset", "Network"]
 
 
@@ -151,7 +155,7 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
 def test_an_unreadable_training_file_leaves_the_controls_usable(monkeypatch, models, content):
     (models / "training.json").write_text(content)
     app = run_page(monkeypatch, models)
-    assert [b.label for b in app.sidebar.button] == ["Train a new model"]
+    assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
 
 
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
@@ -235,3 +239,32 @@ def test_a_failed_start_up_import_still_turns_garbage_collection_back_on(start_u
     with pytest.raises(ImportError):
         import_for_first_answer()
     assert gc.isenabled()
+
+
+def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(monkeypatch, models):
+    store = Corrections(models.parent / "data" / "corrections.sqlite")
+    canvas = render(PLAIN[7], 200, (140, 140), 22)
+    store.add(canvas, 7)
+    app = run_page(monkeypatch, models)
+    assert app.sidebar.button[1].label == "Learn my handwriting" and app.sidebar.button[1].disabled
+    assert any("1 corrections so far" in c.value for c in app.sidebar.caption)
+    store.add(canvas, 7)  # two of one digit: one can be held out to measure the fine-tune
+    app = run_page(monkeypatch, models)
+    assert not app.sidebar.button[1].disabled
+    # A finished fine-tune that did not pass: its figures, why, and the offer to use it anyway.
+    status = {"pid": os.getpid(), "state": "done", "kind": "fine-tune", "model": str(models / "handwriting-x.keras"),
+              "corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.75, "test_accuracy_before": 0.996,
+              "test_accuracy": 0.993, "promoted": False, "reason": "MNIST test fell by 0.30 points",
+              "history": [{"epoch": 1, "seconds": 5, "loss": 0.1, "accuracy": 0.9, "val_loss": 0.1, "val_accuracy": 0.9}]}
+    (models / "training.json").write_text(json.dumps(status))
+    app = run_page(monkeypatch, models)
+    assert any("is not serving: MNIST test fell by 0.30 points" in w.value for w in app.sidebar.warning)
+    figures = " ".join(m.value for m in app.sidebar.markdown)
+    assert "Held-out corrections: 50% → **75%**" in figures and "MNIST test: 99.60% → **99.30%**" in figures
+    assert "Use it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
+
+
+def test_learn_my_handwriting_is_off_when_collecting_is(monkeypatch, models):
+    app = run_page(monkeypatch, models, DIGITS_CORRECTIONS="off")
+    assert [b.label for b in app.sidebar.button] == ["Train a new model"]
+    assert any("Collecting corrections is turned off" in c.value for c in app.sidebar.caption)

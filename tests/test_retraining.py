@@ -6,7 +6,8 @@ import time
 import pytest
 
 from digits.registry import ModelRegistry
-from digits.retraining import Retrainer, retraining_enabled
+from digits.deployment import retraining_enabled
+from digits.retraining import Retrainer
 from tests.browser import copy_shipped_model
 
 

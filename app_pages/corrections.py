@@ -1,0 +1,125 @@
+"""The Corrections page: the digits kept on the Draw page with their true labels. How many of each, every one
+(to delete the wrong ones), and all of them as an .npz to take away or to bring in."""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import numpy as np
+import streamlit as st
+
+from digits.charts import correction_bars
+from digits.corrections import Correction, Corrections, CorrectionsError, corrections_path
+from digits.deployment import collecting_enabled
+
+from app_pages.resources import get_corrections, secrets
+
+GALLERY = 60  # corrections shown per digit, the newest
+COLUMNS = 10  # gallery images per row
+
+
+def described(correction: Correction) -> str:
+    """What the model had read in a correction, e.g. "read 8 (62%)"; "imported" for one that came without."""
+    if correction.predicted is None:
+        return "imported"
+    if correction.probabilities is None:
+        return f"read {correction.predicted}"
+    return f"read {correction.predicted} ({correction.probabilities[correction.predicted]:.0%})"
+
+
+def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
+    """A tab per digit with its newest corrections, each with what the model had read and a delete button."""
+    by_label = {digit: [] for digit in range(10)}
+    for correction in store.records():
+        by_label[correction.label].append(correction)
+    for digit, tab in zip(range(10), st.tabs([f"{digit} ({counts[digit]})" for digit in range(10)])):
+        with tab:
+            corrections = by_label[digit]
+            if not corrections:
+                st.caption(f"No corrections of {digit} yet.")
+            elif len(corrections) > GALLERY:
+                st.caption(f"The newest {GALLERY} of {len(corrections):,}.")
+            # Filling the columns in turn lays the items out in rows.
+            for column, correction in zip(itertools.cycle(st.columns(COLUMNS)), corrections[:GALLERY]):
+                with column:
+                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
+                    if st.button("Delete", key=f"delete-{correction.id}"):
+                        store.delete(correction.id)
+                        st.rerun()
+
+
+def import_upload(store: Corrections) -> None:
+    """The uploader's callback: add the samples of the chosen .npz to the store, once per file chosen, and
+    leave for the next run to say how it went (what a callback draws would show above the page)."""
+    upload = st.session_state["upload"]
+    if upload is None:  # the file was taken out of the uploader
+        return
+    try:
+        added = store.import_npz(upload.getvalue())
+    except (ValueError, CorrectionsError) as error:
+        st.session_state["imported"] = (False, f"{upload.name} was not imported: {error}")
+    else:
+        st.session_state["imported"] = (True, f"Added {added:,} corrections from {upload.name}.")
+
+
+def show_import(store: Corrections) -> None:
+    """An uploader for an .npz of corrections (x uint8 (N, 28, 28), y (N,) of 0-9), and how the last one went."""
+    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", type="npz", key="upload",
+                     on_change=import_upload, args=(store,))
+    if "imported" in st.session_state:
+        succeeded, message = st.session_state.pop("imported")
+        (st.success if succeeded else st.error)(message)
+
+
+def npz_bytes(store: Corrections) -> bytes:
+    """Every correction as an MNIST-like .npz, in memory."""
+    file = io.BytesIO()
+    store.export_npz(file)
+    return file.getvalue()
+
+
+def show_delete_all(total: int, store: Corrections) -> None:
+    """A button that deletes every correction, once a checkbox says so."""
+    sure = st.checkbox(f"Yes, delete all {total:,}")
+    if st.button("Delete all corrections", disabled=not sure):
+        store.clear()
+        st.rerun()
+
+
+def show_corrections(store: Corrections) -> None:
+    """The whole page, for a store that opens."""
+    counts = store.counts()
+    total = sum(counts.values())
+    if total:
+        st.metric("Corrections", f"{total:,}")
+        st.vega_lite_chart(correction_bars(counts), height=200)
+        show_gallery(store, counts)
+        take_away, bring_in, start_over = st.columns(3, gap="large")
+        take_away.download_button("Export as .npz", npz_bytes(store), file_name="corrections.npz",
+                                  mime="application/octet-stream")
+        with bring_in:
+            show_import(store)
+        with start_over:
+            show_delete_all(total, store)
+    else:
+        st.info("No corrections yet. On the Draw page, say whether the model read your digit right: each answer is "
+                "kept here, to teach it your handwriting.")
+        show_import(store)
+    st.caption(f"Kept in {store.path}")
+
+
+def main() -> None:
+    """The page, or why there is none: collecting is off, or the store cannot be used."""
+    if not collecting_enabled(secrets()):
+        st.info("Collecting corrections is turned off on this deployment.")
+        return
+    try:
+        show_corrections(get_corrections(str(corrections_path())))
+    except CorrectionsError as error:
+        st.error(str(error))
+
+
+# st.navigation runs this file as __main__; the tests import it for its functions.
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Learn one person's handwriting: fine-tune a trained model on their corrections, with MNIST replayed
+beside them so that it does not forget the digits everybody else writes.
+
+A fine-tune starts from the serving model, not from scratch. Each epoch mixes a few thousand MNIST
+training digits with the corrections repeated many times over (so that they make up a fixed share of
+what it sees), all lightly augmented. To say whether it learned, part of the corrections is held out:
+one fine-tune without them is scored on them, and the model kept is fine-tuned on all of them.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from digits.corrections import Corrections
+from digits.data import Mnist
+from digits.inspection import inspect_model, load_saved_model
+from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
+from digits.recipes import FINE_TUNE, VALIDATION
+from digits.registry import ModelRegistry
+from digits.training import LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model, training_batches
+
+HELD_OUT = 1 / 3  # of each digit's corrections, for digits with two or more
+MNIST_DROP = 0.001  # a fine-tune is served only if MNIST test falls by no more than 0.1 points
+CURVE_IMAGES = 500  # validation images for the learning curves (the first of MNIST's held-out slice): 2,000 took 12 s of a 30 s fine-tune
+
+
+def fine_tune(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    mnist: Mnist,
+    seed: int = 1,
+    progress: ProgressFile | None = None,
+    verbose: int | str = 0,
+    **recipe,
+) -> tuple[keras.Model, list[dict]]:
+    """A copy of `model` fine-tuned on corrections (uint8 images (N, 28, 28) and labels) mixed with
+    replayed MNIST, with FINE_TUNE's settings (`recipe` overrides them). Returns it and its learning curves."""
+    settings = {**FINE_TUNE, **recipe}
+    if len(x) == 0 or len(x) != len(y):
+        raise ValueError("need at least one correction, and one label for each")
+    keras.utils.set_random_seed(seed)
+    tuned = keras.models.clone_model(model)
+    tuned.set_weights(model.get_weights())
+    # The replayed digits come from the training images (not the validation slice the curves use).
+    held_out = len(mnist.x_train) - VALIDATION
+    replay = np.random.default_rng(seed).choice(held_out, min(settings["replay"], held_out), replace=False)
+    copies = max(1, round(len(replay) * settings["share"] / (1 - settings["share"]) / len(x)))
+    images = np.concatenate([mnist.x_train[replay], np.repeat(x, copies, axis=0)])
+    labels = np.concatenate([mnist.y_train[replay], np.repeat(y, copies)])
+    # Lighter augmentation than training's: a writer's digits vary less than everybody's.
+    augmentation = [RandomAffine(rotation=6.0, zoom=0.06, shear=0.08, shift=1.5, seed=seed), RandomStrokeWidth(seed=seed)]
+    trainer = keras.Sequential([*augmentation, tuned])
+    steps = settings["epochs"] * int(np.ceil(len(images) / settings["batch_size"]))
+    compile_one_cycle(trainer, settings["learning_rate"], steps)
+    curves = LearningCurves(mnist.x_train[held_out : held_out + CURVE_IMAGES],
+                            mnist.y_train[held_out : held_out + CURVE_IMAGES], progress=progress)
+    batches = training_batches(images, labels, settings["batch_size"], seed)
+    callbacks = [curves] + ([progress] if progress else [])
+    trainer.fit(batches, epochs=settings["epochs"], callbacks=callbacks, verbose=verbose)
+    return tuned, curves.points
+
+
+def held_out_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the corrections to fine-tune on and of those held out: a third of each digit's
+    (at least one), for every digit with two or more; a digit corrected once is always learned."""
+    rng = np.random.default_rng(seed)
+    kept, held = [], []
+    for digit in np.unique(labels):
+        these = rng.permutation(np.flatnonzero(labels == digit))
+        count = max(1, round(len(these) * HELD_OUT)) if len(these) >= 2 else 0
+        held += these[:count].tolist()
+        kept += these[count:].tolist()
+    return np.sort(np.array(kept, dtype=int)), np.sort(np.array(held, dtype=int))
+
+
+def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
+    """The share of uint8 images (N, 28, 28) the model reads as their labels."""
+    return float((read_probabilities(model, x).argmax(axis=1) == y).mean())
+
+
+def promotion(figures: dict) -> tuple[bool, str]:
+    """Whether a fine-tune should serve, and why: its held-out corrections accuracy must rise, and its MNIST
+    test accuracy fall by no more than MNIST_DROP."""
+    before, after = figures["corrections_accuracy_before"], figures["corrections_accuracy_after"]
+    drop = figures["test_accuracy_before"] - figures["test_accuracy"]
+    held = f"held-out corrections {before:.0%} → {after:.0%}"
+    mnist = f"MNIST test {figures['test_accuracy_before']:.2%} → {figures['test_accuracy']:.2%}"
+    if after <= before:
+        return False, f"it did not read more held-out corrections right ({held}); {mnist}"
+    if drop > MNIST_DROP:
+        return False, f"MNIST test fell by {drop * 100:.2f} points, more than {MNIST_DROP * 100:.1f} ({mnist}); {held}"
+    return True, f"{held}; {mnist}"
+
+
+def fine_tune_and_save(
+    base: str | Path,
+    store: str | Path,
+    mnist: Mnist,
+    out: str | Path,
+    seed: int = 1,
+    progress: ProgressFile | None = None,
+    verbose: int | str = "auto",
+    **recipe,
+) -> dict:
+    """Fine-tune the model at `base` on the corrections in `store` (FINE_TUNE's recipe, `recipe` overriding it),
+    measure it, and save it at `out` with its metadata (the figures before and after, and the promotion
+    verdict); returns the metadata."""
+    settings = {**FINE_TUNE, **recipe}
+    started = time.perf_counter()
+    x, y = Corrections(store).samples()
+    # Another split for every size of the store, so that a correction held out once is learned next time.
+    train_on, held = held_out_split(y, seed + len(y))
+    if len(held) == 0:
+        raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
+                         f"fine-tune; the store has {len(y)}")
+    model = load_saved_model(base)
+    base_meta = ModelRegistry(Path(base).parent).metadata(Path(base))
+    if progress:
+        progress.fields["stage"] = f"measuring: learning {len(train_on)} corrections, {len(held)} held out"
+    measured, _ = fine_tune(model, x[train_on], y[train_on], mnist, seed, progress, verbose, **settings)
+    if progress:
+        progress.fields["stage"] = f"learning all {len(y)} corrections"
+    tuned, history = fine_tune(model, x, y, mnist, seed, progress, verbose, **settings)
+    inspection = inspect_model(tuned, mnist.x_test, mnist.y_test)
+    test_before = base_meta.get("test_accuracy")
+    figures = {
+        "corrections_accuracy_before": accuracy(model, x[held], y[held]),
+        "corrections_accuracy_after": accuracy(measured, x[held], y[held]),
+        "test_accuracy_before": test_before if test_before is not None else accuracy(model, mnist.x_test, mnist.y_test),
+        "test_accuracy": inspection.test_accuracy,
+    }
+    promote, reason = promotion(figures)
+    metadata = {
+        **figures,
+        "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(inspection.per_digit_accuracy)},
+        **describe_training(mnist, tuned, time.perf_counter() - started, seed=seed, **settings),
+        "fine_tuned_from": Path(base).name, "arch": base_meta.get("arch", "vgg"), "augment": True,
+        "corrections_store": str(Path(store).resolve()), "corrections_used": len(y), "corrections_held_out": len(held),
+        "promote": promote, "reason": reason, "history": history,
+    }
+    save_model(tuned, metadata, out, inspection)
+    return metadata

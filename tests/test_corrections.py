@@ -1,0 +1,309 @@
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from digits.corrections import Corrections, CorrectionsError, corrections_path
+from digits.deployment import collecting_enabled
+from digits.preprocessing import to_mnist_input
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def canvas(digit: int) -> np.ndarray:
+    """A 280x280 RGBA drawing like the page's canvas: opaque white ink on a transparent background."""
+    image = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if digit == 0:
+        draw.ellipse((80, 40, 200, 240), outline=(255, 255, 255, 255), width=18)
+    else:
+        draw.line((140 - 6 * digit, 40, 140 + 6 * digit, 240), fill=(255, 255, 255, 255), width=18)
+    return np.asarray(image)
+
+
+def model_input(image) -> np.ndarray:
+    return (to_mnist_input(image) * 255).round().astype(np.uint8)
+
+
+def write_many(path: str, session: str, count: str, wait: str = "") -> None:
+    """Add `count` corrections of digit i % 10 (model=str(i)) to the store; with `wait`, say "ready" and wait
+    for a line on stdin first, so that all writers start together. Runs in the writer subprocesses."""
+    store = Corrections(path)
+    images = [canvas(digit) for digit in range(10)]
+    if wait:
+        print("ready", flush=True)
+        sys.stdin.readline()
+    for i in range(int(count)):
+        store.add(images[i % 10], i % 10, model=str(i), session=session)
+
+
+def write_forever(path: str) -> None:
+    """Add corrections until killed, printing each id once add has returned. Runs in a subprocess."""
+    store = Corrections(path)
+    image = canvas(7)
+    while True:
+        print(store.add(image, 7, session="forever"), flush=True)
+
+
+def python(function: str, *args: str, **popen) -> subprocess.Popen:
+    """Run a function of this module in a new Python process."""
+    code = f"import sys; from tests.test_corrections import {function}; {function}(*sys.argv[1:])"
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, text=True, **popen)
+
+
+@pytest.fixture
+def store(tmp_path) -> Corrections:
+    return Corrections(tmp_path / "new" / "folder" / "corrections.sqlite")
+
+
+def test_corrections_round_trip(store):
+    assert store.path.is_file() and len(store) == 0 and store.records() == []
+    x, y = store.samples()
+    assert x.shape == (0, 28, 28) and x.dtype == np.uint8 and y.shape == (0,) and y.dtype == np.uint8
+
+    rgba = canvas(0)
+    grey = Image.fromarray(canvas(1)[..., 3])  # a PIL image, white on black
+    floats = canvas(4)[..., 3].astype(np.float32) / 255  # grey floats in 0-1
+    probabilities = [0.01] * 9 + [0.91]
+    first = store.add(rgba, 0, predicted=9, probabilities=probabilities, model="digits", session="abc")
+    second = store.add(grey, 1)
+    third = store.add(floats, 4, predicted=np.int64(4), probabilities=np.full(10, 0.1), model="m2", session="def")
+    assert first < second < third and len(store) == 3
+
+    x, y = store.samples()  # oldest first
+    assert x.dtype == np.uint8 and y.dtype == np.uint8 and y.tolist() == [0, 1, 4]
+    for stored, image in zip(x, (rgba, grey, floats)):
+        np.testing.assert_array_equal(stored, model_input(image))
+    assert x[0].max() == 255 and x[0][0, 0] == 0  # white ink on black, like MNIST
+
+    newest, middle, oldest = store.records()
+    assert [newest.id, middle.id, oldest.id] == [third, second, first]
+    assert (oldest.label, oldest.predicted, oldest.probabilities) == (0, 9, probabilities)
+    assert (oldest.model, oldest.session) == ("digits", "abc")
+    assert (middle.predicted, middle.probabilities, middle.model, middle.session) == (None, None, None, None)
+    assert (newest.predicted, newest.probabilities, newest.model) == (4, [0.1] * 10, "m2")
+    np.testing.assert_array_equal(newest.image, x[2])
+    assert oldest.created.endswith("+00:00") and oldest.created[:4].isdigit()
+    assert [r.id for r in store.records(label=1)] == [second] and store.records(label=5) == []
+
+    # The PNGs decode to the very pixels drawn: RGBA kept as RGBA, floats scaled to 0-255.
+    png = Image.open(io.BytesIO(store.canvas_png(first)))
+    assert png.mode == "RGBA"
+    np.testing.assert_array_equal(np.asarray(png), rgba)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(store.canvas_png(second)))), np.asarray(grey))
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(store.canvas_png(third)))), canvas(4)[..., 3])
+    assert store.canvas_png(third + 1) is None
+
+    assert store.counts() == {0: 1, 1: 1, 2: 0, 3: 0, 4: 1, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0}
+    assert store.delete(second) and not store.delete(second)
+    assert [r.id for r in Corrections(store.path).records()] == [third, first]  # another object, same file
+    assert store.clear() == 2 and len(store) == 0 and store.counts() == dict.fromkeys(range(10), 0)
+    assert store.add(rgba, 0) > third  # ids are never reused
+
+
+def test_bad_arguments_are_refused(store):
+    image = canvas(3)
+    with pytest.raises(ValueError, match="nothing is drawn"):
+        store.add(np.zeros((280, 280, 4), np.uint8), 3)
+    with pytest.raises(ValueError, match="nothing is drawn"):
+        store.add(Image.new("L", (50, 50), 255), 3)
+    for label in (10, -1, True, "3", 3.0, None):
+        with pytest.raises(ValueError, match="label must be an integer from 0 to 9"):
+            store.add(image, label)
+    with pytest.raises(ValueError, match="predicted"):
+        store.add(image, 3, predicted=12)
+    for probabilities in ([0.1] * 9, [0.1] * 11, 0.5, [[0.1] * 10]):
+        with pytest.raises(ValueError, match="10 numbers"):
+            store.add(image, 3, probabilities=probabilities)
+    for probabilities in ([float("nan")] + [0.1] * 9, ["0.1"] * 10):
+        with pytest.raises(ValueError, match="finite numbers"):
+            store.add(image, 3, probabilities=probabilities)
+    with pytest.raises(ValueError, match="x must be images"):
+        store.add_samples(np.zeros((2, 28, 27), np.uint8), np.zeros(2, np.uint8))
+    with pytest.raises(ValueError, match="x must hold integers from 0 to 255"):
+        store.add_samples(np.zeros((2, 28, 28), np.float32), np.zeros(2, np.uint8))
+    with pytest.raises(ValueError, match="y must be one label per image"):
+        store.add_samples(np.zeros((2, 28, 28), np.uint8), np.zeros(3, np.uint8))
+    assert len(store) == 0
+
+
+def test_export_then_import_gives_the_same_samples(store, tmp_path, rng):
+    store.add(canvas(0), 0)
+    assert store.add_samples(rng.integers(0, 256, (20, 28, 28), dtype=np.uint8), np.arange(20) % 10) == 20
+    x, y = store.samples()
+    assert len(y) == 21 and store.canvas_png(store.records()[0].id) is None  # samples keep no drawing
+
+    file = tmp_path / "export"  # no .npz suffix: written at exactly this path
+    assert store.export_npz(file) == 21 and file.is_file()
+    buffer = io.BytesIO()
+    assert store.export_npz(buffer) == 21
+    with np.load(file) as exported:
+        assert exported["x"].dtype == np.uint8 and exported["y"].dtype == np.uint8
+
+    other = Corrections(tmp_path / "other.sqlite")
+    assert other.import_npz(file) == 21
+    assert other.import_npz(buffer.getvalue()) == 21  # bytes, as an upload gives them
+    assert other.import_npz(io.BytesIO(buffer.getvalue())) == 21
+    imported_x, imported_y = other.samples()
+    np.testing.assert_array_equal(imported_x, np.concatenate([x, x, x]))
+    np.testing.assert_array_equal(imported_y, np.concatenate([y, y, y]))
+
+    # Any integer type in range is taken, as MNIST files come with int64 labels.
+    wide = io.BytesIO()
+    np.savez(wide, x=x.astype(np.int32), y=y.astype(np.int64))
+    assert other.import_npz(wide.getvalue()) == 21 and len(other) == 84
+
+
+def npz(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content, message", [
+    (np.random.default_rng(0).bytes(1000), "not an .npz file"),
+    (b"", "not an .npz file"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8))[:200], "not an .npz file"),  # cut short
+    (np.lib.format.magic(1, 0) + b"junk", "not an .npz file"),
+    (npy(np.zeros((3, 28, 28), np.uint8)), "not an .npz file"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8)), "no array y"),
+    (npz(x=np.zeros((3, 28), np.uint8), y=np.zeros(3, np.uint8)), r"x must be images of shape \(N, 28, 28\)"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.zeros(4, np.uint8)), "y must be one label per image"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.array([0, 1, 10])), "y must hold integers from 0 to 9"),
+    (npz(x=np.full((3, 28, 28), 256), y=np.zeros(3, np.uint8)), "x must hold integers from 0 to 255"),
+    (npz(x=np.zeros((3, 28, 28)), y=np.zeros(3, np.uint8)), "x must hold integers from 0 to 255, got float64"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.array(["a", "b", "c"])), "y must hold integers"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.array([1, None, 2], dtype=object)), "Python objects"),
+])
+def test_a_bad_import_is_refused_and_changes_nothing(store, tmp_path, content, message):
+    store.add_samples(np.full((2, 28, 28), 7, np.uint8), np.array([7, 7]))
+    file = tmp_path / "bad.npz"
+    file.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        store.import_npz(file)
+    with pytest.raises(ValueError, match=message):
+        store.import_npz(content)
+    x, y = store.samples()
+    assert len(store) == 2 and y.tolist() == [7, 7] and (x == 7).all()
+
+
+def test_processes_and_threads_writing_at_once_lose_nothing(store):
+    processes, threads, count = 4, 4, 50
+    writers = [python("write_many", store.path, f"p{p}", count, "wait", stdin=subprocess.PIPE,
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in range(processes)]
+    for writer in writers:
+        assert writer.stdout.readline() == "ready\n", writer.stderr.read()
+    errors = []
+
+    def write(session):
+        try:
+            write_many(str(store.path), session, str(count))  # one Corrections object per thread...
+        except Exception as error:  # reported below, with what the other writers did
+            errors.append(error)
+
+    def write_shared(session):
+        try:
+            for i in range(count):  # ...and threads sharing one, as the page's sessions do
+                store.add(canvas(i % 10), i % 10, model=str(i), session=session)
+        except Exception as error:
+            errors.append(error)
+
+    running = [threading.Thread(target=write if t % 2 else write_shared, args=(f"t{t}",)) for t in range(threads)]
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    for writer in writers:
+        _, stderr = writer.communicate(timeout=120)
+        assert writer.returncode == 0, stderr
+    assert errors == []
+
+    records = store.records()
+    assert len(store) == len(records) == (processes + threads) * count
+    assert len({r.id for r in records}) == len(records)
+    sessions = [f"p{p}" for p in range(processes)] + [f"t{t}" for t in range(threads)]
+    assert sorted((r.session, int(r.model)) for r in records) == sorted(
+        (session, i) for session in sessions for i in range(count))
+    expected = [model_input(canvas(digit)) for digit in range(10)]
+    for record in records:
+        assert record.label == int(record.model) % 10
+        np.testing.assert_array_equal(record.image, expected[record.label])
+
+
+def test_every_acknowledged_correction_survives_kill_9(store):
+    writer = python("write_forever", store.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    acknowledged = [int(writer.stdout.readline()) for _ in range(40)]
+    os.kill(writer.pid, signal.SIGKILL)  # mid-stream: it is adding the next ones
+    rest, stderr = writer.communicate(timeout=30)
+    assert writer.returncode == -signal.SIGKILL, stderr
+    acknowledged += [int(line) for line in rest.split()]  # printed after add returned, before the kill
+
+    reopened = Corrections(store.path)
+    assert set(acknowledged) <= {r.id for r in reopened.records()}
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert reopened.add(canvas(1), 1) > max(acknowledged)  # and it takes new corrections
+
+
+def test_a_damaged_or_unreachable_store_raises_a_clear_error(tmp_path):
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(np.random.default_rng(1).bytes(8192))
+    with pytest.raises(CorrectionsError, match=f"corrections store at {garbage} cannot be read or written"):
+        Corrections(garbage)
+
+    # Damaged after it was opened: the page's store object keeps answering with the same error.
+    store = Corrections(tmp_path / "store.sqlite")
+    store.add_samples(np.zeros((300, 28, 28), np.uint8), np.zeros(300, np.uint8))
+    with open(store.path, "r+b") as file:
+        file.write(b"\xff" * 100)  # the header
+    for operation in (len, Corrections.samples, Corrections.counts, lambda s: s.add(canvas(1), 1)):
+        with pytest.raises(CorrectionsError, match="DIGITS_DATA_DIR"):
+            operation(store)
+
+    a_file = tmp_path / "a file"
+    a_file.write_text("not a folder")
+    with pytest.raises(CorrectionsError, match=f"at {a_file / 'corrections.sqlite'}"):
+        Corrections(a_file / "corrections.sqlite")
+    with pytest.raises(CorrectionsError, match="cannot be read or written"):
+        Corrections(tmp_path)  # a folder, not a file
+
+    newer = tmp_path / "newer.sqlite"
+    Corrections(newer)
+    with sqlite3.connect(newer) as db:
+        db.execute("PRAGMA user_version = 2")
+    with pytest.raises(CorrectionsError, match="newer version of digits"):
+        Corrections(newer)
+
+
+def test_corrections_path_and_switch(monkeypatch, tmp_path):
+    monkeypatch.delenv("DIGITS_DATA_DIR", raising=False)
+    assert corrections_path() == ROOT / "data" / "corrections.sqlite"
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(tmp_path))
+    assert corrections_path() == tmp_path / "corrections.sqlite"
+
+    monkeypatch.delenv("DIGITS_CORRECTIONS", raising=False)
+    assert collecting_enabled() and collecting_enabled({})
+    for off in ("off", "False", " 0 ", "no", False):
+        assert not collecting_enabled({"corrections": off})
+    assert collecting_enabled({"corrections": "on"})
+    monkeypatch.setenv("DIGITS_CORRECTIONS", "OFF")
+    assert not collecting_enabled() and not collecting_enabled({"corrections": "on"})  # the environment wins
+    monkeypatch.setenv("DIGITS_CORRECTIONS", "yes")
+    assert collecting_enabled({"corrections": "off"})

@@ -1,0 +1,183 @@
+"""Corrections in the app, with Streamlit's AppTest on a real store and the shipped model: saying on the Draw page
+what a drawing is, and the Corrections page."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from app_pages.corrections import npz_bytes
+from digits.corrections import Corrections, corrections_path
+from digits.drawing import PLAIN, render
+from tests.browser import ROOT, copy_shipped_model
+
+
+@pytest.fixture(autouse=True)
+def data(monkeypatch, tmp_path):
+    """A copy of the shipped model to serve and a data folder of the test's own; collecting on."""
+    monkeypatch.setenv("DIGITS_MODELS_DIR", str(copy_shipped_model(tmp_path / "models")))
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DIGITS_CORRECTIONS", raising=False)
+    return tmp_path / "data"
+
+
+def drawn(digit: int) -> np.ndarray:
+    """The digit as the canvas gives it: white ink on a transparent 280x280 RGBA image."""
+    return render(PLAIN[digit], 200, (140, 140), 22)
+
+
+def answer(image):  # no annotations: AppTest runs this as a script of its own, where np is not imported
+    """The Draw page's answer column for a drawing (AppTest cannot draw on the canvas)."""
+    from app_pages.draw import show_answer
+    from app_pages.resources import load_recognizer
+    from digits.registry import ModelRegistry
+
+    path = ModelRegistry().current_path()
+    show_answer(load_recognizer(str(path), path.stat().st_mtime), image, False, path.stem)
+
+
+def run_answer() -> AppTest:
+    """The answer to a drawn 7."""
+    app = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert [m.value for m in app.metric if m.label == "Prediction"] == ["7"]  # the recognition comes first, always
+    return app
+
+
+def run_page(page: str) -> AppTest:
+    """The whole app, switched to `page` (app_pages/NAME.py)."""
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
+    return app
+
+
+def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(data):
+    app = run_answer()
+    assert [b.label for b in app.button] == ["✓ Right, it is a 7"]
+    assert app.pills[0].label == "Wrong? It is a …" and app.pills[0].options == [str(d) for d in range(10)]
+    app.pills[0].select(1).run()
+    store = Corrections(corrections_path())
+    [kept] = store.records()
+    assert (kept.label, kept.predicted, kept.model) == (1, 7, "digits")
+    assert len(kept.probabilities) == 10 and int(np.argmax(kept.probabilities)) == 7
+    assert len(kept.session) == 32
+    assert [t.value for t in app.toast] == ["Saved as a 1 — draw the next one"]
+    # New keys for the canvas and the pills: a blank canvas and no digit chosen for the next drawing.
+    assert app.session_state["drawings_kept"] == 1
+    assert app.pills[0].key == "wrong-1" and app.pills[0].value is None
+    app.button[0].click().run()
+    right, wrong = store.records()
+    assert (right.label, right.predicted, right.session) == (7, 7, kept.session)
+    assert right.probabilities == kept.probabilities
+    assert [t.value for t in app.toast] == ["Saved as a 7 — draw the next one"]
+    assert app.session_state["drawings_kept"] == 2
+    assert store.path.parent == data  # not the repository's data/
+
+
+def test_the_canvas_is_keyed_by_the_drawings_kept():
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    app.session_state["drawings_kept"] = 3
+    app.run()
+    assert not app.exception
+    assert [canvas.key for canvas in app.main.get("bidi_component")] == ["canvas-3"]
+
+
+def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):
+    monkeypatch.setenv("DIGITS_CORRECTIONS", "off")
+    app = run_answer()
+    assert not app.pills and not app.button
+    assert "Collecting corrections is turned off on this deployment." in [c.value for c in app.caption]
+    app = run_page("app_pages/corrections.py")
+    assert [i.value for i in app.main.info] == ["Collecting corrections is turned off on this deployment."]
+    assert not app.main.button and not app.main.file_uploader and not app.main.caption
+
+
+def test_a_damaged_store_is_named_and_the_digit_still_read(data):
+    data.mkdir()
+    corrections_path().write_bytes(b"this is no database " * 100)
+    app = run_answer()
+    assert "cannot be read or written" in app.error[0].value and str(corrections_path()) in app.error[0].value
+    assert not app.pills
+    app = run_page("app_pages/corrections.py")
+    assert "cannot be read or written" in app.main.error[0].value
+
+
+def npz(x: np.ndarray, y: np.ndarray) -> bytes:
+    """An .npz file of corrections, as exported."""
+    file = io.BytesIO()
+    np.savez_compressed(file, x=x, y=y)
+    return file.getvalue()
+
+
+def kept_store() -> tuple[Corrections, dict[str, int]]:
+    """A store with two drawn 7s (one read as a 1), a drawn 1 and an imported 0; the drawings' ids."""
+    store = Corrections(corrections_path())
+    ids = {
+        "seven read 7": store.add(drawn(7), 7, predicted=7, probabilities=[0.01] * 7 + [0.91] + [0.01] * 2),
+        "seven read 1": store.add(drawn(7), 7, predicted=1, probabilities=[0.0, 0.62] + [0.38 / 8] * 8),
+        "one read 1": store.add(drawn(1), 1, predicted=1, probabilities=[0.0, 1.0] + [0.0] * 8),
+    }
+    store.import_npz(npz(np.zeros((1, 28, 28), np.uint8), np.array([0], np.uint8)))
+    return store, ids
+
+
+def chart_counts(app: AppTest) -> dict[str, int]:
+    """The counts per digit in the page's chart."""
+    [chart] = app.main.get("vega_lite_chart")
+    assert json.loads(chart.proto.spec)["encoding"]["y"]["field"] == "corrections"
+    return {row["digit"]: row["corrections"] for row in
+            convert_arrow_bytes_to_pandas_df(chart.proto.data.data).to_dict("records")}
+
+
+def test_the_corrections_page_counts_shows_and_deletes_them():
+    store, ids = kept_store()
+    app = run_page("app_pages/corrections.py")
+    counts = {d: {0: 1, 1: 1, 7: 2}.get(d, 0) for d in range(10)}
+    assert [m.value for m in app.main.metric] == ["4"]
+    assert chart_counts(app) == {str(d): n for d, n in counts.items()}
+    tabs = app.main.tabs
+    assert [t.label for t in tabs] == [f"{d} ({n})" for d, n in counts.items()]
+    assert [i.captions for i in tabs[7].image] == [["read 1 (62%)"], ["read 7 (91%)"]]  # newest first
+    assert [i.captions for i in tabs[0].image] == [["imported"]]
+    assert app.main.caption[-1].value == f"Kept in {corrections_path()}"
+    assert [b.label for b in app.main.download_button] == ["Export as .npz"]
+    with np.load(io.BytesIO(npz_bytes(store))) as exported:
+        assert exported["x"].shape == (4, 28, 28) and exported["x"].dtype == np.uint8
+        assert sorted(exported["y"].tolist()) == [0, 1, 7, 7]
+
+    app.button(key=f"delete-{ids['seven read 1']}").click().run()
+    assert not app.exception
+    assert len(store) == 3 and ids["seven read 1"] not in [c.id for c in store.records()]
+    assert [i.captions for i in app.main.tabs[7].image] == [["read 7 (91%)"]]
+    assert f"delete-{ids['seven read 1']}" not in [b.key for b in app.main.button]
+
+    delete_all = [b for b in app.main.button if b.label == "Delete all corrections"][0]
+    assert delete_all.disabled  # until the checkbox says so
+    app.main.checkbox[0].check().run()
+    assert app.main.checkbox[0].label == "Yes, delete all 3"
+    [b for b in app.main.button if b.label == "Delete all corrections"][0].click().run()
+    assert not app.exception and len(store) == 0
+    assert "On the Draw page" in app.main.info[0].value and not app.main.tabs
+
+
+def test_an_npz_is_imported_once_and_a_bad_one_refused():
+    app = run_page("app_pages/corrections.py")
+    assert "No corrections yet" in app.main.info[0].value
+    samples = npz(np.full((3, 28, 28), 200, np.uint8), np.array([2, 2, 5], np.uint8))
+    app.main.file_uploader[0].upload("mine.npz", samples).run()
+    assert not app.exception
+    assert [s.value for s in app.main.success] == ["Added 3 corrections from mine.npz."]
+    assert Corrections(corrections_path()).counts()[2] == 2 and [m.value for m in app.main.metric] == ["3"]
+    app.run()  # another run, with the file still chosen, imports nothing more
+    assert len(Corrections(corrections_path())) == 3 and not app.main.success
+
+    app.main.file_uploader[0].set_value(("broken.npz", b"not an npz", "application/octet-stream")).run()
+    assert not app.exception
+    assert app.main.error[0].value.startswith("broken.npz was not imported: not an .npz file")
+    assert len(Corrections(corrections_path())) == 3

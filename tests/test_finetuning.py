@@ -1,0 +1,134 @@
+"""Learn my handwriting: simulated writers, the fine-tune, its held-out measure and its promotion, from the
+library, from train.py --from and from the page's retrainer."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from digits.corrections import Corrections
+from digits.finetuning import accuracy, fine_tune, held_out_split, promotion
+from digits.inspection import load_saved_model
+from digits.registry import ModelRegistry
+from digits.retraining import Retrainer
+from digits.writers import Writer
+from tests.browser import copy_shipped_model
+from tests.conftest import run_script
+
+
+def test_a_writer_is_the_same_for_the_same_seed_and_their_own():
+    first, again, other = Writer.random(3), Writer.random(3), Writer.random(4)
+    assert first.styles == again.styles and np.array_equal(first.warp, again.warp)
+    assert (first.styles, first.pen) != (other.styles, other.pen)
+    x, y = first.digits(2, np.random.default_rng(0))
+    assert x.shape == (20, 28, 28) and x.dtype == np.uint8 and list(y) == [d for d in range(10) for _ in range(2)]
+    assert all(image.max() > 200 for image in x)  # every one has ink
+    same, _ = first.digits(2, np.random.default_rng(0))
+    assert np.array_equal(x, same)
+
+
+def test_a_writers_digits_look_more_like_their_own_than_like_another_writers():
+    # Mean distance between two of one writer's 0s, against one of theirs and another writer's.
+    def zeros(seed):
+        x, y = Writer.random(seed).digits(10, np.random.default_rng(seed))
+        return x[y == 0].reshape(10, -1).astype(float)
+
+    mine, theirs = zeros(1), zeros(2)
+    within = np.mean([np.abs(a - b).mean() for i, a in enumerate(mine) for b in mine[i + 1 :]])
+    across = np.mean([np.abs(a - b).mean() for a in mine for b in theirs])
+    assert within < across
+
+
+def test_held_out_split_keeps_a_third_of_each_digit_and_always_learns_a_single_correction():
+    labels = np.array([0] * 6 + [1] * 3 + [2] * 2 + [3])
+    kept, held = held_out_split(labels, seed=0)
+    assert sorted([*kept, *held]) == list(range(len(labels))) and not set(kept) & set(held)
+    assert sorted(labels[held].tolist()) == [0, 0, 1, 2]
+    assert 11 in kept  # the only 3
+    assert not np.array_equal(held_out_split(labels, seed=1)[1], held) or not np.array_equal(
+        held_out_split(labels, seed=2)[1], held)
+
+
+@pytest.mark.parametrize("figures, promoted, words", [
+    ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.9,
+      "test_accuracy_before": 0.996, "test_accuracy": 0.9955}, True, "held-out corrections 50% → 90%"),
+    ({"corrections_accuracy_before": 0.9, "corrections_accuracy_after": 0.9,
+      "test_accuracy_before": 0.996, "test_accuracy": 0.996}, False, "did not read more"),
+    ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.9,
+      "test_accuracy_before": 0.996, "test_accuracy": 0.9945}, False, "fell by 0.15 points"),
+])
+def test_a_fine_tune_serves_only_if_it_learned_and_kept_mnist(figures, promoted, words):
+    verdict, reason = promotion(figures)
+    assert verdict is promoted and words in reason
+
+
+def test_fine_tuning_learns_a_writers_digits_and_leaves_the_model_it_started_from(mnist, shipped):
+    writer = Writer.random(7)
+    x, y = writer.digits(3, np.random.default_rng(1))
+    before = [w.copy() for w in shipped.model.get_weights()]
+    tuned, history = fine_tune(shipped.model, x, y, mnist, epochs=1, replay=600)
+    assert all(np.array_equal(a, b) for a, b in zip(before, shipped.model.get_weights()))
+    assert accuracy(tuned, x, y) == 1.0  # it has learned the corrections it saw
+    assert history and history[-1]["epoch"] == 1 and history[-1]["val_accuracy"] > 0.9
+
+
+def store_of(writer: Writer, path, per_digit: int = 3) -> Corrections:
+    """A corrections store holding `per_digit` of each of the writer's digits, drawn on the canvas."""
+    store, rng = Corrections(path), np.random.default_rng([writer.seed, 1])
+    for digit in range(10):
+        for _ in range(per_digit):
+            store.add(writer.canvas(digit, rng), digit)
+    return store
+
+
+def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path):
+    models = copy_shipped_model(tmp_path / "models")
+    store = store_of(Writer.random(11), tmp_path / "corrections.sqlite", per_digit=2)
+    out = models / "mine.keras"
+    done = run_script("train.py", "--from", models / "digits.keras", "--corrections", store.path, "--epochs", 1,
+                      "--out", out, "--progress", tmp_path / "progress.json", "--promote")
+    assert done.returncode == 0, done.stderr[-2000:]
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert meta["fine_tuned_from"] == "digits.keras" and meta["corrections_used"] == 20
+    assert meta["corrections_held_out"] == 10 and meta["corrections_store"] == str(store.path.resolve())
+    assert meta["epochs"] == 1 and meta["history"] and 0.98 < meta["test_accuracy"] <= 1
+    assert meta["test_accuracy_before"] == ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
+    assert 0 <= meta["corrections_accuracy_before"] <= 1 and 0 <= meta["corrections_accuracy_after"] <= 1
+    x, y = store.samples()
+    assert accuracy(load_saved_model(out), x, y) >= 0.9  # the saved model learned all 20, held-out ones included
+    progress = json.loads((tmp_path / "progress.json").read_text())
+    assert progress["state"] == "done" and progress["kind"] == "fine-tune"
+    assert progress["promoted"] == meta["promote"] and progress["reason"] == meta["reason"]
+    serving = ModelRegistry(models).current_path().name
+    assert serving == ("mine.keras" if meta["promote"] else "digits.keras")
+
+
+def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
+    models = copy_shipped_model(tmp_path / "models")
+    store = Corrections(tmp_path / "few.sqlite")
+    store.add(Writer.random(1).canvas(4, np.random.default_rng(0)), 4)  # one correction: nothing to hold out
+    done = run_script("train.py", "--from", models / "digits.keras", "--corrections", store.path,
+                      "--out", tmp_path / "m.keras")
+    assert done.returncode == 2 and "at least two corrections of one digit" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "m.keras").exists()
+    done = run_script("train.py", "--from", models / "digits.keras", "--out", tmp_path / "m.keras")
+    assert done.returncode == 2 and "--from and --corrections go together" in done.stderr
+
+
+def test_the_page_retrainer_fine_tunes_the_serving_model_alone(tmp_path):
+    registry = ModelRegistry(copy_shipped_model(tmp_path / "models"))
+    store = store_of(Writer.random(12), tmp_path / "corrections.sqlite")
+    retrainer = Retrainer(registry)
+    assert retrainer.start_fine_tune(store.path)
+    assert not retrainer.start("quick", "compact", 1, 300, False)  # one training at a time, of either kind
+    deadline = time.monotonic() + 300
+    while retrainer.running() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    status = retrainer.status()
+    assert status["state"] == "done", (registry.folder / "training.log").read_text()[-2000:]
+    assert status["kind"] == "fine-tune" and status["settings"]["from"] == "digits.keras"
+    for key in ("corrections_accuracy_before", "corrections_accuracy_after", "test_accuracy_before", "test_accuracy"):
+        assert 0 <= status[key] <= 1
+    [made] = registry.folder.glob("handwriting-*.keras")
+    assert registry.current_path() == (made if status["promoted"] else registry.folder / "digits.keras")
