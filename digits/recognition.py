@@ -14,6 +14,7 @@ import tensorflow as tf
 from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
+from digits.numbers import Box, number_candidates
 from digits.preprocessing import to_mnist_input
 from digits.registry import MODELS_DIR, SHIPPED, metadata_path
 
@@ -66,6 +67,24 @@ class Recognition:
         return [(int(d), float(self.probabilities[d])) for d in order]
 
 
+@dataclass(frozen=True)
+class NumberRecognition:
+    """What the model read in a drawing of a whole number."""
+
+    digits: list[Recognition]  # left to right
+    boxes: list[Box]  # each digit's ink: (left, top, right, bottom) in the image's pixels, right and bottom exclusive
+
+    @property
+    def text(self) -> str:
+        """The number as written, e.g. "2026"."""
+        return "".join(str(d.digit) for d in self.digits)
+
+    @property
+    def unsure(self) -> bool:
+        """True when any of its digits is unsure."""
+        return any(d.unsure for d in self.digits)
+
+
 class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""
 
@@ -112,6 +131,19 @@ class Recognizer:
             return [None] * len(inputs)
         recognitions = iter(self._recognitions(np.stack(drawn), self._forward_batch))
         return [None if x is None else next(recognitions) for x in inputs]
+
+    def recognize_number(self, image: Image.Image | np.ndarray) -> NumberRecognition | None:
+        """Read a number of one or more digits written side by side; None when nothing is drawn on the image.
+
+        Takes any image recognize() takes. Every candidate crop, whole blobs of ink and the parts of wide
+        ones (see digits/numbers.py), is read in one model call; the readings then pick the cuts.
+        """
+        candidates = number_candidates(image)
+        if candidates is None:
+            return None
+        recognitions = self._recognitions(candidates.model_inputs, self._forward_batch)
+        chosen = candidates.choose(np.stack([r.probabilities for r in recognitions]))
+        return NumberRecognition([recognitions[i] for i in chosen], [candidates.boxes[i] for i in chosen])
 
     @staticmethod
     def _recognitions(inputs: np.ndarray, forward: Callable[[np.ndarray], tf.Tensor]) -> list[Recognition]:

@@ -17,7 +17,10 @@ from digits.drawing import TRAINING_STYLES, Strokes, hand_transform, render
 from digits.preprocessing import to_mnist_input
 
 
+# How far writers bend their digits from the templates. At 0.2 the shipped model misreads 3.0% of 20 writers'
+# digits (0-28% per writer), as it does 3% of real writers' (0.2-13%); at 0.12 it was 0.2%, at 0.3 12.6%.
 WARP = 0.2
+
 
 @dataclass(frozen=True)
 class Writer:

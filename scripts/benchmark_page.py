@@ -58,6 +58,8 @@ def main() -> int:
     parser.add_argument("--out", default="benchmarks/page.json")
     parser.add_argument("--screenshot", help="also save a screenshot of the Draw page with a 7 drawn (PNG)")
     parser.add_argument("--model-screenshot", help="also save a screenshot of the Model page (PNG)")
+    parser.add_argument("--corrections-screenshot",
+                        help="also correct three drawings and save a screenshot of the Corrections page (PNG)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -79,6 +81,17 @@ def main() -> int:
                 reset_canvas(page)
                 draw(page, ONE_STROKE[1])
                 page.screenshot(path=args.screenshot)
+            if args.corrections_screenshot:
+                for strokes, label in zip(ONE_STROKE, ("1", "7", "0")):
+                    reset_canvas(page)
+                    draw(page, strokes)
+                    with new_run(page):
+                        page.locator('[data-testid="stButtonGroup"]').get_by_role("button", name=label, exact=True).click()
+                with new_run(page):
+                    page.get_by_role("link", name="Corrections").first.click()
+                page.get_by_text("Kept in").wait_for(timeout=60_000)
+                page.wait_for_timeout(1000)  # the chart draws itself after the run
+                page.screenshot(path=args.corrections_screenshot, full_page=True)
             if args.model_screenshot:
                 with new_run(page):
                     page.get_by_role("link", name="Model").first.click()

@@ -2,7 +2,7 @@
 
 Each writer gives 3 corrections per digit. The serving model is fine-tuned on them with replayed MNIST,
 as the page's fine-tune does, then scored on 30 other digits of each of that writer's. The fine-tune's
-recipe was tuned on writers of seeds 0-99; the default writers here (seeds 1000 on) were never looked at
+recipe was tuned on writers of seeds below 20; the default writers here (seeds 1000 on) were never looked at
 while tuning.
 
     python scripts/benchmark_writers.py                   # 10 writers, and one timed train.py --from command

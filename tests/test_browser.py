@@ -2,10 +2,13 @@
 
 import os
 import re
+import signal
+import sqlite3
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from digits.corrections import Corrections
 from digits.drawing import PLAIN
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, recipe
 from digits.registry import ModelRegistry
@@ -163,3 +166,24 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     served = ModelRegistry(models).current_path().name
     assert served.startswith("handwriting-") == ("is now serving" in outcome)
     assert len(list(models.glob("handwriting-*.keras"))) == 1
+
+
+def test_a_correction_acknowledged_on_the_page_survives_kill_9_of_the_server(browser, tmp_path):
+    models = copy_shipped_model(tmp_path / "models")
+    process, url = start_app(models, DIGITS_DATA_DIR=str(tmp_path / "data"))
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        open_page(page, url)
+        draw(page, PLAIN[1])
+        with new_run(page):
+            page.locator('[data-testid="stButtonGroup"]').get_by_role("button", name="4", exact=True).click()
+        expect(page.get_by_text("Saved as a 4")).to_be_visible()
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # at once, with no chance to tidy up
+        process.wait(timeout=20)
+    context.close()
+    store = Corrections(tmp_path / "data" / "corrections.sqlite")
+    assert store.counts()[4] == 1 and len(store) == 1
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -1,0 +1,194 @@
+"""Whole numbers: the digits of a drawn number found left to right, as candidate crops for the model.
+
+The ink falls into pieces (8-connected components). Specks are dropped, and pieces over one another are
+one blob (a 5's flag drawn apart above its body, a 7's stem under its bar). A blob too wide for one digit
+may be two or three digits that touch, so it is also cut at a few columns into slices. The blobs' slices,
+left to right, are the atoms of the number; every run of neighbouring atoms no wider than a digit is a
+candidate (a slice of a touching pair, a whole blob, or a blob joined to the next when they nearly meet:
+a 4 whose bar stops short of its upright). Every candidate crop goes to the model in one batch, and the
+readings and widths choose the chain of candidates that reads the number (NumberCandidates.choose).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from scipy import ndimage
+
+from digits.preprocessing import NOISE, ink_intensity, to_mnist_input
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom in the image's pixels, right and bottom exclusive (as PIL's)
+Slices = tuple[slice, slice]  # rows, columns
+
+SPECK = 0.15  # a piece whose longer side is under this share of the tallest piece's height is a speck, not a stroke
+OVERLAP = 0.5  # pieces whose columns overlap by this share of the narrower one's width are strokes of one digit
+WIDE = 1.0  # one digit is at most this many line heights wide (the line: the median height of the blobs)...
+RELATIVE = 1.4  # ...or this many times the number's typical digit width; a wider blob may be touching digits
+NARROW = 0.35  # digits other than 1 are at least this many line heights wide; narrower blobs are not typical digits
+NARROWEST = 0.12  # a slice is at least this many line heights wide (a 1 drawn with a thin pen is about that)
+SHORTEST = 0.6  # a candidate less than this many line heights high is part of a digit (a cut-off tail or flag)...
+JOIN = 0.1  # ...and blobs this many line heights apart or nearer may be one digit drawn in strokes that do not meet
+STEP = 0.15  # a wide blob is cut every this many line heights, and at the thinnest columns of ink
+FALL = 0.1  # beyond its widths, a candidate's likelihood falls as a Gaussian of this many line heights
+SPLIT_COST = 0.7  # each digit read multiplies a reading's likelihood by this: fewer digits, unless the cuts read better
+MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
+EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
+
+
+@dataclass(frozen=True)
+class NumberCandidates:
+    """The crops a number may be read from: runs of neighbouring atoms (slices of blobs of ink, left to right).
+    A reading is a chain of candidates covering every atom once, in order."""
+
+    boxes: list[Box]  # each candidate's ink
+    model_inputs: np.ndarray  # (N, 28, 28), each candidate as to_mnist_input makes it
+    runs: list[tuple[int, int]]  # each candidate's atoms: from the first to one past the last
+    widths: np.ndarray  # (N,) each candidate's width in line heights
+    widest: float  # the widest one digit is likely to be in this number, in line heights
+
+    def choose(self, probabilities: np.ndarray) -> list[int]:
+        """The candidates of the likeliest reading, left to right, given the model's (N, 10) probabilities:
+        the chain with the highest product, over its candidates, of top probability, width likelihood and
+        SPLIT_COST. The model reads parts of a digit (half a 5, the side of a 0) as digits with certainty,
+        so it is the widths that tell a digit from a part of one: from NARROW (0 for a 1) to the number's
+        widest digit, falling off beyond."""
+        narrowest = np.where(probabilities.argmax(axis=1) == 1, 0.0, NARROW)
+        beyond = np.maximum(narrowest - self.widths, 0) + np.maximum(self.widths - self.widest, 0)
+        score = np.log(probabilities.max(axis=1)) - (beyond / FALL) ** 2 / 2 + np.log(SPLIT_COST)
+        atoms = max(stop for _, stop in self.runs)
+        best = {0: (0.0, [])}  # atom -> (log-likelihood, candidates) of the best chain up to it
+        for end in range(1, atoms + 1):
+            chains = [(best[start][0] + score[c], best[start][1] + [c])
+                      for c, (start, stop) in enumerate(self.runs) if stop == end and start in best]
+            if chains:
+                best[end] = max(chains, key=lambda chain: chain[0])
+        return best[atoms][1]
+
+
+def number_candidates(image) -> NumberCandidates | None:
+    """The candidate crops of a drawing of a number (any image to_mnist_input takes); None if nothing is drawn."""
+    ink = ink_intensity(image)
+    labels, count = ndimage.label(ink >= NOISE, EIGHT_WAY)
+    if count == 0:
+        return None
+    blobs = merged(without_specks(ndimage.find_objects(labels)))
+    owner = np.full(count + 1, -1)  # each label's blob
+    for b, (members, _) in enumerate(blobs):
+        owner[members] = b
+    owners = owner[labels]
+    readable = [b for b, (_, (rows, columns)) in enumerate(blobs)  # a blob that reads as nothing (a dot) is no digit
+                if to_mnist_input(np.pad(np.where(owners[rows, columns] == b, ink[rows, columns], 0), MARGIN)) is not None]
+    if not readable:
+        return None
+    heights = np.array([blobs[b][1][0].stop - blobs[b][1][0].start for b in readable])
+    widths = np.array([blobs[b][1][1].stop - blobs[b][1][1].start for b in readable])
+    line = float(np.median(heights))
+    typical = widths[widths >= NARROW * line]  # not 1s
+    widest = min(WIDE, RELATIVE * float(np.median(typical)) / line) if len(typical) else WIDE
+    atoms = []  # (blob, first column, column past the last), left to right
+    for b in readable:
+        rows, columns = blobs[b][1]
+        profile = (owners[rows, columns] == b).sum(axis=0)
+        edges = [0, *cut_columns(profile, line, widest), len(profile)]
+        atoms += [(b, columns.start + start, columns.start + stop) for start, stop in pairwise(edges)]
+    boxes, inputs, runs = [], [], []
+    for first in range(len(atoms)):
+        for last in range(first, len(atoms)):
+            run = atoms[first : last + 1]
+            whole = is_whole_blob(atoms, first, last)  # always a candidate: every reading needs one through it
+            if not whole and (max(stop for _, _, stop in run) - run[0][1] > (widest + 2 * FALL) * line or not joinable(run, blobs, line)):
+                continue  # wider than any digit, or of blobs too far apart
+            crop = crop_run(ink, owners, run)
+            if crop is not None and (whole or crop[0][3] - crop[0][1] >= SHORTEST * line):
+                boxes.append(crop[0])
+                inputs.append(crop[1])
+                runs.append((first, last + 1))
+    return NumberCandidates(boxes, np.stack(inputs), runs, np.array([(b[2] - b[0]) / line for b in boxes]), widest)
+
+
+def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:
+    """True if atoms first to last are all of one blob: every atom of it."""
+    blob = atoms[first][0]
+    return (atoms[last][0] == blob and (first == 0 or atoms[first - 1][0] != blob)
+            and (last == len(atoms) - 1 or atoms[last + 1][0] != blob))
+
+
+def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slices]], line: float) -> bool:
+    """True if each blob in the run is JOIN line heights or nearer to the next (the run within one blob is)."""
+    spans = [blobs[b][1][1] for b in dict.fromkeys(blob for blob, _, _ in run)]
+    return all(right.start - left.stop <= JOIN * line for left, right in pairwise(spans))
+
+
+def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]]) -> tuple[Box, np.ndarray] | None:
+    """The box and model input of the ink of a run of atoms; None if it reads as nothing."""
+    left, right = min(start for _, start, _ in run), max(stop for _, _, stop in run)
+    mask = np.zeros((ink.shape[0], right - left), bool)
+    for blob, start, stop in run:
+        mask[:, start - left : stop - left] |= owners[:, start:stop] == blob
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if len(rows) == 0:
+        return None
+    top, bottom = rows[0], rows[-1] + 1
+    part = np.where(mask[top:bottom], ink[top:bottom, left:right], 0.0)
+    model_input = to_mnist_input(np.pad(part, MARGIN))
+    if model_input is None:
+        return None
+    return (left + int(columns[0]), int(top), left + int(columns[-1]) + 1, int(bottom)), model_input
+
+
+def without_specks(objects: list[Slices | None]) -> list[tuple[int, Slices]]:
+    """(label, slices) of the pieces that are not specks. Judged against the tallest piece, not in pixels,
+    so that it holds for any canvas and pen: a stray 2-3 pixel dot beside 100-pixel digits is one fiftieth
+    of their height; the smallest strokes that do belong to a digit, a 5's flag or a 1's base drawn apart,
+    are about a third."""
+    tallest = max(s[0].stop - s[0].start for s in objects)
+    return [
+        (label, s)
+        for label, s in enumerate(objects, start=1)
+        if max(s[0].stop - s[0].start, s[1].stop - s[1].start) >= SPECK * tallest
+    ]
+
+
+def merged(pieces: list[tuple[int, Slices]]) -> list[tuple[list[int], Slices]]:
+    """The pieces grouped into blobs, (labels, slices) left to right: pieces whose columns overlap mostly
+    (OVERLAP of the narrower one) are strokes of one digit drawn apart (a 5's flag over its body, a 7's
+    stem under its bar); neighbouring digits, even leaning into each other, overlap by far less."""
+    blobs = [([label], slices) for label, slices in pieces]
+    joined = True
+    while joined:  # merging widens a blob, which may then overlap another
+        joined = False
+        for a in range(len(blobs)):
+            for b in range(a + 1, len(blobs)):
+                left, right = blobs[a][1][1], blobs[b][1][1]
+                overlap = min(left.stop, right.stop) - max(left.start, right.start)
+                if overlap >= OVERLAP * min(left.stop - left.start, right.stop - right.start):
+                    blobs[a] = (blobs[a][0] + blobs[b][0], bounding(blobs[a][1], blobs.pop(b)[1]))
+                    joined = True
+                    break
+            if joined:
+                break
+    return sorted(blobs, key=lambda blob: blob[1][1].start)
+
+
+def bounding(a: Slices, b: Slices) -> Slices:
+    """The smallest (rows, columns) slices holding both."""
+    return tuple(slice(min(x.start, y.start), max(x.stop, y.stop)) for x, y in zip(a, b))
+
+
+def cut_columns(profile: np.ndarray, line: float, widest: float) -> list[int]:
+    """Where a blob (its `profile`: ink pixels per column) wider than `widest` line heights may be cut into
+    touching digits: every STEP line heights, and at the thinnest columns of ink between (touching digits
+    may meet in one stroke), none nearer than NARROWEST line heights to the edges or half that to each
+    other. None for a narrower blob."""
+    width = len(profile)
+    if width <= widest * line:
+        return []
+    narrowest = max(1, round(NARROWEST * line))
+    minima = np.flatnonzero(profile == ndimage.minimum_filter1d(profile, 2 * narrowest + 1))
+    cuts = []
+    for column in [*np.arange(narrowest, width - narrowest, STEP * line).round().astype(int), *minima]:
+        if narrowest <= column <= width - narrowest and all(abs(column - c) >= narrowest / 2 for c in cuts):
+            cuts.append(int(column))
+    return sorted(cuts)

@@ -1,0 +1,100 @@
+"""Measure how well the recognizer reads whole numbers: 2 to 6 digits drawn side by side on a wide canvas.
+
+The digits are the benchmark's own (digits/benchmark_shapes.py, never the training templates), laid out
+by digits/number_shapes.py: varied sizes, baselines and spacing, neighbours touching, digits drawn in
+strokes that do not meet. Prints a table and writes the figures as JSON (default benchmarks/numbers.json);
+--montage saves the numbers it misreads.
+"""
+
+import argparse
+import sys
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from montage import grid  # noqa: E402  (scripts/, on the path when this runs)
+
+from digits import Recognizer  # noqa: E402
+from digits.evaluation import percentiles_ms, report  # noqa: E402
+from digits.number_shapes import drawn_number  # noqa: E402
+from digits.recognition import tune_for_single_images  # noqa: E402
+
+LENGTHS = range(2, 7)
+
+
+def digits_in_place(drawn: str, read: str) -> int:
+    """How many of the drawn digits were read, in order: the characters the two strings have in common
+    in sequence (a digit missed or one too many costs one, not every digit after it)."""
+    return sum(block.size for block in SequenceMatcher(None, drawn, read, autojunk=False).get_matching_blocks())
+
+
+def tiles(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[np.ndarray]:
+    """The number's picture, dimmed, with the boxes of the digits read drawn on it, in square tiles left to
+    right (a montage row shows them side by side, as one picture)."""
+    picture = Image.fromarray((image * 0.6).astype(np.uint8))
+    draw = ImageDraw.Draw(picture)
+    for box in boxes:
+        draw.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), outline=255, width=3)
+    side = picture.height
+    wide = np.pad(np.asarray(picture), ((0, 0), (0, -picture.width % side)))
+    return [wide[:, x : x + side] for x in range(0, wide.shape[1], side)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", help="a .keras model (default: the shipped model)")
+    parser.add_argument("--count", type=int, default=1000, help="numbers, as many of each length 2-6")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--montage", help="save the misread numbers (up to 60) to this PNG, boxes and readings shown")
+    parser.add_argument("--out", default="benchmarks/numbers.json")
+    args = parser.parse_args()
+    tune_for_single_images()  # as the page does
+    recognizer = Recognizer.load(args.model)
+    rng = np.random.default_rng([args.seed, 2026])  # a stream of its own, apart from the single-digit benchmark's
+    numbers = [drawn_number(LENGTHS[i % len(LENGTHS)], rng) for i in range(args.count)]
+    readings = [recognizer.recognize_number(n.image) for n in numbers]
+    read = ["" if r is None else r.text for r in readings]
+    right = np.array([n.text == text for n, text in zip(numbers, read)])
+    lengths = np.array([len(n.text) for n in numbers])
+    touching = np.array([n.touching > 0 for n in numbers])
+    apart = np.array([n.apart > 0 for n in numbers])
+    in_place = sum(digits_in_place(n.text, text) for n, text in zip(numbers, read))
+    three = next(n.image for n in numbers if len(n.text) == 3)
+    canvas = np.zeros((280, 840), np.uint8)  # the 3-digit number on an 840x280 canvas, for the timing
+    canvas[:, : min(840, three.shape[1])] = three[:, :840]
+    figures = {
+        "model": recognizer.path.name,
+        "numbers": args.count,
+        "whole_number_accuracy": float(right.mean()),
+        "per_length": {int(k): float(right[lengths == k].mean()) for k in LENGTHS},
+        "digit_accuracy": in_place / int(lengths.sum()),
+        "touching_numbers": int(touching.sum()),
+        "touching_accuracy": float(right[touching].mean()),
+        "apart_numbers": int(apart.sum()),
+        "apart_accuracy": float(right[apart].mean()),
+        "recognize_number_3_digits_840x280": percentiles_ms(lambda: recognizer.recognize_number(canvas), 100),
+    }
+    rows = [
+        ("model", figures["model"]),
+        (f"whole numbers read right ({args.count}, 2-6 digits)", f"{figures['whole_number_accuracy']:.2%}"),
+        *[(f"{k} digits", f"{a:.2%}") for k, a in figures["per_length"].items()],
+        ("digits read in place", f"{figures['digit_accuracy']:.2%}"),
+        (f"numbers with touching neighbours ({figures['touching_numbers']})", f"{figures['touching_accuracy']:.2%}"),
+        (f"numbers with a digit drawn in strokes apart ({figures['apart_numbers']})", f"{figures['apart_accuracy']:.2%}"),
+        ("recognize_number() on a 3-digit 840x280 canvas, p50 / p95",
+         "{p50_ms} ms / {p95_ms} ms".format(**figures["recognize_number_3_digits_840x280"])),
+    ]
+    report(rows, figures, args.out)
+    if args.montage:  # one row per misread number, the first 40
+        grid([(f"{numbers[i].text} read {read[i] or '-'}", tiles(numbers[i].image, [] if readings[i] is None else
+               readings[i].boxes), [""] * 8) for i in np.flatnonzero(~right)[:40]] or [("none misread", [], [])],
+             args.montage)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
