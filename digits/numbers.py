@@ -30,6 +30,9 @@ NARROW = 0.35  # digits other than 1 are at least this many line heights wide; n
 NARROWEST = 0.12  # a slice is at least this many line heights wide (a 1 drawn with a thin pen is about that)
 SHORTEST = 0.6  # a candidate less than this many line heights high is part of a digit (a cut-off tail or flag)...
 JOIN = 0.1  # ...and blobs this many line heights apart or nearer may be one digit drawn in strokes that do not meet
+CUT_FROM = 0.6  # a blob wider than this many line heights may be touching digits, and is also read in slices
+CROSSING = 0.5  # a cut's likelihood is multiplied by this for each stroke it crosses after the first
+JOINING = 0.5  # a candidate's likelihood is multiplied by this for each gap between blobs it bridges
 STEP = 0.15  # a wide blob is cut every this many line heights, and at the thinnest columns of ink
 FALL = 0.1  # beyond its widths, a candidate's likelihood falls as a Gaussian of this many line heights
 SPLIT_COST = 0.7  # each digit read multiplies a reading's likelihood by this: fewer digits, unless the cuts read better
@@ -47,6 +50,8 @@ class NumberCandidates:
     runs: list[tuple[int, int]]  # each candidate's atoms: from the first to one past the last
     widths: np.ndarray  # (N,) each candidate's width in line heights
     widest: float  # the widest one digit is likely to be in this number, in line heights
+    cut_scores: np.ndarray  # (atoms,) the log-likelihood of a cut at each atom's left edge (0 between blobs)
+    joins: np.ndarray  # (N,) how many gaps between blobs each candidate bridges
 
     def choose(self, probabilities: np.ndarray) -> list[int]:
         """The candidates of the likeliest reading, left to right, given the model's (N, 10) probabilities:
@@ -56,11 +61,12 @@ class NumberCandidates:
         widest digit, falling off beyond."""
         narrowest = np.where(probabilities.argmax(axis=1) == 1, 0.0, NARROW)
         beyond = np.maximum(narrowest - self.widths, 0) + np.maximum(self.widths - self.widest, 0)
-        score = np.log(probabilities.max(axis=1)) - (beyond / FALL) ** 2 / 2 + np.log(SPLIT_COST)
+        score = (np.log(probabilities.max(axis=1)) - (beyond / FALL) ** 2 / 2 + np.log(SPLIT_COST)
+                 + np.log(JOINING) * self.joins)
         atoms = max(stop for _, stop in self.runs)
         best = {0: (0.0, [])}  # atom -> (log-likelihood, candidates) of the best chain up to it
         for end in range(1, atoms + 1):
-            chains = [(best[start][0] + score[c], best[start][1] + [c])
+            chains = [(best[start][0] + self.cut_scores[start] + score[c], best[start][1] + [c])
                       for c, (start, stop) in enumerate(self.runs) if stop == end and start in best]
             if chains:
                 best[end] = max(chains, key=lambda chain: chain[0])
@@ -87,13 +93,16 @@ def number_candidates(image) -> NumberCandidates | None:
     line = float(np.median(heights))
     typical = widths[widths >= NARROW * line]  # not 1s
     widest = min(WIDE, RELATIVE * float(np.median(typical)) / line) if len(typical) else WIDE
-    atoms = []  # (blob, first column, column past the last), left to right
+    atoms, cut_scores = [], []  # (blob, first column, column past the last), left to right
     for b in readable:
         rows, columns = blobs[b][1]
-        profile = (owners[rows, columns] == b).sum(axis=0)
-        edges = [0, *cut_columns(profile, line, widest), len(profile)]
+        mask = owners[rows, columns] == b
+        strokes = mask[0] + (mask[1:] & ~mask[:-1]).sum(axis=0)  # runs of ink down each column
+        cuts = cut_columns(mask.sum(axis=0), strokes, line)
+        edges = [0, *cuts, mask.shape[1]]
         atoms += [(b, columns.start + start, columns.start + stop) for start, stop in pairwise(edges)]
-    boxes, inputs, runs = [], [], []
+        cut_scores += [0.0, *(np.log(CROSSING) * np.maximum(strokes[cuts] - 1, 0))]
+    boxes, inputs, runs, joins = [], [], [], []
     for first in range(len(atoms)):
         for last in range(first, len(atoms)):
             run = atoms[first : last + 1]
@@ -105,7 +114,9 @@ def number_candidates(image) -> NumberCandidates | None:
                 boxes.append(crop[0])
                 inputs.append(crop[1])
                 runs.append((first, last + 1))
-    return NumberCandidates(boxes, np.stack(inputs), runs, np.array([(b[2] - b[0]) / line for b in boxes]), widest)
+                joins.append(len({blob for blob, _, _ in run}) - 1)
+    widths = np.array([(box[2] - box[0]) / line for box in boxes])
+    return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores), np.array(joins))
 
 
 def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:
@@ -152,18 +163,22 @@ def without_specks(objects: list[Slices | None]) -> list[tuple[int, Slices]]:
 
 
 def merged(pieces: list[tuple[int, Slices]]) -> list[tuple[list[int], Slices]]:
-    """The pieces grouped into blobs, (labels, slices) left to right: pieces whose columns overlap mostly
-    (OVERLAP of the narrower one) are strokes of one digit drawn apart (a 5's flag over its body, a 7's
-    stem under its bar); neighbouring digits, even leaning into each other, overlap by far less."""
+    """The pieces grouped into blobs, (labels, slices) left to right: a short piece (under SHORTEST of the
+    other's height) over or under another, their columns overlapping by OVERLAP of the narrower one, is a
+    stroke of the same digit drawn apart (a 5's flag, a 7's bar over its stem, a 1's base). Two tall
+    pieces so overlapping may be one digit (a 4 drawn in two strokes) or two leaning into each other (a
+    slanted 1 beside a 0): the model's readings decide (see number_candidates)."""
     blobs = [([label], slices) for label, slices in pieces]
     joined = True
     while joined:  # merging widens a blob, which may then overlap another
         joined = False
         for a in range(len(blobs)):
             for b in range(a + 1, len(blobs)):
-                left, right = blobs[a][1][1], blobs[b][1][1]
+                (top, left), (bottom, right) = blobs[a][1], blobs[b][1]
                 overlap = min(left.stop, right.stop) - max(left.start, right.start)
-                if overlap >= OVERLAP * min(left.stop - left.start, right.stop - right.start):
+                heights = sorted([top.stop - top.start, bottom.stop - bottom.start])
+                if overlap >= OVERLAP * min(left.stop - left.start, right.stop - right.start) and \
+                        heights[0] < SHORTEST * heights[1]:
                     blobs[a] = (blobs[a][0] + blobs[b][0], bounding(blobs[a][1], blobs.pop(b)[1]))
                     joined = True
                     break
@@ -177,18 +192,21 @@ def bounding(a: Slices, b: Slices) -> Slices:
     return tuple(slice(min(x.start, y.start), max(x.stop, y.stop)) for x, y in zip(a, b))
 
 
-def cut_columns(profile: np.ndarray, line: float, widest: float) -> list[int]:
-    """Where a blob (its `profile`: ink pixels per column) wider than `widest` line heights may be cut into
-    touching digits: every STEP line heights, and at the thinnest columns of ink between (touching digits
-    may meet in one stroke), none nearer than NARROWEST line heights to the edges or half that to each
-    other. None for a narrower blob."""
+def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float) -> list[int]:
+    """Where a blob (its `profile`: ink pixels per column; `strokes`: runs of ink per column) wider than
+    CUT_FROM line heights may be cut into touching digits: where it crosses one stroke only (the middle
+    of each stretch of such columns: two digits that touch meet in one stroke), at the thinnest columns
+    of ink, and every STEP line heights; none nearer than NARROWEST line heights to the edges or half
+    that to each other. None for a narrower blob."""
     width = len(profile)
-    if width <= widest * line:
+    if width <= CUT_FROM * line:
         return []
     narrowest = max(1, round(NARROWEST * line))
+    single, stretches = ndimage.label(strokes == 1)
+    middles = [round(np.mean(np.flatnonzero(single == k))) for k in range(1, stretches + 1)]
     minima = np.flatnonzero(profile == ndimage.minimum_filter1d(profile, 2 * narrowest + 1))
     cuts = []
-    for column in [*np.arange(narrowest, width - narrowest, STEP * line).round().astype(int), *minima]:
+    for column in [*middles, *minima, *np.arange(narrowest, width - narrowest, STEP * line).round().astype(int)]:
         if narrowest <= column <= width - narrowest and all(abs(column - c) >= narrowest / 2 for c in cuts):
             cuts.append(int(column))
     return sorted(cuts)

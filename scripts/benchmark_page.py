@@ -86,7 +86,7 @@ def main() -> int:
                     reset_canvas(page)
                     draw(page, strokes)
                     with new_run(page):
-                        page.locator('[data-testid="stButtonGroup"]').get_by_role("button", name=label, exact=True).click()
+                        page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name=label, exact=True).click()
                 with new_run(page):
                     page.get_by_role("link", name="Corrections").first.click()
                 page.get_by_text("Kept in").wait_for(timeout=60_000)

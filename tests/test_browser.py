@@ -141,7 +141,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
         assert read is not None
         with new_run(page):
             if label:
-                pills.get_by_role("button", name=label, exact=True).click()
+                pills.get_by_role("radio", name=label, exact=True).click()
             else:
                 answer.get_by_role("button", name=f"✓ Right, it is a {read}").click()
         expect(page.get_by_text(f"Saved as a {label or read}")).to_be_visible()
@@ -153,8 +153,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     total = answer.locator('[data-testid="stMetric"]').filter(has_text="Corrections")
     expect(total.locator('[data-testid="stMetricValue"]')).to_have_text("3")
     expect(answer.get_by_role("tab", name="7 (2)")).to_be_visible()
-    with new_run(page):
-        answer.get_by_role("tab", name="7 (2)").click()
+    answer.get_by_role("tab", name="7 (2)").click()  # tabs switch in the browser, without a script run
     assert answer.get_by_text(re.compile(r"^read \d \(\d+%\)$")).count() >= 2
     # Learn my handwriting: the fine-tune runs in its own process until its figures show.
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -177,7 +176,7 @@ def test_a_correction_acknowledged_on_the_page_survives_kill_9_of_the_server(bro
         open_page(page, url)
         draw(page, PLAIN[1])
         with new_run(page):
-            page.locator('[data-testid="stButtonGroup"]').get_by_role("button", name="4", exact=True).click()
+            page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name="4", exact=True).click()
         expect(page.get_by_text("Saved as a 4")).to_be_visible()
     finally:
         os.killpg(process.pid, signal.SIGKILL)  # at once, with no chance to tidy up
