@@ -5,6 +5,8 @@ spacing, some touching their neighbour and some drawn in strokes that do not mee
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable
 
 import numpy as np
 from scipy import ndimage
@@ -14,6 +16,11 @@ from digits.drawing import Strokes, render
 
 HEIGHT = 280  # the canvas is as high as the app's and as wide as the number needs
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as the segmentation takes them
+
+
+def ink_on_canvas(strokes: Strokes, extent: float, centre: tuple[float, float], pen: float) -> np.ndarray:
+    """A drawing's ink (bright on black) on a HEIGHT-square canvas, drawn as drawing.render draws it."""
+    return render(strokes, extent, centre, pen, HEIGHT)[..., 3]
 
 
 def lay_out(drawings: list[np.ndarray], gaps: list[float], margin: int = 30) -> np.ndarray:
@@ -40,14 +47,14 @@ def pieces(ink: np.ndarray) -> int:
     return ndimage.label(ink > 0, EIGHT_WAY)[1]
 
 
-def split_at_corner(stroke: Strokes) -> Strokes:
-    """A 7's one stroke as two, the bar and the stem, split at its top right corner (unit box, y down)."""
-    points = np.asarray(stroke[0])
+def split_at_corner(strokes: Strokes) -> Strokes:
+    """A 7 drawn in one stroke as two, the bar and the stem, split at its top right corner (unit box, y down)."""
+    points = np.asarray(strokes[0])
     corner = int(np.argmax(points[:, 0] - points[:, 1]))
-    return [stroke[0][: corner + 1], stroke[0][corner:]]
+    return [strokes[0][: corner + 1], strokes[0][corner:]]
 
 
-def drawn_apart(strokes: Strokes, moving: int, trim: bool, draw) -> Strokes:
+def drawn_apart(strokes: Strokes, moving: int, trim: bool, draw: Callable[[Strokes], np.ndarray]) -> Strokes:
     """The drawing with stroke `moving` lifted off the others until the drawing `draw`(strokes) comes in
     two pieces: moved away from the rest in steps of 1% of the box, or with `trim`, cut short at its end."""
     rest = np.concatenate([np.asarray(s) for i, s in enumerate(strokes) if i != moving])
@@ -82,7 +89,7 @@ class DrawnNumber:
     image: np.ndarray  # grey, ink bright on black, HEIGHT high
     text: str
     touching: int  # pairs of neighbouring digits whose ink meets
-    apart: int  # digits drawn in strokes that do not meet
+    apart: int  # digits in pieces: drawn in strokes that do not meet
 
 
 def drawn_number(length: int, rng: np.random.Generator) -> DrawnNumber:
@@ -100,13 +107,13 @@ def drawn_number(length: int, rng: np.random.Generator) -> DrawnNumber:
         strokes = by_hand(STYLES[digit][style](rng), rng)
         extent = height * rng.uniform(0.85, 1.12)
         centre = (HEIGHT / 2, middle + height * rng.uniform(-0.07, 0.07))
-        draw = lambda s: render(s, extent, centre, pen, HEIGHT)[..., 3]  # noqa: E731
+        draw = partial(ink_on_canvas, extent=extent, centre=centre, pen=pen)
         if (digit, style) in APART and rng.random() < 1 / 3:
             moving, trim, split = APART[digit, style]
             strokes = drawn_apart(split_at_corner(strokes) if split else strokes, moving, trim, draw)
-            apart += 1
         text += str(digit)
         drawings.append(draw(strokes))
+        apart += pieces(drawings[-1]) >= 2
     gaps = [height * (rng.uniform(-0.15, 0.0) if rng.random() < 0.25 else rng.uniform(0.04, 0.45))
             for _ in range(length - 1)]
     layers = lay_out(drawings, gaps)

@@ -1,12 +1,12 @@
 """Whole numbers: the digits of a drawn number found left to right, as candidate crops for the model.
 
-The ink falls into pieces (8-connected components). Specks are dropped, and pieces over one another are
-one blob (a 5's flag drawn apart above its body, a 7's stem under its bar). A blob too wide for one digit
-may be two or three digits that touch, so it is also cut at a few columns into slices. The blobs' slices,
-left to right, are the atoms of the number; every run of neighbouring atoms no wider than a digit is a
-candidate (a slice of a touching pair, a whole blob, or a blob joined to the next when they nearly meet:
-a 4 whose bar stops short of its upright). Every candidate crop goes to the model in one batch, and the
-readings and widths choose the chain of candidates that reads the number (NumberCandidates.choose).
+The ink falls into pieces (8-connected components). Specks are dropped, and a short piece over or under
+another is a stroke of it drawn apart (a 5's flag, a 7's bar) and joins its blob. A blob too wide for one
+digit may be two or three digits that touch, so it is also cut at a few columns into slices. The blobs'
+slices, left to right, are the atoms of the number; every run of neighbouring atoms that could be one
+digit is a candidate: a slice of a touching pair, a whole blob, or blobs that nearly meet read together
+(a 4 whose bar stops short of its upright). Every candidate goes to the model in one batch, and the
+readings, widths and cuts choose the chain of candidates that reads the number (NumberCandidates.choose).
 """
 
 from __future__ import annotations
@@ -22,20 +22,20 @@ from digits.preprocessing import NOISE, ink_intensity, to_mnist_input
 Box = tuple[int, int, int, int]  # left, top, right, bottom in the image's pixels, right and bottom exclusive (as PIL's)
 Slices = tuple[slice, slice]  # rows, columns
 
-SPECK = 0.15  # a piece whose longer side is under this share of the tallest piece's height is a speck, not a stroke
-OVERLAP = 0.5  # pieces whose columns overlap by this share of the narrower one's width are strokes of one digit
-WIDE = 1.0  # one digit is at most this many line heights wide (the line: the median height of the blobs)...
-RELATIVE = 1.4  # ...or this many times the number's typical digit width; a wider blob may be touching digits
-NARROW = 0.35  # digits other than 1 are at least this many line heights wide; narrower blobs are not typical digits
-NARROWEST = 0.12  # a slice is at least this many line heights wide (a 1 drawn with a thin pen is about that)
-SHORTEST = 0.6  # a candidate less than this many line heights high is part of a digit (a cut-off tail or flag)...
-JOIN = 0.1  # ...and blobs this many line heights apart or nearer may be one digit drawn in strokes that do not meet
-CUT_FROM = 0.6  # a blob wider than this many line heights may be touching digits, and is also read in slices
-CROSSING = 0.5  # a cut's likelihood is multiplied by this for each stroke it crosses after the first
-JOINING = 0.5  # a candidate's likelihood is multiplied by this for each gap between blobs it bridges
-STEP = 0.15  # a wide blob is cut every this many line heights, and at the thinnest columns of ink
-FALL = 0.1  # beyond its widths, a candidate's likelihood falls as a Gaussian of this many line heights
-SPLIT_COST = 0.7  # each digit read multiplies a reading's likelihood by this: fewer digits, unless the cuts read better
+# Sizes are in line heights (the median height of the blobs), so that they hold for any canvas, pen and hand.
+# Chosen on numbers made from the training templates (digits/drawing.py) and on the numbers benchmark's
+# own seed 1; scripts/benchmark_numbers.py reports seed 0. The figures below are from those runs.
+SPECK = 0.15  # a piece whose longer side is under this share of the tallest piece is a speck, not a stroke
+OVERLAP = 0.5  # a short piece overlapping another's columns by this share of the narrower is its stroke
+SHORTEST = 0.6  # short: under this share of the other's height; and a slice of a blob must be this high
+JOIN = 0.1  # blobs this near or nearer may also be read together: a 4 whose bar stops short of its upright
+WIDE = 1.0  # one digit is at most this wide (MNIST's median digit is 0.8 as wide as high)...
+RELATIVE = 1.4  # ...or this many times the number's median digit (1s left out), when that is less
+NARROW = 0.25  # digits other than 1 are at least this wide: a narrower candidate is a sliver of one
+NARROWEST = 0.12  # a slice is at least this wide (a 1 drawn with a thin pen is about that)
+CUT_FROM = 0.8  # a blob wider than this is also read in slices (from 0.6: 50% more candidates, none read better)
+CROSSING = 0.35  # a cut's likelihood is multiplied by this for each stroke it crosses after the first
+FALL = 0.2  # beyond NARROW to widest, a candidate's likelihood falls as a Gaussian of this width
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -51,18 +51,17 @@ class NumberCandidates:
     widths: np.ndarray  # (N,) each candidate's width in line heights
     widest: float  # the widest one digit is likely to be in this number, in line heights
     cut_scores: np.ndarray  # (atoms,) the log-likelihood of a cut at each atom's left edge (0 between blobs)
-    joins: np.ndarray  # (N,) how many gaps between blobs each candidate bridges
 
     def choose(self, probabilities: np.ndarray) -> list[int]:
         """The candidates of the likeliest reading, left to right, given the model's (N, 10) probabilities:
-        the chain with the highest product, over its candidates, of top probability, width likelihood and
-        SPLIT_COST. The model reads parts of a digit (half a 5, the side of a 0) as digits with certainty,
-        so it is the widths that tell a digit from a part of one: from NARROW (0 for a 1) to the number's
-        widest digit, falling off beyond."""
+        the chain with the highest product of its candidates' top probabilities, their width likelihoods
+        and its cuts' likelihoods. The model reads parts of a digit (half a 5, the side of a 0) as digits
+        with certainty, so the widths and cuts must tell a digit from a part of one: a digit is NARROW to
+        the number's widest (any narrower for a 1), likelier falling off beyond; a cut through one stroke
+        is where two digits may touch, one through more strokes is likelier through a digit."""
         narrowest = np.where(probabilities.argmax(axis=1) == 1, 0.0, NARROW)
         beyond = np.maximum(narrowest - self.widths, 0) + np.maximum(self.widths - self.widest, 0)
-        score = (np.log(probabilities.max(axis=1)) - (beyond / FALL) ** 2 / 2 + np.log(SPLIT_COST)
-                 + np.log(JOINING) * self.joins)
+        score = np.log(probabilities.max(axis=1)) - (beyond / FALL) ** 2 / 2
         atoms = max(stop for _, stop in self.runs)
         best = {0: (0.0, [])}  # atom -> (log-likelihood, candidates) of the best chain up to it
         for end in range(1, atoms + 1):
@@ -84,8 +83,8 @@ def number_candidates(image) -> NumberCandidates | None:
     for b, (members, _) in enumerate(blobs):
         owner[members] = b
     owners = owner[labels]
-    readable = [b for b, (_, (rows, columns)) in enumerate(blobs)  # a blob that reads as nothing (a dot) is no digit
-                if to_mnist_input(np.pad(np.where(owners[rows, columns] == b, ink[rows, columns], 0), MARGIN)) is not None]
+    wholes = {b: crop_run(ink, owners, [(b, columns.start, columns.stop)]) for b, (_, (_, columns)) in enumerate(blobs)}
+    readable = [b for b, crop in wholes.items() if crop is not None]  # a blob that reads as nothing (a dot) is no digit
     if not readable:
         return None
     heights = np.array([blobs[b][1][0].stop - blobs[b][1][0].start for b in readable])
@@ -93,30 +92,32 @@ def number_candidates(image) -> NumberCandidates | None:
     line = float(np.median(heights))
     typical = widths[widths >= NARROW * line]  # not 1s
     widest = min(WIDE, RELATIVE * float(np.median(typical)) / line) if len(typical) else WIDE
-    atoms, cut_scores = [], []  # (blob, first column, column past the last), left to right
+    atoms, cut_scores = [], []  # atoms: (blob, first column, column past the last), left to right
     for b in readable:
         rows, columns = blobs[b][1]
         mask = owners[rows, columns] == b
         strokes = mask[0] + (mask[1:] & ~mask[:-1]).sum(axis=0)  # runs of ink down each column
         cuts = cut_columns(mask.sum(axis=0), strokes, line)
-        edges = [0, *cuts, mask.shape[1]]
-        atoms += [(b, columns.start + start, columns.start + stop) for start, stop in pairwise(edges)]
+        atoms += [(b, columns.start + start, columns.start + stop) for start, stop in pairwise([0, *cuts, len(strokes)])]
         cut_scores += [0.0, *(np.log(CROSSING) * np.maximum(strokes[cuts] - 1, 0))]
-    boxes, inputs, runs, joins = [], [], [], []
+    boxes, inputs, runs = [], [], []
     for first in range(len(atoms)):
         for last in range(first, len(atoms)):
             run = atoms[first : last + 1]
-            whole = is_whole_blob(atoms, first, last)  # always a candidate: every reading needs one through it
-            if not whole and (max(stop for _, _, stop in run) - run[0][1] > (widest + 2 * FALL) * line or not joinable(run, blobs, line)):
+            if is_whole_blob(atoms, first, last):  # always a candidate: every reading needs one through it
+                crop = wholes[run[0][0]]
+            elif max(stop for _, _, stop in run) - run[0][1] <= (widest + 2 * FALL) * line and joinable(run, blobs, line):
+                crop = crop_run(ink, owners, run)
+                if crop is not None and crop[0][3] - crop[0][1] < SHORTEST * line:
+                    continue
+            else:
                 continue  # wider than any digit, or of blobs too far apart
-            crop = crop_run(ink, owners, run)
-            if crop is not None and (whole or crop[0][3] - crop[0][1] >= SHORTEST * line):
+            if crop is not None:
                 boxes.append(crop[0])
                 inputs.append(crop[1])
                 runs.append((first, last + 1))
-                joins.append(len({blob for blob, _, _ in run}) - 1)
     widths = np.array([(box[2] - box[0]) / line for box in boxes])
-    return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores), np.array(joins))
+    return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores))
 
 
 def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:
@@ -194,10 +195,10 @@ def bounding(a: Slices, b: Slices) -> Slices:
 
 def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float) -> list[int]:
     """Where a blob (its `profile`: ink pixels per column; `strokes`: runs of ink per column) wider than
-    CUT_FROM line heights may be cut into touching digits: where it crosses one stroke only (the middle
-    of each stretch of such columns: two digits that touch meet in one stroke), at the thinnest columns
-    of ink, and every STEP line heights; none nearer than NARROWEST line heights to the edges or half
-    that to each other. None for a narrower blob."""
+    CUT_FROM line heights may be cut into touching digits: in the middle of each stretch of columns that
+    cross one stroke only (where two digits meet), and at the thinnest columns of ink (where they cross);
+    none nearer than NARROWEST line heights to the edges or half that to each other. None for a narrower
+    blob. (Cuts every 0.15 line heights besides doubled the candidates and read no number more right.)"""
     width = len(profile)
     if width <= CUT_FROM * line:
         return []
@@ -206,7 +207,7 @@ def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float) -> list[i
     middles = [round(np.mean(np.flatnonzero(single == k))) for k in range(1, stretches + 1)]
     minima = np.flatnonzero(profile == ndimage.minimum_filter1d(profile, 2 * narrowest + 1))
     cuts = []
-    for column in [*middles, *minima, *np.arange(narrowest, width - narrowest, STEP * line).round().astype(int)]:
+    for column in [*middles, *minima]:
         if narrowest <= column <= width - narrowest and all(abs(column - c) >= narrowest / 2 for c in cuts):
             cuts.append(int(column))
     return sorted(cuts)

@@ -1,0 +1,129 @@
+"""Reading whole numbers: digits drawn side by side on a wide canvas, read by the shipped model."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digits.drawing import PLAIN, TRAINING_STYLES, five, render
+from digits.number_shapes import lay_out, pieces, touching
+from digits.recognition import NumberRecognition
+
+BAR, STEM = PLAIN[7]
+APART = {  # digits in two strokes that do not meet
+    4: [[(0.35, 0.0), (0.05, 0.62), (0.6, 0.62)], [(0.72, 0.0), (0.72, 1.0)]],  # the bar stops short of the upright
+    5: (lambda body, flag: [body, [(x + 0.05, y - 0.15) for x, y in flag]])(*five(np.random.default_rng(3), False)),
+    7: [BAR, [(x - 0.03, y + 0.15) for x, y in STEM]],  # the stem under the bar
+}
+
+
+def drawn(strokes, extent: float = 180, pen: float = 16) -> np.ndarray:
+    """A drawing's ink (bright on black) on a 280x280 canvas, as the app's canvas draws it."""
+    return render(strokes, extent, (140, 140), pen)[..., 3]
+
+
+def styled(name: str, seed: int = 1):
+    """A digit in one of the training styles, always drawn the same."""
+    return TRAINING_STYLES[name][2](np.random.default_rng(seed))
+
+
+def ink_box(layer: np.ndarray) -> tuple[int, int, int, int]:
+    rows, columns = np.flatnonzero(layer.any(axis=1)), np.flatnonzero(layer.any(axis=0))
+    return columns[0], rows[0], columns[-1] + 1, rows[-1] + 1
+
+
+@pytest.fixture(scope="module")
+def four_oh_seven() -> np.ndarray:
+    """407 on one canvas, its 4 and 0 touching: layers (3, H, W)."""
+    layers = lay_out([drawn(styled("closed 4")), drawn(PLAIN[0]), drawn(PLAIN[7])], [-4, 40])
+    assert touching(layers[0], layers[1]) and not touching(layers[1], layers[2])
+    return layers
+
+
+def test_one_digit(shipped):
+    result = shipped.recognize_number(drawn(PLAIN[7]))
+    assert isinstance(result, NumberRecognition)
+    assert result.text == "7" and len(result.digits) == len(result.boxes) == 1
+    assert result.digits[0].digit == shipped.recognize(drawn(PLAIN[7])).digit
+
+
+def test_blank_gives_none(shipped):
+    assert shipped.recognize_number(np.zeros((280, 840), np.uint8)) is None
+    specks = np.zeros((280, 840), np.uint8)
+    specks[100:103, 200:203] = specks[50:52, 600:602] = 255
+    assert shipped.recognize_number(specks) is None  # specks alone are no number either
+
+
+def test_a_three_digit_number_reads_left_to_right_with_each_digits_box(shipped, four_oh_seven):
+    result = shipped.recognize_number(four_oh_seven.max(axis=0))
+    assert result.text == "407" and not result.unsure
+    assert [d.digit for d in result.digits] == [4, 0, 7]
+    height, width = four_oh_seven.shape[1:]
+    lefts = [box[0] for box in result.boxes]
+    assert lefts == sorted(lefts)
+    for box, layer in zip(result.boxes, four_oh_seven):
+        assert all(isinstance(v, int) for v in box)
+        assert 0 <= box[0] < box[2] <= width and 0 <= box[1] < box[3] <= height
+        expected = ink_box(layer)  # the touching pair is cut where they meet: within a few pixels of each
+        assert np.abs(np.subtract(box, expected)).max() <= 12, (box, expected)
+
+
+@pytest.mark.parametrize("digit", sorted(APART))
+def test_a_digit_in_strokes_that_do_not_meet_is_one_digit(shipped, digit):
+    ink = drawn(APART[digit])
+    assert pieces(ink) == 2  # the strokes really are apart
+    assert shipped.recognize_number(ink).text == str(digit)
+
+
+def test_digits_drawn_apart_among_others(shipped):
+    layers = lay_out([drawn(APART[4]), drawn(APART[5]), drawn(APART[7])], [40, 40])
+    result = shipped.recognize_number(layers.max(axis=0))
+    assert result.text == "457" and len(result.boxes) == 3
+
+
+@pytest.mark.parametrize("gap", [-8, -4, -2])
+def test_touching_digits_are_read_as_two(shipped, gap):
+    layers = lay_out([drawn(styled("3", 2)), drawn(PLAIN[0])], [gap])
+    assert touching(*layers) and pieces(layers.max(axis=0)) == 1
+    assert shipped.recognize_number(layers.max(axis=0)).text == "30"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_three_touching_digits_are_read_as_three(shipped, seed):
+    layers = lay_out([drawn(styled(name, seed)) for name in ("3", "plain zero", "plain zero")], [-4, -4])
+    assert pieces(layers.max(axis=0)) == 1  # one blob of ink
+    result = shipped.recognize_number(layers.max(axis=0))
+    assert result.text == "300" and len(result.boxes) == 3
+
+
+def test_specks_are_ignored_even_over_a_digit(shipped, four_oh_seven):
+    clean = shipped.recognize_number(four_oh_seven.max(axis=0))
+    specked = four_oh_seven.max(axis=0)
+    left, top, right, bottom = clean.boxes[2]
+    specked[top - 20 : top - 17, (left + right) // 2 : (left + right) // 2 + 3] = 255  # over the 7: in its columns
+    specked[bottom + 10 : bottom + 12, left : left + 2] = 255  # and under it
+    specked[5:8, 5:8] = specked[-8:-5, -8:-5] = 255  # far from any digit
+    result = shipped.recognize_number(specked)
+    assert result.text == "407" and result.boxes == clean.boxes
+
+
+def test_dark_ink_on_light_and_other_image_kinds(shipped, four_oh_seven):
+    grey = four_oh_seven.max(axis=0)
+    clean = shipped.recognize_number(grey)
+    rgba = np.zeros((*grey.shape, 4), np.uint8)
+    rgba[..., :3], rgba[..., 3] = 255, grey  # white ink on a transparent canvas, as the app's
+    for image in [255 - grey, (255 - grey) / 255.0, Image.fromarray(255 - grey).convert("RGB"), rgba]:
+        result = shipped.recognize_number(image)
+        assert result.text == "407" and result.boxes == clean.boxes
+
+
+def test_every_candidate_is_read_in_one_model_call(shipped, four_oh_seven, monkeypatch):
+    calls = []
+    forward = shipped._forward_batch
+
+    def counted(images):
+        calls.append(len(images))
+        return forward(images)
+
+    monkeypatch.setattr(shipped, "_forward_batch", counted)
+    assert shipped.recognize_number(four_oh_seven.max(axis=0)).text == "407"
+    assert len(calls) == 1 and calls[0] > 3  # the touching pair was also read whole and cut in other places
