@@ -15,6 +15,7 @@ from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
 from digits.numbers import Box, number_candidates
+from digits.photos import photo_ink
 from digits.preprocessing import to_mnist_input
 from digits.registry import MODELS_DIR, SHIPPED, metadata_path
 
@@ -145,9 +146,26 @@ class Recognizer:
         chosen = candidates.choose(np.stack([r.probabilities for r in recognitions]))
         return NumberRecognition([recognitions[i] for i in chosen], [candidates.boxes[i] for i in chosen])
 
+    def recognize_photo(self, image: Image.Image | np.ndarray, number: bool = False) -> NumberRecognition | None:
+        """Read a photo of a digit, or with `number` of a whole number, on paper (see digits/photos.py); None
+        when it shows no ink. Its boxes are in the photo's pixels; a digit's is the box of all the ink."""
+        found = photo_ink(image)
+        if number:
+            result = self.recognize_number(found.ink)
+        else:
+            digit = self.recognize(found.ink)
+            result = None if digit is None else NumberRecognition([digit], [ink_box(found.ink)])
+        return None if result is None else NumberRecognition(result.digits, [found.on_photo(b) for b in result.boxes])
+
     @staticmethod
     def _recognitions(inputs: np.ndarray, forward: Callable[[np.ndarray], tf.Tensor]) -> list[Recognition]:
         """Run a stack of model inputs (N, 28, 28) through the model."""
         probabilities = forward(inputs[..., None]).numpy().astype(np.float64)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         return [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, probabilities)]
+
+
+def ink_box(ink: np.ndarray) -> Box:
+    """The box of all the ink in an image (ink bright, background 0)."""
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1

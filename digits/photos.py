@@ -1,0 +1,162 @@
+"""Photos of digits: uploaded files and camera shots opened safely, and the paper lifted off the ink.
+
+A photo is not a canvas: the paper is grey and uneven (texture, a lighting gradient, a shadow), the sensor adds
+noise, the ink may be blue, and dust is ink too. photo_ink turns a photo into what to_mnist_input expects, the
+ink bright on black, and keeps the scale so that boxes found on it can be drawn on the photo.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
+from skimage.filters import threshold_otsu
+from skimage.morphology import remove_small_objects
+
+MAX_BYTES = 20 * 1024 * 1024  # the largest upload or file read
+# Pillow's decompression-bomb limit, set low: a 48-megapixel phone photo passes; a file that claims more
+# pixels is refused before they are decoded. (Pillow's own default, 89 million, warns and goes on.)
+MAX_PIXELS = 50_000_000
+FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
+WORKING_SIDE = 800  # photos are read at most this large: 12 megapixels would take seconds, and add nothing
+PAPER_GRID = 200  # the paper's light is estimated on a grid this large on the longer side...
+PAPER_WINDOW = 21  # ...over windows this many cells wide (a tenth of the photo: wider than any pen's stroke)
+POLARITY_GRID, POLARITY_WINDOW = 64, 15  # the same for telling dark ink from light, by a median (a quarter of the photo)
+MIN_INK = 0.22  # ink darkens the paper by at least this share; sensor noise and JPEG stay under 0.15
+SPECK = 0.02  # a piece of ink under this share of the largest piece's area is dust or grain, not a stroke
+Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom exclusive (as PIL's)
+
+
+class PhotoError(ValueError):
+    """A file that cannot be read as a photo; the message says why, for the person who sent it."""
+
+
+def open_photo(data: bytes) -> Image.Image:
+    """The image in an uploaded file (PNG, JPEG or WebP, at most MAX_BYTES), turned upright by its EXIF
+    orientation and fully decoded. Raises PhotoError with a message for the person who sent it."""
+    if len(data) > MAX_BYTES:
+        raise PhotoError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
+    if not data:
+        raise PhotoError("The file is empty.")
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it: make that an error too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in FORMATS:
+                raise PhotoError(f"This is a {image.format} image; send a PNG, JPEG or WebP photo.")
+            image.load()
+            return ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(f"The image claims more than {MAX_PIXELS // 1_000_000} million pixels; "
+                         "send a smaller one.") from None
+    except UnidentifiedImageError:
+        raise PhotoError("This file is not an image; send a PNG, JPEG or WebP photo.") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:  # truncated or damaged data
+        raise PhotoError(f"The image could not be read: it is cut short or damaged ({error}).") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+@dataclass(frozen=True)
+class PhotoInk:
+    """A photo's ink, bright on black, at working size."""
+
+    ink: np.ndarray  # (H, W) float32 in [0, 1]; the paper is 0
+    scale: float  # photo pixels per ink pixel
+
+    def on_photo(self, box: Box) -> Box:
+        """A box found on the ink, in the photo's pixels."""
+        return tuple(round(v * self.scale) for v in box)
+
+
+def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
+    """The ink of a photo of a digit or number on paper, lifted off the paper: dark ink on light paper or light
+    on dark, any colour of ink, under uneven light, with paper texture, noise and dust. All zero for blank paper.
+    Also right for clean drawings: their ink comes through as it is."""
+    if isinstance(image, Image.Image):
+        image = ImageOps.exif_transpose(image)
+        if image.mode not in ("L", "RGB"):
+            image = image.convert("RGBA")
+    pixels = np.asarray(image)
+    if pixels.ndim == 3 and pixels.shape[2] == 4:  # a transparent drawing: its opacity is the ink
+        if pixels[..., 3].min() < 128:
+            pixels = pixels[..., 3:]
+        else:
+            pixels = pixels[..., :3]
+    rgb = as_rgb(pixels)
+    scale = max(max(rgb.shape[:2]) / WORKING_SIDE, 1.0)
+    if scale > 1:
+        size = (max(1, round(rgb.shape[1] / scale)), max(1, round(rgb.shape[0] / scale)))
+        rgb = np.stack([np.asarray(Image.fromarray(c).resize(size, Image.Resampling.BOX)) for c in rgb.transpose(2, 0, 1)],
+                       axis=2)
+    rgb = ndimage.gaussian_filter(rgb, (1, 1, 0))  # sensor noise: in a shadow it darkens pixels as much as faint ink
+    if light_ink(rgb.mean(axis=2)):  # on a blackboard, a dark canvas
+        rgb = 1.0 - rgb
+    paper = paper_light(rgb)
+    darkening = np.clip((paper - rgb) / np.maximum(paper, 0.05), 0.0, 1.0).max(axis=2)  # any colour of ink
+    mask = darkening >= max(MIN_INK, otsu(darkening))
+    labels, count = ndimage.label(mask, np.ones((3, 3), bool))
+    if count:
+        largest = np.bincount(labels.ravel())[1:].max()
+        mask = remove_small_objects(mask, max_size=max(1, int(SPECK * largest)), connectivity=2)
+    ink = np.where(mask, darkening, 0.0)
+    if ink.any():
+        ink = np.clip(ink / np.percentile(ink[mask], 90), 0.0, 1.0)
+    return PhotoInk(ink.astype(np.float32), scale)
+
+
+def as_rgb(pixels: np.ndarray) -> np.ndarray:
+    """Pixels of any layout (grey, one channel, RGB) as float32 RGB in [0, 1]."""
+    if pixels.ndim == 2:
+        pixels = pixels[..., None]
+    if pixels.ndim != 3 or pixels.shape[2] not in (1, 3) or pixels.size == 0:
+        raise ValueError(f"expected a grey or RGB photo, got an array of shape {pixels.shape}")
+    full = 1.0 if pixels.dtype.kind in "bf" else 255.0
+    rgb = np.clip(np.nan_to_num(pixels.astype(np.float32) / full), 0.0, 1.0)
+    return np.repeat(rgb, 3, axis=2) if rgb.shape[2] == 1 else rgb
+
+
+def light_ink(grey: np.ndarray) -> bool:
+    """True if the ink is lighter than the paper. The paper is most of every part of the picture, so a median
+    filter over windows wider than a stroke shows the paper, edges of shadows included, and the ink stands out
+    from it, darker or lighter. (The brightness of the border, as for canvases, took paper in a shadow for a
+    blackboard; the tails of the histogram took a lighting gradient for light ink.)"""
+    coarse = pooled(grey[..., None], POLARITY_GRID)[..., 0]
+    residual = coarse - ndimage.median_filter(coarse, size=POLARITY_WINDOW, mode="nearest")
+    darkest, brightest = np.percentile(residual, [0.5, 99.5])
+    return bool(brightest > -darkest)
+
+
+def pooled(rgb: np.ndarray, cells: int) -> np.ndarray:
+    """The mean of blocks of an image (H, W, C), about `cells` blocks along its longer side."""
+    height, width = rgb.shape[:2]
+    step = max(1, round(max(height, width) / cells))
+    rows, columns = -(-height // step), -(-width // step)
+    padded = np.pad(rgb, ((0, rows * step - height), (0, columns * step - width), (0, 0)), mode="edge")
+    return padded.reshape(rows, step, columns, step, rgb.shape[2]).mean(axis=(1, 3))
+
+
+def paper_light(rgb: np.ndarray) -> np.ndarray:
+    """The colour the paper would have at each pixel without the ink: a grey closing (the brightest pixel
+    near each, then the darkest of those) on a coarse grid, brought back to full size. Strokes narrower than
+    PAPER_WINDOW cells drop out of it, while a lighting gradient and the edge of a shadow, straight or smooth,
+    come through unchanged (a percentile filter had moved shadow edges by half a window, into false ink)."""
+    height, width = rgb.shape[:2]
+    coarse = pooled(rgb, PAPER_GRID)  # the mean of each cell: it also quiets the noise
+    light = ndimage.grey_closing(coarse, size=(PAPER_WINDOW, PAPER_WINDOW, 1), mode="nearest")
+    step = max(1, round(max(height, width) / PAPER_GRID))
+    return np.stack([np.asarray(Image.fromarray(light[..., c]).resize((light.shape[1] * step, light.shape[0] * step),
+                                                                    Image.Resampling.BILINEAR))[:height, :width]
+                     for c in range(3)], axis=2)
+
+
+def otsu(values: np.ndarray) -> float:
+    """Otsu's threshold between paper and ink; 1 (nothing is ink) when all values are one."""
+    return float(threshold_otsu(values)) if values.max() > values.min() else 1.0

@@ -1,0 +1,100 @@
+"""Measure how well the recognizer reads photos: drawn digits inked on paper and photographed badly.
+
+The digits are the benchmark's own (digits/benchmark_shapes.py, never the training templates); the photos
+(digits/photo_shapes.py) have paper texture, a lighting gradient or a shadow, a turn of up to 10 degrees,
+blur, sensor noise and JPEG compression, in blue or black ink. Numbers (digits/number_shapes.py) are
+photographed the same way. Prints a table and writes the figures as JSON (default benchmarks/photos.json);
+--montage saves the photos it misreads.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from montage import grid  # noqa: E402  (scripts/, on the path when this runs)
+
+from digits import Recognizer  # noqa: E402
+from digits.evaluation import report  # noqa: E402
+from digits.number_shapes import drawn_number  # noqa: E402
+from digits.photo_shapes import digit_photo, number_photo  # noqa: E402
+from digits.photos import photo_ink  # noqa: E402
+from digits.recognition import tune_for_single_images  # noqa: E402
+
+
+def square(photo: np.ndarray) -> np.ndarray:
+    """A photo in grey, padded to a square, for a montage cell."""
+    grey = np.asarray(Image.fromarray(photo).convert("L"))
+    side = max(grey.shape)
+    return np.pad(grey, ((0, side - grey.shape[0]), (0, side - grey.shape[1])), constant_values=60)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", help="a .keras model (default: the shipped model)")
+    parser.add_argument("--count", type=int, default=1000, help="digit photos, as many of each digit")
+    parser.add_argument("--numbers", type=int, default=200, help="photos of numbers 2-6 digits long")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--montage", help="save the misread photos (up to 60) and what the model saw to this PNG")
+    parser.add_argument("--out", default="benchmarks/photos.json")
+    args = parser.parse_args()
+    tune_for_single_images()  # as the page does
+    recognizer = Recognizer.load(args.model)
+    rng = np.random.default_rng([args.seed, 4711])  # a stream of its own, apart from the other benchmarks'
+    labels = np.arange(args.count) % 10
+    photos, colours, read, seconds = [], [], [], []
+    for digit in labels:
+        photo, colour = digit_photo(int(digit), rng)
+        start = time.perf_counter()
+        result = recognizer.recognize_photo(photo)
+        seconds.append(time.perf_counter() - start)
+        photos.append(photo)
+        colours.append(colour)
+        read.append(-1 if result is None else result.digits[0].digit)
+    read, colours = np.array(read), np.array(colours)
+    right = read == labels
+    numbers = [drawn_number(2 + i % 5, rng) for i in range(args.numbers)]
+    number_photos = [number_photo(n.image, rng) for n in numbers]
+    number_readings = [recognizer.recognize_photo(p, number=True) for p in number_photos]
+    numbers_right = [r is not None and r.text == n.text for n, r in zip(numbers, number_readings)]
+    figures = {
+        "model": recognizer.path.name,
+        "photos": args.count,
+        "accuracy": float(right.mean()),
+        "blank_answers": int((read == -1).sum()),
+        "per_digit": {int(d): float(right[labels == d].mean()) for d in range(10)},
+        "per_ink": {c: float(right[colours == c].mean()) for c in sorted(set(colours))},
+        "recognize_photo_ms": {"p50": round(float(np.percentile(seconds, 50)) * 1000, 1),
+                               "p95": round(float(np.percentile(seconds, 95)) * 1000, 1)},
+        "number_photos": args.numbers,
+        "number_accuracy": float(np.mean(numbers_right)) if numbers else None,
+        "number_blank_answers": sum(r is None for r in number_readings),
+    }
+    rows = [
+        ("model", figures["model"]),
+        (f"digit photos read right ({args.count})", f"{figures['accuracy']:.2%}"),
+        ("digit photos with no answer", str(figures["blank_answers"])),
+        *[(f"digit {d}", f"{a:.2%}") for d, a in figures["per_digit"].items()],
+        *[(f"{c} ink", f"{a:.2%}") for c, a in figures["per_ink"].items()],
+        ("recognize_photo(), p50 / p95", "{p50} ms / {p95} ms".format(**figures["recognize_photo_ms"])),
+    ]
+    if numbers:
+        rows += [(f"photos of numbers read right ({args.numbers}, 2-6 digits)", f"{figures['number_accuracy']:.2%}"),
+                 ("photos of numbers with no answer", str(figures["number_blank_answers"]))]
+    report(rows, figures, args.out)
+    if args.montage:  # each misread photo beside the ink the model read it from
+        wrong = np.flatnonzero(~right)[:60]
+        rows = [(f"{labels[i]} read {read[i] if read[i] >= 0 else '-'}",
+                 [square(photos[i]), square((photo_ink(photos[i]).ink * 255).astype(np.uint8))], ["photo", "ink"])
+                for i in wrong]
+        grid(rows or [("none misread", [], [])], args.montage)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
