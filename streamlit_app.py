@@ -1,4 +1,4 @@
-"""digits: draw a digit and see what the CNN reads (Draw), see how a model learned and what it gets wrong (Model),
+"""digits: draw a digit or a number and see what the CNN reads (Draw), read a photo of one (Photo), see how a model learned and what it gets wrong (Model),
 review the drawings kept with their true digits (Corrections); retrain it from the sidebar. This file starts the
 server and routes to the pages in app_pages/."""
 
@@ -63,6 +63,7 @@ def main() -> None:
         st.error(f"No model at {model_path}. Train one with: python scripts/train.py --out {model_path}")
         st.stop()
     pages = [st.Page("app_pages/draw.py", title="Draw", icon="✏️", default=True),
+             st.Page("app_pages/photo.py", title="Photo", icon="📷"),
              st.Page("app_pages/model.py", title="Model", icon="📊"),
              st.Page("app_pages/corrections.py", title="Corrections", icon="🖍️")]
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages

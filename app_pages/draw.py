@@ -1,5 +1,6 @@
 """The Draw page: draw a digit, see what the CNN reads, how sure it is, what it saw and what drove it; say
-whether it read it right, which keeps the drawing as a correction."""
+whether it read it right, which keeps the drawing as a correction. In Number mode, write a whole number on a
+wide canvas and see each digit it found."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from streamlit_drawable_canvas import st_canvas
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_path
 from digits.deployment import collecting_enabled
+from digits.preprocessing import ink_intensity
 from digits.registry import ModelRegistry
 
+from app_pages.readings import show_reading
 from app_pages.resources import get_corrections, load_recognizer, secrets
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
@@ -110,10 +113,32 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     offer_correction(result, image, model_name)
 
 
+def show_number_mode(recognizer_path: str, modified: float) -> None:
+    """Number mode: a wide canvas, and the number read in it with each digit's box and top 3."""
+    st.caption("Write a number in the black strip, digits side by side. Each is found and read after every stroke.")
+    canvas = st_canvas(
+        stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
+        height=280, width=840, drawing_mode="freedraw", return_image_data=True, key="number-canvas",
+    )
+    st.caption("Clear with the bin icon above the canvas; undo a stroke with the arrow.")
+    image = canvas.image_data
+    recognizer = load_recognizer(recognizer_path, modified)
+    reading = None if image is None else recognizer.recognize_number(image)
+    if reading is None:
+        st.info("Write a number to see what the model reads.")
+        return
+    show_reading(reading, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)))
+
+
 def main() -> None:
-    """The page: the canvas on the left, the answer on the right."""
+    """The page: Digit mode (the canvas on the left, the answer on the right) or Number mode."""
     registry = ModelRegistry()
     model_path = registry.current_path()
+    mode = st.segmented_control("Read", ["Digit", "Number"], default="Digit", required=True, key="mode",
+                                label_visibility="collapsed")
+    if mode == "Number":
+        show_number_mode(str(model_path), model_path.stat().st_mtime)
+        return
     st.caption("Draw a digit from 0 to 9 in the black square. A CNN trained on MNIST reads it after every stroke.")
     drawing, answer = st.columns([1, 1.4], gap="large")
     with drawing:

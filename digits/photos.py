@@ -27,6 +27,7 @@ PAPER_GRID = 200  # the paper's light is estimated on a grid this large on the l
 PAPER_WINDOW = 21  # ...over windows this many cells wide (a tenth of the photo: wider than any pen's stroke)
 POLARITY_GRID, POLARITY_WINDOW = 64, 15  # the same for telling dark ink from light, by a median (a quarter of the photo)
 MIN_INK = 0.22  # ink darkens the paper by at least this share; sensor noise and JPEG stay under 0.15
+MIN_DARKER = 0.08  # and by this much of the full range: on dark paper a small share is noise
 SPECK = 0.02  # a piece of ink under this share of the largest piece's area is dust or grain, not a stroke
 Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom exclusive (as PIL's)
 
@@ -50,14 +51,16 @@ def open_photo(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise PhotoError(f"This is a {image.format} image; send a PNG, JPEG or WebP photo.")
+                raise PhotoError(f"This is a {image.format} image, not a PNG, JPEG or WebP photo.")
             image.load()
             return ImageOps.exif_transpose(image)
+    except PhotoError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(f"The image claims more than {MAX_PIXELS // 1_000_000} million pixels; "
                          "send a smaller one.") from None
     except UnidentifiedImageError:
-        raise PhotoError("This file is not an image; send a PNG, JPEG or WebP photo.") from None
+        raise PhotoError("This file is not an image (a PNG, JPEG or WebP photo).") from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:  # truncated or damaged data
         raise PhotoError(f"The image could not be read: it is cut short or damaged ({error}).") from None
     finally:
@@ -100,8 +103,9 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
     if light_ink(rgb.mean(axis=2)):  # on a blackboard, a dark canvas
         rgb = 1.0 - rgb
     paper = paper_light(rgb)
-    darkening = np.clip((paper - rgb) / np.maximum(paper, 0.05), 0.0, 1.0).max(axis=2)  # any colour of ink
-    mask = darkening >= max(MIN_INK, otsu(darkening))
+    darker = (paper - rgb).max(axis=2)  # any colour of ink: the channel it darkens most
+    darkening = np.clip(darker / np.maximum(paper.max(axis=2), 0.05), 0.0, 1.0)
+    mask = (darkening >= max(MIN_INK, otsu(darkening))) & (darker >= MIN_DARKER)
     labels, count = ndimage.label(mask, np.ones((3, 3), bool))
     if count:
         largest = np.bincount(labels.ravel())[1:].max()

@@ -1,7 +1,9 @@
-"""Read the digit in each image file (PNG, JPG or any format Pillow opens; folders are searched).
+"""Read the digit, or with --number the whole number, in each image file: drawings, scans and photos
+(PNG, JPEG or WebP, at most 20 MB; folders are searched).
 
     python scripts/predict.py digit.png scans/
     python scripts/predict.py --top 3 --json digit.png
+    python scripts/predict.py --number photo-of-2026.jpg
 """
 
 import argparse
@@ -11,9 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image, UnidentifiedImageError  # noqa: E402
-
 from digits import Recognizer  # noqa: E402
+from digits.photos import MAX_BYTES, PhotoError, open_photo  # noqa: E402
 
 
 def image_files(paths: list[str]) -> list[Path]:
@@ -24,32 +25,52 @@ def image_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def read_file(recognizer: Recognizer, path: Path, top: int) -> dict:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; PhotoError if it is missing, unreadable or over the size limit."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise PhotoError(f"the file is {path.stat().st_size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PhotoError("no such file") from None
+    except IsADirectoryError:
+        raise PhotoError("a folder, not a file") from None
+    except OSError as error:
+        raise PhotoError(f"cannot be read ({error.strerror or error})") from None
+
+
+def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dict:
     """What the recognizer reads in one file, or why it could not."""
     try:
-        with Image.open(path) as image:
-            image.load()
-            result = recognizer.recognize(image)
-    except FileNotFoundError:
-        return {"file": str(path), "error": "no such file"}
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        reason = "not an image" if isinstance(error, UnidentifiedImageError) else str(error)
-        return {"file": str(path), "error": reason}
+        result = recognizer.recognize_photo(open_photo(read_bytes(path)), number=number)
+    except PhotoError as error:
+        return {"file": str(path), "error": str(error)}
     if result is None:
         return {"file": str(path), "error": "blank: no digit found"}
-    return {
-        "file": str(path),
-        "digit": result.digit,
-        "confidence": round(result.confidence, 4),
-        "unsure": result.unsure,
-        "top": [{"digit": d, "probability": round(p, 4)} for d, p in result.top(top)],
-    }
+    digits = [
+        {"digit": d.digit, "confidence": round(d.confidence, 4), "unsure": d.unsure, "box": list(box),
+         "top": [{"digit": k, "probability": round(p, 4)} for k, p in d.top(top)]}
+        for d, box in zip(result.digits, result.boxes)
+    ]
+    if number:
+        return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits}
+    return {"file": str(path), **digits[0]}
+
+
+def describe(result: dict) -> str:
+    """One line for a file read: the digit or number and how sure."""
+    if "number" in result:
+        unsure = [str(i + 1) for i, d in enumerate(result["digits"]) if d["unsure"]]
+        return result["number"] + (f"  (unsure of digit {', '.join(unsure)})" if unsure else "")
+    guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
+    return guesses + ("  (unsure)" if result["unsure"] else "")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     parser.add_argument("--top", type=int, default=1, metavar="K", help="show the K most likely digits")
+    parser.add_argument("--number", action="store_true", help="read a whole number of one or more digits")
     parser.add_argument("--json", action="store_true", help="print one JSON list instead of lines")
     parser.add_argument("--model", help="a .keras model (default: the shipped model)")
     args = parser.parse_args()
@@ -60,15 +81,14 @@ def main() -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    results = [read_file(recognizer, path, args.top) for path in image_files(args.paths)]
+    results = [read_file(recognizer, path, args.top, args.number) for path in image_files(args.paths)]
     if args.json:
         print(json.dumps(results, indent=2))
     for result in results:
         if "error" in result:
             print(f"{result['file']}: error: {result['error']}", file=sys.stderr)
         elif not args.json:
-            guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
-            print(f"{result['file']}: {guesses}{'  (unsure)' if result['unsure'] else ''}")
+            print(f"{result['file']}: {describe(result)}")
     return 1 if any("error" in result for result in results) else 0
 
 

@@ -27,7 +27,7 @@ def test_reads_each_file_and_reports_the_bad_ones(tmp_path):
     assert lines[str(folder / "seven.png")].startswith("7 (")
     assert lines[str(folder / "one.jpg")].startswith("1 (")
     assert f"{folder / 'blank.png'}: error: blank" in done.stderr
-    assert f"{folder / 'notes.png'}: error: not an image" in done.stderr
+    assert f"{folder / 'notes.png'}: error: This file is not an image" in done.stderr
     assert f"{folder / 'missing.png'}: error: no such file" in done.stderr
     assert "Traceback" not in done.stderr
 

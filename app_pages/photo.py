@@ -1,0 +1,50 @@
+"""The Photo page: upload a photo (PNG, JPEG or WebP) or take one with the camera, and see the digit or the
+number read in it, with a box around each digit on the photo."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from digits.photos import MAX_BYTES, PhotoError, open_photo
+from digits.registry import ModelRegistry
+
+from app_pages.readings import show_reading
+from app_pages.resources import load_recognizer
+
+FORMATS = ["png", "jpg", "jpeg", "webp"]
+
+
+def main() -> None:
+    """The page: the photo's source and the mode on the left, what was read on the right."""
+    model_path = ModelRegistry().current_path()
+    st.caption("A photo of a digit or a number on paper: dark ink on light paper or light on dark, any colour of "
+               "ink, a little turned, under uneven light.")
+    source, answer = st.columns([1, 1.4], gap="large")
+    with source:
+        mode = st.segmented_control("Read", ["Digit", "Number"], default="Digit", required=True, key="photo-mode")
+        upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)", type=FORMATS,
+                                  max_upload_size=MAX_BYTES // 2**20, key="photo-upload")
+        if st.toggle("Use the camera", key="photo-camera"):
+            upload = st.camera_input("Take a photo", key="photo-shot") or upload
+    with answer:
+        if upload is None:
+            st.info("Upload a photo or take one to see what the model reads.")
+            return
+        try:
+            photo = open_photo(upload.getvalue())
+        except PhotoError as error:
+            st.error(f"{upload.name}: {error}")
+            return
+        recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
+        reading = recognizer.recognize_photo(photo, number=mode == "Number")
+        if reading is None:
+            st.warning("No digit found in this photo: the paper looks blank. Try a closer photo with the digit "
+                       "darker than the paper.")
+            st.image(photo, caption=upload.name)
+            return
+        show_reading(reading, photo, label=mode)
+
+
+# st.navigation runs this file as __main__; the tests import it for its functions.
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""What the Draw and Photo pages show for a number (or a digit in a photo): the number, the picture with a box
+and the digit read over each part, and each digit's three likeliest readings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+from PIL import Image
+
+from digits.annotation import annotated
+
+if TYPE_CHECKING:  # imported for real in the background, as the server starts
+    from digits.recognition import NumberRecognition
+
+
+def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = "Number") -> None:
+    """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3."""
+    least = min(d.confidence for d in reading.digits)
+    st.metric(label, reading.text, delta=f"{least:.0%} sure" + (" of its least sure digit" if len(reading.digits) > 1
+              else ""), delta_color="off", delta_arrow="off")
+    if reading.unsure:
+        places = ", ".join(str(i + 1) for i, d in enumerate(reading.digits) if d.unsure)
+        st.warning(f"Not sure of digit {places} (marked ?, in amber). Try writing it more plainly or apart from "
+                   "its neighbours.")
+    st.image(annotated(picture, reading), caption="Each part it read, boxed, with the digit over it")
+    rows = ["| | read | sure | also |", "|---|---|---|---|"]
+    for place, digit in enumerate(reading.digits, start=1):
+        also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:])
+        mark = " ⚠️ unsure" if digit.unsure else ""
+        rows.append(f"| {place} | **{digit.digit}**{mark} | {digit.confidence:.0%} | {also} |")
+    st.markdown("\n".join(rows))

@@ -1,0 +1,120 @@
+"""The Photo page and Number mode with Streamlit's AppTest (no browser): uploads read as a digit or a number,
+bad uploads and blank paper explained, and the number view."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from digits.drawing import PLAIN, TRAINING_STYLES, render
+from digits.number_shapes import lay_out
+from tests.test_page import run_page
+from tests.test_photos import bad_uploads, ink, photo
+
+FOUR = TRAINING_STYLES["closed 4"][2](np.random.default_rng(1))
+
+
+@pytest.fixture
+def models(tmp_path):
+    from tests.browser import copy_shipped_model
+    return copy_shipped_model(tmp_path / "models")
+
+
+def jpeg_bytes(pixels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def number_photo() -> bytes:
+    """A photo of 417 in blue ink on paper, a little noisy."""
+    layers = lay_out([ink(s, 280, extent=180, pen=14) for s in (FOUR, PLAIN[1], PLAIN[7])], [50, 50])
+    return jpeg_bytes(photo(np.pad(layers.max(axis=0), 60), colour=(25, 40, 150)))
+
+
+def photo_page(monkeypatch, models) -> AppTest:
+    app = run_page(monkeypatch, models)
+    app.switch_page("app_pages/photo.py").run()
+    assert not app.exception
+    return app
+
+
+def test_an_uploaded_photo_of_a_number_is_read_with_its_digits(monkeypatch, models):
+    app = photo_page(monkeypatch, models)
+    assert any("Upload a photo" in i.value for i in app.info)
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
+    assert not app.exception
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
+    table = next(m.value for m in app.markdown if "| read |" in m.value)
+    assert [row.split("|")[2].strip().strip("*")[:1] for row in table.splitlines()[2:]] == ["4", "1", "7"]
+    assert len(app.main.image) == 1  # the photo with its boxes
+
+
+def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):
+    app = photo_page(monkeypatch, models)
+    seven = photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), noise=8)
+    app.file_uploader(key="photo-upload").upload("seven.jpg", jpeg_bytes(seven), "image/jpeg").run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Digit", "7")]
+
+
+@pytest.mark.parametrize("name", ["text", "truncated JPEG", "GIF", "bomb", "empty"])
+def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, models, name):
+    data, words = bad_uploads()[name]
+    app = photo_page(monkeypatch, models)
+    app.file_uploader(key="photo-upload").upload(f"bad-{name}.png", data, "image/png").run()
+    assert not app.exception
+    assert any(words in e.value and f"bad-{name}.png" in e.value for e in app.error)
+    assert not app.main.metric
+    app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()  # and goes on
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
+
+
+def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
+    app = photo_page(monkeypatch, models)
+    paper = photo(np.zeros((300, 400)), noise=8)
+    app.file_uploader(key="photo-upload").upload("paper.jpg", jpeg_bytes(paper), "image/jpeg").run()
+    assert any("No digit found" in w.value for w in app.warning) and not app.main.metric
+
+
+def test_number_mode_has_a_wide_canvas_and_prompts(monkeypatch, models):
+    app = run_page(monkeypatch, models)
+    app.segmented_control(key="mode").set_value("Number").run()
+    assert not app.exception
+    assert any("Write a number" in i.value for i in app.info)
+    assert "Prediction" not in [m.label for m in app.main.metric]
+    app.segmented_control(key="mode").set_value("Digit").run()
+    assert any("Draw a digit" in i.value for i in app.info)
+
+
+def number_view(path: str, unsure: bool) -> None:
+    """The number view of a drawing of 707, or with `unsure` of 70 and a U (AppTest runs this as a script)."""
+    import numpy as np
+    from PIL import Image
+
+    from app_pages.readings import show_reading
+    from digits.drawing import PLAIN, render
+    from digits.number_shapes import lay_out
+    from digits.recognition import Recognizer
+
+    drawings = [render(s, 180, (140, 140), 16)[..., 3] for s in (PLAIN[7], PLAIN[0], PLAIN[7])]
+    if unsure:  # a U in place of the 7: the model reads it as a guess between 4 and 0
+        u = [[(0.2, 0.0), (0.2, 0.8), (0.5, 1.0), (0.8, 0.8), (0.8, 0.0)]]
+        drawings[2] = render(u, 180, (140, 140), 16)[..., 3]
+    image = lay_out(drawings, [40, 40]).max(axis=0)
+    show_reading(Recognizer.load(path).recognize_number(image), Image.fromarray(image))
+
+
+@pytest.mark.parametrize("unsure", [False, True])
+def test_the_number_view_shows_the_number_boxes_and_each_digits_top_3(models, unsure):
+    app = AppTest.from_function(number_view, args=(str(models / "digits.keras"), unsure), default_timeout=60)
+    app.run()
+    assert not app.exception
+    (metric,) = app.metric
+    assert metric.label == "Number" and metric.value.startswith("70") and len(metric.value) == 3
+    table = next(m.value for m in app.markdown if "| read |" in m.value).splitlines()[2:]
+    assert len(table) == 3 and all(len(row.split("|")[4].split(",")) == 2 for row in table)  # two runners-up each
+    assert ("unsure" in table[2]) == unsure == any("Not sure of digit 3" in w.value for w in app.warning)

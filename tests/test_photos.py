@@ -1,0 +1,170 @@
+"""Photos: opening uploads safely, lifting the paper off the ink, and reading digits and numbers in them."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from scipy import ndimage
+
+from digits.drawing import PLAIN, TRAINING_STYLES, render
+from digits.number_shapes import lay_out
+from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
+
+
+STYLE = {2: "2", 3: "3", 4: "closed 4", 5: "5", 8: "8"}  # a training style for each digit PLAIN lacks
+SHAPES = {**PLAIN, **{d: TRAINING_STYLES[name][2](np.random.default_rng(1)) for d, name in STYLE.items()}}
+
+
+def ink(strokes, size: int = 400, extent: float = 220, pen: float = 18, centre=None) -> np.ndarray:
+    """A drawing's ink in [0, 1] on a size x size square."""
+    return render(strokes, extent, centre or (size / 2, size / 2), pen, size)[..., 3] / 255.0
+
+
+def photo(alpha: np.ndarray, paper=(225, 222, 215), colour=(30, 30, 35), light=None, noise: float = 8,
+          blur: float = 1.0, quality: int = 60, seed: int = 0) -> np.ndarray:
+    """`alpha` (H, W in [0, 1]) inked in `colour` on `paper`, under `light` (H, W; default even), blurred, with
+    sensor noise of `noise` grey levels and JPEG compression: uint8 RGB as decoded."""
+    rng = np.random.default_rng(seed)
+    picture = np.float32(paper) * (1 - alpha[..., None]) + np.float32(colour) * alpha[..., None]
+    if light is not None:
+        picture *= light[..., None]
+    picture = ndimage.gaussian_filter(picture, (blur, blur, 0)) + rng.normal(0, noise, picture.shape)
+    return jpeg(np.clip(picture, 0, 255).astype(np.uint8), quality)
+
+
+def jpeg(pixels: np.ndarray, quality: int = 80, **options) -> np.ndarray:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=quality, **options)
+    return np.asarray(Image.open(buffer).convert("RGB"))
+
+
+def encoded(image: Image.Image, format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+def wide(alpha: np.ndarray, width: int = 600) -> np.ndarray:
+    """A square drawing on a wider page, in the middle."""
+    side = alpha.shape[0]
+    return np.pad(alpha, ((0, 0), ((width - side) // 2, width - side - (width - side) // 2)))
+
+
+def read(shipped, picture, number: bool = False) -> str | None:
+    result = shipped.recognize_photo(picture, number=number)
+    return None if result is None else result.text
+
+
+def test_the_photo_from_the_issue_a_dark_7_with_blur_noise_and_jpeg(shipped):
+    seven = np.pad(ink(SHAPES[7], 300, extent=200, pen=14), ((50, 50), (150, 150)))  # 600x400, as in the issue
+    picture = photo(seven, noise=10, blur=1.2, quality=50)  # noise of ±20 grey levels (2 sigma)
+    assert picture.shape == (400, 600, 3)
+    result = shipped.recognize_photo(picture)
+    assert result.text == "7" and not result.unsure
+    left, top, right, bottom = result.boxes[0]  # the box holds the digit, not the noise
+    assert 180 <= left and right <= 420 and 80 <= top and bottom <= 320
+
+
+@pytest.mark.parametrize("colour", [(20, 40, 160), (170, 25, 30), (30, 120, 40)], ids=["blue", "red", "green"])
+def test_coloured_ink(shipped, colour):
+    assert read(shipped, photo(wide(ink(SHAPES[3])), colour=colour)) == "3"
+
+
+def test_uneven_light_a_gradient_and_a_hard_shadow(shipped):
+    alpha = wide(ink(SHAPES[4]))
+    columns = np.linspace(0, 1, alpha.shape[1])[None, :].repeat(alpha.shape[0], axis=0)
+    gradient = 1.0 - 0.5 * columns
+    shadow = np.where(np.arange(alpha.shape[0])[:, None] < 170, 0.55, 1.0) * np.ones_like(alpha)  # across the digit
+    for light in (gradient, shadow, gradient * shadow):
+        assert read(shipped, photo(alpha, light=light)) == "4"
+
+
+def test_paper_texture_and_dust_are_not_ink(shipped):
+    rng = np.random.default_rng(5)
+    alpha = wide(ink(SHAPES[2]))
+    texture = ndimage.gaussian_filter(rng.standard_normal(alpha.shape), 3)
+    paper = np.float32([220, 215, 205]) + 40 * (texture / texture.std())[..., None] / 4
+    picture = np.clip(paper * (1 - alpha[..., None]) + 30 * alpha[..., None], 0, 255).astype(np.uint8)
+    for y, x in rng.integers(10, 390, (25, 2)):  # dust: dark specks over the page
+        picture[y : y + 3, x + 100 : x + 103] = 40
+    found = photo_ink(picture).ink
+    assert not found[:, :100].any() and not found[:, -100:].any()  # the texture at the sides is no ink
+    assert read(shipped, picture) == "2"
+
+
+def test_light_ink_on_a_dark_board_and_small_turns(shipped):
+    for degrees in (-10, 0, 10):
+        alpha = ndimage.rotate(wide(ink(SHAPES[5])), degrees, reshape=False, order=1)
+        chalk = photo(alpha, paper=(40, 50, 45), colour=(230, 230, 220), noise=6)
+        assert read(shipped, chalk) == "5", degrees
+
+
+def test_blank_paper_has_no_ink(shipped):
+    rng = np.random.default_rng(2)
+    blank = np.zeros((400, 600))
+    light = 1.0 - 0.4 * np.linspace(0, 1, 600)[None, :].repeat(400, axis=0)
+    for picture in (photo(blank, light=light, noise=10), photo(blank, noise=3, quality=30),
+                    np.full((300, 300), 255, np.uint8), rng.integers(200, 230, (300, 300, 3)).astype(np.uint8)):
+        assert not photo_ink(picture).ink.any()
+        assert shipped.recognize_photo(picture) is None
+
+
+def test_a_clean_drawing_comes_through_as_it_is(shipped):
+    drawing = ink(SHAPES[8], 280, extent=180)
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[..., :3], rgba[..., 3] = 255, (drawing * 255).astype(np.uint8)  # the app's canvas: white on transparent
+    found = photo_ink(rgba).ink
+    assert abs(int((found > 0).sum()) - int((drawing > 0.5).sum())) < 0.2 * (drawing > 0.5).sum()  # the same strokes
+    assert ((found > 0) <= ndimage.binary_dilation(drawing > 0, iterations=2)).all()  # nothing beside them
+    assert shipped.recognize_photo(rgba).text == "8" == str(shipped.recognize(rgba).digit)
+
+
+def test_a_large_photo_of_a_number_gives_boxes_on_the_photo(shipped):
+    layers = lay_out([ink(SHAPES[d], 280, extent=180, pen=16) for d in (2, 0, 5)], [60, 60])
+    big = np.kron(layers, np.ones((1, 4, 4)))  # 4x: a 2,000-pixel-wide photo, read at working size
+    picture = photo(np.pad(big.max(axis=0), 80), noise=6)
+    result = shipped.recognize_photo(picture, number=True)
+    assert result.text == "205"
+    for box, layer in zip(result.boxes, big):
+        rows, columns = np.flatnonzero(layer.any(axis=1)) + 80, np.flatnonzero(layer.any(axis=0)) + 80
+        expected = (columns[0], rows[0], columns[-1] + 1, rows[-1] + 1)
+        assert np.abs(np.subtract(box, expected)).max() <= 20, (box, expected)  # a few working pixels off at most
+
+
+def test_exif_orientation_is_applied():
+    upright = (255 - ink(SHAPES[7], 300) * 255).astype(np.uint8)
+    stored = Image.fromarray(upright).rotate(90, expand=True)  # as a camera held sideways stores it
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to view"
+    opened = open_photo(encoded(stored, "JPEG", exif=exif, quality=95))
+    assert np.abs(np.asarray(opened.convert("L"), float) - upright).mean() < 8
+
+
+@pytest.mark.parametrize("format", ["PNG", "JPEG", "WEBP"])
+def test_the_three_formats_open(format):
+    image = Image.fromarray((255 - ink(SHAPES[1], 100) * 255).astype(np.uint8)).convert("RGB")
+    assert open_photo(encoded(image, format)).size == (100, 100)
+
+
+def bad_uploads() -> dict[str, tuple[bytes, str]]:
+    """Bad files and the words their message must have."""
+    picture = Image.fromarray((255 - ink(SHAPES[1], 200) * 255).astype(np.uint8)).convert("RGB")
+    png, jpg = encoded(picture, "PNG"), encoded(picture, "JPEG")
+    return {
+        "empty": (b"", "empty"),
+        "text": (b"hello, this is not an image\n" * 10, "not an image"),
+        "truncated PNG": (png[: len(png) // 2], "cut short or damaged"),
+        "truncated JPEG": (jpg[: len(jpg) // 2], "cut short or damaged"),
+        "GIF": (encoded(picture, "GIF"), "not a PNG, JPEG or WebP"),
+        "over 20 MB": (png + b"\0" * (MAX_BYTES + 1 - len(png)), "the limit is 20 MB"),
+        "bomb": (encoded(Image.new("1", (12000, 12000)), "PNG"), "million pixels"),  # 144 MP in a small file
+        "just over the limit": (encoded(Image.new("1", (8000, 6500)), "PNG"), "million pixels"),  # 52 MP: a warning
+    }
+
+
+@pytest.mark.parametrize("name", list(bad_uploads()))
+def test_bad_uploads_get_a_clear_message(name):
+    data, words = bad_uploads()[name]
+    with pytest.raises(PhotoError, match=words):
+        open_photo(data)
