@@ -118,7 +118,7 @@ def show_number_mode(recognizer_path: str, modified: float) -> None:
     st.caption("Write a number in the black strip, digits side by side. Each is found and read after every stroke.")
     canvas = st_canvas(
         stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
-        height=280, width=840, drawing_mode="freedraw", return_image_data=True, key="number-canvas",
+        height=260, width=780, drawing_mode="freedraw", return_image_data=True, key="number-canvas",
     )
     st.caption("Clear with the bin icon above the canvas; undo a stroke with the arrow.")
     image = canvas.image_data

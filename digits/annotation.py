@@ -24,6 +24,7 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
         colour = UNSURE if digit.unsure else SURE
         draw.rectangle((left - line, top - line, right + line, bottom + line), outline=colour, width=line)
         label = f"{digit.digit}?" if digit.unsure else str(digit.digit)
-        above = max(0, top - line - font.size * 1.2)  # over the box, or inside its top where there is no room
-        draw.text((left, above), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
+        room = font.size * 1.2 + line
+        y = top - room if top >= room else bottom + line if bottom + room <= picture.height else top  # over, under, in
+        draw.text((left, y), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
     return picture

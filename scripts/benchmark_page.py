@@ -14,11 +14,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from digits.drawing import PLAIN, TRAINING_STYLES  # noqa: E402
 from digits.evaluation import report  # noqa: E402
 from tests.browser import (  # noqa: E402
-    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, new_run, open_page, reset_canvas, start_app,
+    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, new_run, open_page, reset_canvas, side_by_side, start_app,
 )
 
 # One-stroke digits, so that the first answer after mouse-up is the answer for the whole digit.
@@ -60,6 +62,7 @@ def main() -> int:
     parser.add_argument("--model-screenshot", help="also save a screenshot of the Model page (PNG)")
     parser.add_argument("--corrections-screenshot",
                         help="also correct three drawings and save a screenshot of the Corrections page (PNG)")
+    parser.add_argument("--number-screenshot", help="also write 2026 in Number mode and save a screenshot (PNG)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -81,6 +84,17 @@ def main() -> int:
                 reset_canvas(page)
                 draw(page, ONE_STROKE[1])
                 page.screenshot(path=args.screenshot)
+            if args.number_screenshot:
+                with new_run(page):
+                    page.get_by_text("Number", exact=True).click()
+                two, six = (TRAINING_STYLES[name][2](np.random.default_rng(3)) for name in ("2", "6"))
+                draw(page, side_by_side(two, PLAIN[0], two, six), margin=0.1)
+                page.get_by_text("Each part it read, boxed").wait_for(timeout=20_000)
+                page.set_viewport_size({"width": 1280, "height": 1400})
+                page.wait_for_timeout(500)
+                page.screenshot(path=args.number_screenshot, full_page=True)
+                with new_run(page):
+                    page.get_by_text("Digit", exact=True).click()
             if args.corrections_screenshot:
                 for strokes, label in zip(ONE_STROKE, ("1", "7", "0")):
                     reset_canvas(page)

@@ -167,9 +167,16 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None =
     return waited
 
 
-def prediction(page: Page) -> str | None:
-    """The value of the Prediction metric, or None when the page shows none."""
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
+def side_by_side(*drawings: Strokes) -> Strokes:
+    """Digits' strokes (each in a unit box) side by side across a canvas as many times wide as high."""
+    count = len(drawings)
+    return [[((place + 0.15 + 0.7 * x) / count, y) for x, y in stroke]
+            for place, strokes in enumerate(drawings) for stroke in strokes]
+
+
+def prediction(page: Page, label: str = "Prediction") -> str | None:
+    """The value of the metric called `label`, or None when the page shows none."""
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
     if metric.count() == 0:
         return None
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
