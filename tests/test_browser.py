@@ -5,18 +5,15 @@ import re
 import signal
 import sqlite3
 
-import numpy as np
 import pytest
-from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from digits.corrections import Corrections
 from digits.drawing import PLAIN
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, recipe
 from digits.registry import ModelRegistry
-from tests.test_photos import ink, photo
 from tests.browser import (
-    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, new_run, prediction, reset_canvas, side_by_side, start_app,
+    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, new_run, prediction, reset_canvas, start_app,
 )
 
 
@@ -190,23 +187,3 @@ def test_a_correction_acknowledged_on_the_page_survives_kill_9_of_the_server(bro
     with sqlite3.connect(store.path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
-
-def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
-    with new_run(page):
-        page.get_by_text("Number", exact=True).click()
-    box = page.locator("canvas.upper-canvas").bounding_box()
-    assert box["width"] > 2.5 * box["height"]  # the wide canvas
-    draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
-    assert prediction(page, "Number") == "107"
-    expect(page.get_by_text("Each part it read, boxed")).to_be_visible()
-    assert prediction(page) is None  # the single digit's answer is not shown in Number mode
-
-
-def test_a_photo_uploaded_on_the_photo_page_is_read(page, tmp_path):
-    picture = photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), colour=(25, 40, 150), noise=8)
-    Image.fromarray(picture).save(tmp_path / "seven.jpg", quality=85)
-    page.get_by_role("link", name="Photo").click()
-    page.locator('input[type="file"]').set_input_files(tmp_path / "seven.jpg")
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Digit")
-    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
-    expect(page.get_by_text("Each part it read, boxed")).to_be_visible()
