@@ -57,13 +57,14 @@ def photographed(ink: np.ndarray, rng: Random, colour: str) -> np.ndarray:
     picture = ndimage.gaussian_filter(picture, (*[rng.uniform(0.4, 1.6)] * 2, 0))
     picture = picture + rng.normal(0, rng.uniform(3, 10), picture.shape)  # sensor noise, up to about ±20 levels
     buffer = io.BytesIO()
-    Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(35, 91)))
+    quality = int(rng.integers(35, 91))
+    Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=quality)
     return np.asarray(Image.open(buffer).convert("RGB"))
 
 
 def digit_photo(digit: int, rng: Random) -> tuple[np.ndarray, str]:
-    """A photo of `digit` and the colour of its ink: the digit in one of the benchmark's styles, 300-800 pixels wide, the digit a quarter to
-    two thirds of the photo's height, somewhere near its middle, in blue or black ink."""
+    """A photo of `digit` and the colour of its ink: the digit in one of the benchmark's styles, 300-800 pixels
+    wide, the digit a quarter to two thirds of the photo's height, somewhere near its middle, in blue or black ink."""
     width, height = int(rng.integers(300, 801)), int(rng.integers(240, 601))
     style = rng.choice(list(STYLES[digit]))
     strokes = by_hand(STYLES[digit][style](rng), rng)

@@ -25,7 +25,7 @@ FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
 WORKING_SIDE = 800  # photos are read at most this large: 12 megapixels would take seconds, and add nothing
 PAPER_GRID = 200  # the paper's light is estimated on a grid this large on the longer side...
 PAPER_WINDOW = 21  # ...over windows this many cells wide (a tenth of the photo: wider than any pen's stroke)
-POLARITY_GRID, POLARITY_WINDOW = 64, 15  # the same for telling dark ink from light, by a median (a quarter of the photo)
+POLARITY_GRID, POLARITY_WINDOW = 64, 15  # the same for telling dark ink from light, by a median (a quarter)
 MIN_INK = 0.22  # ink darkens the paper by at least this share; sensor noise and JPEG stay under 0.15
 MIN_DARKER = 0.08  # and by this much of the full range: on dark paper a small share is noise
 SPECK = 0.02  # a piece of ink under this share of the largest piece's area is dust or grain, not a stroke
@@ -97,8 +97,8 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
     scale = max(max(rgb.shape[:2]) / WORKING_SIDE, 1.0)
     if scale > 1:
         size = (max(1, round(rgb.shape[1] / scale)), max(1, round(rgb.shape[0] / scale)))
-        rgb = np.stack([np.asarray(Image.fromarray(c).resize(size, Image.Resampling.BOX)) for c in rgb.transpose(2, 0, 1)],
-                       axis=2)
+        rgb = np.stack([np.asarray(Image.fromarray(c).resize(size, Image.Resampling.BOX))
+                        for c in rgb.transpose(2, 0, 1)], axis=2)
     rgb = ndimage.gaussian_filter(rgb, (1, 1, 0))  # sensor noise: in a shadow it darkens pixels as much as faint ink
     if light_ink(rgb.mean(axis=2)):  # on a blackboard, a dark canvas
         rgb = 1.0 - rgb

@@ -75,7 +75,7 @@ def crop_to_ink(ink: np.ndarray) -> np.ndarray:
 
 def stroke_width(solid: np.ndarray) -> float:
     """The typical width of the strokes in a mask: twice the area over the outline (a disc gives its radius)."""
-    inner = ndimage.binary_erosion(solid)  # ink whose four neighbours are ink too; beyond the edges is background
+    inner = ndimage.binary_erosion(solid)  # ink whose four neighbours are ink too; beyond the edges is not
     outline = np.count_nonzero(solid & ~inner)
     return 2 * np.count_nonzero(solid) / max(outline, 1)
 
