@@ -67,10 +67,16 @@ def border(image: np.ndarray) -> np.ndarray:
     return np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
 
 
+def ink_box(ink: np.ndarray) -> tuple[int, int, int, int]:
+    """The smallest box holding all the ink (bright on 0): left, top, right, bottom, right and bottom exclusive."""
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
 def crop_to_ink(ink: np.ndarray) -> np.ndarray:
     """The smallest rectangle holding all the ink."""
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    left, top, right, bottom = ink_box(ink)
+    return ink[top:bottom, left:right]
 
 
 def stroke_width(solid: np.ndarray) -> float:

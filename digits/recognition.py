@@ -16,7 +16,7 @@ from PIL import Image
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
 from digits.numbers import Box, number_candidates
 from digits.photos import photo_ink
-from digits.preprocessing import to_mnist_input
+from digits.preprocessing import ink_box, to_mnist_input
 from digits.registry import MODELS_DIR, SHIPPED, metadata_path
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
@@ -163,9 +163,3 @@ class Recognizer:
         probabilities = forward(inputs[..., None]).numpy().astype(np.float64)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         return [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, probabilities)]
-
-
-def ink_box(ink: np.ndarray) -> Box:
-    """The box of all the ink in an image (ink bright, background 0)."""
-    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    return int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1
