@@ -19,7 +19,7 @@ from digits.deployment import collecting_enabled
 from digits.preprocessing import ink_intensity
 from digits.registry import ModelRegistry
 
-from app_pages.readings import show_reading
+from app_pages.readings import MODES, show_reading
 from app_pages.resources import get_corrections, load_recognizer, secrets
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
@@ -134,7 +134,7 @@ def main() -> None:
     """The page: Digit mode (the canvas on the left, the answer on the right) or Number mode."""
     registry = ModelRegistry()
     model_path = registry.current_path()
-    mode = st.segmented_control("Read", ["Digit", "Number"], default="Digit", required=True, key="mode",
+    mode = st.segmented_control("Read", MODES, default="Digit", required=True, key="mode",
                                 label_visibility="collapsed")
     if mode == "Number":
         show_number_mode(str(model_path), model_path.stat().st_mtime)

@@ -8,7 +8,7 @@ import streamlit as st
 from digits.photos import MAX_BYTES, PhotoError, open_photo
 from digits.registry import ModelRegistry
 
-from app_pages.readings import show_reading
+from app_pages.readings import MODES, show_reading
 from app_pages.resources import load_recognizer
 
 FORMATS = ["png", "jpg", "jpeg", "webp"]
@@ -21,7 +21,7 @@ def main() -> None:
                "ink, a little turned, under uneven light.")
     source, answer = st.columns([1, 1.4], gap="large")
     with source:
-        mode = st.segmented_control("Read", ["Digit", "Number"], default="Digit", required=True, key="photo-mode")
+        mode = st.segmented_control("Read", MODES, default="Digit", required=True, key="photo-mode")
         upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)", type=FORMATS,
                                   max_upload_size=MAX_BYTES // 2**20, key="photo-upload")
         if st.toggle("Use the camera", key="photo-camera"):

@@ -13,6 +13,8 @@ from digits.annotation import annotated
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import NumberRecognition
 
+MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or a whole number
+
 
 def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = "Number") -> None:
     """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3."""

@@ -15,7 +15,6 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 from skimage.filters import threshold_otsu
-from skimage.morphology import remove_small_objects
 
 MAX_BYTES = 20 * 1024 * 1024  # the largest upload or file read
 # Pillow's decompression-bomb limit, set low: a 48-megapixel phone photo passes; a file that claims more
@@ -107,9 +106,10 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
     darkening = np.clip(darker / np.maximum(paper.max(axis=2), 0.05), 0.0, 1.0)
     mask = (darkening >= max(MIN_INK, otsu(darkening))) & (darker >= MIN_DARKER)
     labels, count = ndimage.label(mask, np.ones((3, 3), bool))
-    if count:
-        largest = np.bincount(labels.ravel())[1:].max()
-        mask = remove_small_objects(mask, max_size=max(1, int(SPECK * largest)), connectivity=2)
+    if count:  # one labelling both finds the largest piece and drops the dust
+        areas = np.bincount(labels.ravel())
+        areas[0] = 0  # the paper
+        mask = areas[labels] > max(1, int(SPECK * areas.max()))
     ink = np.where(mask, darkening, 0.0)
     if ink.any():
         ink = np.clip(ink / np.percentile(ink[mask], 90), 0.0, 1.0)
@@ -132,19 +132,20 @@ def light_ink(grey: np.ndarray) -> bool:
     filter over windows wider than a stroke shows the paper, edges of shadows included, and the ink stands out
     from it, darker or lighter. (The brightness of the border, as for canvases, took paper in a shadow for a
     blackboard; the tails of the histogram took a lighting gradient for light ink.)"""
-    coarse = pooled(grey[..., None], POLARITY_GRID)[..., 0]
+    coarse = pooled(grey[..., None], POLARITY_GRID)[0][..., 0]
     residual = coarse - ndimage.median_filter(coarse, size=POLARITY_WINDOW, mode="nearest")
     darkest, brightest = np.percentile(residual, [0.5, 99.5])
     return bool(brightest > -darkest)
 
 
-def pooled(rgb: np.ndarray, cells: int) -> np.ndarray:
-    """The mean of blocks of an image (H, W, C), about `cells` blocks along its longer side."""
+def pooled(rgb: np.ndarray, cells: int) -> tuple[np.ndarray, int]:
+    """The mean of square blocks of an image (H, W, C), about `cells` blocks along its longer side, and the
+    blocks' side in pixels."""
     height, width = rgb.shape[:2]
     step = max(1, round(max(height, width) / cells))
     rows, columns = -(-height // step), -(-width // step)
     padded = np.pad(rgb, ((0, rows * step - height), (0, columns * step - width), (0, 0)), mode="edge")
-    return padded.reshape(rows, step, columns, step, rgb.shape[2]).mean(axis=(1, 3))
+    return padded.reshape(rows, step, columns, step, rgb.shape[2]).mean(axis=(1, 3)), step
 
 
 def paper_light(rgb: np.ndarray) -> np.ndarray:
@@ -153,9 +154,8 @@ def paper_light(rgb: np.ndarray) -> np.ndarray:
     PAPER_WINDOW cells drop out of it, while a lighting gradient and the edge of a shadow, straight or smooth,
     come through unchanged (a percentile filter had moved shadow edges by half a window, into false ink)."""
     height, width = rgb.shape[:2]
-    coarse = pooled(rgb, PAPER_GRID)  # the mean of each cell: it also quiets the noise
+    coarse, step = pooled(rgb, PAPER_GRID)  # the mean of each cell: it also quiets the noise
     light = ndimage.grey_closing(coarse, size=(PAPER_WINDOW, PAPER_WINDOW, 1), mode="nearest")
-    step = max(1, round(max(height, width) / PAPER_GRID))
     return np.stack([np.asarray(Image.fromarray(light[..., c]).resize((light.shape[1] * step, light.shape[0] * step),
                                                                     Image.Resampling.BILINEAR))[:height, :width]
                      for c in range(3)], axis=2)
