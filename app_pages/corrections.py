@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from digits.charts import correction_bars
-from digits.corrections import Correction, Corrections, CorrectionsError, corrections_path
+from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 
 from app_pages.resources import get_corrections, secrets
@@ -106,7 +106,7 @@ def show_corrections(store: Corrections) -> None:
         st.info("No corrections yet. On the Draw page, say whether the model read your digit right: each answer is "
                 "kept here, to teach it your handwriting.")
         show_import(store)
-    st.caption(f"Kept in {store.path}")
+    st.caption(f"Kept in {store.where}")
 
 
 def main() -> None:
@@ -115,7 +115,7 @@ def main() -> None:
         st.info("Collecting corrections is turned off on this deployment.")
         return
     try:
-        show_corrections(get_corrections(str(corrections_path())))
+        show_corrections(get_corrections(corrections_location()))
     except CorrectionsError as error:
         st.error(str(error))
 

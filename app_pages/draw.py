@@ -14,7 +14,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from digits.charts import probability_bars
-from digits.corrections import Corrections, CorrectionsError, corrections_path
+from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 from digits.preprocessing import ink_intensity
 from digits.registry import ModelRegistry
@@ -88,7 +88,7 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
         st.caption("Collecting corrections is turned off on this deployment.")
         return
     try:
-        store = get_corrections(str(corrections_path()))
+        store = get_corrections(corrections_location())
     except CorrectionsError as error:
         st.error(str(error))
         return

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from digits.charts import learning_curves
-from digits.corrections import CorrectionsError, corrections_path
+from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, recipe
@@ -115,7 +115,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
         st.caption("Collecting corrections is turned off on this deployment.")
         return
     try:
-        counts = get_corrections(str(corrections_path())).counts()
+        counts = get_corrections(corrections_location()).counts()
     except CorrectionsError as error:
         st.error(str(error))
         return
@@ -123,7 +123,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     st.caption(f"{sum(counts.values())} corrections so far. Tell the Draw page when it reads you wrong (two or "
                "more of a digit), then fine-tune the model on them, in about a minute.")
     if st.button("Learn my handwriting", disabled=not ready):
-        if not retrainer.start_fine_tune(corrections_path()):
+        if not retrainer.start_fine_tune(corrections_location()):
             st.info("A training is already running: here it is.")
         st.rerun()
 

@@ -1,4 +1,5 @@
-"""The user's corrections: digits drawn on the page with their true labels, kept in SQLite for retraining."""
+"""The user's corrections: digits drawn on the page with their true labels, kept for retraining in SQLite
+(a file, the default) or PostgreSQL ($DIGITS_DATABASE_URL, which replicas on several hosts can share)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import math
 import numbers
 import os
-import sqlite3
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -17,32 +18,37 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
 import numpy as np
+import sqlalchemy as sa
 from PIL import Image
 
 from digits.preprocessing import SIZE, to_mnist_input
 from digits.registry import replaced_atomically
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-SCHEMA_VERSION = 1  # PRAGMA user_version: a later layout can tell an old file and migrate it
+SCHEMA_VERSION = 1  # kept in the table digits_schema: a later layout can tell an old store and migrate it
 BUSY_TIMEOUT = 30  # seconds a writer waits for another one (another page, the CLI) before giving up
 PNG_MODES = ("1", "L", "LA", "RGB", "RGBA")  # image modes kept as they are in the PNG; others become RGBA
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS corrections (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    label INTEGER NOT NULL CHECK(label BETWEEN 0 AND 9),
-    image BLOB NOT NULL,
-    canvas_png BLOB,
-    predicted INTEGER,
-    probabilities TEXT,
-    model TEXT,
-    session TEXT
+
+# One layout for both databases, written with SQLAlchemy Core: the same statements serve SQLite and PostgreSQL.
+LAYOUT = sa.MetaData()
+CORRECTIONS = sa.Table(
+    "corrections", LAYOUT,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created", sa.Text, nullable=False),
+    sa.Column("label", sa.Integer, sa.CheckConstraint("label BETWEEN 0 AND 9"), nullable=False),
+    sa.Column("image", sa.LargeBinary, nullable=False),
+    sa.Column("canvas_png", sa.LargeBinary),
+    sa.Column("predicted", sa.Integer),
+    sa.Column("probabilities", sa.Text),
+    sa.Column("model", sa.Text),
+    sa.Column("session", sa.Text),
+    sqlite_autoincrement=True,  # ids never come back after a delete, in SQLite as in PostgreSQL
 )
-"""
+SCHEMA = sa.Table("digits_schema", LAYOUT, sa.Column("version", sa.Integer, nullable=False))
 
 
 class CorrectionsError(Exception):
-    """The corrections store cannot be read or written (a damaged file, no permission, a full disk)."""
+    """The corrections store cannot be read or written (a damaged file, no permission, a full disk, no server)."""
 
 
 @dataclass(frozen=True)
@@ -59,51 +65,99 @@ class Correction:
     created: str  # UTC, ISO 8601
 
 
-def corrections_path() -> Path:
-    """Where the app keeps corrections: $DIGITS_DATA_DIR/corrections.sqlite, by default under data/ in the repo."""
-    return Path(os.environ.get("DIGITS_DATA_DIR") or DATA_DIR) / "corrections.sqlite"
+def corrections_location() -> str:
+    """Where the app keeps corrections: $DIGITS_DATABASE_URL (a database URL such as
+    postgresql+psycopg://user:password@host/db) if set, else the file $DIGITS_DATA_DIR/corrections.sqlite,
+    by default under data/ in the repo."""
+    return os.environ.get("DIGITS_DATABASE_URL") or str(Path(os.environ.get("DIGITS_DATA_DIR") or DATA_DIR)
+                                                         / "corrections.sqlite")
+
+
+def is_database_url(location: str | os.PathLike) -> bool:
+    """True for a database URL (dialect://...), False for a file path."""
+    return "://" in str(location)
+
+
+def display_location(location: str | os.PathLike) -> str:
+    """Where a store is, to show: a file's full path, or a database URL with its password hidden."""
+    if is_database_url(location):
+        return re.sub(r"://([^/:@]*):[^/]*@", r"://\1:***@", str(location))  # up to the host's @
+    return str(Path(location).resolve())
+
+
+def database_engine(location: str | os.PathLike) -> sa.Engine:
+    """An engine for a SQLite file path or a database URL.
+
+    SQLite: no pooled connections (each operation opens its own, so none outlives a request), WAL (readers
+    never wait for a writer) and synchronous=FULL (a commit is on disk before it returns, even if power
+    fails). Writers take the lock when they begin (BEGIN IMMEDIATE), so two never deadlock upgrading a read.
+    """
+    if is_database_url(location):
+        # pre_ping: a connection the server dropped (a restart, a failover) is replaced, not handed out.
+        return sa.create_engine(str(location), pool_pre_ping=True, pool_size=2, max_overflow=8)
+    engine = sa.create_engine(f"sqlite:///{location}", poolclass=sa.NullPool, connect_args={"timeout": BUSY_TIMEOUT})
+
+    @sa.event.listens_for(engine, "connect")
+    def prepare(connection, _record) -> None:
+        connection.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's own
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+
+    @sa.event.listens_for(engine, "begin")
+    def begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("writing") else "BEGIN")
+
+    return engine
 
 
 class Corrections:
-    """A store of corrections in one SQLite file, safe to share between threads and processes.
+    """A store of corrections in one database, safe to share between threads, processes and (PostgreSQL) hosts.
 
-    Each operation opens its own connection and closes it, so threads need no lock and no connection
-    outlives a request; SQLite's locks order the writers, who wait up to BUSY_TIMEOUT for each other.
+    Each operation is one transaction on a connection of its own; the database orders the writers, who wait
+    up to BUSY_TIMEOUT for each other in SQLite.
     """
 
-    def __init__(self, path: str | os.PathLike):
-        """Open the store at `path`, making the file and its folders if missing."""
-        self.path = Path(path)
-        with self._connected(create=True) as db:
-            # WAL: readers never wait for a writer, and a commit appends to one file instead of rewriting pages.
-            db.execute("PRAGMA journal_mode=WAL")
-            with db:
-                db.execute("BEGIN IMMEDIATE")
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise CorrectionsError(
-                        f"The corrections store at {self.path} was written by a newer version of digits "
-                        f"(layout {version}, this one reads {SCHEMA_VERSION}). Update digits, or set "
-                        "DIGITS_DATA_DIR to another folder."
-                    )
-                db.execute(SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def __init__(self, location: str | os.PathLike):
+        """Open the store at `location` (a SQLite file path or a database URL), making its tables, and for a
+        file its folders, if missing."""
+        self.location = str(location)
+        self.path = None if is_database_url(location) else Path(location)
+        self.where = display_location(location)
+        try:
+            self.engine = database_engine(self.location)
+            if self.path:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        except (sa.exc.SQLAlchemyError, OSError) as error:
+            raise self._failure(error) from error
+        with self._connected(writing=True) as db:
+            LAYOUT.create_all(db)
+            version = db.execute(sa.select(sa.func.max(SCHEMA.c.version))).scalar()
+            if version is None:
+                db.execute(SCHEMA.insert().values(version=SCHEMA_VERSION))
+            elif version > SCHEMA_VERSION:
+                raise CorrectionsError(
+                    f"The corrections store at {self.where} was written by a newer version of digits "
+                    f"(layout {version}, this one reads {SCHEMA_VERSION}). Update digits, or keep corrections "
+                    "elsewhere (DIGITS_DATA_DIR, DIGITS_DATABASE_URL)."
+                )
+
+    def _failure(self, error: Exception) -> CorrectionsError:
+        """The error to raise when the database or its file fails, saying what to check."""
+        advice = ("Check that the database server is up and the URL in DIGITS_DATABASE_URL is right."
+                  if self.path is None else "Check the file and its folder, move the file away (a new, empty store "
+                  "is then made) or set DIGITS_DATA_DIR to another folder.")
+        cause = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's statement dump
+        return CorrectionsError(f"The corrections store at {self.where} cannot be read or written: {cause}. {advice}")
 
     @contextlib.contextmanager
-    def _connected(self, create: bool = False) -> Iterator[sqlite3.Connection]:
-        """A connection for one operation, closed after it (with `create`, the folders are made first); any
-        failure of the file or its folder raises CorrectionsError."""
+    def _connected(self, writing: bool = False) -> Iterator[sa.Connection]:
+        """A connection for one transaction, committed when the block ends; any failure of the database or its
+        file raises CorrectionsError."""
         try:
-            if create:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)) as db:
-                db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before add returns, even if power fails
+            with self.engine.connect().execution_options(writing=writing) as db, db.begin():
                 yield db
-        except (sqlite3.Error, OSError) as error:
-            raise CorrectionsError(
-                f"The corrections store at {self.path} cannot be read or written: {error}. Check the file and its "
-                "folder, move the file away (a new, empty store is then made) or set DIGITS_DATA_DIR to another folder."
-            ) from error
+        except (sa.exc.SQLAlchemyError, OSError) as error:
+            raise self._failure(error) from error
 
     def add(
         self,
@@ -126,18 +180,13 @@ class Corrections:
         if model_input is None:
             raise ValueError("cannot keep this correction: nothing is drawn on the image")
         pixels = (np.clip(model_input, 0.0, 1.0) * 255).round().astype(np.uint8)
-        row = (utc_now(), label, pixels.tobytes(), png_bytes(image), predicted, probabilities_json, model, session)
+        row = {"created": utc_now(), "label": label, "image": pixels.tobytes(), "canvas_png": png_bytes(image),
+               "predicted": predicted, "probabilities": probabilities_json, "model": model, "session": session}
         # An add of a 280x280 canvas takes about 9 ms here: 3 to preprocess, 3.5 to encode the PNG, 2.5 for the
         # database. A connection kept open would save 2 of those (closing the last one checkpoints the WAL),
         # too little for a click to be worth connections that outlive their thread.
-        with self._connected() as db, db:
-            db.execute("BEGIN IMMEDIATE")
-            cursor = db.execute(
-                "INSERT INTO corrections (created, label, image, canvas_png, predicted, probabilities, model, session)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-        return cursor.lastrowid
+        with self._connected(writing=True) as db:
+            return db.execute(CORRECTIONS.insert().values(row)).inserted_primary_key[0]
 
     def add_samples(self, x: np.ndarray, y: np.ndarray) -> int:
         """Keep ready model inputs as they are, in one transaction: x (N, 28, 28) of 0-255, y (N,) of 0-9.
@@ -146,46 +195,41 @@ class Corrections:
         """
         x, y = checked_samples(x, y)
         created = utc_now()
-        with self._connected() as db, db:
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany(
-                "INSERT INTO corrections (created, label, image) VALUES (?, ?, ?)",
-                ((created, int(label), image.tobytes()) for image, label in zip(x, y)),
-            )
+        if len(y):
+            with self._connected(writing=True) as db:
+                db.execute(CORRECTIONS.insert(), [{"created": created, "label": int(label), "image": image.tobytes()}
+                                                  for image, label in zip(x, y)])
         return len(y)
 
     def __len__(self) -> int:
         with self._connected() as db:
-            return db.execute("SELECT COUNT(*) FROM corrections").fetchone()[0]
+            return db.execute(sa.select(sa.func.count()).select_from(CORRECTIONS)).scalar()
 
     def delete(self, id: int) -> bool:
         """Remove one correction; True if it existed."""
-        with self._connected() as db, db:
-            db.execute("BEGIN IMMEDIATE")
-            return db.execute("DELETE FROM corrections WHERE id = ?", (id,)).rowcount > 0
+        with self._connected(writing=True) as db:
+            return db.execute(CORRECTIONS.delete().where(CORRECTIONS.c.id == id)).rowcount > 0
 
     def clear(self) -> int:
         """Remove every correction; returns how many there were."""
-        with self._connected() as db, db:
-            db.execute("BEGIN IMMEDIATE")
-            return db.execute("DELETE FROM corrections").rowcount
+        with self._connected(writing=True) as db:
+            return db.execute(CORRECTIONS.delete()).rowcount
 
     def samples(self) -> tuple[np.ndarray, np.ndarray]:
         """Every correction as training data, oldest first: x uint8 (N, 28, 28), y uint8 (N,)."""
         with self._connected() as db:
-            rows = db.execute("SELECT image, label FROM corrections ORDER BY id").fetchall()
+            rows = db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label).order_by(CORRECTIONS.c.id)).all()
         x = np.frombuffer(b"".join(image for image, _ in rows), np.uint8).reshape(-1, SIZE, SIZE).copy()
         return x, np.array([label for _, label in rows], np.uint8)
 
     def records(self, label: int | None = None) -> list[Correction]:
         """The corrections, newest first; only those of one label if given."""
-        query = "SELECT id, label, image, predicted, probabilities, model, session, created FROM corrections"
+        c = CORRECTIONS.c
+        query = sa.select(c.id, c.label, c.image, c.predicted, c.probabilities, c.model, c.session, c.created)
+        if label is not None:
+            query = query.where(c.label == checked_digit(label, "label"))
         with self._connected() as db:
-            if label is None:
-                rows = db.execute(query + " ORDER BY id DESC").fetchall()
-            else:
-                rows = db.execute(query + " WHERE label = ? ORDER BY id DESC", (checked_digit(label, "label"),))
-                rows = rows.fetchall()
+            rows = db.execute(query.order_by(c.id.desc())).all()
         return [
             Correction(id, label, np.frombuffer(image, np.uint8).reshape(SIZE, SIZE).copy(), predicted,
                        None if probabilities is None else json.loads(probabilities), model, session, created)
@@ -195,13 +239,13 @@ class Corrections:
     def canvas_png(self, id: int) -> bytes | None:
         """The drawing of one correction as PNG, as it was drawn; None if there is no such correction or no drawing."""
         with self._connected() as db:
-            row = db.execute("SELECT canvas_png FROM corrections WHERE id = ?", (id,)).fetchone()
-        return None if row is None else row[0]
+            return db.execute(sa.select(CORRECTIONS.c.canvas_png).where(CORRECTIONS.c.id == id)).scalar()
 
     def counts(self) -> dict[int, int]:
         """How many corrections there are of each digit, all ten digits included."""
+        query = sa.select(CORRECTIONS.c.label, sa.func.count()).group_by(CORRECTIONS.c.label)
         with self._connected() as db:
-            rows = db.execute("SELECT label, COUNT(*) FROM corrections GROUP BY label").fetchall()
+            rows = db.execute(query).all()
         return {digit: 0 for digit in range(10)} | dict(rows)
 
     def export_npz(self, file: str | os.PathLike | BinaryIO) -> int:

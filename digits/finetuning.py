@@ -15,7 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from digits.corrections import Corrections
+from digits.corrections import Corrections, display_location
 from digits.data import Mnist
 from digits.inspection import inspect_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
@@ -145,7 +145,7 @@ def fine_tune_and_save(
         "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(inspection.per_digit_accuracy)},
         **describe_training(mnist, tuned, time.perf_counter() - started, seed=seed, **settings),
         "fine_tuned_from": Path(base).name, "arch": base_meta.get("arch", "vgg"), "augment": True,
-        "corrections_store": str(Path(store).resolve()), "corrections_used": len(y), "corrections_held_out": len(held),
+        "corrections_store": display_location(store), "corrections_used": len(y), "corrections_held_out": len(held),
         "promote": promote, "reason": reason, "history": history,
     }
     save_model(tuned, metadata, out, inspection)

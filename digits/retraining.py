@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
+from digits.corrections import display_location, is_database_url
 from digits.recipes import FINE_TUNE
 from digits.registry import ModelRegistry, write_json_atomically
 
@@ -19,31 +21,32 @@ TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
 RUNNING = ("starting", "loading", "redrawing", "training", "evaluating")  # states of a training under way
 
 
-def process_alive(pid: int) -> bool:
-    """True if a process with this id exists and has not finished (a zombie counts as finished)."""
-    if pid <= 0:  # no id at all (and os.kill would take 0 or -1 for a group or every process)
-        return False
+def try_lock(path: Path) -> int | None:
+    """A file descriptor holding an exclusive OS lock (flock) on `path`, or None if another one holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        os.kill(pid, 0)
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(")")[-1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
 
 
 class Retrainer:
     """Starts training in a separate process and reports on it; one training at a time for all pages.
 
-    The training process writes `training.json` in the models folder; this reads it. A training is
-    running while that file says so and its process is alive. The process finds MNIST as
-    `load_mnist` does ($DIGITS_MNIST, the Keras cache, a download).
+    The training process writes `training.json` in the models folder; this reads it. It holds an OS lock
+    on `training.lock` there for as long as it lives, so one training runs at a time across every server
+    process sharing the folder (replicas), and a process that dies, even by kill -9, frees it. The process
+    finds MNIST as `load_mnist` does ($DIGITS_MNIST, the Keras cache, a download).
     """
 
     def __init__(self, registry: ModelRegistry):
         self.registry = registry
         self.status_file = registry.folder / "training.json"
         self.log_file = registry.folder / "training.log"
-        self.lock = threading.Lock()
+        self.lock_file = registry.folder / "training.lock"
+        self.lock = threading.Lock()  # this process's sessions; training.lock orders the processes
         self.process: subprocess.Popen | None = None
 
     def status(self) -> dict | None:
@@ -57,10 +60,19 @@ class Retrainer:
             return None
         if self.process is not None and self.process.poll() is not None:
             self.process = None  # reap it, so that it does not linger as a zombie
-        if status["state"] in RUNNING and not process_alive(status.get("pid", 0)):
+        if status["state"] in RUNNING and not self.training_alive():
             status = {**status, "state": "failed", "error": "the training process stopped unexpectedly"}
             write_json_atomically(self.status_file, status)
         return status
+
+    def training_alive(self) -> bool:
+        """True while a training process (of any server sharing the folder) holds the training lock."""
+        # A probe takes the lock for an instant; a launch in another process at that very instant is refused as
+        # if a training ran, and its page says so: rare, and harmless.
+        fd = try_lock(self.lock_file)
+        if fd is not None:
+            os.close(fd)
+        return fd is None
 
     def running(self) -> bool:
         """True while a training is under way."""
@@ -77,32 +89,49 @@ class Retrainer:
         return self.launch(options, "retrained", epochs, {"kind": "training", "settings": settings})
 
     def start_fine_tune(self, store: str | os.PathLike, seed: int = 1) -> bool:
-        """Start "Learn my handwriting": fine-tune the serving model on the corrections in `store`, and serve the
-        result if it learned them without forgetting MNIST; False if a training is running already."""
+        """Start "Learn my handwriting": fine-tune the serving model on the corrections in `store` (a file or a
+        database URL), and serve the result if it learned them without forgetting MNIST; False if a training is
+        running already."""
         base = self.registry.current_path()
-        options = ["--from", str(base), "--corrections", str(store), "--seed", str(seed)]
-        return self.launch(options, "handwriting", FINE_TUNE["epochs"],
-                           {"kind": "fine-tune", "settings": {"from": base.name, "corrections": str(store)}})
+        # A database URL goes to the process in its environment, not on its command line, where ps shows it.
+        where = {"DIGITS_DATABASE_URL": str(store)} if is_database_url(store) else {}
+        options = ["--from", str(base), "--corrections", *([] if where else [str(store)])]
+        return self.launch(options + ["--seed", str(seed)], "handwriting", FINE_TUNE["epochs"], {
+            "kind": "fine-tune", "settings": {"from": base.name, "corrections": display_location(store)}}, where)
 
-    def launch(self, options: list[str], name: str, epochs: int, fields: dict) -> bool:
-        """Run train.py with `options` in its own process, writing NAME-<time>.keras and its progress; False if a
-        training is running already."""
+    def launch(self, options: list[str], name: str, epochs: int, fields: dict, env: dict | None = None) -> bool:
+        """Run train.py with `options` (and `env` added to its environment) in its own process, writing
+        NAME-<time>.keras and its progress; False if a training is running already."""
         with self.lock:
-            if self.running():
+            lock = try_lock(self.lock_file)
+            if lock is None:
                 return False
-            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-            out = self.registry.folder / f"{name}-{stamp}.keras"
-            # At low priority, so that pages keep answering quickly while it trains.
-            command = ["nice", "-n", "10"] if shutil.which("nice") else []
-            command += [sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),
-                        "--progress", str(self.status_file), "--promote"]
-            with open(self.log_file, "w") as log:
-                self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            write_json_atomically(self.status_file, {
-                "pid": self.process.pid, "state": "starting", "epoch": 0, "epochs": epochs, "fraction": 0.0,
-                "model": str(out), "history": [], **fields,
-            })
+            try:
+                self.process = self.spawn(options, name, epochs, fields, env or {}, lock)
+            finally:
+                os.close(lock)  # the training process holds it now, until it ends
             return True
+
+    def spawn(self, options: list[str], name: str, epochs: int, fields: dict, env: dict,
+              lock: int) -> subprocess.Popen:
+        """Start train.py holding the training lock `lock`, after clearing what killed trainings left behind."""
+        # Holding the lock, nothing else writes here now: temporary files (.NAME.*) are a killed save's.
+        for leftover in self.registry.folder.glob(".*.*"):
+            leftover.unlink(missing_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        out = self.registry.folder / f"{name}-{stamp}.keras"
+        # At low priority, so that pages keep answering quickly while it trains.
+        command = ["nice", "-n", "10"] if shutil.which("nice") else []
+        command += [sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),
+                    "--progress", str(self.status_file), "--promote"]
+        with open(self.log_file, "w") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                       pass_fds=(lock,), env={**os.environ, **env})
+        write_json_atomically(self.status_file, {
+            "pid": process.pid, "state": "starting", "epoch": 0, "epochs": epochs, "fraction": 0.0,
+            "model": str(out), "history": [], **fields,
+        })
+        return process
 
     def cancel(self) -> None:
         """Stop the running training; the serving model is untouched, and no half-written model is left."""

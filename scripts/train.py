@@ -4,6 +4,7 @@
     python scripts/train.py --preset quick --out models/quick.keras
     python scripts/train.py --preset standard --arch compact --epochs 8 --out /tmp/mine.keras
     python scripts/train.py --from models/digits.keras --corrections data/corrections.sqlite --out models/mine.keras
+    python scripts/train.py --from models/digits.keras --corrections --out models/mine.keras  # the app's store
 
 A preset sets every training setting; a flag given explicitly overrides it. With --from, it fine-tunes that
 model on the corrections in a store instead ("Learn my handwriting"; digits/finetuning.py).
@@ -17,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digits.corrections import CorrectionsError  # noqa: E402
+from digits.corrections import CorrectionsError, corrections_location, display_location  # noqa: E402
 from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, recipe  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
@@ -43,7 +44,9 @@ def main() -> int:
     parser.add_argument("--limit", type=positive, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     parser.add_argument("--from", dest="base", metavar="MODEL", help="fine-tune this model on --corrections instead")
-    parser.add_argument("--corrections", metavar="PATH", help="with --from: the corrections store (.sqlite)")
+    parser.add_argument("--corrections", nargs="?", const="", metavar="PATH_OR_URL",
+                        help="with --from: the corrections store, a .sqlite file or a database URL (alone: the "
+                             "app's, $DIGITS_DATABASE_URL or $DIGITS_DATA_DIR/corrections.sqlite)")
     parser.add_argument("--out", default="models/digits.keras", help="where to write the model (.keras)")
     parser.add_argument("--progress", help="keep this JSON file up to date with the training's phase, progress and curves")
     parser.add_argument("--promote", action="store_true",
@@ -53,11 +56,13 @@ def main() -> int:
         parser.error("--out must end in .keras")
     if (args.base is None) != (args.corrections is None):
         parser.error("--from and --corrections go together")
+    args.corrections = args.corrections or (corrections_location() if args.base else None)
     settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, limit=args.limit, augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
     if args.base:
-        fields = {"kind": "fine-tune", "settings": {"from": Path(args.base).name, "corrections": args.corrections}}
+        fields = {"kind": "fine-tune", "settings": {"from": Path(args.base).name,
+                                                           "corrections": display_location(args.corrections)}}
     else:
         fields = {"kind": "training", "settings": {"preset": args.preset, **settings}}
     progress = ProgressFile(args.progress, model=args.out, **fields) if args.progress else None

@@ -13,6 +13,7 @@ import pytest
 
 from digits import Recognizer, load_mnist
 from digits.training import train_and_save
+from tests.postgres import throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,3 +116,11 @@ def server():
     httpd.shutdown()
     httpd.server_close()
     thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> str:
+    """A real PostgreSQL server of the test run's own (see tests/postgres.py); its URL. Tests make a database
+    each in it with tests.postgres.new_database."""
+    with throwaway_cluster() as url:
+        yield url

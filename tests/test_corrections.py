@@ -9,11 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
-from digits.corrections import Corrections, CorrectionsError, corrections_path
+from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 from digits.preprocessing import to_mnist_input
+from tests.postgres import free_port, new_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,13 +61,23 @@ def python(function: str, *args: str, **popen) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, text=True, **popen)
 
 
-@pytest.fixture
-def store(tmp_path) -> Corrections:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> Corrections:
+    """A new, empty store: a SQLite file in folders yet to be made, or a database on a real PostgreSQL server."""
+    if request.param == "postgresql":
+        return Corrections(new_database(request.getfixturevalue("postgres_cluster")))
     return Corrections(tmp_path / "new" / "folder" / "corrections.sqlite")
 
 
+def integrity_check(store: Corrections) -> None:
+    """The database's own check of its files finds nothing wrong (SQLite; PostgreSQL checks its pages itself)."""
+    if store.path:
+        with sqlite3.connect(store.path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
 def test_corrections_round_trip(store):
-    assert store.path.is_file() and len(store) == 0 and store.records() == []
+    assert (store.path is None or store.path.is_file()) and len(store) == 0 and store.records() == []
     x, y = store.samples()
     assert x.shape == (0, 28, 28) and x.dtype == np.uint8 and y.shape == (0,) and y.dtype == np.uint8
 
@@ -104,7 +116,7 @@ def test_corrections_round_trip(store):
 
     assert store.counts() == {0: 1, 1: 1, 2: 0, 3: 0, 4: 1, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0}
     assert store.delete(second) and not store.delete(second)
-    assert [r.id for r in Corrections(store.path).records()] == [third, first]  # another object, same file
+    assert [r.id for r in Corrections(store.location).records()] == [third, first]  # another object, same data
     assert store.clear() == 2 and len(store) == 0 and store.counts() == dict.fromkeys(range(10), 0)
     assert store.add(rgba, 0) > third  # ids are never reused
 
@@ -203,7 +215,7 @@ def test_a_bad_import_is_refused_and_changes_nothing(store, tmp_path, content, m
 
 def test_processes_and_threads_writing_at_once_lose_nothing(store):
     processes, threads, count = 4, 4, 50
-    writers = [python("write_many", store.path, f"p{p}", count, "wait", stdin=subprocess.PIPE,
+    writers = [python("write_many", store.location, f"p{p}", count, "wait", stdin=subprocess.PIPE,
                       stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in range(processes)]
     for writer in writers:
         assert writer.stdout.readline() == "ready\n", writer.stderr.read()
@@ -211,7 +223,7 @@ def test_processes_and_threads_writing_at_once_lose_nothing(store):
 
     def write(session):
         try:
-            write_many(str(store.path), session, str(count))  # one Corrections object per thread...
+            write_many(store.location, session, str(count))  # one Corrections object per thread...
         except Exception as error:  # reported below, with what the other writers did
             errors.append(error)
 
@@ -248,17 +260,16 @@ def test_processes_and_threads_writing_at_once_lose_nothing(store):
 
 
 def test_every_acknowledged_correction_survives_kill_9(store):
-    writer = python("write_forever", store.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = python("write_forever", store.location, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     acknowledged = [int(writer.stdout.readline()) for _ in range(40)]
     os.kill(writer.pid, signal.SIGKILL)  # mid-stream: it is adding the next ones
     rest, stderr = writer.communicate(timeout=30)
     assert writer.returncode == -signal.SIGKILL, stderr
     acknowledged += [int(line) for line in rest.split()]  # printed after add returned, before the kill
 
-    reopened = Corrections(store.path)
+    reopened = Corrections(store.location)
     assert set(acknowledged) <= {r.id for r in reopened.records()}
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    integrity_check(reopened)
     assert reopened.add(canvas(1), 1) > max(acknowledged)  # and it takes new corrections
 
 
@@ -287,16 +298,19 @@ def test_a_damaged_or_unreachable_store_raises_a_clear_error(tmp_path):
     newer = tmp_path / "newer.sqlite"
     Corrections(newer)
     with sqlite3.connect(newer) as db:
-        db.execute("PRAGMA user_version = 2")
+        db.execute("UPDATE digits_schema SET version = 2")
     with pytest.raises(CorrectionsError, match="newer version of digits"):
         Corrections(newer)
 
 
-def test_corrections_path_and_switch(monkeypatch, tmp_path):
+def test_corrections_location_and_switch(monkeypatch, tmp_path):
     monkeypatch.delenv("DIGITS_DATA_DIR", raising=False)
-    assert corrections_path() == ROOT / "data" / "corrections.sqlite"
+    monkeypatch.delenv("DIGITS_DATABASE_URL", raising=False)
+    assert corrections_location() == str(ROOT / "data" / "corrections.sqlite")
     monkeypatch.setenv("DIGITS_DATA_DIR", str(tmp_path))
-    assert corrections_path() == tmp_path / "corrections.sqlite"
+    assert corrections_location() == str(tmp_path / "corrections.sqlite")
+    monkeypatch.setenv("DIGITS_DATABASE_URL", "postgresql+psycopg://digits:secret@db.example/digits")
+    assert corrections_location() == "postgresql+psycopg://digits:secret@db.example/digits"
 
     monkeypatch.delenv("DIGITS_CORRECTIONS", raising=False)
     assert collecting_enabled() and collecting_enabled({})
@@ -307,3 +321,14 @@ def test_corrections_path_and_switch(monkeypatch, tmp_path):
     assert not collecting_enabled() and not collecting_enabled({"corrections": "on"})  # the environment wins
     monkeypatch.setenv("DIGITS_CORRECTIONS", "yes")
     assert collecting_enabled({"corrections": "off"})
+
+
+def test_an_unreachable_database_raises_a_clear_error_that_hides_its_password(postgres_cluster):
+    url = sa.make_url(new_database(postgres_cluster))
+    nobody_listens = url.set(port=free_port()).render_as_string(hide_password=False)
+    for location in (nobody_listens, url.set(password="wrong").render_as_string(hide_password=False),
+                     "nosuchdatabase://someone:secret@localhost/db"):
+        with pytest.raises(CorrectionsError, match="cannot be read or written") as raised:
+            Corrections(location)
+        assert "DIGITS_DATABASE_URL" in str(raised.value)
+        assert url.password not in str(raised.value) and "secret" not in str(raised.value)

@@ -3,6 +3,7 @@ what a drawing is, and the Corrections page."""
 
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from app_pages.corrections import npz_bytes
-from digits.corrections import Corrections, corrections_path
+from digits.corrections import Corrections, corrections_location
 from digits.drawing import PLAIN, render
 from tests.browser import ROOT, copy_shipped_model
 
@@ -62,7 +63,7 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert [b.label for b in app.button] == ["✓ Right, it is a 7"]
     assert app.pills[0].label == "Wrong? It is a …" and app.pills[0].options == [str(d) for d in range(10)]
     app.pills[0].select(1).run()
-    store = Corrections(corrections_path())
+    store = Corrections(corrections_location())
     [kept] = store.records()
     assert (kept.label, kept.predicted, kept.model) == (1, 7, "digits")
     assert len(kept.probabilities) == 10 and int(np.argmax(kept.probabilities)) == 7
@@ -100,9 +101,9 @@ def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):
 
 def test_a_damaged_store_is_named_and_the_digit_still_read(data):
     data.mkdir()
-    corrections_path().write_bytes(b"this is no database " * 100)
+    Path(corrections_location()).write_bytes(b"this is no database " * 100)
     app = run_answer()
-    assert "cannot be read or written" in app.error[0].value and str(corrections_path()) in app.error[0].value
+    assert "cannot be read or written" in app.error[0].value and corrections_location() in app.error[0].value
     assert not app.pills
     app = run_page("app_pages/corrections.py")
     assert "cannot be read or written" in app.main.error[0].value
@@ -117,7 +118,7 @@ def npz(x: np.ndarray, y: np.ndarray) -> bytes:
 
 def kept_store() -> tuple[Corrections, dict[str, int]]:
     """A store with two drawn 7s (one read as a 1), a drawn 1 and an imported 0; the drawings' ids."""
-    store = Corrections(corrections_path())
+    store = Corrections(corrections_location())
     ids = {
         "seven read 7": store.add(drawn(7), 7, predicted=7, probabilities=[0.01] * 7 + [0.91] + [0.01] * 2),
         "seven read 1": store.add(drawn(7), 7, predicted=1, probabilities=[0.0, 0.62] + [0.38 / 8] * 8),
@@ -145,7 +146,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert [t.label for t in tabs] == [f"{d} ({n})" for d, n in counts.items()]
     assert [i.captions for i in tabs[7].image] == [["read 1 (62%)"], ["read 7 (91%)"]]  # newest first
     assert [i.captions for i in tabs[0].image] == [["imported"]]
-    assert app.main.caption[-1].value == f"Kept in {corrections_path()}"
+    assert app.main.caption[-1].value == f"Kept in {corrections_location()}"
     assert [b.label for b in app.main.download_button] == ["Export as .npz"]
     with np.load(io.BytesIO(npz_bytes(store))) as exported:
         assert exported["x"].shape == (4, 28, 28) and exported["x"].dtype == np.uint8
@@ -173,11 +174,11 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     app.main.file_uploader[0].upload("mine.npz", samples).run()
     assert not app.exception
     assert [s.value for s in app.main.success] == ["Added 3 corrections from mine.npz."]
-    assert Corrections(corrections_path()).counts()[2] == 2 and [m.value for m in app.main.metric] == ["3"]
+    assert Corrections(corrections_location()).counts()[2] == 2 and [m.value for m in app.main.metric] == ["3"]
     app.run()  # another run, with the file still chosen, imports nothing more
-    assert len(Corrections(corrections_path())) == 3 and not app.main.success
+    assert len(Corrections(corrections_location())) == 3 and not app.main.success
 
     app.main.file_uploader[0].set_value(("broken.npz", b"not an npz", "application/octet-stream")).run()
     assert not app.exception
     assert app.main.error[0].value.startswith("broken.npz was not imported: not an .npz file")
-    assert len(Corrections(corrections_path())) == 3
+    assert len(Corrections(corrections_location())) == 3
