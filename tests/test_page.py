@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from digits.corrections import Corrections
 from digits.drawing import PLAIN, render
 from digits.registry import ModelRegistry
+from digits.retraining import try_lock
 from tests.browser import ROOT, copy_shipped_model
 
 
@@ -135,9 +136,11 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
     ],
 )
 def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress, shown):
-    # A live process stands in for the trainer: this test's own.
+    # This test stands in for the training process: it holds the training lock.
     (models / "training.json").write_text(json.dumps({"pid": os.getpid(), **progress}))
+    lock = try_lock(models / "training.lock")
     app = run_page(monkeypatch, models)
+    os.close(lock)
     assert [b.label for b in app.sidebar.button] == ["Cancel training"]
     assert shown in app.sidebar.get("progress")[0].proto.text
     # The live learning curves: loss and accuracy, training and validation, one point each per record.
@@ -149,6 +152,15 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
         assert {v["set"] for v in chart["data"]["values"]} == {"training", "validation"}
         assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
             [p[f"val_{measure}"] for p in HISTORY]
+
+
+def test_a_training_whose_process_died_is_reported_as_failed(monkeypatch, models):
+    # The status file says it is training, but no process holds the training lock: it was killed.
+    (models / "training.json").write_text(json.dumps({"pid": os.getpid(), "state": "training", "epochs": 3}))
+    app = run_page(monkeypatch, models)
+    assert "Training failed: the training process stopped unexpectedly" in app.sidebar.error[0].value
+    assert "serving model is unchanged" in app.sidebar.error[0].value
+    assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"pid": 1}'])

@@ -1,6 +1,8 @@
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from digits.registry import ModelRegistry
 from digits.deployment import retraining_enabled
 from digits.retraining import Retrainer
-from tests.browser import copy_shipped_model
+from tests.browser import ROOT, copy_shipped_model
 
 
 @pytest.fixture
@@ -62,16 +64,63 @@ def test_cancel_stops_the_training_and_leaves_no_model(registry):
     assert registry.current_path().name == "digits.keras"
 
 
-def test_a_killed_training_is_reported_and_the_serving_model_stays(registry):
+def saving(registry: ModelRegistry) -> bool:
+    """True while a model is being written: its temporary file is in the folder."""
+    return any(name.startswith(".retrained-") for name in os.listdir(registry.folder))
+
+
+# Where to kill the training process: a condition on the folder and the training's status, and the training.
+KILL_POINTS = {
+    "redrawing": (lambda registry, status: status["state"] == "redrawing" and status.get("done", 0) > 0,
+                  ("quick", "compact", 1, 300, True)),
+    "mid-epoch": (lambda registry, status: status["state"] == "training" and 0.2 < status.get("fraction", 0) < 0.8,
+                  ("quick", "compact", 1, 20000, False)),
+    "evaluating": (lambda registry, status: status["state"] == "evaluating", ("quick", "compact", 1, 300, False)),
+    "saving": (lambda registry, status: saving(registry), ("quick", "compact", 1, 300, False)),
+}
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_a_training_killed_at_any_point_is_reported_and_the_folder_stays_consistent(registry, point, tmp_path,
+                                                                                   monkeypatch):
+    monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path / "cache"))  # an empty drawing cache: it redraws
+    condition, settings = KILL_POINTS[point]
     retrainer = Retrainer(registry)
-    retrainer.start("quick", "compact", 5, 20000, True)
-    wait_until(lambda: retrainer.status()["state"] == "training")
-    os.kill(retrainer.status()["pid"], signal.SIGKILL)
+    assert retrainer.start(*settings)
+    pid = retrainer.status()["pid"]
+    deadline = time.monotonic() + 300
+    while not condition(registry, retrainer.status()):  # polled often: a small model's save takes ~0.1 s
+        assert retrainer.status()["state"] != "done" and time.monotonic() < deadline, "missed the point"
+        time.sleep(0.002)
+    os.kill(pid, signal.SIGKILL)
+
     wait_until(lambda: retrainer.status()["state"] == "failed")
-    assert "stopped unexpectedly" in retrainer.status()["error"]
+    assert "stopped unexpectedly" in retrainer.status()["error"] and not retrainer.running()
+    # The shipped model serves, and the pages list no half-trained or half-written model.
     assert registry.current_path().name == "digits.keras"
-    assert retrainer.start("quick", "compact", 1, 100, False)  # a new one may start
+    assert [m["name"] for m in registry.models()] == ["digits"]
+    # The lock died with the process: a new training may start, and it clears what the killed one left.
+    assert retrainer.start("quick", "compact", 1, 100, False)
+    assert not [p for p in registry.folder.iterdir() if p.name.startswith(".")]
     retrainer.cancel()
+
+
+def test_one_training_across_server_processes(registry):
+    """Replicas sharing a models folder: of several processes starting a training at once, one does."""
+    code = ("import sys; from digits.registry import ModelRegistry; from digits.retraining import Retrainer; "
+            "sys.stdin.readline(); print(Retrainer(ModelRegistry(sys.argv[1])).start('quick', 'compact', 1, 100, "
+            "False))")
+    starters = [subprocess.Popen([sys.executable, "-c", code, str(registry.folder)], cwd=ROOT, text=True,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(4)]
+    for starter in starters:  # all at once, once their imports are done
+        starter.stdin.write("go\n")
+        starter.stdin.flush()
+    answers = [starter.communicate(timeout=60)[0].strip() for starter in starters]
+    assert sorted(answers) == ["False", "False", "False", "True"]
+    retrainer = Retrainer(registry)
+    assert retrainer.running() and not retrainer.start("quick", "compact", 1, 100, False)
+    wait_until(lambda: not retrainer.running())  # its own process is gone, yet this one sees it end
+    assert retrainer.status()["state"] == "done", (registry.folder / "training.log").read_text()[-2000:]
 
 
 def test_missing_data_fails_the_training_with_a_reason(registry, tmp_path, monkeypatch):
