@@ -13,8 +13,9 @@ from typing import AsyncIterator
 import streamlit as st
 from streamlit import delta_generator
 
+from app_pages.resources import serving_model
 from app_pages.sidebar import show_sidebar
-from digits.registry import ModelRegistry
+from digits.registry import SHIPPED, ModelRegistry
 
 
 @contextlib.asynccontextmanager
@@ -58,10 +59,13 @@ def main() -> None:
     st.set_page_config(page_title="digits", page_icon="✏️", layout="wide")
     st.title("✏️ digits")
     registry = ModelRegistry()
-    model_path = registry.current_path()
-    if not model_path.is_file():
-        st.error(f"No model at {model_path}. Train one with: python scripts/train.py --out {model_path}")
+    shipped = registry.folder / SHIPPED
+    if not shipped.is_file():
+        st.error(f"No model at {shipped}. Train one with: python scripts/train.py --out {shipped}")
         st.stop()
+    model_path, problem = serving_model()
+    if problem:
+        st.warning(problem, icon="⚠️")
     pages = [st.Page("app_pages/draw.py", title="Draw", icon="✏️", default=True),
              st.Page("app_pages/photo.py", title="Photo", icon="📷"),
              st.Page("app_pages/model.py", title="Model", icon="📊"),

@@ -17,10 +17,9 @@ from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 from digits.preprocessing import ink_intensity
-from digits.registry import ModelRegistry
 
 from app_pages.readings import MODES, show_reading
-from app_pages.resources import get_corrections, load_recognizer, secrets
+from app_pages.resources import get_corrections, load_recognizer, secrets, serving_model
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import Recognition, Recognizer
@@ -132,8 +131,7 @@ def show_number_mode(recognizer_path: str, modified: float) -> None:
 
 def main() -> None:
     """The page: Digit mode (the canvas on the left, the answer on the right) or Number mode."""
-    registry = ModelRegistry()
-    model_path = registry.current_path()
+    model_path, _ = serving_model()  # the app's page says why when it is not the chosen one
     mode = st.segmented_control("Read", MODES, default="Digit", required=True, key="mode",
                                 label_visibility="collapsed")
     if mode == "Number":

@@ -6,17 +6,16 @@ from __future__ import annotations
 import streamlit as st
 
 from digits.photos import MAX_BYTES, PhotoError, open_photo
-from digits.registry import ModelRegistry
 
 from app_pages.readings import MODES, show_reading
-from app_pages.resources import load_recognizer
+from app_pages.resources import load_recognizer, serving_model
 
 FORMATS = ["png", "jpg", "jpeg", "webp"]
 
 
 def main() -> None:
     """The page: the photo's source and the mode on the left, what was read on the right."""
-    model_path = ModelRegistry().current_path()
+    model_path, _ = serving_model()  # the app's page says why when it is not the chosen one
     st.caption("A photo of a digit or a number on paper: dark ink on light paper or light on dark, any colour of "
                "ink, a little turned, under uneven light.")
     source, answer = st.columns([1, 1.4], gap="large")

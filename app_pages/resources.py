@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from digits.corrections import Corrections
-from digits.registry import ModelRegistry
+from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import Retrainer
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
@@ -23,6 +23,29 @@ def load_recognizer(path: str, modified: float) -> Recognizer:
     recognition = importlib.import_module("digits.recognition")  # waits for the import begun at start
     recognition.tune_for_single_images()  # the page reads one drawing at a time
     return recognition.Recognizer.load(path)
+
+
+def serving_model() -> tuple[Path, str | None]:
+    """The model file to serve and, when it is not the one chosen, why: the choice in current.json cannot be
+    used (ModelRegistry.serving), or the chosen file cannot be loaded. The shipped model stands in for it."""
+    registry = ModelRegistry()
+    path, problem = registry.serving()
+    if problem is None:
+        problem = load_failure(str(path), path.stat().st_mtime)
+    if problem is None:
+        return path, None
+    return registry.folder / SHIPPED, f"{problem} The shipped model serves instead."
+
+
+@st.cache_resource(max_entries=8)
+def load_failure(path: str, modified: float) -> str | None:
+    """Why a model file cannot be loaded, or None when it loads (load_recognizer then has it cached). Kept per
+    file and version, so a damaged file is tried once, not on every stroke."""
+    try:
+        load_recognizer(path, modified)
+    except Exception as error:  # a damaged file fails Keras' loader in many ways (BadZipFile, ValueError, KeyError…)
+        return f"The chosen model {Path(path).name} cannot be loaded ({type(error).__name__}: {error})."
+    return None
 
 
 @st.cache_resource

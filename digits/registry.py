@@ -18,6 +18,15 @@ def metadata_path(model_path: str | os.PathLike) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
+def read_metadata(model_path: str | os.PathLike) -> dict | None:
+    """A model's metadata (NAME.json), or None when it is missing, unreadable or not a JSON object."""
+    try:
+        meta = json.loads(metadata_path(model_path).read_text())
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 @contextlib.contextmanager
 def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
     """A file for `path`'s new content: a temporary file beside it, renamed into place when the block ends
@@ -49,32 +58,51 @@ class ModelRegistry:
         self.current_file = self.folder / "current.json"
 
     def models(self) -> list[dict]:
-        """Metadata of each model with a metadata file, the shipped one first, then newest first; with `path`."""
+        """Metadata of each model with readable metadata, the shipped one first, then newest first; with `path`."""
         found = []
         for path in self.folder.glob("*.keras"):
-            meta = metadata_path(path)
-            if not path.name.startswith(".") and meta.is_file():
-                found.append({**json.loads(meta.read_text()), "name": path.stem, "path": path})
-        newest_first = sorted(found, key=lambda m: m.get("date", ""), reverse=True)
+            meta = read_metadata(path)
+            if not path.name.startswith(".") and self.holds(path) and meta is not None:
+                found.append({**meta, "name": path.stem, "path": path})
+        newest_first = sorted(found, key=lambda m: str(m.get("date", "")), reverse=True)
         return sorted(newest_first, key=lambda m: m["path"].name != SHIPPED)
 
     def current_path(self) -> Path:
-        """The model file now serving."""
-        if self.current_file.is_file():
-            path = self.folder / json.loads(self.current_file.read_text())["model"]
-            if path.is_file():
-                return path
-        return self.folder / SHIPPED
+        """The model file now serving: the one chosen in current.json, else the shipped one."""
+        return self.serving()[0]
+
+    def serving(self) -> tuple[Path, str | None]:
+        """The model file to serve and, when it is not the one chosen, why: current.json cannot be read, or
+        names a file that is missing, has no metadata, or is not directly in this folder."""
+        shipped = self.folder / SHIPPED
+        if not self.current_file.exists():
+            return shipped, None
+        try:
+            name = json.loads(self.current_file.read_text())["model"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return shipped, f"The choice of model ({self.current_file.name}) cannot be read: {error!r}."
+        path = self.folder / str(name)
+        if not self.holds(path):
+            return shipped, f"The chosen model {name!r} is not a model file in the models folder."
+        if not path.is_file():
+            return shipped, f"The chosen model {name} is missing."
+        if read_metadata(path) is None:
+            return shipped, f"The chosen model {name} has no readable metadata ({metadata_path(path).name})."
+        return path, None
+
+    def holds(self, path: Path) -> bool:
+        """True if `path` is a .keras file directly in this folder, after following links: no path given to
+        the registry (a page's choice, current.json) can reach a file outside it."""
+        return path.suffix == ".keras" and path.resolve().parent == self.folder.resolve()
 
     def metadata(self, path: Path) -> dict:
-        """A model's metadata, or {} if it has none."""
-        meta = metadata_path(path)
-        return json.loads(meta.read_text()) if meta.is_file() else {}
+        """A model's metadata, or {} if it has none (or it cannot be read)."""
+        return read_metadata(path) or {}
 
     def use(self, path: str | os.PathLike) -> None:
         """Serve this model from the next request on (an atomic switch)."""
         path = Path(path)
-        if path.parent.resolve() != self.folder.resolve() or not path.is_file():
+        if not self.holds(path) or not path.is_file():
             raise ValueError(f"{path} is not a model in {self.folder}")
         write_json_atomically(self.current_file, {"model": path.name})
 

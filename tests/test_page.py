@@ -280,3 +280,33 @@ def test_learn_my_handwriting_is_off_when_collecting_is(monkeypatch, models):
     app = run_page(monkeypatch, models, DIGITS_CORRECTIONS="off")
     assert [b.label for b in app.sidebar.button] == ["Train a new model"]
     assert any("Collecting corrections is turned off" in c.value for c in app.sidebar.caption)
+
+
+def damage(models, tiny_model_path, how: str) -> str:
+    """Choose the tiny model in current.json, then damage the choice `how`; returns what the warning says."""
+    add_model(models, tiny_model_path)
+    ModelRegistry(models).use(models / "tiny.keras")
+    if how == "corrupt current.json":
+        (models / "current.json").write_text('{"model": "tiny.ker')
+        return "cannot be read"
+    if how == "truncated .keras":
+        keras_file = models / "tiny.keras"
+        keras_file.write_bytes(keras_file.read_bytes()[: keras_file.stat().st_size // 2])
+        return "tiny.keras cannot be loaded"
+    if how == "missing .json":
+        (models / "tiny.json").unlink()
+        return "tiny.keras has no readable metadata"
+    (models / "current.json").write_text(json.dumps({"model": "../../../etc/passwd.keras"}))  # outside the folder
+    return "is not a model file in the models folder"
+
+
+@pytest.mark.parametrize("how", ["corrupt current.json", "truncated .keras", "missing .json", "a path outside"])
+def test_a_damaged_model_choice_falls_back_to_the_shipped_model_with_a_warning(monkeypatch, models, tiny_model_path,
+                                                                             how):
+    said = damage(models, tiny_model_path, how)
+    app = run_page(monkeypatch, models)
+    assert said in app.warning[0].value and "The shipped model serves instead" in app.warning[0].value
+    assert "**digits**" in [m.value for m in app.sidebar.markdown]  # the sidebar names what serves
+    assert any("Draw a digit" in i.value for i in app.info)  # and the Draw page works
+    app.switch_page("app_pages/photo.py").run()
+    assert not app.exception and said in app.warning[0].value

@@ -143,3 +143,26 @@ def test_retraining_can_be_turned_off(monkeypatch, environment, secrets, enabled
     else:
         monkeypatch.setenv("DIGITS_RETRAINING", environment)
     assert retraining_enabled(secrets) is enabled
+
+
+def test_the_registry_serves_only_models_inside_its_folder(registry, tmp_path):
+    outside = tmp_path / "elsewhere"
+    copy_shipped_model(outside)
+    (registry.folder / "linked.keras").symlink_to(outside / "digits.keras")  # a link out of the folder
+    (registry.folder / "linked.json").write_text("{}")
+    for path in (outside / "digits.keras", registry.folder / "linked.keras",
+                 registry.folder / "../elsewhere/digits.keras", registry.folder / "digits.json"):
+        with pytest.raises(ValueError, match="is not a model in"):
+            registry.use(path)
+    for name in ("../elsewhere/digits.keras", str(outside / "digits.keras"), "linked.keras", "digits.json"):
+        (registry.folder / "current.json").write_text(json.dumps({"model": name}))
+        path, problem = registry.serving()
+        assert path == registry.folder / "digits.keras" and "is not a model file in the models folder" in problem
+    for content in ("", "[]", '{"model": 3}', '{"other": 1}'):
+        (registry.folder / "current.json").write_text(content)
+        assert registry.serving()[0].name == "digits.keras" and registry.serving()[1]
+    (registry.folder / "current.json").unlink()
+    assert registry.serving() == (registry.folder / "digits.keras", None)
+    (registry.folder / "broken.keras").write_bytes(b"")
+    (registry.folder / "broken.json").write_text("{not json")
+    assert [m["name"] for m in registry.models()] == ["digits"]  # neither the link nor unreadable metadata
