@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import sys
 import tempfile
@@ -14,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from digits.data import Mnist
-from digits.inspection import Inspection, inspect_model, save_inspection
+from digits.inspection import Inspection, inspect_model, inspection_path, save_inspection
 from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION
 from digits.registry import metadata_path, write_json_atomically
@@ -234,15 +235,24 @@ def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike, insp
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".keras")
     os.close(handle)
+    new = not path.exists()
     try:
         model.save(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+        if inspection is not None:
+            save_inspection(inspection, path)
+        write_json_atomically(metadata_path(path), {"name": path.stem, **metadata})
+    except OSError as error:
+        # Without its JSON a model is not listed, so the one serving stays; remove what was written of a new one.
+        for written in (path, inspection_path(path)) if new else ():
+            written.unlink(missing_ok=True)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise OSError(error.errno, f"no space left on the disk to save the model in {path.parent} (the "
+                          "serving model is unchanged): free some space, then train again") from error
+        raise
     finally:
         Path(tmp).unlink(missing_ok=True)
-    if inspection is not None:
-        save_inspection(inspection, path)
-    write_json_atomically(metadata_path(path), {"name": path.stem, **metadata})
     return path
 
 

@@ -1,13 +1,17 @@
 import json
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
 
-from digits import synthesis
+from digits import Recognizer, synthesis
 from digits.inspection import load_inspection
 from digits.model import BUILDERS, build_model
 from digits.recipes import ARCHITECTURES, recipe
+from digits.registry import ModelRegistry
 from digits.training import ProgressFile, save_model, train, training_batches
+from tests.browser import copy_shipped_model
 from tests.conftest import run_script
 
 
@@ -158,3 +162,30 @@ def test_pen_twins_are_drawn_once_then_read_from_the_cache(mnist, tmp_path, monk
     assert np.array_equal(synthesis.pen_twins(images), twins)
     synthesis.pen_twins(mnist.x_train[300:400])  # other images, another entry
     assert len(list(tmp_path.glob("twins-*.npz"))) == 2 and not list(tmp_path.glob(".*"))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real, nearly full disk: a 4 MB tmpfs mounted for the test (the tests run as root, as CI does)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk], check=True)
+    yield disk
+    subprocess.run(["umount", disk], check=True)
+
+
+def test_a_full_disk_fails_the_save_clearly_and_the_old_model_keeps_serving(small_disk, tmp_path):
+    models = copy_shipped_model(small_disk / "models")
+    registry = ModelRegistry(models)
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "filler").write_bytes(bytes(free - 100_000))  # room for a little, not for a model
+    progress = tmp_path / "training.json"
+    done = run_script("train.py", "--preset", "quick", "--limit", 200, "--epochs", 1, "--no-augment",
+                      "--out", models / "new.keras", "--progress", progress, "--promote")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "error: " in done.stderr and "no space left on the disk" in done.stderr
+    status = json.loads(progress.read_text())
+    assert status["state"] == "failed" and "serving model is unchanged" in status["error"]
+    assert registry.current_path().name == "digits.keras" and [m["name"] for m in registry.models()] == ["digits"]
+    assert sorted(p.name for p in models.iterdir()) == ["digits.inspection.npz", "digits.json", "digits.keras"]
+    Recognizer.load(registry.current_path())  # and it still loads
