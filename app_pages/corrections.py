@@ -13,6 +13,7 @@ from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 
+from app_pages.access import allowed, ask_password
 from app_pages.resources import get_corrections, secrets
 
 GALLERY = 60  # corrections shown per digit, the newest
@@ -44,7 +45,7 @@ def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
             for column, correction in zip(itertools.cycle(st.columns(COLUMNS)), corrections[:GALLERY]):
                 with column:
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
-                    if st.button("Delete", key=f"delete-{correction.id}"):
+                    if allowed() and st.button("Delete", key=f"delete-{correction.id}"):
                         store.delete(correction.id)
                         st.rerun()
 
@@ -101,7 +102,10 @@ def show_corrections(store: Corrections) -> None:
         with bring_in:
             show_import(store)
         with start_over:
-            show_delete_all(total, store)
+            if allowed():
+                show_delete_all(total, store)
+            else:
+                ask_password("delete corrections")
     else:
         st.info("No corrections yet. On the Draw page, say whether the model read your digit right: each answer is "
                 "kept here, to teach it your handwriting.")

@@ -15,6 +15,7 @@ from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES
 from digits.registry import ModelRegistry
 from digits.retraining import RUNNING, Retrainer
 
+from app_pages.access import allowed, ask_password
 from app_pages.resources import get_corrections, get_retrainer, secrets
 
 
@@ -45,7 +46,7 @@ def show_model(registry: ModelRegistry, path: Path) -> None:
         st.caption(describe(meta))
     models = registry.models()
     names = [m["name"] for m in models]
-    if len(names) > 1 and path.stem in names:
+    if len(names) > 1 and path.stem in names and allowed():
         label = {m["name"]: f"{m['name']} ({m.get('test_accuracy', 0):.2%})" for m in models}
         choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get)
         if choice != path.stem:
@@ -89,7 +90,9 @@ def show_retraining(retrainer: Retrainer) -> None:
         offer_mnist_download("Retraining needs the MNIST training data, which is not on this machine yet.")
         return
     running = retrainer.running()
-    if not running:
+    if not allowed():
+        ask_password("retrain or choose the model")
+    elif not running:
         preset = st.selectbox("Preset", list(PRESETS), format_func=DESCRIPTIONS.get)
         settings = recipe(preset)
         archs = list(ARCHITECTURES)
@@ -179,7 +182,7 @@ def show_training(retrainer: Retrainer) -> None:
         st.progress(min(status.get("fraction", 0.0), 1.0), text=phase_text(status))
         if status.get("history"):
             show_curves(status["history"])
-        if st.button("Cancel training"):
+        if allowed() and st.button("Cancel training"):
             retrainer.cancel()
             st.rerun(scope="app")
     elif state == "done" and "model" in status:
@@ -208,7 +211,7 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
     else:
         st.warning(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set. The "
                    f"current model stays: {reason}.")
-    if not status.get("promoted") and st.button("Use it anyway"):
+    if not status.get("promoted") and allowed() and st.button("Use it anyway"):
         retrainer.registry.use(status["model"])
         st.rerun(scope="app")
     if status.get("history"):

@@ -1,7 +1,9 @@
-"""What a deployment turns off: retraining and collecting corrections, by environment variable or secret."""
+"""What a deployment turns off (retraining, collecting corrections) and protects with a password (retraining,
+learning, choosing the serving model, deleting corrections), by environment variable or secret."""
 
 from __future__ import annotations
 
+import hmac
 import os
 
 OFF = ("off", "false", "0", "no")
@@ -21,3 +23,15 @@ def retraining_enabled(secrets: dict | None = None) -> bool:
 def collecting_enabled(secrets: dict | None = None) -> bool:
     """Whether the pages keep corrections ($DIGITS_CORRECTIONS, the `corrections` secret)."""
     return feature_enabled("corrections", secrets)
+
+
+def deployment_password(secrets: dict | None = None) -> str | None:
+    """The password that changes to the model and the corrections need ($DIGITS_PASSWORD, which wins, or the
+    `password` secret); None when there is none, and anyone may make them."""
+    password = os.environ.get("DIGITS_PASSWORD") or str((secrets or {}).get("password", ""))
+    return password or None
+
+
+def password_matches(given: str, expected: str) -> bool:
+    """Whether `given` is the password, compared in constant time, so how long it takes tells nothing of it."""
+    return hmac.compare_digest(given.encode(), expected.encode())

@@ -167,6 +167,21 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert "On the Draw page" in app.main.info[0].value and not app.main.tabs
 
 
+def test_deleting_corrections_needs_the_password_when_one_is_set(monkeypatch):
+    monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
+    store, ids = kept_store()
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    app.secrets["password"] = "s3cret"
+    app.run()
+    app.switch_page("app_pages/corrections.py").run()
+    assert not [b for b in app.main.button if b.label.startswith("Delete")] and not app.main.checkbox
+    field = [t for t in app.main.text_input if t.label == "Password to delete corrections"][0]
+    field.input("s3cret").run()
+    app.button(key=f"delete-{ids['seven read 1']}").click().run()
+    assert not app.exception and len(store) == 3
+    assert [b.label for b in app.main.button if b.label == "Delete all corrections"]
+
+
 def test_an_npz_is_imported_once_and_a_bad_one_refused():
     app = run_page("app_pages/corrections.py")
     assert "No corrections yet" in app.main.info[0].value

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from digits.corrections import Corrections
 from digits.drawing import PLAIN, render
 from digits.registry import ModelRegistry
+from digits.deployment import password_matches
 from digits.retraining import try_lock
 from tests.browser import ROOT, copy_shipped_model
 
@@ -310,3 +311,39 @@ def test_a_damaged_model_choice_falls_back_to_the_shipped_model_with_a_warning(m
     assert any("Draw a digit" in i.value for i in app.info)  # and the Draw page works
     app.switch_page("app_pages/photo.py").run()
     assert not app.exception and said in app.warning[0].value
+
+
+def test_a_password_protects_retraining_and_the_choice_of_model(monkeypatch, models, tiny_model_path):
+    add_model(models, tiny_model_path)
+    monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
+    monkeypatch.setenv("DIGITS_MODELS_DIR", str(models))
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(models.parent / "data"))
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    app.secrets["password"] = "correct horse"
+    app.run()
+    # Locked: no controls that change what everyone is served, only a password field.
+    assert not app.sidebar.button and [s.label for s in app.sidebar.selectbox] == []
+    [field] = app.sidebar.text_input
+    assert field.label == "Password to retrain or choose the model"
+    for wrong in ("correct hors", "correct horse ", "CORRECT HORSE"):
+        field.input(wrong).run()
+        assert app.sidebar.error[0].value == "That is not the password." and not app.sidebar.button
+    field.input("correct horse").run()
+    assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
+    assert "Serve model" in [s.label for s in app.sidebar.selectbox] and not app.sidebar.text_input
+
+    # Another session starts locked; so does one where $DIGITS_PASSWORD (which wins) is set.
+    monkeypatch.setenv("DIGITS_PASSWORD", "from the environment")
+    other = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    other.secrets["password"] = "correct horse"
+    other.run()
+    other.sidebar.text_input[0].input("correct horse").run()
+    assert not other.sidebar.button
+    other.sidebar.text_input[0].input("from the environment").run()
+    assert [b.label for b in other.sidebar.button] == ["Train a new model", "Learn my handwriting"]
+
+
+def test_the_password_is_compared_exactly():
+    assert password_matches("pässwörd 🔑", "pässwörd 🔑")
+    for given in ("", "pässwörd", "pässwörd 🔑 ", "passwörd 🔑"):
+        assert not password_matches(given, "pässwörd 🔑")
