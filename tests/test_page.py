@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 
+import keras
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
@@ -294,6 +295,11 @@ def damage(models, tiny_model_path, how: str) -> str:
         keras_file = models / "tiny.keras"
         keras_file.write_bytes(keras_file.read_bytes()[: keras_file.stat().st_size // 2])
         return "tiny.keras cannot be loaded"
+    if how == "Python code in the .keras":  # what safe_mode refuses to run
+        inputs = keras.Input((28, 28, 1))
+        scaled = keras.layers.Lambda(lambda x: x * 2.0)(inputs)
+        keras.Model(inputs, keras.layers.Dense(10)(keras.layers.Flatten()(scaled))).save(models / "tiny.keras")
+        return "arbitrary code execution"
     if how == "missing .json":
         (models / "tiny.json").unlink()
         return "tiny.keras has no readable metadata"
@@ -301,7 +307,8 @@ def damage(models, tiny_model_path, how: str) -> str:
     return "is not a model file in the models folder"
 
 
-@pytest.mark.parametrize("how", ["corrupt current.json", "truncated .keras", "missing .json", "a path outside"])
+@pytest.mark.parametrize("how", ["corrupt current.json", "truncated .keras", "Python code in the .keras",
+                                 "missing .json", "a path outside"])
 def test_a_damaged_model_choice_falls_back_to_the_shipped_model_with_a_warning(monkeypatch, models, tiny_model_path,
                                                                              how):
     said = damage(models, tiny_model_path, how)
