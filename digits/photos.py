@@ -16,11 +16,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 from skimage.filters import threshold_otsu
 
+from digits.preprocessing import checked_pixels, full_scale
+
 MAX_BYTES = 20 * 1024 * 1024  # the largest upload or file read
 # Pillow's decompression-bomb limit, set low: a 48-megapixel phone photo passes; a file that claims more
 # pixels is refused before they are decoded. (Pillow's own default, 89 million, warns and goes on.)
 MAX_PIXELS = 50_000_000
 FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
+PNG_END = b"\0\0\0\0IEND\xaeB`\x82"  # the empty IEND chunk and its CRC, which every whole PNG has
 WORKING_SIDE = 800  # photos are read at most this large: 12 megapixels would take seconds, and add nothing
 PAPER_GRID = 200  # the paper's light is estimated on a grid this large on the longer side...
 PAPER_WINDOW = 21  # ...over windows this many cells wide (a tenth of the photo: wider than any pen's stroke)
@@ -52,6 +55,10 @@ def open_photo(data: bytes) -> Image.Image:
             if image.format not in FORMATS:
                 raise PhotoError(f"This is a {image.format} image, not a PNG, JPEG or WebP photo.")
             image.load()
+            # Pillow decodes a PNG cut anywhere after its pixel data (in the checksum or the end chunk) without
+            # a word: such a file was cut short in the middle of an upload or copy all the same.
+            if image.format == "PNG" and PNG_END not in data:
+                raise PhotoError("The image could not be read: it is cut short (the PNG has no end chunk).")
             return ImageOps.exif_transpose(image)
     except PhotoError:
         raise
@@ -72,10 +79,14 @@ class PhotoInk:
 
     ink: np.ndarray  # (H, W) float32 in [0, 1]; the paper is 0
     scale: float  # photo pixels per ink pixel
+    photo_size: tuple[int, int]  # the photo's width and height
 
     def on_photo(self, box: Box) -> Box:
-        """A box found on the ink, in the photo's pixels."""
-        return tuple(round(v * self.scale) for v in box)
+        """A box found on the ink, in the photo's pixels. Kept inside the photo: the ink's sides were rounded, so
+        its last pixel may reach past the photo's edge (a photo 3 pixels wide is read 1 pixel wide)."""
+        width, height = self.photo_size
+        left, top, right, bottom = (round(v * self.scale) for v in box)
+        return min(left, width - 1), min(top, height - 1), min(right, width), min(bottom, height)
 
 
 def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
@@ -86,13 +97,14 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
         image = ImageOps.exif_transpose(image)
         if image.mode not in ("L", "RGB"):
             image = image.convert("RGBA")
-    pixels = np.asarray(image)
+    pixels = checked_pixels(np.asarray(image))
     if pixels.ndim == 3 and pixels.shape[2] == 4:  # a transparent drawing: its opacity is the ink
-        if pixels[..., 3].min() < 128:
+        if pixels[..., 3].min() < full_scale(pixels) / 2:
             pixels = pixels[..., 3:]
         else:
             pixels = pixels[..., :3]
     rgb = as_rgb(pixels)
+    photo_size = rgb.shape[1], rgb.shape[0]
     scale = max(max(rgb.shape[:2]) / WORKING_SIDE, 1.0)
     if scale > 1:
         size = (max(1, round(rgb.shape[1] / scale)), max(1, round(rgb.shape[0] / scale)))
@@ -113,17 +125,19 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
     ink = np.where(mask, darkening, 0.0)
     if ink.any():
         ink = np.clip(ink / np.percentile(ink[mask], 90), 0.0, 1.0)
-    return PhotoInk(ink.astype(np.float32), scale)
+    return PhotoInk(ink.astype(np.float32), scale, photo_size)
 
 
 def as_rgb(pixels: np.ndarray) -> np.ndarray:
-    """Pixels of any layout (grey, one channel, RGB) as float32 RGB in [0, 1]."""
+    """Checked pixels (grey, one channel or RGB) as float32 RGB in [0, 1]; ValueError for other layouts."""
     if pixels.ndim == 2:
         pixels = pixels[..., None]
-    if pixels.ndim != 3 or pixels.shape[2] not in (1, 3) or pixels.size == 0:
+    if pixels.shape[2] not in (1, 3):
         raise ValueError(f"expected a grey or RGB photo, got an array of shape {pixels.shape}")
-    full = 1.0 if pixels.dtype.kind in "bf" else 255.0
-    rgb = np.clip(np.nan_to_num(pixels.astype(np.float32) / full), 0.0, 1.0)
+    full = full_scale(pixels)
+    if pixels.dtype.kind == "f":
+        pixels = np.clip(pixels, 0.0, 1.0)  # before the cast, where 1e308 would overflow float32
+    rgb = np.clip(pixels.astype(np.float32) / full, 0.0, 1.0)
     return np.repeat(rgb, 3, axis=2) if rgb.shape[2] == 1 else rgb
 
 

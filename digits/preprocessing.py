@@ -20,7 +20,8 @@ def to_mnist_input(image: Image.Image | np.ndarray) -> np.ndarray | None:
     """A 28x28 float32 array in [0, 1], white ink on black, centred like MNIST; None if nothing is drawn.
 
     Takes a PIL image or an array: grey (H, W), (H, W, 1), RGB or RGBA (opaque or transparent
-    background), uint8 in 0-255 or float in 0-1, any size, dark ink on light or light on dark.
+    background), uint8 in 0-255 or float in 0-1, any size, dark ink on light or light on dark. ValueError
+    for an array that cannot be a picture: another layout, empty, not numbers, or NaN or infinite values.
     """
     ink = ink_intensity(image)  # 1. one channel, ink bright on a dark background, in [0, 1]
     ink = np.where(ink >= NOISE, ink, 0.0)  # 2. drop faint noise
@@ -40,8 +41,10 @@ def ink_intensity(image: Image.Image | np.ndarray) -> np.ndarray:
     """The image as one float channel in [0, 1] where ink is bright (peak 1) and the background is 0."""
     if isinstance(image, Image.Image) and image.mode not in ("1", "L", "LA", "RGB", "RGBA"):
         image = image.convert("RGBA")  # palette, CMYK, 16-bit...: to plain 8-bit channels
-    pixels = np.asarray(image)
-    full = 1.0 if pixels.dtype.kind in "bf" else 255.0  # the value of full ink or full opacity
+    pixels = checked_pixels(np.asarray(image))
+    full = full_scale(pixels)
+    if pixels.dtype.kind == "f":
+        pixels = np.clip(pixels, 0.0, 1.0)  # before mixing channels or casting, where 1e308 would overflow
     channels = pixels.shape[2] if pixels.ndim == 3 else 0
     if channels in (2, 4) and pixels[..., -1].min() < full / 2:
         grey = pixels[..., -1]  # a transparent background: what is opaque is the drawing, whatever its colour
@@ -49,17 +52,32 @@ def ink_intensity(image: Image.Image | np.ndarray) -> np.ndarray:
         grey = pixels[..., 0]
     elif channels in (3, 4):
         grey = pixels[..., :3] @ np.float32([0.299, 0.587, 0.114])  # luminance, as Pillow's "L"
-    elif pixels.ndim == 2:
-        grey = pixels
     else:
-        raise ValueError(f"expected a grey, RGB or RGBA image, got an array of shape {pixels.shape}")
-    if grey.size == 0:
-        raise ValueError("the image is empty")
+        grey = pixels
     grey = np.clip(grey.astype(np.float32) / full, 0.0, 1.0)
     background = np.median(border(grey))
     ink = np.clip(grey - background if background < 0.5 else background - grey, 0.0, None)  # light-on-dark ink
     contrast = ink.max()
     return ink / contrast if contrast >= MIN_CONTRAST else np.zeros_like(ink)
+
+
+def checked_pixels(pixels: np.ndarray) -> np.ndarray:
+    """`pixels` if they can be a picture: grey (H, W) or (H, W, 1-4) channels, not empty, of bools, integers
+    or finite floats. Else ValueError saying what is wrong, for the caller to pass on."""
+    if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] > 4):
+        raise ValueError(f"expected a grey, RGB or RGBA image, got an array of shape {pixels.shape}")
+    if pixels.dtype.kind not in "biuf":  # complex numbers, Python objects, strings, dates: no brightness
+        raise ValueError(f"expected an image of bools, integers or floats, got an array of {pixels.dtype}")
+    if pixels.size == 0:
+        raise ValueError(f"the image is empty: an array of shape {pixels.shape}")
+    if pixels.dtype.kind == "f" and not np.isfinite(pixels).all():  # NaN would read as blank, or as anything
+        raise ValueError("the image holds NaN or infinite values; pixels must be finite")
+    return pixels
+
+
+def full_scale(pixels: np.ndarray) -> float:
+    """The value of full ink or full opacity: 1 for bools and floats, 255 for integers."""
+    return 1.0 if pixels.dtype.kind in "bf" else 255.0
 
 
 def border(image: np.ndarray) -> np.ndarray:
@@ -96,7 +114,8 @@ def is_dot(solid: np.ndarray, width: float) -> bool:
 
 
 def set_stroke_width(ink: np.ndarray, width: float, low: float, target: float, high: float) -> np.ndarray:
-    """Widen strokes (now `width` wide) thinner than `low` to about `target`, and thin strokes wider than `high` to it."""
+    """Widen strokes (now `width` wide) thinner than `low` to about `target`, and thin strokes wider than `high`
+    to it."""
     if width < low:
         steps = round((target - width) / 2)  # a (2s+1)-pixel square dilation widens a stroke by 2s pixels
         return ndimage.grey_dilation(np.pad(ink, steps), size=2 * steps + 1, mode="constant") if steps else ink

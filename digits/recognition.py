@@ -120,7 +120,8 @@ class Recognizer:
         return recognizer
 
     def recognize(self, image: Image.Image | np.ndarray) -> Recognition | None:
-        """Read one image; None when nothing is drawn on it."""
+        """Read one image; None when nothing is drawn on it, ValueError when it cannot be a picture (see
+        to_mnist_input)."""
         model_input = to_mnist_input(image)
         return None if model_input is None else self._recognitions(model_input[None], self._forward_one)[0]
 

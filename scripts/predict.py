@@ -8,6 +8,8 @@
 
 import argparse
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -17,25 +19,49 @@ from digits import Recognizer  # noqa: E402
 from digits.photos import MAX_BYTES, PhotoError, open_photo  # noqa: E402
 
 
-def image_files(paths: list[str]) -> list[Path]:
-    """The files named, with the files inside each folder named, in order."""
-    files = []
+def image_files(paths: list[str]) -> list[tuple[Path, str | None]]:
+    """Each path named, or for a folder the entries inside it, each with why it cannot be read when the search
+    already knows (None for the files to read)."""
+    found = []
     for path in map(Path, paths):
-        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    return files
+        if os.path.isdir(path):
+            found += folder_entries(path) or [(path, "a folder with no files in it")]
+        else:  # a file, or something read_bytes will say is wrong with it
+            found.append((path, None))
+    return found
+
+
+def folder_entries(top: Path) -> list[tuple[Path, str | None]]:
+    """Everything under a folder that is not a folder, sorted, with why it cannot be read when that is known
+    already: links to folders are listed, not followed, so that a loop of links cannot trap the search, and
+    a folder that cannot be listed is named rather than skipped."""
+    entries = []
+
+    def unlisted(error: OSError) -> None:
+        entries.append((Path(error.filename), f"the folder cannot be listed ({error.strerror})"))
+
+    for folder, folders, files in os.walk(top, onerror=unlisted):
+        entries += [(Path(folder, name), None) for name in files]  # links to nothing or in a loop among them
+        entries += [(Path(folder, name), "a link to a folder, not followed: name the folder itself to read it")
+                    for name in folders if os.path.islink(os.path.join(folder, name))]
+    return sorted(entries)
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; PhotoError if it is missing, unreadable or over the size limit."""
+    """The file's bytes; PhotoError if it is missing, not a plain file, unreadable or over the size limit."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise PhotoError(f"the file is {path.stat().st_size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
-        return path.read_bytes()
+        # Opened without waiting (a FIFO would wait for a writer), then only a plain file is read: a device
+        # such as /dev/zero never ends, and its size says 0.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise PhotoError("not a plain file (a folder, a pipe or a device)")
+            if status.st_size > MAX_BYTES:
+                raise PhotoError(f"the file is {status.st_size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+            return file.read(MAX_BYTES + 1)  # a file that grows meanwhile is cut there, and open_photo refuses it
     except FileNotFoundError:
-        raise PhotoError("no such file") from None
-    except IsADirectoryError:
-        raise PhotoError("a folder, not a file") from None
-    except OSError as error:
+        raise PhotoError("no such file" + (" (a link to a missing file)" if os.path.islink(path) else "")) from None
+    except OSError as error:  # no permission, a loop of links, a name too long, a file on the way...
         raise PhotoError(f"cannot be read ({error.strerror or error})") from None
 
 
@@ -81,7 +107,8 @@ def main() -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    results = [read_file(recognizer, path, args.top, args.number) for path in image_files(args.paths)]
+    results = [{"file": str(path), "error": why} if why else read_file(recognizer, path, args.top, args.number)
+               for path, why in image_files(args.paths)]
     if args.json:
         print(json.dumps(results, indent=2))
     for result in results:
