@@ -318,7 +318,8 @@ def png_bytes(image: Image.Image | np.ndarray) -> bytes:
     if not isinstance(image, Image.Image):
         pixels = np.asarray(image)
         if pixels.dtype.kind in "bf":
-            pixels = (np.clip(pixels.astype(np.float32), 0.0, 1.0) * 255).round()
+            # Clipped first: a value like 1e300 overflows float32.
+            pixels = (np.clip(pixels, 0.0, 1.0).astype(np.float32) * 255).round()
         if pixels.ndim == 3 and pixels.shape[2] == 1:
             pixels = pixels[..., 0]
         image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
