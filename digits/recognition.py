@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,8 @@ import digits.model  # noqa: F401  (registers the custom layer, so saved models 
 from digits.numbers import Box, number_candidates
 from digits.photos import photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
-from digits.registry import MODELS_DIR, SHIPPED, metadata_path
+from digits.inspection import load_saved_model
+from digits.registry import MODELS_DIR, SHIPPED, read_metadata
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it. On the
@@ -113,9 +113,8 @@ class Recognizer:
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
-        meta_file = metadata_path(path)
-        metadata = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
-        recognizer = cls(keras.saving.load_model(path, compile=False), metadata, path)
+        # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
+        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path)
         recognizer._forward_one(np.zeros((1, 28, 28, 1), np.float32))  # compile now, not on the first drawing
         return recognizer
 

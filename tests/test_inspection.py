@@ -12,7 +12,6 @@ from digits.inspection import (
     inspection_for,
     inspection_path,
     load_inspection,
-    load_saved_model,
     saliency,
     saliency_overlay,
     save_inspection,
