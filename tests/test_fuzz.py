@@ -19,6 +19,7 @@ import digits
 from digits.corrections import Corrections
 from digits.drawing import render
 from digits.preprocessing import SIZE, to_mnist_input
+from digits.recognition import NumberRecognition
 
 DIGITS_CODE = Path(digits.__file__).parent
 
@@ -142,6 +143,14 @@ def assert_recognition(recognition: digits.Recognition) -> None:
     assert_model_input(recognition.model_input)
 
 
+def assert_reading(reading: NumberRecognition, image: np.ndarray) -> None:
+    """Digits read, each sane, each with a box inside the image."""
+    assert reading.digits and len(reading.boxes) == len(reading.digits)
+    for recognition, (left, top, right, bottom) in zip(reading.digits, reading.boxes):
+        assert_recognition(recognition)
+        assert 0 <= left < right <= image.shape[1] and 0 <= top < bottom <= image.shape[0]
+
+
 @pytest.fixture(scope="module")
 def corrections(tmp_path_factory) -> Corrections:
     return Corrections(tmp_path_factory.mktemp("fuzz") / "corrections.sqlite")
@@ -171,10 +180,7 @@ def test_recognize_takes_any_array(shipped, image):
 def test_recognize_number_takes_any_array(shipped, image):
     number = outcome(shipped.recognize_number, image)
     if number is not None:
-        assert number.digits and len(number.boxes) == len(number.digits)
-        for recognition, (left, top, right, bottom) in zip(number.digits, number.boxes):
-            assert_recognition(recognition)
-            assert 0 <= left < right <= image.shape[1] and 0 <= top < bottom <= image.shape[0]
+        assert_reading(number, image)
 
 
 @MODEL
@@ -183,10 +189,8 @@ def test_recognize_number_takes_any_array(shipped, image):
 def test_recognize_photo_takes_any_array(shipped, image):
     photo = outcome(shipped.recognize_photo, image)
     if photo is not None:
-        assert len(photo.digits) == 1 == len(photo.boxes)
-        assert_recognition(photo.digits[0])
-        left, top, right, bottom = photo.boxes[0]
-        assert 0 <= left < right <= image.shape[1] and 0 <= top < bottom <= image.shape[0]
+        assert len(photo.digits) == 1
+        assert_reading(photo, image)
 
 
 @MODEL
