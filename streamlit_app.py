@@ -12,6 +12,7 @@ from typing import AsyncIterator
 
 import streamlit as st
 from streamlit import delta_generator
+from streamlit.runtime.scriptrunner import script_runner
 
 from app_pages.resources import serving_model
 from app_pages.sidebar import show_sidebar
@@ -27,6 +28,11 @@ async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     # modules loading, that took 1.3 s; done now, before they load, it takes 0.07 s. (A private function:
     # requirements.txt pins Streamlit, and a rename would stop the server from starting, not pass unseen.)
     delta_generator._maybe_print_use_warning()
+    # After every script run Streamlit clears Keras' global session, for apps that build models in their script.
+    # This one loads its models once and shares them (app_pages/resources.py), so there is nothing to clear;
+    # skipping it and Streamlit's garbage collection after each run (runner.postScriptGC, .streamlit/config.toml)
+    # took the server's CPU per run from 27.6 to 16.9 ms with 20 sessions drawing (scripts/benchmark_load.py).
+    script_runner._clean_problem_modules = lambda: None
     threading.Thread(target=import_for_first_answer, daemon=True).start()
     yield
 

@@ -12,10 +12,12 @@ import time
 import urllib.request
 import weakref
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
+from playwright.async_api import Page as AsyncPage
 from playwright.sync_api import Page
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from digits.drawing import Strokes
@@ -28,8 +30,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-# How a script run that was not cut short by a rerun ends.
-FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+# How a script run that was not cut short by a rerun ends: the whole page's, or a fragment's (the Draw page's canvas
+# and its answer are a fragment, so a stroke reruns only them).
+FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+            ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 
 
 class ScriptRuns:
@@ -37,13 +41,16 @@ class ScriptRuns:
 
     The page's own running/not-running attribute is no use for this: a quick run can begin and end between
     two renders of the page, and then the attribute never changes. A session's runs never overlap, so each
-    `script_finished` message ends the run last begun. Two limits: a click inside a fragment starts only a
-    fragment run, which is not waited for; and any whole-page run, not only the one a test caused, ends a wait.
+    `script_finished` message ends the run last begun. One limit: any run that finishes, not only the one a
+    test caused (a fragment rerunning on a timer, say), ends a wait. Works on Playwright's sync and async pages.
     """
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page | AsyncPage) -> None:
         self.started = 0  # script runs begun, fragment runs included
-        self.last_finished = 0  # which run (counting as `started` does) last finished as a whole-page run
+        self.last_finished = 0  # which run (counting as `started` does) last finished
+        self.finished = 0  # runs finished
+        self.finished_at = 0.0  # time.perf_counter() when the last one did
+        self.errors: list[str] = []  # the exceptions and error messages the runs showed
         page.on("websocket", lambda socket: socket.on("framereceived", self._read))
 
     def _read(self, payload: bytes | str) -> None:
@@ -55,6 +62,16 @@ class ScriptRuns:
             self.started += 1
         elif kind == "script_finished" and message.script_finished in FINISHED:
             self.last_finished = self.started
+            self.finished += 1
+            self.finished_at = time.perf_counter()
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                self.errors.append(f"{element.exception.type}: {element.exception.message}")
+            elif element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
+                self.errors.append(element.alert.body)
+        elif kind == "session_event" and message.session_event.HasField("script_compilation_exception"):
+            self.errors.append(message.session_event.script_compilation_exception.message)
 
     def wait_for_finish(self, page: Page, after: int, timeout_s: float = 20) -> None:
         """Wait until a run begun after `after` runs had begun is over."""
@@ -128,6 +145,16 @@ def new_run(page: Page) -> Iterator[None]:
     runs.wait_for_finish(page, after=before)
 
 
+def stroke_path(stroke: Sequence[tuple[float, float]], box: dict,
+                margin: float = 0.15) -> Iterator[tuple[float, float]]:
+    """A stroke drawn in a unit box, in page pixels over the canvas at `box` (less `margin` of it on each side),
+    with eight steps along each segment, as a mouse sends them."""
+    points, span = np.asarray(stroke, dtype=float), 1 - 2 * margin
+    steps = [a + (b - a) * t for a, b in zip(points[:-1], points[1:]) for t in np.linspace(0, 1, 9)[1:]]
+    for x, y in [points[0], *steps]:
+        yield box["x"] + (margin + x * span) * box["width"], box["y"] + (margin + y * span) * box["height"]
+
+
 def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None = None,
          finger: bool = False) -> float | None:
     """Draw strokes with the mouse (or a finger on a touch screen), as a person would: a stroke, wait for
@@ -136,14 +163,7 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None =
     With `until` (a JavaScript condition), returns the seconds from the last mouse-up until it held.
     """
     box = page.locator("canvas.upper-canvas").bounding_box()
-    span = 1 - 2 * margin
     touch = page.context.new_cdp_session(page) if finger else None
-
-    def path(stroke):  # the stroke in page pixels, eight steps along each segment
-        points = np.asarray(stroke, dtype=float)
-        steps = [a + (b - a) * t for a, b in zip(points[:-1], points[1:]) for t in np.linspace(0, 1, 9)[1:]]
-        for x, y in [points[0], *steps]:
-            yield box["x"] + (margin + x * span) * box["width"], box["y"] + (margin + y * span) * box["height"]
 
     def send(kind, x=None, y=None):
         points = [] if x is None else [{"x": x, "y": y}]
@@ -152,7 +172,7 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None =
     waited = None
     for stroke in strokes:
         with new_run(page):
-            for i, (x, y) in enumerate(path(stroke)):
+            for i, (x, y) in enumerate(stroke_path(stroke, box, margin)):
                 if touch:
                     send("touchStart" if i == 0 else "touchMove", x, y)
                 else:
