@@ -180,7 +180,8 @@ def main() -> None:
 
     Each mode's canvas and answer are a fragment: a stroke reruns only them, not the whole app, whose sidebar
     lists the models, counts the corrections and reads the training's status on every run. With 10 sessions
-    drawing, a run took 38 ms of the server's CPU, and takes 25 (scripts/benchmark_load.py).
+    drawing, that took a run from 38 to 25 ms of the server's CPU (scripts/benchmark_load.py; 16 ms with
+    Streamlit's clean-ups after each run skipped, see streamlit_app.py).
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
     mode = st.segmented_control("Read", MODES, default="Digit", required=True, key="mode",
