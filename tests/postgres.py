@@ -8,7 +8,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Iterator
 
 import sqlalchemy as sa
+
+from tests.browser import free_port
 
 PASSWORD = "test-only-" + uuid.uuid4().hex[:8]  # scram authentication, as a hosted database would ask
 
@@ -26,12 +27,6 @@ def postgres_bin() -> Path:
     if not found:
         raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (.ci/run does)")
     return Path(found[-1]).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

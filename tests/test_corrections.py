@@ -15,7 +15,8 @@ from PIL import Image, ImageDraw
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 from digits.preprocessing import to_mnist_input
-from tests.postgres import free_port, new_database
+from tests.browser import free_port
+from tests.postgres import new_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
