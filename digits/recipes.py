@@ -39,7 +39,7 @@ FINE_TUNE = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-4, "replay": 200
 
 # How long each preset takes here, from the command (or the click) to the saved, evaluated model: the
 # figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all).
-DURATIONS = {"quick": "about 2 minutes", "standard": "about 9 minutes", "full": "about 45 minutes"}
+DURATIONS = {"quick": "about 90 seconds", "standard": "about 9 minutes", "full": "about 45 minutes"}
 DESCRIPTIONS = {
     name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
     for name in PRESETS
