@@ -6,7 +6,8 @@ digit may be two or three digits that touch, so it is also cut at a few columns 
 slices, left to right, are the atoms of the number; every run of neighbouring atoms that could be one
 digit is a candidate: a slice of a touching pair, a whole blob, or blobs that nearly meet read together
 (a 4 whose bar stops short of its upright). Every candidate goes to the model in one batch, and the
-readings, widths and cuts choose the chain of candidates that reads the number (NumberCandidates.choose).
+readings, widths, cuts and the checker's word on which candidates are one whole digit (digits/segmentation.py)
+choose the chain of candidates that reads the number (NumberCandidates.choose).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ NARROWEST = 0.12  # a slice is at least this wide (a 1 drawn with a thin pen is 
 CUT_FROM = 0.8  # a blob wider than this is also read in slices (from 0.6: 50% more candidates, none read better)
 CROSSING = 0.35  # a cut's likelihood is multiplied by this for each stroke it crosses after the first
 FALL = 0.2  # beyond NARROW to widest, a candidate's likelihood falls as a Gaussian of this width
+CHECKED = 0.25  # the weight of the checker's log-probability that a candidate is one whole digit (0.25-1 read
+# the same share of numbers on the benchmark's seeds 1 and 2; more weight cost touching numbers)
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -52,17 +55,27 @@ class NumberCandidates:
     widths: np.ndarray  # (N,) each candidate's width in line heights
     widest: float  # the widest one digit is likely to be in this number, in line heights
     cut_scores: np.ndarray  # (atoms,) the log-likelihood of a cut at each atom's left edge (0 between blobs)
+    atoms: list[tuple[int, int, int]]  # (blob, first column, column past the last), left to right
+    owners: np.ndarray  # the image's pixels: the blob each belongs to, -1 for none (background, specks)
 
-    def choose(self, probabilities: np.ndarray) -> list[int]:
-        """The candidates of the likeliest reading, left to right, given the model's (N, 10) probabilities:
-        the chain with the highest product of its candidates' top probabilities, their width likelihoods
-        and its cuts' likelihoods. The model reads parts of a digit (half a 5, the side of a 0) as digits
+    def mask(self, candidate: int) -> np.ndarray:
+        """The pixels of the image whose ink the candidate crop holds (bool, the image's shape)."""
+        first, stop = self.runs[candidate]
+        return run_mask(self.owners, self.atoms[first:stop], 0, self.owners.shape[1])
+
+    def choose(self, probabilities: np.ndarray, whole: np.ndarray | None = None) -> list[int]:
+        """The candidates of the likeliest reading, left to right, given the model's (N, 10) probabilities
+        and, optionally, the checker's (N,) probabilities that each candidate is one whole digit: the chain
+        with the highest product of its candidates' top probabilities, their width likelihoods, the whole
+        probabilities to the power CHECKED, and its cuts' likelihoods. The model reads parts of a digit (half a 5, the side of a 0) as digits
         with certainty, so the widths and cuts must tell a digit from a part of one: a digit is NARROW to
         the number's widest (any narrower for a 1), likelier falling off beyond; a cut through one stroke
         is where two digits may touch, one through more strokes is likelier through a digit."""
         narrowest = np.where(probabilities.argmax(axis=1) == 1, 0.0, NARROW)
         beyond = np.maximum(narrowest - self.widths, 0) + np.maximum(self.widths - self.widest, 0)
         score = np.log(probabilities.max(axis=1)) - (beyond / FALL) ** 2 / 2
+        if whole is not None:
+            score += CHECKED * np.log(np.clip(whole, 1e-6, 1.0))
         atoms = max(stop for _, stop in self.runs)
         best = {0: (0.0, [])}  # atom -> (log-likelihood, candidates) of the best chain up to it
         for end in range(1, atoms + 1):
@@ -120,7 +133,7 @@ def number_candidates(image) -> NumberCandidates | None:
                 inputs.append(crop[1])
                 runs.append((first, last + 1))
     widths = np.array([(box[2] - box[0]) / line for box in boxes])
-    return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores))
+    return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores), atoms, owners)
 
 
 def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:
@@ -139,9 +152,7 @@ def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slice
 def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]]) -> tuple[Box, np.ndarray] | None:
     """The box and model input of the ink of a run of atoms; None if it reads as nothing."""
     left, right = min(start for _, start, _ in run), max(stop for _, _, stop in run)
-    mask = np.zeros((ink.shape[0], right - left), bool)
-    for blob, start, stop in run:
-        mask[:, start - left : stop - left] |= owners[:, start:stop] == blob
+    mask = run_mask(owners, run, left, right)
     rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     if len(rows) == 0:
         return None
@@ -151,6 +162,14 @@ def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]
     if model_input is None:
         return None
     return (left + int(columns[0]), int(top), left + int(columns[-1]) + 1, int(bottom)), model_input
+
+
+def run_mask(owners: np.ndarray, run: list[tuple[int, int, int]], left: int, right: int) -> np.ndarray:
+    """The pixels of a run of atoms, in columns `left` to `right` of the image (bool, all of its rows)."""
+    mask = np.zeros((owners.shape[0], right - left), bool)
+    for blob, start, stop in run:
+        mask[:, start - left : stop - left] |= owners[:, start:stop] == blob
+    return mask
 
 
 def without_specks(objects: list[Slices | None], side: int) -> list[tuple[int, Slices]]:

@@ -17,7 +17,7 @@ from digits.numbers import Box, number_candidates
 from digits.photos import photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
-from digits.registry import MODELS_DIR, SHIPPED, read_metadata
+from digits.registry import CHECKER, MODELS_DIR, SHIPPED, read_metadata
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it. On the
@@ -89,10 +89,14 @@ class NumberRecognition:
 class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""
 
-    def __init__(self, model: keras.Model, metadata: dict | None = None, path: Path | None = None):
+    def __init__(self, model: keras.Model, metadata: dict | None = None, path: Path | None = None,
+                 checker: keras.Model | None = None):
+        """`checker`: the model that tells whole digits from parts in a number (digits/segmentation.py); without
+        it, recognize_number picks the cuts by the digits' readings and widths alone."""
         self.model = model
         self.metadata = metadata or {}
         self.path = path
+        self.checker = checker
 
         # Two compiled graphs of the model (a direct call costs a few ms; model.predict() would cost tens):
         # one for batches of any size, and one for a single image, which XLA fuses into one step (1.5 ms
@@ -105,16 +109,22 @@ class Recognizer:
         def forward_one(image):
             return model(image, training=False)
 
-        self._forward_batch, self._forward_one = forward_batch, forward_one
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        def check_batch(images):
+            return checker(images, training=False)
+
+        self._forward_batch, self._forward_one, self._check_batch = forward_batch, forward_one, check_batch
 
     @classmethod
     def load(cls, model_path: str | os.PathLike | None = None) -> "Recognizer":
-        """Load a saved model (the shipped default if no path) and the metadata beside it."""
+        """Load a saved model (the shipped default if no path) and the metadata beside it, with the shipped checker
+        for numbers (digits/segmentation.py) when it is there."""
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
         # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
-        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path)
+        checker = load_saved_model(CHECKER) if CHECKER.is_file() else None
+        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, checker)
         recognizer._forward_one(np.zeros((1, 28, 28, 1), np.float32))  # compile now, not on the first drawing
         return recognizer
 
@@ -137,13 +147,17 @@ class Recognizer:
         """Read a number of one or more digits written side by side; None when nothing is drawn on the image.
 
         Takes any image recognize() takes. Every candidate crop, whole blobs of ink and the parts of wide
-        ones (see digits/numbers.py), is read in one model call; the readings then pick the cuts.
+        ones (see digits/numbers.py), is read in one model call, and checked in one call of the checker;
+        the readings and checks then pick the cuts.
         """
         candidates = number_candidates(image)
         if candidates is None:
             return None
         recognitions = self._recognitions(candidates.model_inputs, self._forward_batch)
-        chosen = candidates.choose(np.stack([r.probabilities for r in recognitions]))
+        whole = None
+        if self.checker is not None:
+            whole = self._check_batch(candidates.model_inputs[..., None].astype(np.float32)).numpy()[:, 0]
+        chosen = candidates.choose(np.stack([r.probabilities for r in recognitions]), whole)
         return NumberRecognition([recognitions[i] for i in chosen], [candidates.boxes[i] for i in chosen])
 
     def recognize_photo(self, image: Image.Image | np.ndarray, number: bool = False) -> NumberRecognition | None:

@@ -11,6 +11,9 @@ from typing import BinaryIO, Iterator
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 SHIPPED = "digits.keras"
+# The checker that tells whole digits from parts in a number (digits/segmentation.py): in a folder of its own,
+# apart from the digit models the registry lists.
+CHECKER = MODELS_DIR / "segmentation" / "one_digit.keras"
 
 
 def metadata_path(model_path: str | os.PathLike) -> Path:

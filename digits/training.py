@@ -149,15 +149,19 @@ class LearningCurves(keras.callbacks.Callback):
         })
 
 
-def compile_one_cycle(trainer: keras.Model, learning_rate: float, steps: int) -> None:
-    """Compile for training with Adam on a one-cycle schedule: the learning rate warms up from a tenth of
-    `learning_rate` over the first tenth of the steps, then follows a cosine down to zero."""
+def one_cycle(learning_rate: float, steps: int) -> keras.optimizers.schedules.LearningRateSchedule:
+    """A one-cycle schedule: the learning rate warms up from a tenth of `learning_rate` over the first tenth
+    of the steps, then follows a cosine down to zero."""
     warmup = max(1, steps // 10)
-    schedule = keras.optimizers.schedules.CosineDecay(
+    return keras.optimizers.schedules.CosineDecay(
         learning_rate / 10, decay_steps=max(1, steps - warmup), warmup_target=learning_rate, warmup_steps=warmup
     )
-    trainer.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                    metrics=["accuracy"])
+
+
+def compile_one_cycle(trainer: keras.Model, learning_rate: float, steps: int) -> None:
+    """Compile for training with Adam on the one-cycle schedule."""
+    trainer.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)),
+                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
 def train(

@@ -126,14 +126,15 @@ def test_dark_ink_on_light_and_other_image_kinds(shipped, four_oh_seven):
         assert result.text == "407" and result.boxes == clean.boxes
 
 
-def test_every_candidate_is_read_in_one_model_call(shipped, four_oh_seven, monkeypatch):
-    calls = []
-    forward = shipped._forward_batch
+def test_every_candidate_is_read_in_one_model_call_and_checked_in_one(shipped, four_oh_seven, monkeypatch):
+    calls = {"_forward_batch": [], "_check_batch": []}
+    for name, made in calls.items():
+        def counted(images, made=made, forward=getattr(shipped, name)):
+            made.append(len(images))
+            return forward(images)
 
-    def counted(images):
-        calls.append(len(images))
-        return forward(images)
-
-    monkeypatch.setattr(shipped, "_forward_batch", counted)
+        monkeypatch.setattr(shipped, name, counted)
     assert shipped.recognize_number(four_oh_seven.max(axis=0)).text == "407"
-    assert len(calls) == 1 and calls[0] > 3  # the touching pair was also read whole and cut in other places
+    read, checked = calls["_forward_batch"], calls["_check_batch"]
+    assert len(read) == 1 and read[0] > 3  # the touching pair was also read whole and cut in other places
+    assert checked == read  # the checker saw the same crops
