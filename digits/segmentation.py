@@ -89,7 +89,7 @@ def build_checker() -> keras.Model:
 def train_checker(
     examples: tuple[np.ndarray, np.ndarray],
     validation: tuple[np.ndarray, np.ndarray],
-    epochs: int = 3,
+    epochs: int = 5,
     batch_size: int = 128,
     learning_rate: float = 3e-3,
     seed: int = 1,

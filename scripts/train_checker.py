@@ -27,9 +27,9 @@ from digits.training import describe_training, save_model  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
-    parser.add_argument("--numbers", type=int, default=4000, help="numbers of 2-4 digits to take crops from")
+    parser.add_argument("--numbers", type=int, default=8000, help="numbers of 2-4 digits to take crops from")
     parser.add_argument("--validation", type=int, default=800, help="numbers for the validation figures")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=str(CHECKER), help="where to write the checker (.keras)")
     args = parser.parse_args()
