@@ -39,7 +39,7 @@ CUT_FROM = 0.8  # a blob wider than this is also read in slices (from 0.6: 50% m
 CROSSING = 0.35  # a cut's likelihood is multiplied by this for each stroke it crosses after the first
 FALL = 0.2  # beyond NARROW to widest, a candidate's likelihood falls as a Gaussian of this width
 CHECKED = 0.25  # the weight of the checker's log-probability that a candidate is one whole digit: from 0.125 to
-# 1, 300 numbers of the benchmark's seed 1 read within half a point of each other, 1.3-1.6 points above none
+# 1, 300 numbers of the benchmark's seed 1 read 90.3-90.7% with the shipped checker, against 86.7% without it
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -175,10 +175,11 @@ def run_mask(owners: np.ndarray, run: list[tuple[int, int, int]], left: int, rig
 
 def without_specks(objects: list[Slices | None], side: int) -> list[tuple[int, Slices]]:
     """(label, slices) of the pieces that are not specks, in an image whose longer side is `side` pixels.
-    Judged against the tallest piece, not in pixels, so that it holds for any canvas and pen: a stray 2-3
-    pixel dot beside 100-pixel digits is one fiftieth of their height; the smallest strokes that do belong
-    to a digit, a 5's flag or a 1's base drawn apart, are about a third. An image of dust alone has no
-    tall piece to judge by, so a piece under DUST of the image is a speck too: an 840x280 canvas sprinkled
+    Judged against the tallest piece, so that it holds for any canvas and pen: a stray 2-3 pixel dot beside
+    100-pixel digits is one fiftieth of their height; the smallest strokes that do belong to a digit, a 5's
+    flag or a 1's base drawn apart, are about a third. And against the image: an image of dust alone has no
+    tall piece to judge by, so a piece under DUST of the image's longer side is always a speck (a digit that
+    small would be 8 pixels high on the app's 840x280 number canvas): an 840x280 canvas sprinkled
     with 2% dust made 12,000 candidate crops and took 16 s to read (now none, in milliseconds)."""
     tallest = max(s[0].stop - s[0].start for s in objects)
     smallest = max(SPECK * tallest, DUST * side)

@@ -101,6 +101,7 @@ class Recognizer:
         # Two compiled graphs of the model (a direct call costs a few ms; model.predict() would cost tens):
         # one for batches of any size, and one for a single image, which XLA fuses into one step (1.5 ms
         # instead of 3 ms here). XLA compiles on the first call, in about 0.5 s; load() makes that call.
+        # A third graph runs the checker on a number's candidates.
         @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
         def forward_batch(images):
             return model(images, training=False)
@@ -126,6 +127,8 @@ class Recognizer:
         checker = load_saved_model(CHECKER) if CHECKER.is_file() else None
         recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, checker)
         recognizer._forward_one(np.zeros((1, 28, 28, 1), np.float32))  # compile now, not on the first drawing
+        if checker is not None:
+            recognizer._check_batch(np.zeros((1, 28, 28, 1), np.float32))
         return recognizer
 
     def recognize(self, image: Image.Image | np.ndarray) -> Recognition | None:
@@ -156,7 +159,7 @@ class Recognizer:
         recognitions = self._recognitions(candidates.model_inputs, self._forward_batch)
         whole = None
         if self.checker is not None:
-            whole = self._check_batch(candidates.model_inputs[..., None].astype(np.float32)).numpy()[:, 0]
+            whole = self._check_batch(candidates.model_inputs[..., None]).numpy()[:, 0]
         chosen = candidates.choose(np.stack([r.probabilities for r in recognitions]), whole)
         return NumberRecognition([recognitions[i] for i in chosen], [candidates.boxes[i] for i in chosen])
 

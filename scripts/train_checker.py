@@ -35,6 +35,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.out.endswith(".keras"):
         parser.error("--out must end in .keras")
+    if min(args.numbers, args.validation, args.epochs) < 1:
+        parser.error("--numbers, --validation and --epochs must be at least 1")
     try:
         mnist = load_mnist(args.data)
     except MnistError as error:

@@ -7,7 +7,7 @@ from PIL import Image
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
 from digits.numbers import number_candidates
-from digits.recognition import NumberRecognition
+from digits.recognition import NumberRecognition, Recognizer
 
 BAR, STEM = PLAIN[7]
 APART = {  # digits in two strokes that do not meet
@@ -124,6 +124,12 @@ def test_dark_ink_on_light_and_other_image_kinds(shipped, four_oh_seven):
     for image in [255 - grey, (255 - grey) / 255.0, Image.fromarray(255 - grey).convert("RGB"), rgba]:
         result = shipped.recognize_number(image)
         assert result.text == "407" and result.boxes == clean.boxes
+
+
+def test_without_a_checker_the_readings_and_widths_choose(shipped, four_oh_seven):
+    unchecked = Recognizer(shipped.model)  # as for a models folder without the checker
+    assert unchecked.checker is None
+    assert unchecked.recognize_number(four_oh_seven.max(axis=0)).text == "407"
 
 
 def test_every_candidate_is_read_in_one_model_call_and_checked_in_one(shipped, four_oh_seven, monkeypatch):
