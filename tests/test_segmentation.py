@@ -12,12 +12,18 @@ import pytest
 from digits.drawing import PLAIN
 from digits.inspection import load_saved_model
 from digits.number_shapes import lay_out, touching
+from digits.numbers import MARGIN
 from digits.preprocessing import to_mnist_input
 from digits.recognition import Recognizer
 from digits.segmentation import checker_examples, composed_number, labelled_crops
 from tests.test_numbers import drawn, styled
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def whole_crop(image: np.ndarray) -> np.ndarray:
+    """All the ink of an image as one candidate crop: the model input number_candidates makes of a whole blob."""
+    return to_mnist_input(np.pad(image, MARGIN))
 
 
 def test_a_composed_number_has_a_layer_of_ink_per_digit(rng):
@@ -34,7 +40,7 @@ def test_digits_apart_are_whole_and_a_touching_pair_read_as_one_is_not():
     pair = lay_out([drawn(PLAIN[0]), drawn(PLAIN[0])], [-8])
     assert touching(*pair)
     inputs, labels = labelled_crops(pair)
-    whole_blob = [i for i, x in enumerate(inputs) if np.array_equal(x, to_mnist_input(np.pad(pair.max(axis=0), 4)))]
+    whole_blob = [i for i, x in enumerate(inputs) if np.array_equal(x, whole_crop(pair.max(axis=0)))]
     assert whole_blob and labels[whole_blob[0]] == 0.0  # both zeros in one crop
     assert labels.sum() >= 1  # a cut near where they meet leaves a whole zero
 
@@ -65,7 +71,7 @@ def test_the_training_script_saves_a_checker_the_recognizer_takes(tmp_path, ship
 @pytest.fixture(scope="module")
 def checker(shipped):
     assert shipped.checker is not None, "the shipped checker models/segmentation/one_digit.keras is missing"
-    return lambda image: float(shipped.checker(to_mnist_input(np.pad(image, 4))[None, ..., None])[0, 0])
+    return lambda image: float(shipped.checker(whole_crop(image)[None, ..., None])[0, 0])
 
 
 def test_the_shipped_checker_tells_a_digit_from_two_touching(checker):
