@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Callable
 
 import numpy as np
 from scipy import ndimage
 
-from digits.preprocessing import NOISE, ink_intensity, to_mnist_input
+from digits.preprocessing import NOISE, ink_intensity, to_mnist_input, to_pair_input
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in the image's pixels, right and bottom exclusive (as PIL's)
 Slices = tuple[slice, slice]  # rows, columns
@@ -40,6 +41,8 @@ CROSSING = 0.35  # a cut's likelihood is multiplied by this for each stroke it c
 FALL = 0.2  # beyond NARROW to widest, a candidate's likelihood falls as a Gaussian of this width
 CHECKED = 0.25  # the weight of the checker's log-probability that a candidate is one whole digit: from 0.125 to
 # 1, 300 numbers of the benchmark's seed 1 read 90.3-90.7% with the shipped checker, against 86.7% without it
+NONE = 10  # the pair reader's class for a side of a pair run that is not two whole digits
+PAIRED = 0.5  # the weight of the pair reader's log-probabilities of a pair run's two digits
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -57,34 +60,62 @@ class NumberCandidates:
     cut_scores: np.ndarray  # (atoms,) the log-likelihood of a cut at each atom's left edge (0 between blobs)
     atoms: list[tuple[int, int, int]]  # (blob, first column, column past the last), left to right
     owners: np.ndarray  # the image's pixels: the blob each belongs to, -1 for none (background, specks)
+    ink: np.ndarray  # the image's ink, bright on 0 (ink_intensity)
+    pair_runs: list[tuple[int, int]]  # runs of atoms of one blob that may be two digits touching...
+    pair_boxes: list[Box]
+    pair_inputs: np.ndarray  # (P, 28, 56) ...as to_pair_input makes them, for the pair reader
 
     def mask(self, candidate: int) -> np.ndarray:
         """The pixels of the image whose ink the candidate crop holds (bool, the image's shape)."""
         first, stop = self.runs[candidate]
         return run_mask(self.owners, self.atoms[first:stop], 0, self.owners.shape[1])
 
-    def choose(self, probabilities: np.ndarray, whole: np.ndarray | None = None) -> list[int]:
-        """The candidates of the likeliest reading, left to right, given the model's (N, 10) probabilities
-        and, optionally, the checker's (N,) probabilities that each candidate is one whole digit: the chain
-        with the highest product of its candidates' top probabilities, their width likelihoods, the whole
-        probabilities to the power CHECKED, and its cuts' likelihoods. The model reads parts of a digit (half
-        a 5, the side of a 0) as digits with certainty, so the widths, cuts and checks must tell a digit from
-        a part of one: a digit is NARROW to the number's widest (any narrower for a 1), likelier falling off
-        beyond; a cut through one stroke is where two digits may touch, one through more strokes is likelier
-        through a digit."""
+    def choose(self, probabilities: np.ndarray, whole: np.ndarray | None = None,
+               pairs: np.ndarray | None = None) -> list[int]:
+        """The readings of the likeliest chain, left to right: indices into runs + pair_runs (one from
+        len(runs) on is a pair run read as two digits). Given the model's (N, 10) probabilities, optionally
+        the checker's (N,) probabilities that each candidate is one whole digit, and the pair reader's (P, 2, 11)
+        probabilities of each pair run's left and right digit or none (10: not two whole digits).
+
+        A chain's likelihood is the product of its candidates' top probabilities, their width likelihoods,
+        the whole probabilities to the power CHECKED, its pair runs' top left and right probabilities, and
+        its cuts' likelihoods. The model reads parts of a digit (half a 5, the side of a 0) as digits with
+        certainty, so the widths, cuts and checks must tell a digit from a part of one: a digit is NARROW to
+        the number's widest (any narrower for a 1), likelier falling off beyond; a cut through one stroke is
+        where two digits may touch, one through more strokes is likelier through a digit."""
         narrowest = np.where(probabilities.argmax(axis=1) == 1, 0.0, NARROW)
         beyond = np.maximum(narrowest - self.widths, 0) + np.maximum(self.widths - self.widest, 0)
         score = np.log(probabilities.max(axis=1)) - (beyond / FALL) ** 2 / 2
         if whole is not None:
             score += CHECKED * np.log(np.clip(whole, 1e-6, 1.0))
-        atoms = max(stop for _, stop in self.runs)
-        best = {0: (0.0, [])}  # atom -> (log-likelihood, candidates) of the best chain up to it
+        runs = self.runs
+        if pairs is not None and len(self.pair_runs):
+            score = np.concatenate([score, PAIRED * np.log(np.clip(pairs[:, :, :NONE].max(axis=2), 1e-9, 1)).sum(axis=1)])
+            runs = runs + self.pair_runs
+        atoms = len(self.atoms)
+        best = {0: (0.0, [])}  # atom -> (log-likelihood, readings) of the best chain up to it
         for end in range(1, atoms + 1):
             chains = [(best[start][0] + self.cut_scores[start] + score[c], best[start][1] + [c])
-                      for c, (start, stop) in enumerate(self.runs) if stop == end and start in best]
+                      for c, (start, stop) in enumerate(runs) if stop == end and start in best]
             if chains:
                 best[end] = max(chains, key=lambda chain: chain[0])
         return best[atoms][1]
+
+    def pair_halves(self, pair: int) -> list[tuple[Box, np.ndarray]]:
+        """The box and model input of each digit of a pair run read as two: its ink split at the cut between its
+        atoms nearest the middle of its box, or at the middle when it is one atom (or that leaves a side blank)."""
+        first, stop = self.pair_runs[pair]
+        left, _, right, _ = self.pair_boxes[pair]
+        blob = self.atoms[first][0]
+        middle = (left + right) // 2
+        inner = [start for _, start, _ in self.atoms[first + 1 : stop]]
+        for split in ([min(inner, key=lambda c: abs(c - middle))] if inner else []) + [middle]:
+            halves = [crop_run(self.ink, self.owners, [(blob, left, split)]),
+                      crop_run(self.ink, self.owners, [(blob, split, right)])]
+            if None not in halves:
+                return halves
+        whole = crop_run(self.ink, self.owners, [(blob, left, right)])
+        return [whole, whole]
 
 
 def number_candidates(image) -> NumberCandidates | None:
@@ -117,9 +148,17 @@ def number_candidates(image) -> NumberCandidates | None:
                   for start, stop in pairwise([0, *cuts, len(strokes)])]
         cut_scores += [0.0, *(np.log(CROSSING) * np.maximum(strokes[cuts] - 1, 0))]
     boxes, inputs, runs = [], [], []
+    pair_boxes, pair_inputs, pair_runs = [], [], []
     for first in range(len(atoms)):
         for last in range(first, len(atoms)):
             run = atoms[first : last + 1]
+            width = run[-1][2] - run[0][1]
+            if run[-1][0] == run[0][0] and width <= 2 * (widest + FALL) * line:  # one blob: two touching digits?
+                pair = crop_run(ink, owners, run, to_pair_input)
+                if pair is not None and pair[0][3] - pair[0][1] >= SHORTEST * line:
+                    pair_boxes.append(pair[0])
+                    pair_inputs.append(pair[1])
+                    pair_runs.append((first, last + 1))
             if is_whole_blob(atoms, first, last):  # always a candidate: every reading needs one through it
                 crop = wholes[run[0][0]]
             elif (max(stop for _, _, stop in run) - run[0][1] <= (widest + 2 * FALL) * line
@@ -134,7 +173,8 @@ def number_candidates(image) -> NumberCandidates | None:
                 inputs.append(crop[1])
                 runs.append((first, last + 1))
     widths = np.array([(box[2] - box[0]) / line for box in boxes])
-    return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores), atoms, owners)
+    return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores), atoms, owners, ink,
+                            pair_runs, pair_boxes, np.stack(pair_inputs) if pair_inputs else np.zeros((0, 28, 56), np.float32))
 
 
 def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:
@@ -150,8 +190,10 @@ def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slice
     return all(right.start - left.stop <= JOIN * line for left, right in pairwise(spans))
 
 
-def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]]) -> tuple[Box, np.ndarray] | None:
-    """The box and model input of the ink of a run of atoms; None if it reads as nothing."""
+def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]],
+             to_input: Callable[[np.ndarray], np.ndarray | None] = to_mnist_input) -> tuple[Box, np.ndarray] | None:
+    """The box and model input (to_mnist_input's, or `to_input`'s) of the ink of a run of atoms; None if it reads
+    as nothing."""
     left, right = min(start for _, start, _ in run), max(stop for _, _, stop in run)
     mask = run_mask(owners, run, left, right)
     rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
@@ -159,7 +201,7 @@ def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]
         return None
     top, bottom = rows[0], rows[-1] + 1
     part = np.where(mask[top:bottom], ink[top:bottom, left:right], 0.0)
-    model_input = to_mnist_input(np.pad(part, MARGIN))
+    model_input = to_input(np.pad(part, MARGIN))
     if model_input is None:
         return None
     return (left + int(columns[0]), int(top), left + int(columns[-1]) + 1, int(bottom)), model_input

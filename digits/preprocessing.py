@@ -8,7 +8,8 @@ from scipy import ndimage
 
 BOX = 20  # MNIST fits each digit in a 20x20 box...
 SIZE = 28  # ...inside a 28x28 image...
-CENTRE = 14.0  # ...with its centre of mass at pixel (14, 14) (the MNIST training set averages 14.00, 14.01).
+# ...with its centre of mass at the centre, (14, 14) (the MNIST training set averages 14.00, 14.01).
+PAIR_BOX = 48  # two digits side by side fit in a box 20 high and this wide, in a 28x56 image
 STROKE = (2.2, 2.8, 4.3)  # MNIST's stroke widths in pixels: 5th percentile, median, 95th percentile
 SUPERSAMPLE = 4  # strokes are measured and adjusted at 4x the final resolution
 MIN_CONTRAST = 0.15  # ink must differ from the background by this much of the full range to count
@@ -23,18 +24,30 @@ def to_mnist_input(image: Image.Image | np.ndarray) -> np.ndarray | None:
     background), uint8 in 0-255 or float in 0-1, any size, dark ink on light or light on dark. ValueError
     for an array that cannot be a picture: another layout, empty, not numbers, or NaN or infinite values.
     """
+    return fitted_input(image, (BOX, BOX), (SIZE, SIZE))
+
+
+def to_pair_input(image: Image.Image | np.ndarray) -> np.ndarray | None:
+    """A 28x56 float32 array made as to_mnist_input makes its 28x28 one, for two digits side by side: the ink
+    fitted in a 20x48 box, its centre of mass at the centre (14, 28); None if nothing is drawn."""
+    return fitted_input(image, (BOX, PAIR_BOX), (SIZE, 2 * SIZE))
+
+
+def fitted_input(image: Image.Image | np.ndarray, box: tuple[int, int], shape: tuple[int, int]) -> np.ndarray | None:
+    """The image's ink fitted in a box (height, width) and centred by mass in an array of `shape`, with MNIST's
+    strokes: the steps of to_mnist_input."""
     ink = ink_intensity(image)  # 1. one channel, ink bright on a dark background, in [0, 1]
     ink = np.where(ink >= NOISE, ink, 0.0)  # 2. drop faint noise
     if not ink.any():
         return None
-    large = fit_in_box(crop_to_ink(ink), BOX * SUPERSAMPLE)  # 3. crop to the ink, scale up or down to 80 pixels
+    large = fit_in_box(crop_to_ink(ink), (box[0] * SUPERSAMPLE, box[1] * SUPERSAMPLE))  # 3. crop, scale to 80 pixels
     solid = large >= INK
     width = stroke_width(solid)
     if is_dot(solid, width):  # 4. a click or a speck is not a digit
         return None
     large = set_stroke_width(large, width, *(w * SUPERSAMPLE for w in STROKE))  # 5. pens to MNIST's strokes
-    fitted = fit_in_box(crop_to_ink(large), BOX)  # 6. longer side to 20 pixels, aspect kept, anti-aliased
-    return centre_by_mass(fitted, SIZE, CENTRE)  # 7. into 28x28 with the centre of mass at the centre
+    fitted = fit_in_box(crop_to_ink(large), box)  # 6. into the box (20 pixels high at most), aspect kept, anti-aliased
+    return centre_by_mass(fitted, shape)  # 7. the centre of mass at the centre
 
 
 def ink_intensity(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -125,19 +138,21 @@ def set_stroke_width(ink: np.ndarray, width: float, low: float, target: float, h
     return ink
 
 
-def fit_in_box(ink: np.ndarray, box: int) -> np.ndarray:
-    """Scale so the longer side is `box` pixels, keeping the aspect ratio, anti-aliased; peak ink 1."""
+def fit_in_box(ink: np.ndarray, box: int | tuple[int, int]) -> np.ndarray:
+    """Scale to fill a box (height, width; an int for a square), keeping the aspect ratio, anti-aliased; peak ink 1."""
     height, width = ink.shape
-    scale = box / max(height, width)
+    box_height, box_width = (box, box) if isinstance(box, int) else box
+    scale = min(box_height / height, box_width / width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
     fitted = np.asarray(Image.fromarray(ink.astype(np.float32)).resize(size, resample))
     return np.clip(fitted, 0.0, None) / fitted.max()
 
 
-def centre_by_mass(ink: np.ndarray, size: int, centre: float) -> np.ndarray:
-    """Place `ink` in a size x size image so that its centre of mass falls on (centre, centre)."""
+def centre_by_mass(ink: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Place `ink` in an array of `shape` so that its centre of mass falls on the array's centre."""
     cy, cx = ndimage.center_of_mass(ink)
-    top, left = round(cy - centre), round(cx - centre)  # where the output's corner lies in `ink`
-    padded = np.pad(ink, size)
-    return np.ascontiguousarray(padded[size + top : 2 * size + top, size + left : 2 * size + left], np.float32)
+    top, left = round(cy - shape[0] / 2), round(cx - shape[1] / 2)  # where the output's corner lies in `ink`
+    pad = max(shape)
+    padded = np.pad(ink, pad)
+    return np.ascontiguousarray(padded[pad + top : pad + top + shape[0], pad + left : pad + left + shape[1]], np.float32)

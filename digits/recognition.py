@@ -13,11 +13,11 @@ import tensorflow as tf
 from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
-from digits.numbers import Box, number_candidates
+from digits.numbers import NONE, Box, number_candidates
 from digits.photos import photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
-from digits.registry import CHECKER, MODELS_DIR, SHIPPED, read_metadata
+from digits.registry import CHECKER, MODELS_DIR, PAIR_READER, SHIPPED, read_metadata
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it. On the
@@ -90,18 +90,20 @@ class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""
 
     def __init__(self, model: keras.Model, metadata: dict | None = None, path: Path | None = None,
-                 checker: keras.Model | None = None):
-        """`checker`: the model that tells whole digits from parts in a number (digits/segmentation.py); without
-        it, recognize_number picks the cuts by the digits' readings and widths alone."""
+                 checker: keras.Model | None = None, pair_reader: keras.Model | None = None):
+        """`checker`: the model that tells whole digits from parts in a number, `pair_reader`: the one that reads
+        two touching digits in one crop (digits/segmentation.py); without them, recognize_number picks the cuts by
+        the digits' readings and widths alone."""
         self.model = model
         self.metadata = metadata or {}
         self.path = path
         self.checker = checker
+        self.pair_reader = pair_reader
 
         # Two compiled graphs of the model (a direct call costs a few ms; model.predict() would cost tens):
         # one for batches of any size, and one for a single image, which XLA fuses into one step (1.5 ms
         # instead of 3 ms here). XLA compiles on the first call, in about 0.5 s; load() makes that call.
-        # A third graph runs the checker on a number's candidates.
+        # Two more run the checker and the pair reader on a number's candidates.
         @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
         def forward_batch(images):
             return model(images, training=False)
@@ -114,21 +116,28 @@ class Recognizer:
         def check_batch(images):
             return checker(images, training=False)
 
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 56, 1), tf.float32)])
+        def read_pairs(images):
+            return pair_reader(images, training=False)
+
         self._forward_batch, self._forward_one, self._check_batch = forward_batch, forward_one, check_batch
+        self._read_pairs = read_pairs
 
     @classmethod
     def load(cls, model_path: str | os.PathLike | None = None) -> "Recognizer":
         """Load a saved model (the shipped default if no path) and the metadata beside it, with the shipped checker
-        for numbers (digits/segmentation.py) when it is there."""
+        and pair reader for numbers (digits/segmentation.py) when they are there."""
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
         # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
-        checker = load_saved_model(CHECKER) if CHECKER.is_file() else None
-        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, checker)
+        checker, pair_reader = (load_saved_model(p) if p.is_file() else None for p in (CHECKER, PAIR_READER))
+        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, checker, pair_reader)
         recognizer._forward_one(np.zeros((1, 28, 28, 1), np.float32))  # compile now, not on the first drawing
         if checker is not None:
             recognizer._check_batch(np.zeros((1, 28, 28, 1), np.float32))
+        if pair_reader is not None:
+            recognizer._read_pairs(np.zeros((1, 28, 56, 1), np.float32))
         return recognizer
 
     def recognize(self, image: Image.Image | np.ndarray) -> Recognition | None:
@@ -150,18 +159,31 @@ class Recognizer:
         """Read a number of one or more digits written side by side; None when nothing is drawn on the image.
 
         Takes any image recognize() takes. Every candidate crop, whole blobs of ink and the parts of wide
-        ones (see digits/numbers.py), is read in one model call, and checked in one call of the checker;
-        the readings and checks then pick the cuts.
+        ones (see digits/numbers.py), is read in one model call and checked in one call of the checker, and
+        every run of a blob that may be two touching digits is read in one call of the pair reader; the
+        readings and checks then pick the cuts.
         """
         candidates = number_candidates(image)
         if candidates is None:
             return None
         recognitions = self._recognitions(candidates.model_inputs, self._forward_batch)
-        whole = None
+        whole = pairs = None
         if self.checker is not None:
             whole = self._check_batch(candidates.model_inputs[..., None]).numpy()[:, 0]
-        chosen = candidates.choose(np.stack([r.probabilities for r in recognitions]), whole)
-        return NumberRecognition([recognitions[i] for i in chosen], [candidates.boxes[i] for i in chosen])
+        if self.pair_reader is not None and len(candidates.pair_runs):
+            pairs = self._read_pairs(candidates.pair_inputs[..., None]).numpy().astype(np.float64)
+        digits, boxes = [], []
+        for reading in candidates.choose(np.stack([r.probabilities for r in recognitions]), whole, pairs):
+            if reading < len(recognitions):
+                digits.append(recognitions[reading])
+                boxes.append(candidates.boxes[reading])
+                continue
+            pair = reading - len(recognitions)
+            for side, (box, model_input) in zip(pairs[pair], candidates.pair_halves(pair)):
+                probabilities = side[:NONE] / side[:NONE].sum()
+                digits.append(Recognition(int(probabilities.argmax()), probabilities, model_input))
+                boxes.append(box)
+        return NumberRecognition(digits, boxes)
 
     def recognize_photo(self, image: Image.Image | np.ndarray, number: bool = False) -> NumberRecognition | None:
         """Read a photo of a digit, or with `number` of a whole number, on paper (see digits/photos.py); None

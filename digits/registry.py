@@ -14,6 +14,7 @@ SHIPPED = "digits.keras"
 # The checker that tells whole digits from parts in a number (digits/segmentation.py): in a folder of its own,
 # apart from the digit models the registry lists.
 CHECKER = MODELS_DIR / "segmentation" / "one_digit.keras"
+PAIR_READER = MODELS_DIR / "segmentation" / "pair.keras"  # reads two touching digits in one crop (the same module)
 
 
 def metadata_path(model_path: str | os.PathLike) -> Path:

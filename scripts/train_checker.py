@@ -1,10 +1,12 @@
-"""Train the checker that tells which candidate crops of a number are one whole digit (digits/segmentation.py)
-and save it with its metadata; the shipped one is models/segmentation/one_digit.keras:
+"""Train the checker that tells which candidate crops of a number are one whole digit, or with --pairs the pair
+reader that reads two touching digits in one crop (digits/segmentation.py), and save it with its metadata; the
+shipped ones are models/segmentation/one_digit.keras and pair.keras:
 
     python scripts/train_checker.py
+    python scripts/train_checker.py --pairs
     python scripts/train_checker.py --numbers 200 --epochs 1 --out /tmp/checker.keras
 
-Its numbers are composed from MNIST's first 55,000 training digits; the validation numbers from the last
+Their numbers are composed from MNIST's first 55,000 training digits; the validation numbers from the last
 5,000, which the digit models hold out too.
 """
 
@@ -19,8 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.recipes import TRAINING_IMAGES  # noqa: E402
-from digits.registry import CHECKER  # noqa: E402
-from digits.segmentation import checker_examples, train_checker  # noqa: E402
+import keras  # noqa: E402
+
+from digits.registry import CHECKER, PAIR_READER  # noqa: E402
+from digits.numbers import NONE  # noqa: E402
+from digits.segmentation import (OVERLAPPING_PAIRS, build_checker, build_pair_reader, labelled_examples,  # noqa: E402
+                                 pair_examples, train_on_crops)  # noqa: E402
 from digits.training import describe_training, save_model  # noqa: E402
 
 
@@ -31,8 +37,10 @@ def main() -> int:
     parser.add_argument("--validation", type=int, default=800, help="numbers for the validation figures")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", default=str(CHECKER), help="where to write the checker (.keras)")
+    parser.add_argument("--pairs", action="store_true", help="train the pair reader instead of the checker")
+    parser.add_argument("--out", help="where to write it (.keras; default: the shipped one's path)")
     args = parser.parse_args()
+    args.out = args.out or str(PAIR_READER if args.pairs else CHECKER)
     if not args.out.endswith(".keras"):
         parser.error("--out must end in .keras")
     if min(args.numbers, args.validation, args.epochs) < 1:
@@ -43,16 +51,25 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    examples = checker_examples(mnist.x_train[:TRAINING_IMAGES], args.numbers, np.random.default_rng([args.seed, 1]))
-    validation = checker_examples(mnist.x_train[TRAINING_IMAGES:], args.validation, np.random.default_rng([args.seed, 2]))
-    print(f"{len(examples[1]):,} crops, {examples[1].mean():.1%} of them one whole digit "
-          f"({time.perf_counter() - started:.0f} s to compose)")
-    model, scores = train_checker(examples, validation, args.epochs, seed=args.seed)
-    settings = {"numbers": args.numbers, "crops": len(examples[1]), "whole_share": round(float(examples[1].mean()), 4),
-                "epochs": args.epochs, "seed": args.seed}
+    overlapping = OVERLAPPING_PAIRS if args.pairs else 0.4
+    training, validation = (labelled_examples(mnist.x_train[part], mnist.y_train[part], count,
+                                              np.random.default_rng([args.seed, k]), overlapping)
+                            for k, (part, count) in enumerate([(slice(TRAINING_IMAGES), args.numbers),
+                                                               (slice(TRAINING_IMAGES, None), args.validation)], start=1))
+    if args.pairs:
+        examples = pair_examples(training, np.random.default_rng([args.seed, 3]))
+        held_out = validation.pair_inputs, validation.pairs
+        shares = {"crops": len(examples[1]), "pair_share": round(float((examples[1][:, 0] < NONE).mean()), 4)}
+        build, loss, metrics = build_pair_reader, "sparse_categorical_crossentropy", ["accuracy"]
+    else:
+        examples, held_out = (training.inputs, training.whole), (validation.inputs, validation.whole)
+        shares = {"crops": len(training.whole), "whole_share": round(float(training.whole.mean()), 4)}
+        build, loss, metrics = build_checker, "binary_crossentropy", ["accuracy", keras.metrics.AUC(name="auc")]
+    print(f"{shares} ({time.perf_counter() - started:.0f} s to compose)")
+    model, scores = train_on_crops(build, examples, held_out, loss, metrics, args.epochs, seed=args.seed)
+    settings = {"numbers": args.numbers, **shares, "epochs": args.epochs, "seed": args.seed}
     save_model(model, {**scores, **describe_training(mnist, model, time.perf_counter() - started, **settings)}, args.out)
-    print(f"saved {args.out}: validation accuracy {scores['validation_accuracy']:.4f}, "
-          f"ROC AUC {scores['validation_auc']:.4f}")
+    print(f"saved {args.out}: {scores}")
     return 0
 
 

@@ -127,13 +127,14 @@ def test_dark_ink_on_light_and_other_image_kinds(shipped, four_oh_seven):
 
 
 def test_without_a_checker_the_readings_and_widths_choose(shipped, four_oh_seven):
-    unchecked = Recognizer(shipped.model)  # as for a models folder without the checker
-    assert unchecked.checker is None
+    unchecked = Recognizer(shipped.model)  # as for a models folder without the checker and the pair reader
+    assert unchecked.checker is None and unchecked.pair_reader is None
     assert unchecked.recognize_number(four_oh_seven.max(axis=0)).text == "407"
 
 
-def test_every_candidate_is_read_in_one_model_call_and_checked_in_one(shipped, four_oh_seven, monkeypatch):
-    calls = {"_forward_batch": [], "_check_batch": []}
+def test_every_candidate_is_read_in_one_model_call_checked_in_one_and_read_as_pairs_in_one(shipped, four_oh_seven,
+                                                                                          monkeypatch):
+    calls = {"_forward_batch": [], "_check_batch": [], "_read_pairs": []}
     for name, made in calls.items():
         def counted(images, made=made, forward=getattr(shipped, name)):
             made.append(len(images))
@@ -144,3 +145,5 @@ def test_every_candidate_is_read_in_one_model_call_and_checked_in_one(shipped, f
     read, checked = calls["_forward_batch"], calls["_check_batch"]
     assert len(read) == 1 and read[0] > 3  # the touching pair was also read whole and cut in other places
     assert checked == read  # the checker saw the same crops
+    paired = calls["_read_pairs"]
+    assert len(paired) == 1 and paired[0] == len(number_candidates(four_oh_seven.max(axis=0)).pair_runs) >= 3

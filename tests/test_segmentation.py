@@ -1,5 +1,5 @@
-"""The checker that tells whole digits from parts in a number: its training crops, its training script, and
-what the shipped checker says of a digit and of two touching digits."""
+"""The checker that tells whole digits from parts in a number and the pair reader that reads two touching digits:
+their training crops, their training script, and what the shipped ones say of a digit and of two touching digits."""
 
 import json
 import subprocess
@@ -12,10 +12,10 @@ import pytest
 from digits.drawing import PLAIN
 from digits.inspection import load_saved_model
 from digits.number_shapes import lay_out, touching
-from digits.numbers import MARGIN
-from digits.preprocessing import to_mnist_input
+from digits.numbers import MARGIN, NONE
+from digits.preprocessing import to_mnist_input, to_pair_input
 from digits.recognition import Recognizer
-from digits.segmentation import checker_examples, composed_number, labelled_crops
+from digits.segmentation import composed_number, labelled_crops, labelled_examples
 from tests.test_numbers import drawn, styled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,11 @@ def whole_crop(image: np.ndarray) -> np.ndarray:
     return to_mnist_input(np.pad(image, MARGIN))
 
 
+def pair_crop(image: np.ndarray) -> np.ndarray:
+    """All the ink of an image as one pair run: the pair reader's input number_candidates makes of a whole blob."""
+    return to_pair_input(np.pad(image, MARGIN))
+
+
 def test_a_composed_number_has_a_layer_of_ink_per_digit(rng):
     layers = composed_number([PLAIN[0], PLAIN[7], PLAIN[1]], rng)
     assert layers.shape[0] == 3 and all(layer.any() for layer in layers)
@@ -34,36 +39,48 @@ def test_a_composed_number_has_a_layer_of_ink_per_digit(rng):
 
 
 def test_digits_apart_are_whole_and_a_touching_pair_read_as_one_is_not():
-    apart = lay_out([drawn(PLAIN[0]), drawn(PLAIN[7])], [60])
-    _, labels = labelled_crops(apart)
-    assert labels.tolist() == [1.0, 1.0]  # the two blobs, nothing else
-    pair = lay_out([drawn(PLAIN[0]), drawn(PLAIN[0])], [-8])
+    apart = labelled_crops(lay_out([drawn(PLAIN[0]), drawn(PLAIN[7])], [60]), [0, 7])
+    assert apart.whole.tolist() == [1.0, 1.0]  # the two blobs, nothing else
+    assert apart.pair_inputs.shape == (2, 28, 56)  # each blob may be two digits touching...
+    assert (apart.pairs == NONE).all()  # ...but is one
+    pair = lay_out([drawn(PLAIN[0]), drawn(PLAIN[1])], [-10])
     assert touching(*pair)
-    inputs, labels = labelled_crops(pair)
-    whole_blob = [i for i, x in enumerate(inputs) if np.array_equal(x, whole_crop(pair.max(axis=0)))]
-    assert whole_blob and labels[whole_blob[0]] == 0.0  # both zeros in one crop
-    assert labels.sum() >= 1  # a cut near where they meet leaves a whole zero
+    crops = labelled_crops(pair, [0, 1])
+    whole_blob = [i for i, x in enumerate(crops.inputs) if np.array_equal(x, whole_crop(pair.max(axis=0)))]
+    assert whole_blob and crops.whole[whole_blob[0]] == 0.0  # both digits in one crop
+    assert crops.whole.sum() >= 1  # a cut near where they meet leaves a whole digit
+    as_pair = [i for i, x in enumerate(crops.pair_inputs) if np.array_equal(x, pair_crop(pair.max(axis=0)))]
+    assert as_pair and crops.pairs[as_pair[0]].tolist() == [0, 1]  # the whole blob is the two, in order
+    assert (crops.pairs == NONE).all(axis=1).sum() >= 1  # a run of part of it is not
 
 
-def test_checker_examples_are_crops_of_both_kinds(mnist, rng):
-    inputs, labels = checker_examples(mnist.x_train[:200], 6, rng)
-    assert inputs.shape == (len(labels), 28, 28) and inputs.dtype == np.float32
-    assert set(labels.tolist()) == {0.0, 1.0}
+def test_labelled_examples_are_crops_of_every_kind(mnist, rng):
+    crops = labelled_examples(mnist.x_train[:200], mnist.y_train[:200], 8, rng, overlapping=1.0)
+    assert crops.inputs.shape == (len(crops.whole), 28, 28) and crops.inputs.dtype == np.float32
+    assert set(crops.whole.tolist()) == {0.0, 1.0}
+    assert crops.pair_inputs.shape == (len(crops.pairs), 28, 56) and crops.pairs.shape[1] == 2
+    two = (crops.pairs < NONE).all(axis=1)
+    assert two.any() and (~two).any()
+    assert ((crops.pairs < NONE).any(axis=1) == two).all()  # both sides digits, or both none
 
 
-def test_the_training_script_saves_a_checker_the_recognizer_takes(tmp_path, shipped):
-    out = tmp_path / "checker.keras"
+@pytest.mark.parametrize("pairs", [False, True], ids=["checker", "pair reader"])
+def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, shipped, pairs):
+    out = tmp_path / "network.keras"
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_checker.py"), "--numbers", "20",
-                           "--validation", "5", "--epochs", "1", "--out", str(out)],
+                           "--validation", "5", "--epochs", "1", "--out", str(out), *["--pairs"] * pairs],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     meta = json.loads(out.with_suffix(".json").read_text())
     assert 0.0 <= meta["validation_accuracy"] <= 1.0 and meta["numbers"] == 20 and meta["crops"] > 20
-    checker = load_saved_model(out)
-    inputs, _ = labelled_crops(lay_out([drawn(PLAIN[0]), drawn(PLAIN[0])], [-8]))
-    whole = np.asarray(checker(inputs[..., None]))
-    assert whole.shape == (len(inputs), 1) and ((whole >= 0) & (whole <= 1)).all()
-    recognizer = Recognizer(shipped.model, checker=checker)
+    assert ("pair_share" in meta) == pairs and ("validation_auc" in meta) != pairs
+    network = load_saved_model(out)
+    crops = labelled_crops(lay_out([drawn(PLAIN[0]), drawn(PLAIN[0])], [-8]), [0, 0])
+    inputs = crops.pair_inputs if pairs else crops.inputs
+    outputs = np.asarray(network(inputs[..., None]))
+    assert outputs.shape == ((len(inputs), 2, NONE + 1) if pairs else (len(inputs), 1))
+    assert ((outputs >= 0) & (outputs <= 1)).all()
+    recognizer = Recognizer(shipped.model, **{"pair_reader" if pairs else "checker": network})
     number = lay_out([drawn(PLAIN[0]), drawn(PLAIN[7])], [60]).max(axis=0)
     assert recognizer.recognize_number(number).text == "07"
 
@@ -86,3 +103,22 @@ def test_the_shipped_checker_tells_a_digit_from_two_touching(checker):
         pair = lay_out([digits[first], digits[second]], [-10])
         assert touching(*pair)
         assert checker(pair.max(axis=0)) < 0.5, f"{first}{second} read as one digit"
+
+
+@pytest.fixture(scope="module")
+def pair_reader(shipped):
+    assert shipped.pair_reader is not None, "the shipped pair reader models/segmentation/pair.keras is missing"
+    return lambda image: np.asarray(shipped.pair_reader(pair_crop(image)[None, ..., None])[0])
+
+
+def test_the_shipped_pair_reader_reads_two_touching_digits_and_not_one(pair_reader):
+    digits = {"0": drawn(PLAIN[0]), "1": drawn(PLAIN[1]), "7": drawn(PLAIN[7])}
+    digits |= {digit: drawn(styled(name)) for digit, name in [("2", "2"), ("3", "3"), ("4", "closed 4"), ("5", "5"),
+                                                              ("8", "8"), ("9", "9, curved tail")]}
+    for name, digit in digits.items():
+        assert (pair_reader(digit).argmax(axis=1) == NONE).all(), f"{name} read as two digits"
+    for first, second in ("41", "01", "38", "25", "90", "17"):
+        pair = lay_out([digits[first], digits[second]], [-10])
+        assert touching(*pair)
+        read = "".join(str(d) for d in pair_reader(pair.max(axis=0)).argmax(axis=1))
+        assert read == first + second
