@@ -1,11 +1,12 @@
-"""The checker: a small CNN that tells which candidate crops of a number are one whole digit, for
-digits/numbers.py to weigh its readings by.
+"""The checker and the pair reader: two small CNNs that digits/numbers.py weighs its readings by. The checker
+tells which candidate crops of a number are one whole digit; the pair reader reads a run of a blob of ink as
+two touching digits, or as none.
 
 The digit model reads parts of digits and touching pairs as digits with certainty (a 4 with a 1 against
-it reads as a 4 at 100%), so the chain of likeliest digits is often the wrong one. The checker learns
-what a whole digit looks like from the candidate crops of numbers composed here: MNIST training digits
-redrawn with a pen, and the training styles (digits/drawing.py), side by side with gaps and overlaps of
-their own. Each crop is labelled by whose ink it holds. The numbers benchmark's digits
+it reads as a 4 at 100%), so the chain of likeliest digits is often the wrong one; and no column cut parts
+digits that overlap deeply. Both networks learn from the candidate crops of numbers composed here: MNIST
+training digits redrawn with a pen, and the training styles (digits/drawing.py), side by side with gaps and
+overlaps of their own. Each crop is labelled by whose ink it holds. The numbers benchmark's digits
 (digits/benchmark_shapes.py) and layout (digits/number_shapes.py) are never used.
 """
 

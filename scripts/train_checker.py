@@ -33,14 +33,20 @@ from digits.training import describe_training, save_model  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
-    parser.add_argument("--numbers", type=int, default=8000, help="numbers of 2-4 digits to take crops from")
+    parser.add_argument("--numbers", type=int, help="numbers of 2-4 digits to take crops from (default: 8,000; 12,000 "
+                        "with --pairs)")
     parser.add_argument("--validation", type=int, default=800, help="numbers for the validation figures")
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, help="default: 5; 6 with --pairs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pairs", action="store_true", help="train the pair reader instead of the checker")
     parser.add_argument("--out", help="where to write it (.keras; default: the shipped one's path)")
     args = parser.parse_args()
+    # The defaults are those of the shipped networks.
     args.out = args.out or str(PAIR_READER if args.pairs else CHECKER)
+    if args.numbers is None:
+        args.numbers = 12000 if args.pairs else 8000
+    if args.epochs is None:
+        args.epochs = 6 if args.pairs else 5
     if not args.out.endswith(".keras"):
         parser.error("--out must end in .keras")
     if min(args.numbers, args.validation, args.epochs) < 1:

@@ -147,3 +147,20 @@ def test_every_candidate_is_read_in_one_model_call_checked_in_one_and_read_as_pa
     assert checked == read  # the checker saw the same crops
     paired = calls["_read_pairs"]
     assert len(paired) == 1 and paired[0] == len(number_candidates(four_oh_seven.max(axis=0)).pair_runs) >= 3
+
+
+def test_a_pair_run_read_as_two_digits_wins_the_chain_and_is_split_in_two():
+    layers = lay_out([drawn(styled("3", 2)), drawn(PLAIN[0])], [-6])
+    candidates = number_candidates(layers.max(axis=0))
+    whole_blob = candidates.pair_runs.index((0, len(candidates.atoms)))  # the blob, all its atoms
+    readings = np.full((len(candidates.runs), 10), 0.1)  # the digit model unsure of every candidate...
+    pairs = np.full((len(candidates.pair_runs), 2, 11), 0.01)
+    pairs[:, :, 10] = 0.9  # ...the pair reader sure that no run is two digits but the whole blob
+    pairs[whole_blob] = 0.01
+    pairs[whole_blob, 0, 3] = pairs[whole_blob, 1, 0] = 0.9
+    assert candidates.choose(readings, None, pairs) == [len(candidates.runs) + whole_blob]
+    (left_box, left_input), (right_box, right_input) = candidates.pair_halves(whole_blob)
+    assert left_input.shape == right_input.shape == (28, 28)
+    assert left_box[0] < left_box[2] <= right_box[0] < right_box[2]  # split at a column, left to right
+    for box, layer in zip([left_box, right_box], layers):
+        assert np.abs(np.subtract(box, ink_box(layer))).max() <= 20  # near each digit's own ink
