@@ -5,9 +5,10 @@ another is a stroke of it drawn apart (a 5's flag, a 7's bar) and joins its blob
 digit may be two or three digits that touch, so it is also cut at a few columns into slices. The blobs'
 slices, left to right, are the atoms of the number; every run of neighbouring atoms that could be one
 digit is a candidate: a slice of a touching pair, a whole blob, or blobs that nearly meet read together
-(a 4 whose bar stops short of its upright). Every candidate goes to the model in one batch. Column cuts
-cannot part digits that overlap deeply (a 0 half inside a 6), so every run of atoms of one blob is also a
-pair run, read by the pair reader as two touching digits or none, in one more batch. The readings, widths,
+(a 4 whose bar stops short of its upright). Every candidate goes to the model in one batch, and to the
+checker in another. Column cuts cannot part digits that overlap deeply (a 0 half inside a 6), so every run of
+atoms of one blob up to two digits wide is also a pair run, read by the pair reader as two touching digits or
+none, in a third batch. The readings, widths,
 cuts, the checker's word on which candidates are one whole digit and the pair reader's (digits/segmentation.py)
 choose the chain of candidates that reads the number (NumberCandidates.choose).
 """
@@ -45,7 +46,8 @@ CHECKED = 0.25  # the weight of the checker's log-probability that a candidate i
 # 1, 300 numbers of the benchmark's seed 1 read 90.3-90.7% with the shipped checker, against 86.7% without it
 NONE = 10  # the pair reader's class for a side of a pair run that is not two whole digits
 PAIRED = 0.25  # the weight of the pair reader's log-probabilities of a pair run's two digits: on the benchmark's
-# seed 1, 0.15-0.25 read 96.7% of 300 numbers, 0.5 96.0%, 1 95.3% (90.7% without the pair reader); seed 2 93.2-93.4%
+# seed 1, 0.15-0.25 read 96.7% of 300 numbers, 0.5 96.0%, 1 95.3% (90.7% without the pair reader); seed 2's 500
+# 93.2% for 0.1-0.5 and 93.4% for 1 (88.0% without)
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -106,7 +108,8 @@ class NumberCandidates:
 
     def pair_halves(self, pair: int) -> list[tuple[Box, np.ndarray]]:
         """The box and model input of each digit of a pair run read as two: its ink split at the cut between its
-        atoms nearest the middle of its box, or at the middle when it is one atom (or that leaves a side blank)."""
+        atoms nearest the middle of its box, or at the middle when it is one atom (or that leaves a side blank);
+        failing both, the halves of its box and of the pair reader's input."""
         first, stop = self.pair_runs[pair]
         left, _, right, _ = self.pair_boxes[pair]
         blob = self.atoms[first][0]
@@ -117,8 +120,8 @@ class NumberCandidates:
                       crop_run(self.ink, self.owners, [(blob, split, right)])]
             if None not in halves:
                 return halves
-        whole = crop_run(self.ink, self.owners, [(blob, left, right)])
-        return [whole, whole]
+        (_, top, _, bottom), halves = self.pair_boxes[pair], np.hsplit(self.pair_inputs[pair], 2)
+        return [((left, top, middle, bottom), halves[0]), ((middle, top, right, bottom), halves[1])]
 
 
 def number_candidates(image) -> NumberCandidates | None:

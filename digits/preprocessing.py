@@ -40,7 +40,7 @@ def fitted_input(image: Image.Image | np.ndarray, box: tuple[int, int], shape: t
     ink = np.where(ink >= NOISE, ink, 0.0)  # 2. drop faint noise
     if not ink.any():
         return None
-    large = fit_in_box(crop_to_ink(ink), (box[0] * SUPERSAMPLE, box[1] * SUPERSAMPLE))  # 3. crop, scale to 80 pixels
+    large = fit_in_box(crop_to_ink(ink), (box[0] * SUPERSAMPLE, box[1] * SUPERSAMPLE))  # 3. crop, scale to 4x the box
     solid = large >= INK
     width = stroke_width(solid)
     if is_dot(solid, width):  # 4. a click or a speck is not a digit
@@ -138,11 +138,10 @@ def set_stroke_width(ink: np.ndarray, width: float, low: float, target: float, h
     return ink
 
 
-def fit_in_box(ink: np.ndarray, box: int | tuple[int, int]) -> np.ndarray:
-    """Scale to fill a box (height, width; an int for a square), keeping the aspect ratio, anti-aliased; peak ink 1."""
+def fit_in_box(ink: np.ndarray, box: tuple[int, int]) -> np.ndarray:
+    """Scale to fill a box (height, width), keeping the aspect ratio, anti-aliased; peak ink 1."""
     height, width = ink.shape
-    box_height, box_width = (box, box) if isinstance(box, int) else box
-    scale = min(box_height / height, box_width / width)
+    scale = min(box[0] / height, box[1] / width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
     fitted = np.asarray(Image.fromarray(ink.astype(np.float32)).resize(size, resample))

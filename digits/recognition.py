@@ -45,7 +45,7 @@ class Recognition:
 
     digit: int
     probabilities: np.ndarray  # 10 floats summing to 1, one per digit
-    model_input: np.ndarray  # the 28x28 image the model saw
+    model_input: np.ndarray  # the 28x28 image the model saw (of a pair read as two: the ink on this digit's side)
 
     @property
     def confidence(self) -> float:
@@ -180,7 +180,9 @@ class Recognizer:
                 continue
             pair = reading - len(recognitions)
             for side, (box, model_input) in zip(pairs[pair], candidates.pair_halves(pair)):
-                probabilities = side[:NONE] / side[:NONE].sum()
+                # "Not two digits" says nothing of which digit: its share goes to all ten alike, so that a side
+                # the reader doubts is shown as unsure.
+                probabilities = side[:NONE] + side[NONE] / NONE
                 digits.append(Recognition(int(probabilities.argmax()), probabilities, model_input))
                 boxes.append(box)
         return NumberRecognition(digits, boxes)

@@ -15,18 +15,17 @@ import sys
 import time
 from pathlib import Path
 
+import keras
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.data import MnistError, load_mnist  # noqa: E402
-from digits.recipes import TRAINING_IMAGES  # noqa: E402
-import keras  # noqa: E402
-
-from digits.registry import CHECKER, PAIR_READER  # noqa: E402
 from digits.numbers import NONE  # noqa: E402
-from digits.segmentation import (OVERLAPPING_PAIRS, build_checker, build_pair_reader, labelled_examples,  # noqa: E402
-                                 pair_examples, train_on_crops)  # noqa: E402
+from digits.recipes import TRAINING_IMAGES  # noqa: E402
+from digits.registry import CHECKER, PAIR_READER  # noqa: E402
+from digits.segmentation import (OVERLAPPING, OVERLAPPING_PAIRS, build_checker, build_pair_reader,  # noqa: E402
+                                 labelled_examples, pair_examples, train_on_crops)
 from digits.training import describe_training, save_model  # noqa: E402
 
 
@@ -57,7 +56,7 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    overlapping = OVERLAPPING_PAIRS if args.pairs else 0.4
+    overlapping = OVERLAPPING_PAIRS if args.pairs else OVERLAPPING
     training, validation = (labelled_examples(mnist.x_train[part], mnist.y_train[part], count,
                                               np.random.default_rng([args.seed, k]), overlapping)
                             for k, (part, count) in enumerate([(slice(TRAINING_IMAGES), args.numbers),

@@ -164,3 +164,17 @@ def test_a_pair_run_read_as_two_digits_wins_the_chain_and_is_split_in_two():
     assert left_box[0] < left_box[2] <= right_box[0] < right_box[2]  # split at a column, left to right
     for box, layer in zip([left_box, right_box], layers):
         assert np.abs(np.subtract(box, ink_box(layer))).max() <= 20  # near each digit's own ink
+
+
+@pytest.mark.parametrize("digits", [("2", "3"), ("9, curved tail", "3"), ("6", "plain zero")])
+def test_digits_overlapping_deeply_are_read_by_the_pair_reader(shipped, digits):
+    layers = lay_out([drawn(styled(name)) for name in digits], [-30])
+    assert touching(*layers)
+    number = layers.max(axis=0)
+    text = "".join(str(TRAINING_STYLES[name][0]) for name in digits)
+    without = Recognizer(shipped.model, checker=shipped.checker)  # no column cut parts them: read as one digit
+    assert without.recognize_number(number).text != text
+    result = shipped.recognize_number(number)
+    assert result.text == text and len(result.boxes) == 2
+    assert result.boxes[0][0] < result.boxes[1][0] and result.boxes[0][2] <= result.boxes[1][2]
+    assert all(d.model_input.shape == (28, 28) and abs(d.probabilities.sum() - 1) < 1e-6 for d in result.digits)
