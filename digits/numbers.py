@@ -8,9 +8,9 @@ digit is a candidate: a slice of a touching pair, a whole blob, or blobs that ne
 (a 4 whose bar stops short of its upright). Every candidate goes to the model in one batch, and to the
 checker in another. Column cuts cannot part digits that overlap deeply (a 0 half inside a 6), so every run of
 atoms of one blob up to two digits wide is also a pair run, read by the pair reader as two touching digits or
-none, in a third batch. The readings, widths,
-cuts, the checker's word on which candidates are one whole digit and the pair reader's (digits/segmentation.py)
-choose the chain of candidates that reads the number (NumberCandidates.choose).
+none, in a third batch. The readings, widths, cuts, the checker's word on which candidates are one whole
+digit and the pair reader's (digits/segmentation.py) choose the chain of candidates and pair runs that reads
+the number (NumberCandidates.choose).
 """
 
 from __future__ import annotations
