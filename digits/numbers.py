@@ -70,9 +70,9 @@ class NumberCandidates:
     pair_boxes: list[Box]
     pair_inputs: np.ndarray  # (P, 28, 56) ...as to_pair_input makes them, for the pair reader
 
-    def mask(self, candidate: int) -> np.ndarray:
-        """The pixels of the image whose ink the candidate crop holds (bool, the image's shape)."""
-        first, stop = self.runs[candidate]
+    def mask(self, run: tuple[int, int]) -> np.ndarray:
+        """The pixels of the image whose ink a run of atoms holds (one of runs or pair_runs; bool, the image's shape)."""
+        first, stop = run
         return run_mask(self.owners, self.atoms[first:stop], 0, self.owners.shape[1])
 
     def choose(self, probabilities: np.ndarray, whole: np.ndarray | None = None,

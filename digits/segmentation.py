@@ -21,7 +21,7 @@ from keras import layers as keras_layers
 
 from digits.drawing import Strokes, render, skeleton_strokes, styled_digits
 from digits.model import build_compact
-from digits.numbers import NONE, number_candidates, run_mask
+from digits.numbers import NONE, number_candidates
 from digits.training import one_cycle
 
 WHOLE = 0.8  # a crop is one whole digit when it holds this share of one digit's ink...
@@ -79,13 +79,13 @@ def labelled_crops(layers: np.ndarray, digits: list[int]) -> LabelledCrops | Non
         return (ink & mask).sum(axis=(1, 2))
 
     whole = []
-    for candidate in range(len(candidates.boxes)):
-        held = inside(candidates.mask(candidate))
+    for run in candidates.runs:
+        held = inside(candidates.mask(run))
         digit = int(np.argmax(held / totals))
         whole.append(held[digit] >= WHOLE * totals[digit] and held.sum() - held[digit] <= STRAY * held[digit])
     pairs = []
-    for first, stop in candidates.pair_runs:
-        held = inside(run_mask(candidates.owners, candidates.atoms[first:stop], 0, layers.shape[2]))
+    for run in candidates.pair_runs:
+        held = inside(candidates.mask(run))
         two = sorted(np.argsort(held / totals)[-2:]) if len(digits) > 1 else [0, 0]
         is_pair = (len(digits) > 1 and all(held[d] >= WHOLE * totals[d] for d in two)
                    and held.sum() - held[two].sum() <= STRAY * held[two].min())
