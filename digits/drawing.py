@@ -245,13 +245,19 @@ def nine(rng: np.random.Generator, tail: str) -> Strokes:
     return [[*loop, *turn]]
 
 
-def two(rng: np.random.Generator, looped: bool) -> Strokes:
-    """A 2: an arch over the top, down to the left, and a flat base; or a small loop where it turns into the base."""
-    rx, ry = rng.uniform(0.3, 0.45), rng.uniform(0.2, 0.32)
-    arch = arc(0.5, ry, rx, ry, rng.uniform(2.4, 3.0), -rng.uniform(2.8, 3.4))
+def two(rng: np.random.Generator, base: str) -> Strokes:
+    """A 2: an arch over the top, down to the left, and a flat base ("corner"), or a small loop where it
+    turns into the base ("looped"); or a Z ("z"): a flat top, a straight slant down to the left, a flat base."""
     corner = (rng.uniform(0.0, 0.15), 1.0)
     end = (rng.uniform(0.8, 1.0), 1.0 + rng.uniform(-0.06, 0.02))
-    if not looped:
+    if base == "z":  # the top sometimes rises from a little below its start, and its right end is often rounded
+        start = (rng.uniform(0.0, 0.25), rng.uniform(0.0, 0.2))
+        top = (rng.uniform(0.7, 1.0), rng.uniform(-0.04, 0.04))
+        bar = bent(start, top, rng.uniform(-0.04, 0.1), points=6)
+        return [[*bar, *bent(top, corner, rng.uniform(-0.08, 0.06)), end]]
+    rx, ry = rng.uniform(0.3, 0.45), rng.uniform(0.2, 0.32)
+    arch = arc(0.5, ry, rx, ry, rng.uniform(2.4, 3.0), -rng.uniform(2.8, 3.4))
+    if base == "corner":
         return [[*arch, *bent(arch[-1], corner, rng.uniform(-0.12, 0.05)), end]]
     # Arriving heading down-left at the loop's lower right, clockwise round to its top, heading right.
     r = rng.uniform(0.07, 0.14)
@@ -327,8 +333,9 @@ TRAINING_STYLES: dict[str, tuple[int, float, Callable[[np.random.Generator], Str
     "open-top 4": (4, 1, partial(four, closed=False, one_stroke=False)),
     "closed 4": (4, 1, partial(four, closed=True, one_stroke=False)),
     "4 in one stroke": (4, 0.5, partial(four, closed=False, one_stroke=True)),
-    "2": (2, 0.5, partial(two, looped=False)),
-    "2 with a loop": (2, 0.5, partial(two, looped=True)),
+    "2": (2, 0.5, partial(two, base="corner")),
+    "2 with a loop": (2, 0.5, partial(two, base="looped")),
+    "2 like a Z": (2, 1, partial(two, base="z")),
     "3": (3, 0.5, partial(three, flat_top=False)),
     "3 with a flat top": (3, 0.5, partial(three, flat_top=True)),
     "5": (5, 0.5, partial(five, one_stroke=False)),
