@@ -225,7 +225,9 @@ def nine(rng: np.random.Generator, tail: str) -> Strokes:
     the foot), or "stem" (the loop, then an upright drawn apart from its top right down)."""
     rx, ry = rng.uniform(0.2, 0.34), rng.uniform(0.15, 0.24)
     cx, cy = 0.5, ry
-    start, end = rng.uniform(0.1, 1.0), rng.uniform(-0.45, 0.05)  # angles around the loop, 0 at its right
+    start = rng.uniform(0.1, 1.0)  # angles around the loop, 0 at its right
+    # Mostly closed, or ending up to 50 degrees short of its right side: an open loop, the tail leaving low.
+    end = rng.uniform(-0.45, 0.05) if rng.random() < 0.7 else rng.uniform(-0.9, -0.45)
     loop = arc(cx, cy, rx, ry, start, 2 * np.pi - start + end)
     if tail == "stem":
         x = cx + rx * rng.uniform(0.8, 1.05)
@@ -238,7 +240,7 @@ def nine(rng: np.random.Generator, tail: str) -> Strokes:
     if tail == "curved":
         return [[*loop, *bent((x, y), (bottom[0] - rng.uniform(0.0, 0.12), 1.0), -rng.uniform(0.05, 0.15))]]
     if tail == "hooked":
-        hook = (bottom[0] - rng.uniform(0.1, 0.25), 1.0 - rng.uniform(-0.02, 0.15))
+        hook = (bottom[0] - rng.uniform(0.1, 0.25), 1.0 - rng.uniform(-0.02, 0.25))  # up to a V at the foot
         return [[*loop, bottom, hook]]
     curl = rng.uniform(0.08, 0.2)  # "curled": down, then round to the left and a little up
     turn = arc(bottom[0] - curl, 1.0 - curl, curl, curl * rng.uniform(0.7, 1.0), 0.0, -rng.uniform(1.5, 2.6))
