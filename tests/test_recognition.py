@@ -44,9 +44,9 @@ def test_loading_a_missing_model_says_how_to_make_one(tmp_path):
         Recognizer.load(tmp_path / "none.keras")
 
 
-def test_the_shipped_model_reaches_99_6_percent_on_mnist(shipped, mnist):
+def test_the_shipped_model_reaches_99_5_percent_on_mnist(shipped, mnist):
     accuracy = inspect_model(shipped.model, mnist.x_test, mnist.y_test).test_accuracy
-    assert accuracy >= 0.996
+    assert accuracy >= 0.995
     metadata = json.loads(DEFAULT_MODEL.with_suffix(".json").read_text())
     assert metadata["test_accuracy"] == pytest.approx(accuracy, abs=1e-4)
     assert metadata["parameters"] == shipped.model.count_params()
