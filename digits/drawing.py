@@ -225,9 +225,13 @@ def nine(rng: np.random.Generator, tail: str) -> Strokes:
     the foot), or "stem" (the loop, then an upright drawn apart from its top right down)."""
     rx, ry = rng.uniform(0.2, 0.34), rng.uniform(0.15, 0.24)
     cx, cy = 0.5, ry
-    start = rng.uniform(0.1, 1.0)  # angles around the loop, 0 at its right
-    # Mostly closed, or ending up to 50 degrees short of its right side: an open loop, the tail leaving low.
-    end = rng.uniform(-0.45, 0.05) if rng.random() < 0.7 else rng.uniform(-0.9, -0.45)
+    # Angles around the loop, 0 at its right: begun above its right side and ended below it; or begun and
+    # ended low, as far round as its bottom, a little short or past, so that the tail leaves the loop low.
+    if rng.random() < 0.6:
+        start, end = rng.uniform(0.1, 1.0), rng.uniform(-0.45, 0.05)
+    else:
+        start = rng.uniform(-1.5, -0.4)
+        end = start + rng.uniform(-0.3, 0.25)
     loop = arc(cx, cy, rx, ry, start, 2 * np.pi - start + end)
     if tail == "stem":
         x = cx + rx * rng.uniform(0.8, 1.05)
