@@ -73,8 +73,12 @@ def test_a_three_digit_number_reads_left_to_right_with_each_digits_box(shipped, 
     for box, layer in zip(result.boxes, four_oh_seven):
         assert all(isinstance(v, int) for v in box)
         assert 0 <= box[0] < box[2] <= width and 0 <= box[1] < box[3] <= height
-        expected = ink_box(layer)  # the touching pair is cut where they meet: within a few pixels of each
-        assert np.abs(np.subtract(box, expected)).max() <= 12, (box, expected)
+        # The touching pair is cut near where they meet: each box holds nearly all of its digit's ink (a 4's bar
+        # may reach into the 0) and little of the others'.
+        inside = np.zeros(layer.shape, bool)
+        inside[box[1] : box[3], box[0] : box[2]] = True
+        own, others = layer > 0, (four_oh_seven.max(axis=0) > 0) & (layer == 0)
+        assert (own & inside).sum() >= 0.9 * own.sum() and (others & inside).sum() <= 0.1 * own.sum(), box
 
 
 @pytest.mark.parametrize("digit", sorted(APART))
@@ -166,9 +170,9 @@ def test_a_pair_run_read_as_two_digits_wins_the_chain_and_is_split_in_two():
         assert np.abs(np.subtract(box, ink_box(layer))).max() <= 20  # near each digit's own ink
 
 
-@pytest.mark.parametrize("digits", [("2", "3"), ("9, curved tail", "3"), ("6", "plain zero")])
-def test_digits_overlapping_deeply_are_read_by_the_pair_reader(shipped, digits):
-    layers = lay_out([drawn(styled(name)) for name in digits], [-30])
+@pytest.mark.parametrize("digits, gap", [(("2", "3"), -35), (("9, curved tail", "3"), -30), (("6", "plain zero"), -30)])
+def test_digits_overlapping_deeply_are_read_by_the_pair_reader(shipped, digits, gap):
+    layers = lay_out([drawn(styled(name)) for name in digits], [gap])
     assert touching(*layers)
     number = layers.max(axis=0)
     text = "".join(str(TRAINING_STYLES[name][0]) for name in digits)
