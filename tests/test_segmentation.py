@@ -130,7 +130,7 @@ def test_the_shipped_pair_reader_reads_two_touching_digits_and_not_one(pair_read
     for name in ["slashed zero", "1 with flag and base", "crossed 7", "open-top 4", *digits]:
         digit = digits[name] if name in digits else drawn(styled(name))  # a slashed zero is no 1 in a 0
         assert (pair_reader(digit).argmax(axis=1) == NONE).all(), f"{name} read as two digits"
-    # Not with a 1: a plain upright stroke against a digit is read right only about half the time (see the README).
+    # Not with a 1: a plain upright stroke against a digit is read right only about two times in three (see the README).
     for first, second in ("38", "25", "90", "36"):
         pair = lay_out([digits[first], digits[second]], [-14])
         assert touching(*pair)
