@@ -38,8 +38,9 @@ def recipe(preset: str = "full", **overrides) -> dict:
 FINE_TUNE = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-4, "replay": 2000, "share": 0.3}
 
 # How long each preset takes here, from the command (or the click) to the saved, evaluated model: the
-# figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all).
-DURATIONS = {"quick": "about 90 seconds", "standard": "about 9 minutes", "full": "about 45 minutes"}
+# figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all); full, the shipped
+# recipe's 1,353 s of training alone on an idle machine on 2026-11-30 (45 min while other work shared the cores).
+DURATIONS = {"quick": "about 90 seconds", "standard": "about 9 minutes", "full": "about 25 minutes"}
 DESCRIPTIONS = {
     name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
     for name in PRESETS
