@@ -98,15 +98,21 @@ def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, ship
 
 
 @pytest.fixture(scope="module")
+def plain_digits() -> dict[str, np.ndarray]:
+    """Every digit drawn plainly, alone on a canvas, by its character."""
+    digits = {"0": drawn(PLAIN[0]), "1": drawn(PLAIN[1]), "7": drawn(PLAIN[7])}
+    return digits | {digit: drawn(styled(name)) for digit, name in [("2", "2"), ("3", "3"), ("4", "closed 4"), ("5", "5"),
+                                                                    ("6", "6"), ("8", "8"), ("9", "9, curved tail")]}
+
+
+@pytest.fixture(scope="module")
 def checker(shipped):
     assert shipped.checker is not None, "the shipped checker models/segmentation/one_digit.keras is missing"
     return lambda image: float(shipped.checker(whole_crop(image)[None, ..., None])[0, 0])
 
 
-def test_the_shipped_checker_tells_a_digit_from_two_touching(checker):
-    digits = {"0": drawn(PLAIN[0]), "1": drawn(PLAIN[1]), "7": drawn(PLAIN[7])}
-    digits |= {digit: drawn(styled(name)) for digit, name in [("2", "2"), ("3", "3"), ("4", "closed 4"), ("5", "5"),
-                                                              ("8", "8"), ("9", "9, curved tail")]}
+def test_the_shipped_checker_tells_a_digit_from_two_touching(checker, plain_digits):
+    digits = plain_digits
     for name, digit in digits.items():
         # Not the 1: an upright stroke alone is as often the side of a 0 or a 4's upright cut off. A 1 apart from
         # its neighbours is a blob every reading takes whole, so the checker's doubt costs it nothing.
@@ -123,10 +129,8 @@ def pair_reader(shipped):
     return lambda image: np.asarray(shipped.pair_reader(pair_crop(image)[None, ..., None])[0])
 
 
-def test_the_shipped_pair_reader_reads_two_touching_digits_and_not_one(pair_reader):
-    digits = {"0": drawn(PLAIN[0]), "1": drawn(PLAIN[1]), "7": drawn(PLAIN[7])}
-    digits |= {digit: drawn(styled(name)) for digit, name in [("2", "2"), ("3", "3"), ("4", "closed 4"), ("5", "5"),
-                                                              ("6", "6"), ("8", "8"), ("9", "9, curved tail")]}
+def test_the_shipped_pair_reader_reads_two_touching_digits_and_not_one(pair_reader, plain_digits):
+    digits = plain_digits
     for name in ["slashed zero", "1 with flag and base", "crossed 7", "open-top 4", *digits]:
         digit = digits[name] if name in digits else drawn(styled(name))  # a slashed zero is no 1 in a 0
         assert (pair_reader(digit).argmax(axis=1) == NONE).all(), f"{name} read as two digits"
