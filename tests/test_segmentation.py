@@ -101,8 +101,8 @@ def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, ship
 def plain_digits() -> dict[str, np.ndarray]:
     """Every digit drawn plainly, alone on a canvas, by its character."""
     digits = {"0": drawn(PLAIN[0]), "1": drawn(PLAIN[1]), "7": drawn(PLAIN[7])}
-    return digits | {digit: drawn(styled(name)) for digit, name in [("2", "2"), ("3", "3"), ("4", "closed 4"), ("5", "5"),
-                                                                    ("6", "6"), ("8", "8"), ("9", "9, curved tail")]}
+    styles = [("2", "2"), ("3", "3"), ("4", "closed 4"), ("5", "5"), ("6", "6"), ("8", "8"), ("9", "9, curved tail")]
+    return digits | {digit: drawn(styled(name)) for digit, name in styles}
 
 
 @pytest.fixture(scope="module")
