@@ -15,8 +15,8 @@ from digits.number_shapes import lay_out, touching
 from digits.numbers import MARGIN, NONE
 from digits.preprocessing import to_mnist_input, to_pair_input
 from digits.recognition import Recognizer
-from digits.segmentation import (NOT_PAIRS_KEPT, ONES_REPEATED, LabelledCrops, composed_number, labelled_crops,
-                                 labelled_examples, pair_examples)
+from digits.segmentation import (CROWDS_REPEATED, NOT_PAIRS_KEPT, ONES_REPEATED, LabelledCrops, composed_number,
+                                 labelled_crops, labelled_examples, pair_examples)
 from tests.test_numbers import drawn, styled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def test_digits_apart_are_whole_and_a_touching_pair_read_as_one_is_not():
     apart = labelled_crops(lay_out([drawn(PLAIN[0]), drawn(PLAIN[7])], [60]), [0, 7])
     assert apart.whole.tolist() == [1.0, 1.0]  # the two blobs, nothing else
     assert apart.pair_inputs.shape == (2, 28, 56)  # each blob may be two digits touching...
-    assert (apart.pairs == NONE).all()  # ...but is one
+    assert (apart.pairs == NONE).all() and apart.pair_wholes.tolist() == [1, 1]  # ...but is one
     pair = lay_out([drawn(styled("3", 2)), drawn(PLAIN[0])], [-6])
     assert touching(*pair)
     crops = labelled_crops(pair, [3, 0])
@@ -52,7 +52,18 @@ def test_digits_apart_are_whole_and_a_touching_pair_read_as_one_is_not():
     assert crops.whole.sum() >= 1  # a cut near where they meet leaves a whole digit
     as_pair = [i for i, x in enumerate(crops.pair_inputs) if np.array_equal(x, pair_crop(pair.max(axis=0)))]
     assert as_pair and crops.pairs[as_pair[0]].tolist() == [3, 0]  # the whole blob is the two, in order
+    assert crops.pair_wholes[as_pair[0]] == 2
     assert (crops.pairs == NONE).all(axis=1).sum() >= 1  # a run of part of it is not
+
+
+def test_three_touching_digits_are_no_pair_but_each_two_of_them_are():
+    three = lay_out([drawn(styled("3", 2)), drawn(PLAIN[1]), drawn(styled("3", 2))], [-6, -6])
+    assert touching(*three[:2]) and touching(*three[1:])
+    crops = labelled_crops(three, [3, 1, 3])
+    whole_blob = [i for i, x in enumerate(crops.pair_inputs) if np.array_equal(x, pair_crop(three.max(axis=0)))]
+    assert whole_blob and crops.pairs[whole_blob[0]].tolist() == [NONE, NONE]  # 313 is not two digits...
+    assert crops.pair_wholes[whole_blob[0]] == 3  # ...but three
+    assert [3, 1] in crops.pairs.tolist() and [1, 3] in crops.pairs.tolist()
 
 
 def test_labelled_examples_are_crops_of_every_kind(mnist, rng):
@@ -60,19 +71,22 @@ def test_labelled_examples_are_crops_of_every_kind(mnist, rng):
     assert crops.inputs.shape == (len(crops.whole), 28, 28) and crops.inputs.dtype == np.float32
     assert set(crops.whole.tolist()) == {0.0, 1.0}
     assert crops.pair_inputs.shape == (len(crops.pairs), 28, 56) and crops.pairs.shape[1] == 2
+    assert crops.pair_wholes.shape == (len(crops.pairs),) and crops.pair_wholes.max() <= 4  # numbers of 2-4 digits
     two = (crops.pairs < NONE).all(axis=1)
     assert two.any() and (~two).any()
     assert ((crops.pairs < NONE).any(axis=1) == two).all()  # both sides digits, or both none
 
 
-def test_the_pair_reader_sees_every_pair_those_with_a_1_more_often_and_some_of_the_rest(rng):
+def test_the_pair_reader_sees_every_pair_and_crowd_some_more_often_and_some_of_the_rest(rng):
     labels = np.array([[3, 0], [1, 4], [NONE, NONE], [7, 1], [2, 5]] + [[NONE, NONE]] * 600, np.uint8)
+    wholes = np.array([2, 2, 3, 2, 2] + [0, 1] * 300, np.uint8)  # run 2 holds three digits
     runs = np.arange(len(labels), dtype=np.float32)[:, None, None] * np.ones((1, 28, 56), np.float32)
-    crops = LabelledCrops(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.float32), runs, labels)
+    crops = LabelledCrops(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.float32), runs, labels, wholes)
     inputs, pairs = pair_examples(crops, rng)
     seen = np.bincount(inputs[:, 0, 0].astype(int), minlength=len(labels))  # each run's input is its index
     assert (pairs == labels[inputs[:, 0, 0].astype(int)]).all()  # every input keeps its own labels
     assert seen[[0, 4]].tolist() == [1, 1] and seen[[1, 3]].tolist() == [ONES_REPEATED] * 2
+    assert seen[2] == CROWDS_REPEATED
     assert set(seen[5:].tolist()) == {0, 1} and abs(seen[5:].mean() - NOT_PAIRS_KEPT) < 0.07
 
 
