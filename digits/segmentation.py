@@ -130,6 +130,17 @@ def pair_examples(crops: LabelledCrops, rng: np.random.Generator) -> tuple[np.nd
     return crops.pair_inputs[chosen], crops.pairs[chosen]
 
 
+def pair_figures(read: np.ndarray, crops: LabelledCrops) -> dict[str, float | None]:
+    """How a pair reader's readings (P, 2) of the crops' pair runs bear out their labels: the share of pairs read
+    right, of pairs with a 1 read right, of other runs read as none, and of runs holding three digits or more read
+    as none (None where the crops have no such run)."""
+    pairs = (crops.pairs < NONE).all(axis=1)
+    right, none = (read == crops.pairs).all(axis=1), (read == NONE).all(axis=1)
+    shares = {"pairs_right": right[pairs], "pairs_with_1_right": right[pairs & (crops.pairs == 1).any(axis=1)],
+              "others_none": none[~pairs], "crowds_none": none[crops.pair_wholes > 2]}
+    return {name: round(float(share.mean()), 4) if share.size else None for name, share in shares.items()}
+
+
 def build_checker() -> keras.Model:
     """The compact network of digits/model.py with one output: the probability that a crop is one whole digit."""
     inputs = keras.Input(shape=(28, 28, 1), name="image")

@@ -7,7 +7,8 @@ shipped ones are models/segmentation/one_digit.keras and pair.keras:
     python scripts/train_checker.py --numbers 200 --epochs 1 --out /tmp/checker.keras
 
 Their numbers are composed from MNIST's first 55,000 training digits; the validation numbers from the last
-5,000, which the digit models hold out too.
+5,000, which the digit models hold out too. The pair reader's metadata also keeps the share of validation pairs it
+reads right (and of those with a 1), and of other runs and of runs of three digits or more it reads as none.
 """
 
 import argparse
@@ -25,7 +26,7 @@ from digits.numbers import NONE  # noqa: E402
 from digits.recipes import TRAINING_IMAGES  # noqa: E402
 from digits.registry import CHECKER, PAIR_READER  # noqa: E402
 from digits.segmentation import (OVERLAPPING, OVERLAPPING_PAIRS, build_checker, build_pair_reader,  # noqa: E402
-                                 labelled_examples, pair_examples, train_on_crops)
+                                 labelled_examples, pair_examples, pair_figures, train_on_crops)
 from digits.training import describe_training, save_model  # noqa: E402
 
 
@@ -72,6 +73,9 @@ def main() -> int:
         build, loss, metrics = build_checker, "binary_crossentropy", ["accuracy", keras.metrics.AUC(name="auc")]
     print(f"{shares} ({time.perf_counter() - started:.0f} s to compose)")
     model, scores = train_on_crops(build, examples, held_out, loss, metrics, args.epochs, seed=args.seed)
+    if args.pairs:
+        read = model.predict(validation.pair_inputs[..., None], batch_size=1000, verbose=0).argmax(axis=-1)
+        scores |= {f"validation_{name}": share for name, share in pair_figures(read, validation).items()}
     settings = {"numbers": args.numbers, **shares, "epochs": args.epochs, "seed": args.seed}
     save_model(model, {**scores, **describe_training(mnist, model, time.perf_counter() - started, **settings)}, args.out)
     print(f"saved {args.out}: {scores}")

@@ -16,7 +16,7 @@ from digits.numbers import MARGIN, NONE
 from digits.preprocessing import to_mnist_input, to_pair_input
 from digits.recognition import Recognizer
 from digits.segmentation import (CROWDS_REPEATED, NOT_PAIRS_KEPT, ONES_REPEATED, LabelledCrops, composed_number,
-                                 labelled_crops, labelled_examples, pair_examples)
+                                 labelled_crops, labelled_examples, pair_examples, pair_figures)
 from tests.test_numbers import drawn, styled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +90,17 @@ def test_the_pair_reader_sees_every_pair_and_crowd_some_more_often_and_some_of_t
     assert set(seen[5:].tolist()) == {0, 1} and abs(seen[5:].mean() - NOT_PAIRS_KEPT) < 0.07
 
 
+def test_pair_figures_count_each_kind_of_run_apart():
+    labels = np.array([[3, 0], [1, 4], [NONE, NONE], [NONE, NONE]], np.uint8)
+    crops = LabelledCrops(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.float32), np.zeros((4, 28, 56), np.float32),
+                          labels, np.array([2, 2, 3, 1], np.uint8))  # run 2 holds three digits, run 3 part of one
+    read = np.array([[3, 0], [1, 7], [NONE, NONE], [2, 2]])
+    assert pair_figures(read, crops) == {"pairs_right": 0.5, "pairs_with_1_right": 0.0, "others_none": 0.5,
+                                         "crowds_none": 1.0}
+    assert pair_figures(read[:1], LabelledCrops(crops.inputs, crops.whole, crops.pair_inputs[:1], labels[:1],
+                                                crops.pair_wholes[:1]))["crowds_none"] is None  # none to count
+
+
 @pytest.mark.parametrize("pairs", [False, True], ids=["checker", "pair reader"])
 def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, shipped, pairs):
     out = tmp_path / "network.keras"
@@ -100,6 +111,8 @@ def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, ship
     meta = json.loads(out.with_suffix(".json").read_text())
     assert 0.0 <= meta["validation_accuracy"] <= 1.0 and meta["numbers"] == 20 and meta["crops"] > 20
     assert ("pair_share" in meta) == pairs and ("validation_auc" in meta) != pairs
+    figures = [meta.get(f"validation_{name}", "absent") for name in ("pairs_right", "others_none", "crowds_none")]
+    assert all(f is None or 0.0 <= f <= 1.0 for f in figures) if pairs else figures == ["absent"] * 3
     network = load_saved_model(out)
     crops = labelled_crops(lay_out([drawn(PLAIN[0]), drawn(PLAIN[0])], [-8]), [0, 0])
     inputs = crops.pair_inputs if pairs else crops.inputs
