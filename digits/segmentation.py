@@ -70,6 +70,21 @@ class LabelledCrops:
     pairs: np.ndarray  # (P, 2) ...their left and right digits when one is two whole digits, else NONE twice
     pair_wholes: np.ndarray  # (P,) how many digits each holds WHOLE of the ink of
 
+    @property
+    def two_digits(self) -> np.ndarray:
+        """(P,) True where a pair run is two whole digits."""
+        return (self.pairs < NONE).all(axis=1)
+
+    @property
+    def two_with_a_1(self) -> np.ndarray:
+        """(P,) True where a pair run is two whole digits and one of them is a 1."""
+        return self.two_digits & (self.pairs == 1).any(axis=1)
+
+    @property
+    def crowded(self) -> np.ndarray:
+        """(P,) True where a pair run holds three whole digits or more."""
+        return self.pair_wholes > 2
+
 
 def labelled_crops(layers: np.ndarray, digits: list[int]) -> LabelledCrops | None:
     """The candidate crops of a composed number of `digits` and what each holds: a crop is one whole digit
@@ -122,10 +137,9 @@ def labelled_examples(images: np.ndarray, labels: np.ndarray, count: int, rng: n
 def pair_examples(crops: LabelledCrops, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The pair runs to train the pair reader on: every one that is two whole digits (ONES_REPEATED times when one
     of them is a 1), every one that holds three or more (CROWDS_REPEATED times), NOT_PAIRS_KEPT of the others."""
-    pairs = (crops.pairs < NONE).all(axis=1)
-    kept = pairs | (rng.random(len(crops.pairs)) < NOT_PAIRS_KEPT)
-    repeats = np.where(pairs & (crops.pairs == 1).any(axis=1), ONES_REPEATED, kept)
-    repeats = np.where(crops.pair_wholes > 2, CROWDS_REPEATED, repeats)
+    kept = crops.two_digits | (rng.random(len(crops.pairs)) < NOT_PAIRS_KEPT)
+    repeats = np.where(crops.two_with_a_1, ONES_REPEATED, kept)
+    repeats = np.where(crops.crowded, CROWDS_REPEATED, repeats)
     chosen = np.repeat(np.arange(len(crops.pairs)), repeats)
     return crops.pair_inputs[chosen], crops.pairs[chosen]
 
@@ -134,10 +148,9 @@ def pair_figures(read: np.ndarray, crops: LabelledCrops) -> dict[str, float | No
     """How a pair reader's readings (P, 2) of the crops' pair runs bear out their labels: the share of pairs read
     right, of pairs with a 1 read right, of other runs read as none, and of runs holding three digits or more read
     as none (None where the crops have no such run)."""
-    pairs = (crops.pairs < NONE).all(axis=1)
     right, none = (read == crops.pairs).all(axis=1), (read == NONE).all(axis=1)
-    shares = {"pairs_right": right[pairs], "pairs_with_1_right": right[pairs & (crops.pairs == 1).any(axis=1)],
-              "others_none": none[~pairs], "crowds_none": none[crops.pair_wholes > 2]}
+    shares = {"pairs_right": right[crops.two_digits], "pairs_with_1_right": right[crops.two_with_a_1],
+              "others_none": none[~crops.two_digits], "crowds_none": none[crops.crowded]}
     return {name: round(float(share.mean()), 4) if share.size else None for name, share in shares.items()}
 
 

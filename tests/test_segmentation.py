@@ -139,13 +139,12 @@ def checker(shipped):
 
 
 def test_the_shipped_checker_tells_a_digit_from_two_touching(checker, plain_digits):
-    digits = plain_digits
-    for name, digit in digits.items():
+    for name, digit in plain_digits.items():
         # Not the 1: an upright stroke alone is as often the side of a 0 or a 4's upright cut off. A 1 apart from
         # its neighbours is a blob every reading takes whole, so the checker's doubt costs it nothing.
         assert name == "1" or checker(digit) > 0.5, f"{name} not read as one digit"
     for first, second in ("41", "01", "38", "25", "90"):
-        pair = lay_out([digits[first], digits[second]], [-14])
+        pair = lay_out([plain_digits[first], plain_digits[second]], [-14])
         assert touching(*pair)
         assert checker(pair.max(axis=0)) < 0.5, f"{first}{second} read as one digit"
 
@@ -157,13 +156,12 @@ def pair_reader(shipped):
 
 
 def test_the_shipped_pair_reader_reads_two_touching_digits_and_not_one(pair_reader, plain_digits):
-    digits = plain_digits
-    for name in ["slashed zero", "1 with flag and base", "crossed 7", "open-top 4", *digits]:
-        digit = digits[name] if name in digits else drawn(styled(name))  # a slashed zero is no 1 in a 0
+    for name in ["slashed zero", "1 with flag and base", "crossed 7", "open-top 4", *plain_digits]:
+        digit = plain_digits[name] if name in plain_digits else drawn(styled(name))  # a slashed zero is no 1 in a 0
         assert (pair_reader(digit).argmax(axis=1) == NONE).all(), f"{name} read as two digits"
     # Not with a 1: a plain upright stroke against a digit is read right only about two times in three (see the README).
     for first, second in ("38", "25", "90", "36"):
-        pair = lay_out([digits[first], digits[second]], [-14])
+        pair = lay_out([plain_digits[first], plain_digits[second]], [-14])
         assert touching(*pair)
         read = "".join(str(d) for d in pair_reader(pair.max(axis=0)).argmax(axis=1))
         assert read == first + second
