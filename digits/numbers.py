@@ -42,13 +42,12 @@ NARROWEST = 0.12  # a slice is at least this wide (a 1 drawn with a thin pen is 
 CUT_FROM = 0.8  # a blob wider than this is also read in slices (from 0.6: 50% more candidates, none read better)
 CROSSING = 0.35  # a cut's likelihood is multiplied by this for each stroke it crosses after the first
 FALL = 0.2  # beyond NARROW to widest, a candidate's likelihood falls as a Gaussian of this width
-CHECKED = 0.25  # the weight of the checker's log-probability that a candidate is one whole digit: from 0.125 to
-# 1, 300 numbers of the benchmark's seed 1 read 90.3-90.7% with the shipped checker, against 86.7% without it
 NONE = 10  # the pair reader's class for a side of a pair run that is not two whole digits
-PAIRED = 0.25  # the weight of the pair reader's log-probabilities of a pair run's two digits: with the shipped
-# reader, 0.25 / 0.4 / 0.6 misread 65 / 66 / 66 of 2,500 numbers of the benchmark's seeds 1-5; with the reader before
-# it, 0.1 / 0.25 / 0.4 read 96.7 / 98.3 / 98.3% of seed 1 (300 numbers) and 96.0 / 96.4 / 96.6% of seed 2 (500);
-# with the first ones, 0.15-0.25 read 96.7% of seed 1, 0.5 96.0%, 1 95.3% (90.7% without)
+CHECKED = 1.0  # the weights of the checker's log-probability that a candidate is one whole digit, and of the pair...
+PAIRED = 1.0  # ...reader's of a pair run's two digits: each network counts as much as the digit model, so a chain's
+# likelihood is the plain product of its probabilities. Tuned together on 2,500 numbers of the benchmark's seeds 1-5,
+# both 0.25 / 0.6 / 1 / 1.5 / 3 misread 69 / 58 / 57 / 57 / 59 (with the digit model before: 65 / 58 / 55 / 54 / 54),
+# fewer on every seed; set apart (each 0.25-1.5), they misread 58-74
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -84,8 +83,8 @@ class NumberCandidates:
         probabilities of each pair run's left and right digit or none (10: not two whole digits).
 
         A chain's likelihood is the product of its candidates' top probabilities, their width likelihoods,
-        the whole probabilities to the power CHECKED, its pair runs' top left and right probabilities, and
-        its cuts' likelihoods. The model reads parts of a digit (half a 5, the side of a 0) as digits with
+        the whole probabilities to the power CHECKED, its pair runs' top left and right probabilities to the power
+        PAIRED, and its cuts' likelihoods. The model reads parts of a digit (half a 5, the side of a 0) as digits with
         certainty, so the widths, cuts and checks must tell a digit from a part of one: a digit is NARROW to
         the number's widest (any narrower for a 1), likelier falling off beyond; a cut through one stroke is
         where two digits may touch, one through more strokes is likelier through a digit."""
