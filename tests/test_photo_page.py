@@ -97,11 +97,14 @@ def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
     recognizer = Recognizer.load(models / "digits.keras")
     shapes = [[[(a, 0.0), (a, 0.8), (0.5, 1.0), (1 - a, 0.8), (1 - a, 0.0)]] for a in (0.1, 0.2, 0.3)]
     shapes += [[[(0.9, 0.1), (0.5, 0.0), (0.1, 0.5), (0.5, 1.0), (0.9, 0.9)]],
-               [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]], [[(0.1, 0.1), (0.9, 0.9)], [(0.9, 0.1), (0.1, 0.9)]]]
-    numbers = (lay_out([ink(s, 280, extent=180, pen=14) for s in (PLAIN[7], PLAIN[0], shape)], [50, 50]) for shape in shapes)
+               [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]],
+               [[(0.1, 0.1), (0.9, 0.9)], [(0.9, 0.1), (0.1, 0.9)]]]
+    numbers = (lay_out([ink(s, 280, extent=180, pen=14) for s in (PLAIN[7], PLAIN[0], shape)], [50, 50])
+               for shape in shapes)
     photos = (jpeg_bytes(photo(np.pad(layers.max(axis=0), 60))) for layers in numbers)
     unsure = next((jpeg for jpeg in photos
-                   if [d.unsure for d in recognizer.recognize_photo(Image.open(io.BytesIO(jpeg)), number=True).digits]
+                   if [digit.unsure for digit in
+                       recognizer.recognize_photo(Image.open(io.BytesIO(jpeg)), number=True).digits]
                    == [False, False, True]), None)
     assert unsure is not None, "the model is sure of every shape that is no digit"
     app = photo_page(monkeypatch, models)
