@@ -28,9 +28,9 @@ def jpeg_bytes(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def number_photo() -> bytes:
-    """A photo of 417 in blue ink on paper, a little noisy."""
-    layers = lay_out([ink(s, 280, extent=180, pen=14) for s in (FOUR, PLAIN[1], PLAIN[7])], [50, 50])
+def number_photo(drawings=(FOUR, PLAIN[1], PLAIN[7])) -> bytes:
+    """A photo of the drawings side by side (by default 417) in blue ink on paper, a little noisy."""
+    layers = lay_out([ink(s, 280, extent=180, pen=14) for s in drawings], [50] * (len(drawings) - 1))
     return jpeg_bytes(photo(np.pad(layers.max(axis=0), 60), colour=(25, 40, 150)))
 
 
@@ -99,9 +99,7 @@ def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
     shapes += [[[(0.9, 0.1), (0.5, 0.0), (0.1, 0.5), (0.5, 1.0), (0.9, 0.9)]],
                [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]],
                [[(0.1, 0.1), (0.9, 0.9)], [(0.9, 0.1), (0.1, 0.9)]]]
-    numbers = (lay_out([ink(s, 280, extent=180, pen=14) for s in (PLAIN[7], PLAIN[0], shape)], [50, 50])
-               for shape in shapes)
-    photos = (jpeg_bytes(photo(np.pad(layers.max(axis=0), 60))) for layers in numbers)
+    photos = (number_photo((PLAIN[7], PLAIN[0], shape)) for shape in shapes)
     unsure = next((jpeg for jpeg in photos
                    if [digit.unsure for digit in
                        recognizer.recognize_photo(Image.open(io.BytesIO(jpeg)), number=True).digits]
