@@ -30,7 +30,9 @@ def serving_model() -> tuple[Path, str | None]:
     used (ModelRegistry.serving), or the chosen file cannot be loaded. The shipped model stands in for it."""
     registry = ModelRegistry()
     path, problem = registry.serving()
-    if problem is None:
+    # Trying a chosen model means loading it, which waits for TensorFlow; the shipped one has no stand-in to
+    # fall back to, so it is not tried here, and a cold start draws the canvas before TensorFlow is in.
+    if problem is None and path != registry.folder / SHIPPED:
         problem = load_failure(str(path), path.stat().st_mtime)
     if problem is None:
         return path, None
