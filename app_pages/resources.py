@@ -30,13 +30,14 @@ def serving_model() -> tuple[Path, str | None]:
     used (ModelRegistry.serving), or the chosen file cannot be loaded. The shipped model stands in for it."""
     registry = ModelRegistry()
     path, problem = registry.serving()
+    shipped = registry.folder / SHIPPED
     # Trying a chosen model means loading it, which waits for TensorFlow; the shipped one has no stand-in to
     # fall back to, so it is not tried here, and a cold start draws the canvas before TensorFlow is in.
-    if problem is None and path != registry.folder / SHIPPED:
+    if problem is None and path != shipped:
         problem = load_failure(str(path), path.stat().st_mtime)
     if problem is None:
         return path, None
-    return registry.folder / SHIPPED, f"{problem} The shipped model serves instead."
+    return shipped, f"{problem} The shipped model serves instead."
 
 
 @st.cache_resource(max_entries=8)

@@ -19,7 +19,7 @@ from digits.preprocessing import to_mnist_input
 
 # How far writers bend their digits from the templates. At 0.2 the model shipped then misread 3.0% of 20 writers'
 # digits (0-28% per writer), as it does 3% of real writers' (0.2-13%); at 0.12 it was 0.2%, at 0.3 12.6%.
-# (Set on 2026-11-25; today's model misreads 5.7% of the benchmark's ten writers: README, Learn my handwriting.)
+# (Set on 2026-11-25; the model shipped on 2026-11-30 misreads 5.7% of the benchmark's ten writers: README.)
 WARP = 0.2
 
 

@@ -322,7 +322,7 @@ def test_a_damaged_model_choice_falls_back_to_the_shipped_model_with_a_warning(m
 
 def test_serving_the_shipped_model_does_not_load_it_before_the_page_shows(monkeypatch, models):
     # The app asks which model serves before it draws the page; loading one waits for TensorFlow (the canvas
-    # showed 1.4 s later on a cold start). The shipped model is not loaded there: with its file unloadable, the
+    # showed 1.5 s later on a cold start). The shipped model is not loaded there: with its file unloadable, the
     # answer still comes, with no problem named (the Draw page's answer is where it loads).
     from app_pages.resources import serving_model
 
