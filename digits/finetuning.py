@@ -38,8 +38,9 @@ def fine_tune(
     verbose: int | str = 0,
     **recipe,
 ) -> tuple[keras.Model, list[dict]]:
-    """A copy of `model` fine-tuned on corrections (uint8 images (N, 28, 28) and labels) mixed with
-    replayed MNIST, with FINE_TUNE's settings (`recipe` overrides them). Returns it and its learning curves."""
+    """A copy of `model` fine-tuned on labelled uint8 images (N, 28, 28): a writer's corrections, or the number
+    reader's crops (digits/segmentation.py), mixed with replayed MNIST, with FINE_TUNE's settings (`recipe`
+    overrides them). Returns it and its learning curves."""
     settings = {**FINE_TUNE, **recipe}
     if len(x) == 0 or len(x) != len(y):
         raise ValueError("need at least one correction, and one label for each")

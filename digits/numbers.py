@@ -5,12 +5,13 @@ another is a stroke of it drawn apart (a 5's flag, a 7's bar) and joins its blob
 digit may be two or three digits that touch, so it is also cut at a few columns into slices. The blobs'
 slices, left to right, are the atoms of the number; every run of neighbouring atoms that could be one
 digit is a candidate: a slice of a touching pair, a whole blob, or blobs that nearly meet read together
-(a 4 whose bar stops short of its upright). Every candidate goes to the model in one batch, and to the
-checker in another. Column cuts cannot part digits that overlap deeply (a 0 half inside a 6), so every run of
-atoms of one blob up to two digits wide is also a pair run, read by the pair reader as two touching digits or
-none, in a third batch. The readings, widths, cuts, the checker's word on which candidates are one whole
-digit and the pair reader's (digits/segmentation.py) choose the chain of candidates and pair runs that reads
-the number (NumberCandidates.choose).
+(a 4 whose bar stops short of its upright). Every candidate goes to the digit model in one batch, to the
+number reader in another (their readings weighed together: weighed_readings), and to the checker in a third.
+Column cuts cannot part digits that overlap deeply (a 0 half inside a 6), so every run of atoms of one blob up
+to two digits wide is also a pair run, read by the pair reader as two touching digits or none, in a fourth
+batch. The readings, widths, cuts, the checker's word on which candidates are one whole digit and the pair
+reader's (digits/segmentation.py) choose the chain of candidates and pair runs that reads the number
+(NumberCandidates.choose).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ PAIRED = 1.0  # ...reader's of a pair run's two digits: each network counts as m
 # likelihood is the plain product of its probabilities. Tuned together on 2,500 numbers of the benchmark's seeds 1-5,
 # both 0.25 / 0.6 / 1 / 1.5 / 3 misread 69 / 58 / 57 / 57 / 59 (with the digit model before: 65 / 58 / 55 / 54 / 54),
 # fewer on every seed; set apart (each 0.25-1.5), they misread 58-74
+READER = 0.5  # the number reader's weight in a candidate's digit probabilities, the digit model's the rest: of 2,500
+# numbers of the benchmark's seeds 1-5, the shipped reader weighed so misreads 52, alone 54 (the digit model alone 57;
+# weights 0.3-0.7 with two experimental readers, 51-54, alone 53 and 55; a plain average of the two, 53-54)
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -122,6 +126,14 @@ class NumberCandidates:
                 return halves
         (_, top, _, bottom), halves = self.pair_boxes[pair], np.hsplit(self.pair_inputs[pair], 2)
         return [((left, top, middle, bottom), halves[0]), ((middle, top, right, bottom), halves[1])]
+
+
+def weighed_readings(model: np.ndarray, reader: np.ndarray) -> np.ndarray:
+    """Candidates' digit probabilities (N, 10) weighed from the digit model's and the number reader's: their geometric
+    mean, READER weighing the reader's (a digit either is sure is not, stays unlikely), scaled to sum to 1."""
+    log = (1 - READER) * np.log(np.clip(model, 1e-12, 1)) + READER * np.log(np.clip(reader, 1e-12, 1))
+    weighed = np.exp(log - log.max(axis=1, keepdims=True))
+    return weighed / weighed.sum(axis=1, keepdims=True)
 
 
 def number_candidates(image) -> NumberCandidates | None:

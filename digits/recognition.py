@@ -13,11 +13,11 @@ import tensorflow as tf
 from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
-from digits.numbers import NONE, Box, number_candidates
+from digits.numbers import NONE, Box, number_candidates, weighed_readings
 from digits.photos import photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
-from digits.registry import CHECKER, MODELS_DIR, PAIR_READER, SHIPPED, read_metadata
+from digits.registry import CHECKER, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED, read_metadata
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it. On the
@@ -90,20 +90,23 @@ class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""
 
     def __init__(self, model: keras.Model, metadata: dict | None = None, path: Path | None = None,
-                 checker: keras.Model | None = None, pair_reader: keras.Model | None = None):
+                 checker: keras.Model | None = None, pair_reader: keras.Model | None = None,
+                 number_reader: keras.Model | None = None):
         """`checker`: the model that tells whole digits from parts in a number, `pair_reader`: the one that reads
-        two touching digits in one crop (digits/segmentation.py); without them, recognize_number picks the cuts by
-        the digits' readings and widths alone."""
+        two touching digits in one crop, `number_reader`: the one that reads the digits cut from a number beside
+        `model` (digits/segmentation.py); without them, recognize_number picks the cuts by the digits' readings
+        (`model`'s alone) and widths alone."""
         self.model = model
         self.metadata = metadata or {}
         self.path = path
         self.checker = checker
         self.pair_reader = pair_reader
+        self.number_reader = number_reader
 
         # Two compiled graphs of the model (a direct call costs a few ms; model.predict() would cost tens):
         # one for batches of any size, and one for a single image, which XLA fuses into one step (1.5 ms
         # instead of 3 ms here). XLA compiles on the first call, in about 0.5 s; load() makes that call.
-        # Two more run the checker and the pair reader on a number's candidates.
+        # Three more run the checker, the pair reader and the number reader on a number's candidates.
         @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
         def forward_batch(images):
             return model(images, training=False)
@@ -120,24 +123,31 @@ class Recognizer:
         def read_pairs(images):
             return pair_reader(images, training=False)
 
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        def read_in_number(images):
+            return number_reader(images, training=False)
+
         self._forward_batch, self._forward_one, self._check_batch = forward_batch, forward_one, check_batch
-        self._read_pairs = read_pairs
+        self._read_pairs, self._read_in_number = read_pairs, read_in_number
 
     @classmethod
     def load(cls, model_path: str | os.PathLike | None = None) -> "Recognizer":
-        """Load a saved model (the shipped default if no path) and the metadata beside it, with the shipped checker
-        and pair reader for numbers (digits/segmentation.py) when they are there."""
+        """Load a saved model (the shipped default if no path) and the metadata beside it, with the shipped checker,
+        pair reader and number reader for numbers (digits/segmentation.py) when they are there."""
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
         # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
-        checker, pair_reader = (load_saved_model(p) if p.is_file() else None for p in (CHECKER, PAIR_READER))
-        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, checker, pair_reader)
+        networks = [load_saved_model(p) if p.is_file() else None for p in (CHECKER, PAIR_READER, NUMBER_READER)]
+        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, *networks)
+        checker, pair_reader, number_reader = networks
         recognizer._forward_one(np.zeros((1, 28, 28, 1), np.float32))  # compile now, not on the first drawing
         if checker is not None:
             recognizer._check_batch(np.zeros((1, 28, 28, 1), np.float32))
         if pair_reader is not None:
             recognizer._read_pairs(np.zeros((1, 28, 56, 1), np.float32))
+        if number_reader is not None:
+            recognizer._read_in_number(np.zeros((1, 28, 28, 1), np.float32))
         return recognizer
 
     def recognize(self, image: Image.Image | np.ndarray) -> Recognition | None:
@@ -159,21 +169,25 @@ class Recognizer:
         """Read a number of one or more digits written side by side; None when nothing is drawn on the image.
 
         Takes any image recognize() takes. Every candidate crop, whole blobs of ink and the parts of wide
-        ones (see digits/numbers.py), is read in one model call and checked in one call of the checker, and
-        every run of a blob that may be two touching digits is read in one call of the pair reader; the
-        readings and checks then pick the cuts.
+        ones (see digits/numbers.py), is read in one model call and in one call of the number reader (their
+        readings weighed together), and checked in one call of the checker, and every run of a blob that may be
+        two touching digits is read in one call of the pair reader; the readings and checks then pick the cuts.
         """
         candidates = number_candidates(image)
         if candidates is None:
             return None
-        recognitions = self._recognitions(candidates.model_inputs, self._forward_batch)
+        inputs = candidates.model_inputs
+        probabilities = self._read(inputs, self._forward_batch)
+        if self.number_reader is not None:
+            probabilities = weighed_readings(probabilities, self._read(inputs, self._read_in_number))
+        recognitions = [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, probabilities)]
         whole = pairs = None
         if self.checker is not None:
             whole = self._check_batch(candidates.model_inputs[..., None]).numpy()[:, 0]
         if self.pair_reader is not None and len(candidates.pair_runs):
             pairs = self._read_pairs(candidates.pair_inputs[..., None]).numpy().astype(np.float64)
         digits, boxes = [], []
-        for reading in candidates.choose(np.stack([r.probabilities for r in recognitions]), whole, pairs):
+        for reading in candidates.choose(probabilities, whole, pairs):
             if reading < len(recognitions):
                 digits.append(recognitions[reading])
                 boxes.append(candidates.boxes[reading])
@@ -199,8 +213,12 @@ class Recognizer:
         return None if result is None else NumberRecognition(result.digits, [found.on_photo(b) for b in result.boxes])
 
     @staticmethod
+    def _read(inputs: np.ndarray, forward: Callable[[np.ndarray], tf.Tensor]) -> np.ndarray:
+        """The digit probabilities (N, 10) of a stack of model inputs (N, 28, 28) run through a network."""
+        probabilities = forward(inputs[..., None]).numpy().astype(np.float64)
+        return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+    @staticmethod
     def _recognitions(inputs: np.ndarray, forward: Callable[[np.ndarray], tf.Tensor]) -> list[Recognition]:
         """Run a stack of model inputs (N, 28, 28) through the model."""
-        probabilities = forward(inputs[..., None]).numpy().astype(np.float64)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        return [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, probabilities)]
+        return [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, Recognizer._read(inputs, forward))]

@@ -15,6 +15,7 @@ SHIPPED = "digits.keras"
 # apart from the digit models the registry lists.
 CHECKER = MODELS_DIR / "segmentation" / "one_digit.keras"
 PAIR_READER = MODELS_DIR / "segmentation" / "pair.keras"  # reads two touching digits in one crop (the same module)
+NUMBER_READER = MODELS_DIR / "segmentation" / "digits_in_numbers.keras"  # reads the digits cut from numbers (ditto)
 
 
 def metadata_path(model_path: str | os.PathLike) -> Path:

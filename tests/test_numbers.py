@@ -6,7 +6,7 @@ from PIL import Image
 
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
-from digits.numbers import number_candidates
+from digits.numbers import number_candidates, weighed_readings
 from digits.recognition import NumberRecognition, Recognizer
 
 BAR, STEM = PLAIN[7]
@@ -131,14 +131,13 @@ def test_dark_ink_on_light_and_other_image_kinds(shipped, four_oh_seven):
 
 
 def test_without_a_checker_the_readings_and_widths_choose(shipped, four_oh_seven):
-    unchecked = Recognizer(shipped.model)  # as for a models folder without the checker and the pair reader
-    assert unchecked.checker is None and unchecked.pair_reader is None
+    unchecked = Recognizer(shipped.model)  # as for a models folder without the checker, pair reader and number reader
+    assert unchecked.checker is None and unchecked.pair_reader is None and unchecked.number_reader is None
     assert unchecked.recognize_number(four_oh_seven.max(axis=0)).text == "407"
 
 
-def test_every_candidate_is_read_in_one_model_call_checked_in_one_and_read_as_pairs_in_one(shipped, four_oh_seven,
-                                                                                          monkeypatch):
-    calls = {"_forward_batch": [], "_check_batch": [], "_read_pairs": []}
+def test_every_candidate_is_read_in_one_call_of_each_network_and_pair_runs_in_one(shipped, four_oh_seven, monkeypatch):
+    calls = {"_forward_batch": [], "_read_in_number": [], "_check_batch": [], "_read_pairs": []}
     for name, made in calls.items():
         def counted(images, made=made, forward=getattr(shipped, name)):
             made.append(len(images))
@@ -148,7 +147,7 @@ def test_every_candidate_is_read_in_one_model_call_checked_in_one_and_read_as_pa
     assert shipped.recognize_number(four_oh_seven.max(axis=0)).text == "407"
     read, checked = calls["_forward_batch"], calls["_check_batch"]
     assert len(read) == 1 and read[0] > 3  # the touching pair was also read whole and cut in other places
-    assert checked == read  # the checker saw the same crops
+    assert checked == read == calls["_read_in_number"]  # the checker and the number reader saw the same crops
     paired = calls["_read_pairs"]
     assert len(paired) == 1 and paired[0] == len(number_candidates(four_oh_seven.max(axis=0)).pair_runs) >= 3
 
@@ -182,3 +181,27 @@ def test_digits_overlapping_deeply_are_read_by_the_pair_reader(shipped, digits, 
     assert result.text == text and len(result.boxes) == 2
     assert result.boxes[0][0] < result.boxes[1][0] and result.boxes[0][2] <= result.boxes[1][2]
     assert all(d.model_input.shape == (28, 28) and abs(d.probabilities.sum() - 1) < 1e-6 for d in result.digits)
+
+
+def test_the_digit_model_and_the_number_reader_are_weighed_together():
+    model = np.array([[0.6, 0.4] + [0.0] * 8, [0.5, 0.5] + [0.0] * 8])
+    reader = np.array([[0.2, 0.8] + [0.0] * 8, [0.1] * 10])
+    weighed = weighed_readings(model, reader)
+    assert np.allclose(weighed.sum(axis=1), 1.0)
+    assert (weighed[:, 2:] < 1e-5).all()  # what the digit model rules out stays out, whatever the reader says
+    expected = np.sqrt(0.6 * 0.2) / (np.sqrt(0.6 * 0.2) + np.sqrt(0.4 * 0.8))  # READER = 0.5: a geometric mean
+    assert weighed[0, 0] == pytest.approx(expected) and weighed.argmax(axis=1)[0] == 1  # the reader's surer 1 wins
+    assert weighed[1, 0] == pytest.approx(0.5, abs=1e-5)  # a reader unsure of all ten leaves the model's word
+    assert np.allclose(weighed_readings(model, model), model)
+
+
+def test_a_numbers_digits_carry_the_weighed_readings_of_both_networks(shipped):
+    image = lay_out([drawn(PLAIN[0]), drawn(PLAIN[7])], [60]).max(axis=0)  # apart: each digit a candidate, no pair
+    candidates = number_candidates(image)
+    both = weighed_readings(Recognizer._read(candidates.model_inputs, shipped._forward_batch),
+                            Recognizer._read(candidates.model_inputs, shipped._read_in_number))
+    result = shipped.recognize_number(image)
+    assert result.text == "07"
+    for digit in result.digits:
+        same = [k for k, x in enumerate(candidates.model_inputs) if np.array_equal(x, digit.model_input)]
+        assert len(same) == 1 and np.allclose(digit.probabilities, both[same[0]])

@@ -1,5 +1,6 @@
-"""The checker that tells whole digits from parts in a number and the pair reader that reads two touching digits:
-their training crops, their training script, and what the shipped ones say of a digit and of two touching digits."""
+"""The checker that tells whole digits from parts in a number, the pair reader that reads two touching digits and
+the number reader that reads the digits cut from numbers: their training crops, their training script, and what the
+shipped ones say of a digit and of two touching digits."""
 
 import json
 import subprocess
@@ -16,7 +17,7 @@ from digits.numbers import MARGIN, NONE
 from digits.preprocessing import to_mnist_input, to_pair_input
 from digits.recognition import Recognizer
 from digits.segmentation import (CROWDS_REPEATED, NOT_PAIRS_KEPT, ONES_REPEATED, LabelledCrops, composed_number,
-                                 labelled_crops, labelled_examples, pair_examples, pair_figures)
+                                 labelled_crops, labelled_examples, pair_examples, pair_figures, reader_examples)
 from tests.test_numbers import drawn, styled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ def test_a_composed_number_has_a_layer_of_ink_per_digit(rng):
 def test_digits_apart_are_whole_and_a_touching_pair_read_as_one_is_not():
     apart = labelled_crops(lay_out([drawn(PLAIN[0]), drawn(PLAIN[7])], [60]), [0, 7])
     assert apart.whole.tolist() == [1.0, 1.0]  # the two blobs, nothing else
+    assert apart.digits.tolist() == [0, 7]  # each with its digit
     assert apart.pair_inputs.shape == (2, 28, 56)  # each blob may be two digits touching...
     assert (apart.pairs == NONE).all() and apart.pair_wholes.tolist() == [1, 1]  # ...but is one
     pair = lay_out([drawn(styled("3", 2)), drawn(PLAIN[0])], [-6])
@@ -49,7 +51,9 @@ def test_digits_apart_are_whole_and_a_touching_pair_read_as_one_is_not():
     crops = labelled_crops(pair, [3, 0])
     whole_blob = [i for i, x in enumerate(crops.inputs) if np.array_equal(x, whole_crop(pair.max(axis=0)))]
     assert whole_blob and crops.whole[whole_blob[0]] == 0.0  # both digits in one crop
+    assert crops.digits[whole_blob[0]] == NONE  # ...is no digit to read
     assert crops.whole.sum() >= 1  # a cut near where they meet leaves a whole digit
+    assert set(crops.digits[crops.whole == 1].tolist()) <= {3, 0} and (crops.digits[crops.whole == 0] == NONE).all()
     as_pair = [i for i, x in enumerate(crops.pair_inputs) if np.array_equal(x, pair_crop(pair.max(axis=0)))]
     assert as_pair and crops.pairs[as_pair[0]].tolist() == [3, 0]  # the whole blob is the two, in order
     assert crops.pair_wholes[as_pair[0]] == 2
@@ -77,11 +81,20 @@ def test_labelled_examples_are_crops_of_every_kind(mnist, rng):
     assert ((crops.pairs < NONE).any(axis=1) == two).all()  # both sides digits, or both none
 
 
+def test_the_number_reader_learns_the_whole_digits_only_as_mnist_images(mnist, rng):
+    crops = labelled_examples(mnist.x_train[:200], mnist.y_train[:200], 8, rng, overlapping=1.0)
+    x, y = reader_examples(crops)
+    assert len(x) == int(crops.whole.sum()) < len(crops.whole) and x.shape[1:] == (28, 28) and x.dtype == np.uint8
+    assert y.tolist() == crops.digits[crops.whole == 1].tolist() and y.max() < NONE
+    assert np.array_equal(x, np.round(crops.inputs[crops.whole == 1] * 255))  # MNIST's 0-255 ink
+
+
 def test_the_pair_reader_sees_every_pair_and_crowd_some_more_often_and_some_of_the_rest(rng):
     labels = np.array([[3, 0], [1, 4], [NONE, NONE], [7, 1], [2, 5]] + [[NONE, NONE]] * 600, np.uint8)
     wholes = np.array([2, 2, 3, 2, 2] + [0, 1] * 300, np.uint8)  # run 2 holds three digits
     runs = np.arange(len(labels), dtype=np.float32)[:, None, None] * np.ones((1, 28, 56), np.float32)
-    crops = LabelledCrops(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.float32), runs, labels, wholes)
+    crops = LabelledCrops(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.float32), runs, labels, wholes,
+                          np.zeros(0, np.uint8))
     inputs, pairs = pair_examples(crops, rng)
     seen = np.bincount(inputs[:, 0, 0].astype(int), minlength=len(labels))  # each run's input is its index
     assert (pairs == labels[inputs[:, 0, 0].astype(int)]).all()  # every input keeps its own labels
@@ -93,33 +106,38 @@ def test_the_pair_reader_sees_every_pair_and_crowd_some_more_often_and_some_of_t
 def test_pair_figures_count_each_kind_of_run_apart():
     labels = np.array([[3, 0], [1, 4], [NONE, NONE], [NONE, NONE]], np.uint8)
     crops = LabelledCrops(np.zeros((0, 28, 28), np.float32), np.zeros(0, np.float32), np.zeros((4, 28, 56), np.float32),
-                          labels, np.array([2, 2, 3, 1], np.uint8))  # run 2 holds three digits, run 3 part of one
+                          labels, np.array([2, 2, 3, 1], np.uint8), np.zeros(0, np.uint8))  # run 2: three digits
     read = np.array([[3, 0], [1, 7], [NONE, NONE], [2, 2]])
     assert pair_figures(read, crops) == {"pairs_right": 0.5, "pairs_with_1_right": 0.0, "others_none": 0.5,
                                          "crowds_none": 1.0}
     assert pair_figures(read[:1], LabelledCrops(crops.inputs, crops.whole, crops.pair_inputs[:1], labels[:1],
-                                                crops.pair_wholes[:1]))["crowds_none"] is None  # none to count
+                                                crops.pair_wholes[:1], crops.digits))["crowds_none"] is None  # none
 
 
-@pytest.mark.parametrize("pairs", [False, True], ids=["checker", "pair reader"])
-def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, shipped, pairs):
+@pytest.mark.parametrize("kind", ["checker", "pair_reader", "number_reader"])
+def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, shipped, kind):
     out = tmp_path / "network.keras"
+    flags = {"checker": [], "pair_reader": ["--pairs"], "number_reader": ["--reader"]}[kind]
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_checker.py"), "--numbers", "20",
-                           "--validation", "5", "--epochs", "1", "--out", str(out), *["--pairs"] * pairs],
+                           "--validation", "5", "--epochs", "1", "--out", str(out), *flags],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     meta = json.loads(out.with_suffix(".json").read_text())
     assert 0.0 <= meta["validation_accuracy"] <= 1.0 and meta["numbers"] == 20 and meta["crops"] > 20
-    assert ("pair_share" in meta) == pairs and ("validation_auc" in meta) != pairs
+    assert ("pair_share" in meta) == (kind == "pair_reader") and ("validation_auc" in meta) == (kind == "checker")
     figures = [meta.get(f"validation_{name}", "absent") for name in ("pairs_right", "others_none", "crowds_none")]
-    assert all(f is None or 0.0 <= f <= 1.0 for f in figures) if pairs else figures == ["absent"] * 3
+    assert all(f is None or 0.0 <= f <= 1.0 for f in figures) if kind == "pair_reader" else figures == ["absent"] * 3
+    if kind == "number_reader":  # fine-tuned from the shipped digit model, and scored as it is
+        assert meta["from"] == "digits.keras" and 0.5 < meta["validation_accuracy_before"] <= 1.0  # of 5 numbers' crops
+        assert 0.98 < meta["test_accuracy"] <= 1.0
     network = load_saved_model(out)
     crops = labelled_crops(lay_out([drawn(PLAIN[0]), drawn(PLAIN[0])], [-8]), [0, 0])
-    inputs = crops.pair_inputs if pairs else crops.inputs
+    inputs = crops.pair_inputs if kind == "pair_reader" else crops.inputs
     outputs = np.asarray(network(inputs[..., None]))
-    assert outputs.shape == ((len(inputs), 2, NONE + 1) if pairs else (len(inputs), 1))
+    assert outputs.shape == {"checker": (len(inputs), 1), "pair_reader": (len(inputs), 2, NONE + 1),
+                             "number_reader": (len(inputs), 10)}[kind]
     assert ((outputs >= 0) & (outputs <= 1)).all()
-    recognizer = Recognizer(shipped.model, **{"pair_reader" if pairs else "checker": network})
+    recognizer = Recognizer(shipped.model, **{kind: network})
     number = lay_out([drawn(PLAIN[0]), drawn(PLAIN[7])], [60]).max(axis=0)
     assert recognizer.recognize_number(number).text == "07"
 
@@ -130,6 +148,13 @@ def plain_digits() -> dict[str, np.ndarray]:
     digits = {"0": drawn(PLAIN[0]), "1": drawn(PLAIN[1]), "7": drawn(PLAIN[7])}
     styles = [("2", "2"), ("3", "3"), ("4", "closed 4"), ("5", "5"), ("6", "6"), ("8", "8"), ("9", "9, curved tail")]
     return digits | {digit: drawn(styled(name)) for digit, name in styles}
+
+
+def test_the_shipped_number_reader_reads_every_plain_digit(shipped, plain_digits):
+    assert shipped.number_reader is not None, "the shipped number reader models/segmentation/digits_in_numbers.keras is missing"
+    for name, digit in plain_digits.items():
+        read = np.asarray(shipped.number_reader(whole_crop(digit)[None, ..., None]))[0]
+        assert read.argmax() == int(name) and read.max() > 0.9, f"{name} read as {read.argmax()} ({read.max():.2f})"
 
 
 @pytest.fixture(scope="module")
