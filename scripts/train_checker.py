@@ -48,8 +48,7 @@ def main() -> int:
     network = parser.add_mutually_exclusive_group()
     network.add_argument("--pairs", action="store_true", help="train the pair reader instead of the checker")
     network.add_argument("--reader", action="store_true", help="fine-tune the number reader instead of the checker")
-    parser.add_argument("--from", dest="base", default=str(MODELS_DIR / SHIPPED),
-                        help="with --reader, the digit model to fine-tune (default: the shipped one)")
+    parser.add_argument("--from", dest="base", help="with --reader, the digit model to fine-tune (default: the shipped one)")
     parser.add_argument("--out", help="where to write it (.keras; default: the shipped one's path)")
     args = parser.parse_args()
     # The defaults are those of the shipped networks.
@@ -62,6 +61,11 @@ def main() -> int:
         parser.error("--out must end in .keras")
     if min(args.numbers, args.validation, args.epochs) < 1:
         parser.error("--numbers, --validation and --epochs must be at least 1")
+    if args.base and not args.reader:
+        parser.error("--from goes with --reader")
+    args.base = args.base or str(MODELS_DIR / SHIPPED)
+    if args.reader and not Path(args.base).is_file():
+        parser.error(f"--from: no model at {args.base}")
     try:
         mnist = load_mnist(args.data)
     except MnistError as error:

@@ -142,6 +142,14 @@ def test_the_training_script_saves_a_network_the_recognizer_takes(tmp_path, ship
     assert recognizer.recognize_number(number).text == "07"
 
 
+def test_the_training_script_refuses_a_model_to_fine_tune_it_cannot_use(tmp_path):
+    script = [sys.executable, str(ROOT / "scripts" / "train_checker.py")]
+    for flags, says in [(["--from", str(ROOT / "models" / "digits.keras")], "--from goes with --reader"),
+                        (["--reader", "--from", str(tmp_path / "none.keras")], "no model at")]:
+        done = subprocess.run(script + flags, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and says in done.stderr
+
+
 @pytest.fixture(scope="module")
 def plain_digits() -> dict[str, np.ndarray]:
     """Every digit drawn plainly, alone on a canvas, by its character."""
