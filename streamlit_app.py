@@ -1,4 +1,5 @@
-"""digits: draw a digit or a number and see what the CNN reads (Draw), read a photo of one (Photo), see how a model learned and what it gets wrong (Model),
+"""digits: draw a digit or a number and see what the CNN reads (Draw), read a photo of one (Photo),
+see how a model learned and what it gets wrong (Model),
 review the drawings kept with their true digits (Corrections); retrain it from the sidebar. This file starts the
 server and routes to the pages in app_pages/."""
 

@@ -103,7 +103,8 @@ def show_retraining(retrainer: Retrainer) -> None:
                                 step=1000, key=f"images {preset}")
         augment = st.checkbox("Augmentation (makes MNIST look drawn)", settings["augment"], key=f"augment {preset}")
         if st.button("Train a new model", type="primary"):
-            if not retrainer.start(preset, arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit), augment):
+            if not retrainer.start(preset, arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit),
+                                   augment):
                 st.info("A training is already running: here it is.")
             st.rerun()
         offer_fine_tune(retrainer)
@@ -169,7 +170,8 @@ def phase_text(status: dict) -> str:
 def show_curves(history: list[dict]) -> None:
     """Loss and accuracy, training and validation, by epoch."""
     for measure in ("loss", "accuracy"):
-        st.vega_lite_chart(learning_curves(history, measure), height=240)  # under 200, the legend squeezes the plot flat
+        st.vega_lite_chart(learning_curves(history, measure),
+                           height=240)  # under 200, the legend squeezes the plot flat
 
 
 def show_training(retrainer: Retrainer) -> None:

@@ -21,11 +21,13 @@ from digits.inspection import inspect_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
 from digits.recipes import FINE_TUNE, VALIDATION
 from digits.registry import ModelRegistry
-from digits.training import LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model, training_batches
+from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model,
+                             training_batches)
 
 HELD_OUT = 1 / 3  # of each digit's corrections, for digits with two or more
 MNIST_DROP = 0.001  # a fine-tune is served only if MNIST test falls by no more than 0.1 points
-CURVE_IMAGES = 500  # images for the validation curves, the first of MNIST's held-out slice: 2,000 made a fine-tune 30 s, not 19
+# Images for the validation curves, the first of MNIST's held-out slice: 2,000 made a fine-tune 30 s, not 19
+CURVE_IMAGES = 500
 
 
 def fine_tune(
@@ -43,7 +45,7 @@ def fine_tune(
     overrides them). Returns it and its learning curves."""
     settings = {**FINE_TUNE, **recipe}
     if len(x) == 0 or len(x) != len(y):
-        raise ValueError("need at least one correction, and one label for each")
+        raise ValueError("need at least one image to learn from, and one label for each")
     keras.utils.set_random_seed(seed)
     tuned = keras.models.clone_model(model)
     tuned.set_weights(model.get_weights())
@@ -59,7 +61,8 @@ def fine_tune(
     images = np.concatenate([mnist.x_train[replay], np.repeat(x, copies, axis=0)])
     labels = np.concatenate([mnist.y_train[replay], np.repeat(y, copies)])
     # Lighter augmentation than training's: a writer's digits vary less than everybody's.
-    augmentation = [RandomAffine(rotation=6.0, zoom=0.06, shear=0.08, shift=1.5, seed=seed), RandomStrokeWidth(seed=seed)]
+    augmentation = [RandomAffine(rotation=6.0, zoom=0.06, shear=0.08, shift=1.5, seed=seed),
+                    RandomStrokeWidth(seed=seed)]
     trainer = keras.Sequential([*augmentation, tuned])
     steps = settings["epochs"] * int(np.ceil(len(images) / settings["batch_size"]))
     compile_one_cycle(trainer, settings["learning_rate"], steps)

@@ -80,7 +80,8 @@ class RandomAffine(layers.Layer):
         # Where each output pixel samples the input: rotate, slant and scale about the image's centre, then shift.
         cos, sin = ops.cos(angle) / scale, ops.sin(angle) / scale
         a0, a1, b0, b1 = cos, cos * slant - sin, sin, sin * slant + cos
-        cx, cy = (ops.cast(ops.shape(images)[2], "float32") - 1) / 2, (ops.cast(ops.shape(images)[1], "float32") - 1) / 2
+        cx, cy = ((ops.cast(ops.shape(images)[2], "float32") - 1) / 2,
+                  (ops.cast(ops.shape(images)[1], "float32") - 1) / 2)
         a2, b2 = cx - a0 * cx - a1 * cy + dx, cy - b0 * cx - b1 * cy + dy
         zero = ops.zeros_like(angle)
         transform = ops.stack([a0, a1, a2, b0, b1, b2, zero, zero], axis=1)

@@ -75,7 +75,8 @@ class NumberCandidates:
     pair_inputs: np.ndarray  # (P, 28, 56) ...as to_pair_input makes them, for the pair reader
 
     def mask(self, run: tuple[int, int]) -> np.ndarray:
-        """The pixels of the image whose ink a run of atoms holds (one of runs or pair_runs; bool, the image's shape)."""
+        """The pixels of the image whose ink a run of atoms holds (one of runs or pair_runs; bool, the image's
+        shape)."""
         first, stop = run
         return run_mask(self.owners, self.atoms[first:stop], 0, self.owners.shape[1])
 
@@ -99,7 +100,8 @@ class NumberCandidates:
             score += CHECKED * np.log(np.clip(whole, 1e-6, 1.0))
         runs = self.runs
         if pairs is not None and len(self.pair_runs):
-            score = np.concatenate([score, PAIRED * np.log(np.clip(pairs[:, :, :NONE].max(axis=2), 1e-9, 1)).sum(axis=1)])
+            score = np.concatenate([score,
+                                    PAIRED * np.log(np.clip(pairs[:, :, :NONE].max(axis=2), 1e-9, 1)).sum(axis=1)])
             runs = runs + self.pair_runs
         atoms = len(self.atoms)
         best = {0: (0.0, [])}  # atom -> (log-likelihood, readings) of the best chain up to it
@@ -192,7 +194,8 @@ def number_candidates(image) -> NumberCandidates | None:
                 runs.append((first, last + 1))
     widths = np.array([(box[2] - box[0]) / line for box in boxes])
     return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores), atoms, owners, ink,
-                            pair_runs, pair_boxes, np.stack(pair_inputs) if pair_inputs else np.zeros((0, 28, 56), np.float32))
+                            pair_runs, pair_boxes,
+                            np.stack(pair_inputs) if pair_inputs else np.zeros((0, 28, 56), np.float32))
 
 
 def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:

@@ -154,4 +154,5 @@ def centre_by_mass(ink: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     top, left = round(cy - shape[0] / 2), round(cx - shape[1] / 2)  # where the output's corner lies in `ink`
     pad = max(shape)
     padded = np.pad(ink, pad)
-    return np.ascontiguousarray(padded[pad + top : pad + top + shape[0], pad + left : pad + left + shape[1]], np.float32)
+    return np.ascontiguousarray(padded[pad + top : pad + top + shape[0], pad + left : pad + left + shape[1]],
+                                np.float32)

@@ -59,7 +59,8 @@ def composed_number(drawings: list[Strokes], rng: np.random.Generator, overlappi
         ink = render(strokes, height * rng.uniform(0.85, 1.12), centre, pen, size)[..., 3]
         columns = np.flatnonzero(ink.any(axis=0))
         parts.append(ink[:, columns[0] : columns[-1] + 1])
-    gaps = [height * (rng.uniform(-0.25, 0.02) if rng.random() < overlapping else rng.uniform(0.03, 0.5)) for _ in parts[1:]]
+    gaps = [height * (rng.uniform(-0.25, 0.02) if rng.random() < overlapping else rng.uniform(0.03, 0.5))
+            for _ in parts[1:]]
     lefts = np.concatenate([[0], np.cumsum([part.shape[1] + gap for part, gap in zip(parts, gaps)])]).astype(int)
     lefts += 20 - min(lefts.min(), 0)
     layers = np.zeros((len(parts), size, int(max(lefts + [p.shape[1] for p in parts])) + 20), np.uint8)
@@ -139,7 +140,8 @@ def labelled_examples(images: np.ndarray, labels: np.ndarray, count: int, rng: n
         picked = rng.integers(0, len(images), length)
         chosen = [(styled[k], int(styled_labels[k])) if rng.random() < STYLED else
                   (skeleton_strokes(images[i]), int(labels[i])) for k, i in enumerate(picked)]
-        labelled = labelled_crops(composed_number([d for d, _ in chosen], rng, overlapping), [digit for _, digit in chosen])
+        labelled = labelled_crops(composed_number([d for d, _ in chosen], rng, overlapping),
+                                  [digit for _, digit in chosen])
         if labelled is not None:
             crops.append(labelled)
     return LabelledCrops(*(np.concatenate([getattr(c, f.name) for c in crops]) for f in fields(LabelledCrops)))

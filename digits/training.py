@@ -230,7 +230,8 @@ def describe_training(mnist: Mnist, model: keras.Model, seconds: float, **settin
     }
 
 
-def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike, inspection: Inspection | None = None) -> Path:
+def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike,
+               inspection: Inspection | None = None) -> Path:
     """Write NAME.keras, then its inspection (NAME.inspection.npz), then NAME.json, each to a temporary file
     first and renamed into place. The JSON comes last: it is what makes the model show on the pages."""
     path = Path(path)

@@ -32,7 +32,8 @@ def main() -> int:
         ("model", figures["model"]),
         ("MNIST test accuracy (10,000 digits)", f"{figures['mnist_test_accuracy']:.2%}"),
         ("recognize() on one 280x280 canvas, p50 / p95", f"{s['p50_ms']} ms / {s['p95_ms']} ms"),
-        ("recognize_batch() throughput (one TensorFlow thread, as the page runs)", f"{s['batch_images_per_s']} images/s"),
+        ("recognize_batch() throughput (one TensorFlow thread, as the page runs)",
+         f"{s['batch_images_per_s']} images/s"),
     ]
     rows += [(name, f"{accuracy:.2%}") for name, accuracy in figures["drawn_accuracy"].items()]
     rows += [("all drawn groups", f"{figures['drawn_accuracy_all']:.2%}")]

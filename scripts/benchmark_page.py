@@ -29,7 +29,8 @@ ONE_STROKE = [
     [[(0.15, 0.0), (0.85, 0.0), (0.4, 1.0)]],
     [[(0.5, 0.0), (0.2, 0.3), (0.2, 0.7), (0.5, 1.0), (0.8, 0.7), (0.8, 0.3), (0.5, 0.0)]],
 ]
-SHOWN = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].some(m => m.innerText.includes('Prediction'))"""
+SHOWN = ("""() => [...document.querySelectorAll('[data-testid="stMetric"]')]"""
+         """.some(m => m.innerText.includes('Prediction'))""")
 
 
 def cold_start(browser, models: Path) -> tuple[float, float, subprocess.Popen, Page]:
@@ -100,7 +101,8 @@ def main() -> int:
                     reset_canvas(page)
                     draw(page, strokes)
                     with new_run(page):
-                        page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name=label, exact=True).click()
+                        page.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name=label,
+                                                                                  exact=True).click()
                 with new_run(page):
                     page.get_by_role("link", name="Corrections").first.click()
                 page.get_by_text("Kept in").wait_for(timeout=60_000)

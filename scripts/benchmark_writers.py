@@ -87,7 +87,8 @@ def main() -> int:
     seconds = [w["fine_tune_s"] for w in writers]
     summary = {
         "writers": len(writers), "corrections_per_digit": CORRECTIONS, "scored_per_writer": OTHERS * 10,
-        "error_before": before / digits, "error_after": after / digits, "error_cut": 1 - after / before if before else None,
+        "error_before": before / digits, "error_after": after / digits,
+        "error_cut": 1 - after / before if before else None,
         "mnist_before": mnist_before, "mnist_after_mean": float(np.mean(mnist_after)),
         "mnist_after_worst": float(np.min(mnist_after)), "fine_tune_s_median": float(np.median(seconds)),
         "fine_tune_s_max": float(np.max(seconds)), "per_writer": writers,
@@ -101,7 +102,8 @@ def main() -> int:
         ("error cut", f"{summary['error_cut']:.0%}" if before else "no errors before"),
         ("MNIST test: before -> after (mean; worst writer)",
          f"{mnist_before:.2%} -> {summary['mnist_after_mean']:.2%}; {summary['mnist_after_worst']:.2%}"),
-        ("fine-tune training seconds (median; max)", f"{summary['fine_tune_s_median']:.1f}; {summary['fine_tune_s_max']:.1f}"),
+        ("fine-tune training seconds (median; max)",
+         f"{summary['fine_tune_s_median']:.1f}; {summary['fine_tune_s_max']:.1f}"),
     ]
     if "command_s" in summary:
         rows.append(("train.py --from, start to finish (s)", f"{summary['command_s']:.1f}"))

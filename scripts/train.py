@@ -48,7 +48,8 @@ def main() -> int:
                         help="with --from: the corrections store, a .sqlite file or a database URL (alone: the "
                              "app's, $DIGITS_DATABASE_URL or $DIGITS_DATA_DIR/corrections.sqlite)")
     parser.add_argument("--out", default="models/digits.keras", help="where to write the model (.keras)")
-    parser.add_argument("--progress", help="keep this JSON file up to date with the training's phase, progress and curves")
+    parser.add_argument("--progress",
+                        help="keep this JSON file up to date with the training's phase, progress and curves")
     parser.add_argument("--promote", action="store_true",
                         help="then serve the new model if it is at least as good as the current one in its folder")
     args = parser.parse_args()
@@ -77,7 +78,8 @@ def main() -> int:
             metadata = fine_tune_and_save(args.base, args.corrections, mnist, args.out, args.seed, progress,
                                           **{k: v for k, v in flags.items() if v is not None})
         else:
-            metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset, **settings)
+            metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset,
+                                      **settings)
     except (MnistError, CorrectionsError, ValueError, OSError) as error:
         if progress:
             progress.write("failed", error=str(error))

@@ -48,7 +48,8 @@ def main() -> int:
     network = parser.add_mutually_exclusive_group()
     network.add_argument("--pairs", action="store_true", help="train the pair reader instead of the checker")
     network.add_argument("--reader", action="store_true", help="fine-tune the number reader instead of the checker")
-    parser.add_argument("--from", dest="base", help="with --reader, the digit model to fine-tune (default: the shipped one)")
+    parser.add_argument("--from", dest="base",
+                        help="with --reader, the digit model to fine-tune (default: the shipped one)")
     parser.add_argument("--out", help="where to write it (.keras; default: the shipped one's path)")
     args = parser.parse_args()
     # The defaults are those of the shipped networks.
@@ -77,7 +78,8 @@ def main() -> int:
     training, validation = (labelled_examples(mnist.x_train[part], mnist.y_train[part], count,
                                               np.random.default_rng([args.seed, k]), overlapping)
                             for k, (part, count) in enumerate([(slice(TRAINING_IMAGES), args.numbers),
-                                                               (slice(TRAINING_IMAGES, None), args.validation)], start=1))
+                                                               (slice(TRAINING_IMAGES, None), args.validation)],
+                                                              start=1))
     if args.reader:
         shares = {"crops": len(reader_examples(training)[1]), "from": Path(args.base).name}
     elif args.pairs:
@@ -102,7 +104,8 @@ def main() -> int:
         read = model.predict(validation.pair_inputs[..., None], batch_size=1000, verbose=0).argmax(axis=-1)
         scores |= {f"validation_{name}": share for name, share in pair_figures(read, validation).items()}
     settings = {"numbers": args.numbers, **shares, "epochs": args.epochs, "seed": args.seed}
-    save_model(model, {**scores, **describe_training(mnist, model, time.perf_counter() - started, **settings)}, args.out)
+    save_model(model, {**scores, **describe_training(mnist, model, time.perf_counter() - started, **settings)},
+               args.out)
     print(f"saved {args.out}: {scores}")
     return 0
 

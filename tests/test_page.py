@@ -98,7 +98,8 @@ def test_missing_mnist_offers_a_download_that_fetches_it(monkeypatch, models, tm
 @pytest.mark.parametrize("served, expected", [("missing", "HTTP 404"), ("cut short", "cut short")])
 def test_a_failed_download_says_why_and_leaves_nothing(monkeypatch, models, tmp_path, server, mnist_bytes,
                                                        served, expected):
-    url = server("/missing.npz") if served == "missing" else server("/half.npz", mnist_bytes, send=len(mnist_bytes) // 2)
+    url = server("/missing.npz") if served == "missing" else server("/half.npz", mnist_bytes,
+                                                                    send=len(mnist_bytes) // 2)
     app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, url))
     app.sidebar.button[0].click().run()
     assert not app.exception
@@ -116,7 +117,8 @@ def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
     assert "**tiny**" in [m.value for m in app.sidebar.markdown]
 
 
-HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "val_accuracy": 0.93} for e in (0.5, 1, 1.5)]
+HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "val_accuracy": 0.93}
+           for e in (0.5, 1, 1.5)]
 
 
 @pytest.mark.parametrize(
@@ -269,7 +271,8 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     status = {"pid": os.getpid(), "state": "done", "kind": "fine-tune", "model": str(models / "handwriting-x.keras"),
               "corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.75, "test_accuracy_before": 0.996,
               "test_accuracy": 0.993, "promoted": False, "reason": "MNIST test fell by 0.30 points",
-              "history": [{"epoch": 1, "seconds": 5, "loss": 0.1, "accuracy": 0.9, "val_loss": 0.1, "val_accuracy": 0.9}]}
+              "history": [{"epoch": 1, "seconds": 5, "loss": 0.1, "accuracy": 0.9, "val_loss": 0.1,
+                           "val_accuracy": 0.9}]}
     (models / "training.json").write_text(json.dumps(status))
     app = run_page(monkeypatch, models)
     assert any("is not serving: MNIST test fell by 0.30 points" in w.value for w in app.sidebar.warning)

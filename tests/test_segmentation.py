@@ -159,7 +159,8 @@ def plain_digits() -> dict[str, np.ndarray]:
 
 
 def test_the_shipped_number_reader_reads_every_plain_digit(shipped, plain_digits):
-    assert shipped.number_reader is not None, "the shipped number reader models/segmentation/digits_in_numbers.keras is missing"
+    assert shipped.number_reader is not None, \
+        "the shipped number reader models/segmentation/digits_in_numbers.keras is missing"
     for name, digit in plain_digits.items():
         read = np.asarray(shipped.number_reader(whole_crop(digit)[None, ..., None]))[0]
         assert read.argmax() == int(name) and read.max() > 0.9, f"{name} read as {read.argmax()} ({read.max():.2f})"
