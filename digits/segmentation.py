@@ -1,8 +1,9 @@
 """The checker, the pair reader and the number reader: three networks that digits/numbers.py weighs its readings
 by. The checker tells which candidate crops of a number are one whole digit; the pair reader reads a run of a blob
 of ink as two touching digits, or as none; the number reader is the digit model fine-tuned on the whole digits cut
-from numbers, which are harder than digits drawn alone (a neighbour's stray ink, a slice's edge): the shipped digit
-model reads 97.0% of those of held-out numbers right (99.65% of MNIST test), the number reader 98.7%.
+from numbers, which are harder than digits drawn alone (a neighbour's stray ink, a slice's edge): the digit model it
+was tuned from (shipped until 2026-12-01) reads 97.0% of those of held-out numbers right (99.65% of MNIST test), the
+number reader 98.7%.
 
 The digit model reads parts of digits and touching pairs as digits with certainty (a 4 with a 1 against
 it reads as a 4 at 100%), so the chain of likeliest digits is often the wrong one; and no column cut parts

@@ -158,10 +158,14 @@ def one_cycle(learning_rate: float, steps: int) -> keras.optimizers.schedules.Le
     )
 
 
-def compile_one_cycle(trainer: keras.Model, learning_rate: float, steps: int) -> None:
-    """Compile for training with Adam on the one-cycle schedule."""
-    trainer.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)),
-                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+def compile_one_cycle(trainer: keras.Model, learning_rate: float, steps: int, ema: float = 0.0) -> None:
+    """Compile for training with Adam on the one-cycle schedule; with `ema` > 0, the weights become their
+    exponential moving average (that momentum) when the training ends."""
+    # Averaged over more than a quarter of the run, the weights would keep too much of a barely trained model (a
+    # one-epoch Full run, say): the momentum is capped at 1 - 4 / steps (Full's 9,460 steps allow 0.99958).
+    ema = min(ema, max(0.0, 1 - 4 / steps))
+    optimizer = keras.optimizers.Adam(one_cycle(learning_rate, steps), use_ema=ema > 0, ema_momentum=ema or 0.99)
+    trainer.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
 def train(
@@ -173,12 +177,14 @@ def train(
     seed: int = 1,
     limit: int | None = DEFAULTS["limit"],
     augment: bool = DEFAULTS["augment"],
+    ema: float = DEFAULTS["ema"],
     progress: ProgressFile | None = None,
     verbose: int | str = "auto",
 ) -> tuple[keras.Model, list[dict]]:
     """Train a fresh model on the first `limit` training images (all but the validation slice by default).
 
-    Returns the model and its learning curves (LearningCurves' points). The same seed gives the same model.
+    Returns the model and its learning curves (LearningCurves' points, which follow the weights as they train;
+    with `ema`, the model returned has their moving average). The same seed gives the same model.
     """
     # Seeds Python, NumPy and TensorFlow. The CPU kernels used here are deterministic already (a test checks
     # it); tf.config.experimental.enable_op_determinism() would double the training time for nothing.
@@ -208,7 +214,7 @@ def train(
         trainer = keras.Sequential([build_augmentation(seed), model])
     else:
         images, labels, twins, trainer = images[:limit], labels[:limit], None, model
-    compile_one_cycle(trainer, learning_rate, steps=epochs * int(np.ceil(len(images) / batch_size)))
+    compile_one_cycle(trainer, learning_rate, steps=epochs * int(np.ceil(len(images) / batch_size)), ema=ema)
     curves = LearningCurves(mnist.x_train[held_out:], mnist.y_train[held_out:], progress=progress)
     batches = training_batches(images, labels, batch_size, seed, twins)
     callbacks = [curves] + ([progress] if progress else [])
@@ -270,8 +276,8 @@ def train_and_save(
     verbose: int | str = "auto",
     **settings,
 ) -> dict:
-    """Train with `settings` (train()'s: arch, epochs, batch_size, learning_rate, limit, augment), evaluate on
-    the test set and save the model with its metadata and learning curves; returns the metadata."""
+    """Train with `settings` (train()'s: arch, epochs, batch_size, learning_rate, limit, augment, ema), evaluate
+    on the test set and save the model with its metadata and learning curves; returns the metadata."""
     settings = {**DEFAULTS, **settings, "seed": seed}
     started = time.perf_counter()
     model, history = train(mnist, progress=progress, verbose=verbose, **settings)

@@ -24,7 +24,7 @@ def test_train_script_writes_model_and_metadata(tmp_path):
     assert 0 <= metadata["test_accuracy"] <= 1 and set(metadata["per_digit_accuracy"]) == set("0123456789")
     assert metadata["data_sha256"] and metadata["tensorflow_version"] and metadata["parameters"] > 10000
     assert "--limit 300" in metadata["command"] and metadata["training_seconds"] > 0
-    assert metadata["preset"] == "full" and metadata["arch"] == "vgg"
+    assert metadata["preset"] == "full" and metadata["arch"] == "vgg" and metadata["ema"] == recipe()["ema"] > 0
     # Its learning curves, and the inspection the Model page shows, agreeing with the test accuracy.
     assert [p["epoch"] for p in metadata["history"]][-1] == 1
     assert all(0 <= p["val_accuracy"] <= 1 and p["val_loss"] > 0 for p in metadata["history"])
@@ -40,6 +40,7 @@ def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     quick = recipe("quick")
     assert metadata["preset"] == "quick" and metadata["arch"] == quick["arch"] == "compact"
     assert metadata["learning_rate"] == quick["learning_rate"] and metadata["epochs"] == 1  # the flag wins
+    assert metadata["ema"] == quick["ema"] == 0
     assert metadata["parameters"] == build_model("compact").count_params()
 
 
@@ -71,6 +72,24 @@ def test_same_seed_same_model(mnist):
     first, second, other = (train(mnist, epochs=1, limit=256, seed=s, verbose=0)[0] for s in (5, 5, 6))
     assert all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))
     assert not all(np.array_equal(a, b) for a, b in zip(first.get_weights(), other.get_weights()))
+
+
+def test_a_moving_average_of_the_weights_is_kept_only_over_a_long_enough_run(mnist):
+    def weights(epochs, ema):
+        model = train(mnist, arch="compact", epochs=epochs, limit=256, seed=5, ema=ema, augment=False, verbose=0)[0]
+        return model.get_weights()
+
+    # 2 batches a run: an average over more than a quarter of it is capped to none at all.
+    assert all(np.array_equal(a, b) for a, b in zip(weights(1, 0.9995), weights(1, 0.0)))
+    # 16 batches: momentum 0.5 is allowed, and the model gets averaged weights.
+    averaged, plain = weights(8, 0.5), weights(8, 0.0)
+    assert not all(np.array_equal(a, b) for a, b in zip(averaged, plain))
+
+
+def test_train_script_refuses_a_momentum_outside_0_to_1(tmp_path):
+    done = run_script("train.py", "--ema", "1", "--out", tmp_path / "m.keras")
+    assert done.returncode == 2 and "between 0 and 1" in done.stderr and "Traceback" not in done.stderr
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_failed_save_leaves_the_old_model_untouched(tmp_path, mnist, monkeypatch):
