@@ -154,7 +154,10 @@ class Recognizer:
         """Read one image; None when nothing is drawn on it, ValueError when it cannot be a picture (see
         to_mnist_input)."""
         model_input = to_mnist_input(image)
-        return None if model_input is None else self._recognitions(model_input[None], self._forward_one)[0]
+        if model_input is None:
+            return None
+        one = model_input[None]
+        return self._recognitions(one, self._read(one, self._forward_one))[0]
 
     def recognize_batch(self, images: Iterable[Image.Image | np.ndarray]) -> list[Recognition | None]:
         """Read many images in one model call; None for each blank one."""
@@ -162,7 +165,8 @@ class Recognizer:
         drawn = [x for x in inputs if x is not None]
         if not drawn:
             return [None] * len(inputs)
-        recognitions = iter(self._recognitions(np.stack(drawn), self._forward_batch))
+        stacked = np.stack(drawn)
+        recognitions = iter(self._recognitions(stacked, self._read(stacked, self._forward_batch)))
         return [None if x is None else next(recognitions) for x in inputs]
 
     def recognize_number(self, image: Image.Image | np.ndarray) -> NumberRecognition | None:
@@ -180,7 +184,7 @@ class Recognizer:
         probabilities = self._read(inputs, self._forward_batch)
         if self.number_reader is not None:
             probabilities = weighed_readings(probabilities, self._read(inputs, self._read_in_number))
-        recognitions = [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, probabilities)]
+        recognitions = self._recognitions(inputs, probabilities)
         whole = pairs = None
         if self.checker is not None:
             whole = self._check_batch(candidates.model_inputs[..., None]).numpy()[:, 0]
@@ -219,6 +223,6 @@ class Recognizer:
         return probabilities / probabilities.sum(axis=1, keepdims=True)
 
     @staticmethod
-    def _recognitions(inputs: np.ndarray, forward: Callable[[np.ndarray], tf.Tensor]) -> list[Recognition]:
-        """Run a stack of model inputs (N, 28, 28) through the model."""
-        return [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, Recognizer._read(inputs, forward))]
+    def _recognitions(inputs: np.ndarray, probabilities: np.ndarray) -> list[Recognition]:
+        """The readings of a stack of model inputs (N, 28, 28), from their digit probabilities (N, 10)."""
+        return [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, probabilities)]

@@ -30,7 +30,8 @@ from digits.numbers import NONE  # noqa: E402
 from digits.recipes import TRAINING_IMAGES  # noqa: E402
 from digits.finetuning import accuracy  # noqa: E402
 from digits.inspection import load_saved_model  # noqa: E402
-from digits.registry import CHECKER, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED  # noqa: E402
+from digits.recognition import DEFAULT_MODEL  # noqa: E402
+from digits.registry import CHECKER, NUMBER_READER, PAIR_READER  # noqa: E402
 from digits.segmentation import (OVERLAPPING, OVERLAPPING_PAIRS, READER_TUNE, build_checker,  # noqa: E402
                                  build_pair_reader, labelled_examples, pair_examples, pair_figures, reader_examples,
                                  train_on_crops, tune_number_reader)
@@ -64,7 +65,7 @@ def main() -> int:
         parser.error("--numbers, --validation and --epochs must be at least 1")
     if args.base and not args.reader:
         parser.error("--from goes with --reader")
-    args.base = args.base or str(MODELS_DIR / SHIPPED)
+    args.base = args.base or str(DEFAULT_MODEL)
     if args.reader and not Path(args.base).is_file():
         parser.error(f"--from: no model at {args.base}")
     try:
