@@ -41,14 +41,23 @@ REDRAWN_MNIST = {
 STYLED = ((130, 250), (8, 22))
 
 
+def redrawn_digits(group: int, count: int, test_size: int = 10000) -> np.ndarray:
+    """The MNIST test indices that the `group`-th MNIST-redrawn group draws: the `count` after the earlier groups'.
+
+    Distinct digits in every group: with the first 1,000 in all five, a test digit the redraw makes unreadable
+    counted five times, and the shipped model read 98.6-99.0% of each group where distinct ones read 98.2-99.1%.
+    """
+    return np.arange(group * count, (group + 1) * count) % test_size
+
+
 def drawn_groups(mnist: Mnist, count: int, seed: int = 0) -> Iterator[tuple[str, list[np.ndarray], np.ndarray]]:
-    """(name, canvas images, labels) for each group of drawn digits: MNIST test digits redrawn
-    (`count` each), then the styled groups (see styled_groups)."""
+    """(name, canvas images, labels) for each group of drawn digits: `count` MNIST test digits redrawn, each group
+    its own (redrawn_digits), then the styled groups (see styled_groups)."""
     rng = np.random.default_rng(seed)
-    strokes = [skeleton_strokes(image) for image in mnist.x_test[:count]]
-    for name, (extents, pens) in REDRAWN_MNIST.items():
-        images = [render(s, **placement(rng, extents, pens)) for s in strokes]
-        yield name, images, mnist.y_test[:count]
+    for k, (name, (extents, pens)) in enumerate(REDRAWN_MNIST.items()):
+        picked = redrawn_digits(k, count, len(mnist.x_test))
+        images = [render(skeleton_strokes(mnist.x_test[i]), **placement(rng, extents, pens)) for i in picked]
+        yield name, images, mnist.y_test[picked]
     yield from styled_groups(count, seed)
 
 
@@ -110,18 +119,34 @@ def report(rows: list[tuple[str, str]], figures: dict, out: str) -> None:
     Path(out).write_text(json.dumps(figures, indent=2) + "\n")
 
 
-def measure(recognizer: Recognizer, mnist: Mnist, count: int = 1000, log: Callable[[str], None] = print) -> dict:
-    """A recognizer's figures: MNIST test accuracy, recognize() speed, accuracy on every drawn group and per
-    digit over all of them (the target is 99% for every digit), logging each group as it is read."""
-    figures = {"mnist_test_accuracy": inspect_model(recognizer.model, mnist.x_test, mnist.y_test).test_accuracy,
-               "speed": speed(recognizer, render(PLAIN[7], 200, (140, 140), 18))}
-    groups = {"MNIST test, through to_mnist_input": drawn_accuracy(recognizer, list(mnist.x_test), mnist.y_test)}
-    digits_read, digits_drawn = [], []
+def drawn_figures(recognizer: Recognizer, mnist: Mnist, count: int = 1000,
+                  log: Callable[[str], None] = print) -> dict:
+    """Accuracy on every drawn group and the figures over them (accuracy_over_groups), logging each group as it
+    is read."""
+    groups, reads = {}, {}
     for name, images, labels in drawn_groups(mnist, count):
-        digits_read.append(read_digits(recognizer, images))
-        digits_drawn.append(labels)
-        groups[name] = float(np.mean(digits_read[-1] == labels))
+        reads[name] = read_digits(recognizer, images), labels
+        groups[name] = float(np.mean(reads[name][0] == labels))
         log(f"  {name}: {groups[name]:.2%} of {len(images)}")
-    read, drawn = np.concatenate(digits_read), np.concatenate(digits_drawn)
-    return {**figures, "drawn_accuracy": groups, "drawn_accuracy_all": float(np.mean(read == drawn)),
-            "drawn_accuracy_per_digit": per_digit_accuracy(read, drawn)}
+    return {"drawn_accuracy": groups, **accuracy_over_groups(reads)}
+
+
+def accuracy_over_groups(reads: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:
+    """From each drawn group's (digits read, labels): the accuracy over all of them, and per digit both over all of
+    them and over the styled groups alone (the digits drawn in the styles people use; the target is 99% for every
+    digit)."""
+    read, drawn = (np.concatenate(both) for both in zip(*reads.values()))
+    styled = [reads[name] for name in reads if name not in REDRAWN_MNIST]
+    return {"drawn_accuracy_all": float(np.mean(read == drawn)),
+            "drawn_accuracy_per_digit": per_digit_accuracy(read, drawn),
+            "styled_accuracy_per_digit": per_digit_accuracy(*(np.concatenate(both) for both in zip(*styled)))}
+
+
+def measure(recognizer: Recognizer, mnist: Mnist, count: int = 1000, log: Callable[[str], None] = print) -> dict:
+    """A recognizer's figures: MNIST test accuracy, recognize() speed, and the drawn figures (drawn_figures), with
+    MNIST test through to_mnist_input as the first drawn group."""
+    figures = drawn_figures(recognizer, mnist, count, log)
+    mnist_read = drawn_accuracy(recognizer, list(mnist.x_test), mnist.y_test)
+    return {"mnist_test_accuracy": inspect_model(recognizer.model, mnist.x_test, mnist.y_test).test_accuracy,
+            "speed": speed(recognizer, render(PLAIN[7], 200, (140, 140), 18)), **figures,
+            "drawn_accuracy": {"MNIST test, through to_mnist_input": mnist_read, **figures["drawn_accuracy"]}}

@@ -37,8 +37,9 @@ def main() -> int:
     ]
     rows += [(name, f"{accuracy:.2%}") for name, accuracy in figures["drawn_accuracy"].items()]
     rows += [("all drawn groups", f"{figures['drawn_accuracy_all']:.2%}")]
-    rows += [(f"digit {digit}, all drawn groups", f"{accuracy:.2%}")
-             for digit, accuracy in figures["drawn_accuracy_per_digit"].items()]
+    rows += [(f"digit {digit}, all drawn groups / styled groups", f"{accuracy:.2%} / {styled:.2%}")
+             for (digit, accuracy), styled in zip(figures["drawn_accuracy_per_digit"].items(),
+                                                  figures["styled_accuracy_per_digit"].values())]
     report(rows, figures, args.out)
     return 0
 

@@ -2,7 +2,8 @@
 the canvas (one row per style), the training generator's as the model gets them (28x28), or simulated
 writers' digits (one row per writer, as the model gets them).
 
-With --model, only the benchmark drawings that model misreads, each captioned with what it read.
+With --model, only the benchmark drawings that model misreads, each captioned with what it read, and the MNIST
+test digits behind the redrawn groups' misreadings as MNIST gives them.
 """
 
 import argparse
@@ -14,10 +15,12 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digits import Recognizer  # noqa: E402
+from digits import Recognizer, load_mnist  # noqa: E402
 from digits.benchmark_shapes import STYLES, by_hand  # noqa: E402
 from digits.drawing import TRAINING_STYLES, Strokes, in_hand, render, training_image  # noqa: E402
-from digits.evaluation import STYLED, placement, read_digits, styled_groups  # noqa: E402
+from digits.evaluation import (  # noqa: E402
+    REDRAWN_MNIST, STYLED, drawn_groups, placement, read_digits, redrawn_digits,
+)
 from digits.writers import Writer  # noqa: E402
 
 CELL, LABEL, CAPTION = 84, 190, 12  # pixels: a sample, the row names on the left, a caption under a sample
@@ -76,18 +79,28 @@ def writer_rows(seeds: range, across: int, rng: np.random.Generator) -> Rows:
 
 
 def failure_rows(model: str | None, count: int, across: int, seed: int) -> Rows:
-    """For each benchmark group, the first drawings of `count` that the model misreads, captioned with
-    the label and what it read, and a row name with the group's accuracy."""
-    recognizer = Recognizer.load(model)
-    rows = []
-    for name, images, labels in styled_groups(count, seed):
+    """For each benchmark group (benchmark.py's: MNIST test digits redrawn, then the styled digits), the first
+    drawings of `count` that the model misreads, captioned with the label and what it read, and a row name with the
+    group's accuracy; then the MNIST test digits behind the redrawn groups' misreadings as MNIST gives them,
+    captioned with their index and what the model reads in them as they are."""
+    recognizer, mnist = Recognizer.load(model), load_mnist()
+    rows, redrawn_wrong = [], set()
+    for k, (name, images, labels) in enumerate(drawn_groups(mnist, count, seed)):
         digits_read = read_digits(recognizer, images)
         wrong = np.flatnonzero(digits_read != labels)
+        if name in REDRAWN_MNIST:
+            redrawn_wrong.update(redrawn_digits(k, count, len(mnist.x_test))[wrong].tolist())
         rows.append((
             f"{name}\n{1 - len(wrong) / len(labels):.1%} of {len(labels)}",
             [images[i][..., 3] for i in wrong[:across]],
             [f"{labels[i]} read {digits_read[i]}" for i in wrong[:across]],
         ))
+    originals = sorted(redrawn_wrong)
+    as_given = read_digits(recognizer, list(mnist.x_test[originals])) if originals else []
+    for start in range(0, len(originals), across):
+        shown = range(start, min(start + across, len(originals)))
+        rows.append(("MNIST originals of the\nredrawn misreadings", [mnist.x_test[originals[k]] for k in shown],
+                     [f"#{originals[k]} {mnist.y_test[originals[k]]} read {as_given[k]}" for k in shown]))
     return rows
 
 
@@ -99,7 +112,8 @@ def main() -> int:
     source.add_argument("--training", action="store_true", help="the training generator's digits")
     source.add_argument("--writers", type=int, metavar="N", help="N simulated writers' digits (seeds from --seed)")
     parser.add_argument("--model", nargs="?", const="",
-                        help="only the benchmark drawings this model (default: the shipped one) misreads")
+                        help="only the benchmark drawings this model (default: the shipped one) misreads, and the "
+                             "MNIST test digits behind the redrawn ones (MNIST from $DIGITS_MNIST)")
     parser.add_argument("--count", type=int, default=1000, help="with --model: as benchmark.py's --count")
     parser.add_argument("--across", type=int, default=12, help="samples per row")
     parser.add_argument("--only", default="", help="only the rows whose name contains this, e.g. 'slashed'")

@@ -4,10 +4,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from PIL import Image
+
 from digits import benchmark_shapes
 from digits.benchmark_shapes import EVERY_DIGIT, GROUPS, STYLES, benchmark_drawings
 from digits.drawing import TRAINING_STYLES, redraw_with_pen, render, skeleton, styled_digits, styled_training_images
-from digits.evaluation import drawn_groups, per_digit_accuracy, styled_groups
+from digits.evaluation import (
+    REDRAWN_MNIST, accuracy_over_groups, drawn_figures, drawn_groups, per_digit_accuracy, redrawn_digits,
+    styled_groups,
+)
 from digits.preprocessing import stroke_width
 from tests.conftest import run_script
 from tests.test_preprocessing import centre_of_mass
@@ -143,6 +148,38 @@ def test_per_digit_accuracy_counts_each_digit_on_its_own():
     labels = np.array([0, 0, 0, 0, 1, 1, 7])
     read = np.array([0, 8, 0, -1, 1, 1, 1])
     assert per_digit_accuracy(read, labels) == {0: 0.5, 1: 1.0, 7: 0.0}
+
+
+def test_each_redrawn_group_draws_test_digits_of_its_own(mnist):
+    picks = [redrawn_digits(k, 1000) for k in range(len(REDRAWN_MNIST))]
+    assert len(np.unique(np.concatenate(picks))) == 5000
+    assert set(redrawn_digits(4, 3000)) <= set(range(10000))  # more than the test set: round again from the first
+    for k, (name, _, labels) in enumerate(list(drawn_groups(mnist, 40))[: len(REDRAWN_MNIST)]):
+        assert np.array_equal(labels, mnist.y_test[40 * k : 40 * (k + 1)]), name
+
+
+def test_the_styled_per_digit_figures_leave_the_redrawn_mnist_groups_out():
+    labels = np.array([0, 1, 8, 8])
+    reads = {next(iter(REDRAWN_MNIST)): (np.array([6, 1, 9, 8]), labels), EVERY_DIGIT: (labels, labels)}
+    figures = accuracy_over_groups(reads)
+    assert figures["drawn_accuracy_all"] == 6 / 8
+    assert figures["drawn_accuracy_per_digit"] == {0: 0.5, 1: 1.0, 8: 0.75}
+    assert figures["styled_accuracy_per_digit"] == {0: 1.0, 1: 1.0, 8: 1.0}
+
+
+def test_drawn_figures_read_every_group(mnist, shipped):
+    figures = drawn_figures(shipped, mnist, 12, log=lambda line: None)
+    assert list(figures["drawn_accuracy"]) == list(REDRAWN_MNIST) + list(GROUPS)
+    assert set(figures["styled_accuracy_per_digit"]) == set(range(10))  # the group of all ten digits is styled
+    assert figures["drawn_accuracy_all"] > 0.9
+
+
+def test_the_montage_of_misreadings_adds_the_mnist_digits_behind_the_redrawn_ones(tmp_path, tiny_model_path):
+    out = tmp_path / "misread.png"
+    done = run_script("montage.py", "--model", tiny_model_path, "--count", "16", "--across", "4", "--out", out)
+    assert done.returncode == 0, done.stderr
+    rows = len(REDRAWN_MNIST) + len(GROUPS)  # one a group, each 100 pixels high (montage.py's CELL + CAPTION + 4)
+    assert Image.open(out).height > rows * 100  # and a row of MNIST originals
 
 
 def test_the_montage_tool_saves_a_grid_of_benchmark_and_training_digits(tmp_path):
