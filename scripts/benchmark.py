@@ -37,9 +37,12 @@ def main() -> int:
     ]
     rows += [(name, f"{accuracy:.2%}") for name, accuracy in figures["drawn_accuracy"].items()]
     rows += [("all drawn groups", f"{figures['drawn_accuracy_all']:.2%}")]
-    rows += [(f"digit {digit}, all drawn groups / styled groups", f"{accuracy:.2%} / {styled:.2%}")
-             for (digit, accuracy), styled in zip(figures["drawn_accuracy_per_digit"].items(),
-                                                  figures["styled_accuracy_per_digit"].values())]
+    styled = figures["styled_accuracy_per_digit"]
+    rows += [(f"digit {digit}, all drawn groups / styled groups",
+              f"{accuracy:.2%} / {styled[digit]:.2%}" if digit in styled else f"{accuracy:.2%} / -")
+             for digit, accuracy in figures["drawn_accuracy_per_digit"].items()]
+    rows += [("MNIST-redrawn test digits misread / of them misread as MNIST gives them too",
+              f"{len(figures['redrawn_misread'])} / {len(figures['redrawn_misread_as_given_too'])}")]
     report(rows, figures, args.out)
     return 0
 

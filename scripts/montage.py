@@ -19,7 +19,7 @@ from digits import Recognizer, load_mnist  # noqa: E402
 from digits.benchmark_shapes import STYLES, by_hand  # noqa: E402
 from digits.drawing import TRAINING_STYLES, Strokes, in_hand, render, training_image  # noqa: E402
 from digits.evaluation import (  # noqa: E402
-    REDRAWN_MNIST, STYLED, drawn_groups, placement, read_digits, redrawn_digits,
+    STYLED, drawn_groups, placement, read_digits, redrawn_misreadings,
 )
 from digits.writers import Writer  # noqa: E402
 
@@ -80,27 +80,26 @@ def writer_rows(seeds: range, across: int, rng: np.random.Generator) -> Rows:
 
 def failure_rows(model: str | None, count: int, across: int, seed: int) -> Rows:
     """For each benchmark group (benchmark.py's: MNIST test digits redrawn, then the styled digits), the first
-    drawings of `count` that the model misreads, captioned with the label and what it read, and a row name with the
-    group's accuracy; then the MNIST test digits behind the redrawn groups' misreadings as MNIST gives them,
-    captioned with their index and what the model reads in them as they are."""
+    `across` drawings of `count` that the model misreads, captioned with the label and what it read, and a row name
+    with the group's accuracy; then all the MNIST test digits behind the redrawn groups' misreadings as MNIST gives
+    them, `across` a row, captioned with their index, label and what the model reads in them as they are."""
     recognizer, mnist = Recognizer.load(model), load_mnist()
-    rows, redrawn_wrong = [], set()
-    for k, (name, images, labels) in enumerate(drawn_groups(mnist, count, seed)):
+    rows, reads = [], {}
+    for name, images, labels in drawn_groups(mnist, count, seed):
         digits_read = read_digits(recognizer, images)
+        reads[name] = digits_read, labels
         wrong = np.flatnonzero(digits_read != labels)
-        if name in REDRAWN_MNIST:
-            redrawn_wrong.update(redrawn_digits(k, count, len(mnist.x_test))[wrong].tolist())
         rows.append((
             f"{name}\n{1 - len(wrong) / len(labels):.1%} of {len(labels)}",
             [images[i][..., 3] for i in wrong[:across]],
             [f"{labels[i]} read {digits_read[i]}" for i in wrong[:across]],
         ))
-    originals = sorted(redrawn_wrong)
-    as_given = read_digits(recognizer, list(mnist.x_test[originals])) if originals else []
+    originals = redrawn_misreadings(reads, count, len(mnist.x_test))
+    as_given = read_digits(recognizer, list(mnist.x_test[originals])) if len(originals) else []
     for start in range(0, len(originals), across):
         shown = range(start, min(start + across, len(originals)))
-        rows.append(("MNIST originals of the\nredrawn misreadings", [mnist.x_test[originals[k]] for k in shown],
-                     [f"#{originals[k]} {mnist.y_test[originals[k]]} read {as_given[k]}" for k in shown]))
+        rows.append(("MNIST originals of the\nredrawn misreadings", [mnist.x_test[originals[i]] for i in shown],
+                     [f"#{originals[i]} {mnist.y_test[originals[i]]} read {as_given[i]}" for i in shown]))
     return rows
 
 

@@ -1,17 +1,19 @@
 import ast
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from PIL import Image
 
-from digits import benchmark_shapes
+from digits import Recognizer, benchmark_shapes, evaluation
 from digits.benchmark_shapes import EVERY_DIGIT, GROUPS, STYLES, benchmark_drawings
-from digits.drawing import TRAINING_STYLES, redraw_with_pen, render, skeleton, styled_digits, styled_training_images
+from digits.drawing import (
+    TRAINING_STYLES, redraw_with_pen, render, skeleton, skeleton_strokes, styled_digits, styled_training_images,
+)
 from digits.evaluation import (
     REDRAWN_MNIST, accuracy_over_groups, drawn_figures, drawn_groups, per_digit_accuracy, redrawn_digits,
-    styled_groups,
+    redrawn_misreadings, styled_groups,
 )
 from digits.preprocessing import stroke_width
 from tests.conftest import run_script
@@ -150,12 +152,25 @@ def test_per_digit_accuracy_counts_each_digit_on_its_own():
     assert per_digit_accuracy(read, labels) == {0: 0.5, 1: 1.0, 7: 0.0}
 
 
-def test_each_redrawn_group_draws_test_digits_of_its_own(mnist):
+def test_each_redrawn_group_draws_test_digits_of_its_own(mnist, monkeypatch):
     picks = [redrawn_digits(k, 1000) for k in range(len(REDRAWN_MNIST))]
     assert len(np.unique(np.concatenate(picks))) == 5000
-    assert set(redrawn_digits(4, 3000)) <= set(range(10000))  # more than the test set: round again from the first
-    for k, (name, _, labels) in enumerate(list(drawn_groups(mnist, 40))[: len(REDRAWN_MNIST)]):
+    assert redrawn_digits(3, 3000)[1000] == 0  # more than the test set holds: round again from the first
+    redrawn = []
+    monkeypatch.setattr(evaluation, "skeleton_strokes", lambda image: redrawn.append(image) or skeleton_strokes(image))
+    groups = list(islice(drawn_groups(mnist, 40), len(REDRAWN_MNIST)))
+    assert np.array_equal(np.stack(redrawn), mnist.x_test[:200])  # the first 40, then the next 40, ...
+    for k, (name, _, labels) in enumerate(groups):
         assert np.array_equal(labels, mnist.y_test[40 * k : 40 * (k + 1)]), name
+
+
+def test_redrawn_misreadings_are_the_test_digits_each_group_misread():
+    medium, thin = list(REDRAWN_MNIST)[:2]
+    labels = np.array([3, 1, 4, 1])
+    reads = {medium: (np.array([3, 7, 4, 1]), labels), thin: (np.array([3, 7, 4, 7]), labels),
+             EVERY_DIGIT: (np.array([0, 0]), np.array([0, 1]))}
+    assert redrawn_misreadings(reads, 4).tolist() == [1, 5, 7]  # the thin group draws test digits 4-7
+    assert redrawn_misreadings({EVERY_DIGIT: reads[EVERY_DIGIT]}, 4).tolist() == []
 
 
 def test_the_styled_per_digit_figures_leave_the_redrawn_mnist_groups_out():
@@ -167,11 +182,14 @@ def test_the_styled_per_digit_figures_leave_the_redrawn_mnist_groups_out():
     assert figures["styled_accuracy_per_digit"] == {0: 1.0, 1: 1.0, 8: 1.0}
 
 
-def test_drawn_figures_read_every_group(mnist, shipped):
-    figures = drawn_figures(shipped, mnist, 12, log=lambda line: None)
+def test_drawn_figures_read_every_group(mnist, tiny_model_path):
+    figures = drawn_figures(Recognizer.load(tiny_model_path), mnist, 12, log=lambda line: None)
     assert list(figures["drawn_accuracy"]) == list(REDRAWN_MNIST) + list(GROUPS)
     assert set(figures["styled_accuracy_per_digit"]) == set(range(10))  # the group of all ten digits is styled
-    assert figures["drawn_accuracy_all"] > 0.9
+    misread, as_given = figures["redrawn_misread"], figures["redrawn_misread_as_given_too"]
+    assert misread and set(misread) <= set(range(60)) and set(as_given) <= set(misread)  # a poor model misreads some
+    right = 1 - len(misread) / 60  # no test digit is drawn twice at this count
+    assert right == pytest.approx(np.mean([figures["drawn_accuracy"][name] for name in REDRAWN_MNIST]))
 
 
 def test_the_montage_of_misreadings_adds_the_mnist_digits_behind_the_redrawn_ones(tmp_path, tiny_model_path):
