@@ -137,7 +137,7 @@ def drawn_figures(recognizer: Recognizer, mnist: Mnist, count: int = 1000,
         groups[name] = float(np.mean(reads[name][0] == labels))
         log(f"  {name}: {groups[name]:.2%} of {len(images)}")
     misread = redrawn_misreadings(reads, count, len(mnist.x_test))
-    as_given = read_digits(recognizer, list(mnist.x_test[misread])) if len(misread) else misread
+    as_given = read_digits(recognizer, list(mnist.x_test[misread]))
     return {"drawn_accuracy": groups, **accuracy_over_groups(reads), "redrawn_misread": misread.tolist(),
             "redrawn_misread_as_given_too": misread[as_given != mnist.y_test[misread]].tolist()}
 

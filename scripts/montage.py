@@ -95,7 +95,7 @@ def failure_rows(model: str | None, count: int, across: int, seed: int) -> Rows:
             [f"{labels[i]} read {digits_read[i]}" for i in wrong[:across]],
         ))
     originals = redrawn_misreadings(reads, count, len(mnist.x_test))
-    as_given = read_digits(recognizer, list(mnist.x_test[originals])) if len(originals) else []
+    as_given = read_digits(recognizer, list(mnist.x_test[originals]))
     for start in range(0, len(originals), across):
         shown = range(start, min(start + across, len(originals)))
         rows.append(("MNIST originals of the\nredrawn misreadings", [mnist.x_test[originals[i]] for i in shown],
