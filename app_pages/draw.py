@@ -26,6 +26,9 @@ from app_pages.resources import get_corrections, load_recognizer, secrets, servi
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import Recognition, Recognizer
 
+# The canvas's tools show only while the pointer is over it.
+CANVAS_TOOLS = "Point at the canvas for its tools: the bin clears it, the arrow undoes a stroke."
+
 
 def enlarged(model_input: np.ndarray) -> Image.Image:
     """The 28x28 model input at 7x, with a faint grid, one cell per pixel the model saw."""
@@ -143,7 +146,7 @@ def draw_number() -> None:
         stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
         height=260, width=780, drawing_mode="freedraw", return_image_data=True, key="number-canvas",
     )
-    st.caption("Clear with the bin icon above the canvas; undo a stroke with the arrow.")
+    st.caption(CANVAS_TOOLS)
     image = canvas.image_data
     recognizer, _ = serving_recognizer()
     reading = None if image is None else recognizer.recognize_number(image)
@@ -167,7 +170,7 @@ def draw_digit() -> None:
             height=280, width=280, drawing_mode="freedraw", return_image_data=True,
             key=f"canvas-{drawing_number()}",
         )
-        st.caption("Clear with the bin icon above the canvas; undo a stroke with the arrow.")
+        st.caption(CANVAS_TOOLS)
         explain = st.toggle("Show which pixels drove the answer", key="explain")
     with answer:
         # The first visit waits here, under a spinner, for TensorFlow and the model; the canvas is up already.

@@ -68,6 +68,8 @@ pick, compare = st.columns(2)
 first = pick.selectbox("Model", names, names.index(serving) if serving in names else 0, format_func=label.get)
 second = compare.selectbox("Compare with", [None, *[n for n in names if n != first]],
                            format_func=lambda name: "(none)" if name is None else label[name])
+if len(names) == 1:
+    compare.caption("Train a model from the sidebar to compare it with this one.")
 chosen = [models[first]] + ([models[second]] if second else [])
 st.markdown("**Accuracy per digit on the MNIST test set**")
 per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]

@@ -93,11 +93,13 @@ def show_retraining(retrainer: Retrainer) -> None:
     if not allowed():
         ask_password("retrain or choose the model")
     elif not running:
-        preset = st.selectbox("Preset", list(PRESETS), format_func=DESCRIPTIONS.get)
+        # Radio buttons, not select boxes: in the sidebar's width a select box cut each description off before
+        # the time it takes.
+        preset = st.radio("Preset", list(PRESETS), format_func=DESCRIPTIONS.get)
         settings = recipe(preset)
         archs = list(ARCHITECTURES)
-        arch = st.selectbox("Network", archs, archs.index(settings["arch"]), format_func=ARCHITECTURES.get,
-                            key=f"arch {preset}")
+        arch = st.radio("Network", archs, archs.index(settings["arch"]), format_func=ARCHITECTURES.get,
+                        key=f"arch {preset}")
         epochs = st.number_input("Epochs", 1, 100, settings["epochs"], key=f"epochs {preset}")
         limit = st.number_input("Training images", 100, TRAINING_IMAGES, settings["limit"] or TRAINING_IMAGES,
                                 step=1000, key=f"images {preset}")
@@ -124,7 +126,8 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
         st.error(str(error))
         return
     ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
-    st.caption(f"{sum(counts.values())} corrections so far. Tell the Draw page when it reads you wrong (two or "
+    total = sum(counts.values())
+    st.caption(f"{total} correction{'' if total == 1 else 's'} so far. Tell the Draw page when it reads you wrong (two or "
                "more of a digit), then fine-tune the model on them, in about a minute.")
     if st.button("Learn my handwriting", disabled=not ready):
         if not retrainer.start_fine_tune(corrections_location()):

@@ -94,10 +94,10 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     accuracy = accuracy.locator('[data-testid="stMetricValue"]')
     shipped_accuracy = accuracy.inner_text()
     # The preset first offered, and the network it sets.
-    expect(sidebar.get_by_role("combobox", name="Preset")).to_have_value(DESCRIPTIONS["quick"])
-    expect(sidebar.get_by_role("combobox", name="Network")).to_have_value(ARCHITECTURES[recipe("quick")["arch"]])
+    expect(sidebar.get_by_role("radio", name=DESCRIPTIONS["quick"])).to_be_checked()
+    expect(sidebar.get_by_role("radio", name=ARCHITECTURES[recipe("quick")["arch"]])).to_be_checked()
     for label, value in (("Epochs", "1"), ("Training images", "300")):
-        field = sidebar.get_by_label(label)
+        field = sidebar.get_by_role("spinbutton", name=label)
         with new_run(page):
             field.fill(value)
             field.press("Enter")

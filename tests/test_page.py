@@ -60,7 +60,7 @@ def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
     assert any("parameters" in c.value for c in app.sidebar.caption)
     assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
     assert app.sidebar.button[1].disabled  # no corrections yet
-    assert [s.label for s in app.sidebar.selectbox] == ["Preset", "Network"]
+    assert [r.label for r in app.sidebar.radio] == ["Preset", "Network"]
 
 
 def test_retraining_turned_off(monkeypatch, models):
@@ -71,12 +71,12 @@ def test_retraining_turned_off(monkeypatch, models):
 
 def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     app = run_page(monkeypatch, models)
-    preset = app.sidebar.selectbox[0]
-    preset.select("quick").run()
-    assert app.sidebar.selectbox[1].value == "compact"
+    preset = app.sidebar.radio[0]
+    preset.set_value("quick").run()
+    assert app.sidebar.radio[1].value == "compact"
     assert app.sidebar.number_input[0].value == 2
-    app.sidebar.selectbox[0].select("full").run()
-    assert app.sidebar.selectbox[1].value == "vgg" and app.sidebar.number_input[0].value == 20
+    app.sidebar.radio[0].set_value("full").run()
+    assert app.sidebar.radio[1].value == "vgg" and app.sidebar.number_input[0].value == 20
 
 
 def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
@@ -201,6 +201,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     errors = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     assert len(gallery.proto.imgs) == round((1 - errors) * 10000)  # every misread digit (fewer than 60)
     assert all(" read as " in caption for caption in gallery.captions)
+    assert not any("to compare it with" in c.value for c in app.main.caption)  # there is another model
     # Compared with the tiny model: both in the per-digit chart, and the tiny one's learning curves.
     app.main.selectbox[1].select("tiny").run()
     page = charts(app.main)
@@ -212,6 +213,14 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     assert [len(c["data"]["values"]) for c in curves] == [2 * len(shipped_history)] * 2 + [2 * len(tiny["history"])] * 2
     assert len([c for c in page if "layer" in c]) == 2
     assert any(" of 10,000, the first 60 shown" in m.value for m in app.main.markdown)  # the tiny model errs a lot
+
+
+def test_the_model_page_with_one_model_says_how_to_get_another_to_compare(monkeypatch, models):
+    app = run_page(monkeypatch, models)
+    app.switch_page("app_pages/model.py").run()
+    assert not app.exception
+    assert app.main.selectbox[1].options == ["(none)"]
+    assert any("Train a model from the sidebar to compare it" in c.value for c in app.main.caption)
 
 
 def test_the_model_page_without_mnist_or_a_stored_inspection_says_what_it_needs(monkeypatch, models, tmp_path):
@@ -263,7 +272,7 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     store.add(canvas, 7)
     app = run_page(monkeypatch, models)
     assert app.sidebar.button[1].label == "Learn my handwriting" and app.sidebar.button[1].disabled
-    assert any("1 corrections so far" in c.value for c in app.sidebar.caption)
+    assert any("1 correction so far" in c.value for c in app.sidebar.caption)
     store.add(canvas, 7)  # two of one digit: one can be held out to measure the fine-tune
     app = run_page(monkeypatch, models)
     assert not app.sidebar.button[1].disabled
