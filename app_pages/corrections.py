@@ -30,11 +30,17 @@ def described(correction: Correction) -> str:
 
 
 def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
-    """A tab per digit with its newest corrections, each with what the model had read and a delete button."""
+    """A tab per digit with its newest corrections, each with what the model had read and a delete button. It opens
+    on the digit of the last deletion while it has some left, so that one can go on deleting there, else on the
+    first digit kept (`counts` has at least one)."""
     by_label = {digit: [] for digit in range(10)}
     for correction in store.records():
         by_label[correction.label].append(correction)
-    for digit, tab in zip(range(10), st.tabs([f"{digit} ({counts[digit]})" for digit in range(10)])):
+    labels = [f"{digit} ({counts[digit]})" for digit in range(10)]
+    kept = [digit for digit in range(10) if counts[digit]]
+    last = st.session_state.get("deleted_from")
+    opened = last if last in kept else kept[0]
+    for digit, tab in zip(range(10), st.tabs(labels, default=labels[opened])):
         with tab:
             corrections = by_label[digit]
             if not corrections:
@@ -47,6 +53,7 @@ def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
                     if allowed() and st.button("Delete", key=f"delete-{correction.id}"):
                         store.delete(correction.id)
+                        st.session_state["deleted_from"] = digit
                         st.rerun()
 
 

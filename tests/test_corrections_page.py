@@ -136,6 +136,17 @@ def chart_counts(app: AppTest) -> dict[str, int]:
             convert_arrow_bytes_to_pandas_df(chart.proto.data.data).to_dict("records")}
 
 
+def opened_tab(app: AppTest) -> int:
+    """The digit whose tab the gallery opens on (its tab container's default tab)."""
+    blocks = [app.main]
+    while blocks:
+        block = blocks.pop()
+        if block.type == "tab_container":
+            return block.proto.tab_container.default_tab_index
+        blocks += [child for child in getattr(block, "children", {}).values()]
+    raise AssertionError("no tabs on the page")
+
+
 def test_the_corrections_page_counts_shows_and_deletes_them():
     store, ids = kept_store()
     app = run_page("app_pages/corrections.py")
@@ -146,6 +157,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert [t.label for t in tabs] == [f"{d} ({n})" for d, n in counts.items()]
     assert [i.captions for i in tabs[7].image] == [["read 1 (62%)"], ["read 7 (91%)"]]  # newest first
     assert [i.captions for i in tabs[0].image] == [["imported"]]
+    assert opened_tab(app) == 0  # the first digit kept
     assert app.main.caption[-1].value == f"Kept in {corrections_location()}"
     assert [b.label for b in app.main.download_button] == ["Export as .npz"]
     with np.load(io.BytesIO(npz_bytes(store))) as exported:
@@ -156,12 +168,15 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert not app.exception
     assert len(store) == 3 and ids["seven read 1"] not in [c.id for c in store.records()]
     assert [i.captions for i in app.main.tabs[7].image] == [["read 7 (91%)"]]
+    assert opened_tab(app) == 7  # where the deletion was, to go on there
     assert f"delete-{ids['seven read 1']}" not in [b.key for b in app.main.button]
+    app.button(key=f"delete-{ids['seven read 7']}").click().run()
+    assert opened_tab(app) == 0  # no 7s left: the first digit kept again
 
     delete_all = [b for b in app.main.button if b.label == "Delete all corrections"][0]
     assert delete_all.disabled  # until the checkbox says so
     app.main.checkbox[0].check().run()
-    assert app.main.checkbox[0].label == "Yes, delete all 3"
+    assert app.main.checkbox[0].label == "Yes, delete all 2"
     [b for b in app.main.button if b.label == "Delete all corrections"][0].click().run()
     assert not app.exception and len(store) == 0
     assert "On the Draw page" in app.main.info[0].value and not app.main.tabs
