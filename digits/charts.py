@@ -42,7 +42,13 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
     if measure == "accuracy":
         y["axis"] = {"format": "%"}
     else:
-        y["scale"]["type"] = "log"  # loss falls by orders of magnitude
+        # Loss falls by orders of magnitude: a log scale, labelled at 1 and 3 times each power of ten it spans
+        # (Vega-Lite's own log ticks drew a grid line at every minor step and labelled only some, as 3, 0.2, 0.01).
+        y["scale"]["type"] = "log"
+        losses = [v[measure] for v in values if v[measure] > 0]
+        if losses:
+            steps = [float(f"{m}e{k}") for k in range(-6, 3) for m in (1, 3)]
+            y["axis"] = {"values": [s for s in steps if min(losses) / 3 <= s <= max(losses) * 3], "format": "~g"}
     return {
         "data": {"values": values},
         "mark": {"type": "line", "point": True},

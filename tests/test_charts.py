@@ -1,0 +1,19 @@
+"""The learning-curve charts: what their axes show."""
+
+from digits.charts import learning_curves
+
+POINTS = [{"epoch": 0.25, "loss": 2.5, "val_loss": 0.9, "accuracy": 0.4, "val_accuracy": 0.7},
+          {"epoch": 1.0, "loss": 0.05, "val_loss": 0.012, "accuracy": 0.98, "val_accuracy": 0.99}]
+
+
+def test_the_loss_axis_is_labelled_at_one_and_three_times_the_powers_of_ten_it_spans():
+    chart = learning_curves(POINTS, "loss")
+    y = chart["encoding"]["y"]
+    assert y["scale"]["type"] == "log"
+    assert y["axis"]["values"] == [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]  # 0.012 to 2.5
+    assert len(chart["data"]["values"]) == 4  # training and validation at both points
+
+
+def test_the_accuracy_axis_is_linear_in_percent():
+    y = learning_curves(POINTS, "accuracy")["encoding"]["y"]
+    assert y["axis"] == {"format": "%"} and "type" not in y["scale"]
