@@ -7,7 +7,8 @@ from PIL import Image
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
 from digits.numbers import number_candidates, weighed_readings
-from digits.recognition import NumberRecognition, Recognizer
+from digits.annotation import SURE, annotated
+from digits.recognition import NumberRecognition, Recognition, Recognizer
 
 BAR, STEM = PLAIN[7]
 APART = {  # digits in two strokes that do not meet
@@ -205,3 +206,12 @@ def test_a_numbers_digits_carry_the_weighed_readings_of_both_networks(shipped):
     for digit in result.digits:
         same = [k for k, x in enumerate(candidates.model_inputs) if np.array_equal(x, digit.model_input)]
         assert len(same) == 1 and np.allclose(digit.probabilities, both[same[0]])
+
+
+def test_a_digit_as_tall_as_the_picture_gets_its_label_on_a_patch_of_its_own():
+    ink = Image.new("RGB", (300, 100), (255, 255, 255))  # ink everywhere: no room over or under the box
+    probabilities = np.eye(10)[7]
+    reading = NumberRecognition([Recognition(7, probabilities, np.zeros((28, 28), np.float32))], [(0, 0, 300, 100)])
+    label = np.asarray(annotated(ink, reading))[6:26, 0:16]  # where the label is, in the box's top left corner
+    assert not (label == 255).all(axis=-1).any()  # none of the ink shows through around the digit
+    assert (label == SURE).all(axis=-1).any()  # the digit itself, in the colour of a sure reading
