@@ -9,6 +9,7 @@ import streamlit as st
 from PIL import Image
 
 from digits.annotation import annotated
+from digits.charts import probability_bars
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import NumberRecognition
@@ -17,7 +18,8 @@ MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or
 
 
 def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = "Number") -> None:
-    """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3."""
+    """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3 (of a
+    single digit, the probability of each of the ten, as the Draw page shows them)."""
     least = min(d.confidence for d in reading.digits)
     st.metric(label, reading.text, delta=f"{least:.0%} sure" + (" of its least sure digit" if len(reading.digits) > 1
               else ""), delta_color="off", delta_arrow="off")
@@ -25,6 +27,11 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = 
         places = ", ".join(str(i + 1) for i, d in enumerate(reading.digits) if d.unsure)
         st.warning(f"Not sure of digit {places} (marked ?, in amber). Try writing it more plainly or apart from "
                    "its neighbours.")
+    if len(reading.digits) == 1:
+        digit = reading.digits[0]
+        st.image(annotated(picture, reading), caption="The digit it read, boxed")
+        st.vega_lite_chart(probability_bars(digit.probabilities, digit.digit), height=240)
+        return
     st.image(annotated(picture, reading), caption="Each part it read, boxed, with the digit over it")
     rows = ["| | read | sure | also |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):
