@@ -125,6 +125,8 @@ def main() -> None:
     if not collecting_enabled(secrets()):
         st.info("Collecting corrections is turned off on this deployment.")
         return
+    st.caption("The drawings kept on the Draw page with their true digits, whether the model read them right or "
+               "not: *Learn my handwriting* in the sidebar fine-tunes the model on them.")
     try:
         show_corrections(get_corrections(corrections_location()))
     except CorrectionsError as error:

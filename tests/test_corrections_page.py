@@ -158,6 +158,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert [i.captions for i in tabs[7].image] == [["read 1 (62%)"], ["read 7 (91%)"]]  # newest first
     assert [i.captions for i in tabs[0].image] == [["imported"]]
     assert opened_tab(app) == 0  # the first digit kept
+    assert "Learn my handwriting" in app.main.caption[0].value  # what the page is for
     assert app.main.caption[-1].value == f"Kept in {corrections_location()}"
     assert [b.label for b in app.main.download_button] == ["Export as .npz"]
     with np.load(io.BytesIO(npz_bytes(store))) as exported:
