@@ -38,7 +38,7 @@ def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
         by_label[correction.label].append(correction)
     labels = [f"{digit} ({counts[digit]})" for digit in range(10)]
     kept = [digit for digit in range(10) if counts[digit]]
-    last = st.session_state.get("deleted_from")
+    last = st.session_state.pop("deleted_from", None)  # for the run right after a deletion
     opened = last if last in kept else kept[0]
     for digit, tab in zip(range(10), st.tabs(labels, default=labels[opened])):
         with tab:

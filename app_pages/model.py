@@ -9,9 +9,10 @@ import numpy as np
 import streamlit as st
 
 from digits.charts import confusion_heatmap, per_digit_bars
+from digits.deployment import retraining_enabled
 from digits.registry import ModelRegistry
 
-from app_pages.resources import model_inspection
+from app_pages.resources import model_inspection, secrets
 from app_pages.sidebar import describe, offer_mnist_download, show_curves
 
 if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_inspection
@@ -68,7 +69,7 @@ pick, compare = st.columns(2)
 first = pick.selectbox("Model", names, names.index(serving) if serving in names else 0, format_func=label.get)
 second = compare.selectbox("Compare with", [None, *[n for n in names if n != first]],
                            format_func=lambda name: "(none)" if name is None else label[name])
-if len(names) == 1:
+if len(names) == 1 and retraining_enabled(secrets()):
     compare.caption("Train a model from the sidebar to compare it with this one.")
 chosen = [models[first]] + ([models[second]] if second else [])
 st.markdown("**Accuracy per digit on the MNIST test set**")

@@ -27,12 +27,13 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = 
         places = ", ".join(str(i + 1) for i, d in enumerate(reading.digits) if d.unsure)
         st.warning(f"Not sure of digit {places} (marked ?, in amber). Try writing it more plainly or apart from "
                    "its neighbours.")
-    if len(reading.digits) == 1:
+    one = len(reading.digits) == 1
+    st.image(annotated(picture, reading), caption="The digit's box, with the digit read over it" if one else
+             "Each part it read, boxed, with the digit over it")
+    if one:
         digit = reading.digits[0]
-        st.image(annotated(picture, reading), caption="The digit it read, boxed")
         st.vega_lite_chart(probability_bars(digit.probabilities, digit.digit), height=240)
         return
-    st.image(annotated(picture, reading), caption="Each part it read, boxed, with the digit over it")
     rows = ["| | read | sure | also |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):
         also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:])

@@ -28,6 +28,6 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
         y = top - room if top >= room else bottom + line if bottom + room <= picture.height else top  # over, under, in
         # On a black patch of its own: inside the box (a digit as tall as the canvas) the label would sit on the ink.
         x0, y0, x1, y1 = draw.textbbox((left, y), label, font=font, stroke_width=line // 2)
-        draw.rectangle((x0 - line, y0 - line, x1 + line, y1 + line), fill=(0, 0, 0))
+        draw.rectangle((max(x0 - line, left), y0 - line, x1 + line, y1 + line), fill=(0, 0, 0))  # not over the box
         draw.text((left, y), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
     return picture

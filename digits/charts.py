@@ -6,6 +6,7 @@ slower, and a dictionary is easy to test.
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import numpy as np
@@ -45,9 +46,10 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
         # Loss falls by orders of magnitude: a log scale, labelled at 1 and 3 times each power of ten it spans
         # (Vega-Lite's own log ticks drew a grid line at every minor step and labelled only some, as 3, 0.2, 0.01).
         y["scale"]["type"] = "log"
-        losses = [v[measure] for v in values if v[measure] > 0]
+        losses = [v[measure] for v in values if 0 < v[measure] < math.inf]
         if losses:
-            steps = [float(f"{m}e{k}") for k in range(-6, 3) for m in (1, 3)]
+            low, high = math.floor(math.log10(min(losses))), math.ceil(math.log10(max(losses)))
+            steps = [float(f"{m}e{k}") for k in range(low, high + 1) for m in (1, 3)]
             y["axis"] = {"values": [s for s in steps if min(losses) / 3 <= s <= max(losses) * 3], "format": "~g"}
     return {
         "data": {"values": values},

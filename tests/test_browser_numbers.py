@@ -36,4 +36,4 @@ def test_a_photo_uploaded_on_the_photo_page_is_read(page, tmp_path):
     page.locator('input[type="file"]').set_input_files(tmp_path / "seven.jpg")
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Digit")
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
-    expect(page.get_by_text("The digit it read, boxed")).to_be_visible()
+    expect(page.get_by_text("The digit's box, with the digit read over it")).to_be_visible()

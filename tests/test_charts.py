@@ -14,6 +14,12 @@ def test_the_loss_axis_is_labelled_at_one_and_three_times_the_powers_of_ten_it_s
     assert len(chart["data"]["values"]) == 4  # training and validation at both points
 
 
+def test_the_loss_axis_follows_any_range_and_leaves_out_what_a_log_scale_cannot_show():
+    diverged = [{"epoch": 0.25, "loss": 40000.0, "val_loss": float("nan")}, {"epoch": 0.5, "loss": 0.0}]
+    assert learning_curves(diverged, "loss")["encoding"]["y"]["axis"]["values"] == [30000.0, 100000.0]
+    assert "axis" not in learning_curves([{"epoch": 0.25, "loss": 0.0}], "loss")["encoding"]["y"]
+
+
 def test_the_accuracy_axis_is_linear_in_percent():
     y = learning_curves(POINTS, "accuracy")["encoding"]["y"]
     assert y["axis"] == {"format": "%"} and "type" not in y["scale"]

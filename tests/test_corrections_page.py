@@ -183,6 +183,14 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert "On the Draw page" in app.main.info[0].value and not app.main.tabs
 
 
+def test_the_gallery_opens_on_the_first_digit_kept():
+    store = Corrections(corrections_location())
+    store.add(drawn(7), 7, predicted=1)
+    store.add(drawn(1), 1, predicted=1)
+    app = run_page("app_pages/corrections.py")
+    assert opened_tab(app) == 1  # not on 0, of which there is none
+
+
 def test_deleting_corrections_needs_the_password_when_one_is_set(monkeypatch):
     monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
     store, ids = kept_store()

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from digits.annotation import SURE, annotated
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
 from digits.numbers import number_candidates, weighed_readings
-from digits.annotation import SURE, annotated
 from digits.recognition import NumberRecognition, Recognition, Recognizer
 
 BAR, STEM = PLAIN[7]

@@ -221,6 +221,9 @@ def test_the_model_page_with_one_model_says_how_to_get_another_to_compare(monkey
     assert not app.exception
     assert app.main.selectbox[1].options == ["(none)"]
     assert any("Train a model from the sidebar to compare it" in c.value for c in app.main.caption)
+    app = run_page(monkeypatch, models, DIGITS_RETRAINING="off")  # no training here: no hint of one
+    app.switch_page("app_pages/model.py").run()
+    assert not any("to compare it with" in c.value for c in app.main.caption)
 
 
 def test_the_model_page_without_mnist_or_a_stored_inspection_says_what_it_needs(monkeypatch, models, tmp_path):

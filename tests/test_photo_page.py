@@ -58,7 +58,7 @@ def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):
     seven = photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), noise=8)
     app.file_uploader(key="photo-upload").upload("seven.jpg", jpeg_bytes(seven), "image/jpeg").run()
     assert [(m.label, m.value) for m in app.main.metric] == [("Digit", "7")]
-    assert app.main.image[0].captions == ["The digit it read, boxed"]
+    assert app.main.image[0].captions == ["The digit's box, with the digit read over it"]
     (bars,) = charts(app.main)  # each digit's probability, the one read marked, as on the Draw page
     assert len(bars["data"]["values"]) == 10 and [v["digit"] for v in bars["data"]["values"] if v["read"]] == ["7"]
     assert not [m for m in app.markdown if "| read |" in m.value]  # no table of one row
