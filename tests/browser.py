@@ -202,6 +202,15 @@ def prediction(page: Page, label: str = "Prediction") -> str | None:
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def set_sidebar_number(page: Page, label: str, value: str) -> None:
+    """Type `value` into the sidebar's number field called `label`, as a person would, and wait for the run it
+    starts. By its role: a label finds the preset's radio buttons too, whose descriptions name the epochs."""
+    field = page.locator('[data-testid="stSidebar"]').get_by_role("spinbutton", name=label)
+    with new_run(page):
+        field.fill(value)
+        field.press("Enter")
+
+
 def reset_canvas(page: Page) -> None:
     with new_run(page):
         page.get_by_label("Reset canvas & history").click()

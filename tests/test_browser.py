@@ -13,7 +13,8 @@ from digits.drawing import PLAIN
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, recipe
 from digits.registry import ModelRegistry
 from tests.browser import (
-    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, new_run, prediction, reset_canvas, start_app,
+    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, open_page, new_run, prediction, reset_canvas,
+    set_sidebar_number, start_app,
 )
 
 
@@ -97,10 +98,7 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     expect(sidebar.get_by_role("radio", name=DESCRIPTIONS["quick"])).to_be_checked()
     expect(sidebar.get_by_role("radio", name=ARCHITECTURES[recipe("quick")["arch"]])).to_be_checked()
     for label, value in (("Epochs", "1"), ("Training images", "300")):
-        field = sidebar.get_by_role("spinbutton", name=label)
-        with new_run(page):
-            field.fill(value)
-            field.press("Enter")
+        set_sidebar_number(page, label, value)
     sidebar.get_by_role("button", name="Train a new model").click()
     # Live progress, then the finished training with its test accuracy and learning curves.
     expect(sidebar.locator('[data-testid="stProgress"]')).to_be_visible()

@@ -11,7 +11,7 @@ from digits.corrections import Corrections
 from digits.drawing import PLAIN
 from digits.registry import ModelRegistry
 from digits.retraining import Retrainer
-from tests.browser import copy_shipped_model, draw, new_run, open_page, prediction, start_app
+from tests.browser import copy_shipped_model, draw, new_run, open_page, prediction, set_sidebar_number, start_app
 from tests.postgres import new_database
 from tests.test_browser import browser  # noqa: F401  (the fixture: one Chromium for the module)
 
@@ -59,9 +59,7 @@ def test_two_replicas_share_the_corrections_the_training_lock_and_the_promotion(
     sidebar_a, sidebar_b = (page.locator('[data-testid="stSidebar"]') for page in (a, b))
     shipped_accuracy = prediction(b, "MNIST test accuracy")
     for label, value in (("Epochs", "1"), ("Training images", "300")):
-        with new_run(a):
-            sidebar_a.get_by_label(label).fill(value)
-            sidebar_a.get_by_label(label).press("Enter")
+        set_sidebar_number(a, label, value)
     sidebar_a.get_by_role("button", name="Train a new model").click()
     expect(sidebar_a.locator('[data-testid="stProgress"]')).to_be_visible()
     go_to(b, "Draw")
