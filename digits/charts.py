@@ -48,9 +48,10 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
         y["scale"]["type"] = "log"
         losses = [v[measure] for v in values if 0 < v[measure] < math.inf]
         if losses:
-            low, high = math.floor(math.log10(min(losses))), math.ceil(math.log10(max(losses)))
-            steps = [float(f"{m}e{k}") for k in range(low, high + 1) for m in (1, 3)]
-            y["axis"] = {"values": [s for s in steps if min(losses) / 3 <= s <= max(losses) * 3], "format": "~g"}
+            least, most = min(losses), max(losses)
+            steps = [float(f"{m}e{k}") for k in range(math.floor(math.log10(least)), math.ceil(math.log10(most)) + 1)
+                     for m in (1, 3)]
+            y["axis"] = {"values": [s for s in steps if least / 3 <= s <= most * 3], "format": "~g"}
     return {
         "data": {"values": values},
         "mark": {"type": "line", "point": True},

@@ -140,13 +140,13 @@ class Recognizer:
         # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
         networks = [load_saved_model(p) if p.is_file() else None for p in (CHECKER, PAIR_READER, NUMBER_READER)]
         recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, *networks)
-        # Compile each graph now, not on the first drawing.
-        graphs = [(recognizer.model, recognizer._forward_one, 28), (recognizer.checker, recognizer._check_batch, 28),
-                  (recognizer.pair_reader, recognizer._read_pairs, 56),
-                  (recognizer.number_reader, recognizer._read_in_number, 28)]
-        for network, graph, width in graphs:
+        # Compile each graph now, not on the first drawing: one image of the shape its signature takes.
+        graphs = [(recognizer.model, recognizer._forward_one), (recognizer.checker, recognizer._check_batch),
+                  (recognizer.pair_reader, recognizer._read_pairs),
+                  (recognizer.number_reader, recognizer._read_in_number)]
+        for network, graph in graphs:
             if network is not None:
-                graph(np.zeros((1, 28, width, 1), np.float32))
+                graph(np.zeros((1, *graph.input_signature[0].shape[1:]), np.float32))
         return recognizer
 
     def recognize(self, image: Image.Image | np.ndarray) -> Recognition | None:
