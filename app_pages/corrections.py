@@ -117,7 +117,8 @@ def show_corrections(store: Corrections) -> None:
         st.info("No corrections yet. On the Draw page, say whether the model read your digit right: each answer is "
                 "kept here, to teach it your handwriting.")
         show_import(store)
-    st.caption(f"Kept in {store.where}")
+    if allowed():  # where on the server they are is for whoever runs it, not for every visitor of a public link
+        st.caption(f"Kept in {store.where}")
 
 
 def main() -> None:

@@ -114,7 +114,7 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
     st.button(f"✓ Right, it is a {result.digit}", key=f"right-{number}", on_click=keep_correction,
               args=(store, image, result.digit, result, model_name))
     pick = f"wrong-{number}"
-    st.pills("Wrong? It is a …", range(10), key=pick,
+    st.pills("Wrong? It is a …", [d for d in range(10) if d != result.digit], key=pick,
              on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
 
 

@@ -61,7 +61,7 @@ def run_page(page: str) -> AppTest:
 def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(data):
     app = run_answer()
     assert [b.label for b in app.button] == ["✓ Right, it is a 7"]
-    assert app.pills[0].label == "Wrong? It is a …" and app.pills[0].options == [str(d) for d in range(10)]
+    assert app.pills[0].label == "Wrong? It is a …" and app.pills[0].options == [str(d) for d in range(10) if d != 7]  # not the digit read
     app.pills[0].select(1).run()
     store = Corrections(corrections_location())
     [kept] = store.records()
@@ -199,11 +199,13 @@ def test_deleting_corrections_needs_the_password_when_one_is_set(monkeypatch):
     app.run()
     app.switch_page("app_pages/corrections.py").run()
     assert not [b for b in app.main.button if b.label.startswith("Delete")] and not app.main.checkbox
+    assert not [c for c in app.main.caption if c.value.startswith("Kept in")]  # the server's path, for its owner
     field = [t for t in app.main.text_input if t.label == "Password to delete corrections"][0]
     field.input("s3cret").run()
     app.button(key=f"delete-{ids['seven read 1']}").click().run()
     assert not app.exception and len(store) == 3
     assert [b.label for b in app.main.button if b.label == "Delete all corrections"]
+    assert app.main.caption[-1].value == f"Kept in {corrections_location()}"
 
 
 def test_an_npz_is_imported_once_and_a_bad_one_refused():
