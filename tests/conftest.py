@@ -47,9 +47,9 @@ def mnist():
 
 @pytest.fixture(scope="session")
 def tiny_model_path(mnist, tmp_path_factory) -> Path:
-    """A model trained for one epoch on 500 images: quick, and far from good."""
+    """A compact model trained for one epoch on 500 images: quick, and far from good."""
     path = tmp_path_factory.mktemp("models") / "tiny.keras"
-    train_and_save(mnist, path, epochs=1, limit=500, verbose=0)
+    train_and_save(mnist, path, arch="compact", epochs=1, limit=500, verbose=0)
     return path
 
 
