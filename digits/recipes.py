@@ -46,9 +46,9 @@ def recipe(preset: str = "full", **overrides) -> dict:
 FINE_TUNE = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-4, "replay": 2000, "share": 0.3}
 
 # How long each preset takes here, from the command (or the click) to the saved, evaluated model: the
-# figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all), from an empty
-# cache on 2026-12-01, a slow day (115 s and 514 s; Quick 140 s in a slower hour); full, the shipped recipe's
-# 1,318 s of training on 2026-12-01 (45 min on 2026-11-30 while other work shared the cores).
+# figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all), with the cache of
+# drawn digits made once on the machine, on 2026-12-01 (100 s and 561 s; Quick 131 s with the cache empty, the
+# first training on a machine); full, the shipped recipe's 1,318 s of training on 2026-12-01.
 DURATIONS = {"quick": "about 2 minutes", "standard": "about 9 minutes", "full": "about 25 minutes"}
 DESCRIPTIONS = {
     name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
