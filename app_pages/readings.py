@@ -36,8 +36,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = 
         return
     rows = ["| | read | sure | also |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):
-        # Runners-up the model gives less than half a percent would read "0%": they are left out.
-        also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if p >= 0.005) or "–"
+        also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "–"  # no "(0%)"
         mark = " ⚠️ unsure" if digit.unsure else ""
         rows.append(f"| {place} | **{digit.digit}**{mark} | {digit.confidence:.0%} | {also} |")
     st.markdown("\n".join(rows))
