@@ -61,8 +61,8 @@ def main() -> int:
     mnist = load_mnist()
     figures = {}
     with tempfile.TemporaryDirectory() as folder:
-        if "quick" in args.runs:  # the first training on this machine: the cache is empty
-            empty_cache_s = train("quick", Path(folder))[1]
+        # The first training on this machine, with the cache empty.
+        empty_cache = {"quick": train("quick", Path(folder))[1]} if "quick" in args.runs else {}
         trained = {name: train(name, Path(folder)) for name in args.runs}  # each on a machine left to itself
         models = {name: path for name, (path, _) in trained.items()} | {"full": Path(args.shipped)}
         for name, path in models.items():
@@ -71,7 +71,7 @@ def main() -> int:
             figures[name] = {
                 "preset": meta.get("preset"), "arch": meta.get("arch", "vgg"), "epochs": meta["epochs"],
                 "wall_s": round(trained[name][1], 1) if name in trained else None,
-                **({"wall_s_empty_cache": round(empty_cache_s, 1)} if name == "quick" and name in trained else {}),
+                **({"wall_s_empty_cache": round(empty_cache[name], 1)} if name in empty_cache else {}),
                 "training_s": meta["training_seconds"], "epoch_s": meta.get("epoch_seconds"),
                 "parameters": meta["parameters"],
                 **measure(Recognizer.load(path), mnist, args.count, log=lambda line: print(line, file=sys.stderr)),

@@ -61,7 +61,8 @@ def run_page(page: str) -> AppTest:
 def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(data):
     app = run_answer()
     assert [b.label for b in app.button] == ["✓ Right, it is a 7"]
-    assert app.pills[0].label == "Wrong? It is a …" and app.pills[0].options == [str(d) for d in range(10) if d != 7]  # not the digit read
+    assert app.pills[0].label == "Wrong? It is a …"
+    assert app.pills[0].options == [str(d) for d in range(10) if d != 7]  # every digit but the one read
     app.pills[0].select(1).run()
     store = Corrections(corrections_location())
     [kept] = store.records()
