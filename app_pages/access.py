@@ -6,6 +6,7 @@ import time
 
 import streamlit as st
 
+from digits.corrections import CorrectionsError
 from digits.deployment import deployment_password, password_matches
 
 from app_pages.resources import secrets
@@ -17,6 +18,12 @@ def allowed() -> bool:
     """True if this session may retrain, learn, choose the serving model and delete corrections: no password is
     set, or the session has given it."""
     return deployment_password(secrets()) is None or st.session_state.get("unlocked", False)
+
+
+def store_problem(error: CorrectionsError) -> str:
+    """What to say when the corrections store fails: where it is and why to a session allowed to change things,
+    only that it failed to any other."""
+    return str(error) if allowed() else error.public
 
 
 def ask_password(what: str) -> None:

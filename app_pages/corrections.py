@@ -13,7 +13,7 @@ from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 
-from app_pages.access import allowed, ask_password
+from app_pages.access import allowed, ask_password, store_problem
 from app_pages.resources import get_corrections, secrets
 
 GALLERY = 60  # corrections shown per digit, the newest
@@ -65,8 +65,10 @@ def import_upload(store: Corrections) -> None:
         return
     try:
         added = store.import_npz(upload.getvalue())
-    except (ValueError, CorrectionsError) as error:
+    except ValueError as error:
         st.session_state["imported"] = (False, f"{upload.name} was not imported: {error}")
+    except CorrectionsError as error:
+        st.session_state["imported"] = (False, f"{upload.name} was not imported: {store_problem(error)}")
     else:
         st.session_state["imported"] = (True, f"Added {added:,} corrections from {upload.name}.")
 
@@ -131,7 +133,7 @@ def main() -> None:
     try:
         show_corrections(get_corrections(corrections_location()))
     except CorrectionsError as error:
-        st.error(str(error))
+        st.error(store_problem(error))
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.

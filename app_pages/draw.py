@@ -20,6 +20,7 @@ from digits.corrections import Corrections, CorrectionsError, corrections_locati
 from digits.deployment import collecting_enabled
 from digits.preprocessing import ink_intensity
 
+from app_pages.access import store_problem
 from app_pages.readings import MODES, show_reading
 from app_pages.resources import get_corrections, load_recognizer, secrets, serving_model
 
@@ -89,7 +90,7 @@ def keep_correction(store: Corrections, image: np.ndarray, label: int | None, re
         store.add(image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
                   session=browser_session())
     except CorrectionsError as error:
-        st.session_state["correction_failed"] = str(error)
+        st.session_state["correction_failed"] = store_problem(error)
         return
     st.session_state["drawings_kept"] = drawing_number() + 1
     st.session_state["saved"] = label  # said by the next answer, once the whole page has run (see draw_digit)
@@ -105,7 +106,7 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
     try:
         store = get_corrections(corrections_location())
     except CorrectionsError as error:
-        st.error(str(error))
+        st.error(store_problem(error))
         return
     failed = st.session_state.pop("correction_failed", None)
     if failed:

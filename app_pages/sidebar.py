@@ -15,7 +15,7 @@ from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES
 from digits.registry import ModelRegistry
 from digits.retraining import RUNNING, Retrainer
 
-from app_pages.access import allowed, ask_password
+from app_pages.access import allowed, ask_password, store_problem
 from app_pages.resources import get_corrections, get_retrainer, secrets
 
 
@@ -123,7 +123,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     try:
         counts = get_corrections(corrections_location()).counts()
     except CorrectionsError as error:
-        st.error(str(error))
+        st.error(store_problem(error))
         return
     ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
     total = sum(counts.values())

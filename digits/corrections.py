@@ -48,7 +48,14 @@ SCHEMA = sa.Table("digits_schema", LAYOUT, sa.Column("version", sa.Integer, null
 
 
 class CorrectionsError(Exception):
-    """The corrections store cannot be read or written (a damaged file, no permission, a full disk, no server)."""
+    """The corrections store cannot be read or written (a damaged file, no permission, a full disk, no server).
+
+    Its message says where the store is and why it failed, for whoever runs the app; `public` says neither, for
+    the visitors of a public link (a path or a database's host is the server's business).
+    """
+
+    public = ("The corrections store cannot be used right now, so drawings are not being kept. Whoever runs this "
+              "deployment sees why once they have given its password.")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from app_pages.corrections import npz_bytes
-from digits.corrections import Corrections, corrections_location
+from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.drawing import PLAIN, render
 from tests.browser import ROOT, copy_shipped_model
 
@@ -108,6 +108,26 @@ def test_a_damaged_store_is_named_and_the_digit_still_read(data):
     assert not app.pills
     app = run_page("app_pages/corrections.py")
     assert "cannot be read or written" in app.main.error[0].value
+
+
+def test_a_damaged_store_is_named_only_to_whoever_runs_a_deployment_with_a_password(data, monkeypatch):
+    monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
+    data.mkdir()
+    Path(corrections_location()).write_bytes(b"this is no database " * 100)
+    answered = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
+    answered.secrets["password"] = "s3cret"
+    answered.run()
+    assert [e.value for e in answered.error] == [CorrectionsError.public] and not answered.pills
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    app.secrets["password"] = "s3cret"
+    app.run()
+    app.switch_page("app_pages/corrections.py").run()
+    assert [e.value for e in app.main.error] == [CorrectionsError.public]
+    assert not [e for e in app.error if str(data.resolve()) in e.value]
+    # The password, given in the sidebar, shows where the store is and why it fails.
+    [field] = [t for t in app.sidebar.text_input if t.label.startswith("Password")]
+    field.input("s3cret").run()
+    assert corrections_location() in app.main.error[0].value and "cannot be read or written" in app.main.error[0].value
 
 
 def npz(x: np.ndarray, y: np.ndarray) -> bytes:
