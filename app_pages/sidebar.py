@@ -121,14 +121,15 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
         st.caption("Collecting corrections is turned off on this deployment.")
         return
     try:
-        counts = get_corrections(corrections_location()).counts()
+        store = get_corrections(corrections_location())
+        counts, misread = store.counts(), store.misread()
     except CorrectionsError as error:
         st.error(store_problem(error))
         return
     ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
     total = sum(counts.values())
-    st.caption(f"{total} correction{'' if total == 1 else 's'} so far. Tell the Draw page when it reads you wrong "
-               "(two or more of a digit), then fine-tune the model on them, in about a minute.")
+    st.caption(f"{total} correction{'' if total == 1 else 's'} so far ({misread} of them read wrong). Tell the Draw "
+               "page what you drew (two or more of a digit), then fine-tune the model on them, in about a minute.")
     if st.button("Learn my handwriting", disabled=not ready):
         if not retrainer.start_fine_tune(corrections_location()):
             st.info("A training is already running: here it is.")

@@ -255,6 +255,12 @@ class Corrections:
             rows = db.execute(query).all()
         return {digit: 0 for digit in range(10)} | dict(rows)
 
+    def misread(self) -> int:
+        """How many corrections the model had read as another digit (confirmations and imports are not)."""
+        query = sa.select(sa.func.count()).where(CORRECTIONS.c.predicted != CORRECTIONS.c.label)
+        with self._connected() as db:
+            return db.execute(query).scalar()
+
     def export_npz(self, file: str | os.PathLike | BinaryIO) -> int:
         """Write every correction as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)); returns N.
 
