@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
-from digits.charts import confusion_heatmap, per_digit_bars
+from digits.charts import confusion_heatmap, per_digit_points
 from digits.deployment import retraining_enabled
 from digits.registry import ModelRegistry
 
@@ -75,7 +75,7 @@ chosen = [models[first]] + ([models[second]] if second else [])
 st.markdown("**Accuracy per digit on the MNIST test set**")
 per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]
              for m in chosen if "per_digit_accuracy" in m}
-st.vega_lite_chart(per_digit_bars(per_digit), height=280)
+st.vega_lite_chart(per_digit_points(per_digit), height=280)
 for column, model in zip(st.columns(len(chosen), gap="large"), chosen):
     with column:
         show_report(model, model["name"] == serving)

@@ -128,8 +128,9 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
         return
     ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
     total = sum(counts.values())
-    st.caption(f"{total} correction{'' if total == 1 else 's'} so far ({misread} of them read wrong). Tell the Draw "
-               "page what you drew (two or more of a digit), then fine-tune the model on them, in about a minute.")
+    wrong = f" ({misread} of them read wrong)" if total else ""
+    st.caption(f"{total} correction{'' if total == 1 else 's'} so far{wrong}. Tell the Draw page what you drew (two "
+               "or more of a digit), then fine-tune the model on them, in about a minute.")
     if st.button("Learn my handwriting", disabled=not ready):
         if not retrainer.start_fine_tune(corrections_location()):
             st.info("A training is already running: here it is.")

@@ -90,20 +90,25 @@ def confusion_heatmap(confusion: np.ndarray) -> dict:
     }
 
 
-def per_digit_bars(accuracies: dict[str, Sequence[float]]) -> dict:
-    """Accuracy per digit for one or more models (name -> ten accuracies), side by side."""
+def per_digit_points(accuracies: dict[str, Sequence[float]]) -> dict:
+    """Accuracy per digit for one or more models (name -> ten accuracies), a point each, side by side.
+
+    Points, not bars: the axis starts near the lowest accuracy (at zero every digit would look alike), and a bar
+    cut off there would draw 99.3% a third as tall as 100%.
+    """
     values = [{"digit": str(d), "model": name, "accuracy": float(a)}
               for name, per_digit in accuracies.items() for d, a in enumerate(per_digit)]
     low = min(v["accuracy"] for v in values) if values else 0.0
     return {
         "data": {"values": values},
-        "mark": {"type": "bar", "clip": True},  # the axis starts near the lowest accuracy, not at zero
+        "mark": {"type": "point", "filled": True, "size": 120, "opacity": 1},
         "encoding": {
-            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0}},
+            "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "grid": True}},
             "xOffset": {"field": "model"},
             "y": {"field": "accuracy", "type": "quantitative", "axis": {"format": "%"},
-                  "scale": {"domain": [max(0.0, low - 0.01), 1]}},
-            "color": {"field": "model", "legend": {"orient": "top"}},
+                  "scale": {"domain": [max(0.0, low - 0.005), 1]}},
+            # A legend only when there is something to tell apart: the one model's name is above the chart.
+            "color": {"field": "model", "legend": {"orient": "top"} if len(accuracies) > 1 else None},
             "tooltip": [{"field": "model"}, {"field": "digit"}, {"field": "accuracy", "format": ".2%"}],
         },
     }

@@ -195,6 +195,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     page = charts(app.main)
     per_digit = page[0]["data"]["values"]
     assert {v["model"] for v in per_digit} == {"digits"} and len(per_digit) == 10
+    assert page[0]["encoding"]["color"]["legend"] is None  # one model: nothing to tell apart
     confusion = [c for c in page if "layer" in c]
     assert len(confusion) == 1 and sum(v["count"] for v in confusion[0]["data"]["values"]) == 10000
     gallery = app.main.image[-1]
@@ -206,6 +207,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     app.main.selectbox[1].select("tiny").run()
     page = charts(app.main)
     assert {v["model"] for v in page[0]["data"]["values"]} == {"digits", "tiny"}
+    assert page[0]["encoding"]["color"]["legend"]  # two models: which point is whose
     assert [v["accuracy"] for v in page[0]["data"]["values"] if v["model"] == "tiny"] == \
         [tiny["per_digit_accuracy"][str(d)] for d in range(10)]
     curves = [c for c in page if isinstance(c.get("mark"), dict) and c["mark"]["type"] == "line"]  # each model's two
