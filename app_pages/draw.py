@@ -140,12 +140,21 @@ def serving_recognizer() -> tuple[Recognizer, str]:
     return load_recognizer(str(path), path.stat().st_mtime), path.stem
 
 
+def on_a_phone() -> bool:
+    """True when the browser says it is a phone ("Mobi" in its User-Agent, the test MDN recommends)."""
+    return "Mobi" in st.context.headers.get("User-Agent", "")
+
+
 def draw_number() -> None:
     """Number mode: a wide canvas, and the number read in it with each digit's box and top 3."""
     st.caption("Write a number in the black strip, digits side by side. Each is found and read after every stroke.")
+    # The strip is 780 pixels wide; a phone's screen is about 390, and the strip ran off it, out of the finger's
+    # reach and with its tools, so a phone gets a strip of its width, its pen as thick for its height.
+    width, height, pen = (340, 150, 11) if on_a_phone() else (780, 260, 18)
     canvas = st_canvas(
-        stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
-        height=260, width=780, drawing_mode="freedraw", return_image_data=True, key="number-canvas",
+        stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000",
+        height=height, width=width, drawing_mode="freedraw", return_image_data=True,
+        key=f"number-canvas-{width}",
     )
     st.caption(CANVAS_TOOLS)
     image = canvas.image_data

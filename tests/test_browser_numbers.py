@@ -6,27 +6,51 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from digits.drawing import PLAIN
-from tests.browser import draw, new_run, prediction, side_by_side
+from tests.browser import draw, new_run, open_page, prediction, side_by_side
 from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
 
-def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
+# A phone as Chromium's device list describes a Pixel 5: a screen 393 CSS pixels wide, touch, "Mobile" in its name.
+PHONE = {"viewport": {"width": 393, "height": 851}, "device_scale_factor": 2.75, "is_mobile": True, "has_touch": True,
+         "user_agent": "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/120.0.0.0 Mobile Safari/537.36"}
+
+
+def number_strip(page) -> dict:
+    """Switch to Number mode; the strip's box on the page, once it has replaced the square canvas."""
     with new_run(page):
         page.get_by_text("Number", exact=True).click()
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
     canvas = page.locator("canvas.upper-canvas")
-    for _ in range(100):  # until the wide canvas has replaced the square one (it lives in a shadow root)
+    for _ in range(100):  # until the strip has replaced the square canvas (it lives in a shadow root)
         box = canvas.bounding_box()
-        if box and box["width"] > 2.5 * box["height"]:
+        if box and box["width"] > 2 * box["height"]:
             break
         page.wait_for_timeout(200)
-    assert box["width"] > 2.5 * box["height"]
+    assert box["width"] > 2 * box["height"]
     page.wait_for_timeout(500)  # and is ready to draw on
+    return box
+
+
+def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
+    assert number_strip(page)["width"] == 780
     draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
     assert prediction(page, "Number") == "107"
     expect(page.get_by_text("Each part it read, boxed")).to_be_visible()
     assert prediction(page) is None  # the single digit's answer is not shown in Number mode
+
+
+def test_on_a_phone_the_strip_fits_the_screen_and_reads_a_number(browser, app_url):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_page(page, app_url)
+    box = number_strip(page)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]  # all of it within reach
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    draw(page, side_by_side(PLAIN[7], PLAIN[0], PLAIN[1]), margin=0.1)
+    assert prediction(page, "Number") == "701"
+    context.close()
 
 
 def test_a_photo_uploaded_on_the_photo_page_is_read(page, tmp_path):
