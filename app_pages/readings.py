@@ -23,11 +23,13 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = 
     least = min(d.confidence for d in reading.digits)
     st.metric(label, reading.text, delta=f"{least:.0%} sure" + (" of its least sure digit" if len(reading.digits) > 1
               else ""), delta_color="off", delta_arrow="off")
-    if reading.unsure:
+    one = len(reading.digits) == 1
+    if reading.unsure and one:
+        st.warning("Not sure of this digit (marked ?, in amber). Try writing it more plainly.")
+    elif reading.unsure:
         places = ", ".join(str(i + 1) for i, d in enumerate(reading.digits) if d.unsure)
         st.warning(f"Not sure of digit {places} (marked ?, in amber). Try writing it more plainly or apart from "
                    "its neighbours.")
-    one = len(reading.digits) == 1
     st.image(annotated(picture, reading), caption="The digit's box, with the digit read over it" if one else
              "Each part it read, boxed, with the digit over it")
     if one:

@@ -62,9 +62,25 @@ def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):
     (bars,) = charts(app.main)  # each digit's probability, the one read marked, as on the Draw page
     assert len(bars["data"]["values"]) == 10 and [v["digit"] for v in bars["data"]["values"] if v["read"]] == ["7"]
     assert not [m for m in app.markdown if "| read |" in m.value]  # no table of one row
+    assert not app.info and not app.warning  # a digit the model is sure of, and no number
 
 
-@pytest.mark.parametrize("name", ["text", "truncated JPEG", "GIF", "bomb", "empty"])
+@pytest.mark.parametrize("drawings, text", [((PLAIN[1], PLAIN[0], PLAIN[7]), "107"),
+                                            ((FOUR, PLAIN[1], PLAIN[7]), "417")])
+def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, models, drawings, text):
+    from digits.recognition import Recognizer
+    jpeg = number_photo(drawings)
+    unsure = Recognizer.load(models / "digits.keras").recognize_photo(Image.open(io.BytesIO(jpeg))).unsure
+    app = photo_page(monkeypatch, models)
+    app.file_uploader(key="photo-upload").upload(f"{text}.jpg", jpeg, "image/jpeg").run()
+    assert [m.label for m in app.main.metric] == ["Digit"]  # read as one digit, as asked
+    assert [i.value for i in app.info] == ["This looks like a number of 3 digits: choose **Number** to read it whole."]
+    assert [w.value for w in app.warning] == \
+        (["Not sure of this digit (marked ?, in amber). Try writing it more plainly."] if unsure else [])
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", text)] and not app.info
+
+
 def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, models, name):
     data, words = bad_uploads()[name]
     app = photo_page(monkeypatch, models)
