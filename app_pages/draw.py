@@ -145,6 +145,25 @@ def on_a_phone() -> bool:
     return "Mobi" in st.context.headers.get("User-Agent", "")
 
 
+def canvases_cleared() -> int:
+    """How many times this session has cleared a canvas with the Clear button; the canvases are keyed by it."""
+    return st.session_state.setdefault("canvases_cleared", 0)
+
+
+def clear_canvas() -> None:
+    """The Clear button's callback: the next run draws a new, blank canvas."""
+    st.session_state["canvases_cleared"] = canvases_cleared() + 1
+
+
+def show_canvas_tools() -> None:
+    """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over it, which a
+    finger on a phone never does (they stayed hidden after drawing), so a phone gets a Clear button instead."""
+    if on_a_phone():
+        st.button("Clear", key="clear-canvas", on_click=clear_canvas)
+    else:
+        st.caption(CANVAS_TOOLS)
+
+
 def draw_number() -> None:
     """Number mode: a wide canvas, and the number read in it with each digit's box and top 3."""
     st.caption("Write a number in the black strip, digits side by side. Each is found and read after every stroke.")
@@ -154,9 +173,9 @@ def draw_number() -> None:
     canvas = st_canvas(
         stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000",
         height=height, width=width, drawing_mode="freedraw", return_image_data=True,
-        key=f"number-canvas-{width}",
+        key=f"number-canvas-{width}-{canvases_cleared()}",
     )
-    st.caption(CANVAS_TOOLS)
+    show_canvas_tools()
     image = canvas.image_data
     recognizer, _ = serving_recognizer()
     reading = None if image is None else recognizer.recognize_number(image)
@@ -178,9 +197,9 @@ def draw_digit() -> None:
         canvas = st_canvas(
             stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
             height=280, width=280, drawing_mode="freedraw", return_image_data=True,
-            key=f"canvas-{drawing_number()}",
+            key=f"canvas-{drawing_number()}-{canvases_cleared()}",
         )
-        st.caption(CANVAS_TOOLS)
+        show_canvas_tools()
         explain = st.toggle("Show which pixels drove the answer", key="explain")
     with answer:
         # The first visit waits here, under a spinner, for TensorFlow and the model; the canvas is up already.

@@ -41,16 +41,32 @@ def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
     assert prediction(page) is None  # the single digit's answer is not shown in Number mode
 
 
-def test_on_a_phone_the_strip_fits_the_screen_and_reads_a_number(browser, app_url):
+def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_canvas(browser, app_url):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     open_page(page, app_url)
+    # The canvas's own tools wait for a hovering pointer, which a finger never gives: a phone gets a button.
+    assert not page.get_by_text("Point at the canvas for its tools").count()
+    draw(page, PLAIN[7], finger=True)
+    assert prediction(page) == "7"
+    with new_run(page):
+        page.get_by_role("button", name="Clear", exact=True).click()
+    expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
+    assert prediction(page) is None
     box = number_strip(page)
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]  # all of it within reach
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     draw(page, side_by_side(PLAIN[7], PLAIN[0], PLAIN[1]), margin=0.1)
     assert prediction(page, "Number") == "701"
+    with new_run(page):
+        page.get_by_role("button", name="Clear", exact=True).click()
+    expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
     context.close()
+
+
+def test_a_computer_keeps_the_canvas_tools_and_no_clear_button(page):
+    expect(page.get_by_text("Point at the canvas for its tools")).to_be_visible()
+    assert not page.get_by_role("button", name="Clear", exact=True).count()
 
 
 def test_a_photo_uploaded_on_the_photo_page_is_read(page, tmp_path):
