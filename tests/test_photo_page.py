@@ -81,6 +81,7 @@ def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, mode
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", text)] and not app.info
 
 
+@pytest.mark.parametrize("name", ["text", "truncated JPEG", "GIF", "bomb", "empty"])
 def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, models, name):
     data, words = bad_uploads()[name]
     app = photo_page(monkeypatch, models)
