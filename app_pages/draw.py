@@ -55,6 +55,9 @@ def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool)
         st.warning(f"Not sure: it could also be a **{second}** ({result.probabilities[second]:.0%}). "
                    "Try drawing it bigger or more plainly.")
     bars, seen = st.columns([1.4, 1])
+    seen = seen.container(key="model-view")
+    # Never wider than its column (the picture itself is capped at its container's width by Streamlit).
+    st.html('<style>.st-key-model-view [data-testid="stImageContainer"] { max-width: 100%; }</style>')
     bars.vega_lite_chart(probability_bars(result.probabilities, result.digit), height=240)
     if explain:
         inspection = importlib.import_module("digits.inspection")
@@ -155,6 +158,17 @@ def clear_canvas() -> None:
     st.session_state["canvases_cleared"] = canvases_cleared() + 1
 
 
+def fit_to_column(key: str, width: int) -> None:
+    """Shrink the widget keyed `key…` (`width` pixels wide) to the width of its column where that is narrower, in
+    tenths down to four, with CSS zoom under container queries: the server does not know the window's width.
+    A 1024-pixel window with the sidebar open cut the 280-pixel canvas to 203 and the strip to 564 of its 780.
+    The canvas maps the pointer through the zoom, so strokes land where drawn (read right at 820-1280 pixels)."""
+    rules = "".join(f'@container (max-width: {width * (tenths + 1) // 10 - 1}px) '
+                    f'{{ [class*="st-key-{key}"] {{ zoom: {tenths / 10}; }} }}' for tenths in range(9, 3, -1))
+    st.html(f'<style>.stVerticalBlock:has(> [class*="st-key-{key}"]) {{ container-type: inline-size; }} {rules}'
+            "</style>")
+
+
 def show_canvas_tools() -> None:
     """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over it, which a
     finger on a phone never does (they stayed hidden after drawing), so a phone gets a Clear button instead."""
@@ -175,6 +189,7 @@ def draw_number() -> None:
         height=height, width=width, drawing_mode="freedraw", return_image_data=True,
         key=f"number-canvas-{width}-{canvases_cleared()}",
     )
+    fit_to_column(f"number-canvas-{width}-", width)
     show_canvas_tools()
     image = canvas.image_data
     recognizer, _ = serving_recognizer()
@@ -197,8 +212,9 @@ def draw_digit() -> None:
         canvas = st_canvas(
             stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
             height=280, width=280, drawing_mode="freedraw", return_image_data=True,
-            key=f"canvas-{drawing_number()}-{canvases_cleared()}",
+            key=f"digit-canvas-{drawing_number()}-{canvases_cleared()}",
         )
+        fit_to_column("digit-canvas-", 280)
         show_canvas_tools()
         explain = st.toggle("Show which pixels drove the answer", key="explain")
     with answer:

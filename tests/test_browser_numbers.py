@@ -64,6 +64,26 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_can
     context.close()
 
 
+def test_in_a_narrow_window_the_canvases_shrink_to_their_columns_and_still_read_right(browser, app_url):
+    # 1024 pixels with the sidebar open: the square canvas's column is about 200 wide, the strip's about 560.
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    open_page(page, app_url)
+    canvas, column = page.locator("canvas.upper-canvas"), page.locator('[data-testid="stColumn"]').first
+    box, room = canvas.bounding_box(), column.bounding_box()
+    assert box["width"] < 280 and box["x"] + box["width"] <= room["x"] + room["width"]
+    draw(page, PLAIN[7])
+    assert prediction(page) == "7"
+    seen = page.locator(".st-key-model-view img").bounding_box()
+    assert seen["x"] + seen["width"] <= 1024  # the 28x28 view, inside the window
+    box = number_strip(page)
+    main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    assert box["width"] < 780 and box["x"] + box["width"] <= main["x"] + main["width"]
+    draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
+    assert prediction(page, "Number") == "107"
+    context.close()
+
+
 def test_a_computer_keeps_the_canvas_tools_and_no_clear_button(page):
     expect(page.get_by_text("Point at the canvas for its tools")).to_be_visible()
     assert not page.get_by_role("button", name="Clear", exact=True).count()

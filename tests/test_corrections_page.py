@@ -87,7 +87,7 @@ def test_the_canvas_is_keyed_by_the_drawings_kept():
     app.session_state["drawings_kept"] = 3
     app.run()
     assert not app.exception
-    assert [canvas.key for canvas in app.main.get("bidi_component")] == ["canvas-3-0"]  # and none cleared
+    assert [canvas.key for canvas in app.main.get("bidi_component")] == ["digit-canvas-3-0"]  # and none cleared
 
 
 def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):
