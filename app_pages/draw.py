@@ -120,6 +120,9 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
     pick = f"wrong-{number}"
     st.pills("Wrong? It is a …", [d for d in range(10) if d != result.digit], key=pick,
              on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
+    # Streamlit lays pills out in one row that scrolls sideways: in a narrow column (820 pixels, with the
+    # sidebar open) 8 and 9 were out of sight. They wrap onto a second row instead.
+    st.html('<style>[class*="st-key-wrong-"] [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }</style>')
 
 
 def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool, model_name: str) -> None:
@@ -158,31 +161,34 @@ def clear_canvas() -> None:
     st.session_state["canvases_cleared"] = canvases_cleared() + 1
 
 
-def fit_to_column(key: str, width: int) -> None:
-    """Shrink the widget keyed `key…` (`width` pixels wide) to the width of its column where that is narrower, in
-    tenths down to four, with CSS zoom under container queries: the server does not know the window's width.
-    A 1024-pixel window with the sidebar open cut the 280-pixel canvas to 203 and the strip to 564 of its 780.
-    The canvas maps the pointer through the zoom, so strokes land where drawn (read right at 820-1280 pixels)."""
-    rules = "".join(f'@container (max-width: {width * (tenths + 1) // 10 - 1}px) '
-                    f'{{ [class*="st-key-{key}"] {{ zoom: {tenths / 10}; }} }}' for tenths in range(9, 3, -1))
-    st.html(f'<style>.stVerticalBlock:has(> [class*="st-key-{key}"]) {{ container-type: inline-size; }} {rules}'
-            "</style>")
+def fit_to_column(key_prefix: str, width: int) -> None:
+    """Shrink the widget whose key starts with `key_prefix` (`width` pixels wide) to its column where that is
+    narrower, in tenths down to four, with CSS zoom under container queries: the server does not know the
+    window's width. A 1024-pixel window with the sidebar open cut the 280-pixel canvas to 203 and the strip to 564
+    of its 780. The canvas maps the pointer through the zoom, so strokes land where drawn (read right at 820-1280
+    pixels in Chromium)."""
+    widget = f'[class*="st-key-{key_prefix}"]'
+    rules = "".join(f"@container (width < {width * (tenths + 1) // 10}px) {{ {widget} {{ zoom: {tenths / 10}; }} }}"
+                    for tenths in range(9, 3, -1))
+    st.html(f"<style>.stVerticalBlock:has(> {widget}) {{ container-type: inline-size; }} {rules}</style>")
 
 
 def show_canvas_tools() -> None:
     """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over it, which a
-    finger on a phone never does (they stayed hidden after drawing), so a phone gets a Clear button instead."""
-    if on_a_phone():
-        st.button("Clear", key="clear-canvas", on_click=clear_canvas)
-    else:
+    finger never does (on a phone they stayed hidden after drawing), so a screen without hover (a phone, a
+    tablet) gets a Clear button instead of the caption that points at them: CSS picks one by `hover`."""
+    with st.container(key="canvas-tools"):
         st.caption(CANVAS_TOOLS)
+    st.button("Clear", key="clear-canvas", on_click=clear_canvas)
+    st.html("<style>@media (hover: hover) { .st-key-clear-canvas { display: none; } } "
+            "@media (hover: none) { .st-key-canvas-tools { display: none; } }</style>")
 
 
 def draw_number() -> None:
     """Number mode: a wide canvas, and the number read in it with each digit's box and top 3."""
     st.caption("Write a number in the black strip, digits side by side. Each is found and read after every stroke.")
-    # The strip is 780 pixels wide; a phone's screen is about 390, and the strip ran off it, out of the finger's
-    # reach and with its tools, so a phone gets a strip of its width, its pen as thick for its height.
+    # A phone's screen is about 390 pixels wide: there the 780-pixel strip would shrink to 312x104 (fit_to_column),
+    # so a phone gets a strip of its own width, 340x150, more room for a finger, its pen as thick for its height.
     width, height, pen = (340, 150, 11) if on_a_phone() else (780, 260, 18)
     canvas = st_canvas(
         stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000",

@@ -43,7 +43,7 @@ def main() -> None:
             return
         if mode == "Digit":
             # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so the photo is
-            # read as a number too (one more upload's 60 ms) to say so. Of 400 photos of single digits (the photo
+            # read as a number too (about 60 ms more an upload) to say so. Of 400 photos of single digits (the photo
             # benchmark's generator, another seed) one was cut in two, a 2 read as 12.
             number = recognizer.recognize_photo(photo, number=True)
             if number is not None and len(number.digits) > 1:

@@ -128,7 +128,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
         return
     ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
     total = sum(counts.values())
-    wrong = f" ({misread} of them read wrong)" if total else ""
+    wrong = f" ({misread} read wrong)" if total else ""
     st.caption(f"{total} correction{'' if total == 1 else 's'} so far{wrong}. Tell the Draw page what you drew (two "
                "or more of a digit), then fine-tune the model on them, in about a minute.")
     if st.button("Learn my handwriting", disabled=not ready):

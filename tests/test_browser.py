@@ -156,7 +156,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     assert answer.get_by_text(re.compile(r"^read \d \(\d+%\)$")).count() >= 2
     # Learn my handwriting: the fine-tune runs in its own process until its figures show.
     sidebar = page.locator('[data-testid="stSidebar"]')
-    expect(sidebar.get_by_text("3 corrections so far (2 of them read wrong)", exact=False)).to_be_visible()
+    expect(sidebar.get_by_text("3 corrections so far (2 read wrong)", exact=False)).to_be_visible()
     sidebar.get_by_role("button", name="Learn my handwriting").click()
     expect(sidebar.get_by_text("Held-out corrections:", exact=False)).to_be_visible(timeout=300_000)
     outcome = sidebar.locator('[data-testid="stAlert"]').first.inner_text()

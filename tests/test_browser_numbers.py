@@ -11,8 +11,8 @@ from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fi
 from tests.test_photos import ink, photo
 
 
-# A phone as Chromium's device list describes a Pixel 5: a screen 393 CSS pixels wide, touch, "Mobile" in its name.
-PHONE = {"viewport": {"width": 393, "height": 851}, "device_scale_factor": 2.75, "is_mobile": True, "has_touch": True,
+# A phone as Playwright's device list describes a Pixel 5: 393 CSS pixels wide, touch, "Mobile" in its User-Agent.
+PHONE = {"viewport": {"width": 393, "height": 727}, "device_scale_factor": 2.75, "is_mobile": True, "has_touch": True,
          "user_agent": "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
                        "Chrome/120.0.0.0 Mobile Safari/537.36"}
 
@@ -46,7 +46,7 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_can
     page = context.new_page()
     open_page(page, app_url)
     # The canvas's own tools wait for a hovering pointer, which a finger never gives: a phone gets a button.
-    assert not page.get_by_text("Point at the canvas for its tools").count()
+    expect(page.get_by_text("Point at the canvas for its tools")).to_be_hidden()
     draw(page, PLAIN[7], finger=True)
     assert prediction(page) == "7"
     with new_run(page):
@@ -76,17 +76,24 @@ def test_in_a_narrow_window_the_canvases_shrink_to_their_columns_and_still_read_
     assert prediction(page) == "7"
     seen = page.locator(".st-key-model-view img").bounding_box()
     assert seen["x"] + seen["width"] <= 1024  # the 28x28 view, inside the window
-    box = number_strip(page)
     main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    pills = page.locator('[class*="st-key-wrong-"]').get_by_role("radio")
+    assert pills.count() == 9  # every digit but the one read, none out of sight in a row scrolled sideways
+    assert all(b["x"] + b["width"] <= main["x"] + main["width"] for b in map(lambda p: p.bounding_box(), pills.all()))
+    box = number_strip(page)
     assert box["width"] < 780 and box["x"] + box["width"] <= main["x"] + main["width"]
     draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
     assert prediction(page, "Number") == "107"
     context.close()
 
 
-def test_a_computer_keeps_the_canvas_tools_and_no_clear_button(page):
+def test_a_computer_keeps_the_canvas_tools_and_no_clear_button(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # a mouse: Chromium says it can hover
+    page = context.new_page()
+    open_page(page, app_url)
     expect(page.get_by_text("Point at the canvas for its tools")).to_be_visible()
     assert not page.get_by_role("button", name="Clear", exact=True).count()
+    context.close()
 
 
 def test_a_photo_uploaded_on_the_photo_page_is_read(page, tmp_path):

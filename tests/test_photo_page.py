@@ -111,16 +111,34 @@ def test_number_mode_has_a_wide_canvas_and_prompts(monkeypatch, models):
     assert any("Draw a digit" in i.value for i in app.info)
 
 
-def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
-    # Shapes that are no digit (Us of three widths, a C, a plus, a cross) after 70: the first that the shipped model
-    # reads as one unsure digit is uploaded (a model sure of them all fails here, as it should: it is overconfident)
+# Shapes that are no digit: Us of three widths, a C, a plus, a cross.
+NO_DIGITS = [[[(a, 0.0), (a, 0.8), (0.5, 1.0), (1 - a, 0.8), (1 - a, 0.0)]] for a in (0.1, 0.2, 0.3)] + [
+    [[(0.9, 0.1), (0.5, 0.0), (0.1, 0.5), (0.5, 1.0), (0.9, 0.9)]],
+    [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]],
+    [[(0.1, 0.1), (0.9, 0.9)], [(0.9, 0.1), (0.1, 0.9)]],
+]
+
+
+def test_an_unsure_single_digit_is_said_to_be_so(monkeypatch, models):
+    # The first shape that is no digit that the shipped model reads unsure, alone in a photo, is uploaded (a model
+    # sure of them all fails here, as it should: it is overconfident).
     from digits.recognition import Recognizer
     recognizer = Recognizer.load(models / "digits.keras")
-    shapes = [[[(a, 0.0), (a, 0.8), (0.5, 1.0), (1 - a, 0.8), (1 - a, 0.0)]] for a in (0.1, 0.2, 0.3)]
-    shapes += [[[(0.9, 0.1), (0.5, 0.0), (0.1, 0.5), (0.5, 1.0), (0.9, 0.9)]],
-               [[(0.5, 0.1), (0.5, 0.9)], [(0.1, 0.5), (0.9, 0.5)]],
-               [[(0.1, 0.1), (0.9, 0.9)], [(0.9, 0.1), (0.1, 0.9)]]]
-    photos = (number_photo((PLAIN[7], PLAIN[0], shape)) for shape in shapes)
+    photos = (jpeg_bytes(photo(np.pad(ink(shape, 300), ((50, 50), (150, 150))), noise=8)) for shape in NO_DIGITS)
+    unsure = next((jpeg for jpeg in photos if recognizer.recognize_photo(Image.open(io.BytesIO(jpeg))).unsure), None)
+    assert unsure is not None, "the model is sure of every shape that is no digit"
+    app = photo_page(monkeypatch, models)
+    app.file_uploader(key="photo-upload").upload("shape.jpg", unsure, "image/jpeg").run()
+    assert [m.label for m in app.main.metric] == ["Digit"] and not app.info  # one shape: no number to point to
+    assert [w.value for w in app.warning] == ["Not sure of this digit (marked ?, in amber). Try writing it more "
+                                              "plainly."]
+
+
+def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
+    # The shapes that are no digit after 70: the first that the shipped model reads as one unsure digit is uploaded
+    from digits.recognition import Recognizer
+    recognizer = Recognizer.load(models / "digits.keras")
+    photos = (number_photo((PLAIN[7], PLAIN[0], shape)) for shape in NO_DIGITS)
     unsure = next((jpeg for jpeg in photos
                    if [digit.unsure for digit in
                        recognizer.recognize_photo(Image.open(io.BytesIO(jpeg)), number=True).digits]
