@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from digits.photos import MAX_BYTES, PhotoError, open_photo
+from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
 from app_pages.readings import MODES, show_reading
 from app_pages.resources import load_recognizer, serving_model
@@ -35,17 +35,18 @@ def main() -> None:
             st.error(f"{upload.name}: {error}")
             return
         recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
-        reading = recognizer.recognize_photo(photo, number=mode == "Number")
+        found = photo_ink(photo)
+        reading = recognizer.read_photo_ink(found, number=mode == "Number")
         if reading is None:
             st.warning("No digit found in this photo: the paper looks blank. Try a closer photo with the digit "
                        "darker than the paper.")
             st.image(photo, caption=upload.name)
             return
         if mode == "Digit":
-            # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so the photo is
-            # read as a number too (about 60 ms more an upload) to say so. Of 400 photos of single digits (the photo
-            # benchmark's generator, another seed) one was cut in two, a 2 read as 12.
-            number = recognizer.recognize_photo(photo, number=True)
+            # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is
+            # read as a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator,
+            # another seed) one was cut in two, a 2 read as 12.
+            number = recognizer.read_photo_ink(found, number=True)
             if number is not None and len(number.digits) > 1:
                 st.info(f"This looks like a number of {len(number.digits)} digits: choose **Number** to read it "
                         "whole.")

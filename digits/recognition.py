@@ -14,7 +14,7 @@ from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
 from digits.numbers import NONE, Box, number_candidates, weighed_readings
-from digits.photos import photo_ink
+from digits.photos import PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
 from digits.registry import CHECKER, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED, read_metadata
@@ -207,7 +207,11 @@ class Recognizer:
     def recognize_photo(self, image: Image.Image | np.ndarray, number: bool = False) -> NumberRecognition | None:
         """Read a photo of a digit, or with `number` of a whole number, on paper (see digits/photos.py); None
         when it shows no ink. Its boxes are in the photo's pixels; a digit's is the box of all the ink."""
-        found = photo_ink(image)
+        return self.read_photo_ink(photo_ink(image), number)
+
+    def read_photo_ink(self, found: PhotoInk, number: bool = False) -> NumberRecognition | None:
+        """recognize_photo on the ink already lifted off a photo (photo_ink, most of the time a photo takes), so
+        that one photo can be read both as a digit and as a number."""
         if number:
             result = self.recognize_number(found.ink)
         else:
