@@ -122,7 +122,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
         return
     try:
         store = get_corrections(corrections_location())
-        counts, misread = store.counts(), store.misread()
+        counts, misread = store.tally()
     except CorrectionsError as error:
         st.error(store_problem(error))
         return

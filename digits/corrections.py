@@ -250,16 +250,17 @@ class Corrections:
 
     def counts(self) -> dict[int, int]:
         """How many corrections there are of each digit, all ten digits included."""
-        query = sa.select(CORRECTIONS.c.label, sa.func.count()).group_by(CORRECTIONS.c.label)
+        return self.tally()[0]
+
+    def tally(self) -> tuple[dict[int, int], int]:
+        """counts(), and how many of the corrections the model had read as another digit (confirmations and
+        imports are not), in one query."""
+        wrong = sa.case((CORRECTIONS.c.predicted != CORRECTIONS.c.label, 1), else_=0)
+        query = sa.select(CORRECTIONS.c.label, sa.func.count(), sa.func.sum(wrong)).group_by(CORRECTIONS.c.label)
         with self._connected() as db:
             rows = db.execute(query).all()
-        return {digit: 0 for digit in range(10)} | dict(rows)
-
-    def misread(self) -> int:
-        """How many corrections the model had read as another digit (confirmations and imports are not)."""
-        query = sa.select(sa.func.count()).where(CORRECTIONS.c.predicted != CORRECTIONS.c.label)
-        with self._connected() as db:
-            return db.execute(query).scalar()
+        counts = {digit: 0 for digit in range(10)} | {label: count for label, count, _ in rows}
+        return counts, int(sum(misread for *_, misread in rows))
 
     def export_npz(self, file: str | os.PathLike | BinaryIO) -> int:
         """Write every correction as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)); returns N.

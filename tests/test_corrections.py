@@ -115,8 +115,9 @@ def test_corrections_round_trip(store):
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(store.canvas_png(third)))), canvas(4)[..., 3])
     assert store.canvas_png(third + 1) is None
 
-    assert store.counts() == {0: 1, 1: 1, 2: 0, 3: 0, 4: 1, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0}
-    assert store.misread() == 1  # the 0 read as 9; not the 4 read right, nor the 1 with no answer
+    counts = {0: 1, 1: 1, 2: 0, 3: 0, 4: 1, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0}
+    assert store.counts() == counts
+    assert store.tally() == (counts, 1)  # the 0 read as 9; not the 4 read right, nor the 1 with no answer
     assert store.delete(second) and not store.delete(second)
     assert [r.id for r in Corrections(store.location).records()] == [third, first]  # another object, same data
     assert store.clear() == 2 and len(store) == 0 and store.counts() == dict.fromkeys(range(10), 0)
