@@ -1,9 +1,10 @@
 """What training draws on top of MNIST: pen-redrawn twins of its digits and digits in styles MNIST lacks.
 
-Both are made once per machine, for the whole training set, and kept in a cache folder ($DIGITS_CACHE_DIR,
-else ~/.cache/digits); a training on fewer images takes the first of them. They are keyed by the sha256
-of the images they come from and of the code and settings that draw them (drawing.py, preprocessing.py,
-scikit-image's version), so a change to any of these makes them anew.
+Both are made once per machine for what a training uses (the whole training set, or the first `limit` images
+and as many styled digits as go with them) and kept in a cache folder ($DIGITS_CACHE_DIR, else
+~/.cache/digits). They are keyed by the sha256 of the images they come from and of the code and settings that
+draw them (drawing.py, preprocessing.py, scikit-image's version), so a change to any of these makes them anew.
+A part is drawn as the whole's first images would be: each chunk has its own seed.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def drawn_in_parallel(draw: Callable, chunks: list[tuple], sizes: list[int], pro
     `progress(done, total)` hears as each chunk ends, counting `sizes`. Two workers cut the first drawing
     of the training material on this 2-core machine from 18.4 s to about 10 s.
     """
+    if len(chunks) == 1:  # nothing to share out: drawn here, saving a worker's start (about a second)
+        result = draw(*chunks[0])
+        if progress:
+            progress(sizes[0], sizes[0])
+        return [result]
     # Spawned, not forked: a fork of a process in which TensorFlow's threads run can deadlock.
     workers = min(os.cpu_count() or 1, len(chunks))
     with ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -104,17 +110,21 @@ def pen_twins(images: np.ndarray, progress: Progress | None = None) -> np.ndarra
     return cached("twins", key, make)["twins"]
 
 
-def styled_digits(progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """STYLED_COUNT digits in the styles MNIST rarely shows (slashed zeros, curled 9s, flagged 1s...) as
-    MNIST-style uint8 images (N, 28, 28) with their labels, from the cache when it has them."""
-    key = hashlib.sha256(f"{STYLED_COUNT} {STYLED_SEED} {drawing_code_sha256()}".encode()).hexdigest()
+def styled_digits(count: int = STYLED_COUNT, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The first `count` (at most STYLED_COUNT) digits in the styles MNIST rarely shows (slashed zeros, curled 9s,
+    flagged 1s...) as MNIST-style uint8 images (N, 28, 28) with their labels, from the cache when it has them.
+    The rare drawing that comes out blank is left out, so there can be a few fewer."""
+    if count < 1:
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)
+    whole = -(-min(count, STYLED_COUNT) // STYLED_CHUNK) * STYLED_CHUNK  # whole chunks: a part is the whole's start
+    key = hashlib.sha256(f"{STYLED_COUNT} {STYLED_SEED} {whole} {drawing_code_sha256()}".encode()).hexdigest()
 
     def make() -> dict[str, np.ndarray]:
-        sizes = [min(STYLED_CHUNK, STYLED_COUNT - start) for start in range(0, STYLED_COUNT, STYLED_CHUNK)]
+        sizes = [min(STYLED_CHUNK, STYLED_COUNT - start) for start in range(0, whole, STYLED_CHUNK)]
         chunks = [(size, (STYLED_SEED, i)) for i, size in enumerate(sizes)]
         parts = drawn_in_parallel(styled_chunk, chunks, sizes, progress)
         return {"images": np.concatenate([images for images, _ in parts]),
                 "labels": np.concatenate([labels for _, labels in parts]).astype(np.uint8)}
 
     arrays = cached("styled", key, make)
-    return arrays["images"], arrays["labels"]
+    return arrays["images"][:count], arrays["labels"][:count]

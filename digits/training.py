@@ -19,7 +19,7 @@ from digits.inspection import Inspection, inspect_model, inspection_path, save_i
 from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION
 from digits.registry import metadata_path, write_json_atomically
-from digits.synthesis import STYLED_COUNT, pen_twins, styled_digits
+from digits.synthesis import pen_twins, styled_digits
 
 STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images: one for every ten
 
@@ -193,27 +193,30 @@ def train(
     if held_out < 1 or epochs < 1 or (limit is not None and limit < 1):
         raise ValueError(f"need at least one epoch and one training image besides the {VALIDATION:,} held out "
                          f"for validation (MNIST has {len(mnist.x_train):,} training images)")
-    images, labels = mnist.x_train[:held_out], mnist.y_train[:held_out]
+    images, labels = mnist.x_train[:held_out][:limit], mnist.y_train[:held_out][:limit]
     model = build_model(arch)
     if augment:
-        # Pen-redrawn twins of the digits and digits in styles MNIST lacks, both drawn once for the whole
-        # training set (or read from the cache), then random rotation, zoom, slant, shift and stroke width in
+        # Pen-redrawn twins of the images and a digit in a style MNIST lacks for every ten of them, drawn once
+        # per machine (or read from the cache), then random rotation, zoom, slant, shift and stroke width in
         # front of the model while it trains; the saved model has none of it.
+        share = round(STYLED_SHARE * len(images))
+
         def redrawing(done: int, total: int) -> None:
             if progress:
-                progress.write("redrawing", done=done, total=len(images) + STYLED_COUNT,
-                               fraction=done / (len(images) + STYLED_COUNT))
+                progress.write("redrawing", done=done, total=len(images) + share,
+                               fraction=done / (len(images) + share))
+
+        def styling(done: int, total: int) -> None:  # drawn in whole chunks of 500, of which it may use fewer
+            redrawing(len(images) + share * done // total, total)
 
         redrawing(0, 0)
-        twins = pen_twins(images, redrawing)[:limit]
-        styled, styled_labels = styled_digits(lambda done, total: redrawing(len(images) + done, total))
-        images, labels = images[:limit], labels[:limit]
-        share = round(STYLED_SHARE * len(images))
-        images, twins = np.concatenate([images, styled[:share]]), np.concatenate([twins, styled[:share]])
-        labels = np.concatenate([labels, styled_labels[:share]])
+        twins = pen_twins(images, redrawing)
+        styled, styled_labels = styled_digits(share, styling)
+        images, twins = np.concatenate([images, styled]), np.concatenate([twins, styled])
+        labels = np.concatenate([labels, styled_labels])
         trainer = keras.Sequential([build_augmentation(seed), model])
     else:
-        images, labels, twins, trainer = images[:limit], labels[:limit], None, model
+        twins, trainer = None, model
     compile_one_cycle(trainer, learning_rate, steps=epochs * int(np.ceil(len(images) / batch_size)), ema=ema)
     curves = LearningCurves(mnist.x_train[held_out:], mnist.y_train[held_out:], progress=progress)
     batches = training_batches(images, labels, batch_size, seed, twins)

@@ -72,7 +72,7 @@ def saving(registry: ModelRegistry) -> bool:
 # Where to kill the training process: a condition on the folder and the training's status, and the training.
 KILL_POINTS = {
     "redrawing": (lambda registry, status: status["state"] == "redrawing" and status.get("done", 0) > 0,
-                  ("quick", "compact", 1, 300, True)),
+                  ("quick", "compact", 1, 10000, True)),  # two chunks of twins: killed while workers draw
     "mid-epoch": (lambda registry, status: status["state"] == "training" and 0.2 < status.get("fraction", 0) < 0.8,
                   ("quick", "compact", 1, 20000, False)),
     "evaluating": (lambda registry, status: status["state"] == "evaluating", ("quick", "compact", 1, 300, False)),

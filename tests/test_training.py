@@ -152,15 +152,19 @@ class RecordedProgress(ProgressFile):
 
     def write(self, state, **figures):
         self.states.append(state)
+        self.figures.append(figures)
         super().write(state, **figures)
 
 
 def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tmp_path):
     progress = RecordedProgress(tmp_path / "progress.json", model="m.keras")
-    progress.states = []
+    progress.states, progress.figures = [], []
     _, history = train(mnist, arch="compact", epochs=2, limit=2000, progress=progress, verbose=0)
     phases = [s for i, s in enumerate(progress.states) if i == 0 or s != progress.states[i - 1]]
     assert phases == ["redrawing", "training", "evaluating"]
+    # It drew what it trains on, not the whole training set: 2,000 twins and 200 styled digits.
+    drawn = [f for s, f in zip(progress.states, progress.figures) if s == "redrawing"]
+    assert drawn[-1]["done"] == drawn[-1]["total"] == 2200
     # Four or more points an epoch, each epoch ending on a whole number; the file has them all.
     epochs = [p["epoch"] for p in history]
     assert epochs == sorted(epochs) and sum(e <= 1 for e in epochs) >= 4 and 1 in epochs and epochs[-1] == 2
