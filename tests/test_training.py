@@ -156,7 +156,8 @@ class RecordedProgress(ProgressFile):
         super().write(state, **figures)
 
 
-def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tmp_path):
+def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path / "cache"))  # an empty drawing cache: it draws
     progress = RecordedProgress(tmp_path / "progress.json", model="m.keras")
     progress.states, progress.figures = [], []
     _, history = train(mnist, arch="compact", epochs=2, limit=2000, progress=progress, verbose=0)
@@ -165,6 +166,8 @@ def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tm
     # It drew what it trains on, not the whole training set: 2,000 twins and 200 styled digits.
     drawn = [f for s, f in zip(progress.states, progress.figures) if s == "redrawing"]
     assert drawn[-1]["done"] == drawn[-1]["total"] == 2200
+    [twins] = (tmp_path / "cache").glob("twins-*.npz")
+    assert len(np.load(twins)["twins"]) == 2000
     # Four or more points an epoch, each epoch ending on a whole number; the file has them all.
     epochs = [p["epoch"] for p in history]
     assert epochs == sorted(epochs) and sum(e <= 1 for e in epochs) >= 4 and 1 in epochs and epochs[-1] == 2
