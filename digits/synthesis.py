@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -59,7 +61,8 @@ def drawn_in_parallel(draw: Callable, chunks: list[tuple], sizes: list[int], pro
         return [result]
     # Spawned, not forked: a fork of a process in which TensorFlow's threads run can deadlock.
     workers = min(os.cpu_count() or 1, len(chunks))
-    with ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(draw, *chunk): size for chunk, size in zip(chunks, sizes)}
         done = 0
         for future in as_completed(futures):
@@ -67,6 +70,17 @@ def drawn_in_parallel(draw: Callable, chunks: list[tuple], sizes: list[int], pro
             if progress:
                 progress(done, sum(sizes))
         return [future.result() for future in futures]
+
+
+def exit_with_parent(parent: int) -> None:
+    """Make a worker end within a second of the process that started it, if that one is killed (kill -9, or out
+    of memory): the workers share their job queue's pipe, so they would otherwise wait on it forever."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def redrawn_chunk(images: np.ndarray, seed: tuple[int, int]) -> np.ndarray:

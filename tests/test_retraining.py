@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,19 @@ def wait_until(condition, timeout=120):
             return
         time.sleep(0.2)
     raise AssertionError("timed out")
+
+
+def processes_in_group(group: int) -> list[int]:
+    """The live processes (not zombies) of a process group: a training and the workers it started."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces
+        except OSError:  # ended meanwhile
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_registry_serves_the_shipped_model_until_told_otherwise(registry, tiny_model_path):
@@ -96,6 +110,7 @@ def test_a_training_killed_at_any_point_is_reported_and_the_folder_stays_consist
 
     wait_until(lambda: retrainer.status()["state"] == "failed")
     assert "stopped unexpectedly" in retrainer.status()["error"] and not retrainer.running()
+    wait_until(lambda: not processes_in_group(pid), timeout=10)  # its drawing workers went with it
     # The shipped model serves, and the pages list no half-trained or half-written model.
     assert registry.current_path().name == "digits.keras"
     assert [m["name"] for m in registry.models()] == ["digits"]
