@@ -1,10 +1,10 @@
 """What training draws on top of MNIST: pen-redrawn twins of its digits and digits in styles MNIST lacks.
 
-Both are made once per machine for what a training uses (the whole training set, or the first `limit` images
-and as many styled digits as go with them) and kept in a cache folder ($DIGITS_CACHE_DIR, else
-~/.cache/digits). They are keyed by the sha256 of the images they come from and of the code and settings that
-draw them (drawing.py, preprocessing.py, scikit-image's version), so a change to any of these makes them anew.
-A part is drawn as the whole's first images would be: each chunk has its own seed.
+Both are made once per machine, in chunks, and kept in a cache folder ($DIGITS_CACHE_DIR, else ~/.cache/digits):
+a training draws only the chunks it uses (on the first `limit` images, the chunks that hold them and as many
+styled digits as go with them), and shares them with a training on more. Each chunk has its own seed, and is
+keyed by the sha256 of the images it comes from and of the code and settings that draw it (drawing.py,
+preprocessing.py, scikit-image's version), so a change to any of these makes it anew.
 """
 
 from __future__ import annotations
@@ -49,19 +49,20 @@ def drawing_code_sha256() -> str:
 
 
 def drawn_in_parallel(draw: Callable, chunks: list[tuple], sizes: list[int], progress: Progress | None) -> list:
-    """`draw(*chunk)` for every chunk, in worker processes, one per core; the results in the chunks' order.
+    """`draw(*chunk)` for every chunk, in worker processes, one per core (a single chunk in this process); the
+    results in the chunks' order.
 
     `progress(done, total)` hears as each chunk ends, counting `sizes`. Two workers cut the first drawing
     of the training material on this 2-core machine from 18.4 s to about 10 s.
     """
-    if len(chunks) == 1:  # nothing to share out: drawn here, saving a worker's start (about a second)
-        result = draw(*chunks[0])
-        if progress:
+    if len(chunks) < 2:  # nothing to share out: drawn here, saving a worker's start (about a second)
+        results = [draw(*chunk) for chunk in chunks]
+        if progress and chunks:
             progress(sizes[0], sizes[0])
-        return [result]
+        return results
     # Spawned, not forked: a fork of a process in which TensorFlow's threads run can deadlock.
     workers = min(os.cpu_count() or 1, len(chunks))
-    with ProcessPoolExecutor(max(1, workers), mp_context=multiprocessing.get_context("spawn"),
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(draw, *chunk): size for chunk, size in zip(chunks, sizes)}
         done = 0
@@ -83,62 +84,65 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def redrawn_chunk(images: np.ndarray, seed: tuple[int, int]) -> np.ndarray:
+def redrawn_chunk(images: np.ndarray, seed: tuple[int, int]) -> dict[str, np.ndarray]:
     """One chunk of pen twins (a worker's job): each chunk has its own seed, so any split draws the same."""
-    return drawing.redraw_with_pen(images, np.random.default_rng(seed))
+    return {"twins": drawing.redraw_with_pen(images, np.random.default_rng(seed))}
 
 
-def styled_chunk(count: int, seed: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def styled_chunk(count: int, seed: tuple[int, int]) -> dict[str, np.ndarray]:
     """One chunk of styled digits and their labels (a worker's job)."""
-    return drawing.styled_training_images(count, np.random.default_rng(seed))
+    images, labels = drawing.styled_training_images(count, np.random.default_rng(seed))
+    return {"images": images, "labels": labels.astype(np.uint8)}
 
 
-def cached(name: str, key: str, make: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The arrays cached as NAME-KEY.npz, made (and cached, atomically) if missing or unreadable."""
-    path = cache_dir() / f"{name}-{key[:24]}.npz"
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {k: archive[k] for k in archive}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):  # missing, or cut short by a killed process
-        pass
-    arrays = make()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with replaced_atomically(path) as file:
-            np.savez(file, **arrays)
-    except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
-        pass
-    return arrays
+def cached_chunks(name: str, keys: list[str], draw: Callable, chunks: list[tuple], sizes: list[int],
+                  progress: Progress | None) -> list[dict[str, np.ndarray]]:
+    """For each chunk, the arrays cached as NAME-KEY.npz; those missing or unreadable (cut short by a killed
+    process) are drawn, `draw(*chunk)` in parallel, and cached, atomically."""
+    paths = [cache_dir() / f"{name}-{key[:24]}.npz" for key in keys]
+    found: list[dict[str, np.ndarray] | None] = []
+    for path in paths:
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                found.append({k: archive[k] for k in archive})
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+            found.append(None)
+    missing = [i for i, arrays in enumerate(found) if arrays is None]
+    for i, arrays in zip(missing, drawn_in_parallel(draw, [chunks[i] for i in missing], [sizes[i] for i in missing],
+                                                    progress)):
+        found[i] = arrays
+        try:
+            paths[i].parent.mkdir(parents=True, exist_ok=True)
+            with replaced_atomically(paths[i]) as file:
+                np.savez(file, **arrays)
+        except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
+            pass
+    return found
 
 
-def pen_twins(images: np.ndarray, progress: Progress | None = None) -> np.ndarray:
-    """Each MNIST image (N, 28, 28 uint8) redrawn with a round pen, from the cache when it has them."""
-    key = hashlib.sha256(images.tobytes() + f"{REDRAW_SEED} {drawing_code_sha256()}".encode()).hexdigest()
-
-    def make() -> dict[str, np.ndarray]:
-        starts = range(0, len(images), TWINS_CHUNK)
-        chunks = [(images[start : start + TWINS_CHUNK], (REDRAW_SEED, i)) for i, start in enumerate(starts)]
-        parts = drawn_in_parallel(redrawn_chunk, chunks, [len(chunk[0]) for chunk in chunks], progress)
-        return {"twins": np.concatenate(parts) if parts else images.copy()}
-
-    return cached("twins", key, make)["twins"]
+def pen_twins(images: np.ndarray, count: int | None = None, progress: Progress | None = None) -> np.ndarray:
+    """The first `count` (by default all) MNIST images (N, 28, 28 uint8) redrawn with a round pen, from the cache
+    when it has them. They are drawn and cached in whole chunks of TWINS_CHUNK images, each keyed by its images
+    and its place, so a training on the first few thousand images shares the whole set's first chunks."""
+    code = drawing_code_sha256()
+    starts = range(0, len(images) if count is None else min(count, len(images)), TWINS_CHUNK)
+    chunks = [(images[start : start + TWINS_CHUNK], (REDRAW_SEED, i)) for i, start in enumerate(starts)]
+    keys = [hashlib.sha256(part.tobytes() + f"{seed} {code}".encode()).hexdigest() for part, seed in chunks]
+    parts = cached_chunks("twins", keys, redrawn_chunk, chunks, [len(part) for part, _ in chunks], progress)
+    return np.concatenate([part["twins"] for part in parts])[:count] if parts else images[:0].copy()
 
 
 def styled_digits(count: int = STYLED_COUNT, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The first `count` (at most STYLED_COUNT) digits in the styles MNIST rarely shows (slashed zeros, curled 9s,
     flagged 1s...) as MNIST-style uint8 images (N, 28, 28) with their labels, from the cache when it has them.
-    The rare drawing that comes out blank is left out, so there can be a few fewer."""
+    Drawn and cached in whole chunks of STYLED_CHUNK, as pen_twins; the rare drawing that comes out blank is left
+    out, so there can be a few fewer."""
     if count < 1:
         return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)
-    whole = -(-min(count, STYLED_COUNT) // STYLED_CHUNK) * STYLED_CHUNK  # whole chunks: a part is the whole's start
-    key = hashlib.sha256(f"{STYLED_COUNT} {STYLED_SEED} {whole} {drawing_code_sha256()}".encode()).hexdigest()
-
-    def make() -> dict[str, np.ndarray]:
-        sizes = [min(STYLED_CHUNK, STYLED_COUNT - start) for start in range(0, whole, STYLED_CHUNK)]
-        chunks = [(size, (STYLED_SEED, i)) for i, size in enumerate(sizes)]
-        parts = drawn_in_parallel(styled_chunk, chunks, sizes, progress)
-        return {"images": np.concatenate([images for images, _ in parts]),
-                "labels": np.concatenate([labels for _, labels in parts]).astype(np.uint8)}
-
-    arrays = cached("styled", key, make)
-    return arrays["images"][:count], arrays["labels"][:count]
+    code = drawing_code_sha256()
+    sizes = [min(STYLED_CHUNK, STYLED_COUNT - start) for start in range(0, min(count, STYLED_COUNT), STYLED_CHUNK)]
+    chunks = [(size, (STYLED_SEED, i)) for i, size in enumerate(sizes)]
+    keys = [hashlib.sha256(f"{size} {seed} {code}".encode()).hexdigest() for size, seed in chunks]
+    parts = cached_chunks("styled", keys, styled_chunk, chunks, sizes, progress)
+    return (np.concatenate([part["images"] for part in parts])[:count],
+            np.concatenate([part["labels"] for part in parts])[:count])

@@ -19,7 +19,7 @@ from digits.inspection import Inspection, inspect_model, inspection_path, save_i
 from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION
 from digits.registry import metadata_path, write_json_atomically
-from digits.synthesis import pen_twins, styled_digits
+from digits.synthesis import Progress, pen_twins, styled_digits
 
 STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images: one for every ten
 
@@ -201,17 +201,18 @@ def train(
         # front of the model while it trains; the saved model has none of it.
         share = round(STYLED_SHARE * len(images))
 
-        def redrawing(done: int, total: int) -> None:
+        def redrawing(done: int) -> None:
             if progress:
                 progress.write("redrawing", done=done, total=len(images) + share,
                                fraction=done / (len(images) + share))
 
-        def styling(done: int, total: int) -> None:  # drawn in whole chunks of 500, of which it may use fewer
-            redrawing(len(images) + share * done // total, total)
+        def drawing(start: int, used: int) -> Progress:
+            """The progress of drawing whole chunks of which it uses `used`, counted from `start`, as that part."""
+            return lambda done, total: redrawing(start + used * done // total)
 
-        redrawing(0, 0)
-        twins = pen_twins(images, redrawing)
-        styled, styled_labels = styled_digits(share, styling)
+        redrawing(0)
+        twins = pen_twins(mnist.x_train[:held_out], len(images), drawing(0, len(images)))
+        styled, styled_labels = styled_digits(share, drawing(len(images), share))
         images, twins = np.concatenate([images, styled]), np.concatenate([twins, styled])
         labels = np.concatenate([labels, styled_labels])
         trainer = keras.Sequential([build_augmentation(seed), model])

@@ -85,8 +85,9 @@ def saving(registry: ModelRegistry) -> bool:
 
 # Where to kill the training process: a condition on the folder and the training's status, and the training.
 KILL_POINTS = {
-    "redrawing": (lambda registry, status: status["state"] == "redrawing" and status.get("done", 0) > 0,
-                  ("quick", "compact", 1, 10000, True)),  # two chunks of twins: killed while workers draw
+    # Two chunks of twins, drawn by two workers: killed while they draw.
+    "redrawing": (lambda registry, status: status["state"] == "redrawing"
+                  and len(processes_in_group(status["pid"])) > 1, ("quick", "compact", 1, 10000, True)),
     "mid-epoch": (lambda registry, status: status["state"] == "training" and 0.2 < status.get("fraction", 0) < 0.8,
                   ("quick", "compact", 1, 20000, False)),
     "evaluating": (lambda registry, status: status["state"] == "evaluating", ("quick", "compact", 1, 300, False)),
@@ -106,11 +107,13 @@ def test_a_training_killed_at_any_point_is_reported_and_the_folder_stays_consist
     while not condition(registry, retrainer.status()):  # polled often: a small model's save takes ~0.1 s
         assert retrainer.status()["state"] != "done" and time.monotonic() < deadline, "missed the point"
         time.sleep(0.002)
+    workers = set(processes_in_group(pid)) - {pid}
     os.kill(pid, signal.SIGKILL)
+    assert workers or point != "redrawing"
 
     wait_until(lambda: retrainer.status()["state"] == "failed")
     assert "stopped unexpectedly" in retrainer.status()["error"] and not retrainer.running()
-    wait_until(lambda: not processes_in_group(pid), timeout=10)  # its drawing workers went with it
+    wait_until(lambda: not workers & set(processes_in_group(pid)), timeout=10)  # its drawing workers went with it
     # The shipped model serves, and the pages list no half-trained or half-written model.
     assert registry.current_path().name == "digits.keras"
     assert [m["name"] for m in registry.models()] == ["digits"]

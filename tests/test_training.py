@@ -166,8 +166,8 @@ def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tm
     # It drew what it trains on, not the whole training set: 2,000 twins and 200 styled digits.
     drawn = [f for s, f in zip(progress.states, progress.figures) if s == "redrawing"]
     assert drawn[-1]["done"] == drawn[-1]["total"] == 2200
-    [twins] = (tmp_path / "cache").glob("twins-*.npz")
-    assert len(np.load(twins)["twins"]) == 2000
+    [twins], [styled] = ((tmp_path / "cache").glob(f"{name}-*.npz") for name in ("twins", "styled"))
+    assert len(np.load(twins)["twins"]) == synthesis.TWINS_CHUNK  # a whole chunk, which the whole set shares
     # Four or more points an epoch, each epoch ending on a whole number; the file has them all.
     epochs = [p["epoch"] for p in history]
     assert epochs == sorted(epochs) and sum(e <= 1 for e in epochs) >= 4 and 1 in epochs and epochs[-1] == 2
@@ -179,17 +179,30 @@ def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tm
 def test_pen_twins_are_drawn_once_then_read_from_the_cache(mnist, tmp_path, monkeypatch):
     monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path))
     images, calls = mnist.x_train[:300], []
-    twins = synthesis.pen_twins(images, lambda done, total: calls.append((done, total)))
+    twins = synthesis.pen_twins(images, progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (300, 300) and twins.shape == images.shape and not np.array_equal(twins, images)
     [cached] = tmp_path.glob("twins-*.npz")
     stamp = cached.stat().st_mtime_ns
     calls.clear()
-    assert np.array_equal(synthesis.pen_twins(images, lambda done, total: calls.append(done)), twins)
+    assert np.array_equal(synthesis.pen_twins(images, progress=lambda done, total: calls.append(done)), twins)
     assert not calls and cached.stat().st_mtime_ns == stamp  # read, not drawn again
     cached.write_bytes(cached.read_bytes()[:1000])  # cut short, as by a killed process: drawn again
     assert np.array_equal(synthesis.pen_twins(images), twins)
     synthesis.pen_twins(mnist.x_train[300:400])  # other images, another entry
     assert len(list(tmp_path.glob("twins-*.npz"))) == 2 and not list(tmp_path.glob(".*"))
+
+
+def test_a_part_of_the_drawings_is_the_wholes_beginning_and_shares_its_chunks(mnist, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path))
+    images, calls = mnist.x_train[:6000], []
+    part = synthesis.pen_twins(images, 300)
+    assert len(part) == 300 and len(list(tmp_path.glob("twins-*.npz"))) == 1  # the first chunk, whole
+    whole = synthesis.pen_twins(images, progress=lambda done, total: calls.append((done, total)))
+    assert np.array_equal(whole[:300], part) and calls == [(1000, 1000)]  # only the second chunk was drawn
+    styled, labels = synthesis.styled_digits(30)
+    more, more_labels = synthesis.styled_digits(600)
+    assert len(styled) == 30 and np.array_equal(more[:30], styled) and np.array_equal(more_labels[:30], labels)
+    assert len(list(tmp_path.glob("styled-*.npz"))) == 2
 
 
 @pytest.fixture
