@@ -108,8 +108,8 @@ def cached_chunks(name: str, keys: list[str], draw: Callable, chunks: list[tuple
         except (OSError, ValueError, EOFError, zipfile.BadZipFile):
             found.append(None)
     missing = [i for i, arrays in enumerate(found) if arrays is None]
-    for i, arrays in zip(missing, drawn_in_parallel(draw, [chunks[i] for i in missing], [sizes[i] for i in missing],
-                                                    progress)):
+    drawn = drawn_in_parallel(draw, [chunks[i] for i in missing], [sizes[i] for i in missing], progress)
+    for i, arrays in zip(missing, drawn):
         found[i] = arrays
         try:
             paths[i].parent.mkdir(parents=True, exist_ok=True)
