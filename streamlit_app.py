@@ -15,9 +15,11 @@ import streamlit as st
 from streamlit import delta_generator
 from streamlit.runtime.scriptrunner import script_runner
 
-from app_pages.resources import serving_model
+from app_pages.resources import secrets, serving_model
 from app_pages.sidebar import show_sidebar
+from digits.deployment import retraining_enabled
 from digits.registry import SHIPPED, ModelRegistry
+from digits.retraining import start_drawing_ahead
 
 
 @contextlib.asynccontextmanager
@@ -35,6 +37,10 @@ async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     # took the server's CPU per run from 27.6 to 16.9 ms with 20 sessions drawing (scripts/benchmark_load.py).
     script_runner._clean_problem_modules = lambda: None
     threading.Thread(target=import_for_first_answer, daemon=True).start()
+    # The first training on a machine would spend 20-30 s drawing its training material: drawn now, while
+    # nobody waits for it, at the lowest priority (README, *Train*). It ends with the server.
+    if retraining_enabled(secrets()):
+        start_drawing_ahead()
     yield
 
 

@@ -1,4 +1,5 @@
-"""Retraining from the page: one `scripts/train.py` process at a time, its progress, and cancelling it."""
+"""Retraining from the page: one `scripts/train.py` process at a time, its progress, and cancelling it; and the
+drawing of the training material ahead of the first one (`scripts/draw_ahead.py`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,34 @@ import threading
 from pathlib import Path
 
 from digits.corrections import display_location, is_database_url
+from digits.deployment import OFF
 from digits.recipes import FINE_TUNE
 from digits.registry import ModelRegistry, write_json_atomically
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
+DRAW_AHEAD_SCRIPT = TRAIN_SCRIPT.with_name("draw_ahead.py")
 RUNNING = ("starting", "loading", "redrawing", "training", "evaluating")  # states of a training under way
+
+
+def niced(command: list[str], priority: int) -> list[str]:
+    """`command` run at a lower CPU priority (`nice`'s 1-19), where the system has nice."""
+    return (["nice", "-n", str(priority)] if shutil.which("nice") else []) + command
+
+
+def start_drawing_ahead() -> subprocess.Popen | None:
+    """Start scripts/draw_ahead.py in the background, at the lowest CPU priority, to draw the training material
+    into the cache for a training on as many images as $DIGITS_DRAW_AHEAD says (by default all; off, no or 0:
+    none, and nothing is started). It ends with this process, which reaps it. Its output is dropped: should it
+    fail, a training draws what it needs itself."""
+    setting = os.environ.get("DIGITS_DRAW_AHEAD", "all").strip().lower()
+    if setting in OFF:
+        return None
+    limit = ["--limit", setting] if setting.isdigit() else []
+    command = [sys.executable, str(DRAW_AHEAD_SCRIPT), "--parent", str(os.getpid()), *limit]
+    process = subprocess.Popen(niced(command, 19), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    threading.Thread(target=process.wait, daemon=True).start()
+    return process
 
 
 def try_lock(path: Path) -> int | None:
@@ -121,9 +145,8 @@ class Retrainer:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         out = self.registry.folder / f"{name}-{stamp}.keras"
         # At low priority, so that pages keep answering quickly while it trains.
-        command = ["nice", "-n", "10"] if shutil.which("nice") else []
-        command += [sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),
-                    "--progress", str(self.status_file), "--promote"]
+        command = niced([sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),
+                         "--progress", str(self.status_file), "--promote"], 10)
         with open(self.log_file, "w") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                        pass_fds=(lock,), env={**os.environ, **env})

@@ -4,11 +4,15 @@ Both are made once per machine, in chunks, and kept in a cache folder ($DIGITS_C
 a training draws only the chunks it uses (on the first `limit` images, the chunks that hold them and as many
 styled digits as go with them), and shares them with a training on more. Each chunk has its own seed, and is
 keyed by the sha256 of the images it comes from and of the code and settings that draw it (drawing.py,
-preprocessing.py, scikit-image's version), so a change to any of these makes it anew.
+preprocessing.py, scikit-image's version), so a change to any of these makes it anew. One process draws into the
+cache at a time; the app draws ahead as it starts (scripts/draw_ahead.py), so that the first training on a
+machine finds them there.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import multiprocessing
 import os
@@ -17,17 +21,19 @@ import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import skimage
 
 from digits import drawing, preprocessing
+from digits.recipes import TRAINING_IMAGES
 from digits.registry import replaced_atomically
 
 REDRAW_SEED = 7  # the twins' pen widths: fixed, so that every training seed shares one cache
 STYLED_SEED = 11
-STYLED_COUNT = 5500  # one for every ten of the 55,000 training images
+STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images: one for every ten
+STYLED_COUNT = round(STYLED_SHARE * TRAINING_IMAGES)  # 5,500
 TWINS_CHUNK = 5000  # twins drawn by one worker at a time, between two progress reports
 STYLED_CHUNK = 500
 
@@ -95,28 +101,52 @@ def styled_chunk(count: int, seed: tuple[int, int]) -> dict[str, np.ndarray]:
     return {"images": images, "labels": labels.astype(np.uint8)}
 
 
+def read_chunk(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays cached at `path`; None when they are missing or unreadable (cut short by a killed process)."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {k: archive[k] for k in archive}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+@contextlib.contextmanager
+def drawing_lock() -> Iterator[None]:
+    """Held while a process draws into the cache, so that two (a training and the app's drawing ahead, or the
+    trainings of two replicas) never draw the same chunks at once: the second waits, then reads the first's.
+    The system lets go of it when its process ends, killed or not. Without a writable cache there is nothing to
+    share, and no lock."""
+    try:
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        file = open(cache_dir() / "drawing.lock", "a")
+    except OSError:
+        yield
+        return
+    with file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        yield
+
+
 def cached_chunks(name: str, keys: list[str], draw: Callable, chunks: list[tuple], sizes: list[int],
                   progress: Progress | None) -> list[dict[str, np.ndarray]]:
-    """For each chunk, the arrays cached as NAME-KEY.npz; those missing or unreadable (cut short by a killed
-    process) are drawn, `draw(*chunk)` in parallel, and cached, atomically."""
+    """For each chunk, the arrays cached as NAME-KEY.npz; those missing are drawn, `draw(*chunk)` in parallel,
+    and cached, atomically, holding the drawing lock."""
     paths = [cache_dir() / f"{name}-{key[:24]}.npz" for key in keys]
-    found: list[dict[str, np.ndarray] | None] = []
-    for path in paths:
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                found.append({k: archive[k] for k in archive})
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-            found.append(None)
-    missing = [i for i, arrays in enumerate(found) if arrays is None]
-    drawn = drawn_in_parallel(draw, [chunks[i] for i in missing], [sizes[i] for i in missing], progress)
-    for i, arrays in zip(missing, drawn):
-        found[i] = arrays
-        try:
-            paths[i].parent.mkdir(parents=True, exist_ok=True)
-            with replaced_atomically(paths[i]) as file:
-                np.savez(file, **arrays)
-        except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
-            pass
+    found = [read_chunk(path) for path in paths]
+    if all(arrays is not None for arrays in found):
+        return found
+    with drawing_lock():
+        # Another process may have drawn some while this one waited for the lock.
+        found = [read_chunk(path) if arrays is None else arrays for path, arrays in zip(paths, found)]
+        missing = [i for i, arrays in enumerate(found) if arrays is None]
+        drawn = drawn_in_parallel(draw, [chunks[i] for i in missing], [sizes[i] for i in missing], progress)
+        for i, arrays in zip(missing, drawn):
+            found[i] = arrays
+            try:
+                with replaced_atomically(paths[i]) as file:
+                    np.savez(file, **arrays)
+            except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
+                pass
     return found
 
 
@@ -146,3 +176,25 @@ def styled_digits(count: int = STYLED_COUNT, progress: Progress | None = None) -
     parts = cached_chunks("styled", keys, styled_chunk, chunks, sizes, progress)
     return (np.concatenate([part["images"] for part in parts])[:count],
             np.concatenate([part["labels"] for part in parts])[:count])
+
+
+def training_material(images: np.ndarray, count: int | None = None,
+                      progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What a training on the first `count` (by default all) of `images` adds to them: their pen twins, and one
+    styled digit for every ten, with its label. `progress(done, total)` hears 0 first, then counts the twins and
+    the styled digits as their chunks are drawn (not those read from the cache)."""
+    used = len(images) if count is None else min(count, len(images))
+    share = round(STYLED_SHARE * used)
+    if progress:
+        progress(0, used + share)
+
+    def part(start: int, size: int) -> Progress | None:
+        """The progress of drawing whole chunks of which `size` are used, as that part of the whole, from `start`."""
+        if progress is None:
+            return None
+        return lambda done, total: progress(start + size * done // total, used + share)
+
+    twins = pen_twins(images, used, part(0, used))
+    styled, labels = styled_digits(share, part(used, share))
+    return twins, styled, labels
+

@@ -19,9 +19,7 @@ from digits.inspection import Inspection, inspect_model, inspection_path, save_i
 from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION
 from digits.registry import metadata_path, write_json_atomically
-from digits.synthesis import Progress, pen_twins, styled_digits
-
-STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images: one for every ten
+from digits.synthesis import training_material
 
 
 def training_batches(
@@ -199,20 +197,11 @@ def train(
         # Pen-redrawn twins of the images and a digit in a style MNIST lacks for every ten of them, drawn once
         # per machine (or read from the cache), then random rotation, zoom, slant, shift and stroke width in
         # front of the model while it trains; the saved model has none of it.
-        share = round(STYLED_SHARE * len(images))
-
-        def redrawing(done: int) -> None:
+        def redrawing(done: int, total: int) -> None:
             if progress:
-                progress.write("redrawing", done=done, total=len(images) + share,
-                               fraction=done / (len(images) + share))
+                progress.write("redrawing", done=done, total=total, fraction=done / total)
 
-        def drawing(start: int, used: int) -> Progress:
-            """The progress of drawing whole chunks of which it uses `used`, counted from `start`, as that part."""
-            return lambda done, total: redrawing(start + used * done // total)
-
-        redrawing(0)
-        twins = pen_twins(mnist.x_train[:held_out], len(images), drawing(0, len(images)))
-        styled, styled_labels = styled_digits(share, drawing(len(images), share))
+        twins, styled, styled_labels = training_material(mnist.x_train[:held_out], len(images), redrawing)
         images, twins = np.concatenate([images, styled]), np.concatenate([twins, styled])
         labels = np.concatenate([labels, styled_labels])
         trainer = keras.Sequential([build_augmentation(seed), model])

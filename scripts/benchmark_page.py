@@ -33,12 +33,13 @@ SHOWN = ("""() => [...document.querySelectorAll('[data-testid="stMetric"]')]"""
          """.some(m => m.innerText.includes('Prediction'))""")
 
 
-def cold_start(browser, models: Path) -> tuple[float, float, subprocess.Popen, Page]:
-    """Launch `streamlit run` and draw a 1 as soon as the canvas shows, as a person would; returns the
-    seconds until the canvas showed and until the first prediction did, with the running app and page."""
+def cold_start(browser, models: Path, **env: str) -> tuple[float, float, subprocess.Popen, Page]:
+    """Launch `streamlit run` (with `env` added to its environment) and draw a 1 as soon as the canvas shows, as a
+    person would; returns the seconds until the canvas showed and until the first prediction did, with the running
+    app and page."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     launched = time.perf_counter()
-    app, url = start_app(copy_shipped_model(models))
+    app, url = start_app(copy_shipped_model(models), **env)
     try:
         open_page(page, url, settle=False)
         ready = time.perf_counter() - launched
@@ -64,6 +65,9 @@ def main() -> int:
     parser.add_argument("--corrections-screenshot",
                         help="also correct three drawings and save a screenshot of the Corrections page (PNG)")
     parser.add_argument("--number-screenshot", help="also write 2026 in Number mode and save a screenshot (PNG)")
+    parser.add_argument("--empty-cache", action="store_true",
+                        help="start each server with an empty drawing cache of its own, as on a machine's first start: "
+                             "it draws the training material ahead while the page loads and is drawn on")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -71,7 +75,8 @@ def main() -> int:
         try:
             # Cold start: from launching `streamlit run` to the first prediction on screen, a fresh server each time.
             for run in range(args.cold_starts):
-                ready, cold, app, page = cold_start(browser, Path(folder) / f"models-{run}")
+                cache = {"DIGITS_CACHE_DIR": str(Path(folder) / f"cache-{run}")} if args.empty_cache else {}
+                ready, cold, app, page = cold_start(browser, Path(folder) / f"models-{run}", **cache)
                 starts.append((ready, cold))
                 if run < args.cold_starts - 1:
                     stop(app)
@@ -130,6 +135,7 @@ def main() -> int:
             "p95": round(latencies[int(0.95 * (len(latencies) - 1))]),
             "drawings": len(latencies),
         },
+        "empty_cache": args.empty_cache,
     }
     m = figures["mouse_up_to_prediction_ms"]
     report([

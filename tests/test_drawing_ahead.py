@@ -1,0 +1,100 @@
+"""The training material is drawn ahead, as the app starts, and one process draws into the cache at a time."""
+
+import contextlib
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from digits import synthesis
+from digits.recipes import TRAINING_IMAGES
+from tests.browser import ROOT, copy_shipped_model, start_app
+from tests.test_retraining import processes_in_group, wait_until
+
+
+def drawing_ahead(server: subprocess.Popen) -> list[int]:
+    """The live processes of the server's group that run scripts/draw_ahead.py."""
+    found = []
+    for pid in processes_in_group(server.pid):
+        try:
+            if b"draw_ahead.py" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:  # ended meanwhile
+            pass
+    return found
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """An empty drawing cache of the test's own, for it and the processes it starts."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DIGITS_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_the_app_draws_the_training_material_as_it_starts_and_a_training_then_draws_none(cache, tmp_path, mnist):
+    server, _ = start_app(copy_shipped_model(tmp_path / "models"), DIGITS_DRAW_AHEAD="300")
+    try:
+        wait_until(lambda: len(list(cache.glob("*.npz"))) == 2 and not drawing_ahead(server), timeout=120)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    calls = []
+    twins, styled, labels = synthesis.training_material(mnist.x_train[:TRAINING_IMAGES], 300,
+                                                        lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 330)]  # its start, and nothing drawn: all of it was in the cache
+    assert len(twins) == 300 and len(styled) == len(labels) == 30
+
+
+def test_the_drawing_ahead_ends_with_the_app(cache, tmp_path):
+    server, _ = start_app(copy_shipped_model(tmp_path / "models"), DIGITS_DRAW_AHEAD="all")  # 20-30 s of drawing
+    try:
+        wait_until(lambda: drawing_ahead(server), timeout=60)
+        os.kill(server.pid, signal.SIGKILL)  # the server alone, as the out-of-memory killer would
+        server.wait()
+        wait_until(lambda: not processes_in_group(server.pid), timeout=15)  # the drawing and its workers
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # none left, as it should be
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_an_app_that_cannot_retrain_draws_nothing_ahead(cache, tmp_path):
+    server, _ = start_app(copy_shipped_model(tmp_path / "models"), DIGITS_DRAW_AHEAD="300", DIGITS_RETRAINING="off")
+    try:
+        assert not drawing_ahead(server)  # it would have been started before the server answered
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    assert not list(cache.glob("*.npz"))
+
+
+def test_a_drawing_that_finds_another_under_way_waits_and_reads_what_it_drew(cache, mnist):
+    # Three chunks of twins (5,000, 5,000 and 1): a few seconds of drawing in two worker processes.
+    ahead = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "draw_ahead.py"), "--limit", "10001"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def locked() -> bool:
+        """Whether a process holds the drawing lock (the script, drawing the twins first)."""
+        try:
+            with open(cache / "drawing.lock") as file:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except FileNotFoundError:
+            pass
+        return False
+
+    deadline = time.monotonic() + 60
+    while not locked() and ahead.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ahead.poll() is None, ahead.stdout.read()  # found drawing
+    calls = []
+    twins = synthesis.pen_twins(mnist.x_train[:TRAINING_IMAGES], 10001, lambda done, total: calls.append(done))
+    assert ahead.wait(timeout=120) == 0, ahead.stdout.read()
+    assert not calls and len(twins) == 10001  # it waited, then read all three chunks: none drawn twice
+    assert "10,001 pen twins and 1,000 styled digits" in ahead.stdout.read()
