@@ -29,7 +29,7 @@ def show_errors(inspection: Inspection) -> None:
     if not count:
         return
     images = [np.kron(255 - image, np.ones((2, 2), np.uint8)) for image in inspection.error_images[:GALLERY]]
-    captions = [f"{t} read as {r} ({p:.0%}), then {u} ({q:.0%})" for t, r, p, u, q in zip(
+    captions = [f"{t} read as {r} ({p:.0%}), then {u} ({q:.0%})".replace("(0%)", "(<1%)") for t, r, p, u, q in zip(
         inspection.error_labels, inspection.error_read, inspection.error_read_probability,
         inspection.error_runner_up, inspection.error_runner_up_probability)]
     st.image(images, caption=captions[:GALLERY], width=84)

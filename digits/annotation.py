@@ -14,20 +14,21 @@ SURE, UNSURE = (0, 200, 120), (255, 170, 0)  # green boxes for digits read surel
 
 def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     """The picture (RGB) with each digit's box, and the digit read over it: amber with a "?" when unsure.
-    Lines and letters scale with the picture, so that they read the same on a canvas and a 12-megapixel photo."""
-    picture = picture.convert("RGB")
-    draw = ImageDraw.Draw(picture)
+    Lines and letters scale with the picture, so that they read the same on a canvas and a 12-megapixel photo.
+    Where a box has no room over it (a digit as tall as the picture), a black band is added on top for its
+    label: a label never covers ink."""
     line = max(2, round(max(picture.size) / 300))
     height = max(bottom - top for _, top, _, bottom in reading.boxes)
     font = ImageFont.load_default(size=max(14, round(height / 4)))
+    room = round(font.size * 1.2) + 2 * line
+    band = max(0, room - min(top for _, top, _, _ in reading.boxes))
+    framed = Image.new("RGB", (picture.width, picture.height + band))
+    framed.paste(picture.convert("RGB"), (0, band))
+    draw = ImageDraw.Draw(framed)
     for digit, (left, top, right, bottom) in zip(reading.digits, reading.boxes):
         colour = UNSURE if digit.unsure else SURE
+        top, bottom = top + band, bottom + band
         draw.rectangle((left - line, top - line, right + line, bottom + line), outline=colour, width=line)
         label = f"{digit.digit}?" if digit.unsure else str(digit.digit)
-        room = font.size * 1.2 + line
-        y = top - room if top >= room else bottom + line if bottom + room <= picture.height else top  # over, under, in
-        # On a black patch of its own: inside the box (a digit as tall as the canvas) the label would sit on the ink.
-        x0, y0, x1, y1 = draw.textbbox((left, y), label, font=font, stroke_width=line // 2)
-        draw.rectangle((max(x0 - line, left), y0 - line, x1 + line, y1 + line), fill=(0, 0, 0))  # not over the box
-        draw.text((left, y), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
-    return picture
+        draw.text((left, top - room), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
+    return framed

@@ -46,7 +46,7 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
     else:
         # Loss falls by orders of magnitude: a log scale, labelled at 1 and 3 times each power of ten it spans
         # (Vega-Lite's own log ticks drew a grid line at every minor step and labelled only some, as 3, 0.2, 0.01).
-        y["scale"]["type"] = "log"
+        y["scale"] = {"type": "log"}  # a log scale has no zero to leave out (Vega-Lite warned of "zero" with it)
         losses = [v[measure] for v in values if 0 < v[measure] < math.inf]
         if losses:
             least, most = min(losses), max(losses)

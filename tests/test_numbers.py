@@ -208,10 +208,13 @@ def test_a_numbers_digits_carry_the_weighed_readings_of_both_networks(shipped):
         assert len(same) == 1 and np.allclose(digit.probabilities, both[same[0]])
 
 
-def test_a_digit_as_tall_as_the_picture_gets_its_label_on_a_patch_of_its_own():
-    ink = Image.new("RGB", (300, 100), (255, 255, 255))  # ink everywhere: no room over or under the box
+def test_a_digit_as_tall_as_the_picture_gets_its_label_on_a_band_over_it_that_covers_no_ink():
+    ink = Image.new("RGB", (300, 100), (255, 255, 255))  # ink everywhere: no room over the box
     probabilities = np.eye(10)[7]
     reading = NumberRecognition([Recognition(7, probabilities, np.zeros((28, 28), np.float32))], [(0, 0, 300, 100)])
-    label = np.asarray(annotated(ink, reading))[6:26, 0:16]  # where the label is, in the box's top left corner
-    assert not (label == 255).all(axis=-1).any()  # none of the ink shows through around the digit
-    assert (label == SURE).all(axis=-1).any()  # the digit itself, in the colour of a sure reading
+    shown = np.asarray(annotated(ink, reading))
+    band = shown.shape[0] - 100
+    assert band > 0 and shown.shape[1] == 300  # a band added on top, as high as the label needs
+    inside = shown[band + 3 : -3, 3:-3]  # the picture, within the box's outline
+    assert (inside == 255).all()  # all of its ink shows
+    assert (shown[:band] == SURE).all(axis=-1).any()  # the digit read, in the band, in the colour of a sure reading

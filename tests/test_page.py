@@ -202,6 +202,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     errors = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     assert len(gallery.proto.imgs) == round((1 - errors) * 10000)  # every misread digit (fewer than 60)
     assert all(" read as " in caption for caption in gallery.captions)
+    assert not any("(0%)" in caption for caption in gallery.captions)  # a runner-up under half a percent: "<1%"
     assert not any("to compare it with" in c.value for c in app.main.caption)  # there is another model
     # Compared with the tiny model: both in the per-digit chart, and the tiny one's learning curves.
     app.main.selectbox[1].select("tiny").run()
