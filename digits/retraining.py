@@ -21,6 +21,10 @@ from digits.registry import ModelRegistry, write_json_atomically
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
 DRAW_AHEAD_SCRIPT = TRAIN_SCRIPT.with_name("draw_ahead.py")
+# Drawing ahead at once slowed a server's start, when it drew the whole set: its first answer came 11.4 s after
+# `streamlit run` against 9.4 s (medians of 9 cold starts each, interleaved, 2026-12-02; the drawing itself takes
+# 18-20 s on two cores). Past most cold starts, it waits that much.
+DRAW_AHEAD_AFTER_S = 15.0
 RUNNING = ("starting", "loading", "redrawing", "training", "evaluating")  # states of a training under way
 
 
@@ -29,20 +33,29 @@ def niced(command: list[str], priority: int) -> list[str]:
     return (["nice", "-n", str(priority)] if shutil.which("nice") else []) + command
 
 
-def start_drawing_ahead() -> subprocess.Popen | None:
+def start_drawing_ahead() -> threading.Timer | None:
     """Start scripts/draw_ahead.py in the background, at the lowest CPU priority, to draw the training material
     into the cache for a training on as many images as $DIGITS_DRAW_AHEAD says (by default all; off, no or 0:
-    none, and nothing is started). It ends with this process, which reaps it. Its output is dropped: should it
-    fail, a training draws what it needs itself."""
+    none, and nothing is started), once $DIGITS_DRAW_AHEAD_AFTER seconds have passed (DRAW_AHEAD_AFTER_S by
+    default). It ends with this process, which reaps it. Its output is dropped: should it fail, a training draws
+    what it needs itself. Returns the timer that starts it."""
     setting = os.environ.get("DIGITS_DRAW_AHEAD", "all").strip().lower()
     if setting in OFF:
         return None
+    try:
+        after = max(0.0, float(os.environ.get("DIGITS_DRAW_AHEAD_AFTER", DRAW_AHEAD_AFTER_S)))
+    except ValueError:
+        after = DRAW_AHEAD_AFTER_S
     limit = ["--limit", setting] if setting.isdigit() else []
-    command = [sys.executable, str(DRAW_AHEAD_SCRIPT), "--parent", str(os.getpid()), *limit]
-    process = subprocess.Popen(niced(command, 19), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    threading.Thread(target=process.wait, daemon=True).start()
-    return process
+    command = niced([sys.executable, str(DRAW_AHEAD_SCRIPT), "--parent", str(os.getpid()), *limit], 19)
+
+    def draw() -> None:
+        subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    timer = threading.Timer(after, draw)
+    timer.daemon = True  # the server's exit does not wait for it
+    timer.start()
+    return timer
 
 
 def try_lock(path: Path) -> int | None:

@@ -127,11 +127,12 @@ def drawing_lock() -> Iterator[None]:
         yield
 
 
-def cached_chunks(name: str, keys: list[str], draw: Callable, chunks: list[tuple], sizes: list[int],
+def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks: list[tuple], sizes: list[int],
                   progress: Progress | None) -> list[dict[str, np.ndarray]]:
-    """For each chunk, the arrays cached as NAME-KEY.npz; those missing are drawn, `draw(*chunk)` in parallel,
-    and cached, atomically, holding the drawing lock."""
-    paths = [cache_dir() / f"{name}-{key[:24]}.npz" for key in keys]
+    """For each chunk, the arrays cached as KIND-CODE-KEY.npz (CODE: the drawing code's sha256, shortened); those
+    missing are drawn, `draw(*chunk)` in parallel, and cached, atomically, holding the drawing lock. Chunks of the
+    kind that other code drew (an earlier version's, 46 MB for the whole set) are removed then."""
+    paths = [cache_dir() / f"{kind}-{code[:12]}-{key[:24]}.npz" for key in keys]
     found = [read_chunk(path) for path in paths]
     if all(arrays is not None for arrays in found):
         return found
@@ -147,6 +148,9 @@ def cached_chunks(name: str, keys: list[str], draw: Callable, chunks: list[tuple
                     np.savez(file, **arrays)
             except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
                 pass
+        for stale in cache_dir().glob(f"{kind}-*.npz"):
+            if not stale.name.startswith(f"{kind}-{code[:12]}-"):
+                stale.unlink(missing_ok=True)
     return found
 
 
@@ -158,7 +162,7 @@ def pen_twins(images: np.ndarray, count: int | None = None, progress: Progress |
     starts = range(0, len(images) if count is None else min(count, len(images)), TWINS_CHUNK)
     chunks = [(images[start : start + TWINS_CHUNK], (REDRAW_SEED, i)) for i, start in enumerate(starts)]
     keys = [hashlib.sha256(part.tobytes() + f"{seed} {code}".encode()).hexdigest() for part, seed in chunks]
-    parts = cached_chunks("twins", keys, redrawn_chunk, chunks, [len(part) for part, _ in chunks], progress)
+    parts = cached_chunks("twins", code, keys, redrawn_chunk, chunks, [len(part) for part, _ in chunks], progress)
     return np.concatenate([part["twins"] for part in parts])[:count] if parts else images[:0].copy()
 
 
@@ -173,7 +177,7 @@ def styled_digits(count: int = STYLED_COUNT, progress: Progress | None = None) -
     sizes = [min(STYLED_CHUNK, STYLED_COUNT - start) for start in range(0, min(count, STYLED_COUNT), STYLED_CHUNK)]
     chunks = [(size, (STYLED_SEED, i)) for i, size in enumerate(sizes)]
     keys = [hashlib.sha256(f"{size} {seed} {code}".encode()).hexdigest() for size, seed in chunks]
-    parts = cached_chunks("styled", keys, styled_chunk, chunks, sizes, progress)
+    parts = cached_chunks("styled", code, keys, styled_chunk, chunks, sizes, progress)
     return (np.concatenate([part["images"] for part in parts])[:count],
             np.concatenate([part["labels"] for part in parts])[:count])
 

@@ -29,12 +29,13 @@ def run_script(name: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedP
 @pytest.fixture(scope="session", autouse=True)
 def drawing_cache(tmp_path_factory):
     """A cache of drawn training digits of the test run's own (trainings in subprocesses inherit it), so the
-    tests neither depend on nor fill the machine's ~/.cache/digits; and apps that do not draw into it ahead as
-    they start (each would draw the whole set, 20-30 s of both cores), but for the test of that."""
+    tests neither depend on nor fill the machine's ~/.cache/digits; and apps that do not draw into it ahead
+    (each would draw the whole set, 20-30 s of both cores), but for the tests of that, which draw at once."""
     folder = tmp_path_factory.mktemp("drawing-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DIGITS_CACHE_DIR", str(folder))
         patch.setenv("DIGITS_DRAW_AHEAD", "off")
+        patch.setenv("DIGITS_DRAW_AHEAD_AFTER", "0")
         yield folder
 
 

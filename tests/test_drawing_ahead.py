@@ -13,6 +13,7 @@ import pytest
 
 from digits import synthesis
 from digits.recipes import TRAINING_IMAGES
+from digits.retraining import DRAW_AHEAD_AFTER_S, start_drawing_ahead
 from tests.browser import ROOT, copy_shipped_model, start_app
 from tests.test_retraining import processes_in_group, wait_until
 
@@ -66,7 +67,8 @@ def test_the_drawing_ahead_ends_with_the_app(cache, tmp_path):
 def test_an_app_that_cannot_retrain_draws_nothing_ahead(cache, tmp_path):
     server, _ = start_app(copy_shipped_model(tmp_path / "models"), DIGITS_DRAW_AHEAD="300", DIGITS_RETRAINING="off")
     try:
-        assert not drawing_ahead(server)  # it would have been started before the server answered
+        time.sleep(5)  # with retraining on, the drawing starts as the server does here (DIGITS_DRAW_AHEAD_AFTER=0)
+        assert not drawing_ahead(server)
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
@@ -98,3 +100,19 @@ def test_a_drawing_that_finds_another_under_way_waits_and_reads_what_it_drew(cac
     assert ahead.wait(timeout=120) == 0, ahead.stdout.read()
     assert not calls and len(twins) == 10001  # it waited, then read all three chunks: none drawn twice
     assert "10,001 pen twins and 1,000 styled digits" in ahead.stdout.read()
+
+
+@pytest.mark.parametrize("after, waits", [("60", 60.0), ("soon", DRAW_AHEAD_AFTER_S), (None, DRAW_AHEAD_AFTER_S)])
+def test_the_drawing_ahead_waits_as_long_as_it_is_told(monkeypatch, after, waits):
+    monkeypatch.setenv("DIGITS_DRAW_AHEAD", "300")
+    if after is None:
+        monkeypatch.delenv("DIGITS_DRAW_AHEAD_AFTER")
+    else:
+        monkeypatch.setenv("DIGITS_DRAW_AHEAD_AFTER", after)
+    timer = start_drawing_ahead()
+    try:
+        assert timer.interval == waits and timer.is_alive() and not timer.finished.is_set()
+    finally:
+        timer.cancel()
+    monkeypatch.setenv("DIGITS_DRAW_AHEAD", "off")
+    assert start_drawing_ahead() is None

@@ -179,8 +179,14 @@ def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tm
 def test_pen_twins_are_drawn_once_then_read_from_the_cache(mnist, tmp_path, monkeypatch):
     monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path))
     images, calls = mnist.x_train[:300], []
+    # Chunks an earlier version of the drawing code left, named as now and as before the code was in the name.
+    stale = [tmp_path / "twins-0123456789ab-0123456789abcdef01234567.npz", tmp_path / "twins-0123456789abcdef.npz"]
+    kept = tmp_path / "styled-0123456789ab-0123456789abcdef01234567.npz"  # another kind: its own drawing prunes it
+    for path in stale + [kept]:
+        path.write_bytes(b"old")
     twins = synthesis.pen_twins(images, progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (300, 300) and twins.shape == images.shape and not np.array_equal(twins, images)
+    assert not any(path.exists() for path in stale) and kept.exists()  # another version's chunks are gone
     [cached] = tmp_path.glob("twins-*.npz")
     stamp = cached.stat().st_mtime_ns
     calls.clear()
