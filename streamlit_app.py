@@ -38,7 +38,8 @@ async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     script_runner._clean_problem_modules = lambda: None
     threading.Thread(target=import_for_first_answer, daemon=True).start()
     # The first training on a machine would spend 20-30 s drawing its training material: drawn ahead, soon
-    # after the start, while nobody waits for it, at the lowest priority (README, *Train*). It ends with the server.
+    # after the start, while nobody waits for it, at the lowest priority (README, *The data*). It ends with the
+    # server.
     if retraining_enabled(secrets()):
         start_drawing_ahead()
     yield

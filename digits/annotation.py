@@ -15,8 +15,8 @@ SURE, UNSURE = (0, 200, 120), (255, 170, 0)  # green boxes for digits read surel
 def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     """The picture (RGB) with each digit's box, and the digit read over it: amber with a "?" when unsure.
     Lines and letters scale with the picture, so that they read the same on a canvas and a 12-megapixel photo.
-    Where a box has no room over it (a digit as tall as the picture), a black band is added on top for its
-    label: a label never covers ink."""
+    Each label goes over its box, never inside it: where a box has no room over it (a digit as tall as the
+    picture), a black band is added on top for the labels."""
     line = max(2, round(max(picture.size) / 300))
     height = max(bottom - top for _, top, _, bottom in reading.boxes)
     font = ImageFont.load_default(size=max(14, round(height / 4)))

@@ -35,10 +35,10 @@ def niced(command: list[str], priority: int) -> list[str]:
 
 def start_drawing_ahead() -> threading.Timer | None:
     """Start scripts/draw_ahead.py in the background, at the lowest CPU priority, to draw the training material
-    into the cache for a training on as many images as $DIGITS_DRAW_AHEAD says (by default all; off, no or 0:
-    none, and nothing is started), once $DIGITS_DRAW_AHEAD_AFTER seconds have passed (DRAW_AHEAD_AFTER_S by
-    default). It ends with this process, which reaps it. Its output is dropped: should it fail, a training draws
-    what it needs itself. Returns the timer that starts it."""
+    into the cache for a training on as many images as $DIGITS_DRAW_AHEAD says (by default all; a whole number of
+    them; off, false, no or 0: none, and nothing is started), once $DIGITS_DRAW_AHEAD_AFTER seconds have passed
+    (DRAW_AHEAD_AFTER_S by default). It ends with this process, which reaps it. Its output is dropped: should it
+    fail, a training draws what it needs itself. Returns the timer that starts it."""
     setting = os.environ.get("DIGITS_DRAW_AHEAD", "all").strip().lower()
     if setting in OFF:
         return None

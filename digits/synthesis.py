@@ -114,24 +114,40 @@ def read_chunk(path: Path) -> dict[str, np.ndarray] | None:
 def drawing_lock() -> Iterator[None]:
     """Held while a process draws into the cache, so that two (a training and the app's drawing ahead, or the
     trainings of two replicas) never draw the same chunks at once: the second waits, then reads the first's.
-    The system lets go of it when its process ends, killed or not. Without a writable cache there is nothing to
+    The system lets go of it when its process ends, killed or not. Without a cache folder there is nothing to
     share, and no lock."""
     try:
         cache_dir().mkdir(parents=True, exist_ok=True)
-        file = open(cache_dir() / "drawing.lock", "a")
+        # Read-only is enough for flock, and opens another user's lock file too.
+        lock = os.open(cache_dir() / "drawing.lock", os.O_RDONLY | os.O_CREAT, 0o644)
     except OSError:
+        lock = None
+    if lock is None:
         yield
         return
-    with file:
-        fcntl.flock(file, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(lock)
+
+
+def remove_stale(kind: str, current: str) -> None:
+    """Remove the chunks of `kind` that other drawing code drew (an earlier version's: 46 MB for the whole set), and
+    the temporary files of saves cut short, once they are a day old: a day's grace, so that two versions sharing the
+    cache (a rolling deploy) do not remove each other's chunks on every drawing."""
+    day_ago = time.time() - 86400
+    for path in [*cache_dir().glob(f"{kind}-*.npz"), *cache_dir().glob(f".{kind}-*.npz.*")]:
+        with contextlib.suppress(OSError):  # gone meanwhile, or a read-only cache: kept, which costs only room
+            if not path.name.startswith(current) and path.stat().st_mtime < day_ago:
+                path.unlink()
 
 
 def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks: list[tuple], sizes: list[int],
                   progress: Progress | None) -> list[dict[str, np.ndarray]]:
     """For each chunk, the arrays cached as KIND-CODE-KEY.npz (CODE: the drawing code's sha256, shortened); those
-    missing are drawn, `draw(*chunk)` in parallel, and cached, atomically, holding the drawing lock. Chunks of the
-    kind that other code drew (an earlier version's, 46 MB for the whole set) are removed then."""
+    missing are drawn, `draw(*chunk)` in parallel, and cached, atomically, holding the drawing lock; chunks of the
+    kind that other code drew are removed then (remove_stale)."""
     paths = [cache_dir() / f"{kind}-{code[:12]}-{key[:24]}.npz" for key in keys]
     found = [read_chunk(path) for path in paths]
     if all(arrays is not None for arrays in found):
@@ -148,9 +164,7 @@ def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks:
                     np.savez(file, **arrays)
             except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
                 pass
-        for stale in cache_dir().glob(f"{kind}-*.npz"):
-            if not stale.name.startswith(f"{kind}-{code[:12]}-"):
-                stale.unlink(missing_ok=True)
+        remove_stale(kind, f"{kind}-{code[:12]}-")
     return found
 
 

@@ -4,11 +4,12 @@ cache, so that the first training on this machine finds it there instead of draw
     python scripts/draw_ahead.py               # for a training on all the training images
     python scripts/draw_ahead.py --limit 300   # for one on the first 300 (--limit as train.py's)
 
-The app runs it as it starts, at the lowest CPU priority (digits.synthesis.start_drawing_ahead). A training
+The app runs it soon after it starts, at the lowest CPU priority (digits.retraining.start_drawing_ahead). A training
 that starts meanwhile waits for it and reads what it drew, rather than drawing the same chunks at once.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,14 @@ def main() -> int:
         parser.error(f"--limit must be at least 1, not {args.limit}")
     if args.parent:
         exit_with_parent(args.parent)
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    if not os.access(folder, os.W_OK):  # what it drew would be lost: a training draws what it needs itself
+        print(f"Nothing drawn: the cache folder {folder} cannot be written to (set DIGITS_CACHE_DIR)", file=sys.stderr)
+        return 1
     try:
         mnist = load_mnist(args.data, download=False)
     except MnistError as error:

@@ -75,31 +75,35 @@ def test_an_app_that_cannot_retrain_draws_nothing_ahead(cache, tmp_path):
     assert not list(cache.glob("*.npz"))
 
 
+def locked(cache: Path) -> bool:
+    """Whether a process holds the cache's drawing lock."""
+    try:
+        with open(cache / "drawing.lock") as file:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except FileNotFoundError:
+        pass
+    return False
+
+
 def test_a_drawing_that_finds_another_under_way_waits_and_reads_what_it_drew(cache, mnist):
-    # Three chunks of twins (5,000, 5,000 and 1): a few seconds of drawing in two worker processes.
+    # Three whole chunks of twins (10,001 used of 15,000 drawn): a few seconds of drawing in two worker processes.
     ahead = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "draw_ahead.py"), "--limit", "10001"],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def locked() -> bool:
-        """Whether a process holds the drawing lock (the script, drawing the twins first)."""
-        try:
-            with open(cache / "drawing.lock") as file:
-                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        except FileNotFoundError:
-            pass
-        return False
-
-    deadline = time.monotonic() + 60
-    while not locked() and ahead.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert ahead.poll() is None, ahead.stdout.read()  # found drawing
-    calls = []
-    twins = synthesis.pen_twins(mnist.x_train[:TRAINING_IMAGES], 10001, lambda done, total: calls.append(done))
-    assert ahead.wait(timeout=120) == 0, ahead.stdout.read()
-    assert not calls and len(twins) == 10001  # it waited, then read all three chunks: none drawn twice
-    assert "10,001 pen twins and 1,000 styled digits" in ahead.stdout.read()
+    try:
+        deadline = time.monotonic() + 60
+        while not locked(cache) and ahead.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert ahead.poll() is None, ahead.stdout.read()  # found drawing the twins, which come first
+        calls = []
+        twins = synthesis.pen_twins(mnist.x_train[:TRAINING_IMAGES], 10001, lambda done, total: calls.append(done))
+        assert ahead.wait(timeout=120) == 0, ahead.stdout.read()
+        assert not calls and len(twins) == 10001  # it waited, then read all three chunks: none drawn twice
+        assert "10,001 pen twins and 1,000 styled digits" in ahead.stdout.read()
+    finally:
+        ahead.kill()  # ended already, unless a check failed
+        ahead.wait()
 
 
 @pytest.mark.parametrize("after, waits", [("60", 60.0), ("soon", DRAW_AHEAD_AFTER_S), (None, DRAW_AHEAD_AFTER_S)])
@@ -116,3 +120,18 @@ def test_the_drawing_ahead_waits_as_long_as_it_is_told(monkeypatch, after, waits
         timer.cancel()
     monkeypatch.setenv("DIGITS_DRAW_AHEAD", "off")
     assert start_drawing_ahead() is None
+
+
+def test_a_cache_that_cannot_be_written_to_is_said_and_nothing_is_drawn(tmp_path, monkeypatch):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    # A read-only file system: the tests run as root, who may write to any folder elsewhere.
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", folder], check=True)
+    try:
+        monkeypatch.setenv("DIGITS_CACHE_DIR", str(folder / "cache"))
+        done = subprocess.run([sys.executable, str(ROOT / "scripts" / "draw_ahead.py"), "--limit", "300"],
+                              capture_output=True, text=True, timeout=120)
+        # A drawing it could not keep would cost every start of the app 20-30 s for nothing.
+        assert done.returncode == 1 and "cannot be written to" in done.stderr and not done.stdout
+    finally:
+        subprocess.run(["umount", folder], check=True)

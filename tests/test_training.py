@@ -1,6 +1,8 @@
 import json
+import os
 import shutil
 import subprocess
+import time
 
 import numpy as np
 import pytest
@@ -179,15 +181,21 @@ def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tm
 def test_pen_twins_are_drawn_once_then_read_from_the_cache(mnist, tmp_path, monkeypatch):
     monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path))
     images, calls = mnist.x_train[:300], []
-    # Chunks an earlier version of the drawing code left, named as now and as before the code was in the name.
-    stale = [tmp_path / "twins-0123456789ab-0123456789abcdef01234567.npz", tmp_path / "twins-0123456789abcdef.npz"]
-    kept = tmp_path / "styled-0123456789ab-0123456789abcdef01234567.npz"  # another kind: its own drawing prunes it
-    for path in stale + [kept]:
+    # Two days old: chunks an earlier version of the drawing code left (named as now, and as before the code was in
+    # the name) and a killed save's temporary file. Kept: another kind's (its own drawing prunes it) and another
+    # version's of today (two versions may share the cache).
+    stale = [tmp_path / "twins-0123456789ab-0123456789abcdef01234567.npz", tmp_path / "twins-0123456789abcdef.npz",
+             tmp_path / ".twins-0123456789ab-0123456789abcdef01234567.npz.x1y2z3"]
+    kept = [tmp_path / "styled-0123456789ab-0123456789abcdef01234567.npz",
+            tmp_path / "twins-ba9876543210-0123456789abcdef01234567.npz"]
+    for path in stale + kept:
         path.write_bytes(b"old")
+    for path in stale + kept[:1]:
+        os.utime(path, (time.time() - 2 * 86400,) * 2)
     twins = synthesis.pen_twins(images, progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (300, 300) and twins.shape == images.shape and not np.array_equal(twins, images)
-    assert not any(path.exists() for path in stale) and kept.exists()  # another version's chunks are gone
-    [cached] = tmp_path.glob("twins-*.npz")
+    assert not any(path.exists() for path in stale) and all(path.exists() for path in kept)
+    [cached] = set(tmp_path.glob("twins-*.npz")) - set(kept)
     stamp = cached.stat().st_mtime_ns
     calls.clear()
     assert np.array_equal(synthesis.pen_twins(images, progress=lambda done, total: calls.append(done)), twins)
@@ -195,7 +203,7 @@ def test_pen_twins_are_drawn_once_then_read_from_the_cache(mnist, tmp_path, monk
     cached.write_bytes(cached.read_bytes()[:1000])  # cut short, as by a killed process: drawn again
     assert np.array_equal(synthesis.pen_twins(images), twins)
     synthesis.pen_twins(mnist.x_train[300:400])  # other images, another entry
-    assert len(list(tmp_path.glob("twins-*.npz"))) == 2 and not list(tmp_path.glob(".*"))
+    assert len(list(tmp_path.glob("twins-*.npz"))) == 2 + 1 and not list(tmp_path.glob(".*"))  # and today's other
 
 
 def test_a_part_of_the_drawings_is_the_wholes_beginning_and_shares_its_chunks(mnist, tmp_path, monkeypatch):
