@@ -71,6 +71,11 @@ app = st.App(__file__, lifespan=prepare_at_start)
 def main() -> None:
     """The app, run for each visitor and after each of their actions: the sidebar, then the page they are on."""
     st.set_page_config(page_title="digits", page_icon="✏️", layout="wide")
+    # On a phone (where Streamlit stacks columns), less room above the page and between stacked columns, so that
+    # the answer shows under the canvas without scrolling.
+    st.html("<style>@media (max-width: 640px) { [data-testid='stMainBlockContainer'] { padding-top: 3.5rem; } "
+            "h1 { font-size: 2rem !important; padding: 0.5rem 0 !important; } "
+            "[data-testid='stHorizontalBlock'] { gap: 1rem !important; } }</style>")
     st.title("✏️ digits")
     registry = ModelRegistry()
     shipped = registry.folder / SHIPPED

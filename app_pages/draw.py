@@ -181,7 +181,7 @@ def show_canvas_tools() -> None:
         st.caption(CANVAS_TOOLS)
     st.button("Clear", key="clear-canvas", on_click=clear_canvas)
     st.html("<style>@media (hover: hover) { .st-key-clear-canvas { display: none; } } "
-            "@media (hover: none) { .st-key-canvas-tools { display: none; } }</style>")
+            "@media (hover: none) { .st-key-canvas-tools, .st-key-toolbar-room { display: none; } }</style>")
 
 
 def draw_number() -> None:
@@ -214,7 +214,8 @@ def draw_digit() -> None:
         st.rerun(scope="app")
     drawing, answer = st.columns([1, 1.4], gap="large")
     with drawing:
-        st.write("")  # room for the canvas toolbar, which sits above the canvas
+        with st.container(key="toolbar-room"):
+            st.write("")  # room for the canvas toolbar, which sits above the canvas: shown on hover, so not on phones
         canvas = st_canvas(
             stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
             height=280, width=280, drawing_mode="freedraw", return_image_data=True,

@@ -49,6 +49,10 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_can
     expect(page.get_by_text("Point at the canvas for its tools")).to_be_hidden()
     draw(page, PLAIN[7], finger=True)
     assert prediction(page) == "7"
+    # The digit read shows under the canvas without scrolling (the whole answer was below the screen before).
+    answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
+    box = answer.locator('[data-testid="stMetricValue"]').bounding_box()
+    assert page.evaluate("window.scrollY") == 0 and box["y"] + box["height"] <= PHONE["viewport"]["height"]
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
