@@ -13,7 +13,7 @@ from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, recipe
 from digits.registry import ModelRegistry
-from digits.retraining import RUNNING, Retrainer
+from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
 from app_pages.access import allowed, ask_password, store_problem
 from app_pages.resources import get_corrections, get_retrainer, secrets
@@ -75,6 +75,7 @@ def offer_mnist_download(why: str) -> None:
         bar.empty()
         st.error(str(error).replace("\n", "  \n"))  # keep its line breaks
         return
+    start_drawing_ahead(after=0)  # the training material, which the server could not draw as it started
     st.rerun()
 
 

@@ -33,19 +33,20 @@ def niced(command: list[str], priority: int) -> list[str]:
     return (["nice", "-n", str(priority)] if shutil.which("nice") else []) + command
 
 
-def start_drawing_ahead() -> threading.Timer | None:
+def start_drawing_ahead(after: float | None = None) -> threading.Timer | None:
     """Start scripts/draw_ahead.py in the background, at the lowest CPU priority, to draw the training material
     into the cache for a training on as many images as $DIGITS_DRAW_AHEAD says (by default all; a whole number of
-    them; off, false, no or 0: none, and nothing is started), once $DIGITS_DRAW_AHEAD_AFTER seconds have passed
-    (DRAW_AHEAD_AFTER_S by default). It ends with this process, which reaps it. Its output is dropped: should it
-    fail, a training draws what it needs itself. Returns the timer that starts it."""
+    them; off, false, no or 0: none, and nothing is started), once `after` seconds have passed (by default
+    $DIGITS_DRAW_AHEAD_AFTER, else DRAW_AHEAD_AFTER_S). It ends with this process, which reaps it. Its output is
+    dropped: should it fail, a training draws what it needs itself. Returns the timer that starts it."""
     setting = os.environ.get("DIGITS_DRAW_AHEAD", "all").strip().lower()
     if setting in OFF:
         return None
-    try:
-        after = max(0.0, float(os.environ.get("DIGITS_DRAW_AHEAD_AFTER", DRAW_AHEAD_AFTER_S)))
-    except ValueError:
-        after = DRAW_AHEAD_AFTER_S
+    if after is None:
+        try:
+            after = max(0.0, float(os.environ.get("DIGITS_DRAW_AHEAD_AFTER", DRAW_AHEAD_AFTER_S)))
+        except ValueError:
+            after = DRAW_AHEAD_AFTER_S
     limit = ["--limit", setting] if setting.isdigit() else []
     command = niced([sys.executable, str(DRAW_AHEAD_SCRIPT), "--parent", str(os.getpid()), *limit], 19)
 

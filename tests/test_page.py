@@ -4,6 +4,7 @@ import gc
 import json
 import os
 import shutil
+import time
 
 import keras
 import pytest
@@ -85,7 +86,9 @@ def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
 
 
 def test_missing_mnist_offers_a_download_that_fetches_it(monkeypatch, models, tmp_path, server, mnist_bytes):
-    app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, server("/mnist.npz", mnist_bytes)))
+    cache = tmp_path / "cache"  # and then draws ahead the training material, for a training on 300 images here
+    app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, server("/mnist.npz", mnist_bytes)),
+                   DIGITS_CACHE_DIR=str(cache), DIGITS_DRAW_AHEAD="300")
     assert [i.value for i in app.sidebar.info] == [
         "Retraining needs the MNIST training data, which is not on this machine yet."]
     assert [b.label for b in app.sidebar.button] == ["Download MNIST (11 MB)"]
@@ -93,6 +96,10 @@ def test_missing_mnist_offers_a_download_that_fetches_it(monkeypatch, models, tm
     assert not app.exception and not app.sidebar.error
     assert (tmp_path / ".keras" / "datasets" / "mnist.npz").read_bytes() == mnist_bytes
     assert "Train a new model" in [b.label for b in app.sidebar.button]  # the page moved on to retraining
+    deadline = time.monotonic() + 120
+    while len(list(cache.glob("*.npz"))) < 2 and time.monotonic() < deadline:  # a chunk of twins, one of styled digits
+        time.sleep(0.2)
+    assert len(list(cache.glob("*.npz"))) == 2
 
 
 @pytest.mark.parametrize("served, expected", [("missing", "HTTP 404"), ("cut short", "cut short")])
