@@ -148,7 +148,8 @@ def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks:
     """For each chunk, the arrays cached as KIND-CODE-KEY.npz (CODE: the drawing code's sha256, shortened); those
     missing are drawn, `draw(*chunk)` in parallel, and cached, atomically, holding the drawing lock; chunks of the
     kind that other code drew are removed then (remove_stale)."""
-    paths = [cache_dir() / f"{kind}-{code[:12]}-{key[:24]}.npz" for key in keys]
+    prefix = f"{kind}-{code[:12]}-"
+    paths = [cache_dir() / f"{prefix}{key[:24]}.npz" for key in keys]
     found = [read_chunk(path) for path in paths]
     if all(arrays is not None for arrays in found):
         return found
@@ -164,7 +165,7 @@ def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks:
                     np.savez(file, **arrays)
             except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
                 pass
-        remove_stale(kind, f"{kind}-{code[:12]}-")
+        remove_stale(kind, prefix)
     return found
 
 

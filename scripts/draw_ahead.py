@@ -46,7 +46,7 @@ def main() -> int:
         return 1
     started = time.perf_counter()
     twins, styled, _ = training_material(mnist.x_train[: len(mnist.x_train) - VALIDATION], args.limit)
-    print(f"{len(twins):,} pen twins and {len(styled):,} styled digits in {cache_dir()}, "
+    print(f"{len(twins):,} pen twins and {len(styled):,} styled digits in {folder}, "
           f"drawn or found in {time.perf_counter() - started:.1f} s")
     return 0
 
