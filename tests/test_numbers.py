@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from digits.annotation import SURE, annotated
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
@@ -62,6 +62,24 @@ def test_dust_is_no_number_and_leaves_a_number_read(shipped, four_oh_seven):
     dusty = four_oh_seven.max(axis=0)
     dusty = np.maximum(dusty, dust[: dusty.shape[0], : dusty.shape[1]])
     assert shipped.recognize_number(dusty).text == "407"
+
+
+def flat_strokes(*spans: tuple[int, int], pen: int = 18) -> np.ndarray:
+    """Level strokes as high as the pen, from x0 to x1 each, on the app's 780x260 number strip with its pen."""
+    image = Image.new("L", (780, 260))
+    for x0, x1 in spans:
+        ImageDraw.Draw(image).line([(x0, 60), (x1, 60)], fill=255, width=pen)
+    return np.asarray(image)
+
+
+@pytest.mark.parametrize("spans", [[(100, 310)], [(100, 145)], [(60 + 120 * k, 105 + 120 * k) for k in range(4)]],
+                         ids=["a 7's bar drawn first", "a dash", "four dashes"])
+def test_a_level_stroke_on_its_own_is_read_whole_not_cut_at_every_column(shipped, spans):
+    # Alone, a level stroke is as high as the pen, which is then the line height: every column of it was the
+    # thinnest, and cut, so the bar made 2,243 candidates and 5,034 pair runs (10-46 s to read), each dash hundreds.
+    candidates = number_candidates(flat_strokes(*spans))
+    assert len(candidates.runs) == len(spans) and len(candidates.pair_runs) <= len(spans)
+    assert len(shipped.recognize_number(flat_strokes(*spans)).digits) == len(spans)
 
 
 def test_a_three_digit_number_reads_left_to_right_with_each_digits_box(shipped, four_oh_seven):
