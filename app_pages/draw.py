@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 
 # The canvas's tools show only while the pointer is over it.
 CANVAS_TOOLS = "Point at the canvas for its tools: the bin clears it, the arrow undoes a stroke."
+GIVEN_BACK_TOOLS = ("Your drawing, as you left it. Clear empties the canvas; its bin goes back to this drawing, "
+                    "its arrow undoes a stroke drawn since.")
 
 
 def enlarged(model_input: np.ndarray) -> Image.Image:
@@ -151,14 +153,41 @@ def on_a_phone() -> bool:
     return "Mobi" in st.context.headers.get("User-Agent", "")
 
 
-def canvases_cleared() -> int:
-    """How many times this session has cleared a canvas with the Clear button; the canvases are keyed by it."""
-    return st.session_state.setdefault("canvases_cleared", 0)
+def times_cleared(kind: str) -> int:
+    """How many times this session has cleared the `kind` ("digit" or "number") canvas with the Clear button; the
+    canvas is keyed by it, so a cleared one starts blank and is not given back its drawing (lasting_canvas)."""
+    return st.session_state.setdefault(f"{kind}-cleared", 0)
 
 
-def clear_canvas() -> None:
-    """The Clear button's callback: the next run draws a new, blank canvas."""
-    st.session_state["canvases_cleared"] = canvases_cleared() + 1
+def clear_canvas(kind: str) -> None:
+    """The Clear button's callback: the next run draws a new, blank canvas of this kind."""
+    st.session_state[f"{kind}-cleared"] = times_cleared(kind) + 1
+
+
+def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tuple[np.ndarray | None, bool]:
+    """A canvas to draw on, white on black, whose drawing outlives it: switching to the other mode or to another
+    page and back shows the drawing again, and its answer, instead of a blank canvas. Returns the RGBA image drawn
+    (None while nothing is), and whether the canvas was given back a drawing.
+
+    Streamlit forgets a widget's state after a run that does not draw it, so a key missing from the session state
+    means the canvas is new on the page: it is given the drawing last seen under its key (a new key, after Clear or
+    a kept correction, starts blank). That drawing stays its `initial_drawing` while it is on the page: the canvas
+    loads a changed one anew, which would drop its undo history and any stroke drawn meanwhile. A canvas given a
+    drawing sends nothing until the next stroke, so until then its answer is read from the image kept with it.
+    """
+    if key not in st.session_state:
+        last = st.session_state.get(f"{kind}-drawing")
+        st.session_state[f"{kind}-given"] = last if last and last[0] == key else None
+    given = st.session_state[f"{kind}-given"]
+    canvas = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000", height=height,
+                       width=width, drawing_mode="freedraw", initial_drawing=given[1] if given else None,
+                       return_image_data=True, key=key)
+    png = canvas.image_bytes
+    if png is None:
+        png = given[2] if given else None
+    else:  # kept as the PNG the canvas sent (2-10 KB), not as the 0.3-0.8 MB of RGBA it decodes to
+        st.session_state[f"{kind}-drawing"] = (key, canvas.json_data, png)
+    return (None if png is None else np.asarray(Image.open(io.BytesIO(png)))), given is not None
 
 
 def fit_to_column(key_prefix: str, width: int) -> None:
@@ -173,15 +202,17 @@ def fit_to_column(key_prefix: str, width: int) -> None:
     st.html(f"<style>.stVerticalBlock:has(> {widget}) {{ container-type: inline-size; }} {rules}</style>")
 
 
-def show_canvas_tools() -> None:
+def show_canvas_tools(kind: str, given: bool) -> None:
     """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over it, which a
     finger never does (on a phone they stayed hidden after drawing), so a screen without hover (a phone, a
-    tablet) gets a Clear button instead of the caption that points at them: CSS picks one by `hover`."""
+    tablet) gets a Clear button instead of the caption that points at them: CSS picks one by `hover`. A canvas given
+    back its drawing (lasting_canvas) has the button on every screen: its bin goes back to that drawing."""
     with st.container(key="canvas-tools"):
-        st.caption(CANVAS_TOOLS)
-    st.button("Clear", key="clear-canvas", on_click=clear_canvas)
-    st.html("<style>@media (hover: hover) { .st-key-clear-canvas { display: none; } } "
-            "@media (hover: none) { .st-key-canvas-tools, .st-key-toolbar-room { display: none; } }</style>")
+        st.caption(GIVEN_BACK_TOOLS if given else CANVAS_TOOLS)
+    st.button("Clear", key="clear-canvas", on_click=clear_canvas, args=(kind,))
+    hidden = "" if given else "@media (hover: hover) { .st-key-clear-canvas { display: none; } } "
+    st.html(f"<style>{hidden}@media (hover: none) {{ .st-key-canvas-tools, .st-key-toolbar-room "
+            "{ display: none; } }</style>")
 
 
 def draw_number() -> None:
@@ -190,14 +221,9 @@ def draw_number() -> None:
     # A phone's screen is about 390 pixels wide: there the 780-pixel strip would shrink to 312x104 (fit_to_column),
     # so a phone gets a strip of its own width, 340x150, more room for a finger, its pen as thick for its height.
     width, height, pen = (340, 150, 11) if on_a_phone() else (780, 260, 18)
-    canvas = st_canvas(
-        stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000",
-        height=height, width=width, drawing_mode="freedraw", return_image_data=True,
-        key=f"number-canvas-{width}-{canvases_cleared()}",
-    )
+    image, given = lasting_canvas("number", f"number-canvas-{width}-{times_cleared('number')}", width, height, pen)
     fit_to_column(f"number-canvas-{width}-", width)
-    show_canvas_tools()
-    image = canvas.image_data
+    show_canvas_tools("number", given)
     recognizer, _ = serving_recognizer()
     reading = None if image is None else recognizer.recognize_number(image)
     if reading is None:
@@ -216,18 +242,15 @@ def draw_digit() -> None:
     with drawing:
         with st.container(key="toolbar-room"):
             st.write("")  # room for the canvas toolbar, which sits above the canvas: shown on hover, so not on phones
-        canvas = st_canvas(
-            stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
-            height=280, width=280, drawing_mode="freedraw", return_image_data=True,
-            key=f"digit-canvas-{drawing_number()}-{canvases_cleared()}",
-        )
+        key = f"digit-canvas-{drawing_number()}-{times_cleared('digit')}"
+        image, given = lasting_canvas("digit", key, 280, 280, 22)
         fit_to_column("digit-canvas-", 280)
-        show_canvas_tools()
+        show_canvas_tools("digit", given)
         explain = st.toggle("Show which pixels drove the answer", key="explain")
     with answer:
         # The first visit waits here, under a spinner, for TensorFlow and the model; the canvas is up already.
         recognizer, model_name = serving_recognizer()
-        show_answer(recognizer, canvas.image_data, explain, model_name)  # image_data: decoded on each access
+        show_answer(recognizer, image, explain, model_name)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from digits.drawing import PLAIN
-from tests.browser import draw, new_run, open_page, prediction, side_by_side
+from tests.browser import draw, new_run, open_page, prediction, reset_canvas, side_by_side
 from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
@@ -39,6 +39,63 @@ def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
     assert prediction(page, "Number") == "107"
     expect(page.get_by_text("Each part it read, boxed")).to_be_visible()
     assert prediction(page) is None  # the single digit's answer is not shown in Number mode
+
+
+def ink_on_canvas(page) -> int:
+    """How many of the visible canvas's pixels are inked (the drawing's, not the upper canvas's pointer layer)."""
+    return page.locator("canvas.dc-canvas.lower-canvas").evaluate(
+        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; "
+        "for (let i = 0; i < d.length; i += 4) n += d[i] > 128; return n; }")
+
+
+def switch_mode(page, mode: str) -> None:
+    with new_run(page):
+        page.get_by_text(mode, exact=True).click()
+
+
+def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # a mouse, which hovers: no Clear button
+    page = context.new_page()
+    open_page(page, app_url)
+    expect(page.get_by_role("button", name="Clear", exact=True)).to_be_hidden()
+    draw(page, PLAIN[7])
+    assert prediction(page) == "7"
+    inked = ink_on_canvas(page)
+    number_strip(page)
+    number = side_by_side(PLAIN[7], PLAIN[0], PLAIN[1])
+    draw(page, number[:3], margin=0.1)  # the 7 and the 0
+    assert prediction(page, "Number") == "70"
+    # Back to Digit mode: the 7 is there again and read, without a stroke (it was a blank canvas before).
+    switch_mode(page, "Digit")
+    assert prediction(page) == "7"
+    assert ink_on_canvas(page) == inked
+    # To another page and back, to the number too.
+    with new_run(page):
+        page.get_by_role("link", name="Model").first.click()
+    expect(page.get_by_text("Confusion matrix on the MNIST test set")).to_be_visible(timeout=60_000)
+    with new_run(page):
+        page.get_by_role("link", name="Draw").first.click()
+    page.wait_for_selector("canvas.upper-canvas")
+    assert prediction(page) == "7"
+    switch_mode(page, "Number")
+    assert prediction(page, "Number") == "70"
+    # The drawing goes on from where it was. The canvas's bin goes back to the drawing it was given (the
+    # component's reset), so the Clear button, otherwise only on screens that cannot hover, shows to empty it.
+    draw(page, number[3:], margin=0.1)  # the 1
+    assert prediction(page, "Number") == "701"
+    reset_canvas(page)
+    assert prediction(page, "Number") == "70"
+    with new_run(page):
+        page.get_by_role("button", name="Clear", exact=True).click()
+    expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
+    assert ink_on_canvas(page) == 0
+    # Clearing the number leaves the digit as it was, and stays cleared.
+    switch_mode(page, "Digit")
+    assert prediction(page) == "7"
+    switch_mode(page, "Number")
+    expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
+    expect(page.get_by_role("button", name="Clear", exact=True)).to_be_hidden()
+    context.close()
 
 
 def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_canvas(browser, app_url):
