@@ -177,8 +177,8 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
     """
     if key not in st.session_state:
         last = st.session_state.get(f"{kind}-drawing")
-        st.session_state[f"{kind}-given"] = last if last and last[0] == key else None
-    given = st.session_state[f"{kind}-given"]
+        st.session_state[f"{kind}-given"] = last if last and last[0] == key and last[1].get("objects") else None
+    given = st.session_state.get(f"{kind}-given")
     canvas = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000", height=height,
                        width=width, drawing_mode="freedraw", initial_drawing=given[1] if given else None,
                        return_image_data=True, key=key)
@@ -262,8 +262,11 @@ def main() -> None:
     Streamlit's clean-ups after each run skipped, see streamlit_app.py).
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
-    mode = st.segmented_control("Read", MODES, default="Digit", required=True, key="mode",
-                                label_visibility="collapsed")
+    # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
+    # page is in the mode it was left in, with its drawing (lasting_canvas).
+    mode = st.segmented_control("Read", MODES, default=st.session_state.get("last-mode", "Digit"), required=True,
+                                key="mode", label_visibility="collapsed")
+    st.session_state["last-mode"] = mode
     if mode == "Number":
         st.fragment(draw_number)()
         return

@@ -41,8 +41,8 @@ RELATIVE = 1.4  # ...or this many times the number's median digit (1s left out),
 NARROW = 0.25  # digits other than 1 are at least this wide: a narrower candidate is a sliver of one
 NARROWEST = 0.12  # a slice is at least this wide (a 1 drawn with a thin pen is about that)
 CUT_FROM = 0.8  # a blob wider than this is also read in slices (from 0.6: 50% more candidates, none read better)...
-UNCUT = 4.0  # ...unless wider than this: no digits touching (at most 2.6 in 11,060 blobs of the numbers benchmark's
-# seeds 0-5) but a stroke on its own, a dash or a line, read whole
+UNCUT = 4.0  # ...unless a single stroke (no column crosses two) wider than this: no digits touching (at most 2.6 in
+# 11,060 blobs of the numbers benchmark's seeds 0-5) but a dash or a line, read whole
 CROSSING = 0.35  # a cut's likelihood is multiplied by this for each stroke it crosses after the first
 FALL = 0.2  # beyond NARROW to widest, a candidate's likelihood falls as a Gaussian of this width
 NONE = 10  # the pair reader's class for a side of a pair run that is not two whole digits
@@ -305,24 +305,24 @@ def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float) -> list[i
     CUT_FROM line heights may be cut into touching digits: in the middle of each stretch of columns that
     cross one stroke only (where two digits meet), and of each stretch of the thinnest columns of ink (where
     they cross); none nearer than NARROWEST line heights to the edges or half that to each other. None for a
-    narrower blob, nor for one wider than UNCUT. (Cuts every 0.15 line heights besides doubled the candidates
-    and read no number more right.)"""
+    narrower blob, nor for a single stroke wider than UNCUT. (Cuts every 0.15 line heights besides doubled the
+    candidates and read no number more right.)"""
     width = len(profile)
-    if not CUT_FROM * line < width <= UNCUT * line:
+    if width <= CUT_FROM * line or (width > UNCUT * line and strokes.max() <= 1):
         return []
     narrowest = max(1, round(NARROWEST * line))
     # A stretch of equal thinnest columns is cut in its middle only: cut at every column of it, as before, a
-    # 7's bar drawn first (one flat stroke as high as the pen, so the line height) made 5,594 candidates and took
-    # 10 s to read, a short dash a second or two.
+    # 7's bar drawn first (a level stroke as high as the pen, then the line height) made 2,243 candidates and
+    # 5,034 pair runs, 10 s or more to read; a short dash, hundreds.
     thinnest = profile == ndimage.minimum_filter1d(profile, 2 * narrowest + 1)
     cuts = []
     for column in [*middles(strokes == 1), *middles(thinnest)]:
         if narrowest <= column <= width - narrowest and all(abs(column - c) >= narrowest / 2 for c in cuts):
-            cuts.append(int(column))
+            cuts.append(column)
     return sorted(cuts)
 
 
 def middles(columns: np.ndarray) -> list[int]:
-    """The middle of each stretch of True in `columns` (bool, 1-D), left to right."""
+    """The middle of each stretch of True in `columns` (bool, 1-D, not empty), left to right."""
     stretches, count = ndimage.label(columns)
     return [round(middle) for middle in ndimage.mean(np.arange(len(columns)), stretches, range(1, count + 1))]

@@ -41,11 +41,17 @@ def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
     assert prediction(page) is None  # the single digit's answer is not shown in Number mode
 
 
-def ink_on_canvas(page) -> int:
-    """How many of the visible canvas's pixels are inked (the drawing's, not the upper canvas's pointer layer)."""
-    return page.locator("canvas.dc-canvas.lower-canvas").evaluate(
-        "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; "
-        "for (let i = 0; i < d.length; i += 4) n += d[i] > 128; return n; }")
+def ink_on_canvas(page, expected: int | None = None) -> int:
+    """How many of the visible canvas's pixels are inked (the drawing's, not the upper canvas's pointer layer);
+    given `expected`, once it is that or 5 s have passed: a canvas draws the drawing it is given after the run."""
+    for _ in range(50):
+        inked = page.locator("canvas.dc-canvas.lower-canvas").evaluate(
+            "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; "
+            "for (let i = 0; i < d.length; i += 4) n += d[i] > 128; return n; }")
+        if expected is None or inked == expected:
+            break
+        page.wait_for_timeout(100)
+    return inked
 
 
 def switch_mode(page, mode: str) -> None:
@@ -68,16 +74,16 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     # Back to Digit mode: the 7 is there again and read, without a stroke (it was a blank canvas before).
     switch_mode(page, "Digit")
     assert prediction(page) == "7"
-    assert ink_on_canvas(page) == inked
-    # To another page and back, to the number too.
+    assert ink_on_canvas(page, inked) == inked
+    switch_mode(page, "Number")
+    assert prediction(page, "Number") == "70"
+    # To another page and back: in the mode it was left in, with its drawing.
     with new_run(page):
         page.get_by_role("link", name="Model").first.click()
     expect(page.get_by_text("Confusion matrix on the MNIST test set")).to_be_visible(timeout=60_000)
     with new_run(page):
         page.get_by_role("link", name="Draw").first.click()
     page.wait_for_selector("canvas.upper-canvas")
-    assert prediction(page) == "7"
-    switch_mode(page, "Number")
     assert prediction(page, "Number") == "70"
     # The drawing goes on from where it was. The canvas's bin goes back to the drawing it was given (the
     # component's reset), so the Clear button, otherwise only on screens that cannot hover, shows to empty it.
@@ -88,7 +94,7 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
-    assert ink_on_canvas(page) == 0
+    assert ink_on_canvas(page, 0) == 0
     # Clearing the number leaves the digit as it was, and stays cleared.
     switch_mode(page, "Digit")
     assert prediction(page) == "7"

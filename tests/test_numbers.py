@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 from digits.annotation import SURE, annotated
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
-from digits.numbers import number_candidates, weighed_readings
+from digits.numbers import UNCUT, cut_columns, number_candidates, weighed_readings
 from digits.recognition import NumberRecognition, Recognition, Recognizer
 
 BAR, STEM = PLAIN[7]
@@ -77,9 +77,38 @@ def flat_strokes(*spans: tuple[int, int], pen: int = 18) -> np.ndarray:
 def test_a_level_stroke_on_its_own_is_read_whole_not_cut_at_every_column(shipped, spans):
     # Alone, a level stroke is as high as the pen, which is then the line height: every column of it was the
     # thinnest, and cut, so the bar made 2,243 candidates and 5,034 pair runs (10-46 s to read), each dash hundreds.
-    candidates = number_candidates(flat_strokes(*spans))
+    image = flat_strokes(*spans)
+    candidates = number_candidates(image)
     assert len(candidates.runs) == len(spans) and len(candidates.pair_runs) <= len(spans)
-    assert len(shipped.recognize_number(flat_strokes(*spans)).digits) == len(spans)
+    assert len(shipped.recognize_number(image).digits) == len(spans)
+
+
+def ridge(width: int, *lows: tuple[int, int]) -> np.ndarray:
+    """A blob's ink per column: highest in the middle, falling to its edges (no column there the thinnest of its
+    neighbours), with a low of 5 from column a to b for each (a, b) in `lows`."""
+    profile = np.round(60 - 20 * np.abs(np.linspace(-1, 1, width))).astype(int)
+    for start, stop in lows:
+        profile[start:stop] = 5
+    return profile
+
+
+def test_a_stretch_of_equal_thinnest_columns_is_cut_once_in_its_middle_and_single_ones_as_before():
+    line = 100.0  # a cut no nearer than 12 columns to the edges and 6 to another; a blob over 4 lines not cut alone
+    two_strokes = np.full(121, 2)  # no column crossing one stroke only: the cuts are at the thinnest columns
+    assert cut_columns(ridge(121, (40, 81)), two_strokes, line) == [60]  # was every column from 40 to 80
+    assert cut_columns(ridge(121, (40, 41), (80, 81)), two_strokes, line) == [40, 80]
+    # A single stroke wider than UNCUT line heights is a dash or a line, not digits: not cut. Crossing two
+    # strokes, or narrower, it is.
+    assert cut_columns(ridge(401, (200, 201)), np.ones(401, int), line) == []
+    assert cut_columns(ridge(401, (200, 201)), np.full(401, 2), line) == [200]
+    assert cut_columns(ridge(301, (150, 151)), np.ones(301, int), line) == [150]
+
+
+def test_seven_touching_zeros_wider_than_uncut_are_still_cut_into_seven(shipped):
+    image = lay_out([drawn(PLAIN[0])] * 7, [-4] * 6).max(axis=0)
+    columns, rows = np.flatnonzero(image.any(axis=0)), np.flatnonzero(image.any(axis=1))
+    assert columns[-1] - columns[0] > UNCUT * (rows[-1] - rows[0])  # one blob, wider than UNCUT line heights
+    assert shipped.recognize_number(image).text == "0000000"
 
 
 def test_a_three_digit_number_reads_left_to_right_with_each_digits_box(shipped, four_oh_seven):
