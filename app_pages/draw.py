@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 
 # The canvas's tools show only while the pointer is over it.
 CANVAS_TOOLS = "Point at the canvas for its tools: the bin clears it, the arrow undoes a stroke."
-GIVEN_BACK_TOOLS = ("Your drawing, as you left it. Clear empties the canvas; its bin goes back to this drawing, "
-                    "its arrow undoes a stroke drawn since.")
+GIVEN_BACK_TOOLS = ("This canvas was given back your drawing: Clear empties it; its bin goes back to that drawing, "
+                    "its arrow undoes the strokes drawn since.")
 
 
 def enlarged(model_input: np.ndarray) -> Image.Image:

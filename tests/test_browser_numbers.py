@@ -75,6 +75,7 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     switch_mode(page, "Digit")
     assert prediction(page) == "7"
     assert ink_on_canvas(page, inked) == inked
+    expect(page.get_by_text("This canvas was given back your drawing")).to_be_visible()
     switch_mode(page, "Number")
     assert prediction(page, "Number") == "70"
     # To another page and back: in the mode it was left in, with its drawing.
