@@ -155,6 +155,21 @@ def stroke_path(stroke: Sequence[tuple[float, float]], box: dict,
         yield box["x"] + (margin + x * span) * box["width"], box["y"] + (margin + y * span) * box["height"]
 
 
+def wait_for_the_pen(page: Page, x: float, y: float, timeout_s: float = 20) -> None:
+    """Hover at (x, y) until the canvas shows its pen's crosshair. A canvas new on the page (after a kept
+    correction, Clear or a mode switch) is up before it draws: it turns its pen on once it has loaded its
+    drawing, after the run that made it, and a stroke before then is lost. Under a loaded CI machine that took
+    long enough to lose a test's stroke."""
+    canvas, deadline = page.locator("canvas.upper-canvas"), time.monotonic() + timeout_s
+    for step in range(10**6):
+        page.mouse.move(x + step % 2, y)  # the canvas sets its cursor as the pointer moves
+        if canvas.evaluate("c => c.style.cursor") == "crosshair":
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the canvas did not turn its pen on within {timeout_s} s")
+        page.wait_for_timeout(50)
+
+
 def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None = None,
          finger: bool = False) -> float | None:
     """Draw strokes with the mouse (or a finger on a touch screen), as a person would: a stroke, wait for
@@ -169,6 +184,7 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None =
         points = [] if x is None else [{"x": x, "y": y}]
         touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
+    wait_for_the_pen(page, *next(stroke_path(strokes[0], box, margin)))
     waited = None
     for stroke in strokes:
         with new_run(page):
