@@ -75,7 +75,8 @@ def offer_mnist_download(why: str) -> None:
         bar.empty()
         st.error(str(error).replace("\n", "  \n"))  # keep its line breaks
         return
-    start_drawing_ahead(after=0)  # the training material, which the server could not draw as it started
+    if retraining_enabled(secrets()):  # the training material, which the server could not draw as it started
+        start_drawing_ahead(after=0)
     st.rerun()
 
 

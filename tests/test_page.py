@@ -244,6 +244,26 @@ def test_the_model_page_without_mnist_or_a_stored_inspection_says_what_it_needs(
     assert any("need the MNIST test set" in i.value for i in app.main.info)
 
 
+@pytest.mark.parametrize("retraining", ["on", "off"])
+def test_a_download_from_the_model_page_shows_the_inspection_and_draws_ahead_only_for_retraining(
+        monkeypatch, models, tmp_path, server, mnist_bytes, retraining):
+    (models / "digits.inspection.npz").unlink()
+    cache = tmp_path / "cache"  # where drawing ahead would put the training material, for 300 images here
+    app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, server("/mnist.npz", mnist_bytes)),
+                   DIGITS_CACHE_DIR=str(cache), DIGITS_DRAW_AHEAD="300", DIGITS_RETRAINING=retraining)
+    app.switch_page("app_pages/model.py").run()
+    [download] = [b for b in app.main.button if b.label == "Download MNIST (11 MB)"]
+    download.click().run()
+    assert not app.exception and not app.main.error
+    assert "**Confusion matrix on the MNIST test set**" in [m.value for m in app.main.markdown]
+    # With retraining off nothing will train on the material, so none is drawn (the sidebar's test times the
+    # drawing of these 300: a few seconds).
+    deadline = time.monotonic() + 15
+    while len(list(cache.glob("*.npz"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(list(cache.glob("*.npz"))) == (2 if retraining == "on" else 0)
+
+
 @pytest.fixture
 def start_up_imports(monkeypatch):
     """The start-up import with imports faked: records whether garbage collection was on for each, and
