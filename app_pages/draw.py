@@ -49,12 +49,17 @@ def png_url(picture: Image.Image | np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def article(digit: int) -> str:
+    """The article before a digit said aloud: "an 8", "a 7"."""
+    return "an" if digit == 8 else "a"
+
+
 def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool) -> None:
     """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency."""
     st.metric("Prediction", result.digit, delta=f"{result.confidence:.0%} sure", delta_color="off", delta_arrow="off")
     if result.unsure:
         second = result.runner_up
-        st.warning(f"Not sure: it could also be a **{second}** ({result.probabilities[second]:.0%}). "
+        st.warning(f"Not sure: it could also be {article(second)} **{second}** ({result.probabilities[second]:.0%}). "
                    "Try drawing it bigger or more plainly.")
     bars, seen = st.columns([1.4, 1])
     seen = seen.container(key="model-view")
@@ -117,8 +122,8 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
     if failed:
         st.error(f"The correction was not saved. {failed}")
     number = drawing_number()
-    st.button(f"✓ Right, it is a {result.digit}", key=f"right-{number}", on_click=keep_correction,
-              args=(store, image, result.digit, result, model_name))
+    st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}",
+              on_click=keep_correction, args=(store, image, result.digit, result, model_name))
     pick = f"wrong-{number}"
     st.pills("Wrong? It is a …", [d for d in range(10) if d != result.digit], key=pick,
              on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
@@ -132,7 +137,7 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     first, that the drawing before was kept, when it just was."""
     saved = st.session_state.pop("saved", None)
     if saved is not None:
-        st.toast(f"Saved as a {saved} — draw the next one", icon="✅")
+        st.toast(f"Saved as {article(saved)} {saved} — draw the next one", icon="✅")
     result = None if image is None else recognizer.recognize(image)
     if result is None:
         st.info("Draw a digit to see what the model reads.")

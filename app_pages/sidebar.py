@@ -31,8 +31,9 @@ def describe(meta: dict) -> str:
     """How a model was trained, in one line."""
     images = f"{meta['limit']:,}" if meta.get("limit") else "all the"
     date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
-    return (f"Trained {date} UTC: {meta.get('arch', 'vgg')} network, {meta['epochs']} epochs on {images} training "
-            f"images ({'with' if meta.get('augment') else 'without'} augmentation) in "
+    epochs = f"{meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'}"
+    return (f"Trained {date} UTC: {meta.get('arch', 'vgg')} network, {epochs} on {images} training images "
+            f"({'with' if meta.get('augment') else 'without'} augmentation) in "
             f"{meta['training_seconds'] / 60:.1f} min; {meta['parameters']:,} parameters.")
 
 
@@ -97,23 +98,41 @@ def show_retraining(retrainer: Retrainer) -> None:
     elif not running:
         # Radio buttons, not select boxes: in the sidebar's width a select box cut each description off before
         # the time it takes.
-        preset = st.radio("Preset", list(PRESETS), format_func=DESCRIPTIONS.get)
+        presets = list(PRESETS)
+        preset = st.radio("Preset", presets, presets.index(last_setting("preset", presets[0])),
+                          format_func=DESCRIPTIONS.get, key="preset")
         settings = recipe(preset)
         archs = list(ARCHITECTURES)
-        arch = st.radio("Network", archs, archs.index(settings["arch"]), format_func=ARCHITECTURES.get,
-                        key=f"arch {preset}")
-        epochs = st.number_input("Epochs", 1, 100, settings["epochs"], key=f"epochs {preset}")
-        limit = st.number_input("Training images", 100, TRAINING_IMAGES, settings["limit"] or TRAINING_IMAGES,
-                                step=1000, key=f"images {preset}")
-        augment = st.checkbox("Augmentation (makes MNIST look drawn)", settings["augment"], key=f"augment {preset}")
+        arch = st.radio("Network", archs, archs.index(last_setting(f"arch {preset}", settings["arch"])),
+                        format_func=ARCHITECTURES.get, key=f"arch {preset}")
+        epochs = st.number_input("Epochs", 1, 100, last_setting(f"epochs {preset}", settings["epochs"]),
+                                 key=f"epochs {preset}")
+        limit = st.number_input("Training images", 100, TRAINING_IMAGES,
+                                last_setting(f"images {preset}", settings["limit"] or TRAINING_IMAGES), step=1000,
+                                key=f"images {preset}")
+        augment = st.checkbox("Augmentation (makes MNIST look drawn)",
+                              last_setting(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
+        for key in ("preset", f"arch {preset}", f"epochs {preset}", f"images {preset}", f"augment {preset}"):
+            st.session_state[f"last {key}"] = st.session_state[key]
         if st.button("Train a new model", type="primary"):
             if not retrainer.start(preset, arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit),
                                    augment):
                 st.info("A training is already running: here it is.")
             st.rerun()
-        offer_fine_tune(retrainer)
-    # While training, only this part re-runs, every second: the canvas stays responsive.
+    # Its progress, or how it ended, right under the button. While training, only this part re-runs, every second:
+    # the canvas stays responsive.
     st.fragment(run_every=1.0 if running else None)(follow_training)(retrainer, running)
+    if allowed() and not running:
+        offer_fine_tune(retrainer)
+
+
+def last_setting(key: str, default: object) -> object:
+    """The value the retrain control keyed `key` had when last drawn (else `default`), given it as its default:
+    Streamlit forgets a widget's value after a run that does not draw it, and the controls are not drawn while a
+    training runs, so they went back to the preset's after every training. (A value set through the session state
+    instead is not shown by the widget drawn anew.) The key alone names these widgets, so a new default does not
+    reset one on the page."""
+    return st.session_state.get(f"last {key}", default)
 
 
 def offer_fine_tune(retrainer: Retrainer) -> None:

@@ -72,7 +72,9 @@ def confusion_heatmap(confusion: np.ndarray) -> dict:
     that the few errors show beside the thousand right answers."""
     values = [{"true": str(t), "read": str(r), "count": int(confusion[t, r])}
               for t in range(10) for r in range(10) if confusion[t, r]]
-    axis = {"labelAngle": 0}
+    # Both axes always run 0-9: from its cells alone, a model that never reads some digits got a narrower grid
+    # whose diagonal was not the right answers.
+    axis, digits = {"labelAngle": 0}, {"domain": [str(d) for d in range(10)]}
     return {
         "data": {"values": values},
         "layer": [
@@ -84,8 +86,8 @@ def confusion_heatmap(confusion: np.ndarray) -> dict:
                 "color": {"condition": {"test": "datum.count > 100", "value": "white"}, "value": "black"}}},
         ],
         "encoding": {
-            "x": {"field": "read", "type": "ordinal", "title": "digit read", "axis": axis},
-            "y": {"field": "true", "type": "ordinal", "title": "true digit", "axis": axis},
+            "x": {"field": "read", "type": "ordinal", "title": "digit read", "axis": axis, "scale": digits},
+            "y": {"field": "true", "type": "ordinal", "title": "true digit", "axis": axis, "scale": digits},
             "tooltip": [{"field": "true"}, {"field": "read"}, {"field": "count"}],
         },
     }

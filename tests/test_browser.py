@@ -106,6 +106,8 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     finished = sidebar.locator('[data-testid="stAlert"]').filter(has_text="Training finished").inner_text()
     assert "on the MNIST test set" in finished and "%" in finished
     expect(sidebar.locator('[data-testid="stVegaLiteChart"]')).to_have_count(2)  # loss and accuracy
+    for label, value in (("Epochs", "1"), ("Training images", "300")):  # the settings are still those trained
+        expect(sidebar.get_by_role("spinbutton", name=label)).to_have_value(value)
     # A 300-image model is worse than the shipped one: it is kept aside, and can be used anyway.
     assert "The current model stays" in finished
     with new_run(page):

@@ -1,6 +1,8 @@
-"""The learning-curve charts: what their axes show."""
+"""The charts: what their axes show."""
 
-from digits.charts import learning_curves
+import numpy as np
+
+from digits.charts import confusion_heatmap, learning_curves
 
 POINTS = [{"epoch": 0.25, "loss": 2.5, "val_loss": 0.9, "accuracy": 0.4, "val_accuracy": 0.7},
           {"epoch": 1.0, "loss": 0.05, "val_loss": 0.012, "accuracy": 0.98, "val_accuracy": 0.99}]
@@ -23,3 +25,12 @@ def test_the_loss_axis_follows_any_range_and_leaves_out_what_a_log_scale_cannot_
 def test_the_accuracy_axis_is_linear_in_percent():
     y = learning_curves(POINTS, "accuracy")["encoding"]["y"]
     assert y["axis"] == {"format": "%"} and y["scale"] == {"zero": False}  # it starts near the lowest accuracy
+
+
+def test_the_confusion_heatmap_is_ten_by_ten_even_for_a_model_that_never_reads_some_digits():
+    confusion = np.zeros((10, 10), dtype=int)
+    confusion[:, 2], confusion[4, 4] = 90, 10  # every digit read as a 2, but for ten 4s
+    chart = confusion_heatmap(confusion)
+    assert {v["read"] for v in chart["data"]["values"]} == {"2", "4"}
+    for axis in ("x", "y"):  # else Vega-Lite draws a column for 2 and one for 4 only, with no diagonal
+        assert chart["encoding"][axis]["scale"]["domain"] == [str(d) for d in range(10)]

@@ -82,6 +82,12 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert store.path.parent == data  # not the repository's data/
 
 
+def test_an_8_is_an_8(data):  # "✓ Right, it is …" and "Not sure: it could also be …" say it alike (draw.article)
+    app = run_answer()
+    app.pills[0].select(8).run()
+    assert [t.value for t in app.toast] == ["Saved as an 8 — draw the next one"]
+
+
 def test_the_canvas_is_keyed_by_the_drawings_kept():
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     app.session_state["drawings_kept"] = 3

@@ -181,6 +181,35 @@ def test_an_unreadable_training_file_leaves_the_controls_usable(monkeypatch, mod
     assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
 
 
+def test_the_retrain_settings_outlive_the_training_they_started(monkeypatch, models):
+    app = run_page(monkeypatch, models)
+    app.sidebar.radio(key="preset").set_value("quick").run()
+    for key, value in (("epochs quick", 1), ("images quick", 300)):
+        app.sidebar.number_input(key=key).set_value(value).run()
+    app.sidebar.checkbox(key="augment quick").uncheck().run()
+    status = {"pid": os.getpid(), "state": "training", "epochs": 1}
+    (models / "training.json").write_text(json.dumps(status))
+    lock = try_lock(models / "training.lock")  # as a training process holds it
+    app.run()
+    assert "Train a new model" not in [b.label for b in app.sidebar.button]  # hidden while it runs
+    (models / "training.json").write_text(json.dumps({**status, "state": "cancelled"}))
+    os.close(lock)
+    app.run()
+    assert not app.exception and not app.warning  # such as Streamlit's on a widget's value set twice
+    assert app.sidebar.radio(key="preset").value == "quick"
+    # They had gone back to the preset's 2 epochs on 55,000 images.
+    assert [app.sidebar.number_input(key=k).value for k in ("epochs quick", "images quick")] == [1, 300]
+    assert not app.sidebar.checkbox(key="augment quick").value
+
+
+def test_a_model_is_described_in_words_that_agree_with_its_numbers():
+    from app_pages.sidebar import describe
+    meta = {"date": "2026-12-02T06:00:00", "arch": "compact", "limit": 300, "augment": False, "training_seconds": 15,
+            "parameters": 1234}
+    assert "compact network, 1 epoch on 300 training images (without augmentation)" in describe({**meta, "epochs": 1})
+    assert "2 epochs on all the training images" in describe({**meta, "epochs": 2, "limit": None})
+
+
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
     status = {"pid": os.getpid(), "state": "done", "model": str(models / "retrained-x.keras"), "test_accuracy": 0.97,
               "promoted": False, "reason": "its test accuracy 97.00% is below the current model's 99.65%",
