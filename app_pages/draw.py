@@ -18,7 +18,7 @@ from streamlit_drawable_canvas import st_canvas
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
-from digits.preprocessing import ink_intensity
+from digits.preprocessing import has_ink, ink_intensity
 
 from app_pages.access import store_problem
 from app_pages.readings import MODES, show_reading
@@ -140,10 +140,17 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         st.toast(f"Saved as {article(saved)} {saved} — draw the next one", icon="✅")
     result = None if image is None else recognizer.recognize(image)
     if result is None:
-        st.info("Draw a digit to see what the model reads.")
+        prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
         return
     show_recognition(recognizer, result, explain)
     offer_correction(result, image, model_name)
+
+
+def prompt(image: np.ndarray | None, blank: str, bigger: str) -> None:
+    """In place of an answer: `blank` while nothing is drawn, or, when something is but is too small to read (the
+    recognizer takes it for a click or a speck), to draw it `bigger`: a 7 drawn in a 20-pixel box with the pen was
+    met with the blank canvas's words."""
+    st.info(f"Too small to read: {bigger}." if image is not None and has_ink(image) else blank)
 
 
 def serving_recognizer() -> tuple[Recognizer, str]:
@@ -232,7 +239,8 @@ def draw_number() -> None:
     recognizer, _ = serving_recognizer()
     reading = None if image is None else recognizer.recognize_number(image)
     if reading is None:
-        st.info("Write a number to see what the model reads.")
+        prompt(image, "Write a number to see what the model reads.", "write the digits bigger, about as tall as the "
+               "strip")
         return
     show_reading(reading, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)))
 

@@ -50,6 +50,11 @@ def fitted_input(image: Image.Image | np.ndarray, box: tuple[int, int], shape: t
     return centre_by_mass(fitted, shape)  # 7. the centre of mass at the centre
 
 
+def has_ink(image: Image.Image | np.ndarray) -> bool:
+    """True if anything on the image is brighter than background noise: something was drawn, readable or not."""
+    return bool((ink_intensity(image) >= NOISE).any())
+
+
 def ink_intensity(image: Image.Image | np.ndarray) -> np.ndarray:
     """The image as one float channel in [0, 1] where ink is bright (peak 1) and the background is 0."""
     if isinstance(image, Image.Image) and image.mode not in ("1", "L", "LA", "RGB", "RGBA"):

@@ -96,6 +96,17 @@ def test_the_canvas_is_keyed_by_the_drawings_kept():
     assert [canvas.key for canvas in app.main.get("bidi_component")] == ["digit-canvas-3-0"]  # and none cleared
 
 
+@pytest.mark.parametrize("image, said", [
+    (np.zeros((280, 280, 4), np.uint8), "Draw a digit to see what the model reads."),
+    (render(PLAIN[7], 20, (140, 140), 22), "Too small to read: draw the digit bigger, to fill most of the square."),
+], ids=["blank", "a 7 drawn in a 20-pixel box"])
+def test_without_an_answer_the_page_says_whether_nothing_is_drawn_or_it_is_too_small(image, said):
+    app = AppTest.from_function(answer, args=(image,), default_timeout=60)
+    app.run()
+    assert not app.exception and not app.metric
+    assert [i.value for i in app.info] == [said]
+
+
 def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):
     monkeypatch.setenv("DIGITS_CORRECTIONS", "off")
     app = run_answer()
