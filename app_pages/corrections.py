@@ -64,13 +64,15 @@ def import_upload(store: Corrections) -> None:
     if upload is None:  # the file was taken out of the uploader
         return
     try:
-        added = store.import_npz(upload.getvalue())
+        added, total = store.import_npz(upload.getvalue())
     except ValueError as error:
         st.session_state["imported"] = (False, f"{upload.name} was not imported: {error}")
     except CorrectionsError as error:
         st.session_state["imported"] = (False, f"{upload.name} was not imported: {store_problem(error)}")
     else:
-        st.session_state["imported"] = (True, f"Added {added:,} corrections from {upload.name}.")
+        known = f" Left out {total - added:,} of its {total:,}, kept already." if added < total else ""
+        st.session_state["imported"] = (True, f"Added {added:,} correction{'' if added == 1 else 's'} from "
+                                              f"{upload.name}.{known}")
 
 
 def show_import(store: Corrections) -> None:

@@ -196,17 +196,22 @@ class Corrections:
             return db.execute(CORRECTIONS.insert().values(row)).inserted_primary_key[0]
 
     def add_samples(self, x: np.ndarray, y: np.ndarray) -> int:
-        """Keep ready model inputs as they are, in one transaction: x (N, 28, 28) of 0-255, y (N,) of 0-9.
+        """Keep ready model inputs as they are, in one transaction: x (N, 28, 28) of 0-255, y (N,) of 0-9, leaving
+        out each the store held before (the same image with the same label), so that a file imported twice, or
+        exported and imported back, is not kept twice. (Repeats within x are kept: they are what was given.)
 
-        Returns how many; ValueError (and nothing kept) if the arrays are not in that layout.
+        Returns how many were added; ValueError (and nothing kept) if the arrays are not in that layout.
         """
         x, y = checked_samples(x, y)
-        created = utc_now()
+        created, added = utc_now(), []
         if len(y):
             with self._connected(writing=True) as db:
-                db.execute(CORRECTIONS.insert(), [{"created": created, "label": int(label), "image": image.tobytes()}
-                                                  for image, label in zip(x, y)])
-        return len(y)
+                kept = set(db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label)).tuples())
+                added = [{"created": created, "label": int(label), "image": image.tobytes()}
+                         for image, label in zip(x, y) if (image.tobytes(), int(label)) not in kept]
+                if added:
+                    db.execute(CORRECTIONS.insert(), added)
+        return len(added)
 
     def __len__(self) -> int:
         with self._connected() as db:
@@ -275,8 +280,9 @@ class Corrections:
             np.savez_compressed(file, x=x, y=y)
         return len(y)
 
-    def import_npz(self, file: str | os.PathLike | bytes | BinaryIO) -> int:
-        """Add every sample of an .npz with x (N, 28, 28) of 0-255 and y (N,) of 0-9, all or none; returns N."""
+    def import_npz(self, file: str | os.PathLike | bytes | BinaryIO) -> tuple[int, int]:
+        """Add the samples of an .npz with x (N, 28, 28) of 0-255 and y (N,) of 0-9, all or none, less those kept
+        already (add_samples); returns how many were added, and N."""
         source = io.BytesIO(file) if isinstance(file, bytes) else file
         try:
             data = np.load(source, allow_pickle=False)
@@ -294,7 +300,7 @@ class Corrections:
                 x, y = data["x"], data["y"]
             except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
                 raise ValueError(f"the .npz file is damaged or holds Python objects: {error}") from error
-        return self.add_samples(x, y)
+        return self.add_samples(x, y), len(y)
 
 
 def checked_digit(value: object, name: str) -> int:

@@ -164,17 +164,30 @@ def test_export_then_import_gives_the_same_samples(store, tmp_path, rng):
         assert exported["x"].dtype == np.uint8 and exported["y"].dtype == np.uint8
 
     other = Corrections(tmp_path / "other.sqlite")
-    assert other.import_npz(file) == 21
-    assert other.import_npz(buffer.getvalue()) == 21  # bytes, as an upload gives them
-    assert other.import_npz(io.BytesIO(buffer.getvalue())) == 21
+    assert other.import_npz(file) == (21, 21)
     imported_x, imported_y = other.samples()
-    np.testing.assert_array_equal(imported_x, np.concatenate([x, x, x]))
-    np.testing.assert_array_equal(imported_y, np.concatenate([y, y, y]))
+    np.testing.assert_array_equal(imported_x, x)
+    np.testing.assert_array_equal(imported_y, y)
+    # Imported again, as bytes (as an upload gives them) or a file object, or back into the store it came from
+    # (the drawn 0 too): nothing is kept twice.
+    assert other.import_npz(buffer.getvalue()) == other.import_npz(io.BytesIO(buffer.getvalue())) == (0, 21)
+    assert store.import_npz(file) == (0, 21) and len(other) == len(store) == 21
 
     # Any integer type in range is taken, as MNIST files come with int64 labels.
-    wide = io.BytesIO()
+    wide, third = io.BytesIO(), Corrections(tmp_path / "third.sqlite")
     np.savez(wide, x=x.astype(np.int32), y=y.astype(np.int64))
-    assert other.import_npz(wide.getvalue()) == 21 and len(other) == 84
+    assert third.import_npz(wide.getvalue()) == (21, 21)
+    np.testing.assert_array_equal(third.samples()[0], x)
+
+
+def test_an_import_leaves_out_only_the_samples_kept_already(store, rng):
+    images = rng.integers(0, 256, (3, 28, 28), dtype=np.uint8)
+    assert store.add_samples(images[:2], np.array([1, 2])) == 2
+    # The same image with another label is another sample; repeats within the file are what it holds.
+    assert store.add_samples(images[[0, 1, 2, 2]], np.array([1, 5, 3, 3])) == 3
+    x, y = store.samples()
+    assert y.tolist() == [1, 2, 5, 3, 3]
+    np.testing.assert_array_equal(x, images[[0, 1, 1, 2, 2]])
 
 
 def npz(**arrays) -> bytes:

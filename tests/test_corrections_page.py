@@ -256,8 +256,12 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     assert Corrections(corrections_location()).counts()[2] == 2 and [m.value for m in app.main.metric] == ["3"]
     app.run()  # another run, with the file still chosen, imports nothing more
     assert len(Corrections(corrections_location())) == 3 and not app.main.success
+    more = npz(np.full((2, 28, 28), 200, np.uint8), np.array([5, 6], np.uint8))  # the 5 is kept already
+    app.main.file_uploader[0].upload("more.npz", more).run()
+    assert [s.value for s in app.main.success] == [
+        "Added 1 correction from more.npz. Left out 1 of its 2, kept already."]
 
     app.main.file_uploader[0].set_value(("broken.npz", b"not an npz", "application/octet-stream")).run()
     assert not app.exception
     assert app.main.error[0].value.startswith("broken.npz was not imported: not an .npz file")
-    assert len(Corrections(corrections_location())) == 3
+    assert len(Corrections(corrections_location())) == 4
