@@ -3,12 +3,17 @@ number read in it, with a box around each digit on the photo."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
 from app_pages.readings import MODES, show_reading
 from app_pages.resources import load_recognizer, serving_model
+
+if TYPE_CHECKING:
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 FORMATS = ["png", "jpg", "jpeg", "webp"]
 
@@ -20,19 +25,24 @@ def main() -> None:
                "ink, a little turned, under uneven light.")
     source, answer = st.columns([1, 1.4], gap="large")
     with source:
-        mode = st.segmented_control("Read", MODES, default="Digit", required=True, key="photo-mode")
+        new = "photo-upload" not in st.session_state  # Streamlit forgot the widgets: the page was just come back to
+        mode = st.segmented_control("Read", MODES, default=st.session_state.get("photo-last-mode", "Digit"),
+                                    required=True, key="photo-mode")
+        st.session_state["photo-last-mode"] = mode
         upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)", type=FORMATS,
                                   max_upload_size=MAX_BYTES // 2**20, key="photo-upload")
         if st.toggle("Use the camera", key="photo-camera"):
             upload = st.camera_input("Take a photo", key="photo-shot") or upload
+        chosen = lasting_photo(upload, new)
     with answer:
-        if upload is None:
+        if chosen is None:
             st.info("Upload a photo or take one to see what the model reads.")
             return
+        name, data = chosen
         try:
-            photo = open_photo(upload.getvalue())
+            photo = open_photo(data)
         except PhotoError as error:
-            st.error(f"{upload.name}: {error}")
+            st.error(f"{name}: {error}")
             return
         recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
         found = photo_ink(photo)
@@ -40,7 +50,7 @@ def main() -> None:
         if reading is None:
             st.warning("No digit found in this photo: the paper looks blank. Try a closer photo with the digit "
                        "darker than the paper.")
-            st.image(photo, caption=upload.name)
+            st.image(photo, caption=name)
             return
         if mode == "Digit":
             # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is
@@ -51,6 +61,29 @@ def main() -> None:
                 st.info(f"This looks like a number of {len(number.digits)} digits: choose **Number** to read it "
                         "whole.")
         show_reading(reading, photo, label=mode)
+
+
+def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] | None:
+    """The photo to read, as its name and bytes: the one in the uploader (or the camera's), or, on a page just come
+    back to (`new`), the one read there last, which Streamlit's uploader forgets with the page (the Draw page keeps
+    its drawing likewise). One given back stays until another is chosen or it is forgotten with a button; one taken
+    out of the uploader is forgotten."""
+    if upload is not None:
+        st.session_state["photo-last"] = (upload.name, upload.getvalue())
+        st.session_state["photo-given"] = None
+        return st.session_state["photo-last"]
+    if new:
+        st.session_state["photo-given"] = st.session_state.get("photo-last")
+    given = st.session_state.get("photo-given")
+    if given is None:
+        st.session_state.pop("photo-last", None)
+        return None
+    st.caption(f"Your last photo, {given[0]}, read again: upload another to replace it.")
+    if st.button("Forget this photo"):
+        st.session_state["photo-given"] = None
+        st.session_state.pop("photo-last", None)
+        return None
+    return given
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.

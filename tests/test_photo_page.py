@@ -53,6 +53,34 @@ def test_an_uploaded_photo_of_a_number_is_read_with_its_digits(monkeypatch, mode
     assert len(app.main.image) == 1  # the photo with its boxes
 
 
+def test_a_photo_outlives_a_trip_to_another_page_until_it_is_replaced_or_forgotten(monkeypatch, models):
+    app = photo_page(monkeypatch, models)
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
+    app.switch_page("app_pages/draw.py").run()
+    app.switch_page("app_pages/photo.py").run()  # it had come back empty, in Digit mode
+    assert not app.exception
+    assert app.segmented_control(key="photo-mode").value == "Number"
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
+    assert "Your last photo, 417.jpg, read again: upload another to replace it." in [c.value for c in app.caption]
+    app.segmented_control(key="photo-mode").set_value("Digit").run()  # it stays through the page's own runs
+    assert [m.label for m in app.main.metric] == ["Digit"]
+    app.file_uploader(key="photo-upload").upload("70.jpg", number_photo((PLAIN[7], PLAIN[0])), "image/jpeg")
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "70")]  # another chosen replaces it
+    assert not [c for c in app.caption if c.value.startswith("Your last photo")]
+    app.switch_page("app_pages/model.py").run()
+    app.switch_page("app_pages/photo.py").run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "70")]
+    [forget] = [b for b in app.main.button if b.label == "Forget this photo"]
+    forget.click()
+    app.run()
+    assert not app.main.metric and any("Upload a photo" in i.value for i in app.info)
+    app.switch_page("app_pages/draw.py").run()
+    app.switch_page("app_pages/photo.py").run()
+    assert not app.main.metric  # forgotten for good
+
+
 def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):
     app = photo_page(monkeypatch, models)
     seven = photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), noise=8)
