@@ -79,11 +79,14 @@ def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] |
         st.session_state.pop("photo-last", None)
         return None
     st.caption(f"Your last photo, {given[0]}, read again: upload another to replace it.")
-    if st.button("Forget this photo"):
-        st.session_state["photo-given"] = None
-        st.session_state.pop("photo-last", None)
-        return None
+    st.button("Forget this photo", on_click=forget_photo)  # a callback: the run it starts shows the photo no more
     return given
+
+
+def forget_photo() -> None:
+    """The Forget button's callback: no photo is given back from now on."""
+    st.session_state["photo-given"] = None
+    st.session_state.pop("photo-last", None)
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.

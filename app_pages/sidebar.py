@@ -225,9 +225,13 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
     """How a finished training or "Learn my handwriting" went, whether its model now serves, and its curves."""
     name, get = Path(status["model"]).stem, lambda key: status.get(key, float("nan"))
     reason = status.get("reason", "it was not promoted")
+    # Kept aside, then chosen by hand (Use it anyway, or Serve model): the outcome says so, and offers it no more.
+    chosen = not status.get("promoted") and retrainer.registry.current_path().name == Path(status["model"]).name
     if status.get("kind") == "fine-tune":
         if status.get("promoted"):
             st.success(f"Learned your handwriting: **{name}** is now serving.")
+        elif chosen:
+            st.warning(f"**{name}** is serving, chosen by hand, though it was kept aside: {reason}.")
         else:
             st.warning(f"**{name}** is not serving: {reason}.")
         st.markdown(f"Held-out corrections: {get('corrections_accuracy_before'):.0%} → "
@@ -237,9 +241,10 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
         st.success(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set and is "
                    f"now serving ({status.get('reason', '')}).")
     else:
-        st.warning(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set. The "
-                   f"current model stays: {reason}.")
-    if not status.get("promoted") and allowed() and st.button("Use it anyway"):
+        stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
+        st.warning(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set. "
+                   f"{stays}: {reason}.")
+    if not status.get("promoted") and not chosen and allowed() and st.button("Use it anyway"):
         retrainer.registry.use(status["model"])
         st.rerun(scope="app")
     if status.get("history"):

@@ -260,6 +260,9 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     app.main.file_uploader[0].upload("more.npz", more).run()
     assert [s.value for s in app.main.success] == [
         "Added 1 correction from more.npz. Left out 1 of its 2, kept already."]
+    app.main.file_uploader[0].upload("mine again.npz", samples).run()
+    assert not app.main.success and [i.value for i in app.main.info] == [
+        "Nothing was added from mine again.npz: its 3 are all kept already."]
 
     app.main.file_uploader[0].set_value(("broken.npz", b"not an npz", "application/octet-stream")).run()
     assert not app.exception

@@ -219,6 +219,13 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     assert "The current model stays" in app.sidebar.warning[0].value
     assert [c["encoding"]["y"]["field"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert "Use it anyway" in [b.label for b in app.sidebar.button]
+    # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying the current model stays).
+    shutil.copy(models / "digits.keras", models / "retrained-x.keras")
+    shutil.copy(models / "digits.json", models / "retrained-x.json")
+    ModelRegistry(models).use(models / "retrained-x.keras")
+    app.run()
+    assert "It is serving, chosen by hand, though it was kept aside: its test" in app.sidebar.warning[0].value
+    assert "Use it anyway" not in [b.label for b in app.sidebar.button]
 
 
 def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(monkeypatch, models, tiny_model_path):

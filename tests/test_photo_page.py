@@ -76,6 +76,7 @@ def test_a_photo_outlives_a_trip_to_another_page_until_it_is_replaced_or_forgott
     forget.click()
     app.run()
     assert not app.main.metric and any("Upload a photo" in i.value for i in app.info)
+    assert not [c for c in app.caption if c.value.startswith("Your last photo")] and not app.main.button
     app.switch_page("app_pages/draw.py").run()
     app.switch_page("app_pages/photo.py").run()
     assert not app.main.metric  # forgotten for good
