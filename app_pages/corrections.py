@@ -66,17 +66,17 @@ def import_upload(store: Corrections) -> None:
     try:
         added, total = store.import_npz(upload.getvalue())
     except ValueError as error:
-        st.session_state["imported"] = (st.error, f"{upload.name} was not imported: {error}")
+        st.session_state["imported"] = ("error", f"{upload.name} was not imported: {error}")
     except CorrectionsError as error:
-        st.session_state["imported"] = (st.error, f"{upload.name} was not imported: {store_problem(error)}")
+        st.session_state["imported"] = ("error", f"{upload.name} was not imported: {store_problem(error)}")
     else:
-        if not added:
+        if added:
+            known = f" Left out {total - added:,} of its {total:,}, kept already." if added < total else ""
+            st.session_state["imported"] = ("success", f"Added {added:,} correction{'' if added == 1 else 's'} "
+                                                      f"from {upload.name}.{known}")
+        else:
             held = f"its {total:,} are all kept already" if total else "it holds none"
-            st.session_state["imported"] = (st.info, f"Nothing was added from {upload.name}: {held}.")
-            return
-        known = f" Left out {total - added:,} of its {total:,}, kept already." if added < total else ""
-        st.session_state["imported"] = (st.success, f"Added {added:,} correction{'' if added == 1 else 's'} from "
-                                                    f"{upload.name}.{known}")
+            st.session_state["imported"] = ("info", f"Nothing was added from {upload.name}: {held}.")
 
 
 def show_import(store: Corrections) -> None:
@@ -84,8 +84,8 @@ def show_import(store: Corrections) -> None:
     st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", type="npz", key="upload",
                      on_change=import_upload, args=(store,))
     if "imported" in st.session_state:
-        say, message = st.session_state.pop("imported")
-        say(message)
+        alert, message = st.session_state.pop("imported")  # its name: the session state holds plain data
+        getattr(st, alert)(message)
 
 
 def npz_bytes(store: Corrections) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 
@@ -17,6 +18,8 @@ from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
 from app_pages.access import allowed, ask_password, store_problem
 from app_pages.resources import get_corrections, get_retrainer, secrets
+
+T = TypeVar("T")
 
 
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
@@ -126,7 +129,7 @@ def show_retraining(retrainer: Retrainer) -> None:
         offer_fine_tune(retrainer)
 
 
-def last_setting(key: str, default: object) -> object:
+def last_setting(key: str, default: T) -> T:
     """The value the retrain control keyed `key` had when last drawn (else `default`), given it as its default:
     Streamlit forgets a widget's value after a run that does not draw it, and the controls are not drawn while a
     training runs, so they went back to the preset's after every training. (A value set through the session state

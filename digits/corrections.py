@@ -206,6 +206,9 @@ class Corrections:
         created, added = utc_now(), []
         if len(y):
             with self._connected(writing=True) as db:
+                if db.dialect.name == "postgresql":  # SQLite's writers already take turns (BEGIN IMMEDIATE)
+                    # Two imports of one file at once each read the store before the other wrote; both kept all.
+                    db.execute(sa.text(f"LOCK TABLE {CORRECTIONS.name} IN SHARE ROW EXCLUSIVE MODE"))
                 kept = set(db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label)).tuples())
                 added = [{"created": created, "label": int(label), "image": image.tobytes()}
                          for image, label in zip(x, y) if (image.tobytes(), int(label)) not in kept]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import socket
@@ -155,18 +156,21 @@ def stroke_path(stroke: Sequence[tuple[float, float]], box: dict,
         yield box["x"] + (margin + x * span) * box["width"], box["y"] + (margin + y * span) * box["height"]
 
 
-def wait_for_the_pen(page: Page, x: float, y: float, timeout_s: float = 20) -> None:
-    """Hover at (x, y) until the canvas shows its pen's crosshair. A canvas new on the page (after a kept
-    correction, Clear or a mode switch) is up before it draws: it turns its pen on once it has loaded its
-    drawing, after the run that made it, and a stroke before then is lost. Under a loaded CI machine that took
-    long enough to lose a test's stroke."""
+def wait_for_the_pen(page: Page, x: float, y: float, timeout_s: float = 10) -> None:
+    """Hover at (x, y) until the canvas shows its pen's crosshair, or `timeout_s` has passed (the stroke is drawn
+    anyway, and its own run's wait fails, should it be lost: under load in CI the crosshair once never showed). A canvas new on the page (after a
+    kept correction, Clear or a mode switch) is up before it draws: it turns its pen on once it has loaded its
+    drawing, after the run that made it, and a stroke before then is lost, as one of CI's was."""
     canvas, deadline = page.locator("canvas.upper-canvas"), time.monotonic() + timeout_s
-    for step in range(10**6):
+    for step in itertools.count():
         page.mouse.move(x + step % 2, y)  # the canvas sets its cursor as the pointer moves
         if canvas.evaluate("c => c.style.cursor") == "crosshair":
             return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"the canvas did not turn its pen on within {timeout_s} s")
+            under = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); "
+                                  "return e ? `${e.tagName}.${e.className}` : 'nothing'; }", [x, y])
+            print(f"no pen's crosshair within {timeout_s} s; under the pointer: {under}", file=sys.stderr)
+            return
         page.wait_for_timeout(50)
 
 
@@ -185,6 +189,7 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None =
         touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
     wait_for_the_pen(page, *next(stroke_path(strokes[0], box, margin)))
+    box = page.locator("canvas.upper-canvas").bounding_box()  # the canvas the pen is on, where it is now
     waited = None
     for stroke in strokes:
         with new_run(page):

@@ -230,6 +230,23 @@ def test_a_bad_import_is_refused_and_changes_nothing(store, tmp_path, content, m
     assert len(store) == 2 and y.tolist() == [7, 7] and (x == 7).all()
 
 
+def test_one_file_imported_by_several_writers_at_once_is_kept_once(store, rng):
+    file = npz(x=rng.integers(0, 256, (300, 28, 28), dtype=np.uint8), y=rng.integers(0, 10, 300))
+    writers, start, added = 4, threading.Barrier(4), []
+
+    def import_it():
+        own = Corrections(store.location)  # a store object each, as the replicas of a deployment have
+        start.wait()
+        added.append(own.import_npz(file)[0])
+
+    threads = [threading.Thread(target=import_it) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(added) == [0] * (writers - 1) + [300] and len(store) == 300
+
+
 def test_processes_and_threads_writing_at_once_lose_nothing(store):
     processes, threads, count = 4, 4, 50
     writers = [python("write_many", store.location, f"p{p}", count, "wait", stdin=subprocess.PIPE,

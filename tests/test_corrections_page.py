@@ -82,7 +82,7 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert store.path.parent == data  # not the repository's data/
 
 
-def test_an_8_is_an_8(data):  # "✓ Right, it is …" and "Not sure: it could also be …" say it alike (draw.article)
+def test_an_8_is_said_with_an(data):  # the Right button and the Not sure warning say it alike (draw.article)
     app = run_answer()
     app.pills[0].select(8).run()
     assert [t.value for t in app.toast] == ["Saved as an 8 — draw the next one"]
