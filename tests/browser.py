@@ -158,9 +158,11 @@ def stroke_path(stroke: Sequence[tuple[float, float]], box: dict,
 
 def wait_for_the_pen(page: Page, x: float, y: float, timeout_s: float = 10) -> None:
     """Hover at (x, y) until the canvas shows its pen's crosshair, or `timeout_s` has passed (the stroke is drawn
-    anyway, and its own run's wait fails, should it be lost: under load in CI the crosshair once never showed). A canvas new on the page (after a
-    kept correction, Clear or a mode switch) is up before it draws: it turns its pen on once it has loaded its
-    drawing, after the run that made it, and a stroke before then is lost, as one of CI's was."""
+    anyway, and its own run's wait fails, should it be lost: under load the crosshair once never showed).
+
+    A canvas new on the page (after a kept correction, Clear or a mode switch) is up before it draws: it turns its
+    pen on once it has loaded its drawing, after the run that made it, and a stroke before then is lost, as one of
+    CI's was."""
     canvas, deadline = page.locator("canvas.upper-canvas"), time.monotonic() + timeout_s
     for step in itertools.count():
         page.mouse.move(x + step % 2, y)  # the canvas sets its cursor as the pointer moves
