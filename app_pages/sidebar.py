@@ -228,11 +228,14 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
     """How a finished training or "Learn my handwriting" went, whether its model now serves, and its curves."""
     name, get = Path(status["model"]).stem, lambda key: status.get(key, float("nan"))
     reason = status.get("reason", "it was not promoted")
-    # Kept aside, then chosen by hand (Use it anyway, or Serve model): the outcome says so, and offers it no more.
-    chosen = not status.get("promoted") and retrainer.registry.current_path().name == Path(status["model"]).name
+    # Whether it serves now, which a choice in Serve model or Use it anyway may have changed since it ended: a model
+    # kept aside then chosen by hand is said to serve (and offered no more), one promoted then replaced is not.
+    serving = retrainer.registry.current_path().name == Path(status["model"]).name
+    chosen = serving and not status.get("promoted")
+    served = "is now serving" if serving else "served until another model was chosen"
     if status.get("kind") == "fine-tune":
         if status.get("promoted"):
-            st.success(f"Learned your handwriting: **{name}** is now serving.")
+            st.success(f"Learned your handwriting: **{name}** {served}.")
         elif chosen:
             st.warning(f"**{name}** is serving, chosen by hand, though it was kept aside: {reason}.")
         else:
@@ -241,8 +244,8 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
                     f"**{get('corrections_accuracy_after'):.0%}**  \n"
                     f"MNIST test: {get('test_accuracy_before'):.2%} → **{get('test_accuracy'):.2%}**")
     elif status.get("promoted"):
-        st.success(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set and is "
-                   f"now serving ({status.get('reason', '')}).")
+        st.success(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set and "
+                   f"{served} ({status.get('reason', '')}).")
     else:
         stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
         st.warning(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set. "

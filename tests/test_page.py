@@ -226,6 +226,13 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     app.run()
     assert "It is serving, chosen by hand, though it was kept aside: its test" in app.sidebar.warning[0].value
     assert "Use it anyway" not in [b.label for b in app.sidebar.button]
+    # Promoted, then another model chosen: it is no longer said to be serving.
+    (models / "training.json").write_text(json.dumps({**status, "promoted": True, "reason": "better"}))
+    app.run()
+    assert "is now serving" in app.sidebar.success[0].value
+    ModelRegistry(models).use(models / "digits.keras")
+    app.run()
+    assert "served until another model was chosen (better)" in app.sidebar.success[0].value
 
 
 def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(monkeypatch, models, tiny_model_path):
