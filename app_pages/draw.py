@@ -22,7 +22,9 @@ from digits.preprocessing import has_ink, ink_intensity
 
 from app_pages.access import store_problem
 from app_pages.readings import MODES, show_reading
-from app_pages.resources import get_corrections, load_recognizer, secrets, serving_model
+from app_pages.resources import (
+    get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
+)
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import Recognition, Recognizer
@@ -277,9 +279,9 @@ def main() -> None:
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas).
-    mode = st.segmented_control("Read", MODES, default=st.session_state.get("last-mode", "Digit"), required=True,
-                                key="mode", label_visibility="collapsed")
-    st.session_state["last-mode"] = mode
+    mode = st.segmented_control("Read", MODES, default=last_value("mode", "Digit"), required=True, key="mode",
+                                label_visibility="collapsed")
+    remember_value("mode")
     if mode == "Number":
         st.fragment(draw_number)()
         return

@@ -10,7 +10,7 @@ import streamlit as st
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
 from app_pages.readings import MODES, show_reading
-from app_pages.resources import load_recognizer, serving_model
+from app_pages.resources import last_value, load_recognizer, remember_value, serving_model
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -26,9 +26,9 @@ def main() -> None:
     source, answer = st.columns([1, 1.4], gap="large")
     with source:
         new = "photo-upload" not in st.session_state  # Streamlit forgot the widgets: the page was just come back to
-        mode = st.segmented_control("Read", MODES, default=st.session_state.get("photo-last-mode", "Digit"),
-                                    required=True, key="photo-mode")
-        st.session_state["photo-last-mode"] = mode
+        mode = st.segmented_control("Read", MODES, default=last_value("photo-mode", "Digit"), required=True,
+                                    key="photo-mode")
+        remember_value("photo-mode")
         upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)", type=FORMATS,
                                   max_upload_size=MAX_BYTES // 2**20, key="photo-upload")
         if st.toggle("Use the camera", key="photo-camera"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
@@ -98,3 +98,20 @@ def secrets() -> dict:
         return st.secrets.to_dict()
     except FileNotFoundError:
         return {}
+
+
+T = TypeVar("T")
+
+
+def last_value(key: str, default: T) -> T:
+    """The value the widget keyed `key` had when last drawn (remember_value), else `default`. Given as the widget's
+    default, it outlives the runs that do not draw the widget, after which Streamlit forgets its value: a trip to
+    another page, or the retrain controls hidden while a training runs (they went back to the preset's after every
+    training). A value set through the session state instead is not shown by a widget drawn anew. A keyed widget
+    is named by its key alone, so a new default does not reset one on the page."""
+    return st.session_state.get(f"last {key}", default)
+
+
+def remember_value(key: str) -> None:
+    """Keep the value of the widget keyed `key`, drawn in this run, for last_value."""
+    st.session_state[f"last {key}"] = st.session_state[key]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import streamlit as st
 
@@ -17,9 +16,7 @@ from digits.registry import ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
 from app_pages.access import allowed, ask_password, store_problem
-from app_pages.resources import get_corrections, get_retrainer, secrets
-
-T = TypeVar("T")
+from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets
 
 
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
@@ -102,21 +99,21 @@ def show_retraining(retrainer: Retrainer) -> None:
         # Radio buttons, not select boxes: in the sidebar's width a select box cut each description off before
         # the time it takes.
         presets = list(PRESETS)
-        preset = st.radio("Preset", presets, presets.index(last_setting("preset", presets[0])),
+        preset = st.radio("Preset", presets, presets.index(last_value("preset", presets[0])),
                           format_func=DESCRIPTIONS.get, key="preset")
         settings = recipe(preset)
         archs = list(ARCHITECTURES)
-        arch = st.radio("Network", archs, archs.index(last_setting(f"arch {preset}", settings["arch"])),
+        arch = st.radio("Network", archs, archs.index(last_value(f"arch {preset}", settings["arch"])),
                         format_func=ARCHITECTURES.get, key=f"arch {preset}")
-        epochs = st.number_input("Epochs", 1, 100, last_setting(f"epochs {preset}", settings["epochs"]),
+        epochs = st.number_input("Epochs", 1, 100, last_value(f"epochs {preset}", settings["epochs"]),
                                  key=f"epochs {preset}")
         limit = st.number_input("Training images", 100, TRAINING_IMAGES,
-                                last_setting(f"images {preset}", settings["limit"] or TRAINING_IMAGES), step=1000,
+                                last_value(f"images {preset}", settings["limit"] or TRAINING_IMAGES), step=1000,
                                 key=f"images {preset}")
         augment = st.checkbox("Augmentation (makes MNIST look drawn)",
-                              last_setting(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
+                              last_value(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
         for key in ("preset", f"arch {preset}", f"epochs {preset}", f"images {preset}", f"augment {preset}"):
-            st.session_state[f"last {key}"] = st.session_state[key]
+            remember_value(key)
         if st.button("Train a new model", type="primary"):
             if not retrainer.start(preset, arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit),
                                    augment):
@@ -127,15 +124,6 @@ def show_retraining(retrainer: Retrainer) -> None:
     st.fragment(run_every=1.0 if running else None)(follow_training)(retrainer, running)
     if allowed() and not running:
         offer_fine_tune(retrainer)
-
-
-def last_setting(key: str, default: T) -> T:
-    """The value the retrain control keyed `key` had when last drawn (else `default`), given it as its default:
-    Streamlit forgets a widget's value after a run that does not draw it, and the controls are not drawn while a
-    training runs, so they went back to the preset's after every training. (A value set through the session state
-    instead is not shown by the widget drawn anew.) The key alone names these widgets, so a new default does not
-    reset one on the page."""
-    return st.session_state.get(f"last {key}", default)
 
 
 def offer_fine_tune(retrainer: Retrainer) -> None:
@@ -250,7 +238,7 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
         stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
         st.warning(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set. "
                    f"{stays}: {reason}.")
-    if not status.get("promoted") and not chosen and allowed() and st.button("Use it anyway"):
+    if not status.get("promoted") and not serving and allowed() and st.button("Use it anyway"):
         retrainer.registry.use(status["model"])
         st.rerun(scope="app")
     if status.get("history"):
