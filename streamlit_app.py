@@ -34,7 +34,7 @@ async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     # After every script run Streamlit clears Keras' global session, for apps that build models in their script.
     # This one loads its models once and shares them (app_pages/resources.py), so there is nothing to clear;
     # skipping it and Streamlit's garbage collection after each run (runner.postScriptGC, .streamlit/config.toml)
-    # took the server's CPU per run from 27.6 to 16.9 ms with 20 sessions drawing (scripts/benchmark_load.py).
+    # took the server's CPU per run from 31.4 to 16.6 ms with 20 sessions drawing (scripts/benchmark_load.py).
     script_runner._clean_problem_modules = lambda: None
     threading.Thread(target=import_for_first_answer, daemon=True).start()
     # The first training on a machine would spend 20-30 s drawing its training material: drawn ahead, soon

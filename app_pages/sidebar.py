@@ -142,7 +142,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     total = sum(counts.values())
     wrong = f" ({misread} read wrong)" if total else ""
     st.caption(f"{total} correction{'' if total == 1 else 's'} so far{wrong}. Tell the Draw page what you drew (two "
-               "or more of a digit), then fine-tune the model on them, in about a minute.")
+               "or more of a digit), then fine-tune the model on them, in under a minute.")
     if st.button("Learn my handwriting", disabled=not ready):
         if not retrainer.start_fine_tune(corrections_location()):
             st.info("A training is already running: here it is.")

@@ -14,7 +14,7 @@ from scipy import ndimage
 from digits.benchmark_shapes import STYLES, by_hand
 from digits.drawing import Strokes, render
 
-HEIGHT = 280  # the canvas is as high as the app's and as wide as the number needs
+HEIGHT = 280  # the canvas is as high as the app's digit canvas (its number strip is 260) and as wide as needed
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as the segmentation takes them
 
 

@@ -52,8 +52,9 @@ PAIRED = 1.0  # ...reader's of a pair run's two digits: each network counts as m
 # both 0.25 / 0.6 / 1 / 1.5 / 3 misread 69 / 58 / 57 / 57 / 59 (with the digit model before: 65 / 58 / 55 / 54 / 54),
 # fewer on every seed; set apart (each 0.25-1.5), they misread 58-74
 READER = 0.5  # the number reader's weight in a candidate's digit probabilities, the digit model's the rest: of 2,500
-# numbers of the benchmark's seeds 1-5, the shipped reader weighed so misreads 52, alone 54 (the digit model alone 57;
-# weights 0.3-0.7 with two experimental readers, 51-54, alone 53 and 55; a plain average of the two, 53-54)
+# numbers of the benchmark's seeds 1-5 (with the digit model of 2026-11-30), the shipped reader weighed so misreads
+# 52, alone 54 (the digit model alone 57; weights 0.3-0.7 with two experimental readers, 51-54, alone 53 and 55; a
+# plain average of the two, 53-54)
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -244,8 +245,8 @@ def without_specks(objects: list[Slices | None], side: int) -> list[tuple[int, S
     100-pixel digits is one fiftieth of their height; the smallest strokes that do belong to a digit, a 5's
     flag or a 1's base drawn apart, are about a third. And against the image: an image of dust alone has no
     tall piece to judge by, so a piece under DUST of the image's longer side is always a speck (a digit that
-    small would be 8 pixels high on the app's 840x280 number canvas): an 840x280 canvas sprinkled
-    with 2% dust made 12,000 candidate crops and took 16 s to read (now none, in milliseconds)."""
+    small would be about 8 pixels high on the app's 780x260 number strip): an 840x280 canvas sprinkled with 2%
+    dust made 12,000 candidate crops and took 16 s to read (now none, in milliseconds)."""
     tallest = max(s[0].stop - s[0].start for s in objects)
     smallest = max(SPECK * tallest, DUST * side)
     return [

@@ -11,7 +11,7 @@ TRAINING_IMAGES = 60000 - VALIDATION
 # The networks of digits.model, described for the page (which does not import TensorFlow to list them).
 ARCHITECTURES = {
     "vgg": "vgg: five convolutions, the most accurate",
-    "compact": "compact: three convolutions, about twice as fast to train",
+    "compact": "compact: three convolutions, about 1.4 times as fast to train",
     "keras-example": "keras-example: the plain Keras example convnet",
 }
 
@@ -49,7 +49,7 @@ FINE_TUNE = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-4, "replay": 200
 # figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all), with the cache of
 # drawn digits made once on the machine, on 2026-12-01 (100 s and 561 s; Quick 131 s with the cache empty, the
 # first training on a machine); full, the shipped recipe's 1,318 s of training on 2026-12-01.
-DURATIONS = {"quick": "about 2 minutes", "standard": "about 9 minutes", "full": "about 25 minutes"}
+DURATIONS = {"quick": "about 2 minutes", "standard": "about 9 minutes", "full": "about 22 minutes"}
 DESCRIPTIONS = {
     name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
     for name in PRESETS

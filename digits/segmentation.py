@@ -43,8 +43,9 @@ CROWDS_REPEATED = 3  # a run that holds three digits or more is none, but one in
 STYLED = 0.3  # the share of digits drawn in the training styles; the rest are MNIST training digits redrawn
 READER_TUNE = {"epochs": 3, "learning_rate": 5e-4, "share": 0.5}  # the number reader's fine-tune (finetuning.py)...
 REPLAYED = 0.4  # ...beside its crops, this many MNIST training digits per crop, each seen once an epoch. Tried on
-# the numbers benchmark's seeds 1-5 (2,500 numbers, 57 misread with the digit model alone), on the whole digits of
-# 10,000 numbers: 3 epochs misread 53 by the reader alone and 52 weighed with the digit model; 5 epochs 55 and 51
+# the numbers benchmark's seeds 1-5 (2,500 numbers, 57 misread with the digit model of 2026-11-30 alone), on the
+# whole digits of 10,000 numbers: 3 epochs misread 53 by the reader alone and 52 weighed with the digit model; 5
+# epochs 55 and 51
 
 
 def composed_number(drawings: list[Strokes], rng: np.random.Generator, overlapping: float = OVERLAPPING) -> np.ndarray:

@@ -49,7 +49,8 @@ def main() -> int:
     parser.add_argument("--model", help="a .keras model (default: the shipped model)")
     parser.add_argument("--count", type=int, default=1000, help="numbers, as many of each length 2-6")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--montage", help="save the misread numbers (up to 60) to this PNG, boxes and readings shown")
+    parser.add_argument("--montage",
+                        help="save the misread numbers (the first 40) to this PNG, boxes and readings shown")
     parser.add_argument("--out", default="benchmarks/numbers.json")
     args = parser.parse_args()
     tune_for_single_images()  # as the page does
