@@ -261,7 +261,8 @@ def draw_digit() -> None:
         image, given = lasting_canvas("digit", key, 280, 280, 22)
         fit_to_column("digit-canvas-", 280)
         show_canvas_tools("digit", given)
-        explain = st.toggle("Show which pixels drove the answer", key="explain")
+        explain = st.toggle("Why this answer?", key="explain",  # short, to fit the column in a narrow window
+                            help="Shows, instead of the 28x28 view, the pixels that drove the answer")
     with answer:
         # The first visit waits here, under a spinner, for TensorFlow and the model; the canvas is up already.
         recognizer, model_name = serving_recognizer()

@@ -176,7 +176,8 @@ def number_candidates(image) -> NumberCandidates | None:
         for last in range(first, len(atoms)):
             run = atoms[first : last + 1]
             width = run[-1][2] - run[0][1]
-            if run[-1][0] == run[0][0] and width <= 2 * (widest + FALL) * line:  # one blob: two touching digits?
+            if (run[-1][0] == run[0][0] and width <= 2 * (widest + FALL) * line  # one blob: two touching digits?
+                    and crosses_twice(run_mask(owners, run, run[0][1], run[-1][2]))):
                 pair = crop_run(ink, owners, run, to_pair_input)
                 if pair is not None and pair[0][3] - pair[0][1] >= SHORTEST * line:
                     pair_boxes.append(pair[0])
@@ -206,6 +207,12 @@ def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> b
     blob = atoms[first][0]
     return (atoms[last][0] == blob and (first == 0 or atoms[first - 1][0] != blob)
             and (last == len(atoms) - 1 or atoms[last + 1][0] != blob))
+
+
+def crosses_twice(mask: np.ndarray) -> bool:
+    """True if some row of a run's ink (bool) crosses two strokes or more. Two digits side by side do; ink that no
+    row crosses twice is one stroke (a slanted 1, which the pair reader could take for two 1s touching)."""
+    return bool(((mask[:, 1:] & ~mask[:, :-1]).sum(axis=1) + mask[:, 0] >= 2).any())
 
 
 def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slices]], line: float) -> bool:

@@ -67,8 +67,9 @@ def open_photo(data: bytes) -> Image.Image:
                          "send a smaller one.") from None
     except UnidentifiedImageError:
         raise PhotoError("This file is not an image (a PNG, JPEG or WebP photo).") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as error:  # truncated or damaged data
-        raise PhotoError(f"The image could not be read: it is cut short or damaged ({error}).") from None
+    except (OSError, SyntaxError, ValueError, EOFError):  # truncated or damaged data; Pillow's words help no one
+        raise PhotoError("The image could not be read: it is cut short or damaged. Send the whole file again, "
+                         "or another photo.") from None
     finally:
         Image.MAX_IMAGE_PIXELS = previous
 

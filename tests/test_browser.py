@@ -74,7 +74,7 @@ def test_the_overlay_shows_which_pixels_drove_the_answer(page):
     assert prediction(page) == "7"
     expect(page.get_by_text("What the model saw")).to_be_visible()
     with new_run(page):
-        page.get_by_text("Show which pixels drove the answer").click()
+        page.get_by_text("Why this answer?").click()
     expect(page.get_by_text("Which pixels drove the 7")).to_be_visible()
     assert prediction(page) == "7"
 

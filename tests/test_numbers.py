@@ -83,6 +83,20 @@ def test_a_level_stroke_on_its_own_is_read_whole_not_cut_at_every_column(shipped
     assert len(shipped.recognize_number(image).digits) == len(spans)
 
 
+@pytest.mark.parametrize("height, slant", [(52, 8), (65, 8), (65, 16), (78, 16)])
+def test_a_short_slanted_1_is_one_digit_not_two_touching(shipped, height, slant):
+    # A short stroke leaning a little, on the app's number strip with its pen: the pair reader read it as two 1s
+    # touching ("11"), until ink that no row crosses twice (one stroke) was no longer a pair run.
+    image = Image.new("L", (780, 260))
+    top, bottom = (351 - slant / 2, 130 - height / 2), (351 + slant / 2, 130 + height / 2)
+    ImageDraw.Draw(image).line([top, bottom], fill=255, width=18)
+    assert number_candidates(np.asarray(image)).pair_runs == []
+    assert shipped.recognize_number(np.asarray(image)).text == "1"
+    two = Image.new("L", (780, 260))  # two such 1s touching at their feet do make a pair run
+    ImageDraw.Draw(two).line([top, bottom, (bottom[0] + 30, top[1])], fill=255, width=18)
+    assert number_candidates(np.asarray(two)).pair_runs
+
+
 def ridge(width: int, *lows: tuple[int, int]) -> np.ndarray:
     """A blob's ink per column: highest in the middle, falling to its edges (no column there the thinnest of its
     neighbours), with a low of 5 from column a to b for each (a, b) in `lows`."""
