@@ -229,9 +229,17 @@ def show_canvas_tools(kind: str, given: bool) -> None:
             "{ display: none; } }</style>")
 
 
+def toolbar_room() -> None:
+    """Room for the canvas toolbar, which sits above the canvas: shown on hover, so hidden on phones (with the
+    room, by show_canvas_tools' style)."""
+    with st.container(key="toolbar-room"):
+        st.write("")
+
+
 def draw_number() -> None:
     """Number mode: a wide canvas, and the number read in it with each digit's box and top 3."""
     st.caption("Write a number in the black strip, digits side by side. Each is found and read after every stroke.")
+    toolbar_room()  # in a narrow window the toolbar covered the caption's end
     # A phone's screen is about 390 pixels wide: there the 780-pixel strip would shrink to 312x104 (fit_to_column),
     # so a phone gets a strip of its own width, 340x150, more room for a finger, its pen as thick for its height.
     width, height, pen = (340, 150, 11) if on_a_phone() else (780, 260, 18)
@@ -255,8 +263,7 @@ def draw_digit() -> None:
         st.rerun(scope="app")
     drawing, answer = st.columns([1, 1.4], gap="large")
     with drawing:
-        with st.container(key="toolbar-room"):
-            st.write("")  # room for the canvas toolbar, which sits above the canvas: shown on hover, so not on phones
+        toolbar_room()
         key = f"digit-canvas-{drawing_number()}-{times_cleared('digit')}"
         image, given = lasting_canvas("digit", key, 280, 280, 22)
         fit_to_column("digit-canvas-", 280)
