@@ -22,9 +22,16 @@ def test_the_loss_axis_follows_any_range_and_leaves_out_what_a_log_scale_cannot_
     assert "axis" not in learning_curves([{"epoch": 0.25, "loss": 0.0}], "loss")["encoding"]["y"]
 
 
-def test_the_accuracy_axis_is_linear_in_percent():
-    y = learning_curves(POINTS, "accuracy")["encoding"]["y"]
-    assert y["axis"] == {"format": "%"} and y["scale"] == {"zero": False}  # it starts near the lowest accuracy
+def test_accuracy_is_drawn_as_its_error_on_a_reversed_log_scale_labelled_as_accuracy():
+    chart = learning_curves(POINTS + [{"epoch": 2.0, "accuracy": 1.0, "val_accuracy": 0.997}], "accuracy")
+    y = chart["encoding"]["y"]
+    assert y["field"] == "error" and y["title"] == "accuracy"
+    assert y["scale"] == {"type": "log", "reverse": True}  # the higher the accuracy, the higher on the chart
+    errors = [round(v["error"], 6) for v in chart["data"]["values"]]
+    assert errors == [0.6, 0.3, 0.02, 0.01, 0.0001, 0.003]  # 100% is drawn at 99.99%: a log scale has no zero
+    assert y["axis"]["values"] == [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]  # 100% (error 1) left out
+    assert "1 - datum.value" in y["axis"]["labelExpr"]  # the ticks read as accuracy: 99.99% to 70%
+    assert [v["accuracy"] for v in chart["data"]["values"]][:2] == [0.4, 0.7]  # the tooltip's figures
 
 
 def test_the_confusion_heatmap_is_ten_by_ten_even_for_a_model_that_never_reads_some_digits():

@@ -156,9 +156,9 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     assert shown in app.sidebar.get("progress")[0].proto.text
     # The live learning curves: loss and accuracy, training and validation, one point each per record.
     curves = charts(app.sidebar)
-    assert [c["encoding"]["y"]["field"] for c in curves] == (["loss", "accuracy"] if "history" in progress else [])
+    assert [c["encoding"]["y"]["title"] for c in curves] == (["loss", "accuracy"] if "history" in progress else [])
     for chart in curves:
-        measure = chart["encoding"]["y"]["field"]
+        measure = chart["encoding"]["y"]["title"]
         assert len(chart["data"]["values"]) == 2 * len(HISTORY)
         assert {v["set"] for v in chart["data"]["values"]} == {"training", "validation"}
         assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
@@ -217,7 +217,7 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     (models / "training.json").write_text(json.dumps(status))
     app = run_page(monkeypatch, models)
     assert "The current model stays" in app.sidebar.warning[0].value
-    assert [c["encoding"]["y"]["field"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
+    assert [c["encoding"]["y"]["title"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert "Use it anyway" in [b.label for b in app.sidebar.button]
     # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying the current model stays).
     shutil.copy(models / "digits.keras", models / "retrained-x.keras")
