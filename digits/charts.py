@@ -64,9 +64,9 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
             value["error"] = max(1 - value["accuracy"], LEAST_ERROR)
         errors = [value["error"] for value in values]
         y = {"field": "error", "type": "quantitative", "title": "accuracy", "scale": {"type": "log", "reverse": True}}
-        ticks, label = [t for t in log_ticks(errors) if t < 1], "format(1 - datum.value, '.1~%')"
+        ticks = [t for t in log_ticks(errors) if t < 1]
         if ticks:
-            y["axis"] = {"values": ticks, "labelExpr": label}
+            y["axis"] = {"values": ticks, "labelExpr": "format(1 - datum.value, '.1~%')"}
     else:
         y = {"field": measure, "type": "quantitative", "title": measure, "scale": {"type": "log"}}  # no "zero"
         ticks = log_ticks([value[measure] for value in values])

@@ -165,7 +165,7 @@ def number_candidates(image) -> NumberCandidates | None:
     for b in readable:
         rows, columns = blobs[b][1]
         mask = owners[rows, columns] == b
-        strokes = mask[0] + (mask[1:] & ~mask[:-1]).sum(axis=0)  # runs of ink down each column
+        strokes = runs_down_columns(mask)
         cuts = cut_columns(mask.sum(axis=0), strokes, line)
         atoms += [(b, columns.start + start, columns.start + stop)
                   for start, stop in pairwise([0, *cuts, len(strokes)])]
@@ -209,10 +209,15 @@ def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> b
             and (last == len(atoms) - 1 or atoms[last + 1][0] != blob))
 
 
+def runs_down_columns(mask: np.ndarray) -> np.ndarray:
+    """How many runs of ink (True) each column of a bool mask crosses, top to bottom: the strokes it crosses."""
+    return mask[0] + (mask[1:] & ~mask[:-1]).sum(axis=0)
+
+
 def crosses_twice(mask: np.ndarray) -> bool:
     """True if some row of a run's ink (bool) crosses two strokes or more. Two digits side by side do; ink that no
     row crosses twice is one stroke (a slanted 1, which the pair reader could take for two 1s touching)."""
-    return bool(((mask[:, 1:] & ~mask[:, :-1]).sum(axis=1) + mask[:, 0] >= 2).any())
+    return bool(runs_down_columns(mask.T).max() >= 2)
 
 
 def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slices]], line: float) -> bool:
