@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digits import Recognizer, benchmark_shapes, evaluation
+from digits import Recognizer, benchmark_shapes, drawing, evaluation
 from digits.benchmark_shapes import EVERY_DIGIT, GROUPS, STYLES, benchmark_drawings
 from digits.drawing import (
     TRAINING_STYLES, redraw_with_pen, render, skeleton, skeleton_strokes, styled_digits, styled_training_images,
@@ -131,6 +131,37 @@ def test_every_benchmark_group_draws_its_own_digits_in_all_its_styles(group, rng
     assert len(drawings) == len(labels) == count
     assert set(labels) == set(styles)
     assert all(np.isfinite(np.concatenate([np.asarray(s) for s in d])).all() for d in drawings)
+
+
+def oval_shape(oval: np.ndarray) -> tuple[float, float]:
+    """An oval's width as a share of its height, and the lean of its long axis in degrees (right positive),
+    from the spread of its points."""
+    values, vectors = np.linalg.eigh(np.cov((oval - oval.mean(axis=0)).T))
+    long_axis = vectors[:, 1] * np.sign(vectors[1, 1])  # pointing up
+    return float(np.sqrt(values[0] / values[1])), float(np.degrees(np.arctan2(long_axis[0], long_axis[1])))
+
+
+@pytest.mark.parametrize("generator", ["benchmark", "training"])
+def test_slashed_zeros_include_narrow_ovals_that_lean_on_their_own(generator, rng):
+    # Narrow and leaning ovals were the hardest slashed zeros for a probe drawn a third way (2026-12-02); both
+    # generators once drew none narrower than about 0.4 of their height, and all upright before the hand's slant.
+    if generator == "benchmark":
+        ovals = [max(STYLES[0]["slashed"](rng), key=len) for _ in range(300)]
+    else:  # the training templates' y runs down
+        ovals = [np.asarray(max(drawing.slashed_zero(rng), key=len)) * (1, -1) for _ in range(300)]
+    width, lean = np.array([oval_shape(oval) for oval in ovals]).T
+    assert (width < 0.34).mean() > 0.1 and (width > 0.6).mean() > 0.1
+    assert (lean > 15).mean() > 0.2 and (lean < -3).mean() > 0.05 and np.median(lean) > 5
+
+
+def test_the_benchmarks_new_zeros_leave_every_other_drawing_as_it_was():
+    # The slashed zero's lean and roundness come from a spawned stream: the draws after it are unchanged.
+    rng, twin = np.random.default_rng(4), np.random.default_rng(4)
+    STYLES[0]["slashed"](rng)
+    STYLES[0]["plain"](twin)  # draws what the slashed zero's oval draws from the main stream, and no more
+    for _ in range(11):
+        twin.uniform()  # the slash: its family, its angle, where it crosses, how far it runs out, its bow and order
+    assert rng.uniform() == twin.uniform()
 
 
 def test_the_all_digits_group_has_every_digit_in_every_style_equally():
