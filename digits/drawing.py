@@ -71,6 +71,11 @@ def hand_transform(angle: float, slant: float, stretch: float) -> np.ndarray:
     return np.array([[cos, -sin], [sin, cos]]) @ np.array([[stretch, -slant], [0.0, 1.0]])
 
 
+def about_centre(stroke: list[tuple[float, float]], transform: np.ndarray) -> np.ndarray:
+    """A stroke's points (N, 2) mapped by a 2x2 `transform` (such as hand_transform's) about the unit box's centre."""
+    return (np.asarray(stroke, dtype=float) - 0.5) @ transform.T + 0.5
+
+
 def skeleton(images: np.ndarray) -> np.ndarray:
     """The one-pixel-wide centre lines of the ink as a bool mask, for one grey image (H, W) or a stack of
     them (N, H, W)."""
@@ -178,7 +183,7 @@ def slashed_zero(rng: np.random.Generator) -> Strokes:
     slash = [tuple(0.5 + through + t * up) for t in ends]
     oval = zero_loop(rng, rx)
     turned = hand_transform(tilt, 0.0, 1.0)
-    strokes = [[tuple((np.asarray(p) - 0.5) @ turned.T + 0.5) for p in stroke] for stroke in (slash, oval)]
+    strokes = [list(map(tuple, about_centre(stroke, turned))) for stroke in (slash, oval)]
     return strokes if rng.random() < 0.35 else strokes[::-1]
 
 
@@ -374,7 +379,7 @@ def in_hand(strokes: Strokes, rng: np.random.Generator) -> Strokes:
     phases, sizes = rng.uniform(0, 2 * np.pi, (3, 2)), rng.uniform(0.005, 0.02, (3, 2))  # for x and y shifts
     drawn = []
     for stroke in strokes:
-        points = (np.asarray(stroke, dtype=float) - 0.5) @ transform.T + 0.5
+        points = about_centre(stroke, transform)
         shift = (np.sin((points @ waves.T)[:, :, None] + phases) * sizes).sum(axis=1)
         drawn.append(list(map(tuple, points + shift)))
     return drawn
