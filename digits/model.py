@@ -117,8 +117,8 @@ def build_vgg(inputs):
 
 
 def build_compact(inputs):
-    """Three convolutions with batch norm, one per resolution: an epoch took 46 s here, against vgg's 66 s
-    (2026-12-01, in batches of 256 and 128).
+    """Three convolutions with batch norm, one per resolution: an epoch took 28.9 s here in batches of 256, against
+    vgg's 58.5 s (2026-12-02, the same hour).
 
     With 32 and 64 filters in the last two (31,810 parameters) an epoch was 15% faster, but the Quick preset
     scored 99.04% instead of 99.12%, and Standard 99.41% instead of 99.50%.
