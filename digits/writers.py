@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digits.drawing import TRAINING_STYLES, Strokes, hand_transform, render
+from digits.drawing import TRAINING_STYLES, Strokes, about_centre, hand_transform, render
 from digits.preprocessing import to_mnist_input
 
 
@@ -62,10 +62,10 @@ class Writer:
         warp = self.warp * rng.uniform(0.85, 1.15) + rng.normal(0, 0.015, self.warp.shape)
         drawn = []
         for stroke in template:
-            points = (np.asarray(stroke, dtype=float) - 0.5) @ hand.T
-            x, y = points.T
+            points = about_centre(stroke, hand)
+            x, y = (points - 0.5).T  # the bend is about the centre too
             bend = np.stack([x * x, x * y, y * y, x, y]).T @ warp.T
-            drawn.append(list(map(tuple, points + bend + 0.5)))
+            drawn.append(list(map(tuple, points + bend)))
         return drawn
 
     def canvas(self, digit: int, rng: np.random.Generator) -> np.ndarray:
