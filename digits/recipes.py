@@ -49,11 +49,11 @@ def recipe(preset: str = "full", **overrides) -> dict:
 # of them 0.11 points of MNIST test; 5e-4 cut 82% for at most 0.10, in 13 s.
 FINE_TUNE = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-4, "replay": 2000, "share": 0.3}
 
-# How long each preset takes here, from the command (or the click) to the saved, evaluated model: the
-# figures of scripts/benchmark_presets.py on this project's 2-core CPU (the README has them all), with the cache of
-# drawn digits made once on the machine, in ordinary hours: Quick 96-100 s; Standard's compact network took 561 s
-# on 2026-12-01 and 354 s in a fast hour on 2026-12-02, in which the vgg's five epochs took 267-301 s (so about 460 s in
-# an ordinary hour); full, the shipped recipe's 1,223-1,528 s of training on 2026-12-02.
+# How long each preset takes here, from the command (or the click) to the saved, evaluated model: the figures of
+# scripts/benchmark_presets.py on this project's 2-core CPU (all of them in the README and docs/history.md), with
+# the cache of drawn digits made once on the machine, in ordinary hours: Quick 96-100 s; Standard's compact network
+# took 561 s on 2026-12-01 and 354 s in a fast hour on 2026-12-02, in which the vgg's five epochs took 267-301 s (so
+# about 460 s in an ordinary hour); full, the shipped recipe's 1,223-1,528 s of training on 2026-12-02.
 DURATIONS = {"quick": "about 2 minutes", "standard": "about 8 minutes", "full": "about 25 minutes"}
 DESCRIPTIONS = {
     name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
