@@ -85,10 +85,12 @@ def main() -> None:
     model_path, problem = serving_model()
     if problem:
         st.warning(problem, icon="⚠️")
-    pages = [st.Page("app_pages/draw.py", title="Draw", icon="✏️", default=True),
-             st.Page("app_pages/photo.py", title="Photo", icon="📷"),
-             st.Page("app_pages/model.py", title="Model", icon="📊"),
-             st.Page("app_pages/corrections.py", title="Corrections", icon="🖍️")]
+    # Material icons come with Streamlit's own fonts; emoji need one on the visitor's machine (without one, as on
+    # this project's headless Chromium, the menu showed empty boxes).
+    pages = [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", default=True),
+             st.Page("app_pages/photo.py", title="Photo", icon=":material/photo_camera:"),
+             st.Page("app_pages/model.py", title="Model", icon=":material/monitoring:"),
+             st.Page("app_pages/corrections.py", title="Corrections", icon=":material/edit_note:")]
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages
     show_sidebar(registry, model_path)
     page.run()

@@ -243,4 +243,4 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
         st.rerun(scope="app")
     if status.get("history"):
         show_curves(status["history"])
-    st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon="📊")
+    st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon=":material/monitoring:")
