@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 CANVAS_TOOLS = "Point at the canvas for its tools: the bin clears it, the arrow undoes a stroke."
 GIVEN_BACK_TOOLS = ("This canvas was given back your drawing: Clear empties it; its bin goes back to that drawing, "
                     "its arrow undoes the strokes drawn since.")
+# In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
+LEVEL_LINE = "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."
 
 
 def enlarged(model_input: np.ndarray) -> Image.Image:
@@ -143,6 +145,9 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     result = None if image is None else recognizer.recognize(image)
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
+        return
+    if result.is_level_line:
+        st.info(LEVEL_LINE)
         return
     show_recognition(recognizer, result, explain)
     offer_correction(result, image, model_name)

@@ -99,8 +99,10 @@ def test_the_canvas_is_keyed_by_the_drawings_kept():
 @pytest.mark.parametrize("image, said", [
     (np.zeros((280, 280, 4), np.uint8), "Draw a digit to see what the model reads."),
     (render(PLAIN[7], 20, (140, 140), 22), "Too small to read: draw the digit bigger, to fill most of the square."),
-], ids=["blank", "a 7 drawn in a 20-pixel box"])
-def test_without_an_answer_the_page_says_whether_nothing_is_drawn_or_it_is_too_small(image, said):
+    (render(PLAIN[7][:1], 200, (140, 140), 22),  # read as a 2 (0.90) before it was said to be no digit
+     "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."),
+], ids=["blank", "a 7 drawn in a 20-pixel box", "a 7's first stroke"])
+def test_without_an_answer_the_page_says_whether_nothing_is_drawn_too_small_or_a_level_line(image, said):
     app = AppTest.from_function(answer, args=(image,), default_timeout=60)
     app.run()
     assert not app.exception and not app.metric

@@ -3,10 +3,10 @@ import json
 import numpy as np
 import pytest
 
-from digits import Recognizer
+from digits import Recognizer, to_mnist_input
 from digits.drawing import PLAIN, render
-from digits.evaluation import drawn_accuracy, styled_groups
-from digits.recognition import DEFAULT_MODEL
+from digits.evaluation import drawn_accuracy, drawn_groups, styled_groups
+from digits.recognition import DEFAULT_MODEL, Recognition
 from digits.inspection import inspect_model
 
 
@@ -37,6 +37,30 @@ def test_batch_matches_single_and_keeps_blanks_in_place(tiny):
         single = tiny.recognize(image)
         assert result.digit == single.digit
         np.testing.assert_allclose(result.probabilities, single.probabilities, atol=1e-5)
+
+
+def as_read(model_input: np.ndarray) -> Recognition:
+    """A reading of `model_input`; which digit it names does not matter to whether it is a level line."""
+    return Recognition(0, np.full(10, 0.1), model_input)
+
+
+def line(degrees: float, pen: float, extent: float) -> np.ndarray:
+    """A straight stroke turned `degrees` from level, on a 280x280 canvas."""
+    turn = np.radians(degrees)
+    return render([[(0, 0), (np.cos(turn), np.sin(turn))]], extent, (140, 140), pen)
+
+
+@pytest.mark.parametrize("degrees", [0, 6, -10])
+def test_a_line_lying_nearly_level_is_no_digit(degrees):
+    for pen, extent in ((6, 80), (22, 200), (30, 250)):
+        assert as_read(to_mnist_input(line(degrees, pen, extent))).is_level_line, (pen, extent)
+
+
+def test_no_digit_is_taken_for_a_level_line(mnist):
+    assert not as_read(to_mnist_input(line(30, 22, 200))).is_level_line  # steeper: a 1 or a 7's stem may lean so
+    assert not any(as_read(x / 255.0).is_level_line for x in mnist.x_test)
+    for name, images, _ in drawn_groups(mnist, 60, seed=11):
+        assert not any(as_read(to_mnist_input(image)).is_level_line for image in images), name
 
 
 def test_loading_a_missing_model_says_how_to_make_one(tmp_path):
