@@ -82,11 +82,11 @@ def main() -> None:
     if not shipped.is_file():
         st.error(f"No model at {shipped}. Train one with: python scripts/train.py --out {shipped}")
         st.stop()
+    # Icons are Material ones throughout: they come with Streamlit's own fonts, where emoji need one on the visitor's
+    # machine (without one, as on this project's headless Chromium, the menu showed empty boxes).
     model_path, problem = serving_model()
     if problem:
-        st.warning(problem, icon="⚠️")
-    # Material icons come with Streamlit's own fonts; emoji need one on the visitor's machine (without one, as on
-    # this project's headless Chromium, the menu showed empty boxes).
+        st.warning(problem, icon=":material/warning:")
     pages = [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", default=True),
              st.Page("app_pages/photo.py", title="Photo", icon=":material/photo_camera:"),
              st.Page("app_pages/model.py", title="Model", icon=":material/monitoring:"),

@@ -141,7 +141,7 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     first, that the drawing before was kept, when it just was."""
     saved = st.session_state.pop("saved", None)
     if saved is not None:
-        st.toast(f"Saved as {article(saved)} {saved} — draw the next one", icon="✅")
+        st.toast(f"Saved as {article(saved)} {saved} — draw the next one", icon=":material/check_circle:")
     result = None if image is None else recognizer.recognize(image)
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
