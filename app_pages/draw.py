@@ -251,11 +251,19 @@ def draw_number() -> None:
     image, given = lasting_canvas("number", f"number-canvas-{width}-{times_cleared('number')}", width, height, pen)
     fit_to_column(f"number-canvas-{width}-", width)
     show_canvas_tools("number", given)
-    recognizer, _ = serving_recognizer()
+    show_number(serving_recognizer()[0], image)
+
+
+def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
+    """The number read in the strip, or a prompt when nothing (or only a level line, a 7's first stroke, say) is
+    drawn."""
     reading = None if image is None else recognizer.recognize_number(image)
     if reading is None:
         prompt(image, "Write a number to see what the model reads.", "write the digits bigger, about as tall as the "
                "strip")
+        return
+    if len(reading.digits) == 1 and reading.digits[0].is_level_line:
+        st.info(LEVEL_LINE)
         return
     show_reading(reading, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)))
 

@@ -109,6 +109,32 @@ def test_without_an_answer_the_page_says_whether_nothing_is_drawn_too_small_or_a
     assert [i.value for i in app.info] == [said]
 
 
+def number(image):  # as `answer`, for Number mode
+    """The Draw page's Number mode for a drawing, without its canvas."""
+    from app_pages.draw import show_number
+    from app_pages.resources import load_recognizer
+    from digits.registry import ModelRegistry
+
+    path = ModelRegistry().current_path()
+    show_number(load_recognizer(str(path), path.stat().st_mtime), image)
+
+
+def test_number_mode_says_a_level_line_alone_is_no_number_yet_and_reads_one_beside_digits():
+    strip = np.zeros((260, 780, 4), np.uint8)
+    bar = render(PLAIN[7][:1], 150, (390, 130), 18, size=780)[:260]  # a 7's first stroke, alone on the strip
+    app = AppTest.from_function(number, args=(np.maximum(strip, bar),), default_timeout=60)
+    app.run()
+    assert not app.exception and not app.metric
+    assert [i.value for i in app.info] == [
+        "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."]
+    whole = np.maximum(render(PLAIN[7], 150, (390, 130), 18, size=780)[:260], render(PLAIN[1], 150, (200, 130), 18,
+                                                                                       size=780)[:260])
+    app = AppTest.from_function(number, args=(whole,), default_timeout=60)
+    app.run()
+    assert not app.exception and not app.info
+    assert [m.value for m in app.metric] == ["17"]
+
+
 def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):
     monkeypatch.setenv("DIGITS_CORRECTIONS", "off")
     app = run_answer()
