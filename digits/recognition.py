@@ -13,7 +13,7 @@ import tensorflow as tf
 from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
-from digits.numbers import NONE, Box, number_candidates, weighed_readings
+from digits.numbers import NONE, Box, number_candidates, runs_down_columns, weighed_readings
 from digits.photos import PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
@@ -69,7 +69,8 @@ class Recognition:
         if not ink.any():
             return False
         left, top, right, bottom = ink_box(ink)
-        return bottom - top < FLATTEST * (right - left)
+        one_stroke = (runs_down_columns(ink[:, left:right]) <= 1).mean() > 0.9  # a flat 0, 2 or 7 is two or more
+        return bottom - top < FLATTEST * (right - left) and bool(one_stroke)
 
     @property
     def unsure(self) -> bool:

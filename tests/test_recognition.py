@@ -58,6 +58,9 @@ def test_a_line_lying_nearly_level_is_no_digit(degrees):
 
 def test_no_digit_is_taken_for_a_level_line(mnist):
     assert not as_read(to_mnist_input(line(30, 22, 200))).is_level_line  # steeper: a 1 or a 7's stem may lean so
+    for digit in (0, 7):  # squashed to a third of their width: flat, but more than one stroke
+        flat = [[(x, y / 3) for x, y in stroke] for stroke in PLAIN[digit]]
+        assert not as_read(to_mnist_input(render(flat, 200, (140, 140), 22))).is_level_line, digit
     assert not any(as_read(x / 255.0).is_level_line for x in mnist.x_test)
     for name, images, _ in drawn_groups(mnist, 60, seed=11):
         assert not any(as_read(to_mnist_input(image)).is_level_line for image in images), name
