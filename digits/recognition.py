@@ -25,8 +25,8 @@ DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # its 30 errors (0.7 would catch 10).
 UNSURE_BELOW = 0.9
 # No digit is flatter than this, its ink (over 0.3) in the model's input as high as wide: over MNIST test the
-# flattest is 0.5, over 300 of each drawn benchmark group 0.55. A line lying within about 12 degrees of level is
-# flatter (0.3 at level), and the model reads it as a 2 at a median of 0.99 (2026-12-02).
+# flattest is 0.5, over 300 of each drawn benchmark group 0.55. A line lying within about 15 degrees of level is
+# flatter (0.15 at level), and the model reads it as a 2, at a median of 0.87 over 225 such lines (2026-12-02).
 FLATTEST = 0.4
 
 
@@ -64,7 +64,7 @@ class Recognition:
     @property
     def is_level_line(self) -> bool:
         """True when the ink is flatter than any digit (FLATTEST): a line lying nearly level, such as the first
-        stroke of a 7 or a 5, which the model would read as a 2 with certainty."""
+        stroke of a 7 or a 5, which the model would read as a 2."""
         ink = self.model_input > 0.3
         if not ink.any():
             return False
