@@ -35,6 +35,9 @@ GIVEN_BACK_TOOLS = ("This canvas was given back your drawing: Clear empties it; 
                     "its arrow undoes the strokes drawn since.")
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
 LEVEL_LINE = "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."
+# In Number mode, for a level line alone on the strip, and beside digits (read without it).
+NO_NUMBER_YET = "A level line is not a number yet: keep drawing (a 7 or a 5 may start so), or write digits from 0 to 9."
+LEVEL_LINE_LEFT_OUT = "A level line is left out of the number: it is not a digit yet (a 7 or a 5 may start so)."
 
 
 def enlarged(model_input: np.ndarray) -> Image.Image:
@@ -255,17 +258,20 @@ def draw_number() -> None:
 
 
 def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
-    """The number read in the strip, or a prompt when nothing (or only a level line, a 7's first stroke, say) is
+    """The number read in the strip, without level lines (a 7's first stroke, say), or a prompt when nothing else is
     drawn."""
     reading = None if image is None else recognizer.recognize_number(image)
     if reading is None:
         prompt(image, "Write a number to see what the model reads.", "write the digits bigger, about as tall as the "
                "strip")
         return
-    if len(reading.digits) == 1 and reading.digits[0].is_level_line:
-        st.info(LEVEL_LINE)
+    digits = reading.without_level_lines()
+    if not digits.digits:
+        st.info(NO_NUMBER_YET)
         return
-    show_reading(reading, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)))
+    if len(digits.digits) < len(reading.digits):  # read as a 2, a 7's first stroke would flash "12" on the way to "17"
+        st.info(LEVEL_LINE_LEFT_OUT)
+    show_reading(digits, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)))
 
 
 def draw_digit() -> None:

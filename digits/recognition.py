@@ -100,6 +100,12 @@ class NumberRecognition:
         """True when any of its digits is unsure."""
         return any(d.unsure for d in self.digits)
 
+    def without_level_lines(self) -> NumberRecognition:
+        """The reading without the marks that are level lines (Recognition.is_level_line): the first stroke of a 7
+        or a 5 still being drawn, which would read as a 2."""
+        kept = [i for i, digit in enumerate(self.digits) if not digit.is_level_line]
+        return NumberRecognition([self.digits[i] for i in kept], [self.boxes[i] for i in kept])
+
 
 class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""

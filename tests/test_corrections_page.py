@@ -119,19 +119,24 @@ def number(image):  # as `answer`, for Number mode
     show_number(load_recognizer(str(path), path.stat().st_mtime), image)
 
 
-def test_number_mode_says_a_level_line_alone_is_no_number_yet_and_reads_one_beside_digits():
-    bar = render(PLAIN[7][:1], 150, (390, 130), 18, size=780)[:260]  # a 7's first stroke, alone on the strip
-    app = AppTest.from_function(number, args=(bar,), default_timeout=60)
-    app.run()
-    assert not app.exception and not app.metric
-    assert [i.value for i in app.info] == [
-        "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."]
-    whole = np.maximum(render(PLAIN[7], 150, (390, 130), 18, size=780)[:260], render(PLAIN[1], 150, (200, 130), 18,
-                                                                                       size=780)[:260])
-    app = AppTest.from_function(number, args=(whole,), default_timeout=60)
-    app.run()
-    assert not app.exception and not app.info
-    assert [m.value for m in app.metric] == ["17"]
+def on_strip(strokes, x: float) -> np.ndarray:
+    """A drawing 150 pixels across centred at `x` on Number mode's 780x260 strip, with its pen."""
+    return render(strokes, 150, (x, 130), 18, size=780)[:260]
+
+
+def test_number_mode_reads_a_number_without_its_level_lines():
+    from app_pages.draw import LEVEL_LINE_LEFT_OUT, NO_NUMBER_YET
+
+    bar, one, seven = on_strip(PLAIN[7][:1], 390), on_strip(PLAIN[1], 200), on_strip(PLAIN[7], 390)
+    for image, info, read in (
+        (bar, [NO_NUMBER_YET], []),  # a 7's first stroke, alone on the strip
+        (np.maximum(one, bar), [LEVEL_LINE_LEFT_OUT], ["1"]),  # read as "12" before
+        (np.maximum(one, seven), [], ["17"]),
+    ):
+        app = AppTest.from_function(number, args=(image,), default_timeout=60)
+        app.run()
+        assert not app.exception
+        assert [i.value for i in app.info] == info and [m.value for m in app.metric] == read
 
 
 def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from digits import Recognizer, to_mnist_input
-from digits.drawing import PLAIN, render
+from digits.drawing import PLAIN, TRAINING_STYLES, render
 from digits.evaluation import drawn_accuracy, drawn_groups, styled_groups
-from digits.recognition import DEFAULT_MODEL, Recognition
+from digits.preprocessing import ink_box
+from digits.recognition import DEFAULT_MODEL, FLATTEST, Recognition
 from digits.inspection import inspect_model
 
 
@@ -56,14 +57,24 @@ def test_a_line_lying_nearly_level_is_no_digit(degrees):
         assert as_read(to_mnist_input(line(degrees, pen, extent))).is_level_line, (pen, extent)
 
 
+def flatness(model_input: np.ndarray) -> float:
+    """How high the ink (over 0.3) of a model input is against its width."""
+    left, top, right, bottom = ink_box(model_input > 0.3)
+    return (bottom - top) / (right - left)
+
+
 def test_no_digit_is_taken_for_a_level_line(mnist):
     assert not as_read(to_mnist_input(line(30, 22, 200))).is_level_line  # steeper: a 1 or a 7's stem may lean so
-    for digit in (0, 7):  # squashed to a third of their width: flat, but more than one stroke
-        flat = [[(x, y / 3) for x, y in stroke] for stroke in PLAIN[digit]]
-        assert not as_read(to_mnist_input(render(flat, 200, (140, 140), 22))).is_level_line, digit
-    assert not any(as_read(x / 255.0).is_level_line for x in mnist.x_test)
+    # Squashed flatter than FLATTEST, a 0, a 7 and a Z-shaped 2 are still more than one stroke, so they are read.
+    z_two = TRAINING_STYLES["2 like a Z"][2](np.random.default_rng(3))
+    for name, strokes, squash in (("0", PLAIN[0], 7), ("7", PLAIN[7], 6), ("Z-shaped 2", z_two, 5)):
+        flat = to_mnist_input(render([[(x, y / squash) for x, y in s] for s in strokes], 200, (140, 140), 22))
+        assert flatness(flat) < FLATTEST and not as_read(flat).is_level_line, name
+    for images in (mnist.x_train, mnist.x_test):
+        assert not any(as_read(x / 255.0).is_level_line for x in images)
     for name, images, _ in drawn_groups(mnist, 60, seed=11):
-        assert not any(as_read(to_mnist_input(image)).is_level_line for image in images), name
+        inputs = [to_mnist_input(image) for image in images]
+        assert not any(as_read(x).is_level_line for x in inputs if x is not None), name
 
 
 def test_loading_a_missing_model_says_how_to_make_one(tmp_path):
