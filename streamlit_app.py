@@ -70,7 +70,9 @@ app = st.App(__file__, lifespan=prepare_at_start)
 
 def main() -> None:
     """The app, run for each visitor and after each of their actions: the sidebar, then the page they are on."""
-    st.set_page_config(page_title="digits", page_icon=":material/draw:", layout="wide")
+    # An emoji, not a Material icon: Streamlit fetches a Material favicon from Google's servers, which a machine
+    # without internet fails to load (net::ERR_NAME_NOT_RESOLVED in the browser's console, tests/test_load.py).
+    st.set_page_config(page_title="digits", page_icon="✏️", layout="wide")
     # On a phone (where Streamlit stacks columns), less room above the page and between stacked columns, so that
     # the answer shows under the canvas without scrolling.
     st.html("<style>@media (max-width: 640px) { [data-testid='stMainBlockContainer'] { padding-top: 3.5rem; } "

@@ -21,7 +21,7 @@ from digits.deployment import collecting_enabled
 from digits.preprocessing import has_ink, ink_intensity
 
 from app_pages.access import store_problem
-from app_pages.readings import MODES, show_reading
+from app_pages.readings import MODES, show_without_level_lines
 from app_pages.resources import (
     get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
 )
@@ -265,13 +265,9 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
         prompt(image, "Write a number to see what the model reads.", "write the digits bigger, about as tall as the "
                "strip")
         return
-    digits = reading.without_level_lines()
-    if not digits.digits:
-        st.info(NO_NUMBER_YET)
-        return
-    if len(digits.digits) < len(reading.digits):  # read as a 2, a 7's first stroke would flash "12" on the way to "17"
-        st.info(LEVEL_LINE_LEFT_OUT)
-    show_reading(digits, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)))
+    # Read as a 2, a 7's first stroke would flash "12" on the way to "17".
+    show_without_level_lines(reading, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), "Number",
+                             NO_NUMBER_YET, LEVEL_LINE_LEFT_OUT)
 
 
 def draw_digit() -> None:

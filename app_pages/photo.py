@@ -9,13 +9,16 @@ import streamlit as st
 
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
-from app_pages.readings import MODES, show_reading
+from app_pages.readings import MODES, show_without_level_lines
 from app_pages.resources import last_value, load_recognizer, remember_value, serving_model
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 FORMATS = ["png", "jpg", "jpeg", "webp"]
+# In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
+ONLY_A_LEVEL_LINE = "This photo shows a level line (a dash or an underline), not a digit."
+LEVEL_LINE_LEFT_OUT = "A level line (a dash or an underline) is left out: it is not a digit."
 
 
 def main() -> None:
@@ -57,10 +60,11 @@ def main() -> None:
             # read as a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator,
             # another seed) one was cut in two, a 2 read as 12.
             number = recognizer.read_photo_ink(found, number=True)
+            number = None if number is None else number.without_level_lines()
             if number is not None and len(number.digits) > 1:
                 st.info(f"This looks like a number of {len(number.digits)} digits: choose **Number** to read it "
                         "whole.")
-        show_reading(reading, photo, label=mode)
+        show_without_level_lines(reading, photo, mode, ONLY_A_LEVEL_LINE, LEVEL_LINE_LEFT_OUT)
 
 
 def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] | None:

@@ -17,6 +17,19 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or a whole number
 
 
+def show_without_level_lines(reading: NumberRecognition, picture: Image.Image, label: str, alone: str,
+                             left_out: str) -> None:
+    """show_reading without the marks that are level lines (a 7's first stroke, a dash), which the model would read
+    as 2s: saying `left_out` above the rest, or only `alone` when nothing else is there."""
+    digits = reading.without_level_lines()
+    if not digits.digits:
+        st.info(alone)
+        return
+    if len(digits.digits) < len(reading.digits):
+        st.info(left_out)
+    show_reading(digits, picture, label)
+
+
 def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = "Number") -> None:
     """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3 (of a
     single digit, the probability of each of the ten, as the Draw page shows them)."""

@@ -73,6 +73,9 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
         return {"file": str(path), "error": str(error)}
     if result is None:
         return {"file": str(path), "error": "blank: no digit found"}
+    result = result.without_level_lines()  # a dash or an underline, which the model would read as a 2
+    if not result.digits:
+        return {"file": str(path), "error": "only a level line (a dash or an underline): no digit found"}
     digits = [
         {"digit": d.digit, "confidence": round(d.confidence, 4), "unsure": d.unsure, "box": list(box),
          "top": [{"digit": k, "probability": round(p, 4)} for k, p in d.top(top)]}

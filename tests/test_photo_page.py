@@ -184,3 +184,17 @@ def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
     assert "(0%)" not in " ".join(also) and also[2] != "–"  # only those it gives some chance, as the unsure digit's
     assert "unsure" in table[2] and "unsure" not in table[0] + table[1]
     assert any("Not sure of digit 3" in w.value for w in app.warning)
+
+
+def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeypatch, models):
+    from app_pages.photo import LEVEL_LINE_LEFT_OUT, ONLY_A_LEVEL_LINE
+    dash = PLAIN[7][:1]  # read as a 2 before
+    app = photo_page(monkeypatch, models)
+    app.file_uploader(key="photo-upload").upload("dash.jpg", number_photo((dash,)), "image/jpeg").run()
+    assert [i.value for i in app.info] == [ONLY_A_LEVEL_LINE] and not app.main.metric
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    one_dash_seven = number_photo((PLAIN[1], dash, PLAIN[7]))
+    app.file_uploader(key="photo-upload").upload("1-7.jpg", one_dash_seven, "image/jpeg").run()
+    assert not app.exception
+    assert [i.value for i in app.info] == [LEVEL_LINE_LEFT_OUT]
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17")]

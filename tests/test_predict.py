@@ -44,3 +44,18 @@ def test_json_top_k_and_folders(tmp_path):
     assert len(top) == 3 and top[0]["digit"] == 7
     assert np.isclose(top[0]["probability"], results["seven.png"]["confidence"])
     assert top[0]["probability"] >= top[1]["probability"] >= top[2]["probability"]
+
+
+def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
+    def on_paper(*drawings):  # each a (strokes, x) on a 780x260 strip, dark ink on white
+        ink = np.max([render(strokes, 150, (x, 130), 18, size=780)[:260, :, 3] for strokes, x in drawings], axis=0)
+        return Image.fromarray(255 - ink)
+
+    dash, one = (PLAIN[7][:1], 390), (PLAIN[1], 200)
+    on_paper(dash).save(tmp_path / "dash.png")  # read as a 2 before
+    on_paper(one, dash).save(tmp_path / "one and a dash.png")  # read as 12 before
+    done = run_script("predict.py", tmp_path / "dash.png")
+    assert done.returncode == 1 and "dash.png: error: only a level line" in done.stderr
+    done = run_script("predict.py", "--number", "--json", tmp_path / "one and a dash.png")
+    assert done.returncode == 0, done.stderr
+    assert [(r["number"], len(r["digits"])) for r in json.loads(done.stdout)] == [("1", 1)]
