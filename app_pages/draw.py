@@ -21,7 +21,7 @@ from digits.deployment import collecting_enabled
 from digits.preprocessing import has_ink, ink_intensity
 
 from app_pages.access import store_problem
-from app_pages.readings import MODES, show_without_level_lines
+from app_pages.readings import MODES, show_reading
 from app_pages.resources import (
     get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
 )
@@ -35,9 +35,8 @@ GIVEN_BACK_TOOLS = ("This canvas was given back your drawing: Clear empties it; 
                     "its arrow undoes the strokes drawn since.")
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
 LEVEL_LINE = "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."
-# In Number mode, for a level line alone on the strip, and beside digits (read without it).
+# In Number mode, for level lines alone on the strip (beside digits, the number is read without them).
 NO_NUMBER_YET = "A level line is not a number yet: keep drawing (a 7 or a 5 may start so), or write digits from 0 to 9."
-LEVEL_LINE_LEFT_OUT = "A level line is left out of the number: it is not a digit yet (a 7 or a 5 may start so)."
 
 
 def enlarged(model_input: np.ndarray) -> Image.Image:
@@ -265,9 +264,11 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
         prompt(image, "Write a number to see what the model reads.", "write the digits bigger, about as tall as the "
                "strip")
         return
-    # Read as a 2, a 7's first stroke would flash "12" on the way to "17".
-    show_without_level_lines(reading, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), "Number",
-                             NO_NUMBER_YET, LEVEL_LINE_LEFT_OUT)
+    digits = reading.without_level_lines()  # read as a 2, a 7's first stroke would flash "12" on the way to "17"
+    if not digits.digits:
+        st.info(NO_NUMBER_YET)
+        return
+    show_reading(digits, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), "Number")
 
 
 def draw_digit() -> None:

@@ -9,16 +9,16 @@ import streamlit as st
 
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
-from app_pages.readings import MODES, show_without_level_lines
+from app_pages.readings import MODES, show_reading
 from app_pages.resources import last_value, load_recognizer, remember_value, serving_model
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 FORMATS = ["png", "jpg", "jpeg", "webp"]
+BLANK = "No digit found in this photo: the paper looks blank. Try a closer photo with the digit darker than the paper."
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
-ONLY_A_LEVEL_LINE = "This photo shows a level line (a dash or an underline), not a digit."
-LEVEL_LINE_LEFT_OUT = "A level line (a dash or an underline) is left out: it is not a digit."
+ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
 
 
 def main() -> None:
@@ -50,9 +50,9 @@ def main() -> None:
         recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
         found = photo_ink(photo)
         reading = recognizer.read_photo_ink(found, number=mode == "Number")
-        if reading is None:
-            st.warning("No digit found in this photo: the paper looks blank. Try a closer photo with the digit "
-                       "darker than the paper.")
+        reading = None if reading is None else reading.without_level_lines()  # a dash, an underline: read as a 2
+        if reading is None or not reading.digits:
+            st.warning(BLANK if reading is None else ONLY_A_LEVEL_LINE)
             st.image(photo, caption=name)
             return
         if mode == "Digit":
@@ -64,7 +64,7 @@ def main() -> None:
             if number is not None and len(number.digits) > 1:
                 st.info(f"This looks like a number of {len(number.digits)} digits: choose **Number** to read it "
                         "whole.")
-        show_without_level_lines(reading, photo, mode, ONLY_A_LEVEL_LINE, LEVEL_LINE_LEFT_OUT)
+        show_reading(reading, photo, mode)
 
 
 def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] | None:

@@ -17,22 +17,13 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or a whole number
 
 
-def show_without_level_lines(reading: NumberRecognition, picture: Image.Image, label: str, alone: str,
-                             left_out: str) -> None:
-    """show_reading without the marks that are level lines (a 7's first stroke, a dash), which the model would read
-    as 2s: saying `left_out` above the rest, or only `alone` when nothing else is there."""
-    digits = reading.without_level_lines()
-    if not digits.digits:
-        st.info(alone)
-        return
-    if len(digits.digits) < len(reading.digits):
-        st.info(left_out)
-    show_reading(digits, picture, label)
-
-
-def show_reading(reading: NumberRecognition, picture: Image.Image, label: str = "Number") -> None:
+def show_reading(reading: NumberRecognition, picture: Image.Image, label: str) -> None:
     """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3 (of a
-    single digit, the probability of each of the ten, as the Draw page shows them)."""
+    single digit, the probability of each of the ten, as the Draw page shows them); first, that level lines were
+    left out of it (NumberRecognition.without_level_lines), when they were."""
+    if left_out := reading.level_lines_left_out:
+        st.info(("A level line is" if left_out == 1 else f"{left_out} level lines are") + " left out of the number: "
+                "a level line (a dash, or the first stroke of a 7 or a 5) is no digit.")
     least = min(d.confidence for d in reading.digits)
     st.metric(label, reading.text, delta=f"{least:.0%} sure" + (" of its least sure digit" if len(reading.digits) > 1
               else ""), delta_color="off", delta_arrow="off")

@@ -82,7 +82,8 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
         for d, box in zip(result.digits, result.boxes)
     ]
     if number:
-        return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits}
+        return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits,
+                "level_lines_left_out": result.level_lines_left_out}
     return {"file": str(path), **digits[0]}
 
 
@@ -90,7 +91,9 @@ def describe(result: dict) -> str:
     """One line for a file read: the digit or number and how sure."""
     if "number" in result:
         unsure = [str(i + 1) for i, d in enumerate(result["digits"]) if d["unsure"]]
-        return result["number"] + (f"  (unsure of digit {', '.join(unsure)})" if unsure else "")
+        lines = result["level_lines_left_out"]
+        return (result["number"] + (f"  (unsure of digit {', '.join(unsure)})" if unsure else "")
+                + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a dash is no digit)" if lines else ""))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
     return guesses + ("  (unsure)" if result["unsure"] else "")
 

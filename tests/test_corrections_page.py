@@ -125,12 +125,14 @@ def on_strip(strokes, x: float) -> np.ndarray:
 
 
 def test_number_mode_reads_a_number_without_its_level_lines():
-    from app_pages.draw import LEVEL_LINE_LEFT_OUT, NO_NUMBER_YET
+    from app_pages.draw import NO_NUMBER_YET
 
     bar, one, seven = on_strip(PLAIN[7][:1], 390), on_strip(PLAIN[1], 200), on_strip(PLAIN[7], 390)
+    why = "left out of the number: a level line (a dash, or the first stroke of a 7 or a 5) is no digit."
     for image, info, read in (
         (bar, [NO_NUMBER_YET], []),  # a 7's first stroke, alone on the strip
-        (np.maximum(one, bar), [LEVEL_LINE_LEFT_OUT], ["1"]),  # read as "12" before
+        (np.maximum(one, bar), [f"A level line is {why}"], ["1"]),  # read as "12" before
+        (np.maximum.reduce([one, bar, on_strip(PLAIN[7][:1], 600)]), [f"2 level lines are {why}"], ["1"]),
         (np.maximum(one, seven), [], ["17"]),
     ):
         app = AppTest.from_function(number, args=(image,), default_timeout=60)

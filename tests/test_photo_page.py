@@ -187,14 +187,20 @@ def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
 
 
 def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeypatch, models):
-    from app_pages.photo import LEVEL_LINE_LEFT_OUT, ONLY_A_LEVEL_LINE
+    from app_pages.photo import ONLY_A_LEVEL_LINE
+
     dash = PLAIN[7][:1]  # read as a 2 before
     app = photo_page(monkeypatch, models)
     app.file_uploader(key="photo-upload").upload("dash.jpg", number_photo((dash,)), "image/jpeg").run()
-    assert [i.value for i in app.info] == [ONLY_A_LEVEL_LINE] and not app.main.metric
+    assert not app.exception and not app.main.metric
+    assert [w.value for w in app.warning] == [ONLY_A_LEVEL_LINE] and app.main.image[0].captions == ["dash.jpg"]
+    app.file_uploader(key="photo-upload").upload("7-.jpg", number_photo((PLAIN[7], dash)), "image/jpeg").run()
+    assert [m.label for m in app.main.metric] == ["Digit"]  # the ink read as one digit, as asked
+    assert not app.info  # not "This looks like a number of 2 digits", the dash counted as one
     app.segmented_control(key="photo-mode").set_value("Number").run()
     one_dash_seven = number_photo((PLAIN[1], dash, PLAIN[7]))
     app.file_uploader(key="photo-upload").upload("1-7.jpg", one_dash_seven, "image/jpeg").run()
     assert not app.exception
-    assert [i.value for i in app.info] == [LEVEL_LINE_LEFT_OUT]
+    assert [i.value for i in app.info] == ["A level line is left out of the number: a level line (a dash, or the "
+                                           "first stroke of a 7 or a 5) is no digit."]
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17")]

@@ -47,7 +47,8 @@ def test_json_top_k_and_folders(tmp_path):
 
 
 def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
-    def on_paper(*drawings):  # each a (strokes, x) on a 780x260 strip, dark ink on white
+    def on_paper(*drawings: tuple[list, float]) -> Image.Image:
+        """Strokes centred at each x on a 780x260 strip, 150 pixels across, in dark ink on white."""
         ink = np.max([render(strokes, 150, (x, 130), 18, size=780)[:260, :, 3] for strokes, x in drawings], axis=0)
         return Image.fromarray(255 - ink)
 
@@ -56,6 +57,9 @@ def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     on_paper(one, dash).save(tmp_path / "one and a dash.png")  # read as 12 before
     done = run_script("predict.py", tmp_path / "dash.png")
     assert done.returncode == 1 and "dash.png: error: only a level line" in done.stderr
-    done = run_script("predict.py", "--number", "--json", tmp_path / "one and a dash.png")
+    done = run_script("predict.py", "--number", tmp_path / "one and a dash.png")
     assert done.returncode == 0, done.stderr
-    assert [(r["number"], len(r["digits"])) for r in json.loads(done.stdout)] == [("1", 1)]
+    assert done.stdout.split(": ", 1)[1].startswith("1  (1 level line left out")
+    done = run_script("predict.py", "--number", "--json", tmp_path / "one and a dash.png")
+    (read,) = json.loads(done.stdout)
+    assert (read["number"], len(read["digits"]), read["level_lines_left_out"]) == ("1", 1, 1)

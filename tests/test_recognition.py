@@ -70,6 +70,8 @@ def test_no_digit_is_taken_for_a_level_line(mnist):
     for name, strokes, squash in (("0", PLAIN[0], 7), ("7", PLAIN[7], 6), ("Z-shaped 2", z_two, 5)):
         flat = to_mnist_input(render([[(x, y / squash) for x, y in s] for s in strokes], 200, (140, 140), 22))
         assert flatness(flat) < FLATTEST and not as_read(flat).is_level_line, name
+    ones_apart = np.maximum.reduce([render(PLAIN[1], 40, (x, 140), 22) for x in (40, 140, 240)])  # "1 1 1", flat
+    assert flatness(to_mnist_input(ones_apart)) < FLATTEST and not as_read(to_mnist_input(ones_apart)).is_level_line
     for images in (mnist.x_train, mnist.x_test):
         assert not any(as_read(x / 255.0).is_level_line for x in images)
     for name, images, _ in drawn_groups(mnist, 60, seed=11):
