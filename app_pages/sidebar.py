@@ -29,7 +29,7 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
 
 def describe(meta: dict) -> str:
     """How a model was trained, in one line."""
-    images = f"{meta['limit']:,}" if meta.get("limit") else "all the"
+    images = f"{meta['limit']:,}" if meta.get("limit") else f"all {TRAINING_IMAGES:,}"
     date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
     epochs = f"{meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'}"
     return (f"Trained {date} UTC: {meta.get('arch', 'vgg')} network, {epochs} on {images} training images "

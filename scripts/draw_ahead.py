@@ -1,7 +1,7 @@
 """Draw the training material (pen-redrawn twins of MNIST's training digits, and the styled digits) into the
 cache, so that the first training on this machine finds it there instead of drawing it (20-30 s on two cores).
 
-    python scripts/draw_ahead.py               # for a training on all the training images
+    python scripts/draw_ahead.py               # for a training on all 55,000 training images
     python scripts/draw_ahead.py --limit 300   # for one on the first 300 (--limit as train.py's)
 
 The app runs it soon after it starts, at the lowest CPU priority (digits.retraining.start_drawing_ahead). A training

@@ -207,7 +207,8 @@ def test_a_model_is_described_in_words_that_agree_with_its_numbers():
     meta = {"date": "2026-12-02T06:00:00", "arch": "compact", "limit": 300, "augment": False, "training_seconds": 15,
             "parameters": 1234}
     assert "compact network, 1 epoch on 300 training images (without augmentation)" in describe({**meta, "epochs": 1})
-    assert "2 epochs on all the training images" in describe({**meta, "epochs": 2, "limit": None})
+    # Without a limit a training uses every training image but the validation slice: 55,000, not MNIST's 60,000.
+    assert "2 epochs on all 55,000 training images" in describe({**meta, "epochs": 2, "limit": None})
 
 
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
