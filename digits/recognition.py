@@ -27,7 +27,10 @@ UNSURE_BELOW = 0.9
 # No digit in one stroke is flatter than this, its ink (over 0.3) in the model's input as high as wide: over MNIST
 # train and test the flattest is 0.5, over 300 of each drawn benchmark group 0.6. A straight line within about 15
 # degrees of level is flatter (0.15 at level), and the model reads it as a 2: 97% of 372 such lines, at a median
-# of 0.89 (2026-12-03; is_level_line catches 226 of the 228 within 10 degrees, about 80% at 10-15).
+# of 0.89 (2026-12-03; is_level_line catches 226 of the 228 within 10 degrees, about 80% at 10-15). Lines at 16-18
+# degrees come out 0.40 (the ratio moves in steps of 0.05 in the 20-pixel box) and are still read as 2s; a FLATTEST
+# that caught them would leave one step to MNIST's four flattest one-stroke digits, 2s and 5s at 0.5, and a digit
+# taken for a line drops out of a number, which is worse than a steep dash read as a 2.
 FLATTEST = 0.4
 
 
