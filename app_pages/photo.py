@@ -9,7 +9,7 @@ import streamlit as st
 
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
-from app_pages.readings import MODES, show_reading
+from app_pages.readings import MODES, point_to_number_mode, show_reading
 from app_pages.resources import last_value, load_recognizer, remember_value, serving_model
 
 if TYPE_CHECKING:
@@ -59,11 +59,7 @@ def main() -> None:
             # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is
             # read as a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator,
             # another seed) one was cut in two, a 2 read as 12.
-            number = recognizer.read_photo_ink(found, number=True)
-            number = None if number is None else number.without_level_lines()
-            if number is not None and len(number.digits) > 1:
-                st.info(f"This looks like a number of {len(number.digits)} digits: choose **Number** to read it "
-                        "whole.")
+            point_to_number_mode(recognizer.read_photo_ink(found, number=True))
         show_reading(reading, photo, mode)
 
 

@@ -231,13 +231,14 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
         st.markdown(f"Held-out corrections: {get('corrections_accuracy_before'):.0%} → "
                     f"**{get('corrections_accuracy_after'):.0%}**  \n"
                     f"MNIST test: {get('test_accuracy_before'):.2%} → **{get('test_accuracy'):.2%}**")
-    elif status.get("promoted"):
-        st.success(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set and "
-                   f"{served} ({status.get('reason', '')}).")
-    else:
-        stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
-        st.warning(f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set. "
-                   f"{stays}: {reason}.")
+    else:  # the reason is the comparison that decided it (ModelRegistry.promote_if_better), after the score
+        scores = f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set"
+        compared = f", {status['reason']}" if status.get("reason") else ""
+        if status.get("promoted"):
+            st.success(f"{scores}{compared}, and {served}.")
+        else:
+            stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
+            st.warning(f"{scores}{compared}. {stays}.")
     if not status.get("promoted") and not serving and allowed() and st.button("Use it anyway"):
         retrainer.registry.use(status["model"])
         st.rerun(scope="app")

@@ -112,10 +112,11 @@ class ModelRegistry:
         write_json_atomically(self.current_file, {"model": path.name})
 
     def promote_if_better(self, path: str | os.PathLike) -> tuple[bool, str]:
-        """Serve the model at `path` if its test accuracy is at least the current model's; say why or why not."""
+        """Serve the model at `path` if its test accuracy is at least the current model's; say why or why not, as
+        the comparison that decided it ("below the current model's 99.63%")."""
         new = self.metadata(Path(path)).get("test_accuracy", 0.0)
         current = self.metadata(self.current_path()).get("test_accuracy", 0.0)
         if new >= current:
             self.use(path)
-            return True, f"its test accuracy {new:.2%} is at least the current model's {current:.2%}"
-        return False, f"its test accuracy {new:.2%} is below the current model's {current:.2%}"
+            return True, f"at least the current model's {current:.2%}"
+        return False, f"below the current model's {current:.2%}"

@@ -119,7 +119,7 @@ def main() -> int:
             registry.use(args.out)
     elif args.promote:
         promoted, reason = registry.promote_if_better(args.out)
-        print(("now serving it: " if promoted else "not serving it: ") + reason)
+        print(("now serving it, " if promoted else "not serving it, ") + "its test accuracy " + reason)
     else:
         promoted, reason = False, ""
     if progress:

@@ -213,11 +213,13 @@ def test_a_model_is_described_in_words_that_agree_with_its_numbers():
 
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
     status = {"pid": os.getpid(), "state": "done", "model": str(models / "retrained-x.keras"), "test_accuracy": 0.97,
-              "promoted": False, "reason": "its test accuracy 97.00% is below the current model's 99.65%",
+              "promoted": False, "reason": "below the current model's 99.65%",
               "history": HISTORY}
     (models / "training.json").write_text(json.dumps(status))
     app = run_page(monkeypatch, models)
-    assert "The current model stays" in app.sidebar.warning[0].value
+    # The score, what it was compared with, and the outcome, each said once.
+    assert app.sidebar.warning[0].value == ("Training finished: **retrained-x** scores 97.00% on the MNIST test set, "
+                                            "below the current model's 99.65%. The current model stays.")
     assert [c["encoding"]["y"]["title"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert "Use it anyway" in [b.label for b in app.sidebar.button]
     # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying the current model stays).
@@ -225,15 +227,15 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     shutil.copy(models / "digits.json", models / "retrained-x.json")
     ModelRegistry(models).use(models / "retrained-x.keras")
     app.run()
-    assert "It is serving, chosen by hand, though it was kept aside: its test" in app.sidebar.warning[0].value
+    assert "99.65%. It is serving, chosen by hand, though it was kept aside." in app.sidebar.warning[0].value
     assert "Use it anyway" not in [b.label for b in app.sidebar.button]
     # Promoted, then another model chosen: it is no longer said to be serving.
-    (models / "training.json").write_text(json.dumps({**status, "promoted": True, "reason": "better"}))
+    (models / "training.json").write_text(json.dumps({**status, "promoted": True, "reason": "at least the current model's 96.00%"}))
     app.run()
     assert "is now serving" in app.sidebar.success[0].value
     ModelRegistry(models).use(models / "digits.keras")
     app.run()
-    assert "served until another model was chosen (better)" in app.sidebar.success[0].value
+    assert "96.00%, and served until another model was chosen." in app.sidebar.success[0].value
 
 
 def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(monkeypatch, models, tiny_model_path):

@@ -186,8 +186,15 @@ def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
     assert any("Not sure of digit 3" in w.value for w in app.warning)
 
 
+def test_places_in_a_number_are_said_in_words():
+    from app_pages.readings import left_out_lines, places
+    assert [places(p) for p in ([3], [2, 3], [1, 2, 4])] == ["digit 3", "digits 2 and 3", "digits 1, 2 and 4"]
+    assert left_out_lines(1).startswith("A level line (") and left_out_lines(3).startswith("3 level lines (")
+
+
 def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeypatch, models):
     from app_pages.photo import ONLY_A_LEVEL_LINE
+    from app_pages.readings import left_out_lines
 
     dash = PLAIN[7][:1]  # read as a 2 before
     app = photo_page(monkeypatch, models)
@@ -201,6 +208,5 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
     one_dash_seven = number_photo((PLAIN[1], dash, PLAIN[7]))
     app.file_uploader(key="photo-upload").upload("1-7.jpg", one_dash_seven, "image/jpeg").run()
     assert not app.exception
-    assert [i.value for i in app.info] == ["A level line is left out of the number: a level line (a dash, or the "
-                                           "first stroke of a 7 or a 5) is no digit."]
+    assert [i.value for i in app.info] == [left_out_lines(1)]
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17")]
