@@ -33,6 +33,30 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 CANVAS_TOOLS = "Point at the canvas for its tools: the bin clears it, the arrow undoes a stroke."
 GIVEN_BACK_TOOLS = ("This canvas was given back your drawing: Clear empties it; its bin goes back to that drawing, "
                     "its arrow undoes the strokes drawn since.")
+# The canvas's toolbar lives in the canvas's shadow root, which the page's CSS cannot reach, so a script puts a style
+# there that leaves Undo, Redo and the bin. Its pencil ("Edit", a toggle) made the next stroke drag the digit off the
+# canvas and drew nothing until clicked again (a fresh user's review, 2026-12-03); its upload icon sends the drawing,
+# which every stroke does already. A watch on the page finds each canvas as it is mounted.
+TRIM_TOOLBAR = """<script>
+if (!window.digitsTrimToolbar) {
+  window.digitsTrimToolbar = true;
+  const css = '.dc-icon-button[title="Edit"], .dc-icon-button[title="Update the app with this drawing"], '
+    + '.dc-toolbar-separator, .dc-toolbar-contextual { display: none !important; }';
+  const trim = () => {
+    for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
+      const root = host.shadowRoot;
+      if (root && !root.querySelector('style[data-trim]')) {
+        const style = document.createElement('style');
+        style.dataset.trim = '';
+        style.textContent = css;
+        root.append(style);
+      }
+    }
+  };
+  new MutationObserver(trim).observe(document.body, {childList: true, subtree: true});
+  trim();
+}
+</script>"""
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
 LEVEL_LINE = "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."
 # In Number mode, for level lines alone on the strip (beside digits, the number is read without them).
@@ -239,9 +263,9 @@ def show_canvas_tools(kind: str, given: bool) -> None:
 
 def toolbar_room() -> None:
     """Room for the canvas toolbar, which sits above the canvas: shown on hover, so hidden on phones (with the
-    room, by show_canvas_tools' style)."""
+    room, by show_canvas_tools' style). The room holds the script that trims the toolbar (TRIM_TOOLBAR)."""
     with st.container(key="toolbar-room"):
-        st.write("")
+        st.html(TRIM_TOOLBAR, unsafe_allow_javascript=True)
 
 
 def draw_number() -> None:

@@ -141,7 +141,8 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
     total = sum(counts.values())
     wrong = f" ({misread} read wrong)" if total else ""
-    st.caption(f"{total} correction{'' if total == 1 else 's'} so far{wrong}. Tell the Draw page what you drew (two "
+    # Kept drawings, not "corrections": a drawing confirmed as read right (*Right, it is a 7*) is kept too.
+    st.caption(f"{total} drawing{'' if total == 1 else 's'} kept so far{wrong}. Tell the Draw page what you drew (two "
                "or more of a digit), then fine-tune the model on them, in under a minute.")
     if st.button("Learn my handwriting", disabled=not ready):
         if not retrainer.start_fine_tune(corrections_location()):

@@ -82,6 +82,14 @@ def test_the_overlay_shows_which_pixels_drove_the_answer(page):
 def test_undo_and_redo(page):
     draw(page, PLAIN[1])
     assert prediction(page) == "1"
+    # The toolbar offers undo, redo and the bin, not its Edit toggle, which made the next stroke drag the digit
+    # away, nor its upload icon (draw.TRIM_TOOLBAR).
+    page.locator("canvas.upper-canvas").hover()
+    for kept in ("Undo", "Redo", "Reset canvas & history"):
+        expect(page.get_by_label(kept)).to_be_visible()
+    for trimmed in ("Edit", "Update the app with this drawing"):
+        expect(page.get_by_label(trimmed)).to_have_count(1)  # there, in the canvas's shadow root, but not shown
+        expect(page.get_by_label(trimmed)).to_be_hidden()
     for button, expected in (("Undo", None), ("Redo", "1")):
         with new_run(page):
             page.get_by_label(button).click()
@@ -158,7 +166,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     assert answer.get_by_text(re.compile(r"^read \d \(\d+%\)$")).count() >= 2
     # Learn my handwriting: the fine-tune runs in its own process until its figures show.
     sidebar = page.locator('[data-testid="stSidebar"]')
-    expect(sidebar.get_by_text("3 corrections so far (2 read wrong)", exact=False)).to_be_visible()
+    expect(sidebar.get_by_text("3 drawings kept so far (2 read wrong)", exact=False)).to_be_visible()
     sidebar.get_by_role("button", name="Learn my handwriting").click()
     expect(sidebar.get_by_text("Held-out corrections:", exact=False)).to_be_visible(timeout=300_000)
     outcome = sidebar.locator('[data-testid="stAlert"]').first.inner_text()

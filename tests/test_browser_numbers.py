@@ -38,6 +38,10 @@ def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
     draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
     assert prediction(page, "Number") == "107"
     expect(page.get_by_text("Each part it read, boxed")).to_be_visible()
+    page.locator("canvas.upper-canvas").hover()  # the strip's toolbar is trimmed too (draw.TRIM_TOOLBAR)
+    expect(page.get_by_label("Undo")).to_be_visible()
+    expect(page.get_by_label("Edit")).to_have_count(1)
+    expect(page.get_by_label("Edit")).to_be_hidden()
     assert prediction(page) is None  # the single digit's answer is not shown in Number mode
 
 

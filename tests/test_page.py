@@ -351,11 +351,11 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     store.add(canvas, 7)
     app = run_page(monkeypatch, models)
     assert app.sidebar.button[1].label == "Learn my handwriting" and app.sidebar.button[1].disabled
-    assert any("1 correction so far (0 read wrong)" in c.value for c in app.sidebar.caption)
+    assert any("1 drawing kept so far (0 read wrong)" in c.value for c in app.sidebar.caption)
     store.add(canvas, 7, predicted=1)  # two of one digit: one can be held out to measure the fine-tune
     app = run_page(monkeypatch, models)
     assert not app.sidebar.button[1].disabled
-    assert any("2 corrections so far (1 read wrong)" in c.value for c in app.sidebar.caption)
+    assert any("2 drawings kept so far (1 read wrong)" in c.value for c in app.sidebar.caption)
     # A finished fine-tune that did not pass: its figures, why, and the offer to use it anyway.
     status = {"pid": os.getpid(), "state": "done", "kind": "fine-tune", "model": str(models / "handwriting-x.keras"),
               "corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.75, "test_accuracy_before": 0.996,
