@@ -65,9 +65,13 @@ if not models:
     st.stop()
 names = list(models)
 label = {name: f"{name} ({m['test_accuracy']:.2%})" if "test_accuracy" in m else name for name, m in models.items()}
+# The serving model first, unless a link asks for others (the sidebar's, after a training: ?model=A&compare=B).
+asked, beside = st.query_params.get("model"), st.query_params.get("compare")
 pick, compare = st.columns(2)
-first = pick.selectbox("Model", names, names.index(serving) if serving in names else 0, format_func=label.get)
-second = compare.selectbox("Compare with", [None, *[n for n in names if n != first]],
+default = asked if asked in names else serving if serving in names else names[0]
+first = pick.selectbox("Model", names, names.index(default), format_func=label.get)
+others = [None, *[n for n in names if n != first]]
+second = compare.selectbox("Compare with", others, others.index(beside) if beside in others else 0,
                            format_func=lambda name: "(none)" if name is None else label[name])
 if len(names) == 1 and retraining_enabled(secrets()):
     compare.caption("Train a model from the sidebar to compare it with this one.")

@@ -12,7 +12,7 @@ from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, recipe
-from digits.registry import ModelRegistry
+from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
 from app_pages.access import allowed, ask_password, store_problem
@@ -245,4 +245,8 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
         st.rerun(scope="app")
     if status.get("history"):
         show_curves(status["history"])
-    st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon=":material/monitoring:")
+    # The Model page opens on this model beside another to compare: the one serving, or, when this one serves, the
+    # one it learned from (a fine-tune's) or the shipped one.
+    other = Path(status.get("settings", {}).get("from", SHIPPED) if serving else retrainer.registry.current_path()).stem
+    st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon=":material/monitoring:",
+                 query_params={"model": name, **({"compare": other} if other else {})})

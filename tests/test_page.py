@@ -271,6 +271,24 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     assert any(" of 10,000, the first 60 shown" in m.value for m in app.main.markdown)  # the tiny model errs a lot
 
 
+def test_the_link_after_a_training_opens_the_model_page_on_that_model_beside_the_serving_one(monkeypatch, models,
+                                                                                             tiny_model_path):
+    add_model(models, tiny_model_path)
+    status = {"pid": os.getpid(), "state": "done", "model": str(models / "tiny.keras"), "test_accuracy": 0.5,
+              "promoted": False, "reason": "below the current model's 99.63%"}
+    (models / "training.json").write_text(json.dumps(status))
+    app = run_page(monkeypatch, models)
+    link = next(e.proto for e in app.sidebar.get("page_link") if e.proto.label == "Inspect it on the Model page")
+    assert link.query_string == "model=tiny&compare=digits"
+    # Followed: the page opens on the new model, compared with the serving one; without the link, on the serving one.
+    for query, shown in (({"model": "tiny", "compare": "digits"}, ["tiny", "digits"]), ({}, ["digits", None]),
+                         ({"model": "gone", "compare": "gone"}, ["digits", None])):
+        app.query_params.clear()
+        app.query_params.update(query)
+        app.switch_page("app_pages/model.py").run()
+        assert not app.exception and [box.value for box in app.main.selectbox] == shown
+
+
 def test_the_model_page_with_one_model_says_how_to_get_another_to_compare(monkeypatch, models):
     app = run_page(monkeypatch, models)
     app.switch_page("app_pages/model.py").run()
