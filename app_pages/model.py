@@ -44,7 +44,7 @@ def show_report(model: dict, serving: bool) -> None:
         st.caption(describe(model))
     st.markdown("**Learning curves**")
     if model.get("history"):
-        show_curves(model["history"])
+        show_curves(model["history"], legend="right")
     else:
         st.caption("No learning curves were recorded for this model.")
     inspection = model_inspection(model["path"])

@@ -185,10 +185,10 @@ def phase_text(status: dict) -> str:
     return "Starting: loading TensorFlow…"
 
 
-def show_curves(history: list[dict]) -> None:
-    """Loss and accuracy, training and validation, by epoch."""
+def show_curves(history: list[dict], legend: str = "top") -> None:
+    """Loss and accuracy, training and validation, by epoch (the legend on top, to fit the sidebar)."""
     for measure in ("loss", "accuracy"):
-        st.vega_lite_chart(learning_curves(history, measure),
+        st.vega_lite_chart(learning_curves(history, measure, legend),
                            height=240)  # under 200, the legend squeezes the plot flat
 
 

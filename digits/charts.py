@@ -14,6 +14,7 @@ import numpy as np
 READ = "#ff4b4b"  # the digit read, the training curve
 OTHER = "#8a8f98"
 VALIDATION = "#4b9bff"
+COMPARED = "#ffa421"  # the second model on the Model page: Vega-Lite's own two blues were hard to tell apart
 
 
 def probability_bars(probabilities: np.ndarray, digit: int) -> dict:
@@ -46,8 +47,10 @@ def log_ticks(values: Sequence[float]) -> list[float]:
     return [s for s in steps if least / 3 <= s <= most * 3]
 
 
-def learning_curves(points: Sequence[dict], measure: str) -> dict:
-    """`measure` ("loss" or "accuracy") on the training batches and the validation images, by epoch."""
+def learning_curves(points: Sequence[dict], measure: str, legend: str = "top") -> dict:
+    """`measure` ("loss" or "accuracy") on the training batches and the validation images, by epoch, with the
+    legend at `legend` ("top" or "right"). In a 240-pixel chart a legend on top left the plot about 75 pixels
+    high (Streamlit keeps room above it), one at the right about 165: "right" where the chart is wide enough."""
     values = [
         {"epoch": p["epoch"], "set": name, measure: p[key]}
         for p in points
@@ -80,7 +83,7 @@ def learning_curves(points: Sequence[dict], measure: str) -> dict:
             "y": y,
             "color": {"field": "set", "type": "nominal", "title": None,
                       "scale": {"domain": ["training", "validation"], "range": [READ, VALIDATION]},
-                      "legend": {"orient": "top"}},
+                      "legend": {"orient": legend, "padding": 0}},
             "tooltip": [{"field": "set"}, {"field": "epoch"},
                         {"field": measure, "format": ".2%" if measure == "accuracy" else ".4f"}],
         },
@@ -127,11 +130,12 @@ def per_digit_points(accuracies: dict[str, Sequence[float]]) -> dict:
         "mark": {"type": "point", "filled": True, "size": 120, "opacity": 1},
         "encoding": {
             "x": {"field": "digit", "type": "nominal", "axis": {"labelAngle": 0, "grid": True}},
-            "xOffset": {"field": "model"},
+            "xOffset": {"field": "model", "sort": list(accuracies)},  # in the order given: the model picked first
             "y": {"field": "accuracy", "type": "quantitative", "axis": {"format": "%"},
                   "scale": {"domain": [max(0.0, low - 0.005), 1]}},
             # A legend only when there is something to tell apart: the one model's name is above the chart.
-            "color": {"field": "model", "legend": {"orient": "top"} if len(accuracies) > 1 else None},
+            "color": {"field": "model", "legend": {"orient": "top"} if len(accuracies) > 1 else None,
+                      "scale": {"domain": list(accuracies), "range": [VALIDATION, COMPARED][:len(accuracies)]}},
             "tooltip": [{"field": "model"}, {"field": "digit"}, {"field": "accuracy", "format": ".2%"}],
         },
     }

@@ -221,6 +221,7 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     assert app.sidebar.warning[0].value == ("Training finished: **retrained-x** scores 97.00% on the MNIST test set, "
                                             "below the current model's 99.65%. The current model stays.")
     assert [c["encoding"]["y"]["title"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
+    assert {c["encoding"]["color"]["legend"]["orient"] for c in charts(app.sidebar)} == {"top"}  # the sidebar is narrow
     assert "Use it anyway" in [b.label for b in app.sidebar.button]
     # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying the current model stays).
     shutil.copy(models / "digits.keras", models / "retrained-x.keras")
@@ -262,11 +263,15 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     page = charts(app.main)
     assert {v["model"] for v in page[0]["data"]["values"]} == {"digits", "tiny"}
     assert page[0]["encoding"]["color"]["legend"]  # two models: which point is whose
+    scale = page[0]["encoding"]["color"]["scale"]  # the model picked first, then the compared one, in two hues
+    assert scale["domain"] == ["digits", "tiny"] and len(set(scale["range"])) == 2
     assert [v["accuracy"] for v in page[0]["data"]["values"] if v["model"] == "tiny"] == \
         [tiny["per_digit_accuracy"][str(d)] for d in range(10)]
     curves = [c for c in page if isinstance(c.get("mark"), dict) and c["mark"]["type"] == "line"]  # each model's two
     shipped_history = ModelRegistry(models).metadata(models / "digits.keras")["history"]
     assert [len(c["data"]["values"]) for c in curves] == [2 * len(shipped_history)] * 2 + [2 * len(tiny["history"])] * 2
+    # Their legends at the right: on top, Streamlit's room above it left the plot a third of the chart's height.
+    assert {c["encoding"]["color"]["legend"]["orient"] for c in curves} == {"right"}
     assert len([c for c in page if "layer" in c]) == 2
     assert any(" of 10,000, the first 60 shown" in m.value for m in app.main.markdown)  # the tiny model errs a lot
 
