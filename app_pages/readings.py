@@ -20,9 +20,10 @@ MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or
 def left_out_lines(count: int) -> str:
     """The sentence that says `count` level lines were left out of a number."""
     if count == 1:
-        return "A level line (a dash, or the first stroke of a 7 or a 5) is no digit: it is left out of the number."
-    return (f"{count} level lines (dashes, or the first strokes of 7s and 5s) are no digits: they are left out of "
-            "the number.")
+        return ("A level line (an underline, a dash after the number, or the first stroke of a 7 or a 5) is no "
+                "digit: it is left out of the number.")
+    return (f"{count} level lines (underlines, dashes after the number, or the first strokes of 7s and 5s) are no "
+            "digits: they are left out of the number.")
 
 
 def places(numbers: list[int]) -> str:

@@ -96,11 +96,12 @@ class NumberRecognition:
     digits: list[Recognition]  # left to right
     boxes: list[Box]  # each digit's ink: (left, top, right, bottom) in the image's pixels, right and bottom exclusive
     level_lines_left_out: int = 0  # by without_level_lines
+    dashes: frozenset[int] = frozenset()  # by without_level_lines: the places of digits with a dash before them
 
     @property
     def text(self) -> str:
-        """The number as written, e.g. "2026"."""
-        return "".join(str(d.digit) for d in self.digits)
+        """The number as written, e.g. "2026", or "12-5" and "-3" with dashes."""
+        return "".join(("-" if place in self.dashes else "") + str(d.digit) for place, d in enumerate(self.digits))
 
     @property
     def unsure(self) -> bool:
@@ -108,11 +109,32 @@ class NumberRecognition:
         return any(d.unsure for d in self.digits)
 
     def without_level_lines(self) -> NumberRecognition:
-        """The reading without the marks that are level lines (Recognition.is_level_line), which would read as 2s:
-        the first stroke of a 7 or a 5 still being drawn, a dash, an underline. It counts them."""
-        kept = [i for i, digit in enumerate(self.digits) if not digit.is_level_line]
+        """The reading without the marks that are level lines (Recognition.is_level_line), which would read as 2s.
+        One at mid-height before a digit (between two, or before the first) is a dash, kept in the text ("12-5",
+        "-3"); the others (the first stroke of a 7 or a 5 still being drawn, an underline, a dash after the last
+        digit) are left out, and counted."""
+        kept, dashes, left_out, lines = [], set(self.dashes), self.level_lines_left_out, []
+        for i, digit in enumerate(self.digits):
+            if digit.is_level_line:
+                lines.append(i)  # until the next digit, if any, tells whether it is a dash
+                continue
+            dashed = [line for line in lines if self.is_dash(line, kept[-1] if kept else None, i)]
+            if dashed:
+                dashes.add(len(kept))
+            left_out += len(lines) - len(dashed)
+            kept.append(i)
+            lines = []
         return NumberRecognition([self.digits[i] for i in kept], [self.boxes[i] for i in kept],
-                                 self.level_lines_left_out + len(self.digits) - len(kept))
+                                 left_out + len(lines), frozenset(dashes))
+
+    def is_dash(self, line: int, before: int | None, after: int) -> bool:
+        """True if the level line at `line` lies at mid-height of the digits `before` (None at the start) and
+        `after` it: its middle within the middle two fifths of their height (a 7's or a 5's first stroke lies
+        at the top, an underline at the bottom)."""
+        top = min(self.boxes[d][1] for d in (before, after) if d is not None)
+        bottom = max(self.boxes[d][3] for d in (before, after) if d is not None)
+        middle = (self.boxes[line][1] + self.boxes[line][3]) / 2
+        return top + 0.3 * (bottom - top) <= middle <= top + 0.7 * (bottom - top)
 
 
 class Recognizer:

@@ -73,7 +73,8 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
         return {"file": str(path), "error": str(error)}
     if result is None:
         return {"file": str(path), "error": "blank: no digit found"}
-    result = result.without_level_lines()  # a dash or an underline, which the model would read as a 2
+    result = result.without_level_lines()  # a dash or an underline, which the model would read as a 2 ("12-5" keeps
+    # a dash between digits as "-")
     if not result.digits:
         return {"file": str(path), "error": "only a level line (a dash or an underline): no digit found"}
     digits = [
@@ -93,7 +94,7 @@ def describe(result: dict) -> str:
         unsure = [str(i + 1) for i, d in enumerate(result["digits"]) if d["unsure"]]
         lines = result["level_lines_left_out"]
         return (result["number"] + (f"  (unsure of digit {', '.join(unsure)})" if unsure else "")
-                + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a dash is no digit)" if lines else ""))
+                + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else ""))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
     return guesses + ("  (unsure)" if result["unsure"] else "")
 

@@ -205,8 +205,12 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
     assert [m.label for m in app.main.metric] == ["Digit"]  # the ink read as one digit, as asked
     assert not app.info  # not "This looks like a number of 2 digits", the dash counted as one
     app.segmented_control(key="photo-mode").set_value("Number").run()
-    one_dash_seven = number_photo((PLAIN[1], dash, PLAIN[7]))
-    app.file_uploader(key="photo-upload").upload("1-7.jpg", one_dash_seven, "image/jpeg").run()
-    assert not app.exception
+    # Between two digits at mid-height, it is a dash, and is written so; after the last one, it is left out.
+    app.file_uploader(key="photo-upload").upload("1-7.jpg", number_photo((PLAIN[1], dash, PLAIN[7])), "image/jpeg")
+    app.run()
+    assert not app.exception and not app.info
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "1-7")]  # "17" before, with the info below
+    app.file_uploader(key="photo-upload").upload("17-.jpg", number_photo((PLAIN[1], PLAIN[7], dash)), "image/jpeg")
+    app.run()
     assert [i.value for i in app.info] == [left_out_lines(1)]
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17")]

@@ -79,6 +79,29 @@ def test_no_digit_is_taken_for_a_level_line(mnist):
         assert not any(as_read(x).is_level_line for x in inputs if x is not None), name
 
 
+
+def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left_out(shipped):
+    def strip(*drawings: tuple[list, float, float, float]) -> np.ndarray:
+        """Strokes `extent` pixels across centred at (x, y) on Number mode's 780x260 strip."""
+        return np.maximum.reduce([render(strokes, extent, (x, y), 18, size=780)[:260]
+                                  for strokes, x, y, extent in drawings])
+
+    bar = PLAIN[7][:1]
+    for drawings, text, left_out in (
+        (((PLAIN[1], 150, 130, 150), (bar, 390, 130, 90), (PLAIN[7], 600, 130, 150)), "1-7", 0),  # read 127 before
+        (((PLAIN[1], 100, 120, 120), (PLAIN[0], 220, 120, 120), (bar, 390, 130, 80), (PLAIN[0], 560, 120, 120)),
+         "10-0", 0),
+        (((bar, 200, 130, 90), (PLAIN[7], 450, 130, 150)), "-7", 0),  # a minus sign
+        (((PLAIN[1], 200, 130, 150), (bar, 420, 60, 110)), "1", 1),  # a 7's first stroke, at the top
+        (((PLAIN[1], 200, 130, 150), (bar, 390, 130, 150)), "1", 1),  # a dash after the last digit
+        (((PLAIN[1], 150, 110, 150), (bar, 390, 225, 120), (PLAIN[7], 600, 110, 150)), "17", 1),  # an underline
+    ):
+        reading = shipped.recognize_number(strip(*drawings))
+        assert len(reading.digits) == len(drawings), text  # each mark read on its own, the line as a 2
+        read = reading.without_level_lines()
+        assert (read.text, read.level_lines_left_out) == (text, left_out)
+        assert len(read.digits) == len(text.replace("-", ""))  # a dash is in the text, but is no digit
+
 def test_loading_a_missing_model_says_how_to_make_one(tmp_path):
     with pytest.raises(FileNotFoundError, match="scripts/train.py"):
         Recognizer.load(tmp_path / "none.keras")
