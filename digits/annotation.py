@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageStat
 
 if TYPE_CHECKING:  # the page draws this before TensorFlow has loaded
     from digits.recognition import NumberRecognition
@@ -16,14 +16,17 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     """The picture (RGB) with each digit's box, and the digit read over it: amber with a "?" when unsure.
     Lines and letters scale with the picture, so that they read the same on a canvas and a 12-megapixel photo.
     Each label goes over its box, never inside it: where a box has no room over it (a digit as tall as the
-    picture), a black band is added on top for the labels."""
+    picture), a band is added on top for the labels, in the colour of the picture's top edge (black over the
+    canvas, the paper's over a photo, where a black band looked like part of the photo)."""
     line = max(2, round(max(picture.size) / 300))
     height = max(bottom - top for _, top, _, bottom in reading.boxes)
     font = ImageFont.load_default(size=max(14, round(height / 4)))
     room = round(font.size * 1.2) + 2 * line
     band = max(0, room - min(top for _, top, _, _ in reading.boxes))
-    framed = Image.new("RGB", (picture.width, picture.height + band))
-    framed.paste(picture.convert("RGB"), (0, band))
+    picture = picture.convert("RGB")
+    edge = tuple(int(v) for v in ImageStat.Stat(picture.crop((0, 0, picture.width, 1))).median)
+    framed = Image.new("RGB", (picture.width, picture.height + band), edge)
+    framed.paste(picture, (0, band))
     draw = ImageDraw.Draw(framed)
     for digit, (left, top, right, bottom) in zip(reading.digits, reading.boxes):
         colour = UNSURE if digit.unsure else SURE

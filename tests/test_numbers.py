@@ -279,3 +279,6 @@ def test_a_digit_as_tall_as_the_picture_gets_its_label_on_a_band_over_it_that_co
     inside = shown[band + 3 : -3, 3:-3]  # the picture, within the box's outline
     assert (inside == 255).all()  # all of its ink shows
     assert (shown[:band] == SURE).all(axis=-1).any()  # the digit read, in the band, in the colour of a sure reading
+    assert (shown[:band] == 255).all(axis=-1).mean() > 0.5  # the band in the paper's colour, not black
+    dark = np.asarray(annotated(Image.new("RGB", (300, 100)), reading))  # a canvas: black, and so is its band
+    assert (dark[:band] == 0).all(axis=-1).mean() > 0.5
