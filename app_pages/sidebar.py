@@ -11,7 +11,7 @@ from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, recipe
+from digits.recipes import ARCHITECTURES, DESCRIPTIONS, FEWEST_USEFUL, PRESETS, TRAINING_IMAGES, recipe
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
@@ -110,6 +110,9 @@ def show_retraining(retrainer: Retrainer) -> None:
         limit = st.number_input("Training images", 100, TRAINING_IMAGES,
                                 last_value(f"images {preset}", settings["limit"] or TRAINING_IMAGES), step=1000,
                                 key=f"images {preset}")
+        if limit < FEWEST_USEFUL:
+            st.caption(f"Under {FEWEST_USEFUL:,} images a model learns little in these few epochs: Quick scored "
+                       "11-28% from 300-3,000 images, 97.5% from 10,000. Fine for a try of the controls.")
         augment = st.checkbox("Augmentation (makes MNIST look drawn)",
                               last_value(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
         for key in ("preset", f"arch {preset}", f"epochs {preset}", f"images {preset}", f"augment {preset}"):

@@ -78,6 +78,10 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     assert app.sidebar.number_input[0].value == 2
     app.sidebar.radio[0].set_value("full").run()
     assert app.sidebar.radio[1].value == "vgg" and app.sidebar.number_input[0].value == 20
+    # Too few images to learn from are trained on if asked, with a word that the model will learn little.
+    assert not any("learns little" in c.value for c in app.sidebar.caption)
+    app.sidebar.number_input(key="images full").set_value(3000).run()
+    assert any("Under 10,000 images a model learns little" in c.value for c in app.sidebar.caption)
 
 
 def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
