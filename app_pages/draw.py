@@ -18,7 +18,7 @@ from streamlit_drawable_canvas import st_canvas
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
-from digits.preprocessing import has_ink, ink_intensity
+from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import store_problem
 from app_pages.readings import MODES, point_to_number_mode, show_reading
@@ -42,21 +42,26 @@ if (!window.digitsTrimToolbar) {
   window.digitsTrimToolbar = true;
   const css = '.dc-icon-button[title="Edit"], .dc-icon-button[title="Update the app with this drawing"], '
     + '.dc-toolbar-separator, .dc-toolbar-contextual { display: none !important; }';
-  const trim = () => {
+  const trim = (tries = 0) => {
+    let waiting = false;
     for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
       const root = host.shadowRoot;
-      if (root && !root.querySelector('style[data-trim]')) {
+      if (!root) {
+        waiting = true;  // Streamlit attaches the shadow root after the host is in the page
+      } else if (!root.querySelector('style[data-trim]')) {
         const style = document.createElement('style');
         style.dataset.trim = '';
         style.textContent = css;
         root.append(style);
       }
     }
+    if (waiting && tries < 50) setTimeout(() => trim(tries + 1), 100);
   };
-  new MutationObserver(trim).observe(document.body, {childList: true, subtree: true});
+  new MutationObserver(() => trim()).observe(document.body, {childList: true, subtree: true});
   trim();
 }
 </script>"""
+WIDE_INK = 1.2  # ink this many times as wide as high may be a number (show_answer)
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
 LEVEL_LINE = "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."
 # In Number mode, for level lines alone on the strip (beside digits, the number is read without them).
@@ -175,7 +180,13 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     if result.is_level_line:
         st.info(LEVEL_LINE)
         return
-    point_to_number_mode(recognizer.recognize_number(image))  # 10-17 ms more a stroke
+    # Read as a number too only where the ink is wider than high, as digits side by side are: that costs 10-17 ms
+    # a stroke, over the 20 ms of server CPU a script run may take (scripts/benchmark_load.py). Of 300 pairs of
+    # MNIST test digits side by side, the same 288 are pointed to Number mode with this condition as without; of
+    # 2,175 single drawn benchmark digits, 1 instead of 2 (2026-12-03).
+    left, top, right, bottom = ink_box(ink_intensity(image) > 0.3)
+    if right - left > WIDE_INK * (bottom - top):
+        point_to_number_mode(recognizer.recognize_number(image))
     show_recognition(recognizer, result, explain)
     offer_correction(result, image, model_name)
 

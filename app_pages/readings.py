@@ -27,7 +27,7 @@ def left_out_lines(count: int) -> str:
 
 
 def places(numbers: list[int]) -> str:
-    """Places in a number said in words: "digit 3", "digits 2 and 3", "digits 1, 2 and 4"."""
+    """Places in a number (one or more) said in words: "digit 3", "digits 2 and 3", "digits 1, 2 and 4"."""
     words = [str(n) for n in numbers]
     return (f"digit {words[0]}" if len(words) == 1 else
             f"digits {', '.join(words[:-1])} and {words[-1]}")

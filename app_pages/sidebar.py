@@ -11,7 +11,8 @@ from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import ARCHITECTURES, DESCRIPTIONS, FEWEST_USEFUL, PRESETS, TRAINING_IMAGES, recipe
+from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TRAINING_IMAGES, recipe,
+                            training_steps)
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
@@ -29,10 +30,15 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
 
 def describe(meta: dict) -> str:
     """How a model was trained, in one line."""
-    images = f"{meta['limit']:,}" if meta.get("limit") else f"all {TRAINING_IMAGES:,}"
     date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
+    if "fine_tuned_from" in meta:  # it learned the corrections, beside some MNIST digits replayed each epoch
+        trained = f"Fine-tuned {date} UTC from {meta['fine_tuned_from']}"
+        images = f"{meta.get('corrections_used', 0):,} corrections and {meta.get('replay', 0):,} replayed MNIST"
+    else:
+        trained = f"Trained {date} UTC"
+        images = (f"{meta['limit']:,}" if meta.get("limit") else f"all {TRAINING_IMAGES:,}") + " training"
     epochs = f"{meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'}"
-    return (f"Trained {date} UTC: {meta.get('arch', 'vgg')} network, {epochs} on {images} training images "
+    return (f"{trained}: {meta.get('arch', 'vgg')} network, {epochs} on {images} images "
             f"({'with' if meta.get('augment') else 'without'} augmentation) in "
             f"{meta['training_seconds'] / 60:.1f} min; {meta['parameters']:,} parameters.")
 
@@ -110,9 +116,10 @@ def show_retraining(retrainer: Retrainer) -> None:
         limit = st.number_input("Training images", 100, TRAINING_IMAGES,
                                 last_value(f"images {preset}", settings["limit"] or TRAINING_IMAGES), step=1000,
                                 key=f"images {preset}")
-        if limit < FEWEST_USEFUL:
-            st.caption(f"Under {FEWEST_USEFUL:,} images a model learns little in these few epochs: Quick scored "
-                       "11-28% from 300-3,000 images, 97.5% from 10,000. Fine for a try of the controls.")
+        batch_size = settings["batch_size"]
+        if (steps := training_steps(int(limit), int(epochs), batch_size)) < FEWEST_STEPS:
+            st.caption(f"{steps} training steps (batches of {batch_size}): under {FEWEST_STEPS} a model learns "
+                       "little. Quick scored 11-28% in 4-24 steps, 97.5% in 80. Fine to try the controls.")
         augment = st.checkbox("Augmentation (makes MNIST look drawn)",
                               last_value(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
         for key in ("preset", f"arch {preset}", f"epochs {preset}", f"images {preset}", f"augment {preset}"):
@@ -189,7 +196,8 @@ def phase_text(status: dict) -> str:
 
 
 def show_curves(history: list[dict], legend: str = "top") -> None:
-    """Loss and accuracy, training and validation, by epoch (the legend on top, to fit the sidebar)."""
+    """Loss and accuracy, training and validation, by epoch; the legend on top to fit the sidebar, or "right"
+    where there is room (the Model page)."""
     for measure in ("loss", "accuracy"):
         st.vega_lite_chart(learning_curves(history, measure, legend),
                            height=240)  # under 200, the legend squeezes the plot flat

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -121,7 +121,7 @@ class NumberRecognition:
             dashed = [line for line in lines if self.is_dash(line, kept[-1] if kept else None, i)]
             if dashed:
                 dashes.add(len(kept))
-            left_out += len(lines) - len(dashed)
+            left_out += len(lines) - min(1, len(dashed))  # one dash shows however many lines make it
             kept.append(i)
             lines = []
         return NumberRecognition([self.digits[i] for i in kept], [self.boxes[i] for i in kept],
@@ -268,7 +268,7 @@ class Recognizer:
         else:
             digit = self.recognize(found.ink)
             result = None if digit is None else NumberRecognition([digit], [ink_box(found.ink)])
-        return None if result is None else NumberRecognition(result.digits, [found.on_photo(b) for b in result.boxes])
+        return None if result is None else replace(result, boxes=[found.on_photo(b) for b in result.boxes])
 
     @staticmethod
     def _read(inputs: np.ndarray, forward: Callable[[np.ndarray], tf.Tensor]) -> np.ndarray:

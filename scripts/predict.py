@@ -84,7 +84,7 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     ]
     if number:
         return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits,
-                "level_lines_left_out": result.level_lines_left_out}
+                "dashes": sorted(result.dashes), "level_lines_left_out": result.level_lines_left_out}
     return {"file": str(path), **digits[0]}
 
 
@@ -93,7 +93,8 @@ def describe(result: dict) -> str:
     if "number" in result:
         unsure = [str(i + 1) for i, d in enumerate(result["digits"]) if d["unsure"]]
         lines = result["level_lines_left_out"]
-        return (result["number"] + (f"  (unsure of digit {', '.join(unsure)})" if unsure else "")
+        return (result["number"] + (f"  (unsure of digit{'s' if len(unsure) > 1 else ''} {', '.join(unsure)})"
+                                    if unsure else "")
                 + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else ""))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
     return guesses + ("  (unsure)" if result["unsure"] else "")

@@ -119,7 +119,8 @@ def main() -> int:
             registry.use(args.out)
     elif args.promote:
         promoted, reason = registry.promote_if_better(args.out)
-        print(("now serving it, " if promoted else "not serving it, ") + "its test accuracy " + reason)
+        print(("now serving it: " if promoted else "not serving it: ")
+              + f"its test accuracy {metadata['test_accuracy']:.2%} is {reason}")
     else:
         promoted, reason = False, ""
     if progress:

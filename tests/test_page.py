@@ -78,10 +78,14 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     assert app.sidebar.number_input[0].value == 2
     app.sidebar.radio[0].set_value("full").run()
     assert app.sidebar.radio[1].value == "vgg" and app.sidebar.number_input[0].value == 20
-    # Too few images to learn from are trained on if asked, with a word that the model will learn little.
-    assert not any("learns little" in c.value for c in app.sidebar.caption)
+    # Too few steps to learn in are trained if asked, with a word that the model will learn little: 3,000 images
+    # make 470 steps of Full (20 epochs in batches of 128), but 24 of Quick (2 in batches of 256).
     app.sidebar.number_input(key="images full").set_value(3000).run()
-    assert any("Under 10,000 images a model learns little" in c.value for c in app.sidebar.caption)
+    assert not any("learns little" in c.value for c in app.sidebar.caption)
+    app.sidebar.radio[0].set_value("quick").run()
+    app.sidebar.number_input(key="images quick").set_value(3000).run()
+    assert any("24 training steps (batches of 256): under 75 a model learns little" in c.value
+               for c in app.sidebar.caption)
 
 
 def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
@@ -213,6 +217,10 @@ def test_a_model_is_described_in_words_that_agree_with_its_numbers():
     assert "compact network, 1 epoch on 300 training images (without augmentation)" in describe({**meta, "epochs": 1})
     # Without a limit a training uses every training image but the validation slice: 55,000, not MNIST's 60,000.
     assert "2 epochs on all 55,000 training images" in describe({**meta, "epochs": 2, "limit": None})
+    tuned = {**meta, "epochs": 3, "limit": None, "fine_tuned_from": "digits.keras", "corrections_used": 12,
+             "replay": 2000}
+    assert describe(tuned).startswith("Fine-tuned 2026-12-02 06:00 UTC from digits.keras: compact network, 3 epochs "
+                                      "on 12 corrections and 2,000 replayed MNIST images")
 
 
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
@@ -235,7 +243,8 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     assert "99.65%. It is serving, chosen by hand, though it was kept aside." in app.sidebar.warning[0].value
     assert "Use it anyway" not in [b.label for b in app.sidebar.button]
     # Promoted, then another model chosen: it is no longer said to be serving.
-    (models / "training.json").write_text(json.dumps({**status, "promoted": True, "reason": "at least the current model's 96.00%"}))
+    promoted = {**status, "promoted": True, "reason": "at least the current model's 96.00%"}
+    (models / "training.json").write_text(json.dumps(promoted))
     app.run()
     assert "is now serving" in app.sidebar.success[0].value
     ModelRegistry(models).use(models / "digits.keras")

@@ -63,3 +63,8 @@ def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     done = run_script("predict.py", "--number", "--json", tmp_path / "one and a dash.png")
     (read,) = json.loads(done.stdout)
     assert (read["number"], len(read["digits"]), read["level_lines_left_out"]) == ("1", 1, 1)
+    # Between two digits, at mid-height, it is a dash: "1-7", where the JSON says before which digit it stands.
+    on_paper((PLAIN[1], 150), (PLAIN[7][:1], 390), (PLAIN[7], 600)).save(tmp_path / "1-7.png")
+    done = run_script("predict.py", "--number", "--json", tmp_path / "1-7.png")
+    (read,) = json.loads(done.stdout)
+    assert (read["number"], len(read["digits"]), read["dashes"], read["level_lines_left_out"]) == ("1-7", 2, [1], 0)

@@ -7,7 +7,7 @@ from digits import Recognizer, to_mnist_input
 from digits.drawing import PLAIN, TRAINING_STYLES, render
 from digits.evaluation import drawn_accuracy, drawn_groups, styled_groups
 from digits.preprocessing import ink_box
-from digits.recognition import DEFAULT_MODEL, FLATTEST, Recognition
+from digits.recognition import DEFAULT_MODEL, FLATTEST, NumberRecognition, Recognition
 from digits.inspection import inspect_model
 
 
@@ -79,6 +79,19 @@ def test_no_digit_is_taken_for_a_level_line(mnist):
         assert not any(as_read(x).is_level_line for x in inputs if x is not None), name
 
 
+def test_two_level_lines_before_a_digit_make_one_dash_and_the_other_is_counted():
+    # Hand-made readings, no model: the marks' own inputs say which is a level line, their boxes where it lies.
+    one, dash = np.zeros((28, 28), np.float32), np.zeros((28, 28), np.float32)
+    one[4:24, 13:15], dash[13:15, 4:24] = 1, 1
+    read = lambda model_input: Recognition(2, np.eye(10)[2], model_input)  # noqa: E731
+    digit, line = (0, 0, 20, 100), (0, 45, 60, 55)  # a digit's box, and a line's at its mid-height (x aside)
+    number = NumberRecognition([read(one), read(dash), read(dash), read(one)],
+                               [digit, (30, 40, 90, 50), (30, 60, 90, 70), (100, 0, 120, 100)])
+    once = number.without_level_lines()
+    assert (once.text, once.level_lines_left_out) == ("2-2", 1)  # "=" is read as one dash, the other line counted
+    assert once.without_level_lines() == once  # and reading it again changes nothing
+    assert NumberRecognition([read(dash), read(one)], [line, digit]).without_level_lines().text == "-2"
+
 
 def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left_out(shipped):
     def strip(*drawings: tuple[list, float, float, float]) -> np.ndarray:
@@ -101,6 +114,7 @@ def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left
         read = reading.without_level_lines()
         assert (read.text, read.level_lines_left_out) == (text, left_out)
         assert len(read.digits) == len(text.replace("-", ""))  # a dash is in the text, but is no digit
+
 
 def test_loading_a_missing_model_says_how_to_make_one(tmp_path):
     with pytest.raises(FileNotFoundError, match="scripts/train.py"):

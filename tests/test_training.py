@@ -35,9 +35,15 @@ def test_train_script_writes_model_and_metadata(tmp_path):
 
 
 def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
-    out = tmp_path / "quick.keras"
-    done = run_script("train.py", "--preset", "quick", "--epochs", 1, "--limit", 300, "--out", out)
+    models = copy_shipped_model(tmp_path / "models")
+    out = models / "quick.keras"
+    done = run_script("train.py", "--preset", "quick", "--epochs", 1, "--limit", 300, "--out", out, "--promote")
     assert done.returncode == 0, done.stderr
+    # Not served beside the shipped model, and the command says why in one sentence: the score, then the comparison.
+    shipped = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
+    accuracy = json.loads(out.with_suffix(".json").read_text())["test_accuracy"]
+    assert (f"not serving it: its test accuracy {accuracy:.2%} is below the current model's {shipped:.2%}"
+            in done.stdout)
     metadata = json.loads(out.with_suffix(".json").read_text())
     quick = recipe("quick")
     assert metadata["preset"] == "quick" and metadata["arch"] == quick["arch"] == "compact"
