@@ -19,7 +19,7 @@ from digits.corrections import Corrections, display_location
 from digits.data import Mnist
 from digits.inspection import inspect_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
-from digits.recipes import FINE_TUNE, VALIDATION
+from digits.recipes import FINE_TUNE, VALIDATION, training_steps
 from digits.registry import ModelRegistry
 from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model,
                              training_batches)
@@ -64,8 +64,8 @@ def fine_tune(
     augmentation = [RandomAffine(rotation=6.0, zoom=0.06, shear=0.08, shift=1.5, seed=seed),
                     RandomStrokeWidth(seed=seed)]
     trainer = keras.Sequential([*augmentation, tuned])
-    steps = settings["epochs"] * int(np.ceil(len(images) / settings["batch_size"]))
-    compile_one_cycle(trainer, settings["learning_rate"], steps)
+    compile_one_cycle(trainer, settings["learning_rate"],
+                      training_steps(len(images), settings["epochs"], settings["batch_size"]))
     curves = LearningCurves(mnist.x_train[held_out : held_out + CURVE_IMAGES],
                             mnist.y_train[held_out : held_out + CURVE_IMAGES], progress=progress)
     batches = training_batches(images, labels, settings["batch_size"], seed)

@@ -5,6 +5,8 @@ Kept apart from digits.training so the page can list them without importing Tens
 
 from __future__ import annotations
 
+import math
+
 VALIDATION = 5000  # the last 5,000 of MNIST's 60,000 training images are held out for the validation curves
 TRAINING_IMAGES = 60000 - VALIDATION
 # A training of fewer steps (batches) than this teaches a model little: the Quick preset (2 epochs in batches of
@@ -66,5 +68,5 @@ DESCRIPTIONS = {
 
 
 def training_steps(images: int, epochs: int, batch_size: int) -> int:
-    """The batches a training of `epochs` over `images` takes: its steps."""
-    return epochs * -(-images // batch_size)
+    """The batches a training of `epochs` over `images` takes: its steps (the last batch of an epoch may be short)."""
+    return epochs * math.ceil(images / batch_size)

@@ -27,6 +27,7 @@ from digits.drawing import Strokes, render, skeleton_strokes, styled_digits
 from digits.finetuning import fine_tune
 from digits.model import build_compact
 from digits.numbers import NONE, number_candidates
+from digits.recipes import training_steps
 from digits.training import one_cycle
 
 WHOLE = 0.8  # a crop is one whole digit when it holds this share of one digit's ink...
@@ -216,7 +217,7 @@ def train_on_crops(
     its metrics on the validation crops, each as validation_NAME."""
     keras.utils.set_random_seed(seed)
     model = build()
-    steps = epochs * int(np.ceil(len(examples[0]) / batch_size))
+    steps = training_steps(len(examples[0]), epochs, batch_size)
     model.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)), loss=loss, metrics=metrics)
     x, y = examples
     model.fit(x[..., None], y, batch_size=batch_size, epochs=epochs, verbose=verbose)

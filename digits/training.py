@@ -17,7 +17,7 @@ import tensorflow as tf
 from digits.data import Mnist
 from digits.inspection import Inspection, inspect_model, inspection_path, save_inspection
 from digits.model import build_augmentation, build_model, read_probabilities
-from digits.recipes import DEFAULTS, VALIDATION
+from digits.recipes import DEFAULTS, VALIDATION, training_steps
 from digits.registry import metadata_path, write_json_atomically
 from digits.synthesis import training_material
 
@@ -207,7 +207,7 @@ def train(
         trainer = keras.Sequential([build_augmentation(seed), model])
     else:
         twins, trainer = None, model
-    compile_one_cycle(trainer, learning_rate, steps=epochs * int(np.ceil(len(images) / batch_size)), ema=ema)
+    compile_one_cycle(trainer, learning_rate, steps=training_steps(len(images), epochs, batch_size), ema=ema)
     curves = LearningCurves(mnist.x_train[held_out:], mnist.y_train[held_out:], progress=progress)
     batches = training_batches(images, labels, batch_size, seed, twins)
     callbacks = [curves] + ([progress] if progress else [])
