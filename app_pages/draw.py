@@ -89,10 +89,11 @@ def article(digit: int) -> str:
     return "an" if digit == 8 else "a"
 
 
-def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool) -> None:
-    """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency."""
+def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool, advise: bool) -> None:
+    """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency; with
+    `advise`, the runner-up and how to draw the digit more plainly, when it is unsure."""
     st.metric("Prediction", result.digit, delta=f"{result.confidence:.0%} sure", delta_color="off", delta_arrow="off")
-    if result.unsure:
+    if advise and result.unsure:
         second = result.runner_up
         st.warning(f"Not sure: it could also be {article(second)} **{second}** ({result.probabilities[second]:.0%}). "
                    "Try drawing it more plainly.")
@@ -185,9 +186,8 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     # MNIST test digits side by side, the same 288 are pointed to Number mode with this condition as without; of
     # 2,175 single drawn benchmark digits, 1 instead of 2 (2026-12-03).
     left, top, right, bottom = ink_box(ink_intensity(image) > 0.3)
-    if right - left > WIDE_INK * (bottom - top):
-        point_to_number_mode(recognizer.recognize_number(image))
-    show_recognition(recognizer, result, explain)
+    pointed = right - left > WIDE_INK * (bottom - top) and point_to_number_mode(recognizer.recognize_number(image))
+    show_recognition(recognizer, result, explain, advise=not pointed)
     offer_correction(result, image, model_name)
 
 

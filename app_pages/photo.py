@@ -55,12 +55,11 @@ def main() -> None:
             st.warning(BLANK if reading is None else ONLY_A_LEVEL_LINE)
             st.image(photo, caption=name)
             return
-        if mode == "Digit":
-            # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is
-            # read as a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator,
-            # another seed) one was cut in two, a 2 read as 12.
-            point_to_number_mode(recognizer.read_photo_ink(found, number=True))
-        show_reading(reading, photo, mode)
+        # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is read as
+        # a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator, another seed) one
+        # was cut in two, a 2 read as 12.
+        pointed = mode == "Digit" and point_to_number_mode(recognizer.read_photo_ink(found, number=True))
+        show_reading(reading, photo, mode, advise=not pointed)
 
 
 def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] | None:

@@ -10,6 +10,7 @@ from PIL import Image
 
 from digits.annotation import annotated
 from digits.charts import probability_bars
+from digits.numbers import places
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import NumberRecognition
@@ -26,37 +27,34 @@ def left_out_lines(count: int) -> str:
             "digits: they are left out of the number.")
 
 
-def places(numbers: list[int]) -> str:
-    """Places in a number (one or more) said in words: "digit 3", "digits 2 and 3", "digits 1, 2 and 4"."""
-    words = [str(n) for n in numbers]
-    return (f"digit {words[0]}" if len(words) == 1 else
-            f"digits {', '.join(words[:-1])} and {words[-1]}")
-
-
-def point_to_number_mode(number: NumberRecognition | None) -> None:
+def point_to_number_mode(number: NumberRecognition | None) -> bool:
     """In Digit mode, that the ink looks like a number, and to choose Number mode: when, read as a number without
     its level lines, it holds two digits or more and is sure of each. A digit read as a number is seldom sure of
     it: of 2,175 drawn benchmark digits (300 a group, seed 11), 17 read as two digits or more, 2 of them surely;
     of 300 pairs of MNIST test digits side by side on the Draw page's canvas, 288 read surely (2026-12-03).
-    Digit mode reads such a pair as one digit, often surely (a 1 and a 7 as a 7 at 100%)."""
+    Digit mode reads such a pair as one digit, often surely (a 1 and a 7 as a 7 at 100%). Returns whether it
+    said so: then the advice to write an unsure digit more plainly would be wrong."""
     number = None if number is None else number.without_level_lines()
-    if number is not None and len(number.digits) > 1 and not number.unsure:
+    pointed = number is not None and len(number.digits) > 1 and not number.unsure
+    if pointed:
         st.info(f"This looks like a number of {len(number.digits)} digits: choose **Number** to read it whole.")
+    return pointed
 
 
-def show_reading(reading: NumberRecognition, picture: Image.Image, label: str) -> None:
+def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, advise: bool = True) -> None:
     """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3 (of a
     single digit, the probability of each of the ten, as the Draw page shows them); first, that level lines were
-    left out of it (NumberRecognition.without_level_lines), when they were."""
+    left out of it (NumberRecognition.without_level_lines), when they were. With `advise`, how to write the unsure
+    digits more plainly, when some are."""
     if left_out := reading.level_lines_left_out:
         st.info(left_out_lines(left_out))
     least = min(d.confidence for d in reading.digits)
     st.metric(label, reading.text, delta=f"{least:.0%} sure" + (" of its least sure digit" if len(reading.digits) > 1
               else ""), delta_color="off", delta_arrow="off")
     one = len(reading.digits) == 1
-    if reading.unsure and one:
+    if advise and reading.unsure and one:
         st.warning("Not sure of this digit (marked ?, in amber). Try writing it more plainly.")
-    elif reading.unsure:
+    elif advise and reading.unsure:
         unsure = [place for place, d in enumerate(reading.digits, start=1) if d.unsure]
         it = "it" if len(unsure) == 1 else "them"
         st.warning(f"Not sure of {places(unsure)} (marked ?, in amber). Try writing {it} more plainly or apart from "

@@ -133,6 +133,13 @@ class NumberCandidates:
         return [((left, top, middle, bottom), halves[0]), ((middle, top, right, bottom), halves[1])]
 
 
+def places(numbers: list[int]) -> str:
+    """Places in a number (one or more, from 1) said in words: "digit 3", "digits 2 and 3", "digits 1, 2 and 4"."""
+    words = [str(n) for n in numbers]
+    return (f"digit {words[0]}" if len(words) == 1 else
+            f"digits {', '.join(words[:-1])} and {words[-1]}")
+
+
 def weighed_readings(model: np.ndarray, reader: np.ndarray) -> np.ndarray:
     """Candidates' digit probabilities (N, 10) weighed from the digit model's and the number reader's: their geometric
     mean, READER weighing the reader's (a digit either is sure is not, stays unlikely), scaled to sum to 1."""

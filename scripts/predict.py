@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits import Recognizer  # noqa: E402
+from digits.numbers import places  # noqa: E402
 from digits.photos import MAX_BYTES, PhotoError, open_photo  # noqa: E402
 
 
@@ -91,10 +92,9 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
 def describe(result: dict) -> str:
     """One line for a file read: the digit or number and how sure."""
     if "number" in result:
-        unsure = [str(i + 1) for i, d in enumerate(result["digits"]) if d["unsure"]]
+        unsure = [place for place, d in enumerate(result["digits"], start=1) if d["unsure"]]
         lines = result["level_lines_left_out"]
-        return (result["number"] + (f"  (unsure of digit{'s' if len(unsure) > 1 else ''} {', '.join(unsure)})"
-                                    if unsure else "")
+        return (result["number"] + (f"  (unsure of {places(unsure)})" if unsure else "")
                 + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else ""))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
     return guesses + ("  (unsure)" if result["unsure"] else "")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from digits import Recognizer, load_mnist
+from digits.drawing import render
 from digits.training import train_and_save
 from tests.postgres import throwaway_cluster
 
@@ -24,6 +25,13 @@ def run_script(name: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedP
         [sys.executable, str(ROOT / "scripts" / name), *map(str, args)],
         capture_output=True, text=True, cwd=cwd, timeout=600,
     )
+
+
+def on_strip(*drawings: tuple) -> np.ndarray:
+    """Drawings on Number mode's 780x260 strip in its 18-pixel pen, as RGBA: each (strokes, x), centred at x and
+    150 pixels across, or (strokes, x, y, extent), centred at (x, y) and `extent` pixels across."""
+    placed = [(strokes, x, *rest) if rest else (strokes, x, 130, 150) for strokes, x, *rest in drawings]
+    return np.maximum.reduce([render(strokes, extent, (x, y), 18, size=780)[:260] for strokes, x, y, extent in placed])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,10 +1,11 @@
+import importlib.util
 import json
 
 import numpy as np
 from PIL import Image
 
 from digits.drawing import PLAIN, render
-from tests.conftest import run_script
+from tests.conftest import ROOT, on_strip, run_script
 
 
 def write_digits(folder):
@@ -48,9 +49,8 @@ def test_json_top_k_and_folders(tmp_path):
 
 def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     def on_paper(*drawings: tuple[list, float]) -> Image.Image:
-        """Strokes centred at each x on a 780x260 strip, 150 pixels across, in dark ink on white."""
-        ink = np.max([render(strokes, 150, (x, 130), 18, size=780)[:260, :, 3] for strokes, x in drawings], axis=0)
-        return Image.fromarray(255 - ink)
+        """The drawings on Number mode's strip (conftest.on_strip) in dark ink on white."""
+        return Image.fromarray(255 - on_strip(*drawings)[..., 3])
 
     dash, one = (PLAIN[7][:1], 390), (PLAIN[1], 200)
     on_paper(dash).save(tmp_path / "dash.png")  # read as a 2 before
@@ -68,3 +68,14 @@ def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     done = run_script("predict.py", "--number", "--json", tmp_path / "1-7.png")
     (read,) = json.loads(done.stdout)
     assert (read["number"], len(read["digits"]), read["dashes"], read["level_lines_left_out"]) == ("1-7", 2, [1], 0)
+
+
+def test_a_number_names_its_unsure_digits_in_words():
+    spec = importlib.util.spec_from_file_location("predict", ROOT / "scripts" / "predict.py")
+    predict = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(predict)
+    read = {"number": "1275", "level_lines_left_out": 1,
+            "digits": [{"unsure": place in (2, 4)} for place in range(1, 5)]}
+    assert predict.describe(read) == "1275  (unsure of digits 2 and 4)  (1 level line left out: a line is no digit)"
+    read["digits"][3]["unsure"], read["level_lines_left_out"] = False, 0
+    assert predict.describe(read) == "1275  (unsure of digit 2)"

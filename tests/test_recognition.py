@@ -9,6 +9,7 @@ from digits.evaluation import drawn_accuracy, drawn_groups, styled_groups
 from digits.preprocessing import ink_box
 from digits.recognition import DEFAULT_MODEL, FLATTEST, NumberRecognition, Recognition
 from digits.inspection import inspect_model
+from tests.conftest import on_strip
 
 
 @pytest.fixture(scope="module")
@@ -94,11 +95,6 @@ def test_two_level_lines_before_a_digit_make_one_dash_and_the_other_is_counted()
 
 
 def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left_out(shipped):
-    def strip(*drawings: tuple[list, float, float, float]) -> np.ndarray:
-        """Strokes `extent` pixels across centred at (x, y) on Number mode's 780x260 strip."""
-        return np.maximum.reduce([render(strokes, extent, (x, y), 18, size=780)[:260]
-                                  for strokes, x, y, extent in drawings])
-
     bar = PLAIN[7][:1]
     for drawings, text, left_out in (
         (((PLAIN[1], 150, 130, 150), (bar, 390, 130, 90), (PLAIN[7], 600, 130, 150)), "1-7", 0),  # read 127 before
@@ -109,7 +105,7 @@ def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left
         (((PLAIN[1], 200, 130, 150), (bar, 390, 130, 150)), "1", 1),  # a dash after the last digit
         (((PLAIN[1], 150, 110, 150), (bar, 390, 225, 120), (PLAIN[7], 600, 110, 150)), "17", 1),  # an underline
     ):
-        reading = shipped.recognize_number(strip(*drawings))
+        reading = shipped.recognize_number(on_strip(*drawings))
         assert len(reading.digits) == len(drawings), text  # each mark read on its own, the line as a 2
         read = reading.without_level_lines()
         assert (read.text, read.level_lines_left_out) == (text, left_out)
