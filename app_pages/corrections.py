@@ -75,7 +75,8 @@ def import_upload(store: Corrections) -> None:
             st.session_state["imported"] = ("success", f"Added {added:,} correction{'' if added == 1 else 's'} "
                                                       f"from {upload.name}.{known}")
         else:
-            held = f"its {total:,} are all kept already" if total else "it holds none"
+            held = (("its one correction is" if total == 1 else f"all {total:,} of its corrections are")
+                    + " kept already") if total else "it holds none"
             st.session_state["imported"] = ("info", f"Nothing was added from {upload.name}: {held}.")
 
 
@@ -105,10 +106,12 @@ def show_delete_all(total: int, store: Corrections) -> None:
 
 def show_corrections(store: Corrections) -> None:
     """The whole page, for a store that opens."""
-    counts = store.counts()
+    counts, misread = store.tally()
     total = sum(counts.values())
     if total:
-        st.metric("Corrections", f"{total:,}")
+        # Drawings kept, not "corrections": one confirmed as read right is kept too (the sidebar counts alike).
+        st.metric("Drawings kept", f"{total:,}", delta=f"{misread:,} read wrong", delta_color="off",
+                  delta_arrow="off")
         st.vega_lite_chart(correction_bars(counts), height=200)
         show_gallery(store, counts)
         take_away, bring_in, start_over = st.columns(3, gap="large")

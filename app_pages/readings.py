@@ -48,9 +48,9 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     digits more plainly, when some are."""
     if left_out := reading.level_lines_left_out:
         st.info(left_out_lines(left_out))
-    least = min(d.confidence for d in reading.digits)
-    st.metric(label, reading.text, delta=f"{least:.0%} sure" + (" of its least sure digit" if len(reading.digits) > 1
-              else ""), delta_color="off", delta_arrow="off")
+    least = min(reading.digits, key=lambda d: d.confidence)
+    st.metric(label, reading.text, delta=f"{least.confidence_percent} sure" + (" of its least sure digit"
+              if len(reading.digits) > 1 else ""), delta_color="off", delta_arrow="off")
     one = len(reading.digits) == 1
     if advise and reading.unsure and one:
         st.warning("Not sure of this digit (marked ?, in amber). Try writing it more plainly.")
@@ -69,5 +69,5 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     for place, digit in enumerate(reading.digits, start=1):
         also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "–"  # no "(0%)"
         mark = " ⚠️ unsure" if digit.unsure else ""
-        rows.append(f"| {place} | **{digit.digit}**{mark} | {digit.confidence:.0%} | {also} |")
+        rows.append(f"| {place} | **{digit.digit}**{mark} | {digit.confidence_percent} | {also} |")
     st.markdown("\n".join(rows))

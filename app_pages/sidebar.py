@@ -11,7 +11,7 @@ from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TRAINING_IMAGES, recipe,
+from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, SCORES, TRAINING_IMAGES, recipe,
                             training_steps)
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
@@ -46,7 +46,7 @@ def describe(meta: dict) -> str:
 def show_model(registry: ModelRegistry, path: Path) -> None:
     """The serving model's facts, and a choice of every model in the folder."""
     meta = registry.metadata(path)
-    st.subheader("The model")
+    st.subheader("Serving model")
     st.markdown(f"**{path.stem}**")
     if "test_accuracy" in meta:
         st.metric("MNIST test accuracy", f"{meta['test_accuracy']:.2%}")
@@ -55,7 +55,8 @@ def show_model(registry: ModelRegistry, path: Path) -> None:
     names = [m["name"] for m in models]
     if len(names) > 1 and path.stem in names and allowed():
         label = {m["name"]: f"{m['name']} ({m.get('test_accuracy', 0):.2%})" for m in models}
-        choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get)
+        choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get,
+                              help="Every model trained here is kept; the one chosen reads for every visitor.")
         if choice != path.stem:
             registry.use(models[names.index(choice)]["path"])
             st.rerun()
@@ -108,6 +109,10 @@ def show_retraining(retrainer: Retrainer) -> None:
         preset = st.radio("Preset", presets, presets.index(last_value("preset", presets[0])),
                           format_func=DESCRIPTIONS.get, key="preset")
         settings = recipe(preset)
+        serving = retrainer.registry.metadata(retrainer.registry.current_path()).get("test_accuracy", 0.0)
+        if SCORES[preset] < serving:  # a Quick model is kept aside next to the shipped one: say so before, not after
+            st.caption(f"As it is, {preset.capitalize()} scored {SCORES[preset]:.2%} on the MNIST test set here, below "
+                       f"the serving model's {serving:.2%}: its model would be kept aside (you can still serve it).")
         archs = list(ARCHITECTURES)
         arch = st.radio("Network", archs, archs.index(last_value(f"arch {preset}", settings["arch"])),
                         format_func=ARCHITECTURES.get, key=f"arch {preset}")
@@ -180,7 +185,7 @@ def phase_text(status: dict) -> str:
         done, total = status.get("done", 0), status.get("total", 0)
         return (f"Drawing the training digits with a pen: {done:,} of {total:,} "
                 "(once per machine; later trainings reuse them)")
-    if state == "training" and "eta_s" in status:  # the first batch is done: progress figures are in
+    if state == "training" and "eta_s" in status:  # batches since the first are done: progress figures are in
         eta = datetime.timedelta(seconds=round(status["eta_s"]))
         last = status["history"][-1] if status.get("history") else None
         validation = f" · validation {last['val_accuracy']:.1%}" if last else ""

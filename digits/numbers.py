@@ -134,10 +134,11 @@ class NumberCandidates:
 
 
 def places(numbers: list[int]) -> str:
-    """Places in a number (one or more, from 1) said in words: "digit 3", "digits 2 and 3", "digits 1, 2 and 4"."""
-    words = [str(n) for n in numbers]
-    return (f"digit {words[0]}" if len(words) == 1 else
-            f"digits {', '.join(words[:-1])} and {words[-1]}")
+    """Places in a number (one or more, from 1) said in words: "the 3rd digit", "the 2nd and 3rd digits",
+    "the 1st, 2nd and 4th digits" (as ordinals: "digit 3" of 435 could be taken for its digit 3)."""
+    words = [f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}" for n in numbers]
+    return (f"the {words[0]} digit" if len(words) == 1 else
+            f"the {', '.join(words[:-1])} and {words[-1]} digits")
 
 
 def weighed_readings(model: np.ndarray, reader: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,6 +83,14 @@ class Recognition:
     def unsure(self) -> bool:
         """True when the model's top probability is too low to state the digit as fact."""
         return self.confidence < UNSURE_BELOW
+
+    @property
+    def confidence_percent(self) -> str:
+        """The confidence as the pages say it: a whole percent ("97%"), or, where that would round an unsure
+        reading up to UNSURE_BELOW, a tenth of one cut short ("89.9%", never "90% sure" beside "Not sure")."""
+        if self.unsure and round(self.confidence * 100) >= UNSURE_BELOW * 100:
+            return f"{math.floor(self.confidence * 1000) / 10:.1f}%"
+        return f"{self.confidence:.0%}"
 
     def top(self, k: int = 3) -> list[tuple[int, float]]:
         """The k most likely digits with their probabilities, most likely first."""

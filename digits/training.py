@@ -77,6 +77,7 @@ class ProgressFile(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.started = time.monotonic()
         self.epoch = 0
+        self.first: tuple[float, int] | None = None  # when the first report came, and how many steps were done
         self.write("training", epoch=1, epochs=self.params["epochs"], fraction=0.0)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -95,12 +96,17 @@ class ProgressFile(keras.callbacks.Callback):
 
     def report(self, step: int, logs: dict) -> None:
         steps, epochs = self.params["steps"], self.params["epochs"]
-        fraction = (self.epoch * steps + step) / (epochs * steps)
-        elapsed = time.monotonic() - self.started
+        done, now = self.epoch * steps + step, time.monotonic()
+        # The time left is reckoned from the steps since the first report: the first batch carries TensorFlow's
+        # tracing of the model, which made a Quick training say 8.5 minutes left, then 2 a few seconds later.
+        self.first = self.first or (now, done)
+        since, done_then = self.first
+        rate = (now - since) / (done - done_then) if done > done_then else None  # seconds a step
+        left = {} if rate is None else {"eta_s": round(rate * (epochs * steps - done), 1)}
         self.write(
-            "training", epoch=self.epoch + 1, epochs=epochs, fraction=fraction,
+            "training", epoch=self.epoch + 1, epochs=epochs, fraction=done / (epochs * steps),
             accuracy=float(logs.get("accuracy", 0.0)), loss=float(logs.get("loss", 0.0)),
-            elapsed_s=round(elapsed, 1), eta_s=round(elapsed / fraction * (1 - fraction), 1),
+            elapsed_s=round(now - self.started, 1), **left,
         )
 
 

@@ -21,7 +21,7 @@ SEED = 1234  # the corpus's own: the same bad files on every run
 ERROR_LINE = re.compile(r"(?P<path>.+): error: (?P<why>.+)")
 CUT_SHORT = "cut short"  # a file cut at a place Pillow or open_photo notices
 NOT_AN_IMAGE = "This file is not an image"  # a file cut within its first bytes, or random ones
-TOO_LARGE = "claims more than 50 million pixels"
+TOO_LARGE = "has more than 50 million pixels"
 
 
 def encoded(image: Image.Image, format: str, **options) -> bytes:

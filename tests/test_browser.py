@@ -160,8 +160,9 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     with new_run(page):
         page.get_by_role("link", name="Corrections").first.click()
     expect(answer.get_by_text("Kept in")).to_be_visible(timeout=30_000)
-    total = answer.locator('[data-testid="stMetric"]').filter(has_text="Corrections")
+    total = answer.locator('[data-testid="stMetric"]').filter(has_text="Drawings kept")
     expect(total.locator('[data-testid="stMetricValue"]')).to_have_text("3")
+    expect(total.locator('[data-testid="stMetricDelta"]')).to_have_text("2 read wrong")
     expect(answer.get_by_role("tab", name="7 (2)")).to_be_visible()
     answer.get_by_role("tab", name="7 (2)").click()  # tabs switch in the browser, without a script run
     assert answer.get_by_text(re.compile(r"^read \d \(\d+%\)$")).count() >= 2

@@ -252,7 +252,8 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     store, ids = kept_store()
     app = run_page("app_pages/corrections.py")
     counts = {d: {0: 1, 1: 1, 7: 2}.get(d, 0) for d in range(10)}
-    assert [m.value for m in app.main.metric] == ["4"]
+    # Four kept, the confirmed 7, the 1 and the imported 0 with the one misread: not "4 corrections".
+    assert [(m.label, m.value, m.delta) for m in app.main.metric] == [("Drawings kept", "4", "1 read wrong")]
     assert chart_counts(app) == {str(d): n for d, n in counts.items()}
     tabs = app.main.tabs
     assert [t.label for t in tabs] == [f"{d} ({n})" for d, n in counts.items()]
@@ -316,7 +317,8 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     app.main.file_uploader[0].upload("mine.npz", samples).run()
     assert not app.exception
     assert [s.value for s in app.main.success] == ["Added 3 corrections from mine.npz."]
-    assert Corrections(corrections_location()).counts()[2] == 2 and [m.value for m in app.main.metric] == ["3"]
+    assert Corrections(corrections_location()).counts()[2] == 2
+    assert [(m.value, m.delta) for m in app.main.metric] == [("3", "0 read wrong")]  # imports were read by no model
     app.run()  # another run, with the file still chosen, imports nothing more
     assert len(Corrections(corrections_location())) == 3 and not app.main.success
     more = npz(np.full((2, 28, 28), 200, np.uint8), np.array([5, 6], np.uint8))  # the 5 is kept already
@@ -325,7 +327,7 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
         "Added 1 correction from more.npz. Left out 1 of its 2, kept already."]
     app.main.file_uploader[0].upload("mine again.npz", samples).run()
     assert not app.main.success and [i.value for i in app.main.info] == [
-        "Nothing was added from mine again.npz: its 3 are all kept already."]
+        "Nothing was added from mine again.npz: all 3 of its corrections are kept already."]
 
     app.main.file_uploader[0].set_value(("broken.npz", b"not an npz", "application/octet-stream")).run()
     assert not app.exception

@@ -183,13 +183,15 @@ def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
     assert len(table) == 3 and all(a == "–" or 1 <= len(a.split(",")) <= 2 for a in also)  # up to two runners-up
     assert "(0%)" not in " ".join(also) and also[2] != "–"  # only those it gives some chance, as the unsure digit's
     assert "unsure" in table[2] and "unsure" not in table[0] + table[1]
-    assert any("Not sure of digit 3" in w.value for w in app.warning)
+    assert any("Not sure of the 3rd digit" in w.value for w in app.warning)
 
 
 def test_places_in_a_number_are_said_in_words():
     from app_pages.readings import left_out_lines
     from digits.numbers import places
-    assert [places(p) for p in ([3], [2, 3], [1, 2, 4])] == ["digit 3", "digits 2 and 3", "digits 1, 2 and 4"]
+    assert [places(p) for p in ([3], [2, 3], [1, 2, 4], [11, 12, 13, 21, 22])] == [
+        "the 3rd digit", "the 2nd and 3rd digits", "the 1st, 2nd and 4th digits",
+        "the 11th, 12th, 13th, 21st and 22nd digits"]
     assert left_out_lines(1).startswith("A level line (") and left_out_lines(3).startswith("3 level lines (")
 
 

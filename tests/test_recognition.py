@@ -138,3 +138,13 @@ def test_the_shipped_model_reads_the_styles_people_draw(shipped):
     # curled 9s, flagged 1s, crossed 7s, open and closed 4s, and every digit in varied styles.
     for name, images, labels in styled_groups(80, seed=3):
         assert drawn_accuracy(shipped, images, labels) >= 0.9, name
+
+
+def test_an_unsure_reading_never_says_it_is_as_sure_as_a_sure_one():
+    def said(confidence: float) -> str:
+        return Recognition(4, np.r_[np.full(4, (1 - confidence) / 9), confidence, np.full(5, (1 - confidence) / 9)],
+                           np.zeros((28, 28))).confidence_percent
+
+    # 89.6% would round to the 90% a reading needs to be sure: it is said to a tenth, cut short, not rounded up.
+    assert [said(c) for c in (0.5, 0.894, 0.896, 0.89996, 0.9, 0.97, 0.99996)] == [
+        "50%", "89%", "89.6%", "89.9%", "90%", "97%", "100%"]

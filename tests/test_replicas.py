@@ -52,7 +52,7 @@ def test_two_replicas_share_the_corrections_the_training_lock_and_the_promotion(
     expect(a.get_by_text("Saved as a 4")).to_be_visible()
     assert Corrections(database).counts()[4] == 1
     go_to(b, "Corrections")
-    assert prediction(b, "Corrections") == "1"
+    assert prediction(b, "Drawings kept") == "1"
     assert not list(models.parent.glob("local-*/*.sqlite"))  # neither used a local file
 
     # A training started on one replica holds the lock for both, and for any other process.

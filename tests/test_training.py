@@ -250,3 +250,19 @@ def test_a_full_disk_fails_the_save_clearly_and_the_old_model_keeps_serving(smal
     assert registry.current_path().name == "digits.keras" and [m["name"] for m in registry.models()] == ["digits"]
     assert sorted(p.name for p in models.iterdir()) == ["digits.inspection.npz", "digits.json", "digits.keras"]
     Recognizer.load(registry.current_path())  # and it still loads
+
+
+def test_the_time_left_is_reckoned_after_the_first_batch(tmp_path, monkeypatch):
+    # The first batch takes 10 s (TensorFlow traces the model), the others 1 s: after the second, 18 steps of 1 s
+    # are left, not the 99 s that the mean over both (5.5 s a step) would say.
+    clock = iter([0.0, 10.0, 11.0])
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    progress = RecordedProgress(tmp_path / "progress.json", model="m.keras")
+    progress.states, progress.figures = [], []
+    progress.set_params({"epochs": 2, "steps": 10})
+    progress.on_train_begin()
+    progress.on_epoch_begin(0)
+    progress.report(1, {"accuracy": 0.1})
+    progress.report(2, {"accuracy": 0.2})
+    assert "eta_s" not in progress.figures[-2] and progress.figures[-1]["eta_s"] == 18.0
+    assert progress.figures[-1]["elapsed_s"] == 11.0 and progress.figures[-1]["fraction"] == 0.1
