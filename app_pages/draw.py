@@ -305,6 +305,9 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
         st.info(NO_NUMBER_YET)
         return
     show_reading(digits, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), "Number")
+    if collecting_enabled(secrets()):  # a number's digits are not kept: what it learns from is drawn one at a time
+        st.caption("A digit read wrong? Number mode keeps no drawings: to teach the model your handwriting, draw "
+                   "that digit in **Digit** mode and say what it is.")
 
 
 def draw_digit() -> None:

@@ -168,6 +168,9 @@ def test_number_mode_reads_a_number_without_its_level_lines():
         app.run()
         assert not app.exception
         assert [i.value for i in app.info] == info and [m.value for m in app.metric] == read
+        # Where a number is read, how to correct one of its digits: Number mode keeps none.
+        assert [c.value.startswith("A digit read wrong?") for c in app.caption if "Digit** mode" in c.value] == \
+            [True] * len(read)
 
 
 def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):
