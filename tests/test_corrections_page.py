@@ -154,12 +154,13 @@ def number(image):  # as `answer`, for Number mode
 
 
 def test_number_mode_reads_a_number_without_its_level_lines():
-    from app_pages.draw import NO_NUMBER_YET
     from app_pages.readings import left_out_lines
 
     bar, one, seven = (PLAIN[7][:1], 390), (PLAIN[1], 200), (PLAIN[7], 390)
     for image, info, read in (
-        (on_strip(bar), [NO_NUMBER_YET], []),  # a 7's first stroke, alone on the strip
+        # A 7's first stroke, alone on the strip (draw.NO_NUMBER_YET; importing the page here, outside a script run,
+        # would declare its canvas component where Streamlit cannot).
+        (on_strip(bar), ["A level line is not a number yet"], []),
         (on_strip(one, bar), [left_out_lines(1)], ["1"]),  # read as "12" before
         (on_strip(one, bar, (PLAIN[7][:1], 600)), [left_out_lines(2)], ["1"]),
         (on_strip(one, seven), [], ["17"]),
@@ -167,7 +168,8 @@ def test_number_mode_reads_a_number_without_its_level_lines():
         app = AppTest.from_function(number, args=(image,), default_timeout=60)
         app.run()
         assert not app.exception
-        assert [i.value for i in app.info] == info and [m.value for m in app.metric] == read
+        assert len(app.info) == len(info) and all(i.value.startswith(said) for i, said in zip(app.info, info))
+        assert [m.value for m in app.metric] == read
         # Where a number is read, how to correct one of its digits: Number mode keeps none.
         assert [c.value.startswith("A digit read wrong?") for c in app.caption if "Digit** mode" in c.value] == \
             [True] * len(read)
