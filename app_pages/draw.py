@@ -307,7 +307,7 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
     show_reading(digits, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), "Number")
     if collecting_enabled(secrets()):  # a number's digits are not kept: what it learns from is drawn one at a time
         st.caption("A digit read wrong? Number mode keeps no drawings: to teach the model your handwriting, draw "
-                   "that digit in **Digit** mode and say what it is.")
+                   "that digit in Digit mode and say what it is.")
 
 
 def draw_digit() -> None:

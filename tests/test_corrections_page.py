@@ -171,7 +171,7 @@ def test_number_mode_reads_a_number_without_its_level_lines():
         assert len(app.info) == len(info) and all(i.value.startswith(said) for i, said in zip(app.info, info))
         assert [m.value for m in app.metric] == read
         # Where a number is read, how to correct one of its digits: Number mode keeps none.
-        assert [c.value.startswith("A digit read wrong?") for c in app.caption if "Digit** mode" in c.value] == \
+        assert [c.value.startswith("A digit read wrong?") for c in app.caption if "in Digit mode" in c.value] == \
             [True] * len(read)
 
 
