@@ -110,8 +110,9 @@ def show_corrections(store: Corrections) -> None:
     total = sum(counts.values())
     if total:
         # Drawings kept, not "corrections": one confirmed as read right is kept too (the sidebar counts alike).
-        st.metric("Drawings kept", f"{total:,}", delta=f"{misread:,} read wrong", delta_color="off",
-                  delta_arrow="off")
+        # Imported ones were read by no model: "0 read wrong" would vouch for them, so a count of none is left out.
+        st.metric("Drawings kept", f"{total:,}", delta=f"{misread:,} read wrong" if misread else None,
+                  delta_color="off", delta_arrow="off")
         st.vega_lite_chart(correction_bars(counts), height=200)
         show_gallery(store, counts)
         take_away, bring_in, start_over = st.columns(3, gap="large")

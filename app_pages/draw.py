@@ -92,7 +92,8 @@ def article(digit: int) -> str:
 def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool, advise: bool) -> None:
     """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency; with
     `advise`, the runner-up and how to draw the digit more plainly, when it is unsure."""
-    st.metric("Prediction", result.digit, delta=f"{result.confidence_percent} sure", delta_color="off", delta_arrow="off")
+    st.metric("Prediction", result.digit, delta=f"{result.confidence_percent} sure", delta_color="off",
+              delta_arrow="off")
     if advise and result.unsure:
         second = result.runner_up
         st.warning(f"Not sure: it could also be {article(second)} **{second}** ({result.probabilities[second]:.0%}). "

@@ -110,9 +110,11 @@ def show_retraining(retrainer: Retrainer) -> None:
                           format_func=DESCRIPTIONS.get, key="preset")
         settings = recipe(preset)
         serving = retrainer.registry.metadata(retrainer.registry.current_path()).get("test_accuracy", 0.0)
-        if SCORES[preset] < serving:  # a Quick model is kept aside next to the shipped one: say so before, not after
+        # A Quick model is kept aside next to the shipped one: say so before the training, not only after it.
+        if SCORES.get(preset, 1.0) < serving:
             st.caption(f"As it is, {preset.capitalize()} scored {SCORES[preset]:.2%} on the MNIST test set here, below "
-                       f"the serving model's {serving:.2%}: its model would be kept aside (you can still serve it).")
+                       f"the serving model's {serving:.2%}: its model would likely be kept aside (you can still "
+                       "serve it).")
         archs = list(ARCHITECTURES)
         arch = st.radio("Network", archs, archs.index(last_value(f"arch {preset}", settings["arch"])),
                         format_func=ARCHITECTURES.get, key=f"arch {preset}")

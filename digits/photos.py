@@ -64,7 +64,7 @@ def open_photo(data: bytes) -> Image.Image:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(f"The image has more than {MAX_PIXELS // 1_000_000} million pixels (a camera's photo has "
-                         "12-50 million); send a smaller one.") from None
+                         "12-48 million); send a smaller one.") from None
     except UnidentifiedImageError:
         raise PhotoError("This file is not an image (a PNG, JPEG or WebP photo).") from None
     except (OSError, SyntaxError, ValueError, EOFError):  # truncated or damaged data; Pillow's words help no one

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -87,9 +86,9 @@ class Recognition:
     @property
     def confidence_percent(self) -> str:
         """The confidence as the pages say it: a whole percent ("97%"), or, where that would round an unsure
-        reading up to UNSURE_BELOW, a tenth of one cut short ("89.9%", never "90% sure" beside "Not sure")."""
+        reading up to UNSURE_BELOW, to a tenth, at most 89.9% ("89.6%", never "90% sure" beside "Not sure")."""
         if self.unsure and round(self.confidence * 100) >= UNSURE_BELOW * 100:
-            return f"{math.floor(self.confidence * 1000) / 10:.1f}%"
+            return f"{min(round(self.confidence * 100, 1), UNSURE_BELOW * 100 - 0.1):.1f}%"
         return f"{self.confidence:.0%}"
 
     def top(self, k: int = 3) -> list[tuple[int, float]]:

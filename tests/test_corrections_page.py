@@ -257,7 +257,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     store, ids = kept_store()
     app = run_page("app_pages/corrections.py")
     counts = {d: {0: 1, 1: 1, 7: 2}.get(d, 0) for d in range(10)}
-    # Four kept, the confirmed 7, the 1 and the imported 0 with the one misread: not "4 corrections".
+    # Four kept: the 7 read right, the 7 read as a 1, the 1 and the imported 0; one read wrong.
     assert [(m.label, m.value, m.delta) for m in app.main.metric] == [("Drawings kept", "4", "1 read wrong")]
     assert chart_counts(app) == {str(d): n for d, n in counts.items()}
     tabs = app.main.tabs
@@ -323,7 +323,7 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     assert not app.exception
     assert [s.value for s in app.main.success] == ["Added 3 corrections from mine.npz."]
     assert Corrections(corrections_location()).counts()[2] == 2
-    assert [(m.value, m.delta) for m in app.main.metric] == [("3", "0 read wrong")]  # imports were read by no model
+    assert [(m.value, m.delta) for m in app.main.metric] == [("3", "")]  # imports were read by no model: no "0"
     app.run()  # another run, with the file still chosen, imports nothing more
     assert len(Corrections(corrections_location())) == 3 and not app.main.success
     more = npz(np.full((2, 28, 28), 200, np.uint8), np.array([5, 6], np.uint8))  # the 5 is kept already

@@ -255,7 +255,7 @@ def test_a_full_disk_fails_the_save_clearly_and_the_old_model_keeps_serving(smal
 def test_the_time_left_is_reckoned_after_the_first_batch(tmp_path, monkeypatch):
     # The first batch takes 10 s (TensorFlow traces the model), the others 1 s: after the second, 18 steps of 1 s
     # are left, not the 99 s that the mean over both (5.5 s a step) would say.
-    clock = iter([0.0, 10.0, 11.0])
+    clock = iter([0.0, 10.0, 11.0, 20.0])
     monkeypatch.setattr(time, "monotonic", lambda: next(clock))
     progress = RecordedProgress(tmp_path / "progress.json", model="m.keras")
     progress.states, progress.figures = [], []
@@ -266,3 +266,7 @@ def test_the_time_left_is_reckoned_after_the_first_batch(tmp_path, monkeypatch):
     progress.report(2, {"accuracy": 0.2})
     assert "eta_s" not in progress.figures[-2] and progress.figures[-1]["eta_s"] == 18.0
     assert progress.figures[-1]["elapsed_s"] == 11.0 and progress.figures[-1]["fraction"] == 0.1
+    # Into the second epoch the steps go on counting: step 1 of it is the 11th, 9 left at 1 s each.
+    progress.on_epoch_begin(1)
+    progress.report(1, {"accuracy": 0.3})
+    assert progress.figures[-1]["eta_s"] == 9.0 and progress.figures[-1]["fraction"] == 0.55
