@@ -113,10 +113,13 @@ class ModelRegistry:
 
     def promote_if_better(self, path: str | os.PathLike) -> tuple[bool, str]:
         """Serve the model at `path` if its test accuracy is at least the current model's; say why or why not, as
-        the comparison that decided it ("below the current model's 99.63%")."""
+        the comparison that decided it, naming the model it was compared with, which a later choice may replace
+        ("below the 99.63% of digits, the model serving then")."""
         new = self.metadata(Path(path)).get("test_accuracy", 0.0)
-        current = self.metadata(self.current_path()).get("test_accuracy", 0.0)
+        serving = self.current_path()
+        current = self.metadata(serving).get("test_accuracy", 0.0)
+        compared = f"the {current:.2%} of {serving.stem}, the model serving then"
         if new >= current:
             self.use(path)
-            return True, f"at least the current model's {current:.2%}"
-        return False, f"below the current model's {current:.2%}"
+            return True, f"at least {compared}"
+        return False, f"below {compared}"
