@@ -22,10 +22,11 @@ from app_pages.resources import get_corrections, get_retrainer, last_value, reme
 
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
     """The serving model's facts and choice, then the retrain controls."""
+    meta = registry.metadata(model_path)  # read once: both parts need it
     with st.sidebar:
-        show_model(registry, model_path)
+        show_model(registry, model_path, meta)
         st.divider()
-        show_retraining(get_retrainer(str(registry.folder)))
+        show_retraining(get_retrainer(str(registry.folder)), meta.get("test_accuracy", 0.0))
 
 
 def describe(meta: dict) -> str:
@@ -43,9 +44,8 @@ def describe(meta: dict) -> str:
             f"{meta['training_seconds'] / 60:.1f} min; {meta['parameters']:,} parameters.")
 
 
-def show_model(registry: ModelRegistry, path: Path) -> None:
-    """The serving model's facts, and a choice of every model in the folder."""
-    meta = registry.metadata(path)
+def show_model(registry: ModelRegistry, path: Path, meta: dict) -> None:
+    """The serving model's facts (`meta`, from its JSON), and a choice of every model in the folder."""
     st.subheader("Serving model")
     st.markdown(f"**{path.stem}**")
     if "test_accuracy" in meta:
@@ -88,8 +88,9 @@ def offer_mnist_download(why: str) -> None:
     st.rerun()
 
 
-def show_retraining(retrainer: Retrainer) -> None:
-    """The retrain controls, or why retraining is not possible here."""
+def show_retraining(retrainer: Retrainer, serving: float) -> None:
+    """The retrain controls, or why retraining is not possible here; `serving` is the serving model's MNIST test
+    accuracy."""
     st.subheader("Retrain")
     if not retraining_enabled(secrets()):
         st.info("Retraining is turned off on this deployment.")
@@ -109,7 +110,6 @@ def show_retraining(retrainer: Retrainer) -> None:
         preset = st.radio("Preset", presets, presets.index(last_value("preset", presets[0])),
                           format_func=DESCRIPTIONS.get, key="preset")
         settings = recipe(preset)
-        serving = retrainer.registry.metadata(retrainer.registry.current_path()).get("test_accuracy", 0.0)
         # A Quick model is kept aside next to the shipped one: say so before the training, not only after it.
         if SCORES.get(preset, 1.0) < serving:
             st.caption(f"As it is, {preset.capitalize()} scored {SCORES[preset]:.2%} on the MNIST test set here, below "
