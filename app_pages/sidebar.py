@@ -11,7 +11,7 @@ from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, SCORES, TRAINING_IMAGES, recipe,
+from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TEST_ACCURACY, TRAINING_IMAGES, recipe,
                             training_steps)
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
@@ -111,8 +111,8 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
                           format_func=DESCRIPTIONS.get, key="preset")
         settings = recipe(preset)
         # A Quick model is kept aside next to the shipped one: say so before the training, not only after it.
-        if SCORES.get(preset, 1.0) < serving:
-            st.caption(f"As it is, {preset.capitalize()} scored {SCORES[preset]:.2%} on the MNIST test set here, below "
+        if (scored := TEST_ACCURACY.get(preset, 1.0)) < serving:
+            st.caption(f"As it is, {preset.capitalize()} scored {scored:.2%} on the MNIST test set here, below "
                        f"the serving model's {serving:.2%}: its model would likely be kept aside (you can still "
                        "serve it).")
         archs = list(ARCHITECTURES)

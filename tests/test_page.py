@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from digits.corrections import Corrections
 from digits.drawing import PLAIN, render
-from digits.recipes import SCORES
+from digits.recipes import TEST_ACCURACY
 from digits.registry import ModelRegistry
 from digits.deployment import password_matches
 from digits.retraining import try_lock
@@ -79,7 +79,8 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     assert app.sidebar.number_input[0].value == 2
     # Beforehand, that a Quick model would score below the serving one and be kept aside; not so of Full.
     serving = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
-    below = f"Quick scored {SCORES['quick']:.2%} on the MNIST test set here, below the serving model's {serving:.2%}"
+    quick = TEST_ACCURACY["quick"]
+    below = f"Quick scored {quick:.2%} on the MNIST test set here, below the serving model's {serving:.2%}"
     assert [c.value for c in app.sidebar.caption if below in c.value]
     app.sidebar.radio[0].set_value("full").run()
     assert app.sidebar.radio[1].value == "vgg" and app.sidebar.number_input[0].value == 20
