@@ -1,10 +1,11 @@
 """Learn one person's handwriting: fine-tune a trained model on their corrections, with MNIST replayed
 beside them so that it does not forget the digits everybody else writes.
 
-A fine-tune starts from the serving model, not from scratch. Each epoch mixes a few thousand MNIST
-training digits with the corrections repeated many times over (so that they make up a fixed share of
-what it sees), all lightly augmented. To say whether it learned, part of the corrections is held out:
-one fine-tune without them is scored on them, and the model kept is fine-tuned on all of them.
+A fine-tune starts from the serving model (or, when that is a fine-tune, from the model it came from), not from
+scratch. Each epoch mixes a few thousand MNIST training digits with the corrections repeated many times over (so
+that they make up a fixed share of what it sees), all lightly augmented. To say whether it learned, part of the
+corrections is held out: one fine-tune without them is scored on them, and the model kept is fine-tuned on all of
+them.
 """
 
 from __future__ import annotations
@@ -116,10 +117,12 @@ def fine_tune_and_save(
     verbose: int | str = "auto",
     **recipe,
 ) -> dict:
-    """Fine-tune the model at `base` on the corrections in `store` (FINE_TUNE's recipe, `recipe` overriding it),
-    measure it, and save it at `out` with its metadata (the figures before and after, and the promotion
-    verdict); returns the metadata."""
+    """Fine-tune the model at `base` (or, when it is a fine-tune, the model it came from: ModelRegistry.origin) on
+    the corrections in `store` (FINE_TUNE's recipe, `recipe` overriding it), measure it, and save it at `out` with
+    its metadata (the figures before and after, and the promotion verdict); returns the metadata."""
     settings = {**FINE_TUNE, **recipe}
+    registry = ModelRegistry(Path(base).parent)
+    base = registry.origin(Path(base))
     started = time.perf_counter()
     x, y = Corrections(store).samples()
     # Another split for every size of the store, so that a correction held out once is learned next time.
@@ -128,7 +131,7 @@ def fine_tune_and_save(
         raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
                          f"fine-tune; the store has {len(y)}")
     model = load_saved_model(base)
-    base_meta = ModelRegistry(Path(base).parent).metadata(Path(base))
+    base_meta = registry.metadata(base)
     if progress:
         progress.fields["stage"] = f"measuring: learning {len(train_on)} corrections, {len(held)} held out"
     measured, _ = fine_tune(model, x[train_on], y[train_on], mnist, seed, progress, verbose, **settings)
@@ -148,7 +151,7 @@ def fine_tune_and_save(
         **figures,
         "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(inspection.per_digit_accuracy)},
         **describe_training(mnist, tuned, time.perf_counter() - started, seed=seed, **settings),
-        "fine_tuned_from": Path(base).name, "arch": base_meta.get("arch", "vgg"), "augment": True,
+        "fine_tuned_from": base.name, "arch": base_meta.get("arch", "vgg"), "augment": True,
         "corrections_store": display_location(store), "corrections_used": len(y), "corrections_held_out": len(held),
         "promote": promote, "reason": reason, "history": history,
     }

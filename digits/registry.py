@@ -104,6 +104,19 @@ class ModelRegistry:
         """A model's metadata, or {} if it has none (or it cannot be read)."""
         return read_metadata(path) or {}
 
+    def origin(self, path: Path) -> Path:
+        """The model a fine-tune was made from, and so on back to one that is no fine-tune (while each is in this
+        folder); `path` itself when it is no fine-tune. "Learn my handwriting" starts there, on all the corrections:
+        a fine-tune of a fine-tune scored its held-out drawings with a model that had learned them (100% → 100%,
+        never served), and each one could cost MNIST another 0.1 points."""
+        seen = {path.resolve()}
+        while (name := self.metadata(path).get("fine_tuned_from")) and (earlier := self.folder / name).is_file():
+            if earlier.resolve() in seen or not self.holds(earlier):
+                break
+            path = earlier
+            seen.add(path.resolve())
+        return path
+
     def use(self, path: str | os.PathLike) -> None:
         """Serve this model from the next request on (an atomic switch)."""
         path = Path(path)

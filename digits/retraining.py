@@ -127,10 +127,10 @@ class Retrainer:
         return self.launch(options, "retrained", epochs, {"kind": "training", "settings": settings})
 
     def start_fine_tune(self, store: str | os.PathLike, seed: int = 1) -> bool:
-        """Start "Learn my handwriting": fine-tune the serving model on the corrections in `store` (a file or a
-        database URL), and serve the result if it learned them without forgetting MNIST; False if a training is
-        running already."""
-        base = self.registry.current_path()
+        """Start "Learn my handwriting": fine-tune the serving model (or the one it was fine-tuned from:
+        ModelRegistry.origin) on the corrections in `store` (a file or a database URL), and serve the result if it
+        learned them without forgetting MNIST; False if a training is running already."""
+        base = self.registry.origin(self.registry.current_path())
         # A database URL goes to the process in its environment, not on its command line, where ps shows it.
         where = {"DIGITS_DATABASE_URL": str(store)} if is_database_url(store) else {}
         options = ["--from", str(base), "--corrections", *([] if where else [str(store)])]

@@ -102,6 +102,14 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     assert progress["promoted"] == meta["promote"] and progress["reason"] == meta["reason"]
     serving = ModelRegistry(models).current_path().name
     assert serving == ("mine.keras" if meta["promote"] else "digits.keras")
+    # A fine-tune of that fine-tune starts again from the shipped model: its held-out drawings are scored by a
+    # model that has not learned them (mine.keras has), and MNIST is compared with the shipped model's.
+    again = models / "again.keras"
+    done = run_script("train.py", "--from", out, "--corrections", store.path, "--epochs", 1, "--out", again)
+    assert done.returncode == 0, done.stderr[-2000:]
+    second = json.loads(again.with_suffix(".json").read_text())
+    assert second["fine_tuned_from"] == "digits.keras" and second["test_accuracy_before"] == meta["test_accuracy_before"]
+    assert second["corrections_accuracy_before"] == meta["corrections_accuracy_before"]  # the same drawings held out
 
 
 def test_train_script_says_why_it_cannot_fine_tune(tmp_path):

@@ -184,3 +184,26 @@ def test_the_registry_serves_only_models_inside_its_folder(registry, tmp_path):
     (registry.folder / "broken.keras").write_bytes(b"")
     (registry.folder / "broken.json").write_text("{not json")
     assert [m["name"] for m in registry.models()] == ["digits"]  # neither the link nor unreadable metadata
+
+
+def test_a_fine_tune_of_a_fine_tune_starts_from_the_model_they_came_from(registry):
+    def fine_tune(name: str, of: str) -> Path:  # a model file and metadata naming the model it was tuned from
+        (registry.folder / f"{name}.keras").write_bytes((registry.folder / "digits.keras").read_bytes())
+        (registry.folder / f"{name}.json").write_text(json.dumps({"fine_tuned_from": of}))
+        return registry.folder / f"{name}.keras"
+
+    shipped = registry.folder / "digits.keras"
+    assert registry.origin(shipped) == shipped
+    first = fine_tune("first", "digits.keras")
+    second = fine_tune("second", "first.keras")
+    assert registry.origin(second) == registry.origin(first) == shipped
+    # Where the chain leaves the folder, loops or names a model since deleted, it stops at the last model found.
+    assert registry.origin(fine_tune("outside", "../elsewhere/digits.keras")).name == "outside.keras"
+    assert registry.origin(fine_tune("loop", "loop.keras")).name == "loop.keras"
+    assert registry.origin(fine_tune("orphan", "deleted.keras")).name == "orphan.keras"
+    # The page's "Learn my handwriting", with the second fine-tune serving, starts from the shipped model.
+    registry.use(second)
+    retrainer = Retrainer(registry)
+    assert retrainer.start_fine_tune(registry.folder / "corrections.sqlite")
+    assert retrainer.status()["settings"]["from"] == "digits.keras"
+    retrainer.cancel()
