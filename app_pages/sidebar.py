@@ -159,9 +159,16 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     total = sum(counts.values())
     wrong = f" ({misread} read wrong)" if total else ""
     # Kept drawings, not "corrections": a drawing confirmed as read right (*Right, it is a 7*) is kept too.
-    st.caption(f"{total} drawing{'' if total == 1 else 's'} kept so far{wrong}. Tell the Draw page what you drew (two "
-               "or more of a digit), then fine-tune the model on them, in under a minute.")
+    st.caption(f"{total} drawing{'' if total == 1 else 's'} kept so far{wrong}. Tell the Draw page what you drew, then "
+               "fine-tune the model on them, in under a minute. It needs two or more drawings of one digit: some are "
+               "held out, to check what it learned.")
     if st.button("Learn my handwriting", disabled=not ready):
+        if learned := retrainer.learned_already(store):
+            serving = learned == retrainer.registry.current_path()
+            st.info(f"**{learned.stem}** learned these same {total} drawings already" + (
+                " and is serving." if serving else ", and was kept aside (*Serve model* above can serve it).") +
+                " Draw more on the Draw page first.")
+            return
         if not retrainer.start_fine_tune(corrections_location()):
             st.info("A training is already running: here it is.")
         st.rerun()

@@ -21,6 +21,7 @@ import numpy as np
 import sqlalchemy as sa
 from PIL import Image
 
+from digits.data import arrays_sha256
 from digits.preprocessing import SIZE, to_mnist_input
 from digits.registry import replaced_atomically
 
@@ -304,6 +305,12 @@ class Corrections:
             except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
                 raise ValueError(f"the .npz file is damaged or holds Python objects: {error}") from error
         return self.add_samples(x, y), len(y)
+
+
+def samples_sha256(x: np.ndarray, y: np.ndarray) -> str:
+    """The sha256 of corrections as Corrections.samples() gives them: which drawings a fine-tune learned, so that the
+    same ones are not learned twice."""
+    return arrays_sha256({"x": x, "y": y}, ("x", "y"))
 
 
 def checked_digit(value: object, name: str) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from digits.corrections import Corrections, display_location
+from digits.corrections import Corrections, display_location, samples_sha256
 from digits.data import Mnist
 from digits.inspection import inspect_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
@@ -153,6 +153,7 @@ def fine_tune_and_save(
         **describe_training(mnist, tuned, time.perf_counter() - started, seed=seed, **settings),
         "fine_tuned_from": base.name, "arch": base_meta.get("arch", "vgg"), "augment": True,
         "corrections_store": display_location(store), "corrections_used": len(y), "corrections_held_out": len(held),
+        "corrections_sha256": samples_sha256(x, y),
         "promote": promote, "reason": reason, "history": history,
     }
     save_model(tuned, metadata, out, inspection)

@@ -14,7 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
-from digits.corrections import display_location, is_database_url
+from digits.corrections import Corrections, display_location, is_database_url, samples_sha256
 from digits.deployment import OFF
 from digits.recipes import FINE_TUNE
 from digits.registry import ModelRegistry, write_json_atomically
@@ -136,6 +136,15 @@ class Retrainer:
         options = ["--from", str(base), "--corrections", *([] if where else [str(store)])]
         return self.launch(options + ["--seed", str(seed)], "handwriting", FINE_TUNE["epochs"], {
             "kind": "fine-tune", "settings": {"from": base.name, "corrections": display_location(store)}}, where)
+
+    def learned_already(self, store: Corrections) -> Path | None:
+        """A model in the folder that a fine-tune like start_fine_tune's made from these same corrections, if any:
+        another would be the same model again."""
+        origin, learned = self.registry.origin(self.registry.current_path()).name, samples_sha256(*store.samples())
+        for model in self.registry.models():
+            if model.get("fine_tuned_from") == origin and model.get("corrections_sha256") == learned:
+                return model["path"]
+        return None
 
     def launch(self, options: list[str], name: str, epochs: int, fields: dict, env: dict | None = None) -> bool:
         """Run train.py with `options` (and `env` added to its environment) in its own process, writing

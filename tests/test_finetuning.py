@@ -108,7 +108,8 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     done = run_script("train.py", "--from", out, "--corrections", store.path, "--epochs", 1, "--out", again)
     assert done.returncode == 0, done.stderr[-2000:]
     second = json.loads(again.with_suffix(".json").read_text())
-    assert second["fine_tuned_from"] == "digits.keras" and second["test_accuracy_before"] == meta["test_accuracy_before"]
+    assert second["fine_tuned_from"] == "digits.keras"
+    assert second["test_accuracy_before"] == meta["test_accuracy_before"]
     assert second["corrections_accuracy_before"] == meta["corrections_accuracy_before"]  # the same drawings held out
 
 

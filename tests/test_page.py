@@ -11,12 +11,12 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from digits.corrections import Corrections
+from digits.corrections import Corrections, samples_sha256
 from digits.drawing import PLAIN, render
 from digits.recipes import TEST_ACCURACY
 from digits.registry import ModelRegistry
 from digits.deployment import password_matches
-from digits.retraining import try_lock
+from digits.retraining import Retrainer, try_lock
 from tests.browser import ROOT, copy_shipped_model
 
 
@@ -413,6 +413,36 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     figures = " ".join(m.value for m in app.sidebar.markdown)
     assert "Held-out corrections: 50% → **75%**" in figures and "MNIST test: 99.60% → **99.30%**" in figures
     assert "Use it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
+
+
+def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch, models):
+    store = Corrections(models.parent / "data" / "corrections.sqlite")
+    canvas = render(PLAIN[7], 200, (140, 140), 22)
+    store.add(canvas, 7)
+    store.add(canvas, 7, predicted=1)
+    # A fine-tune of the shipped model on these two drawings is in the folder, kept aside.
+    registry = ModelRegistry(models)
+    shutil.copy(models / "digits.keras", models / "handwriting-x.keras")
+    (models / "handwriting-x.json").write_text(json.dumps({**registry.metadata(models / "digits.keras"),
+                                                           "fine_tuned_from": "digits.keras",
+                                                           "corrections_sha256": samples_sha256(*store.samples())}))
+
+    def learn() -> AppTest:
+        app = run_page(monkeypatch, models)
+        next(b for b in app.sidebar.button if b.label == "Learn my handwriting").click().run()
+        assert not app.exception
+        return app
+
+    said = " ".join(i.value for i in learn().sidebar.info)
+    assert "**handwriting-x** learned these same 2 drawings already, and was kept aside" in said
+    registry.use(models / "handwriting-x.keras")  # served, it is the fine-tune the next one would make again
+    assert "learned these same 2 drawings already and is serving" in " ".join(i.value for i in learn().sidebar.info)
+    assert not (models / "training.json").exists()
+    store.add(render(PLAIN[0], 200, (140, 140), 22), 0)  # one drawing more: learned from the shipped model
+    learn()
+    status = json.loads((models / "training.json").read_text())
+    Retrainer(registry).cancel()
+    assert status["kind"] == "fine-tune" and status["settings"]["from"] == "digits.keras"
 
 
 def test_learn_my_handwriting_is_off_when_collecting_is(monkeypatch, models):
