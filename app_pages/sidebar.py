@@ -181,6 +181,7 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
     and a click on them is not lost to the refresh.
     """
     if was_running and not retrainer.running():
+        st.session_state["training ended"] = True  # for a toast on the page: the outcome may be below the fold
         st.rerun(scope="app")
     show_training(retrainer)
 
@@ -230,16 +231,23 @@ def show_training(retrainer: Retrainer) -> None:
         if allowed() and st.button("Cancel training"):
             retrainer.cancel()
             st.rerun(scope="app")
-    elif state == "done" and "model" in status:
-        show_outcome(retrainer, status)
-    elif state == "failed":
-        st.error(f"Training failed: {status.get('error', 'unknown error')}. The serving model is unchanged.")
-    elif state == "cancelled":
-        st.info("Training cancelled. The serving model is unchanged.")
+        return
+    # A session that saw it end says so on the page too, where it shows whatever the sidebar's scroll: its outcome
+    # is drawn below the retrain controls.
+    ended = st.session_state.pop("training ended", False)
+    if state == "done" and "model" in status:
+        show_outcome(retrainer, status, ended)
+    elif state in ("failed", "cancelled"):
+        failed = f"Training failed: {status.get('error', 'unknown error')}."
+        said = f"{failed if state == 'failed' else 'Training cancelled.'} The serving model is unchanged."
+        (st.error if state == "failed" else st.info)(said)
+        if ended:
+            st.toast(said, icon=":material/info:", duration="long")
 
 
-def show_outcome(retrainer: Retrainer, status: dict) -> None:
-    """How a finished training or "Learn my handwriting" went, whether its model now serves, and its curves."""
+def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> None:
+    """How a finished training or "Learn my handwriting" went, whether its model now serves, and its curves; `ended`:
+    it has just ended, seen by this session, which says so in a toast as well."""
     name, get = Path(status["model"]).stem, lambda key: status.get(key, float("nan"))
     reason = status.get("reason", "it was not promoted")
     # Whether it serves now, which a choice in Serve model or Use it anyway may have changed since it ended: a model
@@ -249,22 +257,24 @@ def show_outcome(retrainer: Retrainer, status: dict) -> None:
     served = "is now serving" if serving else "served until another model was chosen"
     if status.get("kind") == "fine-tune":
         if status.get("promoted"):
-            st.success(f"Learned your handwriting: **{name}** {served}.")
+            outcome = f"Learned your handwriting: **{name}** {served}."
         elif chosen:
-            st.warning(f"**{name}** is serving, chosen by hand, though it was kept aside: {reason}.")
+            outcome = f"**{name}** is serving, chosen by hand, though it was kept aside: {reason}."
         else:
-            st.warning(f"**{name}** is not serving: {reason}.")
-        st.markdown(f"Held-out corrections: {get('corrections_accuracy_before'):.0%} → "
-                    f"**{get('corrections_accuracy_after'):.0%}**  \n"
-                    f"MNIST test: {get('test_accuracy_before'):.2%} → **{get('test_accuracy'):.2%}**")
+            outcome = f"**{name}** is not serving: {reason}."
     else:  # the reason is the comparison that decided it (ModelRegistry.promote_if_better), after the score
         scores = f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set"
         compared = f", {status['reason']}" if status.get("reason") else ""
-        if status.get("promoted"):
-            st.success(f"{scores}{compared}, and {served}.")
-        else:
-            stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
-            st.warning(f"{scores}{compared}. {stays}.")
+        stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
+        outcome = f"{scores}{compared}, and {served}." if status.get("promoted") else f"{scores}{compared}. {stays}."
+    (st.success if status.get("promoted") else st.warning)(outcome)
+    if ended:
+        st.toast(outcome, icon=":material/check_circle:" if status.get("promoted") else ":material/info:",
+                 duration="long")
+    if status.get("kind") == "fine-tune":
+        st.markdown(f"Held-out corrections: {get('corrections_accuracy_before'):.0%} → "
+                    f"**{get('corrections_accuracy_after'):.0%}**  \n"
+                    f"MNIST test: {get('test_accuracy_before'):.2%} → **{get('test_accuracy'):.2%}**")
     if not status.get("promoted") and not serving and allowed() and st.button("Use it anyway"):
         retrainer.registry.use(status["model"])
         st.rerun(scope="app")

@@ -113,6 +113,8 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     expect(sidebar.get_by_text("Training finished")).to_be_visible(timeout=180_000)
     finished = sidebar.locator('[data-testid="stAlert"]').filter(has_text="Training finished").inner_text()
     assert "on the MNIST test set" in finished and "%" in finished
+    # The page says so too, whatever the sidebar's scroll: the outcome is drawn below the retrain controls.
+    expect(page.locator('[data-testid="stToast"]').filter(has_text="Training finished")).to_be_visible()
     expect(sidebar.locator('[data-testid="stVegaLiteChart"]')).to_have_count(2)  # loss and accuracy
     for label, value in (("Epochs", "1"), ("Training images", "300")):  # the settings are still those trained
         expect(sidebar.get_by_role("spinbutton", name=label)).to_have_value(value)

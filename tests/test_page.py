@@ -413,6 +413,12 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     figures = " ".join(m.value for m in app.sidebar.markdown)
     assert "Held-out corrections: 50% → **75%**" in figures and "MNIST test: 99.60% → **99.30%**" in figures
     assert "Use it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
+    # A session that watched it end is told on the page as well, once: the outcome may be below the sidebar's fold.
+    assert not app.toast
+    app.session_state["training ended"] = True  # what the progress fragment sets as it sees the training end
+    app.run()
+    assert [t.value for t in app.toast] == [app.sidebar.warning[0].value]
+    assert not app.run().toast
 
 
 def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch, models):
