@@ -69,7 +69,8 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top") -
         y = {"field": "error", "type": "quantitative", "title": "accuracy", "scale": {"type": "log", "reverse": True}}
         ticks = [t for t in log_ticks(errors) if t < 1]
         if ticks:
-            y["axis"] = {"values": ticks, "labelExpr": "format(1 - datum.value, '.1~%')"}
+            # Ticks under an error of 0.1% get two decimals: with one, 99.97% and 99.99% both read "100%".
+            y["axis"] = {"values": ticks, "labelExpr": "format(1 - datum.value, datum.value < 0.001 ? '.2~%' : '.1~%')"}
     else:
         y = {"field": measure, "type": "quantitative", "title": measure, "scale": {"type": "log"}}  # no "zero"
         ticks = log_ticks([value[measure] for value in values])
@@ -79,7 +80,8 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top") -
         "data": {"values": values},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "epoch", "type": "quantitative", "title": "epoch"},
+            # Two decimals at most: with one point (at 0.244 of the first epoch) Vega labelled it "0.244000".
+            "x": {"field": "epoch", "type": "quantitative", "title": "epoch", "axis": {"format": ".2~f"}},
             "y": y,
             "color": {"field": "set", "type": "nominal", "title": None,
                       "scale": {"domain": ["training", "validation"], "range": [READ, VALIDATION]},
@@ -142,14 +144,15 @@ def per_digit_points(accuracies: dict[str, Sequence[float]]) -> dict:
 
 
 def correction_bars(counts: dict[int, int]) -> dict:
-    """How many corrections there are of each digit (digit -> count), a bar each."""
+    """How many drawings are kept of each digit (digit -> count), a bar each: "drawings", as the page's count says,
+    since a drawing confirmed as read right is kept too."""
     return {
-        "data": {"values": [{"digit": str(d), "corrections": int(n)} for d, n in sorted(counts.items())]},
+        "data": {"values": [{"digit": str(d), "drawings": int(n)} for d, n in sorted(counts.items())]},
         "mark": "bar",
         "encoding": {
             "x": {"field": "digit", "type": "nominal", "sort": None, "axis": {"labelAngle": 0}},
-            "y": {"field": "corrections", "type": "quantitative", "axis": {"tickMinStep": 1}},
+            "y": {"field": "drawings", "type": "quantitative", "axis": {"tickMinStep": 1}},
             "color": {"value": VALIDATION},
-            "tooltip": [{"field": "digit"}, {"field": "corrections"}],
+            "tooltip": [{"field": "digit"}, {"field": "drawings"}],
         },
     }

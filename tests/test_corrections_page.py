@@ -237,8 +237,8 @@ def kept_store() -> tuple[Corrections, dict[str, int]]:
 def chart_counts(app: AppTest) -> dict[str, int]:
     """The counts per digit in the page's chart."""
     [chart] = app.main.get("vega_lite_chart")
-    assert json.loads(chart.proto.spec)["encoding"]["y"]["field"] == "corrections"
-    return {row["digit"]: row["corrections"] for row in
+    assert json.loads(chart.proto.spec)["encoding"]["y"]["field"] == "drawings"
+    return {row["digit"]: row["drawings"] for row in
             convert_arrow_bytes_to_pandas_df(chart.proto.data.data).to_dict("records")}
 
 
