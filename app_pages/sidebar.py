@@ -198,7 +198,8 @@ def phase_text(status: dict) -> str:
     if state == "training" and "eta_s" in status:  # batches since the first are done: progress figures are in
         eta = datetime.timedelta(seconds=round(status["eta_s"]))
         last = status["history"][-1] if status.get("history") else None
-        validation = f" · validation {last['val_accuracy']:.1%}" if last else ""
+        images = f" ({status['validation_images']:,} digits)" if "validation_images" in status else ""
+        validation = f" · validation {last['val_accuracy']:.1%}{images}" if last else ""
         accuracy = f" · accuracy {status['accuracy']:.1%}" if "accuracy" in status else ""
         return f"Epoch {get('epoch')} of {get('epochs')}{accuracy}{validation} · {eta} left"
     if state == "training":

@@ -71,7 +71,10 @@ class ProgressFile(keras.callbacks.Callback):
     def write(self, state: str, **figures) -> None:
         """Record a phase with its figures (they replace the last phase's)."""
         history = self.curves.points if self.curves else []
-        status = {"pid": os.getpid(), **self.fields, "state": state, **figures, "history": history}
+        # How many images the validation figures are of: a fine-tune's 500 read 100% while it cost MNIST test 0.3
+        # points, so the page says so beside them.
+        validation = {"validation_images": len(self.curves.y_val)} if self.curves else {}
+        status = {"pid": os.getpid(), **self.fields, "state": state, **figures, "history": history, **validation}
         write_json_atomically(self.path, status)
 
     def on_train_begin(self, logs=None):

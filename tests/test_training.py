@@ -10,7 +10,7 @@ import pytest
 from digits import Recognizer, synthesis
 from digits.inspection import load_inspection
 from digits.model import BUILDERS, build_model
-from digits.recipes import ARCHITECTURES, recipe
+from digits.recipes import ARCHITECTURES, VALIDATION, recipe
 from digits.registry import ModelRegistry
 from digits.training import ProgressFile, save_model, train, training_batches
 from tests.browser import copy_shipped_model
@@ -181,6 +181,7 @@ def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tm
     assert epochs == sorted(epochs) and sum(e <= 1 for e in epochs) >= 4 and 1 in epochs and epochs[-1] == 2
     written = json.loads((tmp_path / "progress.json").read_text())
     assert written["history"] == history and written["model"] == "m.keras" and written["state"] == "evaluating"
+    assert written["validation_images"] == VALIDATION  # what the validation figures are of, for the page to say
     assert history[-1]["val_accuracy"] > 0.5  # 2,000 images are enough to learn something
 
 
