@@ -257,8 +257,8 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     chosen = serving and not status.get("promoted")
     served = "is now serving" if serving else "served until another model was chosen"
     if status.get("kind") == "fine-tune":
-        if status.get("promoted"):
-            outcome = f"Learned your handwriting: **{name}** {served}."
+        if status.get("promoted"):  # the reason is the figures that passed (finetuning.promotion)
+            outcome = f"Learned your handwriting: **{name}** {served}: {reason}."
         elif chosen:
             outcome = f"**{name}** is serving, chosen by hand, though it was kept aside: {reason}."
         else:
@@ -272,10 +272,6 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     if ended:
         st.toast(outcome, icon=":material/check_circle:" if status.get("promoted") else ":material/info:",
                  duration="long")
-    if status.get("kind") == "fine-tune":
-        st.markdown(f"Held-out corrections: {get('corrections_accuracy_before'):.0%} → "
-                    f"**{get('corrections_accuracy_after'):.0%}**  \n"
-                    f"MNIST test: {get('test_accuracy_before'):.2%} → **{get('test_accuracy'):.2%}**")
     if not status.get("promoted") and not serving and allowed() and st.button("Use it anyway"):
         retrainer.registry.use(status["model"])
         st.rerun(scope="app")

@@ -94,11 +94,15 @@ def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
 
 
 def promotion(figures: dict) -> tuple[bool, str]:
-    """Whether a fine-tune should serve, and why: its held-out corrections accuracy must rise, and its MNIST
-    test accuracy fall by no more than MNIST_DROP."""
+    """Whether a fine-tune should serve, and why, with its figures (fine_tune_and_save's): its held-out corrections
+    accuracy must rise, and its MNIST test accuracy fall by no more than MNIST_DROP."""
     before, after = figures["corrections_accuracy_before"], figures["corrections_accuracy_after"]
     drop = figures["test_accuracy_before"] - figures["test_accuracy"]
-    held = f"held-out corrections {before:.0%} → {after:.0%}"
+    count = figures.get("corrections_held_out")  # as counts where known: "50% → 100%" was 1 of 2, then 2 of 2
+
+    def read(share: float) -> str:
+        return f"{round(share * count)} of {count}" if count else f"{share:.0%}"
+    held = f"held-out corrections read right {read(before)} → {read(after)}"
     mnist = f"MNIST test {figures['test_accuracy_before']:.2%} → {figures['test_accuracy']:.2%}"
     if after <= before:
         return False, f"it did not read more held-out corrections right ({held}); {mnist}"
@@ -142,7 +146,7 @@ def fine_tune_and_save(
     test_before = base_meta.get("test_accuracy")
     figures = {
         "corrections_accuracy_before": accuracy(model, x[held], y[held]),
-        "corrections_accuracy_after": accuracy(measured, x[held], y[held]),
+        "corrections_accuracy_after": accuracy(measured, x[held], y[held]), "corrections_held_out": len(held),
         "test_accuracy_before": test_before if test_before is not None else accuracy(model, mnist.x_test, mnist.y_test),
         "test_accuracy": inspection.test_accuracy,
     }
@@ -152,7 +156,7 @@ def fine_tune_and_save(
         "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(inspection.per_digit_accuracy)},
         **describe_training(mnist, tuned, time.perf_counter() - started, seed=seed, **settings),
         "fine_tuned_from": base.name, "arch": base_meta.get("arch", "vgg"), "augment": True,
-        "corrections_store": display_location(store), "corrections_used": len(y), "corrections_held_out": len(held),
+        "corrections_store": display_location(store), "corrections_used": len(y),
         "corrections_sha256": samples_sha256(x, y),
         "promote": promote, "reason": reason, "history": history,
     }
