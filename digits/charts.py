@@ -135,8 +135,9 @@ def per_digit_points(accuracies: dict[str, Sequence[float]]) -> dict:
             "xOffset": {"field": "model", "sort": list(accuracies)},  # in the order given: the model picked first
             "y": {"field": "accuracy", "type": "quantitative", "axis": {"format": "%"},
                   "scale": {"domain": [max(0.0, low - 0.005), 1]}},
-            # A legend only when there is something to tell apart: the one model's name is above the chart.
-            "color": {"field": "model", "legend": {"orient": "top"} if len(accuracies) > 1 else None,
+            # A legend only when there is something to tell apart: the one model's name is above the chart. Names
+            # whole: cut at Vega's 160 pixels, two fine-tunes both read "handwriting-20261203-1…".
+            "color": {"field": "model", "legend": {"orient": "top", "labelLimit": 0} if len(accuracies) > 1 else None,
                       "scale": {"domain": list(accuracies), "range": [VALIDATION, COMPARED][:len(accuracies)]}},
             "tooltip": [{"field": "model"}, {"field": "digit"}, {"field": "accuracy", "format": ".2%"}],
         },
