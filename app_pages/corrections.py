@@ -57,12 +57,15 @@ def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
                         st.rerun()
 
 
-def import_upload(store: Corrections) -> None:
+def import_upload(store: Corrections, key: str) -> None:
     """The uploader's callback: add the samples of the chosen .npz to the store, once per file chosen, and
     leave for the next run to say how it went (what a callback draws would show above the page)."""
-    upload = st.session_state["upload"]
+    upload = st.session_state[key]
     if upload is None:  # the file was taken out of the uploader
         return
+    # The next run draws an empty uploader: a file left in it looked accepted though refused, and a file of
+    # another type that the browser refused kept its red line under every later import.
+    st.session_state["uploads"] = st.session_state.get("uploads", 0) + 1
     try:
         added, total = store.import_npz(upload.getvalue())
     except ValueError as error:
@@ -82,8 +85,9 @@ def import_upload(store: Corrections) -> None:
 
 def show_import(store: Corrections) -> None:
     """An uploader for an .npz of corrections (x uint8 (N, 28, 28), y (N,) of 0-9), and how the last one went."""
-    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", type="npz", key="upload",
-                     on_change=import_upload, args=(store,))
+    key = f"upload {st.session_state.get('uploads', 0)}"
+    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", type="npz", key=key,
+                     on_change=import_upload, args=(store, key))
     if "imported" in st.session_state:
         alert, message = st.session_state.pop("imported")  # its name: the session state holds plain data
         getattr(st, alert)(message)

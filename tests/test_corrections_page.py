@@ -324,7 +324,8 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     assert [s.value for s in app.main.success] == ["Added 3 corrections from mine.npz."]
     assert Corrections(corrections_location()).counts()[2] == 2
     assert [(m.value, m.delta) for m in app.main.metric] == [("3", "")]  # imports were read by no model: no "0"
-    app.run()  # another run, with the file still chosen, imports nothing more
+    assert app.main.file_uploader[0].value is None  # emptied for the next file, whatever became of this one
+    app.run()  # another run imports nothing more
     assert len(Corrections(corrections_location())) == 3 and not app.main.success
     more = npz(np.full((2, 28, 28), 200, np.uint8), np.array([5, 6], np.uint8))  # the 5 is kept already
     app.main.file_uploader[0].upload("more.npz", more).run()
@@ -337,4 +338,4 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     app.main.file_uploader[0].set_value(("broken.npz", b"not an npz", "application/octet-stream")).run()
     assert not app.exception
     assert app.main.error[0].value.startswith("broken.npz was not imported: not an .npz file")
-    assert len(Corrections(corrections_location())) == 4
+    assert len(Corrections(corrections_location())) == 4 and app.main.file_uploader[0].value is None
