@@ -203,7 +203,8 @@ def npy(array: np.ndarray) -> bytes:
 
 
 @pytest.mark.parametrize("content, message", [
-    (np.random.default_rng(0).bytes(1000), "^not an .npz file: it is not a zip of arrays, as numpy.savez writes$"),
+    (np.random.default_rng(0).bytes(1000),
+     r"^not an .npz file: it is not a zip of arrays, as \*Export as .npz\* \(or numpy.savez\) writes$"),
     (b"text, not arrays", "^not an .npz file: it is not a zip of arrays"),  # and not numpy's advice on pickles
     (b"", "^not an .npz file: it is empty$"),
     (npz(x=np.zeros((3, 28, 28), np.uint8))[:200], "^not an .npz file: it is cut short or damaged$"),
