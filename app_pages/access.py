@@ -26,14 +26,34 @@ def store_problem(error: CorrectionsError) -> str:
     return str(error) if allowed() else error.public
 
 
-def ask_password(what: str) -> None:
-    """A password field for a session not allowed yet; the right password unlocks `what` for this session."""
-    expected = deployment_password(secrets())
-    given = st.text_input(f"Password to {what}", type="password", key=f"password {what}")
+def show_access() -> None:
+    """Where a password is set: a field that unlocks this session (every page has it, in the sidebar), or, once
+    unlocked, a button that locks it again, for a shared classroom computer."""
+    if deployment_password(secrets()) is None:
+        return
+    if allowed():
+        st.caption("Unlocked in this browser tab: you may retrain, choose the model and import, export or delete "
+                   "corrections.")
+        if st.button("Lock", icon=":material/lock:"):
+            st.session_state["unlocked"] = False
+            st.rerun()
+        return
+    st.text_input("Password", type="password", key="password", on_change=check_password,
+                  help="Retraining, choosing the model and importing, exporting or deleting corrections need the "
+                       "password of whoever runs this site; drawing and reading digits do not.")
+    if st.session_state.pop("wrong password", False):
+        st.error("That is not the password.")
+
+
+def check_password() -> None:
+    """The field's callback: unlock this session, or say once that it is wrong and empty the field (left in it, a
+    wrong password was tried again, a second each, on every later run of the page)."""
+    given, expected = st.session_state["password"], deployment_password(secrets())
     if not given or expected is None:
         return
     if password_matches(given, expected):
         st.session_state["unlocked"] = True
-        st.rerun()
-    time.sleep(WRONG_PASSWORD_DELAY_S)
-    st.error("That is not the password.")
+    else:
+        time.sleep(WRONG_PASSWORD_DELAY_S)
+        st.session_state["wrong password"] = True
+    st.session_state["password"] = ""

@@ -11,9 +11,9 @@ import streamlit as st
 
 from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
-from digits.deployment import collecting_enabled
+from digits.deployment import collecting_enabled, retraining_enabled
 
-from app_pages.access import allowed, ask_password, store_problem
+from app_pages.access import allowed, store_problem
 from app_pages.resources import get_corrections, secrets
 
 GALLERY = 60  # corrections shown per digit, the newest
@@ -119,20 +119,21 @@ def show_corrections(store: Corrections) -> None:
                   delta_color="off", delta_arrow="off")
         st.vega_lite_chart(correction_bars(counts), height=200)
         show_gallery(store, counts)
-        take_away, bring_in, start_over = st.columns(3, gap="large")
-        take_away.download_button("Export as .npz", npz_bytes(store), file_name="corrections.npz",
-                                  mime="application/octet-stream")
-        with bring_in:
-            show_import(store)
-        with start_over:
-            if allowed():
+        if allowed():  # everyone's drawings go out, and what comes in is learned: for whoever runs the site
+            take_away, bring_in, start_over = st.columns(3, gap="large")
+            take_away.download_button("Export as .npz", npz_bytes(store), file_name="corrections.npz",
+                                      mime="application/octet-stream")
+            with bring_in:
+                show_import(store)
+            with start_over:
                 show_delete_all(total, store)
-            else:
-                ask_password("delete corrections")
+        else:
+            st.caption("Exporting, importing and deleting drawings need the password, in the sidebar.")
     else:
         st.info("No corrections yet. On the Draw page, say whether the model read your digit right: each answer is "
                 "kept here, to teach it your handwriting.")
-        show_import(store)
+        if allowed():
+            show_import(store)
     if allowed():  # where on the server they are is for whoever runs it, not for every visitor of a public link
         st.caption(f"Kept in {store.where}")
 
@@ -142,8 +143,12 @@ def main() -> None:
     if not collecting_enabled(secrets()):
         st.info("Collecting corrections is turned off on this deployment.")
         return
+    learn = ""
+    if retraining_enabled(secrets()):
+        learn = " *Learn my handwriting* in the sidebar fine-tunes the model on them" + (
+            "." if allowed() else ", with the password.")
     st.caption("The drawings kept on the Draw page with their true digits, whether the model read them right or "
-               "not: *Learn my handwriting* in the sidebar fine-tunes the model on them.")
+               "not." + learn)
     try:
         show_corrections(get_corrections(corrections_location()))
     except CorrectionsError as error:

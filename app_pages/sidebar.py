@@ -9,14 +9,14 @@ import streamlit as st
 
 from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
-from digits.deployment import collecting_enabled, retraining_enabled
+from digits.deployment import collecting_enabled, deployment_password, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TEST_ACCURACY, TRAINING_IMAGES, recipe,
                             training_steps)
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
-from app_pages.access import allowed, ask_password, store_problem
+from app_pages.access import allowed, show_access, store_problem
 from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets
 
 
@@ -25,6 +25,7 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
     meta = registry.metadata(model_path)  # read once: both parts need it
     with st.sidebar:
         show_model(registry, model_path, meta)
+        show_access()
         st.divider()
         show_retraining(get_retrainer(str(registry.folder)), meta.get("test_accuracy", 0.0))
 
@@ -53,7 +54,10 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict) -> None:
         st.caption(describe(meta))
     models = registry.models()
     names = [m["name"] for m in models]
-    if len(names) > 1 and path.stem in names and allowed():
+    # Not on a public link without a password, where any visitor would change what everyone is served (a folder
+    # left from a classroom's trainings holds several models).
+    may_choose = allowed() and (retraining_enabled(secrets()) or deployment_password(secrets()) is not None)
+    if len(names) > 1 and path.stem in names and may_choose:
         label = {m["name"]: f"{m['name']} ({m.get('test_accuracy', 0):.2%})" for m in models}
         choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get,
                               help="Every model trained here is kept; the one chosen reads for every visitor.")
@@ -102,7 +106,7 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
         return
     running = retrainer.running()
     if not allowed():
-        ask_password("retrain or choose the model")
+        st.caption("Training a new model needs the password, above.")
     elif not running:
         # Radio buttons, not select boxes: in the sidebar's width a select box cut each description off before
         # the time it takes.

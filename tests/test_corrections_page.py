@@ -307,8 +307,13 @@ def test_deleting_corrections_needs_the_password_when_one_is_set(monkeypatch):
     app.switch_page("app_pages/corrections.py").run()
     assert not [b for b in app.main.button if b.label.startswith("Delete")] and not app.main.checkbox
     assert not [c for c in app.main.caption if c.value.startswith("Kept in")]  # the server's path, for its owner
-    field = [t for t in app.main.text_input if t.label == "Password to delete corrections"][0]
+    # Nor everyone's drawings to take away, nor an import that the next fine-tune would learn.
+    assert not app.main.get("download_button") and not app.main.file_uploader
+    assert any("Exporting, importing and deleting drawings need the password" in c.value for c in app.main.caption)
+    assert any(c.value.endswith("fine-tunes the model on them, with the password.") for c in app.main.caption)
+    [field] = app.sidebar.text_input
     field.input("s3cret").run()
+    assert app.main.get("download_button") and app.main.file_uploader
     app.button(key=f"delete-{ids['seven read 1']}").click().run()
     assert not app.exception and len(store) == 3
     assert [b.label for b in app.main.button if b.label == "Delete all corrections"]

@@ -66,10 +66,18 @@ def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
     assert [r.label for r in app.sidebar.radio] == ["Preset", "Network"]
 
 
-def test_retraining_turned_off(monkeypatch, models):
+def test_retraining_turned_off(monkeypatch, models, tiny_model_path):
+    monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
+    add_model(models, tiny_model_path)  # a folder left from a classroom's trainings
     app = run_page(monkeypatch, models, DIGITS_RETRAINING="off")
     assert any("turned off" in i.value for i in app.sidebar.info)
     assert not app.sidebar.button
+    # On a public link without a password no visitor chooses the model everyone is served; with one, its owner does.
+    assert not app.sidebar.selectbox
+    app = run_page(monkeypatch, models, DIGITS_RETRAINING="off", DIGITS_PASSWORD="s3cret")
+    assert not app.sidebar.selectbox
+    app.sidebar.text_input[0].input("s3cret").run()
+    assert [s.label for s in app.sidebar.selectbox] == ["Serve model"]
 
 
 def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
@@ -523,13 +531,19 @@ def test_a_password_protects_retraining_and_the_choice_of_model(monkeypatch, mod
     # Locked: no controls that change what everyone is served, only a password field.
     assert not app.sidebar.button and [s.label for s in app.sidebar.selectbox] == []
     [field] = app.sidebar.text_input
-    assert field.label == "Password to retrain or choose the model"
+    assert field.label == "Password" and "Training a new model needs the password, above." in [
+        c.value for c in app.sidebar.caption]
     for wrong in ("correct hors", "correct horse ", "CORRECT HORSE"):
-        field.input(wrong).run()
+        app.sidebar.text_input[0].input(wrong).run()
         assert app.sidebar.error[0].value == "That is not the password." and not app.sidebar.button
-    field.input("correct horse").run()
-    assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
+        assert app.sidebar.text_input[0].value == ""  # emptied: not tried again, a second each, on every later run
+        assert not app.run().sidebar.error  # said once
+    app.sidebar.text_input[0].input("correct horse").run()
+    assert [b.label for b in app.sidebar.button] == ["Lock", "Train a new model", "Learn my handwriting"]
     assert "Serve model" in [s.label for s in app.sidebar.selectbox] and not app.sidebar.text_input
+    # Locked again, as on a shared classroom computer.
+    app.sidebar.button[0].click().run()
+    assert not app.sidebar.button and not app.sidebar.selectbox and app.sidebar.text_input
 
     # Another session starts locked; so does one where $DIGITS_PASSWORD (which wins) is set.
     monkeypatch.setenv("DIGITS_PASSWORD", "from the environment")
@@ -539,7 +553,7 @@ def test_a_password_protects_retraining_and_the_choice_of_model(monkeypatch, mod
     other.sidebar.text_input[0].input("correct horse").run()
     assert not other.sidebar.button
     other.sidebar.text_input[0].input("from the environment").run()
-    assert [b.label for b in other.sidebar.button] == ["Train a new model", "Learn my handwriting"]
+    assert [b.label for b in other.sidebar.button] == ["Lock", "Train a new model", "Learn my handwriting"]
 
 
 def test_the_password_is_compared_exactly():
