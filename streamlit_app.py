@@ -15,7 +15,8 @@ import streamlit as st
 from streamlit import delta_generator
 from streamlit.runtime.scriptrunner import script_runner
 
-from app_pages.resources import secrets, serving_model
+from app_pages.access import allowed
+from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
 from app_pages.sidebar import show_sidebar
 from digits.deployment import retraining_enabled
 from digits.registry import SHIPPED, ModelRegistry
@@ -87,8 +88,9 @@ def main() -> None:
     # Icons are Material ones throughout: they come with Streamlit's own fonts, where emoji need one on the visitor's
     # machine (without one, as on this project's headless Chromium, the menu showed empty boxes).
     model_path, problem = serving_model()
-    if problem:
-        st.warning(problem, icon=":material/warning:")
+    if problem:  # why, with the server's paths, only to a session that may change the model (access.allowed)
+        st.warning(problem if allowed() else f"The model chosen to serve cannot be used. {SHIPPED_SERVES}",
+                   icon=":material/warning:")
     pages = [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", default=True),
              st.Page("app_pages/photo.py", title="Photo", icon=":material/photo_camera:"),
              st.Page("app_pages/model.py", title="Model", icon=":material/monitoring:"),

@@ -25,6 +25,9 @@ def load_recognizer(path: str, modified: float) -> Recognizer:
     return recognition.Recognizer.load(path)
 
 
+SHIPPED_SERVES = "The shipped model serves instead."
+
+
 def serving_model() -> tuple[Path, str | None]:
     """The model file to serve and, when it is not the one chosen, why: the choice in current.json cannot be
     used (ModelRegistry.serving), or the chosen file cannot be loaded. The shipped model stands in for it."""
@@ -37,7 +40,7 @@ def serving_model() -> tuple[Path, str | None]:
         problem = load_failure(str(path), path.stat().st_mtime)
     if problem is None:
         return path, None
-    return shipped, f"{problem} The shipped model serves instead."
+    return shipped, f"{problem} {SHIPPED_SERVES}"
 
 
 @st.cache_resource(max_entries=8)

@@ -509,6 +509,16 @@ def test_a_damaged_model_choice_falls_back_to_the_shipped_model_with_a_warning(m
     assert not app.exception and said in app.warning[0].value
 
 
+def test_why_a_chosen_model_cannot_serve_is_told_only_to_whoever_has_the_password(monkeypatch, models,
+                                                                                  tiny_model_path):
+    said = damage(models, tiny_model_path, "truncated .keras")
+    app = run_page(monkeypatch, models, DIGITS_PASSWORD="s3cret")
+    assert [w.value for w in app.warning] == ["The model chosen to serve cannot be used. The shipped model serves "
+                                              "instead."]  # no file name, no server path
+    app.sidebar.text_input[0].input("s3cret").run()
+    assert said in app.warning[0].value and str(models) in app.warning[0].value
+
+
 def test_serving_the_shipped_model_does_not_load_it_before_the_page_shows(monkeypatch, models):
     # The app asks which model serves before it draws the page; loading one waits for TensorFlow (the canvas
     # showed 1.5 s later on a cold start). The shipped model is not loaded there: with its file unloadable, the
