@@ -18,7 +18,7 @@ from streamlit.runtime.scriptrunner import script_runner
 from app_pages.access import allowed
 from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
 from app_pages.sidebar import show_sidebar
-from digits.deployment import retraining_enabled
+from digits.deployment import collecting_enabled, retraining_enabled
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import start_drawing_ahead
 
@@ -93,8 +93,9 @@ def main() -> None:
                    icon=":material/warning:")
     pages = [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", default=True),
              st.Page("app_pages/photo.py", title="Photo", icon=":material/photo_camera:"),
-             st.Page("app_pages/model.py", title="Model", icon=":material/monitoring:"),
-             st.Page("app_pages/corrections.py", title="Corrections", icon=":material/edit_note:")]
+             st.Page("app_pages/model.py", title="Model", icon=":material/monitoring:")]
+    if collecting_enabled(secrets()):  # a public link with collecting off does not show its empty page
+        pages.append(st.Page("app_pages/corrections.py", title="Corrections", icon=":material/edit_note:"))
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages
     show_sidebar(registry, model_path)
     page.run()

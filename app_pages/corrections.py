@@ -11,7 +11,7 @@ import streamlit as st
 
 from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
-from digits.deployment import collecting_enabled, retraining_enabled
+from digits.deployment import retraining_enabled
 
 from app_pages.access import allowed, store_problem
 from app_pages.resources import get_corrections, secrets
@@ -139,10 +139,7 @@ def show_corrections(store: Corrections) -> None:
 
 
 def main() -> None:
-    """The page, or why there is none: collecting is off, or the store cannot be used."""
-    if not collecting_enabled(secrets()):
-        st.info("Collecting corrections is turned off on this deployment.")
-        return
+    """The page, or why there is none: the store cannot be used. (With collecting off, the app does not serve it.)"""
     learn = ""
     if retraining_enabled(secrets()):
         learn = " *Learn my handwriting* in the sidebar fine-tunes the model on them" + (

@@ -146,9 +146,9 @@ def keep_correction(store: Corrections, image: np.ndarray, label: int | None, re
 
 def offer_correction(result: Recognition, image: np.ndarray, model_name: str) -> None:
     """Under the answer: confirm it, or pick the digit it really is; either keeps the drawing as a correction.
-    Says why instead when collecting is off or the store cannot be used."""
+    Nothing when collecting is off (a public link's visitors never asked for it); why, when the store cannot be
+    used."""
     if not collecting_enabled(secrets()):
-        st.caption("Collecting corrections is turned off on this deployment.")
         return
     try:
         store = get_corrections(corrections_location())

@@ -26,8 +26,9 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
     with st.sidebar:
         show_model(registry, model_path, meta)
         show_access()
-        st.divider()
-        show_retraining(get_retrainer(str(registry.folder)), meta.get("test_accuracy", 0.0))
+        if retraining_enabled(secrets()):  # turned off, it is not mentioned: a public link's visitors never asked
+            st.divider()
+            show_retraining(get_retrainer(str(registry.folder)), meta.get("test_accuracy", 0.0))
 
 
 def describe(meta: dict) -> str:
@@ -92,21 +93,25 @@ def offer_mnist_download(why: str) -> None:
     st.rerun()
 
 
-def show_retraining(retrainer: Retrainer, serving: float) -> None:
-    """The retrain controls, or why retraining is not possible here; `serving` is the serving model's MNIST test
-    accuracy."""
-    st.subheader("Retrain")
-    if not retraining_enabled(secrets()):
-        st.info("Retraining is turned off on this deployment.")
-        return
+def has_mnist() -> bool:
+    """Whether MNIST is on this machine; when not, offers its download."""
     try:
         find_mnist(download=False)
     except MnistError:
         offer_mnist_download("Retraining needs the MNIST training data, which is not on this machine yet.")
-        return
+        return False
+    return True
+
+
+def show_retraining(retrainer: Retrainer, serving: float) -> None:
+    """The retrain controls, or why retraining is not possible here (no MNIST, no password); `serving` is the serving
+    model's MNIST test accuracy."""
+    st.subheader("Retrain")
     running = retrainer.running()
-    if not allowed():
+    if not allowed():  # asked before MNIST: a student was offered its download, and the setup steps if offline
         st.caption("Training a new model needs the password, above.")
+    elif not has_mnist():
+        return
     elif not running:
         # Radio buttons, not select boxes: in the sidebar's width a select box cut each description off before
         # the time it takes.
@@ -148,11 +153,11 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
 
 
 def offer_fine_tune(retrainer: Retrainer) -> None:
-    """"Learn my handwriting": fine-tune the serving model on the corrections collected on the Draw page."""
-    st.markdown("**Learn my handwriting**")
+    """"Learn my handwriting": fine-tune the serving model on the corrections collected on the Draw page (not
+    offered where collecting is off)."""
     if not collecting_enabled(secrets()):
-        st.caption("Collecting corrections is turned off on this deployment.")
         return
+    st.markdown("**Learn my handwriting**")
     try:
         store = get_corrections(corrections_location())
         counts, misread = store.tally()

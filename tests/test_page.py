@@ -70,8 +70,9 @@ def test_retraining_turned_off(monkeypatch, models, tiny_model_path):
     monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
     add_model(models, tiny_model_path)  # a folder left from a classroom's trainings
     app = run_page(monkeypatch, models, DIGITS_RETRAINING="off")
-    assert any("turned off" in i.value for i in app.sidebar.info)
-    assert not app.sidebar.button
+    # Not mentioned at all: a public link's visitors never asked for it.
+    assert not app.sidebar.button and "Retrain" not in [h.value for h in app.sidebar.subheader]
+    assert not app.sidebar.info
     # On a public link without a password no visitor chooses the model everyone is served; with one, its owner does.
     assert not app.sidebar.selectbox
     app = run_page(monkeypatch, models, DIGITS_RETRAINING="off", DIGITS_PASSWORD="s3cret")
@@ -107,6 +108,14 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
 def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
     """Settings for a machine with no MNIST: a HOME with an empty Keras cache, downloads from `url`."""
     return {"DIGITS_MNIST": str(tmp_path / "gone.npz"), "HOME": str(tmp_path), "DIGITS_MNIST_URL": url}
+
+
+def test_missing_mnist_is_offered_only_to_a_session_that_may_retrain(monkeypatch, models, tmp_path):
+    app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, "http://127.0.0.1:9/mnist.npz"),
+                   DIGITS_PASSWORD="s3cret")
+    assert not app.sidebar.button and not app.sidebar.info  # a student gets neither the download nor its setup steps
+    app.sidebar.text_input[0].input("s3cret").run()
+    assert "Download MNIST (11 MB)" in [b.label for b in app.sidebar.button]
 
 
 def test_missing_mnist_offers_a_download_that_fetches_it(monkeypatch, models, tmp_path, server, mnist_bytes):
@@ -470,7 +479,9 @@ def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch
 def test_learn_my_handwriting_is_off_when_collecting_is(monkeypatch, models):
     app = run_page(monkeypatch, models, DIGITS_CORRECTIONS="off")
     assert [b.label for b in app.sidebar.button] == ["Train a new model"]
-    assert any("Collecting corrections is turned off" in c.value for c in app.sidebar.caption)
+    assert "**Learn my handwriting**" not in [m.value for m in app.sidebar.markdown]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # nor its page
+        app.switch_page("app_pages/corrections.py")
 
 
 def damage(models, tiny_model_path, how: str) -> str:
