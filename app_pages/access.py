@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from digits.corrections import CorrectionsError
-from digits.deployment import deployment_password, password_matches
+from digits.deployment import collecting_enabled, deployment_password, password_matches, retraining_enabled
 
 from app_pages.resources import secrets
 
@@ -15,9 +15,12 @@ WRONG_PASSWORD_DELAY_S = 1.0  # slows guessing down to one try a second per sess
 
 
 def allowed() -> bool:
-    """True if this session may retrain, learn, choose the serving model and delete corrections: no password is
-    set, or the session has given it."""
-    return deployment_password(secrets()) is None or st.session_state.get("unlocked", False)
+    """True if this session may retrain, learn, choose the serving model, export, import and delete corrections,
+    and read the server's paths in errors: with a password set, a session that has given it; without one, every
+    session, unless retraining is off (a public link), where none may."""
+    if deployment_password(secrets()) is None:
+        return retraining_enabled(secrets())
+    return st.session_state.get("unlocked", False)
 
 
 def store_problem(error: CorrectionsError) -> str:
@@ -32,17 +35,24 @@ def show_access() -> None:
     if deployment_password(secrets()) is None:
         return
     if allowed():
-        st.caption("Unlocked in this browser tab: you may retrain, choose the model and import, export or delete "
-                   "corrections.")
+        st.caption(f"Unlocked in this browser tab: you may {rights()}.")
         if st.button("Lock", icon=":material/lock:"):
             st.session_state["unlocked"] = False
             st.rerun()
         return
     st.text_input("Password", type="password", key="password", on_change=check_password,
-                  help="Retraining, choosing the model and importing, exporting or deleting corrections need the "
-                       "password of whoever runs this site; drawing and reading digits do not.")
+                  help=f"To {rights()} you need the password of whoever runs this site; to draw and read digits you "
+                       "do not.")
     if st.session_state.pop("wrong password", False):
         st.error("That is not the password.")
+
+
+def rights() -> str:
+    """What the password unlocks here, in words, leaving out what the deployment turned off."""
+    what = ["retrain", "choose the model"] if retraining_enabled(secrets()) else ["choose the model"]
+    if collecting_enabled(secrets()):
+        what.append("export, import or delete the drawings kept")
+    return ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
 
 
 def check_password() -> None:

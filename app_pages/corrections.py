@@ -11,7 +11,7 @@ import streamlit as st
 
 from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
-from digits.deployment import retraining_enabled
+from digits.deployment import deployment_password, retraining_enabled
 
 from app_pages.access import allowed, store_problem
 from app_pages.resources import get_corrections, secrets
@@ -119,7 +119,7 @@ def show_corrections(store: Corrections) -> None:
                   delta_color="off", delta_arrow="off")
         st.vega_lite_chart(correction_bars(counts), height=200)
         show_gallery(store, counts)
-        if allowed():  # everyone's drawings go out, and what comes in is learned: for whoever runs the site
+        if allowed():  # a file of every drawing kept, and drawings the next fine-tune learns: for whoever runs it
             take_away, bring_in, start_over = st.columns(3, gap="large")
             take_away.download_button("Export as .npz", npz_bytes(store), file_name="corrections.npz",
                                       mime="application/octet-stream")
@@ -127,7 +127,7 @@ def show_corrections(store: Corrections) -> None:
                 show_import(store)
             with start_over:
                 show_delete_all(total, store)
-        else:
+        elif deployment_password(secrets()) is not None:  # none on a public link: no one manages them there
             st.caption("Exporting, importing and deleting drawings need the password, in the sidebar.")
     else:
         st.info("No corrections yet. On the Draw page, say whether the model read your digit right: each answer is "

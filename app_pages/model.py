@@ -12,6 +12,7 @@ from digits.charts import confusion_heatmap, per_digit_points
 from digits.deployment import retraining_enabled
 from digits.registry import ModelRegistry
 
+from app_pages.access import allowed
 from app_pages.resources import model_inspection, secrets
 from app_pages.sidebar import describe, offer_mnist_download, show_curves
 
@@ -49,8 +50,11 @@ def show_report(model: dict, serving: bool) -> None:
         st.caption("No learning curves were recorded for this model.")
     inspection = model_inspection(model["path"])
     if inspection is None:
-        offer_mnist_download("Its confusion matrix and misread digits need the MNIST test set, which is not on "
-                             "this machine yet.")
+        needs = "Its confusion matrix and misread digits need the MNIST test set, which is not on this machine yet."
+        if allowed():  # 11 MB, and then the training material drawn ahead: for whoever runs the site
+            offer_mnist_download(needs)
+        else:
+            st.info(needs)
         return
     st.markdown("**Confusion matrix on the MNIST test set**")
     st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)
@@ -73,7 +77,7 @@ first = pick.selectbox("Model", names, names.index(default), format_func=label.g
 others = [None, *[n for n in names if n != first]]
 second = compare.selectbox("Compare with", others, others.index(beside) if beside in others else 0,
                            format_func=lambda name: "(none)" if name is None else label[name])
-if len(names) == 1 and retraining_enabled(secrets()):
+if len(names) == 1 and retraining_enabled(secrets()) and allowed():
     compare.caption("Train a model from the sidebar to compare it with this one.")
 chosen = [models[first]] + ([models[second]] if second else [])
 st.markdown("**Accuracy per digit on the MNIST test set**")

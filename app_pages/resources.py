@@ -12,6 +12,8 @@ from digits.corrections import Corrections
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import Retrainer
 
+SHIPPED_SERVES = "The shipped model serves instead."
+
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.inspection import Inspection
     from digits.recognition import Recognizer
@@ -23,9 +25,6 @@ def load_recognizer(path: str, modified: float) -> Recognizer:
     recognition = importlib.import_module("digits.recognition")  # waits for the import begun at start
     recognition.tune_for_single_images()  # the page reads one drawing at a time
     return recognition.Recognizer.load(path)
-
-
-SHIPPED_SERVES = "The shipped model serves instead."
 
 
 def serving_model() -> tuple[Path, str | None]:

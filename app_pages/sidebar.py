@@ -9,7 +9,7 @@ import streamlit as st
 
 from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
-from digits.deployment import collecting_enabled, deployment_password, retraining_enabled
+from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TEST_ACCURACY, TRAINING_IMAGES, recipe,
                             training_steps)
@@ -21,7 +21,7 @@ from app_pages.resources import get_corrections, get_retrainer, last_value, reme
 
 
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
-    """The serving model's facts and choice, then the retrain controls."""
+    """The serving model's facts and choice, the password field where one is set, then the retrain controls."""
     meta = registry.metadata(model_path)  # read once: both parts need it
     with st.sidebar:
         show_model(registry, model_path, meta)
@@ -55,10 +55,9 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict) -> None:
         st.caption(describe(meta))
     models = registry.models()
     names = [m["name"] for m in models]
-    # Not on a public link without a password, where any visitor would change what everyone is served (a folder
-    # left from a classroom's trainings holds several models).
-    may_choose = allowed() and (retraining_enabled(secrets()) or deployment_password(secrets()) is not None)
-    if len(names) > 1 and path.stem in names and may_choose:
+    # Not on a public link without a password (access.allowed), where any visitor would change what everyone is
+    # served: a folder left from a classroom's trainings holds several models.
+    if len(names) > 1 and path.stem in names and allowed():
         label = {m["name"]: f"{m['name']} ({m.get('test_accuracy', 0):.2%})" for m in models}
         choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get,
                               help="Every model trained here is kept; the one chosen reads for every visitor.")
@@ -153,8 +152,8 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
 
 
 def offer_fine_tune(retrainer: Retrainer) -> None:
-    """"Learn my handwriting": fine-tune the serving model on the corrections collected on the Draw page (not
-    offered where collecting is off)."""
+    """"Learn my handwriting": fine-tune the serving model (or the one it came from) on the corrections collected
+    on the Draw page (not offered where collecting is off)."""
     if not collecting_enabled(secrets()):
         return
     st.markdown("**Learn my handwriting**")
@@ -172,10 +171,15 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
                "fine-tune the model on them, in under a minute. It needs two or more drawings of one digit: some are "
                "held out, to check what it learned.")
     if st.button("Learn my handwriting", disabled=not ready):
-        if learned := retrainer.learned_already(store):
+        try:
+            learned = retrainer.learned_already(store)
+        except CorrectionsError as error:
+            st.error(store_problem(error))
+            return
+        if learned:
             serving = learned == retrainer.registry.current_path()
             st.info(f"**{learned.stem}** learned these same {total} drawings already" + (
-                " and is serving." if serving else ", and was kept aside (*Serve model* above can serve it).") +
+                " and is serving." if serving else ", and is not serving (*Serve model* above can serve it).") +
                 " Draw more on the Draw page first.")
             return
         if not retrainer.start_fine_tune(corrections_location()):
@@ -248,7 +252,8 @@ def show_training(retrainer: Retrainer) -> None:
     if state == "done" and "model" in status:
         show_outcome(retrainer, status, ended)
     elif state in ("failed", "cancelled"):
-        failed = f"Training failed: {status.get('error', 'unknown error')}."
+        # Why, only to a session allowed to see the server's paths: a full disk's message names the models folder.
+        failed = f"Training failed: {status.get('error', 'unknown error')}." if allowed() else "Training failed."
         said = f"{failed if state == 'failed' else 'Training cancelled.'} The serving model is unchanged."
         (st.error if state == "failed" else st.info)(said)
         if ended:

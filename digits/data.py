@@ -9,7 +9,7 @@ import secrets
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +116,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def arrays_sha256(arrays: Mapping[str, np.ndarray], keys: Sequence[str] = EXPECTED) -> str:
+def arrays_sha256(arrays: Mapping[str, np.ndarray], keys: Iterable[str] = EXPECTED) -> str:
     """The sha256 of the raw bytes of the arrays named in `keys` (MNIST's x_train, y_train, x_test, y_test), in
     that order, as hex."""
     digest = hashlib.sha256()

@@ -1,5 +1,6 @@
 """What a deployment turns off (retraining, collecting corrections) and protects with a password (retraining,
-learning, choosing the serving model, deleting corrections), by environment variable or secret."""
+learning, choosing the serving model, exporting, importing and deleting corrections), by environment variable or
+secret."""
 
 from __future__ import annotations
 

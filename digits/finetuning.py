@@ -121,12 +121,12 @@ def fine_tune_and_save(
     verbose: int | str = "auto",
     **recipe,
 ) -> dict:
-    """Fine-tune the model at `base` (or, when it is a fine-tune, the model it came from: ModelRegistry.origin) on
-    the corrections in `store` (FINE_TUNE's recipe, `recipe` overriding it), measure it, and save it at `out` with
-    its metadata (the figures before and after, and the promotion verdict); returns the metadata."""
+    """Fine-tune the model at `base` on the corrections in `store` (FINE_TUNE's recipe, `recipe` overriding it),
+    measure it, and save it at `out` with its metadata (the figures before and after, and the promotion verdict);
+    returns the metadata. `base` should not have learned these corrections (the app and train.py start from
+    ModelRegistry.origin), or it scores the held-out ones as learned before."""
     settings = {**FINE_TUNE, **recipe}
-    registry = ModelRegistry(Path(base).parent)
-    base = registry.origin(Path(base))
+    base = Path(base)
     started = time.perf_counter()
     x, y = Corrections(store).samples()
     # Another split for every size of the store, so that a correction held out once is learned next time.
@@ -135,7 +135,7 @@ def fine_tune_and_save(
         raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
                          f"fine-tune; the store has {len(y)}")
     model = load_saved_model(base)
-    base_meta = registry.metadata(base)
+    base_meta = ModelRegistry(base.parent).metadata(base)
     if progress:
         progress.fields["stage"] = f"measuring: learning {len(train_on)} corrections, {len(held)} held out"
     measured, _ = fine_tune(model, x[train_on], y[train_on], mnist, seed, progress, verbose, **settings)

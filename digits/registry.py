@@ -105,14 +105,17 @@ class ModelRegistry:
         return read_metadata(path) or {}
 
     def origin(self, path: Path) -> Path:
-        """The model a fine-tune was made from, and so on back to one that is no fine-tune (while each is in this
-        folder); `path` itself when it is no fine-tune. "Learn my handwriting" starts there, on all the corrections:
-        a fine-tune of a fine-tune scored its held-out drawings with a model that had learned them (100% → 100%,
-        never served), and each one could cost MNIST another 0.1 points."""
+        """The model a fine-tune was made from, and so on back to one that is no fine-tune; `path` itself when it is
+        no fine-tune. "Learn my handwriting" starts there, on all the corrections: a fine-tune of a fine-tune scored
+        its held-out drawings with a model that had learned them (100% → 100%, never served), and each one could
+        cost MNIST another 0.1 points. Where the chain breaks (a model deleted, a name outside this folder, a loop),
+        the shipped model, which learned no corrections, stands in."""
         seen = {path.resolve()}
-        while (name := self.metadata(path).get("fine_tuned_from")) and (earlier := self.folder / name).is_file():
-            if earlier.resolve() in seen or not self.holds(earlier):
-                break
+        while name := self.metadata(path).get("fine_tuned_from"):
+            earlier = self.folder / name
+            if not earlier.is_file() or not self.holds(earlier) or earlier.resolve() in seen:
+                shipped = self.folder / SHIPPED
+                return shipped if shipped.is_file() else path
             path = earlier
             seen.add(path.resolve())
         return path

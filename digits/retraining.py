@@ -137,12 +137,13 @@ class Retrainer:
         return self.launch(options + ["--seed", str(seed)], "handwriting", FINE_TUNE["epochs"], {
             "kind": "fine-tune", "settings": {"from": base.name, "corrections": display_location(store)}}, where)
 
-    def learned_already(self, store: Corrections) -> Path | None:
-        """A model in the folder that a fine-tune like start_fine_tune's made from these same corrections, if any:
-        another would be the same model again."""
-        origin, learned = self.registry.origin(self.registry.current_path()).name, samples_sha256(*store.samples())
+    def learned_already(self, store: Corrections, seed: int = 1) -> Path | None:
+        """A model in the folder that start_fine_tune(store, seed) made already: from the same model, on these same
+        corrections, with the same recipe and seed, if any. Another would be the same model again."""
+        same = {"fine_tuned_from": self.registry.origin(self.registry.current_path()).name,
+                "corrections_sha256": samples_sha256(*store.samples()), "seed": seed, **FINE_TUNE}
         for model in self.registry.models():
-            if model.get("fine_tuned_from") == origin and model.get("corrections_sha256") == learned:
+            if all(model.get(key) == value for key, value in same.items()):
                 return model["path"]
         return None
 

@@ -7,7 +7,8 @@
     python scripts/train.py --from models/digits.keras --corrections --out models/mine.keras  # the app's store
 
 A preset sets every training setting; a flag given explicitly overrides it. With --from, it fine-tunes that
-model on the corrections in a store instead ("Learn my handwriting"; digits/finetuning.py).
+model on the corrections in a store instead ("Learn my handwriting"; digits/finetuning.py), or, when that model is
+itself a fine-tune, the model it came from (ModelRegistry.origin).
 """
 
 import argparse
@@ -75,7 +76,11 @@ def main() -> int:
                       augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
     if args.base:
-        fields = {"kind": "fine-tune", "settings": {"from": Path(args.base).name,
+        origin = ModelRegistry(Path(args.base).parent).origin(Path(args.base))
+        if origin != Path(args.base):
+            print(f"{Path(args.base).name} is a fine-tune: starting from {origin.name}, the model it came from")
+        args.base = str(origin)
+        fields = {"kind": "fine-tune", "settings": {"from": origin.name,
                                                            "corrections": display_location(args.corrections)}}
     else:
         fields = {"kind": "training", "settings": {"preset": args.preset, **settings}}

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from digits.corrections import Corrections, samples_sha256
 from digits.drawing import PLAIN, render
 from digits.finetuning import promotion
-from digits.recipes import TEST_ACCURACY
+from digits.recipes import FINE_TUNE, TEST_ACCURACY
 from digits.registry import ModelRegistry
 from digits.deployment import password_matches
 from digits.retraining import Retrainer, try_lock
@@ -210,6 +210,15 @@ def test_a_training_whose_process_died_is_reported_as_failed(monkeypatch, models
     assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
 
 
+def test_why_a_training_failed_is_told_only_to_whoever_has_the_password(monkeypatch, models):
+    error = f"no space left on the disk for the new model in {models}"
+    (models / "training.json").write_text(json.dumps({"pid": os.getpid(), "state": "failed", "error": error}))
+    app = run_page(monkeypatch, models, DIGITS_PASSWORD="s3cret")
+    assert [e.value for e in app.sidebar.error] == ["Training failed. The serving model is unchanged."]
+    app.sidebar.text_input[0].input("s3cret").run()
+    assert [e.value for e in app.sidebar.error] == [f"Training failed: {error}. The serving model is unchanged."]
+
+
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"pid": 1}'])
 def test_an_unreadable_training_file_leaves_the_controls_usable(monkeypatch, models, content):
     (models / "training.json").write_text(content)
@@ -362,8 +371,12 @@ def test_a_download_from_the_model_page_shows_the_inspection_and_draws_ahead_onl
     (models / "digits.inspection.npz").unlink()
     cache = tmp_path / "cache"  # where drawing ahead would put the training material, for 300 images here
     app = run_page(monkeypatch, models, **without_mnist(monkeypatch, tmp_path, server("/mnist.npz", mnist_bytes)),
-                   DIGITS_CACHE_DIR=str(cache), DIGITS_DRAW_AHEAD="300", DIGITS_RETRAINING=retraining)
+                   DIGITS_CACHE_DIR=str(cache), DIGITS_DRAW_AHEAD="300", DIGITS_RETRAINING=retraining,
+                   DIGITS_PASSWORD="s3cret")
     app.switch_page("app_pages/model.py").run()
+    # Offered only to whoever runs the site: 11 MB, and the training material drawn ahead where retraining is on.
+    assert not app.main.button and any("need the MNIST test set" in i.value for i in app.main.info)
+    app.sidebar.text_input[0].input("s3cret").run()
     [download] = [b for b in app.main.button if b.label == "Download MNIST (11 MB)"]
     download.click().run()
     assert not app.exception and not app.main.error
@@ -454,9 +467,11 @@ def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch
     # A fine-tune of the shipped model on these two drawings is in the folder, kept aside.
     registry = ModelRegistry(models)
     shutil.copy(models / "digits.keras", models / "handwriting-x.keras")
-    (models / "handwriting-x.json").write_text(json.dumps({**registry.metadata(models / "digits.keras"),
-                                                           "fine_tuned_from": "digits.keras",
-                                                           "corrections_sha256": samples_sha256(*store.samples())}))
+    tuned = {**registry.metadata(models / "digits.keras"), "fine_tuned_from": "digits.keras", "seed": 1,
+             "corrections_sha256": samples_sha256(*store.samples()), **FINE_TUNE}
+    (models / "handwriting-x.json").write_text(json.dumps({**tuned, "epochs": 1}))  # another recipe: learns anew
+    assert Retrainer(registry).learned_already(store) is None
+    (models / "handwriting-x.json").write_text(json.dumps(tuned))
 
     def learn() -> AppTest:
         app = run_page(monkeypatch, models)
@@ -465,14 +480,16 @@ def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch
         return app
 
     said = " ".join(i.value for i in learn().sidebar.info)
-    assert "**handwriting-x** learned these same 2 drawings already, and was kept aside" in said
+    assert "**handwriting-x** learned these same 2 drawings already, and is not serving" in said
     registry.use(models / "handwriting-x.keras")  # served, it is the fine-tune the next one would make again
     assert "learned these same 2 drawings already and is serving" in " ".join(i.value for i in learn().sidebar.info)
     assert not (models / "training.json").exists()
     store.add(render(PLAIN[0], 200, (140, 140), 22), 0)  # one drawing more: learned from the shipped model
     learn()
     status = json.loads((models / "training.json").read_text())
-    Retrainer(registry).cancel()
+    from app_pages.resources import get_retrainer  # the page's own, which waits for the process it started
+
+    get_retrainer(str(models)).cancel()
     assert status["kind"] == "fine-tune" and status["settings"]["from"] == "digits.keras"
 
 
