@@ -196,14 +196,16 @@ class Corrections:
         with self._connected(writing=True) as db:
             return db.execute(CORRECTIONS.insert().values(row)).inserted_primary_key[0]
 
-    def add_samples(self, x: np.ndarray, y: np.ndarray) -> int:
-        """Keep ready model inputs as they are, in one transaction: x (N, 28, 28) of 0-255, y (N,) of 0-9, leaving
-        out each the store held before (the same image with the same label), so that a file imported twice, or
-        exported and imported back, is not kept twice. (Repeats within x are kept: they are what was given.)
+    def add_samples(self, x: np.ndarray, y: np.ndarray, predicted: np.ndarray | None = None) -> int:
+        """Keep ready model inputs as they are, in one transaction: x (N, 28, 28) of 0-255, y (N,) of 0-9 and, if
+        given, predicted (N,), what a model had read, -1 for none; leaving out each the store held before (the same
+        image with the same label), so that a file imported twice, or exported and imported back, is not kept
+        twice. (Repeats within x are kept: they are what was given.)
 
         Returns how many were added; ValueError (and nothing kept) if the arrays are not in that layout.
         """
         x, y = checked_samples(x, y)
+        predicted = checked_predictions(predicted, len(y))
         created, added = utc_now(), []
         if len(y):
             with self._connected(writing=True) as db:
@@ -211,8 +213,9 @@ class Corrections:
                     # Two imports of one file at once each read the store before the other wrote; both kept all.
                     db.execute(sa.text(f"LOCK TABLE {CORRECTIONS.name} IN SHARE ROW EXCLUSIVE MODE"))
                 kept = set(db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label)).tuples())
-                added = [{"created": created, "label": int(label), "image": image.tobytes()}
-                         for image, label in zip(x, y) if (image.tobytes(), int(label)) not in kept]
+                added = [{"created": created, "label": int(label), "image": image.tobytes(),
+                          "predicted": None if read < 0 else int(read)}
+                         for image, label, read in zip(x, y, predicted) if (image.tobytes(), int(label)) not in kept]
                 if added:
                     db.execute(CORRECTIONS.insert(), added)
         return len(added)
@@ -233,10 +236,16 @@ class Corrections:
 
     def samples(self) -> tuple[np.ndarray, np.ndarray]:
         """Every correction as training data, oldest first: x uint8 (N, 28, 28), y uint8 (N,)."""
+        return self._samples()[:2]
+
+    def _samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """samples(), and what the model had read of each (int8, -1 for none), from one query."""
+        c = CORRECTIONS.c
         with self._connected() as db:
-            rows = db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label).order_by(CORRECTIONS.c.id)).all()
-        x = np.frombuffer(b"".join(image for image, _ in rows), np.uint8).reshape(-1, SIZE, SIZE).copy()
-        return x, np.array([label for _, label in rows], np.uint8)
+            rows = db.execute(sa.select(c.image, c.label, c.predicted).order_by(c.id)).all()
+        x = np.frombuffer(b"".join(image for image, *_ in rows), np.uint8).reshape(-1, SIZE, SIZE).copy()
+        predicted = np.array([-1 if read is None else read for *_, read in rows], np.int8)
+        return x, np.array([label for _, label, _ in rows], np.uint8), predicted
 
     def records(self, label: int | None = None) -> list[Correction]:
         """The corrections, newest first; only those of one label if given."""
@@ -272,21 +281,23 @@ class Corrections:
         return counts, int(sum(misread for *_, misread in rows))
 
     def export_npz(self, file: str | os.PathLike | BinaryIO) -> int:
-        """Write every correction as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)); returns N.
+        """Write every correction as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)), with what the model
+        had read of each (predicted int8 (N,), -1 for none: without it, drawings exported and imported back counted
+        as read by no model); returns N.
 
         A path is replaced atomically, so a reader never sees half a file.
         """
-        x, y = self.samples()
+        x, y, predicted = self._samples()
         if isinstance(file, (str, os.PathLike)):
             with replaced_atomically(Path(file)) as out:  # np.savez_compressed would add .npz to the name
-                np.savez_compressed(out, x=x, y=y)
+                np.savez_compressed(out, x=x, y=y, predicted=predicted)
         else:
-            np.savez_compressed(file, x=x, y=y)
+            np.savez_compressed(file, x=x, y=y, predicted=predicted)
         return len(y)
 
     def import_npz(self, file: str | os.PathLike | bytes | BinaryIO) -> tuple[int, int]:
-        """Add the samples of an .npz with x (N, 28, 28) of 0-255 and y (N,) of 0-9, all or none, less those kept
-        already (add_samples); returns how many were added, and N."""
+        """Add the samples of an .npz with x (N, 28, 28) of 0-255, y (N,) of 0-9 and, optionally, predicted (N,) of
+        -1-9, all or none, less those kept already (add_samples); returns how many were added, and N."""
         source = io.BytesIO(file) if isinstance(file, bytes) else file
         try:
             data = np.load(source, allow_pickle=False)
@@ -303,9 +314,10 @@ class Corrections:
                 raise ValueError(f"the .npz file has no array {' or '.join(missing)} (it has: {', '.join(data.files)})")
             try:
                 x, y = data["x"], data["y"]
+                predicted = data["predicted"] if "predicted" in data.files else None
             except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
                 raise ValueError(f"the .npz file is damaged or holds Python objects: {error}") from error
-        return self.add_samples(x, y), len(y)
+        return self.add_samples(x, y, predicted), len(y)
 
 
 def samples_sha256(x: np.ndarray, y: np.ndarray) -> str:
@@ -344,6 +356,20 @@ def checked_samples(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if array.size and not (array.min() >= 0 and array.max() <= top):
             raise ValueError(f"{name} must hold integers from 0 to {top}, got values {array.min()} to {array.max()}")
     return x.astype(np.uint8), y.astype(np.uint8)
+
+
+def checked_predictions(predicted: np.ndarray | None, count: int) -> np.ndarray:
+    """What a model had read of `count` samples, as int8 (-1 for none; all -1 when not given); else ValueError."""
+    if predicted is None:
+        return np.full(count, -1, np.int8)
+    predicted = np.asarray(predicted)
+    if predicted.shape != (count,) or predicted.dtype.kind not in "iu":
+        raise ValueError(f"predicted must be one integer per image, shape ({count},), got {predicted.dtype} of shape "
+                         f"{predicted.shape}")
+    if count and not (predicted.min() >= -1 and predicted.max() <= 9):
+        raise ValueError(f"predicted must hold integers from -1 (none) to 9, got values {predicted.min()} to "
+                         f"{predicted.max()}")
+    return predicted.astype(np.int8)
 
 
 def png_bytes(image: Image.Image | np.ndarray) -> bytes:

@@ -151,7 +151,7 @@ def test_bad_arguments_are_refused(store):
 
 
 def test_export_then_import_gives_the_same_samples(store, tmp_path, rng):
-    store.add(canvas(0), 0)
+    store.add(canvas(0), 0, predicted=6)  # a 0 the model read as 6
     assert store.add_samples(rng.integers(0, 256, (20, 28, 28), dtype=np.uint8), np.arange(20) % 10) == 20
     x, y = store.samples()
     assert len(y) == 21 and store.canvas_png(store.records()[0].id) is None  # samples keep no drawing
@@ -162,12 +162,14 @@ def test_export_then_import_gives_the_same_samples(store, tmp_path, rng):
     assert store.export_npz(buffer) == 21
     with np.load(file) as exported:
         assert exported["x"].dtype == np.uint8 and exported["y"].dtype == np.uint8
+        assert exported["predicted"].tolist() == [6] + [-1] * 20  # what the model had read; -1: read by none
 
     other = Corrections(tmp_path / "other.sqlite")
     assert other.import_npz(file) == (21, 21)
     imported_x, imported_y = other.samples()
     np.testing.assert_array_equal(imported_x, x)
     np.testing.assert_array_equal(imported_y, y)
+    assert other.tally()[1] == 1 and [r.predicted for r in other.records(0)][-1] == 6  # still counted read wrong
     # Imported again, as bytes (as an upload gives them) or a file object, or back into the store it came from
     # (the drawn 0 too): nothing is kept twice.
     assert other.import_npz(buffer.getvalue()) == other.import_npz(io.BytesIO(buffer.getvalue())) == (0, 21)
@@ -218,6 +220,10 @@ def npy(array: np.ndarray) -> bytes:
     (npz(x=np.zeros((3, 28, 28)), y=np.zeros(3, np.uint8)), "x must hold integers from 0 to 255, got float64"),
     (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.array(["a", "b", "c"])), "y must hold integers"),
     (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.array([1, None, 2], dtype=object)), "Python objects"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.zeros(3, np.uint8), predicted=np.array([0, 10, -1])),
+     "predicted must hold integers from -1"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.zeros(3, np.uint8), predicted=np.zeros(2, np.int8)),
+     r"predicted must be one integer per image, shape \(3,\)"),
 ])
 def test_a_bad_import_is_refused_and_changes_nothing(store, tmp_path, content, message):
     store.add_samples(np.full((2, 28, 28), 7, np.uint8), np.array([7, 7]))
