@@ -127,20 +127,25 @@ class Retrainer:
         return self.launch(options, "retrained", epochs, {"kind": "training", "settings": settings})
 
     def start_fine_tune(self, store: str | os.PathLike, seed: int = 1) -> bool:
-        """Start "Learn my handwriting": fine-tune the serving model (or the one it was fine-tuned from:
-        ModelRegistry.origin) on the corrections in `store` (a file or a database URL), and serve the result if it
-        learned them without forgetting MNIST; False if a training is running already."""
-        base = self.registry.origin(self.registry.current_path())
+        """Start "Learn my handwriting": fine-tune fine_tuning_base() on the corrections in `store` (a file or a
+        database URL), and serve the result if it learned them without forgetting MNIST; False if a training is
+        running already."""
+        base = self.fine_tuning_base()
         # A database URL goes to the process in its environment, not on its command line, where ps shows it.
         where = {"DIGITS_DATABASE_URL": str(store)} if is_database_url(store) else {}
         options = ["--from", str(base), "--corrections", *([] if where else [str(store)])]
         return self.launch(options + ["--seed", str(seed)], "handwriting", FINE_TUNE["epochs"], {
             "kind": "fine-tune", "settings": {"from": base.name, "corrections": display_location(store)}}, where)
 
+    def fine_tuning_base(self) -> Path:
+        """The model "Learn my handwriting" starts from: the serving model, or the one it was fine-tuned from
+        (ModelRegistry.origin)."""
+        return self.registry.origin(self.registry.current_path())
+
     def learned_already(self, store: Corrections, seed: int = 1) -> Path | None:
         """A model in the folder that start_fine_tune(store, seed) made already: from the same model, on these same
         corrections, with the same recipe and seed, if any. Another would be the same model again."""
-        same = {"fine_tuned_from": self.registry.origin(self.registry.current_path()).name,
+        same = {"fine_tuned_from": self.fine_tuning_base().name,
                 "corrections_sha256": samples_sha256(*store.samples()), "seed": seed, **FINE_TUNE}
         for model in self.registry.models():
             if all(model.get(key) == value for key, value in same.items()):
