@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import streamlit as st
 
@@ -15,12 +16,19 @@ WRONG_PASSWORD_DELAY_S = 1.0  # slows guessing down to one try a second per sess
 
 
 def allowed() -> bool:
-    """True if this session may retrain, learn, choose the serving model, export, import and delete corrections,
-    and read the server's paths in errors: with a password set, a session that has given it; without one, every
-    session, unless retraining is off (a public link), where none may."""
-    if deployment_password(secrets()) is None:
-        return retraining_enabled(secrets())
+    """True if this session may retrain, learn, choose the serving model, see, export, import and delete everyone's
+    corrections, and read the server's paths in errors: with a password set, a session that has given it; without
+    one, every session, unless retraining is off (a public link), where none may."""
+    settings = secrets()
+    if deployment_password(settings) is None:
+        return retraining_enabled(settings)
     return st.session_state.get("unlocked", False)
+
+
+def browser_session() -> str:
+    """An anonymous id of this browser session, kept with its corrections to tell one writer's digits apart, and to
+    show a session without rights its own drawings only."""
+    return st.session_state.setdefault("browser_session", uuid.uuid4().hex)
 
 
 def store_problem(error: CorrectionsError) -> str:
@@ -51,7 +59,7 @@ def rights() -> str:
     """What the password unlocks here, in words, leaving out what the deployment turned off."""
     what = ["retrain", "choose the model"] if retraining_enabled(secrets()) else ["choose the model"]
     if collecting_enabled(secrets()):
-        what.append("export, import or delete the drawings kept")
+        what.append("see, export, import or delete everyone's drawings")
     return ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
 
 

@@ -1,5 +1,6 @@
 """The Corrections page: the digits kept on the Draw page with their true labels. How many of each, every one
-(to delete the wrong ones), and all of them as an .npz to take away or to bring in."""
+(to delete the wrong ones), and all of them as an .npz to take away or to bring in; to a session without the rights
+to manage them, only those kept in its own browser tab."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
 from digits.deployment import deployment_password, retraining_enabled
 
-from app_pages.access import allowed, store_problem
+from app_pages.access import allowed, browser_session, store_problem
 from app_pages.resources import get_corrections, secrets
 
 GALLERY = 60  # corrections shown per digit, the newest
@@ -29,12 +30,12 @@ def described(correction: Correction) -> str:
     return f"read {correction.predicted} ({correction.probabilities[correction.predicted]:.0%})"
 
 
-def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
-    """A tab per digit with its newest corrections, each with what the model had read and a delete button. It opens
-    on the digit of the last deletion while it has some left, so that one can go on deleting there, else on the
-    first digit kept (`counts` has at least one)."""
+def show_gallery(store: Corrections, counts: dict[int, int], session: str | None) -> None:
+    """A tab per digit with its newest corrections (those drawn in `session` only, if given), each with what the
+    model had read and a delete button. It opens on the digit of the last deletion while it has some left, so that
+    one can go on deleting there, else on the first digit kept (`counts` has at least one)."""
     by_label = {digit: [] for digit in range(10)}
-    for correction in store.records():
+    for correction in store.records(session=session):
         by_label[correction.label].append(correction)
     labels = [f"{digit} ({counts[digit]})" for digit in range(10)]
     kept = [digit for digit in range(10) if counts[digit]]
@@ -51,8 +52,8 @@ def show_gallery(store: Corrections, counts: dict[int, int]) -> None:
             for column, correction in zip(itertools.cycle(st.columns(COLUMNS)), corrections[:GALLERY]):
                 with column:
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
-                    if allowed() and st.button("Delete", key=f"delete-{correction.id}"):
-                        store.delete(correction.id)
+                    if st.button("Delete", key=f"delete-{correction.id}"):
+                        store.delete(correction.id, session)
                         st.session_state["deleted_from"] = digit
                         st.rerun()
 
@@ -109,17 +110,23 @@ def show_delete_all(total: int, store: Corrections) -> None:
 
 
 def show_corrections(store: Corrections) -> None:
-    """The whole page, for a store that opens."""
-    counts, misread = store.tally()
+    """The whole page, for a store that opens: every drawing kept to a session allowed to manage them; to any other,
+    only the drawings kept in its own browser tab (a classroom's or a public link's visitors see no one else's)."""
+    mine = None if allowed() else browser_session()
+    if mine:
+        st.caption("Shown here: the drawings kept in this browser tab, which you may delete." + (
+            " Everyone's, and exporting, importing or deleting them, need the password, in the sidebar."
+            if deployment_password(secrets()) is not None else " No one else's are shown on this site."))
+    counts, misread = store.tally(mine)
     total = sum(counts.values())
     if total:
         # Drawings kept, not "corrections": one confirmed as read right is kept too (the sidebar counts alike).
         # Imported ones were read by no model: "0 read wrong" would vouch for them, so a count of none is left out.
-        st.metric("Drawings kept", f"{total:,}", delta=f"{misread:,} read wrong" if misread else None,
-                  delta_color="off", delta_arrow="off")
+        st.metric("Drawings kept" if mine is None else "Drawings you kept", f"{total:,}",
+                  delta=f"{misread:,} read wrong" if misread else None, delta_color="off", delta_arrow="off")
         st.vega_lite_chart(correction_bars(counts), height=200)
-        show_gallery(store, counts)
-        if allowed():  # a file of every drawing kept, and drawings the next fine-tune learns: for whoever runs it
+        show_gallery(store, counts, mine)
+        if mine is None:  # a file of every drawing kept, and drawings the next fine-tune learns: for whoever runs it
             take_away, bring_in, start_over = st.columns(3, gap="large")
             take_away.download_button("Export as .npz", npz_bytes(store), file_name="corrections.npz",
                                       mime="application/octet-stream")
@@ -127,14 +134,13 @@ def show_corrections(store: Corrections) -> None:
                 show_import(store)
             with start_over:
                 show_delete_all(total, store)
-        elif deployment_password(secrets()) is not None:  # none on a public link: no one manages them there
-            st.caption("Exporting, importing and deleting drawings need the password, in the sidebar.")
     else:
-        st.info("No corrections yet. On the Draw page, say whether the model read your digit right: each answer is "
-                "kept here, to teach it your handwriting.")
-        if allowed():
+        st.info(("No corrections yet." if mine is None else "You have kept no drawings in this browser tab yet.") +
+                " On the Draw page, say whether the model read your digit right: each answer is kept here, to teach "
+                "it your handwriting.")
+        if mine is None:
             show_import(store)
-    if allowed():  # where on the server they are is for whoever runs it, not for every visitor of a public link
+    if mine is None:  # where on the server they are is for whoever runs it, not for every visitor of a public link
         st.caption(f"Kept in {store.where}")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import importlib
 import io
-import uuid
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,7 +19,7 @@ from digits.corrections import Corrections, CorrectionsError, corrections_locati
 from digits.deployment import collecting_enabled
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
-from app_pages.access import store_problem
+from app_pages.access import browser_session, store_problem
 from app_pages.readings import MODES, point_to_number_mode, show_reading
 from app_pages.resources import (
     get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
@@ -117,11 +116,6 @@ def drawing_number() -> int:
     """How many drawings this session has kept. The canvas and the correction widgets are keyed by it, so
     keeping one brings a blank canvas and unselected pills for the next."""
     return st.session_state.setdefault("drawings_kept", 0)
-
-
-def browser_session() -> str:
-    """An anonymous id of this browser session, kept with its corrections to tell one writer's digits apart."""
-    return st.session_state.setdefault("browser_session", uuid.uuid4().hex)
 
 
 def keep_correction(store: Corrections, image: np.ndarray, label: int | None, result: Recognition,

@@ -73,6 +73,11 @@ class Correction:
     created: str  # UTC, ISO 8601
 
 
+def drawn_in(session: str | None) -> list[sa.ColumnElement[bool]]:
+    """The condition that keeps the corrections drawn in one browser session (none: every correction)."""
+    return [] if session is None else [CORRECTIONS.c.session == session]
+
+
 def corrections_location() -> str:
     """Where the app keeps corrections: $DIGITS_DATABASE_URL (a database URL such as
     postgresql+psycopg://user:password@host/db) if set, else the file $DIGITS_DATA_DIR/corrections.sqlite,
@@ -224,10 +229,10 @@ class Corrections:
         with self._connected() as db:
             return db.execute(sa.select(sa.func.count()).select_from(CORRECTIONS)).scalar()
 
-    def delete(self, id: int) -> bool:
-        """Remove one correction; True if it existed."""
+    def delete(self, id: int, session: str | None = None) -> bool:
+        """Remove one correction (only if drawn in `session`, when given); True if it existed."""
         with self._connected(writing=True) as db:
-            return db.execute(CORRECTIONS.delete().where(CORRECTIONS.c.id == id)).rowcount > 0
+            return db.execute(CORRECTIONS.delete().where(CORRECTIONS.c.id == id, *drawn_in(session))).rowcount > 0
 
     def clear(self) -> int:
         """Remove every correction; returns how many there were."""
@@ -247,10 +252,11 @@ class Corrections:
         predicted = np.array([-1 if read is None else read for *_, read in rows], np.int8)
         return x, np.array([label for _, label, _ in rows], np.uint8), predicted
 
-    def records(self, label: int | None = None) -> list[Correction]:
-        """The corrections, newest first; only those of one label if given."""
+    def records(self, label: int | None = None, session: str | None = None) -> list[Correction]:
+        """The corrections, newest first; only those of one label, or drawn in one browser session, if given."""
         c = CORRECTIONS.c
         query = sa.select(c.id, c.label, c.image, c.predicted, c.probabilities, c.model, c.session, c.created)
+        query = query.where(*drawn_in(session))
         if label is not None:
             query = query.where(c.label == checked_digit(label, "label"))
         with self._connected() as db:
@@ -270,11 +276,12 @@ class Corrections:
         """How many corrections there are of each digit, all ten digits included."""
         return self.tally()[0]
 
-    def tally(self) -> tuple[dict[int, int], int]:
+    def tally(self, session: str | None = None) -> tuple[dict[int, int], int]:
         """counts(), and how many of the corrections the model had read as another digit (confirmations and
-        imports are not), in one query."""
+        imports are not), in one query; of those drawn in one browser session only, if given."""
         wrong = sa.case((CORRECTIONS.c.predicted != CORRECTIONS.c.label, 1), else_=0)
-        query = sa.select(CORRECTIONS.c.label, sa.func.count(), sa.func.sum(wrong)).group_by(CORRECTIONS.c.label)
+        query = sa.select(CORRECTIONS.c.label, sa.func.count(), sa.func.sum(wrong)).where(*drawn_in(session))
+        query = query.group_by(CORRECTIONS.c.label)
         with self._connected() as db:
             rows = db.execute(query).all()
         counts = {digit: 0 for digit in range(10)} | {label: count for label, count, _ in rows}

@@ -295,26 +295,46 @@ def test_the_gallery_opens_on_the_first_digit_kept():
     assert opened_tab(app) == 1  # not on 0, of which there is none
 
 
-def test_deleting_corrections_needs_the_password_when_one_is_set(monkeypatch):
+def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_their_own_tab(monkeypatch):
     monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
-    store, ids = kept_store()
+    store, ids = kept_store()  # a classmate's
+    own = store.add(drawn(0), 3, predicted=0, session="this tab")  # a 0 kept as a 3 by mistake
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     app.secrets["password"] = "s3cret"
+    app.session_state["browser_session"] = "this tab"
     app.run()
     app.switch_page("app_pages/corrections.py").run()
-    assert not [b for b in app.main.button if b.label.startswith("Delete")] and not app.main.checkbox
-    assert not [c for c in app.main.caption if c.value.startswith("Kept in")]  # the server's path, for its owner
+    assert [(m.label, m.value, m.delta) for m in app.main.metric] == [("Drawings you kept", "1", "1 read wrong")]
+    assert chart_counts(app) == {str(d): int(d == 3) for d in range(10)}
+    assert [b.key for b in app.main.button if b.label.startswith("Delete")] == [f"delete-{own}"]
+    assert not app.main.checkbox and not [c for c in app.main.caption if c.value.startswith("Kept in")]
     # Nor everyone's drawings to take away, nor an import that the next fine-tune would learn.
     assert not app.main.get("download_button") and not app.main.file_uploader
-    assert any("Exporting, importing and deleting drawings need the password" in c.value for c in app.main.caption)
+    assert any("Everyone's, and exporting, importing or deleting them, need the password" in c.value
+               for c in app.main.caption)
     assert any(c.value.endswith("fine-tunes the model on them, with the password.") for c in app.main.caption)
+    app.button(key=f"delete-{own}").click().run()  # a drawing kept under the wrong digit, taken back
+    assert not app.exception and len(store) == 4 and own not in [c.id for c in store.records()]
+    assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet.")
+
     [field] = app.sidebar.text_input
     field.input("s3cret").run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Drawings kept", "4")]
     assert app.main.get("download_button") and app.main.file_uploader
     app.button(key=f"delete-{ids['seven read 1']}").click().run()
     assert not app.exception and len(store) == 3
     assert [b.label for b in app.main.button if b.label == "Delete all corrections"]
     assert app.main.caption[-1].value == f"Kept in {corrections_location()}"
+
+
+def test_on_a_public_link_no_visitor_sees_another_ones_drawings(monkeypatch):
+    monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
+    monkeypatch.setenv("DIGITS_RETRAINING", "off")  # no password either: no one manages the drawings there
+    kept_store()
+    app = run_page("app_pages/corrections.py")
+    assert not app.main.metric and not app.main.tabs and not app.main.file_uploader
+    assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet.")
+    assert any(c.value.endswith("No one else's are shown on this site.") for c in app.main.caption)
 
 
 def test_an_npz_is_imported_once_and_a_bad_one_refused():
