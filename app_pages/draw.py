@@ -20,7 +20,7 @@ from digits.deployment import collecting_enabled
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
-from app_pages.readings import MODES, point_to_number_mode, show_reading
+from app_pages.readings import MODES, no_digit_warning, point_to_number_mode, show_reading, sureness
 from app_pages.resources import (
     get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
 )
@@ -91,9 +91,10 @@ def article(digit: int) -> str:
 def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool, advise: bool) -> None:
     """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency; with
     `advise`, the runner-up and how to draw the digit more plainly, when it is unsure."""
-    st.metric("Prediction", result.digit, delta=f"{result.confidence_percent} sure", delta_color="off",
-              delta_arrow="off")
-    if advise and result.unsure:
+    st.metric("Prediction", result.digit, delta=sureness(result), delta_color="off", delta_arrow="off")
+    if advise and not result.looks_like_a_digit:
+        st.warning(no_digit_warning(result))
+    elif advise and result.unsure:
         second = result.runner_up
         st.warning(f"Not sure: it could also be {article(second)} **{second}** ({result.probabilities[second]:.0%}). "
                    "Try drawing it more plainly.")

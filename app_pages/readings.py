@@ -13,7 +13,7 @@ from digits.charts import probability_bars
 from digits.numbers import places
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
-    from digits.recognition import NumberRecognition
+    from digits.recognition import NumberRecognition, Recognition
 
 MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or a whole number
 
@@ -25,6 +25,18 @@ def left_out_lines(count: int) -> str:
                 "digit: it is left out of the number.")
     return (f"{count} level lines (underlines, dashes after the number, or the first strokes of 7s and 5s) are no "
             "digits: they are left out of the number.")
+
+
+def sureness(digit: Recognition) -> str:
+    """How sure the model is of a digit, as the metric under it says it: "97% sure", or that it looks like no digit
+    at all (a smiley read as a 0 at 100%: the percentage would vouch for it)."""
+    return f"{digit.confidence_percent} sure" if digit.looks_like_a_digit else "looks like no digit"
+
+
+def no_digit_warning(digit: Recognition) -> str:
+    """What to say of a drawing that the detector finds unlike any digit (Recognition.looks_like_a_digit)."""
+    return (f"This does not look like a digit. The model knows only 0 to 9 and reads anything as one of them (this "
+            f"as **{digit.digit}**): draw or write one digit from 0 to 9.")
 
 
 def point_to_number_mode(number: NumberRecognition | None) -> bool:
@@ -49,10 +61,12 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     if left_out := reading.level_lines_left_out:
         st.info(left_out_lines(left_out))
     least = min(reading.digits, key=lambda d: d.confidence)
-    st.metric(label, reading.text, delta=f"{least.confidence_percent} sure" + (" of its least sure digit"
-              if len(reading.digits) > 1 else ""), delta_color="off", delta_arrow="off")
     one = len(reading.digits) == 1
-    if advise and reading.unsure and one:
+    st.metric(label, reading.text, delta=sureness(least) if one else f"{least.confidence_percent} sure of its least "
+              "sure digit", delta_color="off", delta_arrow="off")
+    if advise and one and not least.looks_like_a_digit:
+        st.warning(no_digit_warning(least))
+    elif advise and reading.unsure and one:
         st.warning("Not sure of this digit (marked ?, in amber). Try writing it more plainly.")
     elif advise and reading.unsure:
         unsure = [place for place, d in enumerate(reading.digits, start=1) if d.unsure]

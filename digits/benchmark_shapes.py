@@ -37,6 +37,12 @@ def straight(start: tuple[float, float], end: tuple[float, float], samples: int 
     return np.linspace(start, end, samples + 1)
 
 
+def polyline(corners: list[tuple[float, float]], samples: int = 6) -> np.ndarray:
+    """Points along straight lines from corner to corner, `samples` a line."""
+    return np.concatenate([straight(a, b, samples)[:-1] for a, b in zip(corners[:-1], corners[1:])]
+                          + [np.asarray(corners[-1:], dtype=float)])
+
+
 def loop(
     rng: Random, width: float, height: float, centre: tuple[float, float], begin: float, length: float,
     roundness: float = 1.0,
@@ -309,3 +315,166 @@ def benchmark_drawings(group: str, count: int, rng: Random) -> tuple[list[Stroke
     digits = np.array(list(styles))[np.arange(count) % len(styles)]
     picks = [(digit, styles[digit][(i // len(styles)) % len(styles[digit])]) for i, digit in enumerate(digits)]
     return [by_hand(STYLES[digit][style](rng), rng) for digit, style in picks], digits
+
+
+# Drawings that are no digit, for the detector's benchmark (scripts/benchmark_nondigits.py), drawn with the Bezier
+# curves and the hand above, not digits/nondigits.py's generators. The first ones are of kinds the detector learns
+# from (scribbles, zigzags, spirals, stars, faces, letters, signs) by other constructions; the others, of kinds it
+# never sees.
+def scribble(rng: Random) -> list[np.ndarray]:
+    """A Bezier chain through five to nine points anywhere in the square."""
+    points = rng.uniform(-1, 1, (rng.integers(5, 10), 2))
+    controls = [tuple(points[0])]
+    for start, end in zip(points[:-1], points[1:]):
+        controls += [tuple(start + (end - start) / 3 + rng.normal(0, 0.3, 2)), tuple(end - (end - start) / 3),
+                     tuple(end)]
+    return [curve(*controls, samples=8)]
+
+
+def zigzag(rng: Random) -> list[np.ndarray]:
+    """Three to eight peaks, across or down."""
+    peaks = rng.integers(3, 9)
+    across = np.linspace(-1, 1, 2 * peaks + 1)
+    depth = rng.uniform(0.25, 0.9) * np.where(np.arange(2 * peaks + 1) % 2, 1, -1)
+    points = np.stack([across, depth], axis=1)
+    return [points if rng.uniform() < 0.7 else points[:, ::-1]]
+
+
+def spiral(rng: Random) -> list[np.ndarray]:
+    """Two to five turns, drawn inwards or outwards."""
+    angles = np.linspace(0, rng.uniform(2, 5) * 2 * np.pi, 160)
+    radii = np.linspace(rng.uniform(0.0, 0.15), 1, len(angles))
+    points = np.stack([radii * np.cos(angles), radii * np.sin(angles)], axis=1)
+    return [points if rng.uniform() < 0.5 else points[::-1]]
+
+
+def star(rng: Random) -> list[np.ndarray]:
+    """The outline of a star of five to seven points."""
+    tips = rng.integers(5, 8)
+    angles = np.pi / 2 + np.arange(2 * tips + 1) * np.pi / tips
+    radii = np.where(np.arange(2 * tips + 1) % 2, rng.uniform(0.35, 0.55), 1.0)
+    return [polyline(list(zip(radii * np.cos(angles), radii * np.sin(angles))), 3)]
+
+
+def face(rng: Random) -> list[np.ndarray]:
+    """An oval face, eyes as small circles or strokes, a smile or a frown."""
+    head = loop(rng, rng.uniform(0.75, 1.0), 1.0, (0, 0), 0.0, 1.02)
+    size = rng.uniform(0.06, 0.12)
+    eyes = [loop(rng, size, size, (side * 0.35, 0.3), 0.0, 1.0) if rng.uniform() < 0.5
+            else straight((side * 0.35, 0.4), (side * 0.35, 0.2), 3) for side in (-1, 1)]
+    bend = rng.choice([-1, 1]) * rng.uniform(0.15, 0.35)
+    mouth = curve((-0.45, -0.35), (-0.2, -0.35 - bend), (0.2, -0.35 - bend), (0.45, -0.35))
+    return [head, *eyes, mouth]
+
+
+def letter(rng: Random) -> list[np.ndarray]:
+    """A capital A, E, H, K, M, N, W or X, its proportions varied."""
+    w, m = rng.uniform(0.55, 1.0), rng.uniform(-0.15, 0.15)  # half its width, where its middle is
+    shapes = {
+        "A": [[(-w, -1), (0, 1), (w, -1)], [(-w / 2, m - 0.2), (w / 2, m - 0.2)]],
+        "E": [[(w, 1), (-w, 1), (-w, -1), (w, -1)], [(-w, m), (w * 0.6, m)]],
+        "H": [[(-w, 1), (-w, -1)], [(w, 1), (w, -1)], [(-w, m), (w, m)]],
+        "K": [[(-w, 1), (-w, -1)], [(w, 1), (-w, m), (w, -1)]],
+        "M": [[(-w, -1), (-w, 1), (0, m - 0.3), (w, 1), (w, -1)]],
+        "N": [[(-w, -1), (-w, 1), (w, -1), (w, 1)]],
+        "W": [[(-w, 1), (-w / 2, -1), (0, m + 0.4), (w / 2, -1), (w, 1)]],
+        "X": [[(-w, 1), (w, -1)], [(w, 1), (-w, -1)]],
+    }
+    return [polyline(corners) for corners in shapes[rng.choice(list(shapes))]]
+
+
+def sign(rng: Random) -> list[np.ndarray]:
+    """A #, a +, an = or an arrow, its proportions varied."""
+    a, b = rng.uniform(0.25, 0.5), rng.uniform(0.8, 1.0)
+    shapes = [
+        [[(-a, b), (-a - 0.1, -b)], [(a, b), (a - 0.1, -b)], [(-b, a), (b, a)], [(-b, -a), (b, -a)]],
+        [[(0, b), (0, -b)], [(-b, 0), (b, 0)]],
+        [[(-b, a), (b, a)], [(-b, -a), (b, -a)]],
+        [[(-b, 0), (b, 0)], [(b - 0.5, a + 0.2), (b, 0), (b - 0.5, -a - 0.2)]],
+    ]
+    return [polyline(corners) for corners in shapes[rng.integers(len(shapes))]]
+
+
+def heart(rng: Random) -> list[np.ndarray]:
+    """A heart in one stroke from its notch."""
+    w, notch = rng.uniform(0.7, 1.0), rng.uniform(0.4, 0.7)
+    return [curve((0, notch), (0.2, 1.2), (w + 0.2, 0.8), (w, 0.2), (w - 0.1, -0.3), (0.3, -0.6), (0, -1),
+                  (-0.3, -0.6), (-w + 0.1, -0.3), (-w, 0.2), (-w - 0.2, 0.8), (-0.2, 1.2), (0, notch))]
+
+
+def house(rng: Random) -> list[np.ndarray]:
+    """A square house and its roof."""
+    w, eaves = rng.uniform(0.6, 0.9), rng.uniform(0.0, 0.3)
+    walls = [(-w, eaves), (-w, -1), (w, -1), (w, eaves), (-w, eaves)]
+    roof = [(-w - 0.1, eaves), (0, 1), (w + 0.1, eaves)]
+    return [polyline(walls, 5), polyline(roof, 5)]
+
+
+def sun(rng: Random) -> list[np.ndarray]:
+    """A small circle with six to ten rays."""
+    r = rng.uniform(0.35, 0.5)
+    rays = rng.integers(6, 11)
+    angles = rng.uniform(0, np.pi) + np.arange(rays) * 2 * np.pi / rays
+    return [loop(rng, r, r, (0, 0), 0.0, 1.03),
+            *[straight((1.3 * r * np.cos(a), 1.3 * r * np.sin(a)), (np.cos(a), np.sin(a)), 3) for a in angles]]
+
+
+def cloud(rng: Random) -> list[np.ndarray]:
+    """A flat-bottomed cloud of three to five bumps, in one stroke."""
+    bumps = rng.integers(3, 6)
+    edges = np.linspace(-1, 1, bumps + 1)
+    controls = [(-1.0, -0.3)]
+    for left, right in zip(edges[:-1], edges[1:]):
+        height = rng.uniform(0.4, 0.9)
+        controls += [(left, height), (right, height), (right, -0.1 if right < 1 else -0.3)]
+    controls += [(0.3, -0.4), (-0.3, -0.4), (-1.0, -0.3)]
+    return [curve(*controls)]
+
+
+def tally(rng: Random) -> list[np.ndarray]:
+    """Three to five tally marks, four crossed by a fifth."""
+    marks = rng.integers(3, 6)
+    strokes = [straight((x, 0.8), (x + rng.normal(0, 0.05), -0.8), 4) for x in np.linspace(-0.7, 0.7, min(marks, 4))]
+    return strokes + ([straight((-0.9, -0.6), (0.9, 0.6), 6)] if marks == 5 else [])
+
+
+def check(rng: Random) -> list[np.ndarray]:
+    """A tick, its short arm down to the left."""
+    low = (rng.uniform(-0.4, -0.1), -1.0)
+    return [polyline([(-1.0, rng.uniform(-0.3, 0.2)), low, (1.0, 1.0)])]
+
+
+def wave(rng: Random) -> list[np.ndarray]:
+    """Two to four waves across."""
+    x = np.linspace(-1, 1, 60)
+    return [np.stack([x, rng.uniform(0.2, 0.5) * np.sin(rng.uniform(2, 4) * np.pi * x + rng.uniform(0, 6))], 1)]
+
+
+def box(rng: Random) -> list[np.ndarray]:
+    """A square or a rectangle with sharp corners, in one stroke."""
+    w = rng.uniform(0.5, 1.0)
+    return [polyline([(-w, 1), (-w, -1), (w, -1), (w, 1), (-w, 1)])]
+
+
+def stick_figure(rng: Random) -> list[np.ndarray]:
+    """A head, a body, arms and legs."""
+    return [loop(rng, 0.25, 0.25, (0, 0.72), 0.0, 1.02), straight((0, 0.47), (0, -0.3), 5),
+            straight((-0.6, rng.uniform(-0.1, 0.4)), (0.6, rng.uniform(-0.1, 0.4)), 6),
+            polyline([(-0.5, -1), (0, -0.3), (0.5, -1)], 4)]
+
+
+NON_DIGITS: dict[str, Callable[[Random], list[np.ndarray]]] = {
+    "scribble": scribble, "zigzag": zigzag, "spiral": spiral, "star": star, "face": face, "letter": letter,
+    "sign": sign,
+}
+NON_DIGITS_UNSEEN: dict[str, Callable[[Random], list[np.ndarray]]] = {
+    "heart": heart, "house": house, "sun": sun, "cloud": cloud, "tally marks": tally, "tick": check, "wave": wave,
+    "box": box, "stick figure": stick_figure,
+}
+
+
+def nondigit_drawings(count: int, rng: Random) -> tuple[list[Strokes], list[str]]:
+    """`count` drawings that are no digit, each kind of NON_DIGITS and NON_DIGITS_UNSEEN in turn, and their kinds."""
+    kinds = {**NON_DIGITS, **NON_DIGITS_UNSEEN}
+    names = [list(kinds)[i % len(kinds)] for i in range(count)]
+    return [by_hand(kinds[name](rng), rng) for name in names], names

@@ -13,7 +13,7 @@ from digits.benchmark_shapes import EVERY_DIGIT, GROUPS, benchmark_drawings
 from digits.data import Mnist
 from digits.drawing import PLAIN, render, skeleton_strokes
 from digits.inspection import inspect_model
-from digits.recognition import Recognizer
+from digits.recognition import Recognition, Recognizer
 
 CANVAS = 280
 
@@ -77,12 +77,17 @@ def styled_groups(count: int, seed: int = 0) -> Iterator[tuple[str, list[np.ndar
         yield name, [render(s, **placement(rng, *STYLED)) for s in strokes], labels
 
 
-def read_digits(recognizer: Recognizer, images: list[np.ndarray]) -> np.ndarray:
-    """The digit read in each image, -1 where it read nothing."""
+def read_all(recognizer: Recognizer, images: list[np.ndarray]) -> list[Recognition | None]:
+    """What the recognizer reads in each image (None where nothing is drawn), 256 at a time."""
     results = []
     for start in range(0, len(images), 256):
         results += recognizer.recognize_batch(images[start : start + 256])
-    return np.array([-1 if r is None else r.digit for r in results])
+    return results
+
+
+def read_digits(recognizer: Recognizer, images: list[np.ndarray]) -> np.ndarray:
+    """The digit read in each image, -1 where it read nothing."""
+    return np.array([-1 if r is None else r.digit for r in read_all(recognizer, images)])
 
 
 def drawn_accuracy(recognizer: Recognizer, images: list[np.ndarray], labels: np.ndarray) -> float:

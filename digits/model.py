@@ -136,6 +136,12 @@ def build_keras_example(inputs: keras.KerasTensor) -> keras.KerasTensor:
     return layers.Dropout(0.5)(layers.Flatten()(x))
 
 
+def build_compact_probability(output: str, name: str) -> keras.Model:
+    """The compact network with one output named `output`: a probability (a sigmoid), for a yes-or-no question."""
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid", name=output)(build_compact(inputs)), name=name)
+
+
 BUILDERS = {"vgg": build_vgg, "compact": build_compact, "keras-example": build_keras_example}
 
 

@@ -17,13 +17,18 @@ from digits.numbers import NONE, Box, number_candidates, runs_down_columns, weig
 from digits.photos import PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
-from digits.registry import CHECKER, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED, read_metadata
+from digits.registry import CHECKER, DETECTOR, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED, read_metadata
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it. On the
 # MNIST test set the shipped model falls below 0.9 on only 0.99% of digits, yet that catches 18 of
 # its 30 errors (0.7 would catch 10).
 UNSURE_BELOW = 0.9
+# Below this probability of being a digit at all (the detector of digits/nondigits.py), a drawing is said to look
+# like no digit: 3 of the 10,000 MNIST test digits and 8 of the drawn benchmark's 7,250 digits are (0.1: 7 and 22),
+# and 81% of the benchmark's non-digits of kinds the detector learned, 60% of kinds it never saw (0.1: 86% and 69%;
+# scripts/benchmark_nondigits.py, 2026-12-03).
+DIGIT_BELOW = 0.05
 # No digit in one stroke is flatter than this, its ink (over 0.3) in the model's input as high as wide: over MNIST
 # train and test the flattest is 0.5, over 300 of each drawn benchmark group 0.6. A straight line within about 15
 # degrees of level is flatter (0.15 at level), and the model reads it as a 2: 97% of 372 such lines, at a median
@@ -54,6 +59,7 @@ class Recognition:
     digit: int
     probabilities: np.ndarray  # 10 floats summing to 1, one per digit
     model_input: np.ndarray  # the 28x28 image the model saw (of a pair read as two: the ink on this digit's side)
+    digit_likeness: float | None = None  # the detector's probability that it is a digit at all; None: not asked
 
     @property
     def confidence(self) -> float:
@@ -77,6 +83,12 @@ class Recognition:
         # apart ("- -", "1 1") leave columns with none.
         one_stroke = (runs_down_columns(ink[:, left:right]) == 1).mean() >= 0.9
         return bottom - top < FLATTEST * (right - left) and bool(one_stroke)
+
+    @property
+    def looks_like_a_digit(self) -> bool:
+        """False when the detector finds the drawing unlike any digit (a smiley, a letter, a scribble), which the
+        model still reads as one, often surely."""
+        return self.digit_likeness is None or self.digit_likeness >= DIGIT_BELOW
 
     @property
     def unsure(self) -> bool:
@@ -110,6 +122,12 @@ class NumberRecognition:
     def text(self) -> str:
         """The number as written, e.g. "2026", or "12-5" and "-3" with dashes."""
         return "".join(("-" if place in self.dashes else "") + str(d.digit) for place, d in enumerate(self.digits))
+
+    @property
+    def looks_like_a_digit(self) -> bool:
+        """False when the detector finds the drawing unlike any digit (a smiley, a letter, a scribble), which the
+        model still reads as one, often surely."""
+        return self.digit_likeness is None or self.digit_likeness >= DIGIT_BELOW
 
     @property
     def unsure(self) -> bool:
@@ -150,22 +168,25 @@ class Recognizer:
 
     def __init__(self, model: keras.Model, metadata: dict | None = None, path: Path | None = None,
                  checker: keras.Model | None = None, pair_reader: keras.Model | None = None,
-                 number_reader: keras.Model | None = None):
+                 number_reader: keras.Model | None = None, detector: keras.Model | None = None):
         """`checker`: the model that tells whole digits from parts in a number, `pair_reader`: the one that reads
         two touching digits in one crop, `number_reader`: the one that reads the digits cut from a number beside
         `model` (digits/segmentation.py); without them, recognize_number picks the cuts by the digits' readings
-        (`model`'s alone) and widths alone."""
+        (`model`'s alone) and widths alone. `detector` tells digits from other drawings (digits/nondigits.py) for
+        recognize() and recognize_batch(); without it, their readings do not say."""
         self.model = model
         self.metadata = metadata or {}
         self.path = path
         self.checker = checker
         self.pair_reader = pair_reader
         self.number_reader = number_reader
+        self.detector = detector
 
         # Two compiled graphs of the model (a direct call costs a few ms; model.predict() would cost tens):
         # one for batches of any size, and one for a single image, which XLA fuses into one step (1.5 ms
         # instead of 3 ms here). XLA compiles on the first call, in about 0.5 s; load() makes that call.
-        # Three more run the checker, the pair reader and the number reader on a number's candidates.
+        # Three more run the checker, the pair reader and the number reader on a number's candidates, and one the
+        # detector.
         @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
         def forward_batch(images):
             return model(images, training=False)
@@ -186,23 +207,29 @@ class Recognizer:
         def read_in_number(images):
             return number_reader(images, training=False)
 
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        def detect(images):
+            return detector(images, training=False)
+
         self._forward_batch, self._forward_one, self._check_batch = forward_batch, forward_one, check_batch
-        self._read_pairs, self._read_in_number = read_pairs, read_in_number
+        self._read_pairs, self._read_in_number, self._detect = read_pairs, read_in_number, detect
 
     @classmethod
     def load(cls, model_path: str | os.PathLike | None = None) -> "Recognizer":
         """Load a saved model (the shipped default if no path) and the metadata beside it, with the shipped checker,
-        pair reader and number reader for numbers (digits/segmentation.py) when they are there."""
+        pair reader and number reader for numbers (digits/segmentation.py) and the detector (digits/nondigits.py)
+        when they are there."""
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
         # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
-        networks = [load_saved_model(p) if p.is_file() else None for p in (CHECKER, PAIR_READER, NUMBER_READER)]
+        networks = [load_saved_model(p) if p.is_file() else None
+                    for p in (CHECKER, PAIR_READER, NUMBER_READER, DETECTOR)]
         recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, *networks)
         # Compile each graph now, not on the first drawing: one image of the shape its signature takes.
         graphs = [(recognizer.model, recognizer._forward_one), (recognizer.checker, recognizer._check_batch),
                   (recognizer.pair_reader, recognizer._read_pairs),
-                  (recognizer.number_reader, recognizer._read_in_number)]
+                  (recognizer.number_reader, recognizer._read_in_number), (recognizer.detector, recognizer._detect)]
         for network, graph in graphs:
             if network is not None:
                 graph(np.zeros((1, *graph.input_signature[0].shape[1:]), np.float32))
@@ -215,7 +242,7 @@ class Recognizer:
         if model_input is None:
             return None
         one = model_input[None]
-        return self._recognitions(one, self._read(one, self._forward_one))[0]
+        return self._recognitions(one, self._read(one, self._forward_one), self.digit_likeness(one))[0]
 
     def recognize_batch(self, images: Iterable[Image.Image | np.ndarray]) -> list[Recognition | None]:
         """Read many images in one model call; None for each blank one."""
@@ -224,7 +251,8 @@ class Recognizer:
         if not drawn:
             return [None] * len(inputs)
         stacked = np.stack(drawn)
-        recognitions = iter(self._recognitions(stacked, self._read(stacked, self._forward_batch)))
+        recognitions = iter(self._recognitions(stacked, self._read(stacked, self._forward_batch),
+                                               self.digit_likeness(stacked)))
         return [None if x is None else next(recognitions) for x in inputs]
 
     def recognize_number(self, image: Image.Image | np.ndarray) -> NumberRecognition | None:
@@ -284,7 +312,17 @@ class Recognizer:
         probabilities = forward(inputs[..., None]).numpy().astype(np.float64)
         return probabilities / probabilities.sum(axis=1, keepdims=True)
 
+    def digit_likeness(self, inputs: np.ndarray) -> list[float | None]:
+        """The detector's probability that each of a stack of model inputs (N, 28, 28, as to_mnist_input makes
+        them) is a digit at all; None each without a detector."""
+        if self.detector is None:
+            return [None] * len(inputs)
+        return [float(p) for p in self._detect(inputs[..., None]).numpy()[:, 0]]
+
     @staticmethod
-    def _recognitions(inputs: np.ndarray, probabilities: np.ndarray) -> list[Recognition]:
-        """The readings of a stack of model inputs (N, 28, 28), from their digit probabilities (N, 10)."""
-        return [Recognition(int(p.argmax()), p, x) for x, p in zip(inputs, probabilities)]
+    def _recognitions(inputs: np.ndarray, probabilities: np.ndarray,
+                      likeness: list[float | None] | None = None) -> list[Recognition]:
+        """The readings of a stack of model inputs (N, 28, 28), from their digit probabilities (N, 10) and, if
+        given, the detector's probability that each is a digit."""
+        likeness = likeness or [None] * len(inputs)
+        return [Recognition(int(p.argmax()), p, x, d) for x, p, d in zip(inputs, probabilities, likeness)]

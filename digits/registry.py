@@ -16,6 +16,7 @@ SHIPPED = "digits.keras"
 CHECKER = MODELS_DIR / "segmentation" / "one_digit.keras"
 PAIR_READER = MODELS_DIR / "segmentation" / "pair.keras"  # reads two touching digits in one crop (the same module)
 NUMBER_READER = MODELS_DIR / "segmentation" / "digits_in_numbers.keras"  # reads the digits cut from numbers (ditto)
+DETECTOR = MODELS_DIR / "segmentation" / "digit_or_not.keras"  # tells digits from other drawings (digits/nondigits.py)
 
 
 def metadata_path(model_path: str | os.PathLike) -> Path:

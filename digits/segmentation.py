@@ -25,7 +25,7 @@ from keras import layers as keras_layers
 from digits.data import Mnist
 from digits.drawing import Strokes, render, skeleton_strokes, styled_digits
 from digits.finetuning import fine_tune
-from digits.model import build_compact
+from digits.model import build_augmentation, build_compact, build_compact_probability
 from digits.numbers import NONE, number_candidates
 from digits.recipes import training_steps
 from digits.training import one_cycle
@@ -188,9 +188,7 @@ def pair_figures(read: np.ndarray, crops: LabelledCrops) -> dict[str, float | No
 
 def build_checker() -> keras.Model:
     """The compact network of digits/model.py with one output: the probability that a crop is one whole digit."""
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
-    outputs = keras_layers.Dense(1, activation="sigmoid", name="one_digit")(build_compact(inputs))
-    return keras.Model(inputs, outputs, name="one_digit_checker")
+    return build_compact_probability("one_digit", "one_digit_checker")
 
 
 def build_pair_reader() -> keras.Model:
@@ -211,15 +209,18 @@ def train_on_crops(
     batch_size: int = 128,
     learning_rate: float = 3e-3,
     seed: int = 1,
+    augment: bool = False,
     verbose: int | str = "auto",
 ) -> tuple[keras.Model, dict]:
-    """Train a network `build` makes on (crops, labels) with Adam on the one-cycle schedule; returns it and
-    its metrics on the validation crops, each as validation_NAME."""
+    """Train a network `build` makes on (crops, labels) with Adam on the one-cycle schedule, with `augment` behind
+    the digit model's random warp and stroke width (build_augmentation); returns it and its metrics on the
+    validation crops, each as validation_NAME."""
     keras.utils.set_random_seed(seed)
     model = build()
+    trainer = keras.Sequential([build_augmentation(seed), model]) if augment else model
     steps = training_steps(len(examples[0]), epochs, batch_size)
-    model.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)), loss=loss, metrics=metrics)
+    trainer.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)), loss=loss, metrics=metrics)
     x, y = examples
-    model.fit(x[..., None], y, batch_size=batch_size, epochs=epochs, verbose=verbose)
-    scores = model.evaluate(validation[0][..., None], validation[1], batch_size=1000, verbose=0, return_dict=True)
+    trainer.fit(x[..., None], y, batch_size=batch_size, epochs=epochs, verbose=verbose)
+    scores = trainer.evaluate(validation[0][..., None], validation[1], batch_size=1000, verbose=0, return_dict=True)
     return model, {f"validation_{name}": round(float(value), 4) for name, value in scores.items() if name != "loss"}

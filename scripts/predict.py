@@ -86,7 +86,7 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     if number:
         return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits,
                 "dashes": sorted(result.dashes), "level_lines_left_out": result.level_lines_left_out}
-    return {"file": str(path), **digits[0]}
+    return {"file": str(path), **digits[0], "looks_like_a_digit": result.digits[0].looks_like_a_digit}
 
 
 def describe(result: dict) -> str:
@@ -97,6 +97,8 @@ def describe(result: dict) -> str:
         return (result["number"] + (f"  (unsure of {places(unsure)})" if unsure else "")
                 + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else ""))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
+    if not result["looks_like_a_digit"]:  # a smiley, a letter: the model reads it as a digit all the same
+        return guesses + "  (looks like no digit)"
     return guesses + ("  (unsure)" if result["unsure"] else "")
 
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.corrections import npz_bytes
 from digits.corrections import Corrections, CorrectionsError, corrections_location
+from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, render
 from tests.browser import ROOT, copy_shipped_model
 from tests.conftest import on_strip
@@ -108,6 +109,22 @@ def test_without_an_answer_the_page_says_whether_nothing_is_drawn_too_small_or_a
     app.run()
     assert not app.exception and not app.metric
     assert [i.value for i in app.info] == [said]
+
+
+def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(shipped):
+    rng = np.random.default_rng(3)
+    sun = render(by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng), 200, (140, 140), 14)  # of a kind the detector never saw
+    assert not shipped.recognize(sun).looks_like_a_digit
+    app = AppTest.from_function(answer, args=(sun,), default_timeout=60)
+    app.run()
+    assert not app.exception
+    [metric] = [m for m in app.metric if m.label == "Prediction"]
+    assert metric.delta == "looks like no digit"  # not "100% sure", which would vouch for it
+    [warning] = app.warning
+    assert warning.value.startswith("This does not look like a digit.") and f"**{metric.value}**" in warning.value
+    seven = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
+    seven.run()
+    assert [m.delta for m in seven.metric if m.label == "Prediction"][0].endswith("% sure") and not seven.warning
 
 
 def test_two_digits_drawn_in_digit_mode_point_to_number_mode():

@@ -148,19 +148,35 @@ NO_DIGITS = [[[(a, 0.0), (a, 0.8), (0.5, 1.0), (1 - a, 0.8), (1 - a, 0.0)]] for 
 ]
 
 
-def test_an_unsure_single_digit_is_said_to_be_so(monkeypatch, models):
-    # The first shape that is no digit that the shipped model reads unsure, alone in a photo, is uploaded (a model
-    # sure of them all fails here, as it should: it is overconfident).
+def first_shape_photo(models, read_so) -> bytes:
+    """The first of NO_DIGITS, alone in a photo, whose single digit the shipped recognizer reads so."""
     from digits.recognition import Recognizer
     recognizer = Recognizer.load(models / "digits.keras")
     photos = (jpeg_bytes(photo(np.pad(ink(shape, 300), ((50, 50), (150, 150))), noise=8)) for shape in NO_DIGITS)
-    unsure = next((jpeg for jpeg in photos if recognizer.recognize_photo(Image.open(io.BytesIO(jpeg))).unsure), None)
-    assert unsure is not None, "the model is sure of every shape that is no digit"
+    read = ((jpeg, recognizer.recognize_photo(Image.open(io.BytesIO(jpeg))).digits[0]) for jpeg in photos)
+    chosen = next((jpeg for jpeg, digit in read if read_so(digit)), None)
+    assert chosen is not None, "no shape that is no digit is read so"
+    return chosen
+
+
+def test_an_unsure_single_digit_is_said_to_be_so(monkeypatch, models):
+    # A model sure of every shape that is no digit fails here, as it should: it is overconfident.
+    unsure = first_shape_photo(models, lambda digit: digit.unsure and digit.looks_like_a_digit)
     app = photo_page(monkeypatch, models)
     app.file_uploader(key="photo-upload").upload("shape.jpg", unsure, "image/jpeg").run()
     assert [m.label for m in app.main.metric] == ["Digit"] and not app.info  # one shape: no number to point to
     assert [w.value for w in app.warning] == ["Not sure of this digit (marked ?, in amber). Try writing it more "
                                               "plainly."]
+
+
+def test_a_photo_of_what_looks_like_no_digit_is_said_to_be_none(monkeypatch, models):
+    shape = first_shape_photo(models, lambda digit: not digit.looks_like_a_digit)
+    app = photo_page(monkeypatch, models)
+    app.file_uploader(key="photo-upload").upload("shape.jpg", shape, "image/jpeg").run()
+    [metric] = app.main.metric
+    assert metric.label == "Digit" and metric.delta == "looks like no digit"
+    [warning] = app.warning
+    assert warning.value.startswith("This does not look like a digit.") and f"**{metric.value}**" in warning.value
 
 
 def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):

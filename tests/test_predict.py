@@ -4,6 +4,7 @@ import json
 import numpy as np
 from PIL import Image
 
+from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, render
 from tests.conftest import ROOT, on_strip, run_script
 
@@ -45,6 +46,21 @@ def test_json_top_k_and_folders(tmp_path):
     assert len(top) == 3 and top[0]["digit"] == 7
     assert np.isclose(top[0]["probability"], results["seven.png"]["confidence"])
     assert top[0]["probability"] >= top[1]["probability"] >= top[2]["probability"]
+
+
+def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(tmp_path, shipped):
+    rng = np.random.default_rng(3)
+    sun = 255 - render(by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng), 200, (140, 140), 14)[..., 3]
+    Image.fromarray(sun).save(tmp_path / "sun.png")
+    assert not shipped.recognize(Image.open(tmp_path / "sun.png")).looks_like_a_digit
+    Image.fromarray(255 - render(PLAIN[7], 200, (140, 140), 14)[..., 3]).save(tmp_path / "seven.png")
+    done = run_script("predict.py", tmp_path / "sun.png", tmp_path / "seven.png")
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
+    assert lines[str(tmp_path / "sun.png")].endswith("  (looks like no digit)")
+    assert lines[str(tmp_path / "seven.png")].startswith("7 (") and "no digit" not in lines[str(tmp_path / "seven.png")]
+    done = run_script("predict.py", "--json", tmp_path / "sun.png", tmp_path / "seven.png")
+    assert [r["looks_like_a_digit"] for r in json.loads(done.stdout)] == [False, True]
 
 
 def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):

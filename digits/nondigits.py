@@ -1,0 +1,142 @@
+"""Drawings that are no digit (scribbles, shapes, letters, signs), and the detector that learns to tell them from
+digits.
+
+The digit model knows ten classes only, so whatever is drawn comes out as a digit, often surely: a smiley or a
+heart as a 0 at 100%, an A, a W, a star or a # as a 4 (2026-12-03). The detector is a small network of its own
+that gives the probability that a model input is a digit at all; the pages say so when it is low
+(digits/recognition.py, DIGIT_BELOW). It learns from
+MNIST training digits, their pen-redrawn twins and the styled digits (digits/synthesis.py) against the drawings
+made here. The benchmark's non-digits (digits/benchmark_shapes.py) are drawn by generators, hands, sizes, pens and
+seeds of their own, and some are of kinds never drawn here.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import keras
+import numpy as np
+
+from digits.data import Mnist
+from digits.drawing import Strokes, arc, in_hand, training_image
+from digits.model import build_compact_probability
+from digits.recipes import TRAINING_IMAGES
+from digits.synthesis import STYLED_COUNT, pen_twins, styled_digits
+
+def scribble(rng: np.random.Generator) -> Strokes:
+    """A pen wandering about, crossing its own path: a long random walk that keeps some of its heading (shorter
+    walks come out like a 2, a 5 or an S)."""
+    heading, point, points = rng.normal(0, 1, 2), np.zeros(2), []
+    for _ in range(rng.integers(100, 220)):
+        heading = 0.7 * heading + rng.normal(0, 1, 2)
+        point = point + 0.05 * heading
+        points.append(tuple(point))
+    return [points]
+
+
+def zigzag(rng: np.random.Generator) -> Strokes:
+    """Four to ten straight strokes up and down across, in one."""
+    corners = rng.integers(4, 11)
+    height = rng.uniform(0.3, 1.0)
+    return [[(x, 0.5 + height * ((i % 2) - 0.5)) for i, x in enumerate(np.linspace(0, 1, corners))]]
+
+
+def spiral(rng: np.random.Generator) -> Strokes:
+    """A spiral of one and a half to four turns, from the middle out."""
+    angles = np.linspace(0, rng.uniform(1.5, 4) * 2 * np.pi, 120) * rng.choice([-1, 1])
+    radii = 0.05 + 0.45 * np.abs(angles) / np.abs(angles[-1])
+    return [list(zip(0.5 + radii * np.cos(angles), 0.5 + radii * np.sin(angles)))]
+
+
+def polygon(rng: np.random.Generator) -> Strokes:
+    """A closed polygon of three, five or six sharp corners, or a five-pointed star, in one stroke."""
+    corners = rng.choice([3, 5, 6, 5])
+    step = 2 if corners == 5 and rng.random() < 0.5 else 1  # every other corner: a star
+    angles = rng.uniform(0, 2 * np.pi) + np.arange(corners + 1) * step * 2 * np.pi / corners
+    return [list(zip(0.5 + 0.5 * np.cos(angles), 0.5 + 0.5 * np.sin(angles)))]
+
+
+def face(rng: np.random.Generator) -> Strokes:
+    """A round face with two dots for eyes and a curved mouth."""
+    mouth = rng.uniform(0.2, 0.35)
+    return [arc(0.5, 0.5, 0.5, rng.uniform(0.45, 0.55), np.pi / 2, 2 * np.pi),
+            [(0.33, 0.35), (0.34, 0.37)], [(0.67, 0.35), (0.66, 0.37)],
+            arc(0.5, 0.55, mouth, rng.uniform(-0.2, 0.2), np.pi + 0.5, np.pi - 1.0)]
+
+
+# Capital letters that no digit looks like, stroke by stroke in the unit box (not O, I, S, Z, B, G, T, Y or L).
+LETTERS: dict[str, Strokes] = {
+    "A": [[(0, 1), (0.5, 0), (1, 1)], [(0.25, 0.55), (0.75, 0.55)]],
+    "E": [[(1, 0), (0, 0), (0, 1), (1, 1)], [(0, 0.5), (0.7, 0.5)]],
+    "F": [[(1, 0), (0, 0), (0, 1)], [(0, 0.5), (0.7, 0.5)]],
+    "H": [[(0, 0), (0, 1)], [(1, 0), (1, 1)], [(0, 0.5), (1, 0.5)]],
+    "K": [[(0, 0), (0, 1)], [(0.9, 0), (0, 0.55), (1, 1)]],
+    "M": [[(0, 1), (0, 0), (0.5, 0.6), (1, 0), (1, 1)]],
+    "N": [[(0, 1), (0, 0), (1, 1), (1, 0)]],
+    "R": [[(0, 1), (0, 0), *arc(0.35, 0.25, 0.5, 0.25, np.pi / 2, -np.pi), (0, 0.5), (0.9, 1)]],
+    "W": [[(0, 0), (0.25, 1), (0.5, 0.3), (0.75, 1), (1, 0)]],
+    "X": [[(0, 0), (1, 1)], [(1, 0), (0, 1)]],
+}
+
+
+def letter(rng: np.random.Generator) -> Strokes:
+    """One of LETTERS."""
+    return LETTERS[rng.choice(list(LETTERS))]
+
+
+# Signs, stroke by stroke: # + = * and an arrow.
+SIGNS: list[Strokes] = [
+    [[(0.35, 0), (0.3, 1)], [(0.7, 0), (0.65, 1)], [(0, 0.35), (1, 0.35)], [(0, 0.65), (1, 0.65)]],
+    [[(0.5, 0), (0.5, 1)], [(0, 0.5), (1, 0.5)]],
+    [[(0, 0.3), (1, 0.3)], [(0, 0.7), (1, 0.7)]],
+    [[(0.5, 0), (0.5, 1)], [(0.07, 0.25), (0.93, 0.75)], [(0.93, 0.25), (0.07, 0.75)]],
+    [[(0, 0.5), (1, 0.5)], [(0.7, 0.2), (1, 0.5), (0.7, 0.8)]],
+]
+
+
+def sign(rng: np.random.Generator) -> Strokes:
+    """One of SIGNS."""
+    return SIGNS[rng.integers(len(SIGNS))]
+
+
+KINDS: dict[str, Callable[[np.random.Generator], Strokes]] = {
+    "scribble": scribble, "zigzag": zigzag, "spiral": spiral, "polygon or star": polygon, "face": face,
+    "letter": letter, "sign": sign,
+}
+
+
+def nondigit_images(count: int, rng: np.random.Generator) -> np.ndarray:
+    """`count` drawings of the KINDS in turn, each in its own hand, as model inputs (N, 28, 28 uint8), drawn as the
+    training's styled digits are (training_image); the rare one that comes out blank is left out."""
+    kinds = list(KINDS.values())
+    images = [training_image(in_hand(kinds[i % len(kinds)](rng), rng), rng) for i in range(count)]
+    return np.array([image for image in images if image is not None], np.uint8).reshape(-1, 28, 28)
+
+
+def detector_examples(mnist: Mnist, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """`count` training examples (x float32 (N, 28, 28) in 0-1, as model inputs, y float32 (N,), 1 for a digit): half
+    digits, a third of them pen-redrawn twins of MNIST training digits (from the cache), a third styled digits (as
+    many as there are, up to that) and the rest MNIST training digits, none of the validation slice; half drawings
+    that are no digit."""
+    third = count // 6
+    twins = pen_twins(mnist.x_train[:TRAINING_IMAGES], third)  # those of the first digits: a training draws them first
+    styled = styled_digits(min(third, STYLED_COUNT))[0]
+    picked = rng.choice(TRAINING_IMAGES, count // 2 - len(twins) - len(styled), replace=False)
+    digits = np.concatenate([twins, styled, mnist.x_train[picked]])
+    others = nondigit_images(count - len(digits), rng)
+    return (np.concatenate([digits, others]).astype(np.float32) / 255,
+            np.concatenate([np.ones(len(digits)), np.zeros(len(others))]).astype(np.float32))
+
+
+def detector_validation(mnist: Mnist, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """`count` examples held out, as detector_examples gives them: half MNIST's validation slice, half drawings
+    that are no digit (drawn with `rng`, which training does not use)."""
+    digits = mnist.x_train[TRAINING_IMAGES:][: count // 2]
+    others = nondigit_images(count - len(digits), rng)
+    return (np.concatenate([digits, others]).astype(np.float32) / 255,
+            np.concatenate([np.ones(len(digits)), np.zeros(len(others))]).astype(np.float32))
+
+
+def build_detector() -> keras.Model:
+    """The compact network of digits/model.py with one output: the probability that a model input is a digit."""
+    return build_compact_probability("digit", "digit_or_not")
