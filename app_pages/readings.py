@@ -40,16 +40,13 @@ def no_digit_warning(digit: Recognition) -> str:
 
 
 def point_to_number_mode(number: NumberRecognition | None) -> bool:
-    """In Digit mode, that the ink looks like a number, and to choose Number mode: when, read as a number without
-    its level lines, it holds two digits or more and is sure of each. A digit read as a number is seldom sure of
-    it: of 2,175 drawn benchmark digits (300 a group, seed 11), 17 read as two digits or more, 2 of them surely;
-    of 300 pairs of MNIST test digits side by side on the Draw page's canvas, 288 read surely (2026-12-03).
-    Digit mode reads such a pair as one digit, often surely (a 1 and a 7 as a 7 at 100%). Returns whether it
-    said so: then the advice to write an unsure digit more plainly would be wrong."""
-    number = None if number is None else number.without_level_lines()
-    pointed = number is not None and len(number.digits) > 1 and not number.unsure
+    """In Digit mode, that the ink looks like a number, and to choose Number mode: when, read as a number, it is
+    several digits each read surely (NumberRecognition.is_several_sure_digits). Returns whether it said so: then
+    the advice to write an unsure digit more plainly would be wrong."""
+    pointed = number is not None and number.is_several_sure_digits
     if pointed:
-        st.info(f"This looks like a number of {len(number.digits)} digits: choose **Number** to read it whole.")
+        digits = len(number.without_level_lines().digits)
+        st.info(f"This looks like a number of {digits} digits: choose **Number** to read it whole.")
     return pointed
 
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits import Recognizer  # noqa: E402
 from digits.numbers import places  # noqa: E402
-from digits.photos import MAX_BYTES, PhotoError, open_photo  # noqa: E402
+from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink  # noqa: E402
 
 
 def image_files(paths: list[str]) -> list[tuple[Path, str | None]]:
@@ -69,9 +69,10 @@ def read_bytes(path: Path) -> bytes:
 def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dict:
     """What the recognizer reads in one file, or why it could not."""
     try:
-        result = recognizer.recognize_photo(open_photo(read_bytes(path)), number=number)
+        found = photo_ink(open_photo(read_bytes(path)))
     except PhotoError as error:
         return {"file": str(path), "error": str(error)}
+    result = recognizer.read_photo_ink(found, number=number)
     if result is None:
         return {"file": str(path), "error": "blank: no digit found"}
     result = result.without_level_lines()  # a dash or an underline, which the model would read as a 2 ("12-5" keeps
@@ -86,7 +87,10 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     if number:
         return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits,
                 "dashes": sorted(result.dashes), "level_lines_left_out": result.level_lines_left_out}
-    return {"file": str(path), **digits[0], "looks_like_a_digit": result.digits[0].looks_like_a_digit}
+    # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages.
+    as_number = recognizer.read_photo_ink(found, number=True)
+    return {"file": str(path), **digits[0], "looks_like_a_digit": result.digits[0].looks_like_a_digit,
+            "looks_like_a_number": as_number is not None and as_number.is_several_sure_digits}
 
 
 def describe(result: dict) -> str:
@@ -97,6 +101,8 @@ def describe(result: dict) -> str:
         return (result["number"] + (f"  (unsure of {places(unsure)})" if unsure else "")
                 + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else ""))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
+    if result["looks_like_a_number"]:
+        return guesses + "  (looks like a number: read it with --number)"
     if not result["looks_like_a_digit"]:  # a smiley, a letter: the model reads it as a digit all the same
         return guesses + "  (looks like no digit)"
     return guesses + ("  (unsure)" if result["unsure"] else "")

@@ -63,6 +63,19 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(tmp_path, shipped
     assert [r["looks_like_a_digit"] for r in json.loads(done.stdout)] == [False, True]
 
 
+def test_a_number_read_as_one_digit_points_to_number(tmp_path):
+    Image.fromarray(255 - on_strip((PLAIN[1], 250), (PLAIN[7], 450))[..., 3]).save(tmp_path / "17.png")
+    Image.fromarray(255 - render(PLAIN[7], 200, (140, 140), 14)[..., 3]).save(tmp_path / "7.png")
+    done = run_script("predict.py", tmp_path / "17.png", tmp_path / "7.png")
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
+    assert lines[str(tmp_path / "17.png")].endswith("  (looks like a number: read it with --number)")
+    assert "--number" not in lines[str(tmp_path / "7.png")]
+    done = run_script("predict.py", "--json", tmp_path / "17.png", tmp_path / "7.png")
+    assert [r["looks_like_a_number"] for r in json.loads(done.stdout)] == [True, False]
+    assert run_script("predict.py", "--number", tmp_path / "17.png").stdout.strip().endswith(": 17")
+
+
 def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     def on_paper(*drawings: tuple[list, float]) -> Image.Image:
         """The drawings on Number mode's strip (conftest.on_strip) in dark ink on white."""
