@@ -269,6 +269,14 @@ def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike,
     return path
 
 
+def save_network(model: keras.Model, figures: dict, mnist: Mnist, started: float, path: str | os.PathLike,
+                 **settings) -> Path:
+    """save_model for a network trained on `mnist` since `started` (time.perf_counter()): its figures, its
+    settings and how it was made (describe_training) go into its metadata."""
+    seconds = time.perf_counter() - started
+    return save_model(model, {**figures, **describe_training(mnist, model, seconds, **settings)}, path)
+
+
 def train_and_save(
     mnist: Mnist,
     out: str | os.PathLike,

@@ -35,7 +35,7 @@ from digits.registry import CHECKER, NUMBER_READER, PAIR_READER  # noqa: E402
 from digits.segmentation import (OVERLAPPING, OVERLAPPING_PAIRS, READER_TUNE, build_checker,  # noqa: E402
                                  build_pair_reader, labelled_examples, pair_examples, pair_figures, reader_examples,
                                  train_on_crops, tune_number_reader)
-from digits.training import describe_training, save_model  # noqa: E402
+from digits.training import save_network  # noqa: E402
 
 
 def main() -> int:
@@ -105,8 +105,7 @@ def main() -> int:
         read = model.predict(validation.pair_inputs[..., None], batch_size=1000, verbose=0).argmax(axis=-1)
         scores |= {f"validation_{name}": share for name, share in pair_figures(read, validation).items()}
     settings = {"numbers": args.numbers, **shares, "epochs": args.epochs, "seed": args.seed}
-    save_model(model, {**scores, **describe_training(mnist, model, time.perf_counter() - started, **settings)},
-               args.out)
+    save_network(model, scores, mnist, started, args.out, **settings)
     print(f"saved {args.out}: {scores}")
     return 0
 

@@ -22,7 +22,7 @@ from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.nondigits import build_detector, detector_examples, detector_validation  # noqa: E402
 from digits.registry import DETECTOR  # noqa: E402
 from digits.segmentation import train_on_crops  # noqa: E402
-from digits.training import describe_training, save_model  # noqa: E402
+from digits.training import save_network  # noqa: E402
 
 
 def main() -> int:
@@ -52,8 +52,7 @@ def main() -> int:
                                    ["accuracy", keras.metrics.AUC(name="auc")], args.epochs, batch_size=256,
                                    learning_rate=6e-3, seed=args.seed, augment=True, verbose=2)
     settings = {"examples": len(examples[1]), "epochs": args.epochs, "seed": args.seed}
-    save_model(model, {**scores, **describe_training(mnist, model, time.perf_counter() - started, **settings)},
-               args.out)
+    save_network(model, scores, mnist, started, args.out, **settings)
     print(f"saved {args.out}: {scores}")
     return 0
 
