@@ -15,7 +15,6 @@ from app_pages.resources import last_value, load_recognizer, remember_value, ser
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-FORMATS = ["png", "jpg", "jpeg", "webp"]
 BLANK = "No digit found in this photo: the paper looks blank. Try a closer photo with the digit darker than the paper."
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
 ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
@@ -32,7 +31,9 @@ def main() -> None:
         mode = st.segmented_control("Read", MODES, default=last_value("photo-mode", "Digit"), required=True,
                                     key="photo-mode")
         remember_value("photo-mode")
-        upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)", type=FORMATS,
+        # Any type of file is taken, and open_photo says what is wrong with one: the uploader's own refusal of a
+        # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).
+        upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)",
                                   max_upload_size=MAX_BYTES // 2**20, key="photo-upload")
         if st.toggle("Use the camera", key="photo-camera"):
             upload = st.camera_input("Take a photo", key="photo-shot") or upload

@@ -181,6 +181,7 @@ def bad_uploads() -> dict[str, tuple[bytes, str]]:
         "truncated PNG": (png[: len(png) // 2], "cut short or damaged"),
         "truncated JPEG": (jpg[: len(jpg) // 2], "cut short or damaged"),
         "GIF": (encoded(picture, "GIF"), "not a PNG, JPEG or WebP"),
+        "BMP": (encoded(picture, "BMP"), "This is a BMP image, not a PNG, JPEG or WebP"),
         "over 20 MB": (png + b"\0" * (MAX_BYTES + 1 - len(png)), "the limit is 20 MB"),
         "bomb": (encoded(Image.new("1", (12000, 12000)), "PNG"), "million pixels"),  # 144 MP in a small file
         "just over the limit": (encoded(Image.new("1", (8000, 6500)), "PNG"), "million pixels"),  # 52 MP: a warning
