@@ -115,7 +115,7 @@ def show_corrections(store: Corrections) -> None:
     mine = None if allowed() else browser_session()
     if mine:
         st.caption("Shown here: the drawings kept in this browser tab, which you may delete." + (
-            " Everyone's, and exporting, importing or deleting them, need the password, in the sidebar."
+            " Seeing everyone's, and exporting, importing or deleting them, needs the password, in the sidebar."
             if deployment_password(secrets()) is not None else " No one else's are shown on this site."))
     counts, misread = store.tally(mine)
     total = sum(counts.values())

@@ -13,7 +13,8 @@ SURE, UNSURE = (0, 200, 120), (255, 170, 0)  # green boxes for digits read surel
 
 
 def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
-    """The picture (RGB) with each digit's box, and the digit read over it: amber with a "?" when unsure.
+    """The picture (RGB) with each digit's box, and the digit read over it: amber with a "?" when unsure or when it
+    looks like no digit.
     Lines and letters scale with the picture, so that they read the same on a canvas and a 12-megapixel photo.
     Each label goes over its box, never inside it: where a box has no room over it (a digit as tall as the
     picture), a band is added on top for the labels, in the colour of the picture's top edge (black over the
@@ -29,9 +30,12 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     framed.paste(picture, (0, band))
     draw = ImageDraw.Draw(framed)
     for digit, (left, top, right, bottom) in zip(reading.digits, reading.boxes):
-        colour = UNSURE if digit.unsure else SURE
+        # A drawing that looks like no digit is a guess too, however sure the model is (a smiley read as a 0 at
+        # 100% was boxed in green under the page's "looks like no digit").
+        guess = digit.unsure or not digit.looks_like_a_digit
+        colour = UNSURE if guess else SURE
         top, bottom = top + band, bottom + band
         draw.rectangle((left - line, top - line, right + line, bottom + line), outline=colour, width=line)
-        label = f"{digit.digit}?" if digit.unsure else str(digit.digit)
+        label = f"{digit.digit}?" if guess else str(digit.digit)
         draw.text((left, top - room), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
     return framed

@@ -59,7 +59,8 @@ def open_photo(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise PhotoError(f"This is a {image.format} image, not a PNG, JPEG or WebP photo.")
+                raise PhotoError(f"This is a {image.format} image, not a PNG, JPEG or WebP photo: save it as one "
+                                 "of those and send it again.")
             image.load()
             # Pillow decodes a PNG cut anywhere after its pixel data (in the checksum or the end chunk) without
             # a word: such a file was cut short in the middle of an upload or copy all the same.

@@ -327,7 +327,7 @@ def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_th
     assert not app.main.checkbox and not [c for c in app.main.caption if c.value.startswith("Kept in")]
     # Nor everyone's drawings to take away, nor an import that the next fine-tune would learn.
     assert not app.main.get("download_button") and not app.main.file_uploader
-    assert any("Everyone's, and exporting, importing or deleting them, need the password" in c.value
+    assert any("Seeing everyone's, and exporting, importing or deleting them, needs the password" in c.value
                for c in app.main.caption)
     assert any(c.value.endswith("fine-tunes the model on them, with the password.") for c in app.main.caption)
     app.button(key=f"delete-{own}").click().run()  # a drawing kept under the wrong digit, taken back

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from digits.annotation import SURE, annotated
+from digits.annotation import SURE, UNSURE, annotated
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
 from digits.numbers import UNCUT, cut_columns, number_candidates, weighed_readings
@@ -282,3 +282,11 @@ def test_a_digit_as_tall_as_the_picture_gets_its_label_on_a_band_over_it_that_co
     assert (shown[:band] == 255).all(axis=-1).mean() > 0.5  # the band in the paper's colour, not black
     dark = np.asarray(annotated(Image.new("RGB", (300, 100)), reading))  # a canvas: black, and so is its band
     assert (dark[:band] == 0).all(axis=-1).mean() > 0.5
+
+
+def test_a_reading_that_looks_like_no_digit_is_boxed_as_a_guess_however_sure():
+    picture = Image.new("RGB", (300, 200), (255, 255, 255))
+    for likeness, colour, other in ((0.01, UNSURE, SURE), (0.9, SURE, UNSURE), (None, SURE, UNSURE)):
+        read = Recognition(0, np.eye(10)[0], np.zeros((28, 28), np.float32), likeness)  # a 0 at 100%
+        shown = np.asarray(annotated(picture, NumberRecognition([read], [(100, 80, 200, 180)])))
+        assert (shown == colour).all(axis=-1).any() and not (shown == other).all(axis=-1).any(), likeness
