@@ -140,7 +140,8 @@ def keep_correction(store: Corrections, image: np.ndarray, label: int | None, re
 
 
 def offer_correction(result: Recognition, image: np.ndarray, model_name: str) -> None:
-    """Under the answer: confirm it, or pick the digit it really is; either keeps the drawing as a correction.
+    """Under the answer: confirm it, or pick the digit it really is; either keeps the drawing as a correction. Under
+    a drawing that looks like no digit, only the choice of a digit, should it be one after all.
     Nothing when collecting is off (a public link's visitors never asked for it); why, when the store cannot be
     used."""
     if not collecting_enabled(secrets()):
@@ -154,10 +155,14 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
     if failed:
         st.error(f"The correction was not saved. {failed}")
     number = drawing_number()
-    st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}",
-              on_click=keep_correction, args=(store, image, result.digit, result, model_name))
+    if result.looks_like_a_digit:
+        st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}",
+                  on_click=keep_correction, args=(store, image, result.digit, result, model_name))
+        label, digits = "Wrong? It is a …", [d for d in range(10) if d != result.digit]
+    else:  # "Right, it is a 0" under a smiley would keep it as a 0 with one click; a digit drawn oddly may be any
+        label, digits = "A digit after all? It is a …", list(range(10))
     pick = f"wrong-{number}"
-    st.pills("Wrong? It is a …", [d for d in range(10) if d != result.digit], key=pick,
+    st.pills(label, digits, key=pick,
              on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
     # Streamlit lays pills out in one row that scrolls sideways: in a narrow column (820 pixels, with the
     # sidebar open) 8 and 9 were out of sight. They wrap onto a second row instead.

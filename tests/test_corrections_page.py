@@ -122,9 +122,14 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(shipped):
     assert metric.delta == "looks like no digit"  # not "100% sure", which would vouch for it
     [warning] = app.warning
     assert warning.value.startswith("This does not look like a digit.") and f"**{metric.value}**" in warning.value
+    # No one-click "Right, it is a 0" to keep it as a digit; any of the ten, should it be one after all.
+    assert not [b for b in app.button if b.label.startswith("✓ Right")]
+    [pills] = app.pills
+    assert pills.label == "A digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
     seven = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
     seven.run()
     assert [m.delta for m in seven.metric if m.label == "Prediction"][0].endswith("% sure") and not seven.warning
+    assert [b.label for b in seven.button if b.label.startswith("✓ Right")] == ["✓ Right, it is a 7"]
 
 
 def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
