@@ -4,10 +4,9 @@ digits.
 The digit model knows ten classes only, so whatever is drawn comes out as a digit, often surely: a smiley or a
 heart as a 0 at 100%, an A, a W, a star or a # as a 4 (2026-12-03). The detector is a small network of its own
 that gives the probability that a model input is a digit at all; the pages say so when it is low
-(digits/recognition.py, DIGIT_BELOW). It learns from
-MNIST training digits, their pen-redrawn twins and the styled digits (digits/synthesis.py) against the drawings
-made here. The benchmark's non-digits (digits/benchmark_shapes.py) are drawn by generators, hands, sizes, pens and
-seeds of their own, and some are of kinds never drawn here.
+(digits/recognition.py, DIGIT_BELOW). It learns from MNIST training digits, their pen-redrawn twins and the styled
+digits (digits/synthesis.py) against the drawings made here. The benchmark's non-digits (digits/benchmark_shapes.py)
+are drawn by generators, hands, sizes, pens and seeds of their own, and some are of kinds never drawn here.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from digits.drawing import Strokes, arc, in_hand, training_image
 from digits.model import build_compact_probability
 from digits.recipes import TRAINING_IMAGES
 from digits.synthesis import STYLED_COUNT, pen_twins, styled_digits
+
 
 def scribble(rng: np.random.Generator) -> Strokes:
     """A pen wandering about, crossing its own path: a long random walk that keeps some of its heading (shorter
@@ -123,16 +123,18 @@ def detector_examples(mnist: Mnist, count: int, rng: np.random.Generator) -> tup
     styled = styled_digits(min(third, STYLED_COUNT))[0]
     picked = rng.choice(TRAINING_IMAGES, count // 2 - len(twins) - len(styled), replace=False)
     digits = np.concatenate([twins, styled, mnist.x_train[picked]])
-    others = nondigit_images(count - len(digits), rng)
-    return (np.concatenate([digits, others]).astype(np.float32) / 255,
-            np.concatenate([np.ones(len(digits)), np.zeros(len(others))]).astype(np.float32))
+    return labelled(digits, nondigit_images(count - len(digits), rng))
 
 
 def detector_validation(mnist: Mnist, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """`count` examples held out, as detector_examples gives them: half MNIST's validation slice, half drawings
     that are no digit (drawn with `rng`, which training does not use)."""
     digits = mnist.x_train[TRAINING_IMAGES:][: count // 2]
-    others = nondigit_images(count - len(digits), rng)
+    return labelled(digits, nondigit_images(count - len(digits), rng))
+
+
+def labelled(digits: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 digits and other drawings (N, 28, 28) as one set of model inputs in 0-1, and their labels (1: a digit)."""
     return (np.concatenate([digits, others]).astype(np.float32) / 255,
             np.concatenate([np.ones(len(digits)), np.zeros(len(others))]).astype(np.float32))
 
