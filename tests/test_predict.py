@@ -32,6 +32,8 @@ def test_reads_each_file_and_reports_the_bad_ones(tmp_path):
     assert f"{folder / 'notes.png'}: error: This file is not an image" in done.stderr
     assert f"{folder / 'missing.png'}: error: no such file" in done.stderr
     assert "Traceback" not in done.stderr
+    # Only the script's own lines: none of TensorFlow's (absl, oneDNN, XLA) between them.
+    assert [line for line in done.stderr.splitlines() if ": error: " not in line] == []
 
 
 def test_json_top_k_and_folders(tmp_path):
