@@ -57,8 +57,9 @@ def show_access() -> None:
 
 def rights() -> str:
     """What the password unlocks here, in words, leaving out what the deployment turned off."""
-    what = ["retrain", "choose the model"] if retraining_enabled(secrets()) else ["choose the model"]
-    if collecting_enabled(secrets()):
+    settings = secrets()
+    what = ["retrain", "choose the model"] if retraining_enabled(settings) else ["choose the model"]
+    if collecting_enabled(settings):
         what.append("see, export, import or delete everyone's drawings")
     return ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
 
