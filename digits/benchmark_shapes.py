@@ -155,14 +155,13 @@ def four(rng: Random, style: str) -> list[np.ndarray]:
     if style == "closed":
         apex = (upright_x + rng.uniform(-0.05, 0.05), 1.0)
         elbow = (-rng.uniform(0.6, 0.9), bar_y)
-        return [np.concatenate([straight(apex, elbow), straight(elbow, bar_end)[1:]]), straight(apex, foot)]
+        return [polyline([apex, elbow, bar_end], 10), straight(apex, foot)]
     arm_top = (-rng.uniform(0.2, 0.7), 1.0)
     elbow = (arm_top[0] - rng.uniform(0.0, 0.3), bar_y)
     upright_top = (upright_x + rng.uniform(-0.05, 0.05), rng.uniform(0.6, 1.0))
     if style == "open":
-        return [np.concatenate([straight(arm_top, elbow), straight(elbow, bar_end)[1:]]), straight(upright_top, foot)]
-    return [np.concatenate([straight(arm_top, elbow), straight(elbow, (upright_x, bar_y))[1:],
-                            straight((upright_x, bar_y), upright_top)[1:], straight(upright_top, foot)[1:]])]
+        return [polyline([arm_top, elbow, bar_end], 10), straight(upright_top, foot)]
+    return [polyline([arm_top, elbow, (upright_x, bar_y), upright_top, foot], 10)]
 
 
 def nine(rng: Random, tail: str) -> list[np.ndarray]:
