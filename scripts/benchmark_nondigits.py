@@ -21,7 +21,7 @@ from digits.benchmark_shapes import NON_DIGITS, NON_DIGITS_UNSEEN, nondigit_draw
 from digits.drawing import render  # noqa: E402
 from digits.evaluation import drawn_groups, placement, read_all, report  # noqa: E402
 from digits.model import as_model_input  # noqa: E402
-from digits.recognition import DIGIT_BELOW  # noqa: E402
+from digits.recognition import DIGIT_BELOW, Recognition  # noqa: E402
 from montage import grid  # noqa: E402
 
 SEED = 6007  # the non-digits' own; the detector's training draws with seeds 1 and 2
@@ -31,6 +31,14 @@ SIZES, PENS = (90, 250), (4, 28)  # on the 280x280 canvas: wider ranges than the
 def share(flags: list[bool]) -> float:
     """The share of True, rounded for the JSON."""
     return round(float(np.mean(flags)), 4) if flags else 0.0
+
+
+def marks(read: list[Recognition]) -> dict[str, float]:
+    """Of readings of non-digits: the share the detector finds, the share the page marked before it (Not sure: all
+    it said of them), and the share it marks now (either)."""
+    return {"found": share([not r.looks_like_a_digit for r in read]),
+            "marked_before": share([r.unsure for r in read]),
+            "marked_now": share([r.unsure or not r.looks_like_a_digit for r in read])}
 
 
 def main() -> int:
@@ -55,17 +63,11 @@ def main() -> int:
     images = [render(strokes, **placement(rng, SIZES, PENS))[..., 3] for strokes in drawings]
     readings = read_all(recognizer, images)  # None for a drawing too small to read, which the page says so of
     by_kind = {kind: [r for r, name in zip(readings, names) if name == kind and r is not None] for kind in kinds}
-    figures = {"model": recognizer.path.name, "too_small": sum(r is None for r in readings), "per_kind": {kind: {
-        "found": share([not r.looks_like_a_digit for r in read]),
-        "marked_before": share([r.unsure for r in read]),  # Not sure: all the page said of them before
-        "marked_now": share([r.unsure or not r.looks_like_a_digit for r in read]),
-        "read_as": np.bincount([r.digit for r in read], minlength=10).tolist(),
-    } for kind, read in by_kind.items()}}
+    figures = {"model": recognizer.path.name, "too_small": sum(r is None for r in readings), "per_kind": {
+        kind: {**marks(read), "read_as": np.bincount([r.digit for r in read], minlength=10).tolist()}
+        for kind, read in by_kind.items()}}
     for group, members in (("learned_kinds", NON_DIGITS), ("unseen_kinds", NON_DIGITS_UNSEEN)):
-        read = [r for kind in members for r in by_kind[kind]]
-        figures[group] = {"found": share([not r.looks_like_a_digit for r in read]),
-                          "marked_before": share([r.unsure for r in read]),
-                          "marked_now": share([r.unsure or not r.looks_like_a_digit for r in read])}
+        figures[group] = marks([r for kind in members for r in by_kind[kind]])
 
     # The digits taken for none: MNIST test as it is, and the drawn benchmark's groups as the page gets them.
     likeness = np.array(recognizer.digit_likeness(as_model_input(mnist.x_test)[..., 0]))
