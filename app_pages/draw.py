@@ -102,7 +102,7 @@ def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool,
     seen = seen.container(key="model-view")
     # Never wider than its column (the picture itself is capped at its container's width by Streamlit).
     st.html('<style>.st-key-model-view [data-testid="stImageContainer"] { max-width: 100%; }</style>')
-    bars.vega_lite_chart(probability_bars(result.probabilities, result.digit), height=240)
+    bars.vega_lite_chart(probability_bars(result.probabilities, result.digit, result.looks_like_a_digit), height=240)
     if explain:
         inspection = importlib.import_module("digits.inspection")
         heat = inspection.saliency(recognizer.model, result.model_input)

@@ -74,7 +74,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
              "Each part it read, boxed, with the digit over it")
     if one:
         digit = reading.digits[0]
-        st.vega_lite_chart(probability_bars(digit.probabilities, digit.digit), height=240)
+        st.vega_lite_chart(probability_bars(digit.probabilities, digit.digit, digit.looks_like_a_digit), height=240)
         return
     rows = ["| | read | sure | also |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):

@@ -15,11 +15,17 @@ READ = "#ff4b4b"  # the digit read, the training curve
 OTHER = "#8a8f98"
 VALIDATION = "#4b9bff"
 COMPARED = "#ffa421"  # the second model on the Model page: Vega-Lite's own two blues were hard to tell apart
+GUESS = "#ffaa00"  # the digit read from a drawing that looks like no digit: the amber of the boxes of guesses
 
 
-def probability_bars(probabilities: np.ndarray, digit: int) -> dict:
-    """A bar for each digit's probability, the digit read in red."""
+def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: bool = True) -> dict:
+    """A bar for each digit's probability, the digit read in red; for a drawing that looks like no digit
+    (Recognition.looks_like_a_digit), in amber under a title saying so, where a bar at 100% alone would say "surely
+    a 0" of a smiley."""
+    title = {} if looks_like_a_digit else {"title": {"text": "Read as a digit, though it looks like none",
+                                                     "color": GUESS, "fontWeight": "normal"}}
     return {
+        **title,
         "data": {"values": [{"digit": str(d), "probability": float(p), "read": d == digit}
                             for d, p in enumerate(probabilities)]},
         "mark": "bar",
@@ -27,7 +33,8 @@ def probability_bars(probabilities: np.ndarray, digit: int) -> dict:
             # Every digit labelled: in a narrow column (a 1024-pixel window) Vega-Lite left out every other one.
             "x": {"field": "digit", "type": "nominal", "sort": None, "axis": {"labelAngle": 0, "labelOverlap": False}},
             "y": {"field": "probability", "type": "quantitative", "scale": {"domain": [0, 1]}, "axis": {"format": "%"}},
-            "color": {"condition": {"test": "datum.read", "value": READ}, "value": OTHER},
+            "color": {"condition": {"test": "datum.read", "value": READ if looks_like_a_digit else GUESS},
+                      "value": OTHER},
             "tooltip": [{"field": "digit"}, {"field": "probability", "type": "quantitative", "format": ".2%"}],
         },
     }

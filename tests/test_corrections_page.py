@@ -11,6 +11,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from app_pages.corrections import npz_bytes
+from digits.charts import GUESS, READ
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, render
@@ -126,9 +127,12 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(shipped):
     assert not [b for b in app.button if b.label.startswith("✓ Right")]
     [pills] = app.pills
     assert pills.label == "A digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
+    # Its bars say it too: a lone red bar at 100% would say "surely a 0" of a smiley.
+    assert bars_read(app) == ("Read as a digit, though it looks like none", GUESS)
     seven = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
     seven.run()
     assert [m.delta for m in seven.metric if m.label == "Prediction"][0].endswith("% sure") and not seven.warning
+    assert bars_read(seven) == (None, READ)
     assert [b.label for b in seven.button if b.label.startswith("✓ Right")] == ["✓ Right, it is a 7"]
 
 
@@ -259,6 +263,13 @@ def chart_counts(app: AppTest) -> dict[str, int]:
     assert json.loads(chart.proto.spec)["encoding"]["y"]["field"] == "drawings"
     return {row["digit"]: row["drawings"] for row in
             convert_arrow_bytes_to_pandas_df(chart.proto.data.data).to_dict("records")}
+
+
+def bars_read(app: AppTest) -> tuple[str | None, str]:
+    """The probability chart's title (None without one) and the colour of the digit read's bar."""
+    [chart] = app.main.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    return spec.get("title", {}).get("text"), spec["encoding"]["color"]["condition"]["value"]
 
 
 def opened_tab(app: AppTest) -> int:
