@@ -11,7 +11,8 @@ Column cuts cannot part digits that overlap deeply (a 0 half inside a 6), so eve
 to two digits wide is also a pair run, read by the pair reader as two touching digits or none, in a fourth
 batch. The readings, widths, cuts, the checker's word on which candidates are one whole digit and the pair
 reader's (digits/segmentation.py) choose the chain of candidates and pair runs that reads the number
-(NumberCandidates.choose).
+(NumberCandidates.choose). Numbers on lines of their own, one under another, are read a line at a time
+(number_lines).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ READER = 0.5  # the number reader's weight in a candidate's digit probabilities,
 # numbers of the benchmark's seeds 1-5 (with the digit model of 2026-11-30), the shipped reader weighed so misreads
 # 52, alone 54 (the digit model alone 57; weights 0.3-0.7 with two experimental readers, 51-54, alone 53 and 55; a
 # plain average of the two, 53-54)
+LINE_GAP = 0.25  # lines of writing are parted by at least this share of a digit's height free of ink (a 5's flag
+# or a 7's bar drawn apart lies nearer its digit), and are not short (SHORTEST): of the 10,000 MNIST test digits
+# (enlarged tenfold), none is two lines so; with bands 0.4 of a digit high, two broken 5s were
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -149,9 +153,53 @@ def weighed_readings(model: np.ndarray, reader: np.ndarray) -> np.ndarray:
     return weighed / weighed.sum(axis=1, keepdims=True)
 
 
-def number_candidates(image) -> NumberCandidates | None:
-    """The candidate crops of a drawing of a number (any image to_mnist_input takes); None if nothing is drawn."""
+def number_lines(image) -> list[NumberCandidates]:
+    """The candidate crops of each line of a drawing of numbers (any image to_mnist_input takes), a number to a
+    line, top to bottom (text_lines); [] if nothing is drawn."""
     ink = ink_intensity(image)
+    lines = text_lines(ink)
+    if len(lines) > 1:
+        rows = np.arange(ink.shape[0])[:, None]
+        inks = [np.where((rows >= top) & (rows < bottom), ink, 0.0) for top, bottom in lines]
+    else:
+        inks = [ink]
+    return [candidates for line in inks if (candidates := ink_candidates(line)) is not None]
+
+
+def text_lines(ink: np.ndarray) -> list[tuple[int, int]]:
+    """The rows (top, bottom exclusive) of each line of writing in an image's ink (ink_intensity's), top to bottom;
+    [] if there is none. Lines are parted by LINE_GAP of a digit's height free of ink, specks aside; a band of ink
+    shorter than SHORTEST of that (an underline, a dash on a line of its own, a broken digit's stroke) belongs to the
+    line nearer it."""
+    labels, count = ndimage.label(ink >= NOISE, EIGHT_WAY)
+    if count == 0:
+        return []
+    spans = sorted((rows.start, rows.stop) for _, (rows, _) in
+                   without_specks(ndimage.find_objects(labels), max(ink.shape)))
+    heights = np.array([bottom - top for top, bottom in spans])
+    height = float(np.median(heights[heights >= SHORTEST * heights.max()]))  # a digit's, not a flag's or a bar's
+    bands: list[list[int]] = []
+    for top, bottom in spans:
+        if bands and top - bands[-1][1] < LINE_GAP * height:
+            bands[-1][1] = max(bands[-1][1], bottom)
+        else:
+            bands.append([top, bottom])
+    lines = [band for band in bands if band[1] - band[0] >= SHORTEST * height] or [[bands[0][0], bands[-1][1]]]
+    for band in bands:
+        if band not in lines:
+            nearest = min(lines, key=lambda line: max(line[0] - band[1], band[0] - line[1]))
+            nearest[:] = [min(nearest[0], band[0]), max(nearest[1], band[1])]
+    return [(top, bottom) for top, bottom in lines]
+
+
+def number_candidates(image) -> NumberCandidates | None:
+    """The candidate crops of a drawing of a number on one line (any image to_mnist_input takes); None if nothing
+    is drawn."""
+    return ink_candidates(ink_intensity(image))
+
+
+def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
+    """number_candidates of an image's ink (ink_intensity's)."""
     labels, count = ndimage.label(ink >= NOISE, EIGHT_WAY)
     if count == 0:
         return None

@@ -13,7 +13,7 @@ import tensorflow as tf
 from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
-from digits.numbers import NONE, Box, number_candidates, runs_down_columns, weighed_readings
+from digits.numbers import NONE, Box, NumberCandidates, number_lines, runs_down_columns, weighed_readings
 from digits.photos import PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
@@ -117,11 +117,14 @@ class NumberRecognition:
     boxes: list[Box]  # each digit's ink: (left, top, right, bottom) in the image's pixels, right and bottom exclusive
     level_lines_left_out: int = 0  # by without_level_lines
     dashes: frozenset[int] = frozenset()  # by without_level_lines: the places of digits with a dash before them
+    line_starts: frozenset[int] = frozenset()  # the places of digits that begin a line under the one before
 
     @property
     def text(self) -> str:
-        """The number as written, e.g. "2026", or "12-5" and "-3" with dashes."""
-        return "".join(("-" if place in self.dashes else "") + str(d.digit) for place, d in enumerate(self.digits))
+        """The number as written, e.g. "2026", or "12-5" and "-3" with dashes; numbers on lines one under
+        another are parted by spaces ("12 85")."""
+        return "".join((" " if place in self.line_starts else "") + ("-" if place in self.dashes else "") + str(d.digit)
+                       for place, d in enumerate(self.digits))
 
     @property
     def is_several_sure_digits(self) -> bool:
@@ -142,19 +145,25 @@ class NumberRecognition:
         One at mid-height before a digit (between two, or before the first) is a dash, kept in the text ("12-5",
         "-3"); the others (the first stroke of a 7 or a 5 still being drawn, an underline, a dash after the last
         digit) are left out, and counted."""
-        kept, dashes, left_out, lines = [], set(self.dashes), self.level_lines_left_out, []
+        kept, dashes, starts, left_out, lines = [], set(self.dashes), set(), self.level_lines_left_out, []
+        line_start = False  # until a digit is kept on the line begun
         for i, digit in enumerate(self.digits):
+            if i in self.line_starts:
+                left_out += len(lines)  # after the last digit of the line before
+                lines, line_start = [], True
             if digit.is_level_line:
                 lines.append(i)  # until the next digit, if any, tells whether it is a dash
                 continue
-            dashed = [line for line in lines if self.is_dash(line, kept[-1] if kept else None, i)]
+            dashed = [line for line in lines if self.is_dash(line, None if line_start or not kept else kept[-1], i)]
             if dashed:
                 dashes.add(len(kept))
+            if line_start and kept:
+                starts.add(len(kept))
             left_out += len(lines) - min(1, len(dashed))  # one dash shows however many lines make it
             kept.append(i)
-            lines = []
+            lines, line_start = [], False
         return NumberRecognition([self.digits[i] for i in kept], [self.boxes[i] for i in kept],
-                                 left_out + len(lines), frozenset(dashes))
+                                 left_out + len(lines), frozenset(dashes), frozenset(starts))
 
     def is_dash(self, line: int, before: int | None, after: int) -> bool:
         """True if the level line at `line` lies at mid-height of the digits `before` (None at the start) and
@@ -273,10 +282,19 @@ class Recognizer:
         ones (see digits/numbers.py), is read in one model call and in one call of the number reader (their
         readings weighed together), and checked in one call of the checker, and every run of a blob that may be
         two touching digits is read in one call of the pair reader; the readings and checks then pick the cuts.
+        Numbers written one under another are read so a line at a time (number_lines), and parted by a space.
         """
-        candidates = number_candidates(image)
-        if candidates is None:
-            return None
+        digits, boxes, starts = [], [], set()
+        for candidates in number_lines(image):
+            if digits:
+                starts.add(len(digits))
+            line_digits, line_boxes = self._read_line(candidates)
+            digits += line_digits
+            boxes += line_boxes
+        return NumberRecognition(digits, boxes, line_starts=frozenset(starts)) if digits else None
+
+    def _read_line(self, candidates: NumberCandidates) -> tuple[list[Recognition], list[Box]]:
+        """The digits of one line of a number and their boxes, left to right (recognize_number)."""
         inputs = candidates.model_inputs
         probabilities = self._read(inputs, self._forward_batch)
         if self.number_reader is not None:
@@ -300,7 +318,7 @@ class Recognizer:
                 probabilities = side[:NONE] + side[NONE] / NONE
                 digits.append(Recognition(int(probabilities.argmax()), probabilities, model_input))
                 boxes.append(box)
-        return NumberRecognition(digits, boxes)
+        return digits, boxes
 
     def recognize_photo(self, image: Image.Image | np.ndarray, number: bool = False) -> NumberRecognition | None:
         """Read a photo of a digit, or with `number` of a whole number, on paper (see digits/photos.py); None

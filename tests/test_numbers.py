@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 from digits.annotation import SURE, UNSURE, annotated
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
-from digits.numbers import UNCUT, cut_columns, number_candidates, weighed_readings
+from digits.numbers import UNCUT, cut_columns, number_candidates, text_lines, weighed_readings
 from digits.recognition import NumberRecognition, Recognition, Recognizer
 
 BAR, STEM = PLAIN[7]
@@ -62,6 +62,31 @@ def test_dust_is_no_number_and_leaves_a_number_read(shipped, four_oh_seven):
     dusty = four_oh_seven.max(axis=0)
     dusty = np.maximum(dusty, dust[: dusty.shape[0], : dusty.shape[1]])
     assert shipped.recognize_number(dusty).text == "407"
+
+
+def test_numbers_one_under_another_are_read_a_line_at_a_time(shipped, four_oh_seven):
+    # Read as one line, the digits of both lines came left to right, mixed: 12 over 85 on a photo was read as 1285.
+    top = lay_out([drawn(PLAIN[1]), drawn(PLAIN[7])], [40]).max(axis=0)
+    bottom = four_oh_seven.max(axis=0)
+    width = max(top.shape[1], bottom.shape[1])
+    sheet = np.vstack([np.pad(top, ((0, 0), (0, width - top.shape[1]))),
+                       np.pad(bottom, ((0, 0), (0, width - bottom.shape[1])))])
+    assert len(text_lines(sheet / 255.0)) == 2
+    result = shipped.recognize_number(sheet)
+    assert result.text == "17 407" and result.line_starts == {2}
+    assert max(box[3] for box in result.boxes[:2]) < min(box[1] for box in result.boxes[2:])  # the 407 underneath
+    assert shipped.recognize_number(top).text == "17" and shipped.recognize_number(bottom).text == "407"
+
+
+@pytest.mark.parametrize("image", ["4 apart", "5 apart", "7 apart", "MNIST 856", "MNIST 3552"])
+def test_a_digit_in_strokes_apart_is_one_line(mnist, image):
+    # A 5's flag, a 7's bar drawn apart lie nearer their digit than lines of writing lie; so do the strokes of the
+    # two MNIST test digits (both 5s) that came apart most: with bands 0.4 of a digit high, they were two lines.
+    if image.startswith("MNIST"):
+        ink = np.kron(mnist.x_test[int(image.split()[1])], np.ones((10, 10), np.uint8))  # as drawn on a canvas
+    else:
+        ink = drawn(APART[int(image[0])])
+    assert len(text_lines(ink / 255.0)) == 1
 
 
 def flat_strokes(*spans: tuple[int, int], pen: int = 18) -> np.ndarray:

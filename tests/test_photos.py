@@ -156,6 +156,15 @@ def test_a_large_photo_of_a_number_gives_boxes_on_the_photo(shipped):
         assert np.abs(np.subtract(box, expected)).max() <= 20, (box, expected)  # a few working pixels off at most
 
 
+def test_a_photo_of_two_numbers_one_under_the_other_reads_each(shipped):
+    # Read as one line, 12 over 85 gave 1285 (its digits left to right, whatever the line).
+    lines = [lay_out([ink(SHAPES[d], 280, extent=180, pen=16) for d in digits], [60]).max(axis=0)
+             for digits in ((1, 2), (8, 5))]
+    width = max(line.shape[1] for line in lines)
+    sheet = np.vstack([np.pad(line, ((0, 0), (0, width - line.shape[1]))) for line in lines])
+    assert read(shipped, photo(np.pad(sheet, 60)), number=True) == "12 85"
+
+
 def test_exif_orientation_is_applied():
     upright = (255 - ink(SHAPES[7], 300) * 255).astype(np.uint8)
     stored = Image.fromarray(upright).rotate(90, expand=True)  # as a camera held sideways stores it

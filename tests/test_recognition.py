@@ -94,6 +94,23 @@ def test_two_level_lines_before_a_digit_make_one_dash_and_the_other_is_counted()
     assert NumberRecognition([read(dash), read(one)], [line, digit]).without_level_lines().text == "-2"
 
 
+def test_level_lines_are_told_apart_on_each_line_of_numbers_one_under_another():
+    # Hand-made readings as above, on two lines: a line at the end of the first is no dash of the second's digit.
+    one, dash = np.zeros((28, 28), np.float32), np.zeros((28, 28), np.float32)
+    one[4:24, 13:15], dash[13:15, 4:24] = 1, 1
+    read = lambda model_input: Recognition(2, np.eye(10)[2], model_input)  # noqa: E731
+    number = NumberRecognition([read(one), read(dash), read(dash), read(one)],
+                               [(0, 0, 20, 100), (30, 45, 90, 55), (0, 245, 60, 255), (70, 200, 90, 300)],
+                               line_starts=frozenset({2}))
+    assert number.text == "22 22"
+    once = number.without_level_lines()
+    assert (once.text, once.level_lines_left_out, once.line_starts) == ("2 -2", 1, {1})
+    assert once.without_level_lines() == once
+    # A first line of level lines alone leaves no line before the second's digit, so no space either.
+    assert NumberRecognition([read(dash), read(one)], [(0, 45, 60, 55), (0, 200, 20, 300)],
+                             line_starts=frozenset({1})).without_level_lines().text == "2"
+
+
 def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left_out(shipped):
     bar = PLAIN[7][:1]
     for drawings, text, left_out in (
