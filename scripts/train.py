@@ -32,8 +32,8 @@ def positive(text: str) -> int:
     return int(text)
 
 
-def momentum(text: str) -> float:
-    """A moving average's momentum, 0 (none) or above it and below 1, for argparse."""
+def fraction(text: str) -> float:
+    """0 (none) or a number above it and below 1 (a moving average's momentum, a share of each target), for argparse."""
     try:
         value = float(text)
     except ValueError:
@@ -51,8 +51,10 @@ def main() -> int:
     parser.add_argument("--epochs", type=positive)
     parser.add_argument("--batch-size", type=positive)
     parser.add_argument("--learning-rate", type=float, help="the peak of the one-cycle schedule")
-    parser.add_argument("--ema", type=momentum, metavar="MOMENTUM",
+    parser.add_argument("--ema", type=fraction, metavar="MOMENTUM",
                         help="keep a moving average of the weights with this momentum, 0 for none (full: 0.9995)")
+    parser.add_argument("--label-smoothing", type=fraction, metavar="SHARE",
+                        help="spread this share of each target over the ten digits, 0 for none (full: 0.1)")
     parser.add_argument("--seed", type=int, default=1, help="the same seed reproduces the same model")
     parser.add_argument("--limit", type=positive, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
@@ -72,7 +74,8 @@ def main() -> int:
         parser.error("--from and --corrections go together")
     args.corrections = args.corrections or (corrections_location() if args.base else None)
     settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
-                      learning_rate=args.learning_rate, ema=args.ema, limit=args.limit,
+                      learning_rate=args.learning_rate, ema=args.ema, label_smoothing=args.label_smoothing,
+                      limit=args.limit,
                       augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
     if args.base:

@@ -6,13 +6,14 @@ import time
 
 import numpy as np
 import pytest
+from scipy.special import softmax
 
 from digits import Recognizer, synthesis
 from digits.inspection import load_inspection
-from digits.model import BUILDERS, build_model
+from digits.model import BUILDERS, build_model, read_probabilities
 from digits.recipes import ARCHITECTURES, VALIDATION, recipe
 from digits.registry import ModelRegistry
-from digits.training import ProgressFile, save_model, train, training_batches
+from digits.training import ProgressFile, calibrate, save_model, train, training_batches
 from tests.browser import copy_shipped_model
 from tests.conftest import run_script
 
@@ -27,6 +28,7 @@ def test_train_script_writes_model_and_metadata(tmp_path):
     assert metadata["data_sha256"] and metadata["tensorflow_version"] and metadata["parameters"] > 10000
     assert "--limit 300" in metadata["command"] and metadata["training_seconds"] > 0
     assert metadata["preset"] == "full" and metadata["arch"] == "vgg" and metadata["ema"] == recipe()["ema"] > 0
+    assert metadata["label_smoothing"] == recipe()["label_smoothing"] > 0 and metadata["temperature"] > 0
     # Its learning curves, and the inspection the Model page shows, agreeing with the test accuracy.
     assert [p["epoch"] for p in metadata["history"]][-1] == 1
     assert all(0 <= p["val_accuracy"] <= 1 and p["val_loss"] > 0 for p in metadata["history"])
@@ -37,7 +39,8 @@ def test_train_script_writes_model_and_metadata(tmp_path):
 def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     models = copy_shipped_model(tmp_path / "models")
     out = models / "quick.keras"
-    done = run_script("train.py", "--preset", "quick", "--epochs", 1, "--limit", 300, "--out", out, "--promote")
+    done = run_script("train.py", "--preset", "quick", "--epochs", 1, "--label-smoothing", 0.05, "--limit", 300,
+                      "--out", out, "--promote")
     assert done.returncode == 0, done.stderr
     # Not served beside the shipped model, and the command says why in one sentence: the score, then the comparison.
     shipped = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
@@ -49,6 +52,7 @@ def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     assert metadata["preset"] == "quick" and metadata["arch"] == quick["arch"] == "compact"
     assert metadata["learning_rate"] == quick["learning_rate"] and metadata["epochs"] == 1  # the flag wins
     assert metadata["ema"] == quick["ema"] == 0
+    assert metadata["label_smoothing"] == 0.05 and quick["label_smoothing"] == 0  # the flag wins
     assert metadata["parameters"] == build_model("compact").count_params()
 
 
@@ -95,6 +99,24 @@ def test_a_moving_average_of_the_weights_is_kept_only_over_a_long_enough_run(mni
     # and the model gets averaged weights.
     averaged, plain = weights(16, 0.5), weights(16, 0.0)
     assert not all(np.array_equal(a, b) for a, b in zip(averaged, plain))
+
+
+def test_calibrating_folds_the_best_fitting_temperature_into_the_last_layer(mnist):
+    model = train(mnist, arch="compact", epochs=1, limit=1024, seed=5, verbose=0)[0]  # with label smoothing
+    images, labels = mnist.x_train[-VALIDATION:][:2000], mnist.y_train[-VALIDATION:][:2000].astype(int)
+    before = read_probabilities(model, images).astype(np.float64)
+    temperature = calibrate(model, images, labels)
+    after = read_probabilities(model, images).astype(np.float64)
+
+    def tempered(t):  # the probabilities before, with logits / t
+        return softmax(np.log(before) / t, axis=1)
+
+    def loss(probabilities):
+        return -np.log(probabilities[np.arange(len(labels)), labels]).mean()
+
+    assert temperature != 1 and np.allclose(after, tempered(temperature), atol=1e-4)
+    assert (after.argmax(axis=1) == before.argmax(axis=1)).all()  # the digits read stay
+    assert loss(after) < loss(before) and loss(after) <= min(loss(tempered(temperature * f)) for f in (0.8, 1.25))
 
 
 def test_train_script_refuses_a_momentum_outside_0_to_1(tmp_path):
