@@ -22,7 +22,7 @@ from digits.inspection import inspect_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
 from digits.recipes import FINE_TUNE, VALIDATION, training_steps
 from digits.registry import ModelRegistry
-from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model,
+from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model, temper,
                              training_batches)
 
 HELD_OUT = 1 / 3  # of each digit's corrections, for digits with two or more
@@ -39,17 +39,24 @@ def fine_tune(
     seed: int = 1,
     progress: ProgressFile | None = None,
     verbose: int | str = 0,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
     **recipe,
 ) -> tuple[keras.Model, list[dict]]:
     """A copy of `model` fine-tuned on labelled uint8 images (N, 28, 28): a writer's corrections, or the number
     reader's crops (digits/segmentation.py), mixed with replayed MNIST, with FINE_TUNE's settings (`recipe`
-    overrides them). Returns it and its learning curves."""
+    overrides them). A model trained with `label_smoothing` and calibrated to `temperature` (its metadata's) is
+    fine-tuned as it was trained, on its logits before the temperature, which it then gets back. Returns it and
+    its learning curves."""
     settings = {**FINE_TUNE, **recipe}
     if len(x) == 0 or len(x) != len(y):
         raise ValueError("need at least one image to learn from, and one label for each")
     keras.utils.set_random_seed(seed)
     tuned = keras.models.clone_model(model)
     tuned.set_weights(model.get_weights())
+    # With plain cross-entropy on the calibrated logits, MNIST test fell by 0.21 points on average over the ten
+    # benchmark writers (99.76% to 99.55%), against 0.07 for the model before, trained without label smoothing.
+    temper(tuned, 1 / temperature)
     # Batch norm keeps the statistics it learned on all of MNIST: re-estimated on a few thousand digits mixed
     # with one writer's, they cost MNIST more (on seven tuning writers, worst MNIST test 99.45% instead of 99.49%).
     for layer in tuned.layers:
@@ -66,13 +73,21 @@ def fine_tune(
                     RandomStrokeWidth(seed=seed)]
     trainer = keras.Sequential([*augmentation, tuned])
     compile_one_cycle(trainer, settings["learning_rate"],
-                      training_steps(len(images), settings["epochs"], settings["batch_size"]))
+                      training_steps(len(images), settings["epochs"], settings["batch_size"]),
+                      label_smoothing=label_smoothing)
     curves = LearningCurves(mnist.x_train[held_out : held_out + CURVE_IMAGES],
                             mnist.y_train[held_out : held_out + CURVE_IMAGES], progress=progress)
     batches = training_batches(images, labels, settings["batch_size"], seed)
     callbacks = [curves] + ([progress] if progress else [])
     trainer.fit(batches, epochs=settings["epochs"], shuffle=False, callbacks=callbacks, verbose=verbose)  # shuffled
+    temper(tuned, temperature)
     return tuned, curves.points
+
+
+def as_trained(metadata: dict) -> dict:
+    """fine_tune's settings that keep to how a model was trained (its metadata): its label smoothing and the
+    temperature it was calibrated to (none for a model from before either)."""
+    return {"label_smoothing": metadata.get("label_smoothing", 0.0), "temperature": metadata.get("temperature", 1.0)}
 
 
 def held_out_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -125,8 +140,9 @@ def fine_tune_and_save(
     measure it, and save it at `out` with its metadata (the figures before and after, and the promotion verdict);
     returns the metadata. `base` should not have learned these corrections (the app and train.py start from
     ModelRegistry.origin), or it scores the held-out ones as learned before."""
-    settings = {**FINE_TUNE, **recipe}
     base = Path(base)
+    base_meta = ModelRegistry(base.parent).metadata(base)
+    settings = {**FINE_TUNE, **as_trained(base_meta), **recipe}
     started = time.perf_counter()
     x, y = Corrections(store).samples()
     # Another split for every size of the store, so that a correction held out once is learned next time.
@@ -135,7 +151,6 @@ def fine_tune_and_save(
         raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
                          f"fine-tune; the store has {len(y)}")
     model = load_saved_model(base)
-    base_meta = ModelRegistry(base.parent).metadata(base)
     if progress:
         progress.fields["stage"] = f"measuring: learning {len(train_on)} corrections, {len(held)} held out"
     measured, _ = fine_tune(model, x[train_on], y[train_on], mnist, seed, progress, verbose, **settings)

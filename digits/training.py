@@ -192,9 +192,14 @@ def calibrate(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> flo
         return float(np.mean(logsumexp(log_p / temperature, axis=1) - log_p[rows, labels] / temperature))
 
     temperature = float(min(TEMPERATURES, key=loss))
+    temper(model, temperature)
+    return temperature
+
+
+def temper(model: keras.Model, temperature: float) -> None:
+    """Divide the logits of the model's softmax by `temperature`, in the weights of its last layer."""
     output = model.get_layer("probabilities")
     output.set_weights([weight / temperature for weight in output.get_weights()])
-    return temperature
 
 
 def compile_one_cycle(trainer: keras.Model, learning_rate: float, steps: int, ema: float = 0.0,

@@ -26,9 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digits import load_mnist  # noqa: E402
 from digits.corrections import Corrections  # noqa: E402
 from digits.evaluation import report  # noqa: E402
-from digits.finetuning import accuracy, fine_tune  # noqa: E402
+from digits.finetuning import accuracy, as_trained, fine_tune  # noqa: E402
 from digits.inspection import load_saved_model  # noqa: E402
 from digits.model import read_probabilities  # noqa: E402
+from digits.registry import ModelRegistry  # noqa: E402
 from digits.writers import Writer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ def main() -> int:
     args = parser.parse_args()
     mnist = load_mnist()
     model = load_saved_model(args.model)
+    trained = as_trained(ModelRegistry(Path(args.model).parent).metadata(Path(args.model)))
     mnist_before = accuracy(model, mnist.x_test, mnist.y_test)
     rows, writers, still_wrong = [], [], []
     for seed in range(args.first, args.first + args.writers):
@@ -67,7 +69,7 @@ def main() -> int:
         x, y = writer.digits(CORRECTIONS, np.random.default_rng([seed, 1]))
         others, labels = writer.digits(OTHERS, np.random.default_rng([seed, 2]))
         started = time.perf_counter()
-        tuned, _ = fine_tune(model, x, y, mnist)
+        tuned, _ = fine_tune(model, x, y, mnist, **trained)  # as the app fine-tunes it
         seconds = time.perf_counter() - started
         read_before = read_probabilities(model, others).argmax(axis=1)
         read_after = read_probabilities(tuned, others).argmax(axis=1)

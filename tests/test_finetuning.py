@@ -4,14 +4,17 @@ library, from train.py --from and from the page's retrainer."""
 import json
 import time
 
+import keras
 import numpy as np
 import pytest
 
 from digits.corrections import Corrections
-from digits.finetuning import accuracy, fine_tune, held_out_split, promotion
+from digits.finetuning import accuracy, as_trained, fine_tune, held_out_split, promotion
 from digits.inspection import load_saved_model
+from digits.model import read_probabilities
 from digits.registry import ModelRegistry
 from digits.retraining import Retrainer
+from digits.training import temper
 from digits.writers import Writer
 from tests.browser import copy_shipped_model
 from tests.conftest import run_script
@@ -74,6 +77,20 @@ def test_fine_tuning_learns_a_writers_digits_and_leaves_the_model_it_started_fro
     assert all(np.array_equal(a, b) for a, b in zip(before, shipped.model.get_weights()))
     assert accuracy(tuned, x, y) == 1.0  # it has learned the corrections it saw
     assert history and history[-1]["epoch"] == 1 and history[-1]["val_accuracy"] > 0.9
+
+
+def test_a_calibrated_model_is_fine_tuned_on_its_logits_and_gets_its_temperature_back(mnist, shipped):
+    # With no learning at all, the fine-tune is the model itself: its temperature taken out, then put back.
+    writer = Writer.random(7)
+    x, y = writer.digits(1, np.random.default_rng(1))
+    calibrated = keras.models.clone_model(shipped.model)
+    calibrated.set_weights(shipped.model.get_weights())
+    temper(calibrated, 0.5)
+    tuned, _ = fine_tune(calibrated, x, y, mnist, epochs=1, replay=100, learning_rate=0.0,
+                         **as_trained({"label_smoothing": 0.1, "temperature": 0.5}))
+    images = mnist.x_test[:200]
+    assert np.allclose(read_probabilities(tuned, images), read_probabilities(calibrated, images), atol=1e-5)
+    assert not np.allclose(read_probabilities(tuned, images), read_probabilities(shipped.model, images), atol=1e-3)
 
 
 def store_of(writer: Writer, path, per_digit: int = 3) -> Corrections:

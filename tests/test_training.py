@@ -28,7 +28,7 @@ def test_train_script_writes_model_and_metadata(tmp_path):
     assert metadata["data_sha256"] and metadata["tensorflow_version"] and metadata["parameters"] > 10000
     assert "--limit 300" in metadata["command"] and metadata["training_seconds"] > 0
     assert metadata["preset"] == "full" and metadata["arch"] == "vgg" and metadata["ema"] == recipe()["ema"] > 0
-    assert metadata["label_smoothing"] == recipe()["label_smoothing"] > 0 and metadata["temperature"] > 0
+    assert metadata["label_smoothing"] == recipe()["label_smoothing"] == 0 and metadata["temperature"] == 1
     # Its learning curves, and the inspection the Model page shows, agreeing with the test accuracy.
     assert [p["epoch"] for p in metadata["history"]][-1] == 1
     assert all(0 <= p["val_accuracy"] <= 1 and p["val_loss"] > 0 for p in metadata["history"])
@@ -52,7 +52,8 @@ def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     assert metadata["preset"] == "quick" and metadata["arch"] == quick["arch"] == "compact"
     assert metadata["learning_rate"] == quick["learning_rate"] and metadata["epochs"] == 1  # the flag wins
     assert metadata["ema"] == quick["ema"] == 0
-    assert metadata["label_smoothing"] == 0.05 and quick["label_smoothing"] == 0  # the flag wins
+    assert metadata["label_smoothing"] == 0.05 and quick["label_smoothing"] == 0  # the flag wins...
+    assert metadata["temperature"] != 1  # ...and the model smoothed so is calibrated
     assert metadata["parameters"] == build_model("compact").count_params()
 
 
@@ -102,7 +103,7 @@ def test_a_moving_average_of_the_weights_is_kept_only_over_a_long_enough_run(mni
 
 
 def test_calibrating_folds_the_best_fitting_temperature_into_the_last_layer(mnist):
-    model = train(mnist, arch="compact", epochs=1, limit=1024, seed=5, verbose=0)[0]  # with label smoothing
+    model = train(mnist, arch="compact", epochs=1, limit=1024, seed=5, label_smoothing=0.1, verbose=0)[0]
     images, labels = mnist.x_train[-VALIDATION:][:2000], mnist.y_train[-VALIDATION:][:2000].astype(int)
     before = read_probabilities(model, images).astype(np.float64)
     temperature = calibrate(model, images, labels)
