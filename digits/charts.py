@@ -22,7 +22,8 @@ def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: 
     """A bar for each digit's probability, the digit read in red; for a drawing that looks like no digit
     (Recognition.looks_like_a_digit), in amber under a title saying so, where a bar at 100% alone would say "surely
     a 0" of a smiley."""
-    title = {} if looks_like_a_digit else {"title": {"text": "Read as a digit, though it looks like none",
+    # A title of 30 characters was cut short over the Draw page's chart (1,280-pixel window).
+    title = {} if looks_like_a_digit else {"title": {"text": "Read as a digit anyway",
                                                      "color": GUESS, "fontWeight": "normal"}}
     return {
         **title,

@@ -128,7 +128,7 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(shipped):
     [pills] = app.pills
     assert pills.label == "A digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
     # Its bars say it too: a lone red bar at 100% would say "surely a 0" of a smiley.
-    assert bars_read(app) == ("Read as a digit, though it looks like none", GUESS)
+    assert bars_read(app) == ("Read as a digit anyway", GUESS)
     seven = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
     seven.run()
     assert [m.delta for m in seven.metric if m.label == "Prediction"][0].endswith("% sure") and not seven.warning

@@ -182,7 +182,7 @@ def test_a_photo_of_what_looks_like_no_digit_is_said_to_be_none(monkeypatch, mod
     [warning] = app.warning
     assert warning.value.startswith("This does not look like a digit.") and f"**{metric.value}**" in warning.value
     (bars,) = charts(app.main)
-    assert bars["title"]["text"] == "Read as a digit, though it looks like none"
+    assert bars["title"]["text"] == "Read as a digit anyway"
 
 
 def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
