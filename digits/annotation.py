@@ -21,7 +21,9 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     canvas, the paper's over a photo, where a black band looked like part of the photo)."""
     line = max(2, round(max(picture.size) / 300))
     height = max(bottom - top for _, top, _, bottom in reading.boxes)
-    font = ImageFont.load_default(size=max(14, round(height / 4)))
+    # At least a thirtieth of the picture: over digits a tenth as tall as a 4,000-pixel photo, a quarter of their
+    # height (25 pixels) was under 3 pixels high as the page shows the photo, about 400 pixels across.
+    font = ImageFont.load_default(size=max(14, round(height / 4), round(max(picture.size) / 30)))
     room = round(font.size * 1.2) + 2 * line
     band = max(0, room - min(top for _, top, _, _ in reading.boxes))
     picture = picture.convert("RGB")

@@ -309,6 +309,17 @@ def test_a_digit_as_tall_as_the_picture_gets_its_label_on_a_band_over_it_that_co
     assert (dark[:band] == 0).all(axis=-1).mean() > 0.5
 
 
+def test_labels_over_small_digits_in_a_large_photo_stay_readable_when_the_photo_is_shown_small():
+    # The page shows a photo about 400 pixels across: a label a quarter as high as a digit a tenth as tall as a
+    # 4,000-pixel photo was under 3 pixels high there.
+    photo = Image.new("RGB", (4000, 3000), (255, 255, 255))
+    reading = NumberRecognition([Recognition(7, np.eye(10)[7], np.zeros((28, 28), np.float32))],
+                                [(2000, 1500, 2060, 1600)])
+    shown = np.asarray(annotated(photo, reading))
+    rows = np.flatnonzero((shown[:1500 - 10] == SURE).all(axis=-1).any(axis=1))  # the label, over the box
+    assert len(rows) and (rows[-1] - rows[0] + 1) * 400 / 4000 >= 8  # its 7 at least 8 pixels high as shown
+
+
 def test_a_reading_that_looks_like_no_digit_is_boxed_as_a_guess_however_sure():
     picture = Image.new("RGB", (300, 200), (255, 255, 255))
     for likeness, colour, other in ((0.01, UNSURE, SURE), (0.9, SURE, UNSURE), (None, SURE, UNSURE)):
