@@ -58,7 +58,7 @@ READER = 0.5  # the number reader's weight in a candidate's digit probabilities,
 # plain average of the two, 53-54)
 LINE_GAP = 0.25  # lines of writing are parted by at least this share of a digit's height free of ink (a 5's flag
 # or a 7's bar drawn apart lies nearer its digit), and are not short (SHORTEST): of the 10,000 MNIST test digits
-# (enlarged tenfold), none is two lines so; with bands 0.4 of a digit high, two broken 5s were
+# (enlarged tenfold), none is two lines so; with any band 0.4 of a digit high a line, two broken 5s were
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
