@@ -51,14 +51,17 @@ def point_to_number_mode(number: NumberRecognition | None) -> bool:
 
 
 def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, advise: bool = True) -> None:
-    """The number read as a metric called `label`, the picture with its boxes, and every digit's top 3 (of a
-    single digit, the probability of each of the ten, as the Draw page shows them); first, that level lines were
-    left out of it (NumberRecognition.without_level_lines), when they were. With `advise`, how to write the unsure
-    digits more plainly, when some are."""
+    """The number read as a metric called `label` (numbers written one under another: "2 numbers, one under
+    another"), the picture with its boxes, and every digit's top 3 (of a single digit, the probability of each of
+    the ten, as the Draw page shows them); first, that level lines were left out of it
+    (NumberRecognition.without_level_lines), when they were. With `advise`, how to write the unsure digits more
+    plainly, when some are."""
     if left_out := reading.level_lines_left_out:
         st.info(left_out_lines(left_out))
     least = min(reading.digits, key=lambda d: d.confidence)
     one = len(reading.digits) == 1
+    if reading.line_starts:
+        label = f"{len(reading.line_starts) + 1} numbers, one under another"
     st.metric(label, reading.text, delta=sureness(least) if one else f"{least.confidence_percent} sure of its least "
               "sure digit", delta_color="off", delta_arrow="off")
     if advise and one and not least.looks_like_a_digit:

@@ -82,6 +82,18 @@ def test_a_photo_outlives_a_trip_to_another_page_until_it_is_replaced_or_forgott
     assert not app.main.metric  # forgotten for good
 
 
+def test_a_photo_of_numbers_one_under_another_reads_each(monkeypatch, models):
+    app = photo_page(monkeypatch, models)
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    lines = [lay_out([ink(s, 280, extent=180, pen=14) for s in drawings], [50]).max(axis=0)
+             for drawings in ((PLAIN[1], PLAIN[7]), (FOUR, PLAIN[0]))]
+    width = max(line.shape[1] for line in lines)
+    sheet = np.vstack([np.pad(line, ((0, 0), (0, width - line.shape[1]))) for line in lines])
+    app.file_uploader(key="photo-upload").upload("two.jpg", jpeg_bytes(photo(np.pad(sheet, 60))), "image/jpeg").run()
+    assert not app.exception
+    assert [(m.label, m.value) for m in app.main.metric] == [("2 numbers, one under another", "17 40")]
+
+
 def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):
     app = photo_page(monkeypatch, models)
     seven = photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), noise=8)
