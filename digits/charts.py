@@ -11,11 +11,14 @@ from typing import Sequence
 
 import numpy as np
 
+from digits.annotation import UNSURE
+
 READ = "#ff4b4b"  # the digit read, the training curve
 OTHER = "#8a8f98"
 VALIDATION = "#4b9bff"
 COMPARED = "#ffa421"  # the second model on the Model page: Vega-Lite's own two blues were hard to tell apart
-GUESS = "#ffaa00"  # the digit read from a drawing that looks like no digit: the amber of the boxes of guesses
+GUESS = "#{:02x}{:02x}{:02x}".format(*UNSURE)  # the digit read from a drawing that looks like no digit: the amber
+# of the boxes of guesses
 
 
 def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: bool = True) -> dict:

@@ -54,7 +54,7 @@ def main() -> int:
     parser.add_argument("--ema", type=fraction, metavar="MOMENTUM",
                         help="keep a moving average of the weights with this momentum, 0 for none (full: 0.9995)")
     parser.add_argument("--label-smoothing", type=fraction, metavar="SHARE",
-                        help="spread this share of each target over the ten digits, 0 for none (full: 0.1)")
+                        help="spread this share of each target over the ten digits, 0 for none (every preset: 0)")
     parser.add_argument("--seed", type=int, default=1, help="the same seed reproduces the same model")
     parser.add_argument("--limit", type=positive, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
