@@ -7,7 +7,7 @@ from digits import Recognizer, to_mnist_input
 from digits.drawing import PLAIN, TRAINING_STYLES, render
 from digits.evaluation import drawn_accuracy, drawn_groups, styled_groups
 from digits.preprocessing import ink_box
-from digits.recognition import DEFAULT_MODEL, FLATTEST, NumberRecognition, Recognition
+from digits.recognition import DEFAULT_MODEL, FLATTEST, SLOPED, NumberRecognition, Recognition
 from digits.inspection import inspect_model
 from tests.conftest import on_strip
 
@@ -52,7 +52,7 @@ def line(degrees: float, pen: float, extent: float) -> np.ndarray:
     return render([[(0, 0), (np.cos(turn), np.sin(turn))]], extent, (140, 140), pen)
 
 
-@pytest.mark.parametrize("degrees", [0, 6, -10])
+@pytest.mark.parametrize("degrees", [0, 6, -10, 20, -22])
 def test_a_line_lying_nearly_level_is_no_digit(degrees):
     for pen, extent in ((6, 80), (22, 200), (30, 250)):
         assert as_read(to_mnist_input(line(degrees, pen, extent))).is_level_line, (pen, extent)
@@ -65,7 +65,12 @@ def flatness(model_input: np.ndarray) -> float:
 
 
 def test_no_digit_is_taken_for_a_level_line(mnist):
-    assert not as_read(to_mnist_input(line(30, 22, 200))).is_level_line  # steeper: a 1 or a 7's stem may lean so
+    for degrees in (26, 30):  # steeper: a 1 or a 7's stem may lean so
+        assert not as_read(to_mnist_input(line(degrees, 22, 200))).is_level_line, degrees
+    # As flat as a line at 20 degrees, and in one stroke, but a wave (as a flat 2 or 5 bends) is no straight line.
+    wave = to_mnist_input(render([[(x, 0.2 * np.sin(2 * np.pi * x)) for x in np.linspace(0, 1, 30)]], 200,
+                                 (140, 140), 14))
+    assert FLATTEST <= flatness(wave) < SLOPED and not as_read(wave).is_level_line
     # Squashed flatter than FLATTEST, a 0, a 7 and a Z-shaped 2 are still more than one stroke, so they are read.
     z_two = TRAINING_STYLES["2 like a Z"][2](np.random.default_rng(3))
     for name, strokes, squash in (("0", PLAIN[0], 7), ("7", PLAIN[7], 6), ("Z-shaped 2", z_two, 5)):
