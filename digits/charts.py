@@ -45,6 +45,9 @@ def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: 
 
 
 LEAST_ERROR = 1e-4  # an accuracy of 100% is drawn at 99.99%: a log scale has no zero
+# A model that never reads this many right (a training on a few hundred images, 11%) is drawn on a plain axis: its
+# errors, 88-89%, spanned no tick of the log scale, which put a lone "70%" below curves lying on the chart's edge.
+PLAIN_UNDER = 0.9
 
 
 def log_ticks(values: Sequence[float]) -> list[float]:
@@ -72,8 +75,11 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top") -
     # at every minor step and labelled only some, as 3, 0.2, 0.01). Loss falls by orders of magnitude. Accuracy
     # passes 98% within the first epoch and then creeps: on a linear axis the Full recipe's last 18 epochs were one
     # flat line at the top. So it is drawn as its error, 1 - accuracy, on a reversed log scale labelled as accuracy:
-    # 99% to 99.7% stands as tall as 90% to 97%.
-    if measure == "accuracy":
+    # 99% to 99.7% stands as tall as 90% to 97%. A weak model's (PLAIN_UNDER) is drawn as it is.
+    if measure == "accuracy" and max((value["accuracy"] for value in values), default=1.0) < PLAIN_UNDER:
+        y = {"field": "accuracy", "type": "quantitative", "title": "accuracy", "scale": {"zero": False},
+             "axis": {"format": ".0%"}}
+    elif measure == "accuracy":
         for value in values:
             value["error"] = max(1 - value["accuracy"], LEAST_ERROR)
         errors = [value["error"] for value in values]

@@ -34,6 +34,17 @@ def test_accuracy_is_drawn_as_its_error_on_a_reversed_log_scale_labelled_as_accu
     assert [v["accuracy"] for v in chart["data"]["values"]][:2] == [0.4, 0.7]  # the tooltip's figures
 
 
+def test_the_accuracy_of_a_model_that_learned_little_is_drawn_on_a_plain_axis():
+    # A training of 300 images scored about 11%: its errors span no tick of the reversed log scale.
+    weak = [{"epoch": 0.5, "accuracy": 0.105, "val_accuracy": 0.11}, {"epoch": 1.0, "accuracy": 0.12,
+                                                                        "val_accuracy": 0.1107}]
+    y = learning_curves(weak, "accuracy")["encoding"]["y"]
+    assert y["field"] == "accuracy" and y["scale"] == {"zero": False} and y["axis"] == {"format": ".0%"}
+    # One that reaches 90% is drawn on the log scale, its ticks among its errors.
+    y = learning_curves(weak + [{"epoch": 2.0, "accuracy": 0.92, "val_accuracy": 0.9}], "accuracy")["encoding"]["y"]
+    assert y["field"] == "error" and y["axis"]["values"] == [0.03, 0.1, 0.3]
+
+
 def test_the_confusion_heatmap_is_ten_by_ten_even_for_a_model_that_never_reads_some_digits():
     confusion = np.zeros((10, 10), dtype=int)
     confusion[:, 2], confusion[4, 4] = 90, 10  # every digit read as a 2, but for ten 4s
