@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from digits.corrections import Corrections, samples_sha256
 from digits.drawing import PLAIN, render
 from digits.finetuning import promotion
-from digits.recipes import FINE_TUNE, TEST_ACCURACY
+from digits.recipes import FINE_TUNE, TEST_ACCURACY, TRAINING_IMAGES
 from digits.registry import ModelRegistry
 from digits.deployment import password_matches
 from digits.retraining import Retrainer, try_lock
@@ -103,6 +103,10 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     app.sidebar.number_input(key="images quick").set_value(3000).run()
     assert any("24 training steps (batches of 256): under 75 a model learns little" in c.value
                for c in app.sidebar.caption)
+    # What Quick scored as it is says nothing of Quick on 3,000 images: not said beside "learns little".
+    assert not [c.value for c in app.sidebar.caption if below in c.value]
+    app.sidebar.number_input(key="images quick").set_value(TRAINING_IMAGES).run()
+    assert [c.value for c in app.sidebar.caption if below in c.value]
 
 
 def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
