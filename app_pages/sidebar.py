@@ -20,6 +20,12 @@ from app_pages.access import allowed, show_access, store_problem
 from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets
 
 
+# How long a finished, failed or cancelled training is news in every session's sidebar (a classroom sees the model
+# that now serves); the session that followed it sees it for good. Shown for ever, a fresh visitor met a stranger's
+# day-old 11% model and its "Use it anyway" (a fresh user's review); every model stays in *Serve model*.
+NEWS_FOR = 3600.0
+
+
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
     """The serving model's facts and choice, the password field where one is set, then the retrain controls."""
     meta = registry.metadata(model_path)  # read once: both parts need it
@@ -196,6 +202,8 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
     The refresh comes before the outcome is drawn, so its buttons are drawn once, by the whole-page run,
     and a click on them is not lost to the refresh.
     """
+    if was_running:  # its outcome stays news to this session (show_training)
+        st.session_state["followed training"] = (retrainer.status() or {}).get("model")
     if was_running and not retrainer.running():
         st.session_state["training ended"] = True  # for a toast on the page: the outcome may be below the fold
         st.rerun(scope="app")
@@ -241,6 +249,9 @@ def show_training(retrainer: Retrainer) -> None:
     if status is None:
         return
     state = status["state"]
+    if state not in RUNNING and not (retrainer.seconds_since_news() < NEWS_FOR
+                                     or st.session_state.get("followed training") == status.get("model")):
+        return
     if state in RUNNING:
         st.progress(min(status.get("fraction", 0.0), 1.0), text=phase_text(status))
         if status.get("history"):

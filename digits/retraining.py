@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime
 import fcntl
 import json
+import math
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from digits.corrections import Corrections, display_location, is_database_url, samples_sha256
@@ -102,6 +104,13 @@ class Retrainer:
             status = {**status, "state": "failed", "error": "the training process stopped unexpectedly"}
             write_json_atomically(self.status_file, status)
         return status
+
+    def seconds_since_news(self) -> float:
+        """Seconds since the training's status last changed: since it ended, once it has (inf if there is none)."""
+        try:
+            return time.time() - self.status_file.stat().st_mtime
+        except OSError:
+            return math.inf
 
     def training_alive(self) -> bool:
         """True while a training process (of any server sharing the folder) holds the training lock."""

@@ -251,6 +251,31 @@ def test_the_retrain_settings_outlive_the_training_they_started(monkeypatch, mod
     assert not app.sidebar.checkbox(key="augment quick").value
 
 
+def test_a_training_outcome_is_news_for_an_hour_but_to_the_session_that_followed_it(monkeypatch, models):
+    done = {"pid": os.getpid(), "state": "done", "model": str(models / "retrained-x.keras"), "test_accuracy": 0.11,
+            "promoted": False, "reason": "below the 99.65% of digits, the model serving then", "history": HISTORY}
+    status_file = models / "training.json"
+    status_file.write_text(json.dumps(done))
+    hours_ago = lambda hours: os.utime(status_file, (time.time() - 3600 * hours,) * 2)  # noqa: E731
+    hours_ago(0.9)
+    app = run_page(monkeypatch, models)
+    assert "scores 11.00%" in app.sidebar.warning[0].value and "Use it anyway" in [b.label for b in app.sidebar.button]
+    # A day later a fresh visitor sees no stranger's outcome, nor its button; the controls are there as ever.
+    hours_ago(24)
+    app = run_page(monkeypatch, models)
+    assert not app.sidebar.warning and not charts(app.sidebar)
+    assert [b.label for b in app.sidebar.button] == ["Train a new model", "Learn my handwriting"]
+    # A session that followed the training sees how it ended for as long as it stays.
+    status_file.write_text(json.dumps({**done, "state": "training", "epochs": 1}))
+    lock = try_lock(models / "training.lock")  # as a training process holds it
+    app.run()
+    status_file.write_text(json.dumps(done))
+    os.close(lock)
+    hours_ago(24)
+    app.run()
+    assert "scores 11.00%" in app.sidebar.warning[0].value
+
+
 def test_a_model_is_described_in_words_that_agree_with_its_numbers():
     from app_pages.sidebar import describe
     meta = {"date": "2026-12-02T06:00:00", "arch": "compact", "limit": 300, "augment": False, "training_seconds": 15,
