@@ -224,7 +224,7 @@ def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
         rows, columns = blobs[b][1]
         mask = owners[rows, columns] == b
         strokes = runs_down_columns(mask)
-        cuts = cut_columns(mask.sum(axis=0), strokes, line)
+        cuts = cut_columns(mask.sum(axis=0), strokes, line, rows.stop - rows.start)
         atoms += [(b, columns.start + start, columns.start + stop)
                   for start, stop in pairwise([0, *cuts, len(strokes)])]
         cut_scores += [0.0, *(np.log(CROSSING) * np.maximum(strokes[cuts] - 1, 0))]
@@ -363,28 +363,33 @@ def merged(pieces: list[tuple[int, Slices]]) -> list[tuple[list[int], Slices]]:
 def joins(boxes: np.ndarray, a: int) -> np.ndarray:
     """Which blobs (boxes: top, bottom, left, right; N x 4) merge with blob a: their columns overlap by OVERLAP
     of the narrower one, and the shorter is under SHORTEST of the other's height and no wider than two digits (WIDE of
-    it, twice; never a itself): a line under three digits is no stroke of one (a 1's base is), and 305 underlined read
-    1235. Two 7s whose bars, drawn apart from their stems, run into one are read as 7s: at one digit's width, 4877
-    (of the numbers benchmark's 6,000, seeds 0-5) read 4871."""
+    it, twice; never a itself), or one digit when it lies lower: a line under digits is no stroke of one (a 1's or
+    a 2's base is), and 305 underlined read 1235, 17 underlined 67. Two 7s whose bars, drawn apart from their stems,
+    run into one are read as 7s: at one digit's width, 4877 (of the numbers benchmark's 6,000, seeds 0-5) read 4871."""
     top, bottom, left, right = boxes[a]
     overlap = np.minimum(right, boxes[:, 3]) - np.maximum(left, boxes[:, 2])
     widths = boxes[:, 3] - boxes[:, 2]
     narrower = np.minimum(right - left, widths)
     heights = boxes[:, 1] - boxes[:, 0]
     shorter, taller = np.minimum(heights, bottom - top), np.maximum(heights, bottom - top)
-    short_width = np.where(heights < bottom - top, widths, right - left)
-    return (overlap >= OVERLAP * narrower) & (shorter < SHORTEST * taller) & (short_width <= 2 * WIDE * taller)
+    others_short = heights < bottom - top
+    short_width = np.where(others_short, widths, right - left)
+    middles = boxes[:, 0] + boxes[:, 1] - top - bottom  # twice how far each blob's middle lies below a's
+    lower = np.where(others_short, middles > 0, middles < 0)  # the short one lies lower: a base, or a line under
+    return ((overlap >= OVERLAP * narrower) & (shorter < SHORTEST * taller)
+            & (short_width <= np.where(lower, 1, 2) * WIDE * taller))
 
 
-def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float) -> list[int]:
-    """Where a blob (its `profile`: ink pixels per column; `strokes`: runs of ink per column) wider than
-    CUT_FROM line heights may be cut into touching digits: in the middle of each stretch of columns that
-    cross one stroke only (where two digits meet), and of each stretch of the thinnest columns of ink (where
-    they cross); none nearer than NARROWEST line heights to the edges or half that to each other. None for a
-    narrower blob, nor for a single stroke wider than UNCUT. (Cuts every 0.15 line heights besides doubled the
-    candidates and read no number more right.)"""
+def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float, height: int) -> list[int]:
+    """Where a blob (its `profile`: ink pixels per column; `strokes`: runs of ink per column; `height` pixels
+    high) wider than CUT_FROM line heights may be cut into touching digits: in the middle of each stretch of
+    columns that cross one stroke only (where two digits meet), and of each stretch of the thinnest columns of
+    ink (where they cross); none nearer than NARROWEST line heights to the edges or half that to each other.
+    None for a narrower blob, nor for a single stroke wider than UNCUT or short (under SHORTEST line heights
+    high): a line under two digits, cut, was read with them, 17 underlined as 11 or 67. (Cuts every 0.15 line
+    heights besides doubled the candidates and read no number more right.)"""
     width = len(profile)
-    if width <= CUT_FROM * line or (width > UNCUT * line and strokes.max() <= 1):
+    if width <= CUT_FROM * line or (strokes.max() <= 1 and (width > UNCUT * line or height < SHORTEST * line)):
         return []
     narrowest = max(1, round(NARROWEST * line))
     # A stretch of equal thinnest columns is cut in its middle only: cut at every column of it, as before, a

@@ -134,13 +134,15 @@ def ridge(width: int, *lows: tuple[int, int]) -> np.ndarray:
 def test_a_stretch_of_equal_thinnest_columns_is_cut_once_in_its_middle_and_single_ones_as_before():
     line = 100.0  # a cut no nearer than 12 columns to the edges and 6 to another; a blob over 4 lines not cut alone
     two_strokes = np.full(121, 2)  # no column crossing one stroke only: the cuts are at the thinnest columns
-    assert cut_columns(ridge(121, (40, 81)), two_strokes, line) == [60]  # was every column from 40 to 80
-    assert cut_columns(ridge(121, (40, 41), (80, 81)), two_strokes, line) == [40, 80]
+    assert cut_columns(ridge(121, (40, 81)), two_strokes, line, 100) == [60]  # was every column from 40 to 80
+    assert cut_columns(ridge(121, (40, 41), (80, 81)), two_strokes, line, 100) == [40, 80]
     # A single stroke wider than UNCUT line heights is a dash or a line, not digits: not cut. Crossing two
-    # strokes, or narrower, it is.
-    assert cut_columns(ridge(401, (200, 201)), np.ones(401, int), line) == []
-    assert cut_columns(ridge(401, (200, 201)), np.full(401, 2), line) == [200]
-    assert cut_columns(ridge(301, (150, 151)), np.ones(301, int), line) == [150]
+    # strokes, or narrower, it is; but not a short one (under SHORTEST line heights high): a line under digits.
+    assert cut_columns(ridge(401, (200, 201)), np.ones(401, int), line, 100) == []
+    assert cut_columns(ridge(401, (200, 201)), np.full(401, 2), line, 100) == [200]
+    assert cut_columns(ridge(301, (150, 151)), np.ones(301, int), line, 100) == [150]
+    assert cut_columns(ridge(301, (150, 151)), np.ones(301, int), line, 50) == []
+    assert cut_columns(ridge(301, (150, 151)), np.full(301, 2), line, 50) == [150]
 
 
 def test_seven_touching_zeros_wider_than_uncut_are_still_cut_into_seven(shipped):
