@@ -10,7 +10,7 @@ from PIL import Image
 
 from digits.annotation import annotated
 from digits.charts import probability_bars
-from digits.numbers import places
+from digits.numbers import places, places_unlike_digits
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import NumberRecognition, Recognition
@@ -60,12 +60,22 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         st.info(left_out_lines(left_out))
     least = min(reading.digits, key=lambda d: d.confidence)
     one = len(reading.digits) == 1
+    strange = [place for place, d in enumerate(reading.digits, start=1) if not d.looks_like_a_digit]
     if reading.line_starts:
         label = f"{len(reading.line_starts) + 1} numbers, one under another"
-    st.metric(label, reading.text, delta=sureness(least) if one else f"{least.confidence_percent} sure of its least "
-              "sure digit", delta_color="off", delta_arrow="off")
+    if one:
+        delta = sureness(least)
+    elif strange:  # a percentage would vouch for what the detector doubts
+        delta = places_unlike_digits(strange)
+    else:
+        delta = f"{least.confidence_percent} sure of its least sure digit"
+    st.metric(label, reading.text, delta=delta, delta_color="off", delta_arrow="off")
     if advise and one and not least.looks_like_a_digit:
         st.warning(no_digit_warning(least))
+    elif advise and strange:
+        st.warning(f"{places(strange).capitalize()} (marked ?, in amber) "
+                   f"{'does' if len(strange) == 1 else 'do'} not look like a digit. The model knows only 0 to 9 and "
+                   "reads anything as one of them: write digits only.")
     elif advise and reading.unsure and one:
         st.warning("Not sure of this digit (marked ?, in amber). Try writing it more plainly.")
     elif advise and reading.unsure:
@@ -82,6 +92,6 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     rows = ["| | read | sure | also |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):
         also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "–"  # no "(0%)"
-        mark = " ⚠️ unsure" if digit.unsure else ""
+        mark = " ⚠️ looks like no digit" if not digit.looks_like_a_digit else " ⚠️ unsure" if digit.unsure else ""
         rows.append(f"| {place} | **{digit.digit}**{mark} | {digit.confidence_percent} | {also} |")
     st.markdown("\n".join(rows))

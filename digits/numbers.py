@@ -145,6 +145,11 @@ def places(numbers: list[int]) -> str:
             f"the {', '.join(words[:-1])} and {words[-1]} digits")
 
 
+def places_unlike_digits(numbers: list[int]) -> str:
+    """That the digits at these places (from 1) look like no digit: "the 2nd digit looks like no digit"."""
+    return f"{places(numbers)} {'looks' if len(numbers) == 1 else 'look'} like no digit"
+
+
 def weighed_readings(model: np.ndarray, reader: np.ndarray) -> np.ndarray:
     """Candidates' digit probabilities (N, 10) weighed from the digit model's and the number reader's: their geometric
     mean, READER weighing the reader's (a digit either is sure is not, stays unlikely), scaled to sum to 1."""

@@ -36,7 +36,7 @@ def stderr_dropped():
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 with stderr_dropped():
     from digits import Recognizer  # noqa: E402
-from digits.numbers import places  # noqa: E402
+from digits.numbers import places, places_unlike_digits  # noqa: E402
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink  # noqa: E402
 
 
@@ -100,7 +100,8 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     if not result.digits:
         return {"file": str(path), "error": "only a level line (a dash or an underline): no digit found"}
     digits = [
-        {"digit": d.digit, "confidence": round(d.confidence, 4), "unsure": d.unsure, "box": list(box),
+        {"digit": d.digit, "confidence": round(d.confidence, 4), "unsure": d.unsure,
+         "looks_like_a_digit": d.looks_like_a_digit, "box": list(box),
          "top": [{"digit": k, "probability": round(p, 4)} for k, p in d.top(top)]}
         for d, box in zip(result.digits, result.boxes)
     ]
@@ -109,7 +110,7 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
                 "dashes": sorted(result.dashes), "level_lines_left_out": result.level_lines_left_out}
     # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages.
     as_number = recognizer.read_photo_ink(found, number=True)
-    return {"file": str(path), **digits[0], "looks_like_a_digit": result.digits[0].looks_like_a_digit,
+    return {"file": str(path), **digits[0],
             "looks_like_a_number": as_number is not None and as_number.is_several_sure_digits}
 
 
@@ -117,8 +118,10 @@ def describe(result: dict) -> str:
     """One line for a file read: the digit or number and how sure."""
     if "number" in result:
         unsure = [place for place, d in enumerate(result["digits"], start=1) if d["unsure"]]
+        strange = [place for place, d in enumerate(result["digits"], start=1) if not d["looks_like_a_digit"]]
         lines = result["level_lines_left_out"]
         return (result["number"] + (f"  (unsure of {places(unsure)})" if unsure else "")
+                + (f"  ({places_unlike_digits(strange)})" if strange else "")
                 + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else ""))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
     if result["looks_like_a_number"]:

@@ -201,6 +201,32 @@ def test_number_mode_reads_a_number_without_its_level_lines():
             [True] * len(read)
 
 
+def test_number_mode_says_which_part_looks_like_no_digit(shipped):
+    rng = np.random.default_rng(3)
+    sun = by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng)  # a kind the detector never saw
+    # Among digits: the number is read, with the sun's place marked where a percentage would vouch for it.
+    reading = shipped.recognize_number(on_strip((PLAIN[7], 150), (sun, 390), (PLAIN[1], 630)))
+    assert [d.looks_like_a_digit for d in reading.digits] == [True, False, True]
+    app = AppTest.from_function(number, args=(on_strip((PLAIN[7], 150), (sun, 390), (PLAIN[1], 630)),),
+                                default_timeout=60)
+    app.run()
+    assert not app.exception
+    [metric] = app.metric
+    assert metric.value == reading.text and metric.delta == "the 2nd digit looks like no digit"
+    [warning] = app.warning
+    assert warning.value.startswith("The 2nd digit (marked ?, in amber) does not look like a digit.")
+    assert "looks like no digit" in [m.value for m in app.markdown if "| read |" in m.value][0]
+    # Alone, as Digit mode says it (it was "0, 100% sure" of a smiley).
+    app = AppTest.from_function(number, args=(on_strip((sun, 390)),), default_timeout=60)
+    app.run()
+    assert [m.delta for m in app.metric] == ["looks like no digit"]
+    assert [w.value.startswith("This does not look like a digit.") for w in app.warning] == [True]
+    # Digits alone: no word of it.
+    app = AppTest.from_function(number, args=(on_strip((PLAIN[1], 200), (PLAIN[7], 390)),), default_timeout=60)
+    app.run()
+    assert [m.delta.endswith("% sure of its least sure digit") for m in app.metric] == [True] and not app.warning
+
+
 def test_with_collecting_off_the_draw_page_offers_no_correction(monkeypatch):
     monkeypatch.setenv("DIGITS_CORRECTIONS", "off")
     app = run_answer()

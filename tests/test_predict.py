@@ -63,6 +63,14 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(tmp_path, shipped
     assert lines[str(tmp_path / "seven.png")].startswith("7 (") and "no digit" not in lines[str(tmp_path / "seven.png")]
     done = run_script("predict.py", "--json", tmp_path / "sun.png", tmp_path / "seven.png")
     assert [r["looks_like_a_digit"] for r in json.loads(done.stdout)] == [False, True]
+    # Read as a number, the sun among digits is named by its place.
+    rng = np.random.default_rng(3)
+    sun_strokes = by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng)
+    Image.fromarray(255 - on_strip((PLAIN[7], 150), (sun_strokes, 390), (PLAIN[1], 630))[..., 3]).save(
+        tmp_path / "7 sun 1.png")
+    done = run_script("predict.py", "--number", "--json", tmp_path / "7 sun 1.png")
+    (read,) = json.loads(done.stdout)
+    assert [d["looks_like_a_digit"] for d in read["digits"]] == [True, False, True]
 
 
 def test_a_number_read_as_one_digit_points_to_number(tmp_path):
@@ -106,8 +114,10 @@ def test_a_number_names_its_unsure_digits_in_words():
     predict = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(predict)
     read = {"number": "1275", "level_lines_left_out": 1,
-            "digits": [{"unsure": place in (2, 4)} for place in range(1, 5)]}
+            "digits": [{"unsure": place in (2, 4), "looks_like_a_digit": True} for place in range(1, 5)]}
     assert predict.describe(read) == \
         "1275  (unsure of the 2nd and 4th digits)  (1 level line left out: a line is no digit)"
     read["digits"][3]["unsure"], read["level_lines_left_out"] = False, 0
     assert predict.describe(read) == "1275  (unsure of the 2nd digit)"
+    read["digits"][2]["looks_like_a_digit"] = False
+    assert predict.describe(read) == "1275  (unsure of the 2nd digit)  (the 3rd digit looks like no digit)"

@@ -128,6 +128,10 @@ def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left
         (((PLAIN[1], 150, 110, 150), (bar, 390, 225, 120), (PLAIN[7], 600, 110, 150)), "17", 1),  # an underline
         # one under both, as wide as three digits: taken for a stroke of the 1 (as a base), it joined them in one blob
         (((PLAIN[1], 150, 110, 150), (PLAIN[7], 400, 110, 150), (bar, 275, 225, 400)), "17", 1),
+        # one as wide as one or two digits, under both: cut into slices read with the digits (11), or taken for a
+        # stroke of the 7 (67)
+        (((PLAIN[1], 150, 110, 150), (PLAIN[7], 400, 110, 150), (bar, 275, 225, 200)), "17", 1),
+        (((PLAIN[1], 150, 110, 150), (PLAIN[7], 400, 110, 150), (bar, 275, 225, 250)), "17", 1),
     ):
         reading = shipped.recognize_number(on_strip(*drawings))
         assert len(reading.digits) == len(drawings), text  # each mark read on its own, the line as a 2
