@@ -103,7 +103,7 @@ def npz_bytes(store: Corrections) -> bytes:
 
 def show_delete_all(total: int, store: Corrections) -> None:
     """A button that deletes every correction, once a checkbox says so."""
-    sure = st.checkbox(f"Yes, delete all {total:,}")
+    sure = st.checkbox(f"Yes, delete all {total:,} drawing{'' if total == 1 else 's'}")
     if st.button("Delete all corrections", disabled=not sure):
         store.clear()
         st.rerun()

@@ -15,7 +15,8 @@ from app_pages.resources import last_value, load_recognizer, remember_value, ser
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-BLANK = "No digit found in this photo: the paper looks blank. Try a closer photo with the digit darker than the paper."
+BLANK = ("No digit found in this photo: the paper looks blank. Try a closer photo, with the digit clearly darker (or "
+         "lighter) than the paper.")
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
 ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
 
@@ -49,8 +50,10 @@ def main() -> None:
             st.error(f"{name}: {error}")
             return
         recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
-        found = photo_ink(photo)
-        reading = recognizer.read_photo_ink(found, number=mode == "Number")
+        # A 12-megapixel photo takes 2-3 s, while "Upload a photo" stood beside the file just uploaded.
+        with st.spinner("Reading the photo…"):
+            found = photo_ink(photo)
+            reading = recognizer.read_photo_ink(found, number=mode == "Number")
         reading = None if reading is None else reading.without_level_lines()  # a dash, an underline: read as a 2
         if reading is None or not reading.digits:
             st.warning(BLANK if reading is None else ONLY_A_LEVEL_LINE)

@@ -49,7 +49,12 @@ def describe(meta: dict) -> str:
     epochs = f"{meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'}"
     return (f"{trained}: {meta.get('arch', 'vgg')} network, {epochs} on {images} images "
             f"({'with' if meta.get('augment') else 'without'} augmentation) in "
-            f"{meta['training_seconds'] / 60:.1f} min; {meta['parameters']:,} parameters.")
+            f"{duration(meta['training_seconds'])}; {meta['parameters']:,} parameters.")
+
+
+def duration(seconds: float) -> str:
+    """A training's time as the sidebar says it: "9 s" under a minute (not "0.2 min"), else "25.5 min"."""
+    return f"{seconds:.0f} s" if seconds < 59.5 else f"{seconds / 60:.1f} min"
 
 
 def show_model(registry: ModelRegistry, path: Path, meta: dict) -> None:

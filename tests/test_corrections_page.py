@@ -340,7 +340,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     delete_all = [b for b in app.main.button if b.label == "Delete all corrections"][0]
     assert delete_all.disabled  # until the checkbox says so
     app.main.checkbox[0].check().run()
-    assert app.main.checkbox[0].label == "Yes, delete all 2"
+    assert app.main.checkbox[0].label == "Yes, delete all 2 drawings"
     [b for b in app.main.button if b.label == "Delete all corrections"][0].click().run()
     assert not app.exception and len(store) == 0
     assert "On the Draw page" in app.main.info[0].value and not app.main.tabs

@@ -280,7 +280,9 @@ def test_a_model_is_described_in_words_that_agree_with_its_numbers():
     from app_pages.sidebar import describe
     meta = {"date": "2026-12-02T06:00:00", "arch": "compact", "limit": 300, "augment": False, "training_seconds": 15,
             "parameters": 1234}
-    assert "compact network, 1 epoch on 300 training images (without augmentation)" in describe({**meta, "epochs": 1})
+    assert "compact network, 1 epoch on 300 training images (without augmentation) in 15 s;" in describe(
+        {**meta, "epochs": 1})
+    assert " in 25.5 min;" in describe({**meta, "epochs": 1, "training_seconds": 1530})
     # Without a limit a training uses every training image but the validation slice: 55,000, not MNIST's 60,000.
     assert "2 epochs on all 55,000 training images" in describe({**meta, "epochs": 2, "limit": None})
     tuned = {**meta, "epochs": 3, "limit": None, "fine_tuned_from": "digits.keras", "corrections_used": 12,
