@@ -94,6 +94,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     rows = ["| | read | sure | also |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):
         also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "–"  # no "(0%)"
-        mark = " ⚠️ looks like no digit" if not digit.looks_like_a_digit else " ⚠️ unsure" if digit.unsure else ""
+        mark = (" ⚠️ looks like no digit" if not digit.looks_like_a_digit else
+                " ⚠️ unsure" if digit.unsure else "")
         rows.append(f"| {place} | **{digit.digit}**{mark} | {digit.confidence_percent} | {also} |")
     st.markdown("\n".join(rows))
