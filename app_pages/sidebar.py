@@ -218,8 +218,10 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
 def phase_text(status: dict) -> str:
     """What a running training is doing now, in words (a field missing from the status file shows as '?')."""
     state, get = status["state"], lambda key: status.get(key, "?")
-    if status.get("stage"):  # a fine-tune's two runs: "measuring: …", then "learning all …"
-        return f"{status['stage'].capitalize()} · " + phase_text({**status, "stage": None})
+    if status.get("stage"):  # a fine-tune's two runs: "step 1 of 2, measuring: …", then "step 2 of 2, learning …"
+        # Its time left is the step's: "0:00:02 left" in the first step had 20 s of the second and the test to come.
+        said = phase_text({**status, "stage": None})
+        return f"{status['stage'].capitalize()} · {said}" + (" in this step" if said.endswith(" left") else "")
     if state == "redrawing":
         done, total = status.get("done", 0), status.get("total", 0)
         return (f"Drawing the training digits with a pen: {done:,} of {total:,} "
@@ -296,6 +298,8 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
             outcome = f"**{name}** is serving, chosen by hand, though it was kept aside: {reason}."
         else:
             outcome = f"**{name}** is not serving: {reason}."
+        if base := status.get("settings", {}).get("from"):  # not always the one serving: ModelRegistry.origin
+            outcome += f" It learned from **{Path(base).stem}**, and its figures are compared with that model's."
     else:  # the reason is the comparison that decided it (ModelRegistry.promote_if_better), after the score
         scores = f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set"
         compared = f", {status['reason']}" if status.get("reason") else ""

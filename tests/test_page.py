@@ -181,6 +181,11 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
          "Epoch 2 of 3 · accuracy 91.0% · validation 93.0% (500 digits) · 0:00:30 left"),
         ({"state": "evaluating", "epoch": 3, "epochs": 3, "fraction": 1.0, "history": HISTORY},
          "Evaluating the new model"),
+        # A fine-tune's two steps: the time left is the step's.
+        ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "elapsed_s": 3.0,
+          "eta_s": 2.0, "stage": "step 1 of 2, measuring: learning 3 corrections, 2 held out"},
+         "Step 1 of 2, measuring: learning 3 corrections, 2 held out · Epoch 2 of 3 · accuracy 91.0% · 0:00:02 left in "
+         "this step"),
         # A file written before learning curves existed: no history, no validation.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
           "elapsed_s": 30.0, "eta_s": 30.0}, "Epoch 2 of 3 · accuracy 91.0% · 0:00:30 left"),
@@ -471,6 +476,7 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
                "test_accuracy_before": 0.996, "test_accuracy": 0.993}
     promoted, reason = promotion(figures)
     status = {"pid": os.getpid(), "state": "done", "kind": "fine-tune", "model": str(models / "handwriting-x.keras"),
+              "settings": {"from": "digits.keras", "corrections": "corrections.sqlite"},
               **figures, "promoted": promoted, "reason": reason,
               "history": [{"epoch": 1, "seconds": 5, "loss": 0.1, "accuracy": 0.9, "val_loss": 0.1,
                            "val_accuracy": 0.9}]}
@@ -479,6 +485,8 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     [said] = [w.value for w in app.sidebar.warning]
     assert said.startswith("**handwriting-x** is not serving: MNIST test fell by 0.30 points, more than 0.1")
     assert "MNIST test 99.60% → 99.30%" in said and "held-out corrections read right 1 of 2 → 2 of 2" in said
+    # Which model those figures are of: not always the one serving (a fine-tune learns from ModelRegistry.origin).
+    assert said.endswith("It learned from **digits**, and its figures are compared with that model's.")
     page_text = " ".join(e.value for e in app.sidebar.markdown)
     assert "99.30%" not in page_text  # not said twice
     assert "Use it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
