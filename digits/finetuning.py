@@ -126,7 +126,7 @@ def promotion(figures: dict) -> tuple[bool, str]:
         # and flagged 1s cost 0.25 points, 27 MNIST 7s read as 1, and the page said only the figure).
         fallen = figures.get("most_fallen")
         lost = (f"; its {fallen['digit']}s most of all, {fallen['before']:.1%} → {fallen['after']:.1%}, most read as "
-                f"{fallen['read_as']}: keep some of your own {fallen['digit']}s too, so that it learns them apart "
+                f"{fallen['read_as']}: keep more of your own {fallen['digit']}s, so that it learns them apart "
                 f"from your {fallen['read_as']}s" if fallen else "")
         return False, (f"MNIST test fell by {drop * 100:.2f} points, more than {MNIST_DROP * 100:.1f} ({mnist}{lost}); "
                        f"{held}")

@@ -82,7 +82,7 @@ def test_a_fine_tune_that_cost_mnist_says_which_digits_and_what_to_draw():
                "test_accuracy_before": 0.996, "test_accuracy": 0.993, "most_fallen": fallen}
     verdict, reason = promotion(figures)
     assert not verdict and ("(MNIST test 99.60% → 99.30%; its 7s most of all, 99.0% → 40.0%, most read as 1: keep "
-                            "some of your own 7s too, so that it learns them apart from your 1s); ") in reason
+                            "more of your own 7s, so that it learns them apart from your 1s); ") in reason
     # Where no digit fell (or the model it came from has no figures per digit), none is named.
     assert most_fallen({str(d): 0.4 for d in range(10)}, inspection) is None
     assert most_fallen({}, inspection) is None
