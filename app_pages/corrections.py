@@ -40,6 +40,8 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
     labels = [f"{digit} ({counts[digit]})" for digit in range(10)]
     kept = [digit for digit in range(10) if counts[digit]]
     last = st.session_state.pop("deleted_from", None)  # for the run right after a deletion
+    if last is not None:  # a deletion is for good: say it was done (the drawing just vanished, a review found)
+        st.toast(f"Deleted a drawing of {last}.", icon=":material/delete:")
     opened = last if last in kept else kept[0]
     for digit, tab in zip(range(10), st.tabs(labels, default=labels[opened])):
         with tab:

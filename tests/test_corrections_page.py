@@ -333,6 +333,8 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert len(store) == 3 and ids["seven read 1"] not in [c.id for c in store.records()]
     assert [i.captions for i in app.main.tabs[7].image] == [["read 7 (91%)"]]
     assert opened_tab(app) == 7  # where the deletion was, to go on there
+    assert [t.value for t in app.toast] == ["Deleted a drawing of 7."]  # said once
+    assert not app.run().toast
     assert f"delete-{ids['seven read 1']}" not in [b.key for b in app.main.button]
     app.button(key=f"delete-{ids['seven read 7']}").click().run()
     assert opened_tab(app) == 0  # no 7s left: the first digit kept again
