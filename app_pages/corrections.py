@@ -5,7 +5,6 @@ to manage them, only those kept in its own browser tab."""
 from __future__ import annotations
 
 import io
-import itertools
 
 import numpy as np
 import streamlit as st
@@ -18,7 +17,9 @@ from app_pages.access import allowed, browser_session, store_problem
 from app_pages.resources import get_corrections, secrets
 
 GALLERY = 60  # corrections shown per digit, the newest
-COLUMNS = 10  # gallery images per row
+# Each drawing with its caption and button, side by side as many as fit, in this many pixels: in ten columns a
+# phone (390 pixels) stacked them one a row, five drawings over two screens (a review, 2026-12-03).
+TILE = 104
 
 
 def described(correction: Correction) -> str:
@@ -50,9 +51,9 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
                 st.caption(f"No corrections of {digit} yet.")
             elif len(corrections) > GALLERY:
                 st.caption(f"The newest {GALLERY} of {len(corrections):,}.")
-            # Filling the columns in turn lays the items out in rows.
-            for column, correction in zip(itertools.cycle(st.columns(COLUMNS)), corrections[:GALLERY]):
-                with column:
+            gallery = st.container(horizontal=True, gap="medium")
+            for correction in corrections[:GALLERY]:
+                with gallery.container(width=TILE):
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
                     if st.button("Delete", key=f"delete-{correction.id}"):
                         store.delete(correction.id, session)
