@@ -3,6 +3,7 @@ and two models side by side."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,8 +23,10 @@ if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_in
 GALLERY = 60  # misread digits shown per model
 
 
-def show_errors(inspection: Inspection) -> None:
-    """The misread test digits, each with the digit read and the runner-up."""
+def show_errors(inspection: Inspection | None) -> None:
+    """The misread test digits, each with the digit read and the runner-up (nothing without an inspection)."""
+    if inspection is None:
+        return
     count = len(inspection.error_labels)
     st.markdown(f"**Misread test digits** ({count:,} of {inspection.test_size:,}"
                 f"{f', the first {GALLERY} shown' if count > GALLERY else ''})")
@@ -36,19 +39,26 @@ def show_errors(inspection: Inspection) -> None:
     st.image(images, caption=captions[:GALLERY], width=84)
 
 
-def show_report(model: dict, serving: bool) -> None:
-    """One model: its facts, learning curves, confusion matrix and misread digits."""
+def show_facts(model: dict, serving: bool) -> None:
+    """A model's name, its MNIST test accuracy and how it was trained."""
     st.subheader(f"{model['name']}{' (serving)' if serving else ''}")
     if "test_accuracy" in model:
         st.metric("MNIST test accuracy", f"{model['test_accuracy']:.2%}")
     if "date" in model:
         st.caption(describe(model))
+
+
+def show_learning(model: dict) -> None:
+    """A model's learning curves, or that it has none."""
     st.markdown("**Learning curves**")
     if model.get("history"):
         show_curves(model["history"], legend="right")
     else:
         st.caption("No learning curves were recorded for this model.")
-    inspection = model_inspection(model["path"])
+
+
+def show_confusion(inspection: Inspection | None) -> None:
+    """A model's confusion matrix on the MNIST test set, or why there is none."""
     if inspection is None:
         needs = "Its confusion matrix and misread digits need the MNIST test set, which is not on this machine yet."
         if allowed():  # 11 MB, and then the training material drawn ahead: for whoever runs the site
@@ -58,7 +68,6 @@ def show_report(model: dict, serving: bool) -> None:
         return
     st.markdown("**Confusion matrix on the MNIST test set**")
     st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)
-    show_errors(inspection)
 
 
 registry = ModelRegistry()
@@ -84,6 +93,13 @@ st.markdown("**Accuracy per digit on the MNIST test set**")
 per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]
              for m in chosen if "per_digit_accuracy" in m}
 st.vega_lite_chart(per_digit_points(per_digit), height=280)
-for column, model in zip(st.columns(len(chosen), gap="large"), chosen):
-    with column:
-        show_report(model, model["name"] == serving)
+# Each part in a row of its own, a column a model, so that two models' charts line up: in a column each, a name
+# that wrapped onto two lines pushed one model's charts below the other's (a review, 2026-12-03).
+inspections = [model_inspection(model["path"]) for model in chosen]
+for row in ([partial(show_facts, model, model["name"] == serving) for model in chosen],
+            [partial(show_learning, model) for model in chosen],
+            [partial(show_confusion, inspection) for inspection in inspections],
+            [partial(show_errors, inspection) for inspection in inspections]):
+    for column, show in zip(st.columns(len(chosen), gap="large"), row):
+        with column:
+            show()
