@@ -14,7 +14,7 @@ SURE, UNSURE = (0, 200, 120), (255, 170, 0)  # green boxes for digits read surel
 
 def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     """The picture (RGB) with each digit's box, and the digit read over it: amber with a "?" when unsure or when it
-    looks like no digit.
+    looks like no digit; each dash's, with a "-".
     Lines and letters scale with the picture, so that they read the same on a canvas and a 12-megapixel photo.
     Each label goes over its box, never inside it: where a box has no room over it (a digit as tall as the
     picture), a band is added on top for the labels, in the colour of the picture's top edge (black over the
@@ -40,4 +40,9 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
         draw.rectangle((left - line, top - line, right + line, bottom + line), outline=colour, width=line)
         label = f"{digit.digit}?" if guess else str(digit.digit)
         draw.text((left, top - room), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
+    # A dash kept in the number ("12-5"), boxed as read: it was left bare, as if unread (a review, 2026-12-03).
+    for left, top, right, bottom in reading.dash_boxes:
+        top, bottom = top + band, bottom + band
+        draw.rectangle((left - line, top - line, right + line, bottom + line), outline=SURE, width=line)
+        draw.text((left, top - room), "-", fill=SURE, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
     return framed

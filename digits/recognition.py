@@ -136,6 +136,7 @@ class NumberRecognition:
     level_lines_left_out: int = 0  # by without_level_lines
     dashes: frozenset[int] = frozenset()  # by without_level_lines: the places of digits with a dash before them
     line_starts: frozenset[int] = frozenset()  # the places of digits that begin a line under the one before
+    dash_boxes: tuple[Box, ...] = ()  # by without_level_lines: each dash's ink, as `boxes`, for the annotation
 
     @property
     def text(self) -> str:
@@ -164,6 +165,7 @@ class NumberRecognition:
         "-3"); the others (the first stroke of a 7 or a 5 still being drawn, an underline, a dash after the last
         digit) are left out, and counted."""
         kept, dashes, starts, left_out, lines = [], set(self.dashes), set(), self.level_lines_left_out, []
+        dash_boxes = list(self.dash_boxes)
         line_start = False  # until a digit is kept on the line begun
         for i, digit in enumerate(self.digits):
             if i in self.line_starts:
@@ -175,13 +177,16 @@ class NumberRecognition:
             dashed = [line for line in lines if self.is_dash(line, None if line_start or not kept else kept[-1], i)]
             if dashed:
                 dashes.add(len(kept))
+                boxes = [self.boxes[line] for line in dashed]  # "=" is one dash: the box round both
+                dash_boxes.append((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                                   max(b[3] for b in boxes)))
             if line_start and kept:
                 starts.add(len(kept))
             left_out += len(lines) - min(1, len(dashed))  # one dash shows however many lines make it
             kept.append(i)
             lines, line_start = [], False
         return NumberRecognition([self.digits[i] for i in kept], [self.boxes[i] for i in kept],
-                                 left_out + len(lines), frozenset(dashes), frozenset(starts))
+                                 left_out + len(lines), frozenset(dashes), frozenset(starts), tuple(dash_boxes))
 
     def is_dash(self, line: int, before: int | None, after: int) -> bool:
         """True if the level line at `line` lies at mid-height of the digits `before` (None at the start) and

@@ -1,5 +1,7 @@
 """Reading whole numbers: digits drawn side by side on a wide canvas, read by the shipped model."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -320,6 +322,17 @@ def test_labels_over_small_digits_in_a_large_photo_stay_readable_when_the_photo_
     shown = np.asarray(annotated(photo, reading))
     rows = np.flatnonzero((shown[:1500 - 10] == SURE).all(axis=-1).any(axis=1))  # the label, over the box
     assert len(rows) and (rows[-1] - rows[0] + 1) * 400 / 4000 >= 8  # its 7 at least 8 pixels high as shown
+
+
+def test_a_dash_kept_in_a_number_is_boxed_as_read():
+    picture = Image.new("RGB", (300, 200), (255, 255, 255))
+    one = Recognition(1, np.eye(10)[1], np.zeros((28, 28), np.float32))
+    reading = NumberRecognition([one, one], [(20, 40, 40, 160), (240, 40, 260, 160)], dashes=frozenset({1}),
+                                dash_boxes=((100, 95, 180, 105),))
+    shown = np.asarray(annotated(picture, reading))
+    band = shown.shape[0] - 200
+    assert (shown[band + 95 : band + 106, 99] == SURE).all()  # the dash's box, left side, as a sure reading's
+    assert not (np.asarray(annotated(picture, replace(reading, dash_boxes=())))[:, 99] == SURE).all(axis=-1).any()
 
 
 def test_a_reading_that_looks_like_no_digit_is_boxed_as_a_guess_however_sure():

@@ -95,6 +95,7 @@ def test_two_level_lines_before_a_digit_make_one_dash_and_the_other_is_counted()
                                [digit, (30, 40, 90, 50), (30, 60, 90, 70), (100, 0, 120, 100)])
     once = number.without_level_lines()
     assert (once.text, once.level_lines_left_out) == ("2-2", 1)  # "=" is read as one dash, the other line counted
+    assert once.dash_boxes == ((30, 40, 90, 70),)  # boxed round both its lines, for the annotation
     assert once.without_level_lines() == once  # and reading it again changes nothing
     assert NumberRecognition([read(dash), read(one)], [line, digit]).without_level_lines().text == "-2"
 
