@@ -44,11 +44,13 @@ def point_to_number_mode(number: NumberRecognition | None) -> bool:
     several digits each read surely (NumberRecognition.is_several_sure_digits). Returns whether it said so: then
     the advice to write an unsure digit more plainly would be wrong."""
     pointed = number is not None and number.is_several_sure_digits
-    if pointed and (lines := len(number.without_level_lines().line_starts) + 1) > 1:
-        st.info(f"This looks like {lines} numbers, one under another: choose **Number** to read them.")
-    elif pointed:
-        digits = len(number.without_level_lines().digits)
-        st.info(f"This looks like a number of {digits} digits: choose **Number** to read it whole.")
+    if pointed:
+        read = number.without_level_lines()
+        if read.line_starts:
+            st.info(f"This looks like {len(read.line_starts) + 1} numbers, one under another: choose **Number** to "
+                    "read them.")
+        else:
+            st.info(f"This looks like a number of {len(read.digits)} digits: choose **Number** to read it whole.")
     return pointed
 
 
