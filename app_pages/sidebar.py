@@ -207,11 +207,12 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
     The refresh comes before the outcome is drawn, so its buttons are drawn once, by the whole-page run,
     and a click on them is not lost to the refresh.
     """
-    if was_running:  # its outcome stays news to this session (show_training)
-        st.session_state["followed training"] = (retrainer.status() or {}).get("model")
-    if was_running and not retrainer.running():
-        st.session_state["training ended"] = True  # for a toast on the page: the outcome may be below the fold
-        st.rerun(scope="app")
+    if was_running:
+        status = retrainer.status()  # read once: each read of a running training probes its lock
+        st.session_state["followed training"] = (status or {}).get("model")  # its outcome stays news (show_training)
+        if status is None or status["state"] not in RUNNING:
+            st.session_state["training ended"] = True  # for a toast on the page: the outcome may be below the fold
+            st.rerun(scope="app")
     show_training(retrainer)
 
 
