@@ -31,18 +31,14 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     framed = Image.new("RGB", (picture.width, picture.height + band), edge)
     framed.paste(picture, (0, band))
     draw = ImageDraw.Draw(framed)
-    for digit, (left, top, right, bottom) in zip(reading.digits, reading.boxes):
-        # A drawing that looks like no digit is a guess too, however sure the model is (a smiley read as a 0 at
-        # 100% was boxed in green under the page's "looks like no digit").
-        guess = digit.unsure or not digit.looks_like_a_digit
-        colour = UNSURE if guess else SURE
+    # A drawing that looks like no digit is a guess too, however sure the model is (a smiley read as a 0 at 100% was
+    # boxed in green under the page's "looks like no digit"). A dash kept in the number ("12-5") is boxed as read: it
+    # was left bare, as if unread (a review, 2026-12-03).
+    guesses = [digit.unsure or not digit.looks_like_a_digit for digit in reading.digits]
+    marks = [(box, f"{digit.digit}?" if guess else str(digit.digit), UNSURE if guess else SURE)
+             for digit, box, guess in zip(reading.digits, reading.boxes, guesses)]
+    for (left, top, right, bottom), label, colour in marks + [(box, "-", SURE) for box in reading.dash_boxes]:
         top, bottom = top + band, bottom + band
         draw.rectangle((left - line, top - line, right + line, bottom + line), outline=colour, width=line)
-        label = f"{digit.digit}?" if guess else str(digit.digit)
         draw.text((left, top - room), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
-    # A dash kept in the number ("12-5"), boxed as read: it was left bare, as if unread (a review, 2026-12-03).
-    for left, top, right, bottom in reading.dash_boxes:
-        top, bottom = top + band, bottom + band
-        draw.rectangle((left - line, top - line, right + line, bottom + line), outline=SURE, width=line)
-        draw.text((left, top - room), "-", fill=SURE, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))
     return framed

@@ -177,9 +177,8 @@ class NumberRecognition:
             dashed = [line for line in lines if self.is_dash(line, None if line_start or not kept else kept[-1], i)]
             if dashed:
                 dashes.add(len(kept))
-                boxes = [self.boxes[line] for line in dashed]  # "=" is one dash: the box round both
-                dash_boxes.append((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                                   max(b[3] for b in boxes)))
+                lefts, tops, rights, bottoms = zip(*(self.boxes[line] for line in dashed))  # "=": a box round both
+                dash_boxes.append((min(lefts), min(tops), max(rights), max(bottoms)))
             if line_start and kept:
                 starts.add(len(kept))
             left_out += len(lines) - min(1, len(dashed))  # one dash shows however many lines make it
