@@ -16,6 +16,7 @@ from streamlit import delta_generator
 from streamlit.runtime.scriptrunner import script_runner
 
 from app_pages.access import allowed
+from app_pages.reloads import keep_over_reload, restore_after_reload
 from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
 from app_pages.sidebar import show_sidebar
 from digits.deployment import collecting_enabled, retraining_enabled
@@ -80,6 +81,7 @@ def main() -> None:
             "h1 { font-size: 2rem !important; padding: 0.5rem 0 !important; } "
             "[data-testid='stHorizontalBlock'] { gap: 1rem !important; } }</style>")
     st.title("✏️ digits")
+    restore_after_reload()  # a reloaded tab's drawings, before any page draws its canvas
     registry = ModelRegistry()
     shipped = registry.folder / SHIPPED
     if not shipped.is_file():
@@ -99,6 +101,7 @@ def main() -> None:
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages
     show_sidebar(registry, model_path)
     page.run()
+    keep_over_reload()  # the mode, a cleared canvas or a kept drawing changed in this run; the address lost its token
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
 from app_pages.readings import MODES, no_digit_warning, point_to_number_mode, show_reading, sureness
+from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
 )
@@ -224,8 +225,9 @@ def clear_canvas(kind: str) -> None:
 
 def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tuple[np.ndarray | None, bool]:
     """A canvas to draw on, white on black, whose drawing outlives it: switching to the other mode or to another
-    page and back shows the drawing again, and its answer, instead of a blank canvas. Returns the RGBA image drawn
-    (None while nothing is), and whether the canvas was given back a drawing.
+    page and back, or reloading the tab (app_pages/reloads.py), shows the drawing again, and its answer, instead of
+    a blank canvas. Returns the RGBA image drawn (None while nothing is), and whether the canvas was given back a
+    drawing.
 
     Streamlit forgets a widget's state after a run that does not draw it, so a key missing from the session state
     means the canvas is new on the page: it is given the drawing last seen under its key (a new key, after Clear or
@@ -245,6 +247,7 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
         png = given[2] if given else None
     else:  # kept as the PNG the canvas sent (2-10 KB), not as the 0.3-0.8 MB of RGBA it decodes to
         st.session_state[f"{kind}-drawing"] = (key, canvas.json_data, png)
+    keep_over_reload()
     return (None if png is None else np.asarray(Image.open(io.BytesIO(png)))), given is not None
 
 

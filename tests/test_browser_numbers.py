@@ -109,6 +109,22 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     context.close()
 
 
+def test_a_drawing_outlives_a_reload_of_the_tab(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    open_page(page, app_url)
+    assert "drawing=" not in page.url  # a tab that has drawn nothing has a plain address
+    draw(page, PLAIN[7])
+    assert prediction(page) == "7"
+    inked = ink_on_canvas(page)
+    page.wait_for_url("**drawing=*")  # set by the stroke's run, which reran the canvas's fragment only
+    open_page(page, page.url)  # reloaded: a new session, at the same address
+    assert prediction(page) == "7"
+    assert ink_on_canvas(page, inked) == inked
+    expect(page.get_by_text("This canvas was given back your drawing")).to_be_visible()
+    context.close()
+
+
 def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_canvas(browser, app_url):
     context = browser.new_context(**PHONE)
     page = context.new_page()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -97,6 +98,59 @@ def test_the_canvas_is_keyed_by_the_drawings_kept():
     app.run()
     assert not app.exception
     assert [canvas.key for canvas in app.main.get("bidi_component")] == ["digit-canvas-3-0"]  # and none cleared
+
+
+def png(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def open_at(query: dict, **state) -> AppTest:
+    """A new session of the whole app (a new tab, or a reloaded one) opened at an address with `query`; `state` in
+    its session state, as the canvases would have sent it (AppTest cannot draw)."""
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    app.query_params.update(query)
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_a_reloaded_tab_gets_its_drawings_and_mode_back_until_it_clears_them():
+    # A 7 in Digit mode and 10 in Number mode, then a drawing kept as a correction (the digit canvas's key moved on):
+    # a session that has drawn keeps its drawings under a token in its address.
+    strokes = {"objects": [{"type": "path"}]}  # the canvas's JSON: a drawing has objects
+    number = on_strip((PLAIN[1], 200), (PLAIN[0], 500))
+    first = open_at({}, **{"digit-drawing": ("digit-canvas-1-0", strokes, png(drawn(7))), "drawings_kept": 1,
+                           "number-drawing": ("number-canvas-780-0", strokes, png(number)), "last mode": "Digit"})
+    assert [m.value for m in first.metric if m.label == "Prediction"] == ["7"]  # given back: as after another page
+    token = first.query_params["drawing"]
+    assert len(token) >= 20
+    # Reloaded: a new session at that address has both drawings back, read again, in the mode it was left in.
+    reloaded = open_at({"drawing": token})
+    assert [m.value for m in reloaded.metric if m.label == "Prediction"] == ["7"]
+    assert any("given back your drawing" in c.value for c in reloaded.caption)
+    assert [canvas.key for canvas in reloaded.main.get("bidi_component")] == ["digit-canvas-1-0"]
+    assert reloaded.query_params["drawing"] != token  # its own token: a shared address gives a copy
+    reloaded.segmented_control("mode").set_value("Number").run()
+    assert [m.value for m in reloaded.metric if m.label == "Number"] == ["10"]
+    # Cleared, the number stays cleared over the next reload; the digit is still there.
+    reloaded.button("clear-canvas").click().run()
+    assert any("Write a number" in i.value for i in reloaded.info)
+    again = open_at({"drawing": reloaded.query_params["drawing"]})
+    assert not [m for m in again.metric if m.label == "Number"]  # in Number mode, blank
+    assert any("Write a number" in i.value for i in again.info)
+    again.segmented_control("mode").set_value("Digit").run()
+    assert [m.value for m in again.metric if m.label == "Prediction"] == ["7"]
+    # An address whose token this server never kept (another server's, or long gone) opens a blank page; a tab
+    # that has drawn nothing has no token.
+    blank = open_at({"drawing": "not-a-token-it-kept"})
+    assert not [m for m in blank.metric if m.label == "Prediction"]
+    assert any("Draw a digit" in i.value for i in blank.info)
+    assert blank.query_params == {"drawing": "not-a-token-it-kept"}
+    assert "drawing" not in open_at({}).query_params
 
 
 @pytest.mark.parametrize("image, said", [

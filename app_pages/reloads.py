@@ -1,0 +1,73 @@
+"""A tab's drawings outlive its reload. Streamlit gives a reloaded tab a new, empty session, which lost a drawing not
+yet kept (a fresh user's review, 2026-12-03). So the canvases' drawings and the page's mode are kept on the server,
+under a random token that the tab's address carries (?drawing=…), and a new session opened at that address takes
+them back: the canvas is given its drawing again, as after a trip to another page."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+
+import streamlit as st
+
+PARAM = "drawing"
+# What a session keeps of its drawings (app_pages/draw.py): each canvas's last drawing (its key, its strokes and its
+# PNG), the counts its canvases are keyed by, and the mode the page was in.
+KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "number-cleared", "last mode")
+# The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
+# 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
+# hold about 30 MB.
+MOST = 300
+
+
+class RecentDrawings:
+    """The drawings of the tabs drawn in last, by token, the newest MOST of them; shared by every session."""
+
+    def __init__(self, most: int = MOST) -> None:
+        self.most = most
+        self.kept: OrderedDict[str, dict] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def put(self, token: str, state: dict) -> None:
+        """Keep `state` under `token`, as the newest; the oldest beyond `most` are dropped."""
+        with self.lock:
+            self.kept[token] = state
+            self.kept.move_to_end(token)
+            while len(self.kept) > self.most:
+                self.kept.popitem(last=False)
+
+    def get(self, token: str) -> dict | None:
+        """What was kept under `token`, or None (never kept, or dropped since)."""
+        with self.lock:
+            return self.kept.get(token)
+
+
+@st.cache_resource
+def recent_drawings() -> RecentDrawings:
+    """The one store of the server's process. Another replica has its own: behind a load balancer, a reload keeps
+    its drawings where sessions are sticky, as uploads need (README, *Deploying*)."""
+    return RecentDrawings()
+
+
+def keep_over_reload() -> None:
+    """Keep this session's drawings under its token, and put the token in the tab's address; nothing while no
+    canvas has sent a drawing, so that a visitor who only reads has a plain address."""
+    state = {key: st.session_state[key] for key in KEPT if key in st.session_state}
+    if "digit-drawing" not in state and "number-drawing" not in state:
+        return
+    token = st.session_state.setdefault("reload token", secrets.token_urlsafe(16))
+    recent_drawings().put(token, state)
+    if st.query_params.get(PARAM) != token:  # another page's link drops it from the address
+        st.query_params[PARAM] = token
+
+
+def restore_after_reload() -> None:
+    """On a session's first run, take back the drawings kept under the token in its address. The session keeps
+    them under a token of its own: an address passed on to someone else gives them a copy, not a shared canvas."""
+    if st.session_state.get("reload checked"):
+        return
+    st.session_state["reload checked"] = True
+    kept = recent_drawings().get(st.query_params.get(PARAM, ""))
+    if kept:
+        st.session_state.update(kept)
