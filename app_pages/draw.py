@@ -5,6 +5,7 @@ wide canvas and see each digit it found."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib
 import io
 from typing import TYPE_CHECKING
@@ -31,29 +32,36 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 
 # The canvas's tools show only while the pointer is over it.
 CANVAS_TOOLS = "Point at the canvas for its tools: the bin clears it, the arrow undoes a stroke."
-GIVEN_BACK_TOOLS = ("This canvas was given back your drawing: Clear empties it; its bin goes back to that drawing, "
-                    "its arrow undoes the strokes drawn since.")
+GIVEN_BACK_TOOLS = "Your drawing is back: Clear starts a new one, the arrow undoes the strokes drawn since."
 # The canvas's toolbar lives in the canvas's shadow root, which the page's CSS cannot reach, so a script puts a style
 # there that leaves Undo, Redo and the bin. Its pencil ("Edit", a toggle) made the next stroke drag the digit off the
 # canvas and drew nothing until clicked again (a fresh user's review, 2026-12-03); its upload icon sends the drawing,
-# which every stroke does already. A watch on the page finds each canvas as it is mounted.
+# which every stroke does already. A canvas given back a drawing (lasting_canvas, in a container keyed given-canvas)
+# loses its bin too, which went back to that drawing instead of clearing it, unlike every other canvas's (a review
+# of 2026-12-03): its Clear button clears it. A watch on the page finds each canvas as it is mounted.
 TRIM_TOOLBAR = """<script>
 if (!window.digitsTrimToolbar) {
   window.digitsTrimToolbar = true;
-  const css = '.dc-icon-button[title="Edit"], .dc-icon-button[title="Update the app with this drawing"], '
-    + '.dc-toolbar-separator, .dc-toolbar-contextual { display: none !important; }';
+  const hidden = '.dc-icon-button[title="Edit"], .dc-icon-button[title="Update the app with this drawing"], '
+    + '.dc-toolbar-separator, .dc-toolbar-contextual';
+  const bin = '.dc-icon-button[title="Reset canvas & history"]';
   const trim = (tries = 0) => {
     let waiting = false;
     for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
       const root = host.shadowRoot;
       if (!root) {
         waiting = true;  // Streamlit attaches the shadow root after the host is in the page
-      } else if (!root.querySelector('style[data-trim]')) {
-        const style = document.createElement('style');
+        continue;
+      }
+      const given = host.closest('.st-key-given-canvas');
+      const css = `${given ? `${hidden}, ${bin}` : hidden} { display: none !important; }`;
+      let style = root.querySelector('style[data-trim]');
+      if (!style) {
+        style = document.createElement('style');
         style.dataset.trim = '';
-        style.textContent = css;
         root.append(style);
       }
+      if (style.textContent !== css) style.textContent = css;  // a host may stay while its canvas changes
     }
     if (waiting && tries < 50) setTimeout(() => trim(tries + 1), 100);
   };
@@ -183,12 +191,15 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     if result.is_level_line:
         st.info(LEVEL_LINE)
         return
-    # Read as a number too only where the ink is wider than high, as digits side by side are: that costs 10-17 ms
-    # a stroke, over the 20 ms of server CPU a script run may take (scripts/benchmark_load.py). Of 300 pairs of
-    # MNIST test digits side by side, the same 288 are pointed to Number mode with this condition as without; of
-    # 2,175 single drawn benchmark digits, 1 instead of 2 (2026-12-03).
+    # Read as a number too only where the ink is wider than high, as digits side by side are, or looks like no
+    # digit: that costs 10-17 ms a stroke, over the 20 ms of server CPU a script run may take
+    # (scripts/benchmark_load.py). Of 300 pairs of MNIST test digits side by side, the same 288 are pointed to
+    # Number mode with the width alone as without; of 2,175 single drawn benchmark digits, 1 instead of 2
+    # (2026-12-03). A compact 12, as wide as WIDE_INK times its height, was told it looked like no digit, and not
+    # pointed to Number mode (a review, 2026-12-03).
     left, top, right, bottom = ink_box(ink_intensity(image) > 0.3)
-    pointed = right - left > WIDE_INK * (bottom - top) and point_to_number_mode(recognizer.recognize_number(image))
+    pointed = ((right - left > WIDE_INK * (bottom - top) or not result.looks_like_a_digit)
+               and point_to_number_mode(recognizer.recognize_number(image)))
     show_recognition(recognizer, result, explain, advise=not pointed)
     offer_correction(result, image, model_name)
 
@@ -239,9 +250,10 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
         last = st.session_state.get(f"{kind}-drawing")
         st.session_state[f"{kind}-given"] = last if last and last[0] == key and last[1].get("objects") else None
     given = st.session_state.get(f"{kind}-given")
-    canvas = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000", height=height,
-                       width=width, drawing_mode="freedraw", initial_drawing=given[1] if given else None,
-                       return_image_data=True, key=key)
+    with st.container(key="given-canvas") if given else contextlib.nullcontext():  # its toolbar has no bin
+        canvas = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000", height=height,
+                           width=width, drawing_mode="freedraw", initial_drawing=given[1] if given else None,
+                           return_image_data=True, key=key)
     png = canvas.image_bytes
     if png is None:
         png = given[2] if given else None
@@ -267,7 +279,7 @@ def show_canvas_tools(kind: str, given: bool) -> None:
     """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over it, which a
     finger never does (on a phone they stayed hidden after drawing), so a screen without hover (a phone, a
     tablet) gets a Clear button instead of the caption that points at them: CSS picks one by `hover`. A canvas given
-    back its drawing (lasting_canvas) has the button on every screen: its bin goes back to that drawing."""
+    back its drawing (lasting_canvas) has the button on every screen: its toolbar has no bin (TRIM_TOOLBAR)."""
     with st.container(key="canvas-tools"):
         st.caption(GIVEN_BACK_TOOLS if given else CANVAS_TOOLS)
     st.button("Clear", key="clear-canvas", on_click=clear_canvas, args=(kind,))

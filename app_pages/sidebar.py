@@ -41,7 +41,7 @@ def describe(meta: dict) -> str:
     """How a model was trained, in one line."""
     date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
     if "fine_tuned_from" in meta:  # it learned the corrections, beside some MNIST digits replayed each epoch
-        trained = f"Fine-tuned {date} UTC from {meta['fine_tuned_from']}"
+        trained = f"Fine-tuned {date} UTC from **{Path(meta['fine_tuned_from']).stem}**"  # named as the models are
         images = f"{meta.get('corrections_used', 0):,} corrections and {meta.get('replay', 0):,} replayed MNIST"
     else:
         trained = f"Trained {date} UTC"
@@ -74,7 +74,10 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict) -> None:
                               help="Every model trained here is kept; the one chosen reads for every visitor.")
         if choice != path.stem:
             registry.use(models[names.index(choice)]["path"])
+            st.session_state["now serving"] = choice  # said once the page has run again with it
             st.rerun()
+    if served := st.session_state.pop("now serving", None):  # the choice changed what every visitor is read with
+        st.toast(f"**{served}** now reads every visitor's digits.", icon=":material/check_circle:")
 
 
 def offer_mnist_download(why: str) -> None:
@@ -257,8 +260,10 @@ def show_training(retrainer: Retrainer) -> None:
     if status is None:
         return
     state = status["state"]
-    if state not in RUNNING and not (retrainer.seconds_since_news() < NEWS_FOR
-                                     or st.session_state.get("followed training") == status.get("model")):
+    # How it ended is for whoever may act on it (serve it anyway, retrain, keep other drawings): with a password
+    # set, students were shown the teacher's outcome, "keep more of your own 9s" in an amber box, for an hour.
+    followed = st.session_state.get("followed training") == status.get("model")
+    if state not in RUNNING and not (allowed() and (followed or retrainer.seconds_since_news() < NEWS_FOR)):
         return
     if state in RUNNING:
         st.progress(min(status.get("fraction", 0.0), 1.0), text=phase_text(status))
@@ -274,8 +279,7 @@ def show_training(retrainer: Retrainer) -> None:
     if state == "done" and "model" in status:
         show_outcome(retrainer, status, ended)
     elif state in ("failed", "cancelled"):
-        # Why, only to a session allowed to see the server's paths: a full disk's message names the models folder.
-        failed = f"Training failed: {status.get('error', 'unknown error')}." if allowed() else "Training failed."
+        failed = f"Training failed: {status.get('error', 'unknown error')}."  # to whoever may see the server's paths
         said = f"{failed if state == 'failed' else 'Training cancelled.'} The serving model is unchanged."
         (st.error if state == "failed" else st.info)(said)
         if ended:

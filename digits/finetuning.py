@@ -124,13 +124,27 @@ def promotion(figures: dict) -> tuple[bool, str]:
     if drop > MNIST_DROP:
         # Which MNIST digits it gave up, and for which, so that the writer knows what to draw (a review's crossed 7s
         # and flagged 1s cost 0.25 points, 27 MNIST 7s read as 1, and the page said only the figure).
-        fallen = figures.get("most_fallen")
+        fallen, kept = figures.get("most_fallen"), figures.get("corrections_digits")
         lost = (f"; its {fallen['digit']}s most of all, {fallen['before']:.1%} → {fallen['after']:.1%}, most read as "
-                f"{fallen['read_as']}: keep more of your own {fallen['digit']}s, so that it learns them apart "
-                f"from your {fallen['read_as']}s" if fallen else "")
+                f"{fallen['read_as']}" if fallen else "")
+        if fallen and kept is not None and fallen["digit"] not in kept:
+            # Learning some digits alone cost it others: a review kept only 1s, 3s and 7s, and was told to keep
+            # more of its own 9s "apart from your 4s", of which it had none.
+            lost += (f", though no {fallen['digit']} was kept, only {plural_digits(kept)}: keep some of the other "
+                     f"digits too, {fallen['digit']}s above all")
+        elif fallen:
+            yours = "your " if kept is None or fallen["read_as"] in kept else ""
+            lost += (f": keep more of your own {fallen['digit']}s, so that it learns them apart from {yours}"
+                     f"{fallen['read_as']}s")
         return False, (f"MNIST test fell by {drop * 100:.2f} points, more than {MNIST_DROP * 100:.1f} ({mnist}{lost}); "
                        f"{held}")
     return True, f"{held}; {mnist}"
+
+
+def plural_digits(digits: list[int]) -> str:
+    """Digits said as kinds: "7s", "1s and 7s", "1s, 3s and 7s"."""
+    said = [f"{digit}s" for digit in sorted(digits)]
+    return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]
 
 
 def most_fallen(before: dict[str, float], inspection: Inspection) -> dict | None:
@@ -186,6 +200,7 @@ def fine_tune_and_save(
         "test_accuracy_before": test_before if test_before is not None else accuracy(model, mnist.x_test, mnist.y_test),
         "test_accuracy": inspection.test_accuracy,
         "most_fallen": most_fallen(base_meta.get("per_digit_accuracy", {}), inspection),
+        "corrections_digits": sorted({int(label) for label in y}),
     }
     promote, reason = promotion(figures)
     metadata = {

@@ -6,7 +6,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from digits.drawing import PLAIN
-from tests.browser import draw, new_run, open_page, prediction, reset_canvas, side_by_side
+from tests.browser import draw, new_run, open_page, prediction, side_by_side
 from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
@@ -79,7 +79,7 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     switch_mode(page, "Digit")
     assert prediction(page) == "7"
     assert ink_on_canvas(page, inked) == inked
-    expect(page.get_by_text("This canvas was given back your drawing")).to_be_visible()
+    expect(page.get_by_text("Your drawing is back: Clear starts a new one")).to_be_visible()
     switch_mode(page, "Number")
     assert prediction(page, "Number") == "70"
     # To another page and back: in the mode it was left in, with its drawing.
@@ -90,11 +90,16 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
         page.get_by_role("link", name="Draw").first.click()
     page.wait_for_selector("canvas.upper-canvas")
     assert prediction(page, "Number") == "70"
-    # The drawing goes on from where it was. The canvas's bin goes back to the drawing it was given (the
-    # component's reset), so the Clear button, otherwise only on screens that cannot hover, shows to empty it.
+    # The drawing goes on from where it was, and its strokes are undone as on any canvas. Its bin, which would go
+    # back to the drawing it was given (the component's reset), is hidden: the Clear button, otherwise only on
+    # screens that cannot hover, shows to empty it.
     draw(page, number[3:], margin=0.1)  # the 1
     assert prediction(page, "Number") == "701"
-    reset_canvas(page)
+    page.locator("canvas.upper-canvas").hover()
+    expect(page.get_by_label("Undo")).to_be_visible()
+    expect(page.get_by_label("Reset canvas & history")).to_be_hidden()
+    with new_run(page):
+        page.get_by_label("Undo").click()
     assert prediction(page, "Number") == "70"
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
@@ -121,7 +126,7 @@ def test_a_drawing_outlives_a_reload_of_the_tab(browser, app_url):
     open_page(page, page.url)  # reloaded: a new session, at the same address
     assert prediction(page) == "7"
     assert ink_on_canvas(page, inked) == inked
-    expect(page.get_by_text("This canvas was given back your drawing")).to_be_visible()
+    expect(page.get_by_text("Your drawing is back: Clear starts a new one")).to_be_visible()
     context.close()
 
 
