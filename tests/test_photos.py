@@ -148,6 +148,19 @@ def test_a_clean_drawing_comes_through_as_it_is(shipped):
     assert shipped.recognize_photo(rgba).text == "8" == str(shipped.recognize(rgba).digit)
 
 
+@pytest.mark.parametrize("pen", [22, 28])
+def test_a_saved_drawing_is_read_as_on_the_canvas_whatever_its_pen_and_colours(shipped, pen):
+    # Strokes about as wide as paper_light's window were taken for paper: of ten digits drawn with the canvas's own
+    # pen (22 of 280 pixels) and saved, white on black, 8 were read right through photo_ink, none at 28 (a review,
+    # 2026-12-03). A drawing's paper is one flat colour (photos.flat_paper).
+    for digit, strokes in SHAPES.items():
+        drawing = (ink(strokes, 280, extent=200, pen=pen) * 255).astype(np.uint8)
+        saved = io.BytesIO()
+        Image.fromarray(255 - drawing).save(saved, format="JPEG", quality=85)
+        for picture in (drawing, 255 - drawing, np.asarray(Image.open(saved).convert("RGB"))):
+            assert shipped.recognize_photo(picture).text == str(digit) == str(shipped.recognize(picture).digit)
+
+
 def test_a_large_photo_of_a_number_gives_boxes_on_the_photo(shipped):
     layers = lay_out([ink(SHAPES[d], 280, extent=180, pen=16) for d in (2, 0, 5)], [60, 60])
     big = np.kron(layers, np.ones((1, 4, 4)))  # 4x: a 2,000-pixel-wide photo, read at working size
