@@ -54,15 +54,17 @@ def main() -> None:
         with st.spinner("Reading the photo…"):
             found = photo_ink(photo)
             reading = recognizer.read_photo_ink(found, number=mode == "Number")
-        reading = None if reading is None else reading.without_level_lines()  # a dash, an underline: read as a 2
+        # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is read as
+        # a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator, another seed) one
+        # was cut in two, a 2 read as 12. Squeezed into one digit's 28x28, a number of 5 digits is as flat as a dash.
+        pointed = reading is not None and mode == "Digit" and point_to_number_mode(
+            recognizer.read_photo_ink(found, number=True))
+        if reading is not None and not pointed:
+            reading = reading.without_level_lines()  # a dash, an underline: read as a 2
         if reading is None or not reading.digits:
             st.warning(BLANK if reading is None else ONLY_A_LEVEL_LINE)
             st.image(photo, caption=name)
             return
-        # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is read as
-        # a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator, another seed) one
-        # was cut in two, a 2 read as 12.
-        pointed = mode == "Digit" and point_to_number_mode(recognizer.read_photo_ink(found, number=True))
         show_reading(reading, photo, mode, advise=not pointed)
 
 

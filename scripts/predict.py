@@ -95,8 +95,12 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     result = recognizer.read_photo_ink(found, number=number)
     if result is None:
         return {"file": str(path), "error": "blank: no digit found"}
-    result = result.without_level_lines()  # a dash or an underline, which the model would read as a 2 ("12-5" keeps
-    # a dash between digits as "-")
+    # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages; squeezed
+    # into one digit's 28x28, a number of 5 digits is as flat as a dash.
+    as_number = None if number else recognizer.read_photo_ink(found, number=True)
+    looks_like_a_number = as_number is not None and as_number.is_several_sure_digits
+    if not looks_like_a_number:  # a dash or an underline, which the model would read as a 2 ("12-5" keeps a dash
+        result = result.without_level_lines()  # between digits as "-")
     if not result.digits:
         return {"file": str(path), "error": "only a level line (a dash or an underline): no digit found"}
     digits = [
@@ -108,10 +112,7 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     if number:
         return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits,
                 "dashes": sorted(result.dashes), "level_lines_left_out": result.level_lines_left_out}
-    # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages.
-    as_number = recognizer.read_photo_ink(found, number=True)
-    return {"file": str(path), **digits[0],
-            "looks_like_a_number": as_number is not None and as_number.is_several_sure_digits}
+    return {"file": str(path), **digits[0], "looks_like_a_number": looks_like_a_number}
 
 
 def describe(result: dict) -> str:

@@ -207,6 +207,11 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     assert [m.delta for m in app.metric if m.label == "Prediction"] == ["looks like no digit"]
     assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
     assert not app.warning
+    # Five digits across the square: squeezed into 28x28, as flat as a level line, which they were said to be.
+    five = np.maximum.reduce([render(PLAIN[int(c)], 45, (x, 140), 8) for c, x in zip("71071", (40, 90, 140, 190, 240))])
+    app = AppTest.from_function(answer, args=(five,), default_timeout=60)
+    app.run()
+    assert [i.value for i in app.info] == ["This looks like a number of 5 digits: choose **Number** to read it whole."]
 
 
 def test_an_unsure_digit_pointed_to_number_mode_gets_no_advice_to_draw_it_more_plainly():

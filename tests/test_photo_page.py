@@ -41,6 +41,18 @@ def photo_page(monkeypatch, models) -> AppTest:
     return app
 
 
+def test_six_digits_uploaded_in_digit_mode_point_to_number_mode_not_to_a_level_line(monkeypatch, models):
+    # Squeezed into one digit's 28x28, they are as flat as a dash: "only a level line" was said (a review, 2026-12-03).
+    from digits.recognition import Recognizer
+    jpeg = number_photo([PLAIN[int(c)] for c in "710710"])
+    [one] = Recognizer.load(models / "digits.keras").recognize_photo(Image.open(io.BytesIO(jpeg))).digits
+    assert one.is_level_line
+    app = photo_page(monkeypatch, models)
+    app.file_uploader(key="photo-upload").upload("710710.jpg", jpeg, "image/jpeg").run()
+    assert [i.value for i in app.info] == ["This looks like a number of 6 digits: choose **Number** to read it whole."]
+    assert not app.warning and [m.label for m in app.main.metric] == ["Digit"]
+
+
 def test_an_uploaded_photo_of_a_number_is_read_with_its_digits(monkeypatch, models):
     app = photo_page(monkeypatch, models)
     assert any("Upload a photo" in i.value for i in app.info)

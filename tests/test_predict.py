@@ -84,6 +84,12 @@ def test_a_number_read_as_one_digit_points_to_number(tmp_path):
     done = run_script("predict.py", "--json", tmp_path / "17.png", tmp_path / "7.png")
     assert [r["looks_like_a_number"] for r in json.loads(done.stdout)] == [True, False]
     assert run_script("predict.py", "--number", tmp_path / "17.png").stdout.strip().endswith(": 17")
+    # Squeezed into one digit's 28x28, five digits are as flat as a dash: the number is still pointed to, where
+    # "only a level line" was said (a review, 2026-12-03).
+    five = [(PLAIN[int(c)], x, 130, 120) for c, x in zip("71071", (90, 240, 390, 540, 690))]
+    Image.fromarray(255 - on_strip(*five)[..., 3]).save(tmp_path / "71071.png")
+    done = run_script("predict.py", tmp_path / "71071.png")
+    assert done.returncode == 0 and done.stdout.endswith("  (looks like a number: read it with --number)\n")
 
 
 def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
