@@ -80,6 +80,17 @@ def test_numbers_one_under_another_are_read_a_line_at_a_time(shipped, four_oh_se
     assert shipped.recognize_number(top).text == "17" and shipped.recognize_number(bottom).text == "407"
 
 
+def test_two_numbers_written_close_one_under_the_other_are_not_interleaved(shipped):
+    # 107 over 710 on the strip, 16 pixels of no ink between them (digits 114 high): read as one line, their digits
+    # came left to right mixed, as 71970, surely (a review wrote 123 over 456 and got 412536).
+    from tests.conftest import on_strip
+    sheet = on_strip(*[(PLAIN[int(c)], x, 65, 95) for c, x in zip("107", (200, 330, 460))],
+                     *[(PLAIN[int(c)], x, 195, 95) for c, x in zip("710", (220, 350, 480))])
+    rows = np.flatnonzero((sheet[..., 3] > 0).any(axis=1))
+    assert np.diff(rows).max() - 1 <= 16  # the rows with no ink between the numbers
+    assert shipped.recognize_number(sheet).text == "107 710"
+
+
 @pytest.mark.parametrize("image", ["4 apart", "5 apart", "7 apart", "MNIST 856", "MNIST 3552"])
 def test_a_digit_in_strokes_apart_is_one_line(mnist, image):
     # A 5's flag, a 7's bar drawn apart lie nearer their digit than lines of writing lie; so do the strokes of the
