@@ -14,14 +14,15 @@ itself a fine-tune, the model it came from (ModelRegistry.origin).
 import argparse
 import signal
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digits.corrections import CorrectionsError, corrections_location, display_location  # noqa: E402
+from digits.corrections import CorrectionsError, corrections_location, display_location, is_database_url  # noqa: E402
 from digits.data import MnistError, load_mnist  # noqa: E402
-from digits.recipes import ARCHITECTURES, PRESETS, recipe  # noqa: E402
+from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
 
 
@@ -43,6 +44,40 @@ def fraction(text: str) -> float:
     return value
 
 
+def above_zero(text: str) -> float:
+    """A number above 0 (a learning rate), for argparse: at -1 the loss ran to millions, at 0 nothing was learned."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text!r}")
+    return value
+
+
+def seed(text: str) -> int:
+    """A seed TensorFlow takes, for argparse (it refused -1 only once imported, seconds later)."""
+    if not text.isdigit() or int(text) >= 2**32:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 2**32 - 1, not {text!r}")
+    return int(text)
+
+
+def output_problem(out: str) -> str | None:
+    """Why the model cannot be written at `out`, found before the training rather than after it (a Full training
+    takes 25 minutes): not NAME.keras, a folder, or in a folder that cannot be made or written; None if it can."""
+    path = Path(out)
+    if path.suffix != ".keras":
+        return f"--out must be a file name ending in .keras, such as models/mine.keras, not {out!r}"
+    if path.is_dir():
+        return f"--out {out} is a folder; name the model file in it, such as {path / 'mine.keras'}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as error:
+        return f"--out {out}: cannot write in {path.parent} ({error.strerror or error})"
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
@@ -50,12 +85,12 @@ def main() -> int:
     parser.add_argument("--arch", choices=ARCHITECTURES, help="the network")
     parser.add_argument("--epochs", type=positive)
     parser.add_argument("--batch-size", type=positive)
-    parser.add_argument("--learning-rate", type=float, help="the peak of the one-cycle schedule")
+    parser.add_argument("--learning-rate", type=above_zero, help="the peak of the one-cycle schedule")
     parser.add_argument("--ema", type=fraction, metavar="MOMENTUM",
                         help="keep a moving average of the weights with this momentum, 0 for none (full: 0.9995)")
     parser.add_argument("--label-smoothing", type=fraction, metavar="SHARE",
                         help="spread this share of each target over the ten digits, 0 for none (every preset: 0)")
-    parser.add_argument("--seed", type=int, default=1, help="the same seed reproduces the same model")
+    parser.add_argument("--seed", type=seed, default=1, help="the same seed reproduces the same model")
     parser.add_argument("--limit", type=positive, help="train on the first N training images only")
     parser.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     parser.add_argument("--from", dest="base", metavar="MODEL", help="fine-tune this model on --corrections instead")
@@ -68,10 +103,17 @@ def main() -> int:
     parser.add_argument("--promote", action="store_true",
                         help="then serve the new model if it is at least as good as the current one in its folder")
     args = parser.parse_args()
-    if not args.out.endswith(".keras"):
-        parser.error("--out must end in .keras")
     if (args.base is None) != (args.corrections is None):
         parser.error("--from and --corrections go together")
+    if args.base and not Path(args.base).is_file():
+        parser.error(f"--from {args.base}: no such model file")
+    if args.corrections and not is_database_url(args.corrections) and not Path(args.corrections).is_file():
+        parser.error(f"--corrections {args.corrections}: no such file (a new, empty store would have been made)")
+    if args.limit and args.limit > TRAINING_IMAGES:
+        parser.error(f"--limit {args.limit}: there are {TRAINING_IMAGES:,} training images (the rest of MNIST's "
+                     "60,000 is kept for the validation curves)")
+    if problem := output_problem(args.out):
+        parser.error(problem)
     args.corrections = args.corrections or (corrections_location() if args.base else None)
     settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, ema=args.ema, label_smoothing=args.label_smoothing,

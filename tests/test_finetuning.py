@@ -172,6 +172,29 @@ def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
     assert done.returncode == 2 and "--from and --corrections go together" in done.stderr
 
 
+def test_train_script_refuses_what_would_fail_before_it_trains(tmp_path):
+    # Each was found only after the training (25 minutes with the Full preset), or trained on nonsense, or made an
+    # empty store (a review, 2026-12-03).
+    (tmp_path / "folder.keras").mkdir()
+    models = copy_shipped_model(tmp_path / "models")
+    for arguments, said in (
+        (["--out", tmp_path / "folder.keras"], "is a folder; name the model file in it"),
+        (["--out", tmp_path / ".keras"], "--out must be a file name ending in .keras"),
+        (["--out", tmp_path / "file.txt" / "m.keras"], "cannot write in"),
+        (["--learning-rate", "-1"], "--learning-rate: must be a number above 0"),
+        (["--learning-rate", "0"], "--learning-rate: must be a number above 0"),
+        (["--seed", "-1"], "--seed: must be a whole number from 0 to 2**32 - 1"),
+        (["--limit", "70000"], "there are 55,000 training images"),
+        (["--from", tmp_path / "none.keras", "--corrections", tmp_path / "c.sqlite"], "no such model file"),
+        (["--from", models / "digits.keras", "--corrections", tmp_path / "c.sqlite"], "c.sqlite: no such file"),
+    ):
+        (tmp_path / "file.txt").write_text("not a folder")
+        done = run_script("train.py", "--out", tmp_path / "m.keras", *arguments)  # the last --out counts
+        assert done.returncode == 2 and said in done.stderr, (arguments, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "c.sqlite").exists() and not (tmp_path / "m.keras").exists()
+
+
 def test_the_page_retrainer_fine_tunes_the_serving_model_alone(tmp_path):
     registry = ModelRegistry(copy_shipped_model(tmp_path / "models"))
     store = store_of(Writer.random(12), tmp_path / "corrections.sqlite")
