@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 BLANK = ("No digit found in this photo: the paper looks blank. Try a closer photo, with the digit clearly darker (or "
          "lighter) than the paper.")
+# Ink too small to read (a speck, a digit a few pixels high): not blank paper, which the page had said (a review).
+TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the digit."
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
 ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
 
@@ -62,7 +64,7 @@ def main() -> None:
         if reading is not None and not pointed:
             reading = reading.without_level_lines()  # a dash, an underline: read as a 2
         if reading is None or not reading.digits:
-            st.warning(BLANK if reading is None else ONLY_A_LEVEL_LINE)
+            st.warning(ONLY_A_LEVEL_LINE if reading is not None else TOO_SMALL if found.ink.any() else BLANK)
             st.image(photo, caption=name)
             return
         show_reading(reading, photo, mode, advise=not pointed)

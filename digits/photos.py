@@ -67,7 +67,7 @@ def open_photo(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
                 raise PhotoError(f"This is a {image.format} image, not a PNG, JPEG or WebP photo: save it as one "
-                                 "of those and send it again.")
+                                 "of those and try again.")
             image.load()
             # Pillow decodes a PNG cut anywhere after its pixel data (in the checksum or the end chunk) without
             # a word: such a file was cut short in the middle of an upload or copy all the same.
@@ -78,11 +78,11 @@ def open_photo(data: bytes) -> Image.Image:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(f"The image has more than {MAX_PIXELS // 1_000_000} million pixels (a camera's photo has "
-                         "12-48 million); send a smaller one.") from None
+                         "12-48 million); use a smaller one.") from None
     except UnidentifiedImageError:
         raise PhotoError("This file is not an image (a PNG, JPEG or WebP photo).") from None
     except (OSError, SyntaxError, ValueError, EOFError):  # truncated or damaged data; Pillow's words help no one
-        raise PhotoError("The image could not be read: it is cut short or damaged. Send the whole file again, "
+        raise PhotoError("The image could not be read: it is cut short or damaged. Try the whole file again, "
                          "or another photo.") from None
     finally:
         Image.MAX_IMAGE_PIXELS = previous

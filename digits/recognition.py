@@ -263,9 +263,18 @@ class Recognizer:
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
         # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
+        try:
+            model = load_saved_model(path)
+        except Exception as error:  # Keras fails on other files in many ways; a text file was "File not found"
+            raise ValueError(f"{path} is not a model Keras can load (a .keras file that train.py saved): "
+                             f"{type(error).__name__}") from error
+        if tuple(model.input_shape) != (None, 28, 28, 1) or model.output_shape[1:] not in ((10,), (11,)):
+            raise ValueError(f"{path} is not a digit model: it takes {tuple(model.input_shape)[1:]} and gives "
+                             f"{tuple(model.output_shape)[1:]}, where a digit model takes 28x28 images and gives "
+                             "the ten digits' probabilities")
         networks = [load_saved_model(p) if p.is_file() else None
                     for p in (CHECKER, PAIR_READER, NUMBER_READER, DETECTOR)]
-        recognizer = cls(load_saved_model(path), read_metadata(path) or {}, path, *networks)
+        recognizer = cls(model, read_metadata(path) or {}, path, *networks)
         # Compile each graph now, not on the first drawing: one image of the shape its signature takes.
         graphs = [(recognizer.model, recognizer._forward_one), (recognizer.checker, recognizer._check_batch),
                   (recognizer.pair_reader, recognizer._read_pairs),

@@ -93,8 +93,9 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     except PhotoError as error:
         return {"file": str(path), "error": str(error)}
     result = recognizer.read_photo_ink(found, number=number)
-    if result is None:
-        return {"file": str(path), "error": "blank: no digit found"}
+    if result is None:  # no ink, or too little to read (a speck, a digit a few pixels high)
+        why = "too small to read: the ink is only a speck" if found.ink.any() else "blank: no digit found"
+        return {"file": str(path), "error": why}
     # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages; squeezed
     # into one digit's 28x28, a number of 5 digits is as flat as a dash.
     as_number = None if number else recognizer.read_photo_ink(found, number=True)
@@ -135,7 +136,8 @@ def describe(result: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    parser.add_argument("--top", type=int, default=1, metavar="K", help="show the K most likely digits")
+    parser.add_argument("--top", type=int, default=1, metavar="K",
+                        help="show the K most likely digits (with --number, each digit's, in --json)")
     parser.add_argument("--number", action="store_true", help="read a whole number of one or more digits")
     parser.add_argument("--json", action="store_true", help="print one JSON list instead of lines")
     parser.add_argument("--model", help="a .keras model (default: the shipped model)")

@@ -160,6 +160,12 @@ def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
     paper = photo(np.zeros((300, 400)), noise=8)
     app.file_uploader(key="photo-upload").upload("paper.jpg", jpeg_bytes(paper), "image/jpeg").run()
     assert any("No digit found" in w.value for w in app.warning) and not app.main.metric
+    # A speck of ink is too small to read, not blank paper (a review, 2026-12-03).
+    speck = np.zeros((300, 400))
+    speck[150:156, 200:206] = 1.0
+    app.file_uploader(key="photo-upload").upload("speck.jpg", jpeg_bytes(photo(speck, noise=8)), "image/jpeg").run()
+    assert [w.value for w in app.warning] == ["Too small to read: the ink is only a speck. Try a closer photo, or "
+                                              "crop it to the digit."]
 
 
 def test_number_mode_has_a_wide_canvas_and_prompts(monkeypatch, models):

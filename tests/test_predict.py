@@ -29,11 +29,26 @@ def test_reads_each_file_and_reports_the_bad_ones(tmp_path):
     assert lines[str(folder / "seven.png")].startswith("7 (")
     assert lines[str(folder / "one.jpg")].startswith("1 (")
     assert f"{folder / 'blank.png'}: error: blank" in done.stderr
+    # A dot of the pen is ink too small to read, not blank paper, which was said of it (a review, 2026-12-03).
+    Image.fromarray(255 - render([[(0.0, 0.0), (0.05, 0.0)]], 10, (140, 140), 22)[..., 3]).save(tmp_path / "dot.png")
+    assert "dot.png: error: too small to read" in run_script("predict.py", tmp_path / "dot.png").stderr
     assert f"{folder / 'notes.png'}: error: This file is not an image" in done.stderr
     assert f"{folder / 'missing.png'}: error: no such file" in done.stderr
     assert "Traceback" not in done.stderr
     # Only the script's own lines: none of TensorFlow's (absl, oneDNN, XLA) between them.
     assert [line for line in done.stderr.splitlines() if ": error: " not in line] == []
+
+
+def test_a_model_file_that_is_no_digit_model_is_named_so(tmp_path):
+    # Keras said "File not found" of a text file it had found, and a network of another shape failed with a
+    # traceback, or read every digit as 0 or 1 (a review, 2026-12-03).
+    folder = write_digits(tmp_path / "in")
+    (tmp_path / "notes.keras").write_text("not a model")
+    for model, said in ((tmp_path / "notes.keras", "is not a model Keras can load"),
+                        (ROOT / "models" / "segmentation" / "pair.keras", "is not a digit model: it takes (28, 56, 1)"),
+                        (ROOT / "models" / "segmentation" / "one_digit.keras", "is not a digit model")):
+        done = run_script("predict.py", "--model", model, folder / "seven.png")
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
 def test_json_top_k_and_folders(tmp_path):
