@@ -104,12 +104,31 @@ def npz_bytes(store: Corrections) -> bytes:
     return file.getvalue()
 
 
-def show_delete_all(total: int, store: Corrections) -> None:
-    """A button that deletes every correction, once a checkbox says so."""
-    sure = st.checkbox(f"Yes, delete all {total:,} drawing{'' if total == 1 else 's'}")
-    if st.button("Delete all corrections", disabled=not sure):
-        store.clear()
+def show_delete_all(total: int, store: Corrections, session: str | None = None) -> None:
+    """A button that deletes every correction (those of one browser tab, if given), once a checkbox says so."""
+    whose = " of this tab" if session else ""
+    sure = st.checkbox(f"Yes, delete all {total:,} drawing{'' if total == 1 else 's'}{whose}")
+    if st.button("Delete all corrections" + whose, disabled=not sure):
+        store.clear(session)
         st.rerun()
+
+
+def choose_tab(store: Corrections) -> str | None:
+    """For whoever manages them, where several browser tabs kept drawings (a classroom's students): whose to show,
+    everyone's (None) or one tab's, so that one student's drawings can be looked over or deleted together (a
+    teacher could not tell whose was which, a review of 2026-12-03)."""
+    tabs = {session: (count, first, last) for session, count, first, last in store.sessions()}
+    if len(tabs) < 2:
+        return None
+
+    def described(session: str | None) -> str:
+        if session is None:
+            return "Every tab's"
+        count, first, last = tabs[session]
+        kept = first[11:16] + ("" if first[:16] == last[:16] else f"-{last[11:16]}")
+        return f"One tab's: {count:,} drawing{'' if count == 1 else 's'}, kept {first[:10]} {kept} UTC"
+    return st.selectbox(f"Whose drawings ({len(tabs)} browser tabs kept some)", [None, *tabs], format_func=described,
+                        key="corrections-tab")
 
 
 def show_corrections(store: Corrections) -> None:
@@ -120,7 +139,8 @@ def show_corrections(store: Corrections) -> None:
         st.caption("Shown here: the drawings kept in this browser tab, which you may delete." + (
             " Seeing everyone's, and exporting, importing or deleting them, needs the password, in the sidebar."
             if deployment_password(secrets()) is not None else " No one else's are shown on this site."))
-    counts, misread = store.tally(mine)
+    shown = mine or choose_tab(store)  # one tab's drawings, or everyone's (None)
+    counts, misread = store.tally(shown)
     total = sum(counts.values())
     if total:
         # Drawings kept, not "corrections": one confirmed as read right is kept too (the sidebar counts alike).
@@ -128,7 +148,7 @@ def show_corrections(store: Corrections) -> None:
         st.metric("Drawings kept" if mine is None else "Drawings you kept", f"{total:,}",
                   delta=f"{misread:,} read wrong" if misread else None, delta_color="off", delta_arrow="off")
         st.vega_lite_chart(correction_bars(counts), height=200)
-        show_gallery(store, counts, mine)
+        show_gallery(store, counts, shown)
         if mine is None:  # a file of every drawing kept, and drawings the next fine-tune learns: for whoever runs it
             take_away, bring_in, start_over = st.columns(3, gap="large")
             take_away.download_button("Export as .npz", npz_bytes(store), file_name="corrections.npz",
@@ -136,7 +156,7 @@ def show_corrections(store: Corrections) -> None:
             with bring_in:
                 show_import(store)
             with start_over:
-                show_delete_all(total, store)
+                show_delete_all(total, store, shown)
     else:
         st.info(("No corrections yet." if mine is None else "You have kept no drawings in this browser tab yet.") +
                 " On the Draw page, say whether the model read your digit right: each answer is kept here, to teach "

@@ -234,10 +234,20 @@ class Corrections:
         with self._connected(writing=True) as db:
             return db.execute(CORRECTIONS.delete().where(CORRECTIONS.c.id == id, *drawn_in(session))).rowcount > 0
 
-    def clear(self) -> int:
-        """Remove every correction; returns how many there were."""
+    def clear(self, session: str | None = None) -> int:
+        """Remove every correction (only those drawn in `session`, when given); returns how many there were."""
         with self._connected(writing=True) as db:
-            return db.execute(CORRECTIONS.delete()).rowcount
+            return db.execute(CORRECTIONS.delete().where(*drawn_in(session))).rowcount
+
+    def sessions(self) -> list[tuple[str, int, str, str]]:
+        """The browser sessions that kept corrections, the one that kept the latest first: each as (session, how many
+        it kept, when it kept its first and its last, UTC ISO 8601). Imported corrections have none."""
+        c = CORRECTIONS.c
+        last = sa.func.max(c.created)
+        query = (sa.select(c.session, sa.func.count(), sa.func.min(c.created), last).where(c.session.is_not(None))
+                 .group_by(c.session).order_by(last.desc()))
+        with self._connected() as db:
+            return [tuple(row) for row in db.execute(query).all()]
 
     def samples(self) -> tuple[np.ndarray, np.ndarray]:
         """Every correction as training data, oldest first: x uint8 (N, 28, 28), y uint8 (N,)."""

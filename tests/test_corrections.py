@@ -125,6 +125,11 @@ def test_corrections_round_trip(store):
     assert not store.delete(first, session="def") and len(store) == 3  # not another session's
     assert store.delete(second) and not store.delete(second)
     assert [r.id for r in Corrections(store.location).records()] == [third, first]  # another object, same data
+    # The tabs that kept drawings, the latest first, for whoever manages them; one tab's cleared alone.
+    (abc, one, *abc_times), (defs, _, *def_times) = sorted(store.sessions())
+    assert (abc, one, defs) == ("abc", 1, "def") and abc_times == [oldest.created] * 2  # no tab for the middle one
+    assert store.clear(session="abc") == 1 and [r.id for r in store.records()] == [third]
+    store.add(rgba, 0, session="abc")
     assert store.clear() == 2 and len(store) == 0 and store.counts() == dict.fromkeys(range(10), 0)
     assert store.add(rgba, 0) > third  # ids are never reused
 
