@@ -106,7 +106,7 @@ def npz_bytes(store: Corrections) -> bytes:
 
 def show_delete_all(total: int, store: Corrections, session: str | None = None) -> None:
     """A button that deletes every correction (those of one browser tab, if given), once a checkbox says so."""
-    whose = " of this tab" if session else ""
+    whose = " of the chosen tab" if session else ""
     sure = st.checkbox(f"Yes, delete all {total:,} drawing{'' if total == 1 else 's'}{whose}")
     if st.button("Delete all corrections" + whose, disabled=not sure):
         store.clear(session)
@@ -117,16 +117,16 @@ def choose_tab(store: Corrections) -> str | None:
     """For whoever manages them, where several browser tabs kept drawings (a classroom's students): whose to show,
     everyone's (None) or one tab's, so that one student's drawings can be looked over or deleted together (a
     teacher could not tell whose was which, a review of 2026-12-03)."""
-    tabs = {session: (count, first, last) for session, count, first, last in store.sessions()}
+    tabs = {session: first for session, _, first, _ in store.sessions()}
     if len(tabs) < 2:
         return None
 
     def described(session: str | None) -> str:
+        # Named by what does not change as the tab keeps drawing: Streamlit tells the options apart by their words,
+        # so two alike ("1 drawing, kept 10:15") could not both be chosen, and a count that grew dropped the choice.
         if session is None:
             return "Every tab's"
-        count, first, last = tabs[session]
-        kept = first[11:16] + ("" if first[:16] == last[:16] else f"-{last[11:16]}")
-        return f"One tab's: {count:,} drawing{'' if count == 1 else 's'}, kept {first[:10]} {kept} UTC"
+        return f"Tab {session[:6]}, first kept {tabs[session][:10]} {tabs[session][11:16]} UTC"
     return st.selectbox(f"Whose drawings ({len(tabs)} browser tabs kept some)", [None, *tabs], format_func=described,
                         key="corrections-tab")
 
@@ -151,7 +151,7 @@ def show_corrections(store: Corrections) -> None:
         show_gallery(store, counts, shown)
         if mine is None:  # a file of every drawing kept, and drawings the next fine-tune learns: for whoever runs it
             take_away, bring_in, start_over = st.columns(3, gap="large")
-            take_away.download_button("Export as .npz", npz_bytes(store), file_name="corrections.npz",
+            take_away.download_button("Export all as .npz", npz_bytes(store), file_name="corrections.npz",
                                       mime="application/octet-stream")
             with bring_in:
                 show_import(store)

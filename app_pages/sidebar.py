@@ -214,7 +214,8 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
         status = retrainer.status()  # read once: each read of a running training probes its lock
         st.session_state["followed training"] = (status or {}).get("model")  # its outcome stays news (show_training)
         if status is None or status["state"] not in RUNNING:
-            st.session_state["training ended"] = True  # for a toast on the page: the outcome may be below the fold
+            # For a toast on the page (the outcome may be below the fold), to a session that is shown the outcome.
+            st.session_state["training ended"] = allowed()
             st.rerun(scope="app")
     show_training(retrainer)
 

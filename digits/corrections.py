@@ -321,7 +321,7 @@ class Corrections:
         except (ValueError, EOFError, zipfile.BadZipFile) as error:  # other bytes (numpy took them for a pickle), empty
             why = ("it is empty" if isinstance(error, EOFError) else "it is cut short or damaged"
                    if isinstance(error, zipfile.BadZipFile)
-                   else "it is not a zip of arrays, as *Export as .npz* (or numpy.savez) writes")
+                   else "it is not a zip of arrays, as *Export all as .npz* (or numpy.savez) writes")
             raise ValueError(f"not an .npz file: {why}") from error
         if not isinstance(data, np.lib.npyio.NpzFile):
             raise ValueError("not an .npz file: it holds one array (.npy), not the arrays x and y")

@@ -60,8 +60,8 @@ LINE_GAP = 0.12  # lines of writing are parted by at least this share of a digit
 # or a 7's bar drawn apart lies nearer its digit), and are not short (SHORTEST): of the 10,000 MNIST test digits
 # (enlarged tenfold), none is two lines so, even at 0.1; with any band 0.4 of a digit high a line, two broken 5s
 # were. At 0.25, 107 written 16 pixels over 710 (digits 114 high) was read as one line, 71970, surely (a review:
-# 123 over 456 as 412536; 11 pixels apart, they still are); none of 3,000 numbers of the numbers benchmark (seeds
-# 0-2) is two lines at 0.12.
+# 123 over 456 as 412536; 11 pixels apart, they still are); none of 6,000 numbers of the numbers benchmark (seeds
+# 0-5) is two lines at 0.12.
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 

@@ -269,7 +269,7 @@ class Recognizer:
             said = str(error).strip().split("\n")[0]  # of a text file, Keras' whole advice on TFSMLayer
             raise ValueError(f"{path} is not a model Keras can load (a .keras file that train.py saved): "
                              f"{type(error).__name__}: {said}") from error
-        if tuple(model.input_shape) != (None, 28, 28, 1) or model.output_shape[1:] not in ((10,), (11,)):
+        if tuple(model.input_shape) != (None, 28, 28, 1) or tuple(model.output_shape[1:]) != (10,):
             raise ValueError(f"{path} is not a digit model: it takes {tuple(model.input_shape)[1:]} and gives "
                              f"{tuple(model.output_shape)[1:]}, where a digit model takes 28x28 images and gives "
                              "the ten digits' probabilities")

@@ -12,6 +12,7 @@ itself a fine-tune, the model it came from (ModelRegistry.origin).
 """
 
 import argparse
+import math
 import signal
 import sys
 import tempfile
@@ -50,7 +51,7 @@ def above_zero(text: str) -> float:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not value > 0:
+    if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"must be a number above 0, not {text!r}")
     return value
 

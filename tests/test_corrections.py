@@ -216,7 +216,7 @@ def npy(array: np.ndarray) -> bytes:
 
 @pytest.mark.parametrize("content, message", [
     (np.random.default_rng(0).bytes(1000),
-     r"^not an .npz file: it is not a zip of arrays, as \*Export as .npz\* \(or numpy.savez\) writes$"),
+     r"^not an .npz file: it is not a zip of arrays, as \*Export all as .npz\* \(or numpy.savez\) writes$"),
     (b"text, not arrays", "^not an .npz file: it is not a zip of arrays"),  # and not numpy's advice on pickles
     (b"", "^not an .npz file: it is empty$"),
     (npz(x=np.zeros((3, 28, 28), np.uint8))[:200], "^not an .npz file: it is cut short or damaged$"),

@@ -390,7 +390,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert opened_tab(app) == 0  # the first digit kept
     assert "Learn my handwriting" in app.main.caption[0].value  # what the page is for
     assert app.main.caption[-1].value == f"Kept in {corrections_location()}"
-    assert [b.label for b in app.main.download_button] == ["Export as .npz"]
+    assert [b.label for b in app.main.download_button] == ["Export all as .npz"]
     with np.load(io.BytesIO(npz_bytes(store))) as exported:
         assert exported["x"].shape == (4, 28, 28) and exported["x"].dtype == np.uint8
         assert sorted(exported["y"].tolist()) == [0, 1, 7, 7]
@@ -470,15 +470,15 @@ def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monke
     assert tabs.label == "Whose drawings (2 browser tabs kept some)" and tabs.value is None
     assert [m.value for m in app.main.metric] == ["7"]  # every tab's, and those of none (drawn before, imported)
     assert tabs.options[0] == "Every tab's"
-    assert sorted(o.split(", kept ")[0] for o in tabs.options[1:]) == ["One tab's: 1 drawing", "One tab's: 2 drawings"]
+    assert sorted(o.split(", first kept ")[0] for o in tabs.options[1:]) == ["Tab carefu", "Tab joker'"]
     assert all(o.endswith(" UTC") for o in tabs.options[1:])
     tabs.set_value("joker's tab").run()
     assert [(m.value, m.delta) for m in app.main.metric] == [("2", "2 read wrong")]
     assert chart_counts(app) == {str(d): 2 * (d == 8) for d in range(10)}
     assert sorted(b.key for b in app.main.button if b.label == "Delete") == sorted(f"delete-{i}" for i in joker)
     app.checkbox[0].check().run()
-    assert app.checkbox[0].label == "Yes, delete all 2 drawings of this tab"
-    [delete_all] = [b for b in app.main.button if b.label == "Delete all corrections of this tab"]
+    assert app.checkbox[0].label == "Yes, delete all 2 drawings of the chosen tab"
+    [delete_all] = [b for b in app.main.button if b.label == "Delete all corrections of the chosen tab"]
     delete_all.click().run()
     assert not app.exception and len(store) == 5 and not set(joker) & {c.id for c in store.records()}
     assert not app.main.selectbox  # one tab left: nothing to choose
