@@ -297,7 +297,8 @@ def toolbar_room() -> None:
 
 def draw_number() -> None:
     """Number mode: a wide canvas, and the number read in it with each digit's box and top 3."""
-    st.caption("Write a number in the black strip, digits side by side. Each is found and read after every stroke.")
+    st.caption("Write a number in the black strip, digits side by side, a decimal point or a comma between them if it "
+               "has one. Each digit is found and read after every stroke.")
     toolbar_room()  # in a narrow window the toolbar covered the caption's end
     # A phone's screen is about 390 pixels wide: there the 780-pixel strip would shrink to 312x104 (fit_to_column),
     # so a phone gets a strip of its own width, 340x150, more room for a finger, its pen as thick for its height.

@@ -33,11 +33,12 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     draw = ImageDraw.Draw(framed)
     # A drawing that looks like no digit is a guess too, however sure the model is (a smiley read as a 0 at 100% was
     # boxed in green under the page's "looks like no digit"). A dash kept in the number ("12-5") is boxed as read: it
-    # was left bare, as if unread (a review, 2026-12-03).
+    # was left bare, as if unread (a review, 2026-12-03); so are a decimal point and a comma.
     guesses = [digit.unsure or not digit.looks_like_a_digit for digit in reading.digits]
     marks = [(box, f"{digit.digit}?" if guess else str(digit.digit), UNSURE if guess else SURE)
              for digit, box, guess in zip(reading.digits, reading.boxes, guesses)]
-    for (left, top, right, bottom), label, colour in marks + [(box, "-", SURE) for box in reading.dash_boxes]:
+    marks += [(box, "-", SURE) for box in reading.dash_boxes] + [(box, mark, SURE) for _, mark, box in reading.marks]
+    for (left, top, right, bottom), label, colour in marks:
         top, bottom = top + band, bottom + band
         draw.rectangle((left - line, top - line, right + line, bottom + line), outline=colour, width=line)
         draw.text((left, top - room), label, fill=colour, font=font, stroke_width=line // 2, stroke_fill=(0, 0, 0))

@@ -86,17 +86,18 @@ APART = {
 class DrawnNumber:
     """A number drawn on a canvas, and what the benchmark needs to know about it."""
 
-    image: np.ndarray  # grey, ink bright on black, HEIGHT high
+    image: np.ndarray  # grey, ink bright on black, HEIGHT high (with a mark, half a digit higher)
     text: str
     touching: int  # pairs of neighbouring digits whose ink meets
     apart: int  # digits in pieces: drawn in strokes that do not meet
 
 
-def drawn_number(length: int, rng: np.random.Generator) -> DrawnNumber:
+def drawn_number(length: int, rng: np.random.Generator, mark: str = "") -> DrawnNumber:
     """A random number of `length` digits drawn by one hand with one pen: each digit in a random style of
     the benchmark's, a little bigger or smaller and higher or lower than the others; most gaps between
     digits a fair space, a quarter of them overlapping (so that many neighbours touch); a third of the
-    digits that can be drawn in strokes apart, so drawn."""
+    digits that can be drawn in strokes apart, so drawn. With `mark` ("." or ","), a decimal point or a comma
+    drawn in one gap, chosen at random and left wide enough for it (drawn_mark)."""
     height = rng.uniform(90, 200)
     pen = rng.uniform(6, min(20, height / 6))  # a pen over a sixth of the digit's height fills its loops
     middle = rng.uniform(HEIGHT / 2 - 25, HEIGHT / 2 + 25)
@@ -116,6 +117,37 @@ def drawn_number(length: int, rng: np.random.Generator) -> DrawnNumber:
         apart += pieces(drawings[-1]) >= 2
     gaps = [height * (rng.uniform(-0.15, 0.0) if rng.random() < 0.25 else rng.uniform(0.04, 0.45))
             for _ in range(length - 1)]
+    if mark:
+        place = int(rng.integers(1, length))  # the mark stands before this digit
+        gaps[place - 1] = height * rng.uniform(0.2, 0.5) + pen
     layers = lay_out(drawings, gaps)
     meeting = sum(touching(a, b) for a, b in zip(layers[:-1], layers[1:]))
-    return DrawnNumber(layers.max(axis=0), text, meeting, apart)
+    image = layers.max(axis=0)
+    if mark:  # on a canvas taller by half a digit, that the mark stays on it under digits that reach its foot
+        layers = np.pad(layers, ((0, 0), (0, round(height / 2)), (0, 0)))
+        image = np.maximum(np.pad(image, ((0, round(height / 2)), (0, 0))),
+                           drawn_mark(mark, layers[place - 1], layers[place], height, pen, rng))
+        text = text[:place] + mark + text[place:]
+    return DrawnNumber(image, text, meeting, apart)
+
+
+def drawn_mark(mark: str, before: np.ndarray, after: np.ndarray, height: float, pen: float,
+               rng: np.random.Generator) -> np.ndarray:
+    """A decimal point (".") or a comma (",") drawn by hand between two digits' ink (layers of one canvas), at their
+    feet, on a canvas of theirs: a point a tap of the pen or a small dab, a little above or below the feet; a comma
+    a short stroke from about the feet down and to the left, straight or bowed, 0.2-0.45 of the digits' height."""
+    start, stop = np.flatnonzero(before.any(axis=0))[-1], np.flatnonzero(after.any(axis=0))[0]
+    x = start + (stop - start) * rng.uniform(0.35, 0.65)
+    feet = (np.flatnonzero(before.any(axis=1))[-1] + np.flatnonzero(after.any(axis=1))[-1]) / 2
+    if mark == ".":
+        dab = pen * rng.uniform(0.0, 0.8)
+        angle = rng.uniform(0, 2 * np.pi)
+        strokes = [[(0.5, 0.5), (0.5 + np.cos(angle), 0.5 + np.sin(angle))]]
+        extent, centre = max(dab, 0.1), (x, feet - pen / 2 + height * rng.normal(0, 0.04))
+    else:
+        extent = height * rng.uniform(0.2, 0.45)
+        lean, bow = rng.uniform(0.1, 0.6), rng.uniform(-0.15, 0.15)
+        strokes = [[(lean * (1 - t) + bow * np.sin(np.pi * t), t) for t in np.linspace(0, 1, 8)]]
+        centre = (x, feet - extent * rng.uniform(0.0, 0.3) + extent / 2)
+    rows, width = before.shape
+    return render(strokes, extent, centre, pen, max(width, rows))[:rows, :width, 3]

@@ -62,6 +62,12 @@ LINE_GAP = 0.12  # lines of writing are parted by at least this share of a digit
 # were. At 0.25, 107 written 16 pixels over 710 (digits 114 high) was read as one line, 71970, surely (a review:
 # 123 over 456 as 412536; 11 pixels apart, they still are); none of 6,000 numbers of the numbers benchmark (seeds
 # 0-5) is two lines at 0.12.
+MARK = 0.6  # a decimal point or a comma between digits is at most this share of their height at its longer side...
+POINT = 0.25  # ...a point at most this (a pen's tap is about a tenth)...
+LOW = 0.55  # ...and it begins this share of their height below their tops or lower, at most POINT under their feet
+COMMA = 2.0  # a comma is this many times as long as wide or more (elongation; a pen's dab, up to 1.8 its width long,
+# is under it), and reaches DROP of their height under their feet
+DROP = 0.1
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -83,6 +89,8 @@ class NumberCandidates:
     pair_runs: list[tuple[int, int]]  # runs of atoms of one blob that may be two digits touching...
     pair_boxes: list[Box]
     pair_inputs: np.ndarray  # (P, 28, 56) ...as to_pair_input makes them, for the pair reader
+    marks: list[tuple[Box, str]]  # the decimal points (".") and commas (",") between digits, left out of the crops
+    # (as are other dots: punctuation)
 
     def mask(self, run: tuple[int, int]) -> np.ndarray:
         """The pixels of the image whose ink a run of atoms holds (one of runs or pair_runs; bool, the image's
@@ -213,7 +221,10 @@ def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
     labels, count = ndimage.label(ink >= NOISE, EIGHT_WAY)
     if count == 0:
         return None
-    blobs = merged(without_specks(ndimage.find_objects(labels), max(ink.shape)))
+    objects = ndimage.find_objects(labels)
+    marks = punctuation(labels, objects, max(ink.shape))
+    blobs = merged(without_specks([None if label in marks else s for label, s in enumerate(objects, start=1)],
+                                  max(ink.shape)))
     owner = np.full(count + 1, -1)  # each label's blob
     for b, (members, _) in enumerate(blobs):
         owner[members] = b
@@ -265,7 +276,64 @@ def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
     widths = np.array([(box[2] - box[0]) / line for box in boxes])
     return NumberCandidates(boxes, np.stack(inputs), runs, widths, widest, np.array(cut_scores), atoms, owners, ink,
                             pair_runs, pair_boxes,
-                            np.stack(pair_inputs) if pair_inputs else np.zeros((0, 28, 56), np.float32))
+                            np.stack(pair_inputs) if pair_inputs else np.zeros((0, 28, 56), np.float32),
+                            [((s[1].start, s[0].start, s[1].stop, s[0].stop), mark)
+                             for label, mark in marks.items() if mark for s in [objects[label - 1]]])
+
+
+def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[int, str]:
+    """The pieces of ink (labelled `labels`; find_objects' slices, labels from 1) that are a decimal point or a
+    comma, or a dot that is no digit: label -> ".", "," or "" (a dot, left out). The digits are the pieces as tall as
+    SHORTEST of the tallest that begin high. A point or a comma begins low (from LOW of the digits' height down) and
+    lies between two digits, where no digit's lower part lies (their columns from LOW down: a 7's bar may reach over
+    it); a comma is under MARK of their height, long and thin (COMMA), as high as wide or more (a 1's base drawn apart
+    is flat: two in 6,000 benchmark numbers were read as commas), and reaches DROP under their feet, a point
+    is under POINT. A dot (under POINT) anywhere else in no digit's columns (a full stop after the number, one at
+    mid-height) is left out. Before, a point was read as a 0 (7.1 as 701) or dropped as a speck, and a comma
+    read as a 1, surely (1,000 as 11000)."""
+    tallest = max(rows.stop - rows.start for rows, _ in objects)
+    tall = [(label, s) for label, s in enumerate(objects, start=1) if s[0].stop - s[0].start >= SHORTEST * tallest]
+    top, feet = np.median([rows.start for _, (rows, _) in tall]), np.median([rows.stop for _, (rows, _) in tall])
+    height = feet - top
+    low = round(top + LOW * height)
+    spans, whole = [], []  # each digit's columns from LOW of the digits' height down, and all its columns
+    for label, (rows, columns) in tall:
+        if rows.start < low:
+            inked = np.flatnonzero((labels[max(low, rows.start) : rows.stop, columns] == label).any(axis=0))
+            spans += [(columns.start + inked[0], columns.start + inked[-1] + 1)] if len(inked) else []
+            whole.append((columns.start, columns.stop))
+    marks = {}
+    for label, (rows, columns) in enumerate(objects, start=1):
+        high, wide, middle = rows.stop - rows.start, columns.stop - columns.start, (columns.start + columns.stop) / 2
+        if not DUST * side <= max(high, wide) <= MARK * height:
+            continue
+        placed = (low <= rows.start <= feet + POINT * height and not any(a <= middle < b for a, b in spans)
+                  and any(b <= middle for _, b in spans) and any(a > middle for a, _ in spans))
+        dot = max(high, wide) <= POINT * height
+        if (placed and high >= wide and rows.stop >= feet + DROP * height
+                and elongation(labels[rows, columns] == label) >= COMMA):
+            marks[label] = ","
+        elif placed and dot:
+            marks[label] = "."
+        elif dot and not any(a <= middle < b for a, b in whole):
+            marks[label] = ""
+    return marks
+
+
+def elongation(mask: np.ndarray) -> float:
+    """How many times as long as wide a piece of ink (bool) is: the square root of the ratio of its pixels'
+    variances along their main axis and across it (a line L long and w wide: L / w; a round dot: 1)."""
+    spread = np.linalg.eigvalsh(np.cov(np.stack(np.nonzero(mask)).astype(float)))
+    return float(np.sqrt(spread[1] / max(spread[0], 1e-9)))
+
+
+def marks_between(marks: list[tuple[Box, str]], boxes: list[Box], first: int = 0) -> list[tuple[int, str, Box]]:
+    """The marks (NumberCandidates.marks) that lie between two of the digits boxed `boxes` (left to right; the first
+    at place `first`): (the place of the digit after the mark, the mark, its box). One before the first digit or
+    after the last is no decimal point or comma of the number, and is left out."""
+    placed = [(sum(left + right < mark_box[0] + mark_box[2] for left, _, right, _ in boxes), mark, mark_box)
+              for mark_box, mark in marks]
+    return [(first + place, mark, box) for place, mark, box in placed if 0 < place < len(boxes)]
 
 
 def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:
@@ -318,19 +386,20 @@ def run_mask(owners: np.ndarray, run: list[tuple[int, int, int]], left: int, rig
 
 
 def without_specks(objects: list[Slices | None], side: int) -> list[tuple[int, Slices]]:
-    """(label, slices) of the pieces that are not specks, in an image whose longer side is `side` pixels.
+    """(label, slices) of the pieces that are not specks (nor None: left out), in an image whose longer side is
+    `side` pixels.
     Judged against the tallest piece, so that it holds for any canvas and pen: a stray 2-3 pixel dot beside
     100-pixel digits is one fiftieth of their height; the smallest strokes that do belong to a digit, a 5's
     flag or a 1's base drawn apart, are about a third. And against the image: an image of dust alone has no
     tall piece to judge by, so a piece under DUST of the image's longer side is always a speck (a digit that
     small would be about 8 pixels high on the app's 780x260 number strip): an 840x280 canvas sprinkled with 2%
     dust made 12,000 candidate crops and took 16 s to read (now none, in milliseconds)."""
-    tallest = max(s[0].stop - s[0].start for s in objects)
+    tallest = max(s[0].stop - s[0].start for s in objects if s is not None)
     smallest = max(SPECK * tallest, DUST * side)
     return [
         (label, s)
         for label, s in enumerate(objects, start=1)
-        if max(s[0].stop - s[0].start, s[1].stop - s[1].start) >= smallest
+        if s is not None and max(s[0].stop - s[0].start, s[1].stop - s[1].start) >= smallest
     ]
 
 

@@ -25,6 +25,8 @@ MAX_PIXELS = 50_000_000
 FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
 PNG_END = b"\0\0\0\0IEND\xaeB`\x82"  # the empty IEND chunk and its CRC, which every whole PNG has
 WORKING_SIDE = 800  # photos are read at most this large: 12 megapixels would take seconds, and add nothing
+SMALLEST_SIDE = 64  # ...and at least this large (enlarged, bicubic): of 200 MNIST test digits shrunk to 10x10 pixels,
+# the blur against sensor noise left 14 blank and 98 read right, none and 195 so (14x14: 179 and 200; 28x28 and up: 200)
 PAPER_GRID = 200  # the paper's light is estimated on a grid this large on the longer side...
 PAPER_WINDOW = 21  # ...over windows this many cells wide (a tenth of the photo: wider than any pen's stroke)
 POLARITY_GRID, POLARITY_WINDOW = 64, 15  # the same for telling dark ink from light, by a median (a quarter)
@@ -120,11 +122,12 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
             pixels = pixels[..., :3]
     rgb = as_rgb(pixels)
     photo_size = rgb.shape[1], rgb.shape[0]
-    scale = max(max(rgb.shape[:2]) / WORKING_SIDE, 1.0)
-    if scale > 1:
+    longer = max(rgb.shape[:2])
+    scale = longer / WORKING_SIDE if longer > WORKING_SIDE else min(longer / SMALLEST_SIDE, 1.0)
+    if scale != 1:
         size = (max(1, round(rgb.shape[1] / scale)), max(1, round(rgb.shape[0] / scale)))
-        rgb = np.stack([np.asarray(Image.fromarray(c).resize(size, Image.Resampling.BOX))
-                        for c in rgb.transpose(2, 0, 1)], axis=2)
+        resample = Image.Resampling.BOX if scale > 1 else Image.Resampling.BICUBIC
+        rgb = np.stack([np.asarray(Image.fromarray(c).resize(size, resample)) for c in rgb.transpose(2, 0, 1)], axis=2)
     rgb = ndimage.gaussian_filter(rgb, (1, 1, 0))  # sensor noise: in a shadow it darkens pixels as much as faint ink
     flat = flat_paper(rgb)  # a drawing made on a screen: its paper is one colour, and its ink whatever is not
     light = light_ink(rgb.mean(axis=2)) if flat is None else flat[1]

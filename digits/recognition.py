@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -13,7 +14,8 @@ import tensorflow as tf
 from PIL import Image
 
 import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
-from digits.numbers import NONE, Box, NumberCandidates, number_lines, runs_down_columns, weighed_readings
+from digits.numbers import (NONE, Box, NumberCandidates, marks_between, number_lines, runs_down_columns,
+                            weighed_readings)
 from digits.photos import PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_saved_model
@@ -137,13 +139,16 @@ class NumberRecognition:
     dashes: frozenset[int] = frozenset()  # by without_level_lines: the places of digits with a dash before them
     line_starts: frozenset[int] = frozenset()  # the places of digits that begin a line under the one before
     dash_boxes: tuple[Box, ...] = ()  # by without_level_lines: each dash's ink, as `boxes`, for the annotation
+    marks: tuple[tuple[int, str, Box], ...] = ()  # decimal points and commas: (the place of the digit after it, "." or
+    # ",", its ink as `boxes`)
 
     @property
     def text(self) -> str:
-        """The number as written, e.g. "2026", or "12-5" and "-3" with dashes; numbers on lines one under
-        another are parted by spaces ("12 85")."""
-        return "".join((" " if place in self.line_starts else "") + ("-" if place in self.dashes else "") + str(d.digit)
-                       for place, d in enumerate(self.digits))
+        """The number as written, e.g. "2026", "3.14" and "1,250" with a decimal point or a comma, or "12-5" and "-3"
+        with dashes; numbers on lines one under another are parted by spaces ("12 85")."""
+        marks = {place: mark for place, mark, _ in self.marks}
+        return "".join((" " if place in self.line_starts else "") + marks.get(place, "")
+                       + ("-" if place in self.dashes else "") + str(d.digit) for place, d in enumerate(self.digits))
 
     @property
     def is_several_sure_digits(self) -> bool:
@@ -184,8 +189,11 @@ class NumberRecognition:
             left_out += len(lines) - min(1, len(dashed))  # one dash shows however many lines make it
             kept.append(i)
             lines, line_start = [], False
+        # A mark keeps its place among the digits kept; one that no longer lies between two of a line is left out.
+        marks = tuple((place, mark, box) for old, mark, box in self.marks
+                      if 0 < (place := bisect_left(kept, old)) < len(kept) and place not in starts)
         return NumberRecognition([self.digits[i] for i in kept], [self.boxes[i] for i in kept],
-                                 left_out + len(lines), frozenset(dashes), frozenset(starts), tuple(dash_boxes))
+                                 left_out + len(lines), frozenset(dashes), frozenset(starts), tuple(dash_boxes), marks)
 
     def is_dash(self, line: int, before: int | None, after: int) -> bool:
         """True if the level line at `line` lies at mid-height of the digits `before` (None at the start) and
@@ -314,14 +322,16 @@ class Recognizer:
         ones (see digits/numbers.py), is read in one model call and in one call of the number reader (their
         readings weighed together), and checked in one call of the checker, and every run of a blob that may be
         two touching digits is read in one call of the pair reader; the readings and checks then pick the cuts.
-        Numbers written one under another are read so a line at a time (number_lines), and parted by a space.
+        Numbers written one under another are read so a line at a time (number_lines), and parted by a space. A
+        decimal point or a comma between two digits is kept in the text ("3.14", "1,250"; numbers.punctuation).
         The detector is then asked of the digits read, in one call.
         """
-        digits, boxes, starts = [], [], set()
+        digits, boxes, starts, marks = [], [], set(), []
         for candidates in number_lines(image):
             if digits:
                 starts.add(len(digits))
             line_digits, line_boxes = self._read_line(candidates)
+            marks += marks_between(candidates.marks, line_boxes, len(digits))
             digits += line_digits
             boxes += line_boxes
         if not digits:
@@ -331,7 +341,7 @@ class Recognizer:
         # 8 of the drawn benchmark's 7,250 single digits do (2026-12-03).
         likeness = self.digit_likeness(np.stack([d.model_input for d in digits]))
         digits = [replace(d, digit_likeness=p) for d, p in zip(digits, likeness)]
-        return NumberRecognition(digits, boxes, line_starts=frozenset(starts))
+        return NumberRecognition(digits, boxes, line_starts=frozenset(starts), marks=tuple(marks))
 
     def _read_line(self, candidates: NumberCandidates) -> tuple[list[Recognition], list[Box]]:
         """The digits of one line of a number and their boxes, left to right (recognize_number)."""
@@ -373,7 +383,8 @@ class Recognizer:
         else:
             digit = self.recognize(found.ink)
             result = None if digit is None else NumberRecognition([digit], [ink_box(found.ink)])
-        return None if result is None else replace(result, boxes=[found.on_photo(b) for b in result.boxes])
+        return None if result is None else replace(result, boxes=[found.on_photo(b) for b in result.boxes],
+                                                   marks=tuple((p, m, found.on_photo(b)) for p, m, b in result.marks))
 
     @staticmethod
     def _read(inputs: np.ndarray, forward: Callable[[np.ndarray], tf.Tensor]) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 The digits are the benchmark's own (digits/benchmark_shapes.py, never the training templates), laid out
 by digits/number_shapes.py: varied sizes, baselines and spacing, neighbours touching, digits drawn in
-strokes that do not meet. Prints a table and writes the figures as JSON (default benchmarks/numbers.json);
---montage saves the numbers it misreads.
+strokes that do not meet; and numbers with a decimal point or a comma between two of their digits. Prints a
+table and writes the figures as JSON (default benchmarks/numbers.json); --montage saves the numbers it misreads.
 """
 
 import argparse
@@ -48,6 +48,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", help="a .keras model (default: the shipped model)")
     parser.add_argument("--count", type=int, default=1000, help="numbers, as many of each length 2-6")
+    parser.add_argument("--marked", type=int, default=400,
+                        help="numbers with a decimal point or a comma (half each), 2-6 digits, after the others")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--montage",
                         help="save the misread numbers (the first 40) to this PNG, boxes and readings shown")
@@ -58,6 +60,12 @@ def main() -> int:
     rng = np.random.default_rng([args.seed, 2026])  # a stream of its own, apart from the single-digit benchmark's
     numbers = [drawn_number(LENGTHS[i % len(LENGTHS)], rng) for i in range(args.count)]
     readings = [recognizer.recognize_number(n.image) for n in numbers]
+    marked = [drawn_number(LENGTHS[i % len(LENGTHS)], rng, ".,"[i // len(LENGTHS) % 2]) for i in range(args.marked)]
+    marked_readings = [recognizer.recognize_number(n.image) for n in marked]
+    marked_read = ["" if r is None else r.text for r in marked_readings]
+    marked_right = np.array([n.text == text for n, text in zip(marked, marked_read)])
+    marks = np.array([next(c for c in n.text if c in ".,") for n in marked])
+    mark_kept = np.array([n.text.find(m) == text.find(m) for n, m, text in zip(marked, marks, marked_read)])
     read = ["" if r is None else r.text for r in readings]
     right = np.array([n.text == text for n, text in zip(numbers, read)])
     lengths = np.array([len(n.text) for n in numbers])
@@ -78,6 +86,9 @@ def main() -> int:
         "not_touching_accuracy": float(right[~touching].mean()),
         "strokes_apart_numbers": int(apart.sum()),
         "strokes_apart_accuracy": float(right[apart].mean()),
+        "marked_numbers": args.marked,
+        "marked_accuracy": {m: float(marked_right[marks == m].mean()) for m in ".,"},
+        "marks_in_place": {m: float(mark_kept[marks == m].mean()) for m in ".,"},
         "recognize_number_3_digits_840x280": percentiles_ms(lambda: recognizer.recognize_number(canvas), 100),
     }
     rows = [
@@ -90,14 +101,18 @@ def main() -> int:
          f"{figures['not_touching_accuracy']:.2%}"),
         (f"numbers with a digit drawn in strokes apart ({figures['strokes_apart_numbers']})",
          f"{figures['strokes_apart_accuracy']:.2%}"),
+        *[(f"numbers with a {name} ({(marks == m).sum()}): read whole / the {name} read in its place",
+           f"{figures['marked_accuracy'][m]:.2%} / {figures['marks_in_place'][m]:.2%}")
+          for m, name in ((".", "decimal point"), (",", "comma"))],
         ("recognize_number() on a 3-digit 840x280 canvas, p50 / p95",
          "{p50_ms} ms / {p95_ms} ms".format(**figures["recognize_number_3_digits_840x280"])),
     ]
     report(rows, figures, args.out)
-    if args.montage:  # one row per misread number, the first 40
-        grid([(f"{numbers[i].text} read {read[i] or '-'}", tiles(numbers[i].image, [] if readings[i] is None else
-               readings[i].boxes), [""] * 8) for i in np.flatnonzero(~right)[:40]] or [("none misread", [], [])],
-             args.montage)
+    if args.montage:  # one row per misread number, the first 40, then the first 20 with a point or a comma
+        misread = [(numbers[i], read[i], readings[i]) for i in np.flatnonzero(~right)[:40]]
+        misread += [(marked[i], marked_read[i], marked_readings[i]) for i in np.flatnonzero(~marked_right)[:20]]
+        grid([(f"{number.text} read {text or '-'}", tiles(number.image, [] if reading is None else reading.boxes),
+               [""] * 8) for number, text, reading in misread] or [("none misread", [], [])], args.montage)
     return 0
 
 

@@ -112,7 +112,8 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     ]
     if number:
         return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits,
-                "dashes": sorted(result.dashes), "level_lines_left_out": result.level_lines_left_out}
+                "dashes": sorted(result.dashes), "marks": [[place, mark] for place, mark, _ in result.marks],
+                "level_lines_left_out": result.level_lines_left_out}
     return {"file": str(path), **digits[0], "looks_like_a_number": looks_like_a_number}
 
 

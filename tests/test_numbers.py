@@ -11,6 +11,7 @@ from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
 from digits.numbers import UNCUT, cut_columns, number_candidates, text_lines, weighed_readings
 from digits.recognition import NumberRecognition, Recognition, Recognizer
+from tests.conftest import on_strip
 
 BAR, STEM = PLAIN[7]
 APART = {  # digits in two strokes that do not meet
@@ -352,3 +353,31 @@ def test_a_reading_that_looks_like_no_digit_is_boxed_as_a_guess_however_sure():
         read = Recognition(0, np.eye(10)[0], np.zeros((28, 28), np.float32), likeness)  # a 0 at 100%
         shown = np.asarray(annotated(picture, NumberRecognition([read], [(100, 80, 200, 180)])))
         assert (shown == colour).all(axis=-1).any() and not (shown == other).all(axis=-1).any(), likeness
+
+
+POINT = [[(0.5, 0.5), (0.5, 0.52)]]  # a pen's tap: drawn 10 pixels across, a dot as wide as the pen
+COMMA = [[(0.6, 0.0), (0.4, 1.0)]]  # drawn 40 pixels high, from just above the digits' feet to under them
+
+
+@pytest.mark.parametrize("drawings, text", [
+    (((PLAIN[7], 150), (POINT, 250, 195, 10), (PLAIN[1], 330)), "7.1"),
+    (((PLAIN[1], 80), (COMMA, 140, 210, 40), (PLAIN[0], 230), (PLAIN[0], 380), (PLAIN[0], 530)), "1,000"),
+    (((PLAIN[1], 80), (PLAIN[0], 180), (COMMA, 260, 210, 40), (PLAIN[7], 350), (POINT, 440, 195, 10),
+      (PLAIN[1], 500)), "10,7.1"),
+    (((PLAIN[7], 150), (COMMA, 195, 210, 40), (PLAIN[1], 290)), "7,1"),  # under the 7's bar, right of its stem
+    (((PLAIN[7], 150), (PLAIN[1], 330), (POINT, 420, 195, 10)), "71"),  # after the last digit: no part of the number
+    (((POINT, 60, 195, 10), (PLAIN[7], 150), (PLAIN[1], 330)), "71"),  # before the first
+    (((PLAIN[7], 150), (POINT, 250, 130, 10), (PLAIN[1], 330)), "71"),  # at mid-height: no point
+    (((PLAIN[7], 150), (POINT, 250, 60, 10), (PLAIN[1], 330)), "71"),  # at the top
+])
+def test_a_decimal_point_or_a_comma_between_digits_is_kept_in_the_number(shipped, drawings, text):
+    # Digits 150 pixels high from row 55 to 205 on Number mode's strip. Before, a point was dropped as a speck, and a
+    # comma read as a 1, surely: 1,000 as 11000.
+    image = on_strip(*drawings)[..., 3]
+    result = shipped.recognize_number(image)
+    assert result.text == text and len(result.digits) == sum(c.isdigit() for c in text)
+    assert "".join(mark for _, mark, _ in result.marks) == "".join(c for c in text if c in ".,")
+    for place, _, (left, top, right, bottom) in result.marks:  # boxed round its own ink, between its digits
+        before, after = result.boxes[place - 1], result.boxes[place]
+        assert before[0] + before[2] < left + right < after[0] + after[2] and top > 150 and bottom > 190
+        assert image[top:bottom, left:right].any()

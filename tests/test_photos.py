@@ -173,6 +173,19 @@ def test_a_large_photo_of_a_number_gives_boxes_on_the_photo(shipped):
         assert np.abs(np.subtract(box, expected)).max() <= 20, (box, expected)  # a few working pixels off at most
 
 
+@pytest.mark.parametrize("side", [10, 14])
+def test_a_tiny_picture_of_a_digit_is_read_not_called_blank(shipped, side):
+    # An icon-sized digit, as MNIST's own images are drawn: the blur against sensor noise wiped a 10x10 one out
+    # (read as blank), unless it is enlarged first (photos.SMALLEST_SIDE).
+    for digit in (0, 2, 3, 4, 5, 7, 8):
+        big = Image.fromarray(255 - np.uint8(ink(SHAPES[digit], 280, extent=200, pen=26) * 255))
+        tiny = big.resize((side, side), Image.Resampling.LANCZOS)
+        result = shipped.recognize_photo(tiny)
+        assert result is not None and result.digits[0].digit == digit, (digit, result)
+        left, top, right, bottom = result.boxes[0]  # the box on the tiny picture's pixels
+        assert 0 <= left < right <= side and 0 <= top < bottom <= side and right - left >= side // 3
+
+
 def test_a_photo_of_two_numbers_one_under_the_other_reads_each(shipped):
     # Read as one line, 12 over 85 gave 1285 (its digits left to right, whatever the line).
     lines = [lay_out([ink(SHAPES[d], 280, extent=180, pen=16) for d in digits], [60]).max(axis=0)

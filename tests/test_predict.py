@@ -130,6 +130,17 @@ def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     assert (read["number"], len(read["digits"]), read["dashes"], read["level_lines_left_out"]) == ("1-7", 2, [1], 0)
 
 
+def test_a_decimal_point_and_a_comma_are_kept_in_a_number_read_from_a_file(tmp_path):
+    # Dark ink on white, as a photo or a scan: the point is lifted off the paper with the digits (photos.photo_ink).
+    point, comma = [[(0.5, 0.5), (0.5, 0.52)]], [[(0.6, 0.0), (0.4, 1.0)]]
+    Image.fromarray(255 - on_strip((PLAIN[1], 80), (comma, 140, 210, 40), (PLAIN[0], 230), (PLAIN[7], 350),
+                                   (point, 440, 195, 10), (PLAIN[1], 500))[..., 3]).save(tmp_path / "1,07.1.png")
+    done = run_script("predict.py", "--number", "--json", tmp_path / "1,07.1.png")
+    (read,) = json.loads(done.stdout)
+    assert (read["number"], len(read["digits"]), read["marks"]) == ("1,07.1", 4, [[1, ","], [3, "."]])
+    assert run_script("predict.py", "--number", tmp_path / "1,07.1.png").stdout.split(": ", 1)[1].startswith("1,07.1")
+
+
 def test_a_number_names_its_unsure_digits_in_words():
     spec = importlib.util.spec_from_file_location("predict", ROOT / "scripts" / "predict.py")
     predict = importlib.util.module_from_spec(spec)

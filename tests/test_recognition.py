@@ -117,6 +117,24 @@ def test_level_lines_are_told_apart_on_each_line_of_numbers_one_under_another():
                              line_starts=frozenset({1})).without_level_lines().text == "2"
 
 
+def test_a_decimal_point_keeps_its_place_among_the_digits_left_when_level_lines_are_left_out():
+    # Hand-made readings as above: a 7's first stroke at the top, left out, before the digit after the point.
+    one, dash = np.zeros((28, 28), np.float32), np.zeros((28, 28), np.float32)
+    one[4:24, 13:15], dash[13:15, 4:24] = 1, 1
+    read = lambda model_input: Recognition(2, np.eye(10)[2], model_input)  # noqa: E731
+    point = (25, 90, 30, 95)
+    number = NumberRecognition([read(one), read(dash), read(one), read(one)],
+                               [(0, 0, 20, 100), (30, 0, 90, 10), (40, 0, 60, 100), (70, 0, 90, 100)],
+                               marks=((1, ".", point),))
+    assert number.text == "2.222"
+    once = number.without_level_lines()
+    assert (once.text, once.level_lines_left_out, once.marks) == ("2.22", 1, ((1, ".", point),))
+    assert once.without_level_lines() == once
+    # A point whose digits after it are all level lines lies after the last digit: no longer in the number.
+    trailing = NumberRecognition([read(one), read(dash)], [(0, 0, 20, 100), (30, 0, 90, 10)], marks=((1, ".", point),))
+    assert trailing.text == "2.2" and trailing.without_level_lines().text == "2"
+
+
 def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left_out(shipped):
     bar = PLAIN[7][:1]
     for drawings, text, left_out in (
