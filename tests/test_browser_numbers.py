@@ -45,6 +45,20 @@ def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
     assert prediction(page) is None  # the single digit's answer is not shown in Number mode
 
 
+def test_a_decimal_point_tapped_between_two_digits_is_read_in_the_number(page):
+    # A tap of the mouse (down and up at one spot) leaves a dot on the canvas; at the digits' feet between two of
+    # them it is a decimal point (it was read as a 0, or dropped as a speck).
+    number_strip(page)
+    strokes = side_by_side(PLAIN[7], [[(0.5, 0.97)]], PLAIN[1])  # the 7's two strokes, the tap, the 1
+    draw(page, strokes[:2], margin=0.1)
+    inked = ink_on_canvas(page)
+    draw(page, strokes[2:3], margin=0.1)
+    assert ink_on_canvas(page) > inked  # the tap's dot
+    assert prediction(page, "Number") == "7"  # after the last digit, no part of the number
+    draw(page, strokes[3:], margin=0.1)
+    assert prediction(page, "Number") == "7.1"
+
+
 def ink_on_canvas(page, expected: int | None = None) -> int:
     """How many of the visible canvas's pixels are inked (the drawing's, not the upper canvas's pointer layer);
     given `expected`, once it is that or 5 s have passed: a canvas draws the drawing it is given after the run."""
