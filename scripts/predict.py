@@ -118,14 +118,18 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
 
 
 def describe(result: dict) -> str:
-    """One line for a file read: the digit or number and how sure."""
+    """One line for a file read: the digit or number and how sure; for a number read with --top 2 or more, a line
+    more for each digit, its likeliest readings ("  2nd digit: 0 (99.1%), 6 (0.8%)")."""
     if "number" in result:
         unsure = [place for place, d in enumerate(result["digits"], start=1) if d["unsure"]]
         strange = [place for place, d in enumerate(result["digits"], start=1) if not d["looks_like_a_digit"]]
         lines = result["level_lines_left_out"]
+        tops = [f"\n  {places([place])[4:]}: " + ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in d["top"])
+                for place, d in enumerate(result["digits"], start=1) if len(d["top"]) > 1]
         return (result["number"] + (f"  (unsure of {places(unsure)})" if unsure else "")
                 + (f"  ({places_unlike_digits(strange)})" if strange else "")
-                + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else ""))
+                + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else "")
+                + "".join(tops))
     guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
     if result["looks_like_a_number"]:
         return guesses + "  (looks like a number: read it with --number)"
@@ -138,7 +142,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     parser.add_argument("--top", type=int, default=1, metavar="K",
-                        help="show the K most likely digits (with --number, each digit's, in --json)")
+                        help="show the K most likely digits (with --number, each digit's, on a line of its own)")
     parser.add_argument("--number", action="store_true", help="read a whole number of one or more digits")
     parser.add_argument("--json", action="store_true", help="print one JSON list instead of lines")
     parser.add_argument("--model", help="a .keras model (default: the shipped model)")

@@ -139,6 +139,11 @@ def test_a_decimal_point_and_a_comma_are_kept_in_a_number_read_from_a_file(tmp_p
     (read,) = json.loads(done.stdout)
     assert (read["number"], len(read["digits"]), read["marks"]) == ("1,07.1", 4, [[1, ","], [3, "."]])
     assert run_script("predict.py", "--number", tmp_path / "1,07.1.png").stdout.split(": ", 1)[1].startswith("1,07.1")
+    # With --top 2, a line more for each digit: its two likeliest readings (they were in --json only).
+    first, *digits = run_script("predict.py", "--number", "--top", "2", tmp_path / "1,07.1.png").stdout.splitlines()
+    assert first.split(": ", 1)[1].startswith("1,07.1") and len(digits) == 4
+    for line, place, digit in zip(digits, ("1st", "2nd", "3rd", "4th"), "1071"):
+        assert line.startswith(f"  {place} digit: {digit} (") and line.count("%)") == 2, line
 
 
 def test_a_number_names_its_unsure_digits_in_words():
@@ -146,7 +151,8 @@ def test_a_number_names_its_unsure_digits_in_words():
     predict = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(predict)
     read = {"number": "1275", "level_lines_left_out": 1,
-            "digits": [{"unsure": place in (2, 4), "looks_like_a_digit": True} for place in range(1, 5)]}
+            "digits": [{"unsure": place in (2, 4), "looks_like_a_digit": True, "top": [{"digit": 7, "probability": 0.9}]}
+                       for place in range(1, 5)]}
     assert predict.describe(read) == \
         "1275  (unsure of the 2nd and 4th digits)  (1 level line left out: a line is no digit)"
     read["digits"][3]["unsure"], read["level_lines_left_out"] = False, 0
