@@ -322,8 +322,11 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
 
 def elongation(mask: np.ndarray) -> float:
     """How many times as long as wide a piece of ink (bool) is: the square root of the ratio of its pixels'
-    variances along their main axis and across it (a line L long and w wide: L / w; a round dot: 1)."""
-    spread = np.linalg.eigvalsh(np.cov(np.stack(np.nonzero(mask)).astype(float)))
+    variances along their main axis and across it (a line L long and w wide: L / w; a round dot, or a pixel: 1)."""
+    pixels = np.stack(np.nonzero(mask)).astype(float)
+    if pixels.shape[1] < 2:
+        return 1.0
+    spread = np.linalg.eigvalsh(np.cov(pixels))
     return float(np.sqrt(spread[1] / max(spread[0], 1e-9)))
 
 

@@ -75,6 +75,8 @@ IMAGES = st.one_of(drawings(), PICTURES, ANYTHING)  # about a third each: refuse
 
 DOT = np.pad(np.ones((3, 3)), 10)  # a speck
 STROKE = np.pad(np.ones((30, 4)), 10)  # a 1
+SCATTERED = np.zeros((8, 47), np.int8)  # lone pixels, found by hypothesis: a one-pixel "mark" had no spread to measure
+SCATTERED[[1, 1, 2, 2, 3], [0, 3, 0, 4, 2]] = [4, 39, 4, 4, 4]
 # The named edge cases, tried on every run whatever hypothesis draws.
 EDGE_CASES = [
     np.zeros((0, 0)), np.zeros((0, 5, 3), np.uint8), np.zeros((4, 0, 2)),  # empty
@@ -85,7 +87,7 @@ EDGE_CASES = [
     STROKE[..., None], np.stack([STROKE, STROKE], axis=2),  # one channel (H, W, 1); grey with alpha (H, W, 2)
     np.stack([np.zeros_like(STROKE), STROKE], axis=2),  # alpha only: the ink is what is opaque; RGBA, clear or not
     np.zeros((20, 20, 4), np.uint8), np.dstack([np.full((*STROKE.shape, 3), 255), STROKE * 255]).astype(np.uint8),
-    STROKE > 0, (STROKE * 255).astype(np.int64), STROKE.astype(np.float16), DOT,  # bool, int64, float16
+    STROKE > 0, (STROKE * 255).astype(np.int64), STROKE.astype(np.float16), DOT, SCATTERED,  # bool, int64, float16
     STROKE * 255 - 2**62, (STROKE * 2**62).astype(np.int64), (STROKE * 100).astype(np.int8),  # other integers
     STROKE + 0.5j, STROKE.astype(object), np.full((5, 5), None), np.full((5, 5), "x"),  # complex, objects, text
     np.zeros((2, 20, 20, 3)), np.zeros((20, 20, 5)), np.zeros((20, 20, 3), "datetime64[s]"),  # 4-d, 5 channels
