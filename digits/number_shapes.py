@@ -122,11 +122,11 @@ def drawn_number(length: int, rng: np.random.Generator, mark: str = "") -> Drawn
         gaps[place - 1] = height * rng.uniform(0.2, 0.5) + pen
     layers = lay_out(drawings, gaps)
     meeting = sum(touching(a, b) for a, b in zip(layers[:-1], layers[1:]))
-    image = layers.max(axis=0)
     if mark:  # on a canvas taller by half a digit, that the mark stays on it under digits that reach its foot
         layers = np.pad(layers, ((0, 0), (0, round(height / 2)), (0, 0)))
-        image = np.maximum(np.pad(image, ((0, round(height / 2)), (0, 0))),
-                           drawn_mark(mark, layers[place - 1], layers[place], height, pen, rng))
+    image = layers.max(axis=0)
+    if mark:
+        image = np.maximum(image, drawn_mark(mark, layers[place - 1], layers[place], height, pen, rng))
         text = text[:place] + mark + text[place:]
     return DrawnNumber(image, text, meeting, apart)
 

@@ -148,10 +148,15 @@ class NumberCandidates:
         return [((left, top, middle, bottom), halves[0]), ((middle, top, right, bottom), halves[1])]
 
 
+def ordinal(n: int) -> str:
+    """A place (from 1) as an ordinal: "1st", "2nd", "11th", "23rd"."""
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def places(numbers: list[int]) -> str:
     """Places in a number (one or more, from 1) said in words: "the 3rd digit", "the 2nd and 3rd digits",
     "the 1st, 2nd and 4th digits" (as ordinals: "digit 3" of 435 could be taken for its digit 3)."""
-    words = [f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}" for n in numbers]
+    words = [ordinal(n) for n in numbers]
     return (f"the {words[0]} digit" if len(words) == 1 else
             f"the {', '.join(words[:-1])} and {words[-1]} digits")
 

@@ -36,7 +36,7 @@ def stderr_dropped():
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 with stderr_dropped():
     from digits import Recognizer  # noqa: E402
-from digits.numbers import places, places_unlike_digits  # noqa: E402
+from digits.numbers import ordinal, places, places_unlike_digits  # noqa: E402
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink  # noqa: E402
 
 
@@ -117,6 +117,11 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     return {"file": str(path), **digits[0], "looks_like_a_number": looks_like_a_number}
 
 
+def likeliest(top: list[dict]) -> str:
+    """A digit's likeliest readings (read_file's "top") in words: "0 (99.1%), 6 (0.8%)"."""
+    return ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in top)
+
+
 def describe(result: dict) -> str:
     """One line for a file read: the digit or number and how sure; for a number read with --top 2 or more, a line
     more for each digit, its likeliest readings ("  2nd digit: 0 (99.1%), 6 (0.8%)")."""
@@ -124,13 +129,13 @@ def describe(result: dict) -> str:
         unsure = [place for place, d in enumerate(result["digits"], start=1) if d["unsure"]]
         strange = [place for place, d in enumerate(result["digits"], start=1) if not d["looks_like_a_digit"]]
         lines = result["level_lines_left_out"]
-        tops = [f"\n  {places([place])[4:]}: " + ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in d["top"])
+        tops = [f"\n  {ordinal(place)} digit: {likeliest(d['top'])}"
                 for place, d in enumerate(result["digits"], start=1) if len(d["top"]) > 1]
         return (result["number"] + (f"  (unsure of {places(unsure)})" if unsure else "")
                 + (f"  ({places_unlike_digits(strange)})" if strange else "")
                 + (f"  ({lines} level line{'s' if lines > 1 else ''} left out: a line is no digit)" if lines else "")
                 + "".join(tops))
-    guesses = ", ".join(f"{t['digit']} ({t['probability']:.1%})" for t in result["top"])
+    guesses = likeliest(result["top"])
     if result["looks_like_a_number"]:
         return guesses + "  (looks like a number: read it with --number)"
     if not result["looks_like_a_digit"]:  # a smiley, a letter: the model reads it as a digit all the same
