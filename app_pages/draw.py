@@ -118,8 +118,8 @@ def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool,
         seen.image(png_url(inspection.saliency_overlay(result.model_input, heat)), width=196,
                    caption=f"Which pixels drove the {result.digit}: the brighter, the more")
     else:
-        seen.image(png_url(enlarged(result.model_input)), caption="What the model saw: 28x28, centred like MNIST",
-                   width=196)
+        seen.image(png_url(enlarged(result.model_input)), width=196,
+                   caption="What the model saw: 28x28 pixels, centred as it learned them")
 
 
 def drawing_number() -> int:
@@ -365,7 +365,8 @@ def main() -> None:
     if mode == "Number":
         st.fragment(draw_number)()
         return
-    st.caption("Draw a digit from 0 to 9 in the black square. A CNN trained on MNIST reads it after every stroke.")
+    st.caption("Draw a digit from 0 to 9 in the black square. A neural network that learned from 60,000 handwritten "
+               "digits (MNIST) reads it after every stroke.")
     st.fragment(draw_digit)()
 
 

@@ -68,6 +68,11 @@ LOW = 0.55  # ...and it begins this share of their height below their tops or lo
 COMMA = 2.0  # a comma is this many times as long as wide or more (elongation; a pen's dab, up to 1.8 its width long,
 # is under it), and reaches DROP of their height under their feet
 DROP = 0.1
+BOLD = 0.45  # a point may be as large as this if it is a round, filled dot (a tap of an 18-pixel pen beside digits
+# 50 pixels high, or a bold dot, is over POINT: both were dropped without a word, the number still read as sure)
+ROUND = 1.5  # round: under this elongation, filled: FILLED of its box or more (a disc fills 0.79), with no hole
+FILLED = 0.6
+LEADING = 0.5  # a point before the first digit (".5") lies at most this share of the digits' height before it
 MARGIN = 4  # pixels of background around each crop: to_mnist_input takes the border's colour for the background
 EIGHT_WAY = np.ones((3, 3), bool)  # pixels touching at a corner are connected, as in a pen's diagonal stroke
 
@@ -293,9 +298,10 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
     lies between two digits, where no digit's lower part lies (their columns from LOW down: a 7's bar may reach over
     it); a comma is under MARK of their height, long and thin (COMMA), as high as wide or more (a 1's base drawn apart
     is flat: two in 6,000 benchmark numbers were read as commas), and reaches DROP under their feet, a point
-    is under POINT. A dot (under POINT) anywhere else in no digit's columns (a full stop after the number, one at
-    mid-height) is left out. Before, a point was read as a 0 (7.1 as 701) or dropped as a speck, and a comma
-    read as a 1, surely (1,000 as 11000)."""
+    is under POINT, or under BOLD if it is a round, filled dot. A point may also come just before the first digit
+    (".5", within LEADING of the digits' height). A dot (under POINT) anywhere else in no digit's columns (a full
+    stop after the number, one at mid-height) is left out. Before, a point was read as a 0 (7.1 as 701) or dropped
+    as a speck, and a comma read as a 1, surely (1,000 as 11000)."""
     tallest = max(rows.stop - rows.start for rows, _ in objects)
     tall = [(label, s) for label, s in enumerate(objects, start=1) if s[0].stop - s[0].start >= SHORTEST * tallest]
     top, feet = np.median([rows.start for _, (rows, _) in tall]), np.median([rows.stop for _, (rows, _) in tall])
@@ -312,17 +318,27 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
         high, wide, middle = rows.stop - rows.start, columns.stop - columns.start, (columns.start + columns.stop) / 2
         if not DUST * side <= max(high, wide) <= MARK * height:
             continue
-        placed = (low <= rows.start <= feet + POINT * height and not any(a <= middle < b for a, b in spans)
-                  and any(b <= middle for _, b in spans) and any(a > middle for a, _ in spans))
+        mask = labels[rows, columns] == label
+        low_enough = low <= rows.start <= feet + POINT * height and not any(a <= middle < b for a, b in spans)
+        after = [a for a, _ in spans if a > middle]
+        placed = low_enough and any(b <= middle for _, b in spans) and bool(after)
+        leading = low_enough and bool(after) and not any(b <= middle for _, b in spans)
         dot = max(high, wide) <= POINT * height
-        if (placed and high >= wide and rows.stop >= feet + DROP * height
-                and elongation(labels[rows, columns] == label) >= COMMA):
+        if placed and high >= wide and rows.stop >= feet + DROP * height and elongation(mask) >= COMMA:
             marks[label] = ","
-        elif placed and dot:
+        elif (placed or leading and min(after) - columns.stop <= LEADING * height) and (
+                dot or max(high, wide) <= BOLD * height and is_round_dot(mask)):
             marks[label] = "."
         elif dot and not any(a <= middle < b for a, b in whole):
             marks[label] = ""
     return marks
+
+
+def is_round_dot(mask: np.ndarray) -> bool:
+    """True if a piece of ink (bool, cut to its box) is a round, filled dot: ROUND, FILLED and without a hole (a
+    small 0 has one)."""
+    return (elongation(mask) < ROUND and mask.mean() >= FILLED
+            and not (ndimage.binary_fill_holes(mask) & ~mask).any())
 
 
 def elongation(mask: np.ndarray) -> float:
@@ -337,11 +353,11 @@ def elongation(mask: np.ndarray) -> float:
 
 def marks_between(marks: list[tuple[Box, str]], boxes: list[Box], first: int = 0) -> list[tuple[int, str, Box]]:
     """The marks (NumberCandidates.marks) that lie between two of the digits boxed `boxes` (left to right; the first
-    at place `first`): (the place of the digit after the mark, the mark, its box). One before the first digit or
-    after the last is no decimal point or comma of the number, and is left out."""
+    at place `first`): (the place of the digit after the mark, the mark, its box). A point may come before the first
+    digit (".5"); a comma there, or a mark after the last digit, is no mark of the number, and is left out."""
     placed = [(sum(left + right < mark_box[0] + mark_box[2] for left, _, right, _ in boxes), mark, mark_box)
               for mark_box, mark in marks]
-    return [(first + place, mark, box) for place, mark, box in placed if 0 < place < len(boxes)]
+    return [(first + place, mark, box) for place, mark, box in placed if place < len(boxes) and (place or mark == ".")]
 
 
 def is_whole_blob(atoms: list[tuple[int, int, int]], first: int, last: int) -> bool:

@@ -144,11 +144,11 @@ class NumberRecognition:
 
     @property
     def text(self) -> str:
-        """The number as written, e.g. "2026", "3.14" and "1,250" with a decimal point or a comma, or "12-5" and "-3"
-        with dashes; numbers on lines one under another are parted by spaces ("12 85")."""
+        """The number as written, e.g. "2026", "3.14", ".5" and "1,250" with a decimal point or a comma, or "12-5"
+        and "-3" with dashes; numbers on lines one under another are parted by spaces ("12 85")."""
         marks = {place: mark for place, mark, _ in self.marks}
-        return "".join((" " if place in self.line_starts else "") + marks.get(place, "")
-                       + ("-" if place in self.dashes else "") + str(d.digit) for place, d in enumerate(self.digits))
+        return "".join((" " if place in self.line_starts else "") + ("-" if place in self.dashes else "")
+                       + marks.get(place, "") + str(d.digit) for place, d in enumerate(self.digits))
 
     @property
     def is_several_sure_digits(self) -> bool:
@@ -189,9 +189,11 @@ class NumberRecognition:
             left_out += len(lines) - min(1, len(dashed))  # one dash shows however many lines make it
             kept.append(i)
             lines, line_start = [], False
-        # A mark keeps its place among the digits kept; one that no longer lies between two of a line is left out.
+        # A mark keeps its place among the digits kept; one that no longer lies between two of a line is left out,
+        # but for a point before a line's first digit (".5").
         marks = tuple((place, mark, box) for old, mark, box in self.marks
-                      if 0 < (place := bisect_left(kept, old)) < len(kept) and place not in starts)
+                      if (place := bisect_left(kept, old)) < len(kept)
+                      and (mark == "." or place > 0 and place not in starts))
         return NumberRecognition([self.digits[i] for i in kept], [self.boxes[i] for i in kept],
                                  left_out + len(lines), frozenset(dashes), frozenset(starts), tuple(dash_boxes), marks)
 
@@ -323,7 +325,8 @@ class Recognizer:
         readings weighed together), and checked in one call of the checker, and every run of a blob that may be
         two touching digits is read in one call of the pair reader; the readings and checks then pick the cuts.
         Numbers written one under another are read so a line at a time (number_lines), and parted by a space. A
-        decimal point or a comma between two digits is kept in the text ("3.14", "1,250"; numbers.punctuation).
+        decimal point or a comma between two digits, or a point before the first, is kept in the text ("3.14", "1,250",
+        ".5"; numbers.punctuation).
         The detector is then asked of the digits read, in one call.
         """
         digits, boxes, starts, marks = [], [], set(), []

@@ -336,6 +336,18 @@ def test_labels_over_small_digits_in_a_large_photo_stay_readable_when_the_photo_
     assert len(rows) and (rows[-1] - rows[0] + 1) * 400 / 4000 >= 8  # its 7 at least 8 pixels high as shown
 
 
+def test_a_tiny_picture_is_enlarged_sharp_with_its_boxes_before_it_is_labelled():
+    # A 12x12 photo of a 7 was shown as a tall, blurred strip: its label's band was thrice its height.
+    pixels = np.random.default_rng(0).integers(0, 256, (12, 12, 3), dtype=np.uint8)
+    reading = NumberRecognition([Recognition(7, np.eye(10)[7], np.zeros((28, 28), np.float32))], [(3, 2, 9, 11)])
+    shown = np.asarray(annotated(Image.fromarray(pixels), reading))
+    band = shown.shape[0] - 300
+    assert shown.shape[1] == 300 and 0 <= band < 100  # 25 times as large, its label's band a third of it at most
+    inside = shown[band + 2 * 25 + 2 : band + 11 * 25 - 2, 3 * 25 + 2 : 9 * 25 - 2]  # within the box's outline
+    assert np.array_equal(inside, np.kron(pixels[2:11, 3:9], np.ones((25, 25, 1), np.uint8))[2:-2, 2:-2])
+    assert (shown[band + 2 * 25 - 1, 3 * 25 : 9 * 25] == SURE).all()  # the box, round the digit's enlarged pixels
+
+
 def test_a_dash_kept_in_a_number_is_boxed_as_read():
     picture = Image.new("RGB", (300, 200), (255, 255, 255))
     one = Recognition(1, np.eye(10)[1], np.zeros((28, 28), np.float32))
@@ -366,7 +378,8 @@ COMMA = [[(0.6, 0.0), (0.4, 1.0)]]  # drawn 40 pixels high, from just above the 
       (PLAIN[1], 500)), "10,7.1"),
     (((PLAIN[7], 150), (COMMA, 195, 210, 40), (PLAIN[1], 290)), "7,1"),  # under the 7's bar, right of its stem
     (((PLAIN[7], 150), (PLAIN[1], 330), (POINT, 420, 195, 10)), "71"),  # after the last digit: no part of the number
-    (((POINT, 60, 195, 10), (PLAIN[7], 150), (PLAIN[1], 330)), "71"),  # before the first
+    (((POINT, 60, 195, 10), (PLAIN[7], 150), (PLAIN[1], 330)), ".71"),  # just before the first: ".5"
+    (((POINT, 15, 195, 10), (PLAIN[7], 150), (PLAIN[1], 330)), "71"),  # far before it (73 pixels): no part of it
     (((PLAIN[7], 150), (POINT, 250, 130, 10), (PLAIN[1], 330)), "71"),  # at mid-height: no point
     (((PLAIN[7], 150), (POINT, 250, 60, 10), (PLAIN[1], 330)), "71"),  # at the top
 ])
@@ -378,6 +391,30 @@ def test_a_decimal_point_or_a_comma_between_digits_is_kept_in_the_number(shipped
     assert result.text == text and len(result.digits) == sum(c.isdigit() for c in text)
     assert "".join(mark for _, mark, _ in result.marks) == "".join(c for c in text if c in ".,")
     for place, _, (left, top, right, bottom) in result.marks:  # boxed round its own ink, between its digits
-        before, after = result.boxes[place - 1], result.boxes[place]
+        before, after = result.boxes[place - 1] if place else (0, 0, 0, 0), result.boxes[place]
         assert before[0] + before[2] < left + right < after[0] + after[2] and top > 150 and bottom > 190
         assert image[top:bottom, left:right].any()
+
+
+@pytest.mark.parametrize("size, hollow, text", [(30, False, "7.1"), (70, False, "7.1"), (70, True, "701"),
+                                                (85, False, "71")])
+def test_a_round_filled_dot_is_a_point_up_to_nearly_half_the_digits_height(shipped, size, hollow, text):
+    # A bold dot over a quarter of the digits' height was dropped without a word (7.1 read as a sure 71); a ring as
+    # large is a small 0, and a dot over BOLD (0.45) of their height no point.
+    image = on_strip((PLAIN[7], 150), (PLAIN[1], 330))[..., 3]
+    dot = Image.new("L", image.shape[::-1])
+    ImageDraw.Draw(dot).ellipse((266 - size // 2, 212 - size, 266 + size // 2, 212), fill=255)
+    if hollow:
+        ImageDraw.Draw(dot).ellipse((266 - size // 4, 212 - size * 3 // 4, 266 + size // 4, 212 - size // 4), fill=0)
+    result = shipped.recognize_number(np.maximum(image, np.asarray(dot)))
+    assert result.text == text
+
+
+def test_a_tap_beside_small_digits_is_a_point(shipped):
+    # The pen's 18-pixel tap beside digits 50 pixels across (69 high with the pen) is over a quarter of their height:
+    # it was dropped, 7.1 read as 71.
+    image = on_strip((PLAIN[7], 100, 150, 50), (POINT, 135, 170, 1), (PLAIN[1], 165, 150, 50))[..., 3]
+    result = shipped.recognize_number(image)
+    assert result.text == "7.1"
+    (_, _, (left, top, right, bottom)), = result.marks
+    assert result.boxes[0][2] <= left + 2 and right - 2 <= result.boxes[1][0] and bottom - top < 25

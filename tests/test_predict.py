@@ -151,8 +151,8 @@ def test_a_number_names_its_unsure_digits_in_words():
     predict = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(predict)
     read = {"number": "1275", "level_lines_left_out": 1,
-            "digits": [{"unsure": place in (2, 4), "looks_like_a_digit": True, "top": [{"digit": 7, "probability": 0.9}]}
-                       for place in range(1, 5)]}
+            "digits": [{"unsure": place in (2, 4), "looks_like_a_digit": True,
+                        "top": [{"digit": 7, "probability": 0.9}]} for place in range(1, 5)]}
     assert predict.describe(read) == \
         "1275  (unsure of the 2nd and 4th digits)  (1 level line left out: a line is no digit)"
     read["digits"][3]["unsure"], read["level_lines_left_out"] = False, 0

@@ -133,6 +133,11 @@ def test_a_decimal_point_keeps_its_place_among_the_digits_left_when_level_lines_
     # A point whose digits after it are all level lines lies after the last digit: no longer in the number.
     trailing = NumberRecognition([read(one), read(dash)], [(0, 0, 20, 100), (30, 0, 90, 10)], marks=((1, ".", point),))
     assert trailing.text == "2.2" and trailing.without_level_lines().text == "2"
+    # One whose digit before it was a level line now comes before the first digit: a point stays (".5"), a comma goes.
+    for mark, text in ((".", ".2"), (",", "2")):
+        leading = NumberRecognition([read(dash), read(one)], [(0, 0, 20, 10), (40, 0, 60, 100)],
+                                    marks=((1, mark, point),))
+        assert leading.without_level_lines().text == text
 
 
 def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left_out(shipped):
