@@ -23,13 +23,14 @@ if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_in
 GALLERY = 60  # misread digits shown per model
 
 
-def show_errors(inspection: Inspection | None) -> None:
-    """The misread test digits, each with the digit read and the runner-up (nothing without an inspection)."""
+def show_errors(inspection: Inspection | None, of: str) -> None:
+    """The misread test digits, each with the digit read and the runner-up (nothing without an inspection); `of`
+    names the model after the heading, or is empty."""
     if inspection is None:
         return
     count = len(inspection.error_labels)
-    st.markdown(f"**Misread test digits** ({count:,} of {inspection.test_size:,}"
-                f"{f', the first {GALLERY} shown' if count > GALLERY else ''})")
+    st.markdown(f"**Misread test digits**{of} ({count:,} of {inspection.test_size:,}"
+                f"{f'; shown: the first {GALLERY}, in the test set order' if count > GALLERY else ''})")
     if not count:
         return
     images = [np.kron(255 - image, np.ones((2, 2), np.uint8)) for image in inspection.error_images[:GALLERY]]
@@ -48,17 +49,17 @@ def show_facts(model: dict, serving: bool) -> None:
         st.caption(describe(model))
 
 
-def show_learning(model: dict) -> None:
-    """A model's learning curves, or that it has none."""
-    st.markdown("**Learning curves**")
+def show_learning(model: dict, of: str, epochs: float | None) -> None:
+    """A model's learning curves across `epochs` (None: its own), or that it has none; `of` as show_errors'."""
+    st.markdown(f"**Learning curves**{of}")
     if model.get("history"):
-        show_curves(model["history"], legend="right")
+        show_curves(model["history"], legend="right", epochs=epochs)
     else:
         st.caption("No learning curves were recorded for this model.")
 
 
-def show_confusion(inspection: Inspection | None) -> None:
-    """A model's confusion matrix on the MNIST test set, or why there is none."""
+def show_confusion(inspection: Inspection | None, of: str) -> None:
+    """A model's confusion matrix on the MNIST test set, or why there is none; `of` as show_errors'."""
     if inspection is None:
         needs = "Its confusion matrix and misread digits need the MNIST test set, which is not on this machine yet."
         if allowed():  # 11 MB, and then the training material drawn ahead: for whoever runs the site
@@ -66,7 +67,7 @@ def show_confusion(inspection: Inspection | None) -> None:
         else:
             st.info(needs)
         return
-    st.markdown("**Confusion matrix on the MNIST test set**")
+    st.markdown(f"**Confusion matrix on the MNIST test set**{of}")
     st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)
 
 
@@ -94,12 +95,16 @@ per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]
              for m in chosen if "per_digit_accuracy" in m}
 st.vega_lite_chart(per_digit_points(per_digit), height=280)
 # Each part in a row of its own, a column a model, so that two models' charts line up: in a column each, a name
-# that wrapped onto two lines pushed one model's charts below the other's (a review, 2026-12-03).
+# that wrapped onto two lines pushed one model's charts below the other's (a review, 2026-12-03). Two models' parts
+# are named, since a narrow window stacks the columns (a review found the charts under the wrong model's name), and
+# their curves share one epoch axis. Charts are aligned at their foot: a long name wraps its heading.
 inspections = [model_inspection(model["path"]) for model in chosen]
-for row in ([partial(show_facts, model, model["name"] == serving) for model in chosen],
-            [partial(show_learning, model) for model in chosen],
-            [partial(show_confusion, inspection) for inspection in inspections],
-            [partial(show_errors, inspection) for inspection in inspections]):
-    for column, show in zip(st.columns(len(chosen), gap="large"), row):
+named = [f" · {model['name']}" if len(chosen) > 1 else "" for model in chosen]
+span = max((m["history"][-1]["epoch"] for m in chosen if m.get("history")), default=None) if named[0] else None
+for align, row in (("top", [partial(show_facts, model, model["name"] == serving) for model in chosen]),
+                   ("bottom", [partial(show_learning, model, of, span) for model, of in zip(chosen, named)]),
+                   ("bottom", [partial(show_confusion, inspection, of) for inspection, of in zip(inspections, named)]),
+                   ("top", [partial(show_errors, inspection, of) for inspection, of in zip(inspections, named)])):
+    for column, show in zip(st.columns(len(chosen), gap="large", vertical_alignment=align), row):
         with column:
             show()

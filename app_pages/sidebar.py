@@ -142,8 +142,9 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
                                 key=f"images {preset}")
         batch_size = settings["batch_size"]
         if (steps := training_steps(int(limit), int(epochs), batch_size)) < FEWEST_STEPS:
-            st.caption(f"{steps} training steps (batches of {batch_size}): under {FEWEST_STEPS} a model learns "
-                       "little. Quick scored 11-28% in 4-24 steps, 97.5% in 80. Fine to try the controls.")
+            st.caption(f"{steps} training step{'' if steps == 1 else 's'} (batches of {batch_size}): under "
+                       f"{FEWEST_STEPS} a model learns little. Quick scored 11-28% in 4-24 steps, 97.5% in 80. "
+                       "Fine to try the controls.")
         augment = st.checkbox("Augmentation (makes MNIST look drawn)",
                               last_value(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
         # A Quick model is kept aside next to the shipped one: say so before the training, not only after it. What
@@ -247,12 +248,16 @@ def phase_text(status: dict) -> str:
     return "Starting: loading TensorFlow…"
 
 
-def show_curves(history: list[dict], legend: str = "top") -> None:
-    """Loss and accuracy, training and validation, by epoch; the legend on top to fit the sidebar, or "right"
-    where there is room (the Model page)."""
+def show_curves(history: list[dict], legend: str = "top", epochs: float | None = None) -> None:
+    """Loss and accuracy, training and validation, by epoch, across `epochs` when given (a running training's
+    planned epochs: its axis grew with every point); the legend on top to fit the sidebar, or "right" where there
+    is room (the Model page)."""
     for measure in ("loss", "accuracy"):
-        st.vega_lite_chart(learning_curves(history, measure, legend),
+        st.vega_lite_chart(learning_curves(history, measure, legend, epochs),
                            height=240)  # under 200, the legend squeezes the plot flat
+    # A reviewer read the training accuracy under the validation one as a bug.
+    st.caption("Training: the average over the epoch's batches so far, of digits altered at random when augmenting, "
+               "so it can sit below validation. Validation: digits held out from training.")
 
 
 def show_training(retrainer: Retrainer) -> None:
@@ -269,7 +274,7 @@ def show_training(retrainer: Retrainer) -> None:
     if state in RUNNING:
         st.progress(min(status.get("fraction", 0.0), 1.0), text=phase_text(status))
         if status.get("history"):
-            show_curves(status["history"])
+            show_curves(status["history"], epochs=status.get("epochs"))
         if allowed() and st.button("Cancel training"):
             retrainer.cancel()
             st.rerun(scope="app")
@@ -312,6 +317,8 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
         stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
         outcome = f"{scores}{compared}, and {served}." if status.get("promoted") else f"{scores}{compared}. {stays}."
     (st.success if status.get("promoted") else st.warning)(outcome)
+    if "date" in (meta := retrainer.registry.metadata(Path(status["model"]))):  # the settings it was trained with
+        st.caption(describe(meta))
     if ended:
         st.toast(outcome, icon=":material/check_circle:" if status.get("promoted") else ":material/info:",
                  duration="long")

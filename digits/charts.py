@@ -61,10 +61,11 @@ def log_ticks(values: Sequence[float]) -> list[float]:
     return [s for s in steps if least / 3 <= s <= most * 3]
 
 
-def learning_curves(points: Sequence[dict], measure: str, legend: str = "top") -> dict:
+def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", epochs: float | None = None) -> dict:
     """`measure` ("loss" or "accuracy") on the training batches and the validation images, by epoch, with the
-    legend at `legend` ("top" or "right"). In a 240-pixel chart a legend on top left the plot about 75 pixels
-    high (Streamlit keeps room above it), one at the right about 165: "right" where the chart is wide enough."""
+    legend at `legend` ("top" or "right"), across `epochs` when given (else as far as the points go). In a
+    240-pixel chart a legend on top left the plot about 75 pixels high (Streamlit keeps room above it), one at the
+    right about 165: "right" where the chart is wide enough."""
     values = [
         {"epoch": p["epoch"], "set": name, measure: p[key]}
         for p in points
@@ -98,7 +99,8 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top") -
         "mark": {"type": "line", "point": True},
         "encoding": {
             # Two decimals at most: with one point (at 0.244 of the first epoch) Vega labelled it "0.244000".
-            "x": {"field": "epoch", "type": "quantitative", "title": "epoch", "axis": {"format": ".2~f"}},
+            "x": {"field": "epoch", "type": "quantitative", "title": "epoch", "axis": {"format": ".2~f"},
+                  **({"scale": {"domain": [0, epochs]}} if epochs else {})},
             "y": y,
             "color": {"field": "set", "type": "nominal", "title": None,
                       "scale": {"domain": ["training", "validation"], "range": [READ, VALIDATION]},

@@ -209,6 +209,7 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
         assert {v["set"] for v in chart["data"]["values"]} == {"training", "validation"}
         assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
             [p[f"val_{measure}"] for p in HISTORY]
+        assert chart["encoding"]["x"]["scale"]["domain"] == [0, 3]  # the planned epochs, as the points come
 
 
 def test_a_training_whose_process_died_is_reported_as_failed(monkeypatch, models):
@@ -325,6 +326,10 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     assert app.sidebar.warning[0].value.endswith("the model serving then (digits). It is serving, chosen by hand, "
                                                  "though it was kept aside.")
     assert "Use it anyway" not in [b.label for b in app.sidebar.button]
+    # Under the outcome, the settings it was trained with; here they are the serving model's too, said above.
+    from app_pages.sidebar import describe
+    said = describe(ModelRegistry(models).metadata(models / "retrained-x.keras"))
+    assert [c.value for c in app.sidebar.caption].count(said) == 2
     # Promoted, then another model chosen: it is no longer said to be serving.
     promoted = {**status, "promoted": True, "reason": "at least the 96.00% of the model serving then (digits)"}
     (models / "training.json").write_text(json.dumps(promoted))
@@ -354,6 +359,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     assert all(" read as " in caption for caption in gallery.captions)
     assert not any("(0%)" in caption for caption in gallery.captions)  # a runner-up under half a percent: "<1%"
     assert not any("to compare it with" in c.value for c in app.main.caption)  # there is another model
+    assert "**Learning curves**" in [m.value for m in app.main.markdown]  # one model: no name after its parts
     # Compared with the tiny model: both in the per-digit chart, and the tiny one's learning curves.
     app.main.selectbox[1].select("tiny").run()
     page = charts(app.main)
@@ -369,7 +375,13 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     # Their legends at the right: on top, Streamlit's room above it left the plot a third of the chart's height.
     assert {c["encoding"]["color"]["legend"]["orient"] for c in curves} == {"right"}
     assert len([c for c in page if "layer" in c]) == 2
-    assert any(" of 10,000, the first 60 shown" in m.value for m in app.main.markdown)  # the tiny model errs a lot
+    assert any(" of 10,000; shown: the first 60" in m.value for m in app.main.markdown)  # the tiny model errs a lot
+    # Each part is named by its model (a narrow window stacks the columns), and both models' curves span one axis.
+    headings = [m.value.split(" (")[0] for m in app.main.markdown]
+    for part in ("Learning curves", "Confusion matrix on the MNIST test set", "Misread test digits"):
+        assert [h for h in headings if h.startswith(f"**{part}**")] == [f"**{part}** · digits", f"**{part}** · tiny"]
+    spans = {c["encoding"]["x"]["scale"]["domain"][1] for c in curves}
+    assert spans == {max(shipped_history[-1]["epoch"], tiny["history"][-1]["epoch"])}
 
 
 def test_the_link_after_a_training_opens_the_model_page_on_that_model_beside_the_serving_one(monkeypatch, models,
