@@ -11,8 +11,8 @@ from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TEST_ACCURACY, TRAINING_IMAGES, recipe,
-                            training_steps)
+from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TEST_ACCURACY, TRAINING_IMAGES,
+                            estimated_duration, recipe, training_steps)
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
@@ -155,6 +155,9 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
             st.caption(f"As it is, {preset.capitalize()} scored {scored:.2%} on the MNIST test set here, below "
                        f"the serving model's {serving:.2%}: its model would likely be kept aside (you can still "
                        "serve it).")
+        elif not as_preset:  # the preset stays picked above, with its own time (a review found that misleading)
+            takes = estimated_duration(arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit), augment)
+            st.caption(f"Changed from {preset.capitalize()}: {takes} with these settings.")
         for key in ("preset", f"arch {preset}", f"epochs {preset}", f"images {preset}", f"augment {preset}"):
             remember_value(key)
         if st.button("Train a new model", type="primary"):

@@ -69,6 +69,21 @@ DURATIONS = {"quick": "about 2 minutes", "standard": "about 8 minutes", "full": 
 # What each preset's model scored on the MNIST test set here, as it is (scripts/benchmark_presets.py on 2026-12-03;
 # full: the shipped model), so the page can say beforehand whether a training can replace the serving model.
 TEST_ACCURACY = {"quick": 0.9906, "standard": 0.9955, "full": 0.9963}
+# What the page says other settings take, from a network's seconds an epoch in an ordinary hour, over all training
+# images with the styled digits that augmentation adds (the figures above: vgg 76.3 s in batches of 128, about 80 s
+# in Standard's 460; compact 40.5 s), and what a training spends besides them (TensorFlow, the data, the test). They
+# give Quick 2.0 min, Standard 7.2 and Full 27.2, as DURATIONS.
+EPOCH_SECONDS = {"vgg": 80.0, "compact": 45.0, "keras-example": 20.0}
+OTHER_SECONDS = 30.0
+
+
+def estimated_duration(arch: str, epochs: int, limit: int | None, augment: bool) -> str:
+    """About how long a training of these settings takes here, in words ("about 6 minutes")."""
+    images = (limit or TRAINING_IMAGES) * (1.1 if augment else 1.0)  # one styled digit for every ten
+    seconds = OTHER_SECONDS + epochs * EPOCH_SECONDS[arch] * images / (1.1 * TRAINING_IMAGES)
+    return "about a minute" if seconds < 90 else f"about {round(seconds / 60)} minutes"
+
+
 DESCRIPTIONS = {
     name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
     for name in PRESETS

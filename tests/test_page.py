@@ -107,6 +107,11 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     assert not [c.value for c in app.sidebar.caption if below in c.value]
     app.sidebar.number_input(key="images quick").set_value(TRAINING_IMAGES).run()
     assert [c.value for c in app.sidebar.caption if below in c.value]
+    assert not any("Changed from" in c.value for c in app.sidebar.caption)  # as it is: the preset's own time
+    # Other settings say how long they take, which the preset's label no longer does: more epochs, longer.
+    app.sidebar.number_input(key="epochs quick").set_value(10).run()
+    [changed] = [c.value for c in app.sidebar.caption if c.value.startswith("Changed from Quick: about ")]
+    assert int(changed.split()[4]) > 2 and changed.endswith(" minutes with these settings.")
 
 
 def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
