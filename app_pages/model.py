@@ -15,7 +15,7 @@ from digits.registry import ModelRegistry
 
 from app_pages.access import allowed
 from app_pages.resources import model_inspection, secrets
-from app_pages.sidebar import describe, offer_mnist_download, show_curves
+from app_pages.sidebar import CURVES_EXPLAINED, describe, offer_mnist_download, show_curves
 
 if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_inspection
     from digits.inspection import Inspection
@@ -29,8 +29,10 @@ def show_errors(inspection: Inspection | None, of: str) -> None:
     if inspection is None:
         return
     count = len(inspection.error_labels)
-    st.markdown(f"**Misread test digits**{of} ({count:,} of {inspection.test_size:,}"
-                f"{f'; shown: the first {GALLERY}, in the test set order' if count > GALLERY else ''})")
+    # The count on a line of its own: a heading that wrapped (a long name, many errors) pushed one gallery down.
+    st.markdown(f"**Misread test digits**{of}")
+    st.caption(f"{count:,} of {inspection.test_size:,}"
+               f"{f'; the first {GALLERY} shown, in test-set order' if count > GALLERY else ''}")
     if not count:
         return
     images = [np.kron(255 - image, np.ones((2, 2), np.uint8)) for image in inspection.error_images[:GALLERY]]
@@ -49,11 +51,11 @@ def show_facts(model: dict, serving: bool) -> None:
         st.caption(describe(model))
 
 
-def show_learning(model: dict, of: str, epochs: float | None) -> None:
-    """A model's learning curves across `epochs` (None: its own), or that it has none; `of` as show_errors'."""
+def show_learning(model: dict, of: str) -> None:
+    """A model's learning curves, or that it has none; `of` as show_errors'."""
     st.markdown(f"**Learning curves**{of}")
     if model.get("history"):
-        show_curves(model["history"], legend="right", epochs=epochs)
+        show_curves(model["history"], legend="right", explain=False)  # said once, under the row
     else:
         st.caption("No learning curves were recorded for this model.")
 
@@ -96,15 +98,23 @@ per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]
 st.vega_lite_chart(per_digit_points(per_digit), height=280)
 # Each part in a row of its own, a column a model, so that two models' charts line up: in a column each, a name
 # that wrapped onto two lines pushed one model's charts below the other's (a review, 2026-12-03). Two models' parts
-# are named, since a narrow window stacks the columns (a review found the charts under the wrong model's name), and
-# their curves share one epoch axis. Charts are aligned at their foot: a long name wraps its heading.
+# are named, since a narrow window stacks the columns (a review found the charts under the wrong model's name).
+# Charts are aligned at their foot: a long name wraps its heading. Each model's curves keep their own epochs: on one
+# axis, a 1-epoch model's filled a twentieth of its chart beside the shipped model's 20 (a review, 2026-12-04).
 inspections = [model_inspection(model["path"]) for model in chosen]
 named = [f" · {model['name']}" if len(chosen) > 1 else "" for model in chosen]
-span = max((m["history"][-1]["epoch"] for m in chosen if m.get("history")), default=None) if named[0] else None
-for align, row in (("top", [partial(show_facts, model, model["name"] == serving) for model in chosen]),
-                   ("bottom", [partial(show_learning, model, of, span) for model, of in zip(chosen, named)]),
-                   ("bottom", [partial(show_confusion, inspection, of) for inspection, of in zip(inspections, named)]),
-                   ("top", [partial(show_errors, inspection, of) for inspection, of in zip(inspections, named)])):
-    for column, show in zip(st.columns(len(chosen), gap="large", vertical_alignment=align), row):
+
+
+def show_row(parts: list[partial], align: str) -> None:
+    """One part for each model, a column each, aligned at `align` ("top" or "bottom")."""
+    for column, show in zip(st.columns(len(chosen), gap="large", vertical_alignment=align), parts):
         with column:
             show()
+
+
+show_row([partial(show_facts, model, model["name"] == serving) for model in chosen], "top")
+show_row([partial(show_learning, model, of) for model, of in zip(chosen, named)], "bottom")
+if any(model.get("history") for model in chosen):
+    st.caption(CURVES_EXPLAINED)
+show_row([partial(show_confusion, inspection, of) for inspection, of in zip(inspections, named)], "bottom")
+show_row([partial(show_errors, inspection, of) for inspection, of in zip(inspections, named)], "top")

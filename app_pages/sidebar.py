@@ -251,16 +251,20 @@ def phase_text(status: dict) -> str:
     return "Starting: loading TensorFlow…"
 
 
-def show_curves(history: list[dict], legend: str = "top", epochs: float | None = None) -> None:
+# A reviewer read the training accuracy under the validation one as a bug.
+CURVES_EXPLAINED = ("Training figures are averaged over each epoch's batches, of digits altered at random when "
+                    "augmenting, so they can sit below validation, which is measured on digits held out from training.")
+
+
+def show_curves(history: list[dict], legend: str = "top", epochs: float | None = None, explain: bool = True) -> None:
     """Loss and accuracy, training and validation, by epoch, across `epochs` when given (a running training's
-    planned epochs: its axis grew with every point); the legend on top to fit the sidebar, or "right" where there
-    is room (the Model page)."""
+    planned epochs: its axis grew with every point), with `explain`, CURVES_EXPLAINED under them; the legend on top
+    to fit the sidebar, or "right" where there is room (the Model page)."""
     for measure in ("loss", "accuracy"):
         st.vega_lite_chart(learning_curves(history, measure, legend, epochs),
                            height=240)  # under 200, the legend squeezes the plot flat
-    # A reviewer read the training accuracy under the validation one as a bug.
-    st.caption("Training: the average over the epoch's batches so far, of digits altered at random when augmenting, "
-               "so it can sit below validation. Validation: digits held out from training.")
+    if explain:
+        st.caption(CURVES_EXPLAINED)
 
 
 def show_training(retrainer: Retrainer) -> None:

@@ -63,7 +63,7 @@ def log_ticks(values: Sequence[float]) -> list[float]:
 
 def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", epochs: float | None = None) -> dict:
     """`measure` ("loss" or "accuracy") on the training batches and the validation images, by epoch, with the
-    legend at `legend` ("top" or "right"), across `epochs` when given (else as far as the points go). In a
+    legend at `legend` ("top" or "right"), from 0 to `epochs` when given (else as far as the points go). In a
     240-pixel chart a legend on top left the plot about 75 pixels high (Streamlit keeps room above it), one at the
     right about 165: "right" where the chart is wide enough."""
     values = [
@@ -99,8 +99,9 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
         "mark": {"type": "line", "point": True},
         "encoding": {
             # Two decimals at most: with one point (at 0.244 of the first epoch) Vega labelled it "0.244000".
+            # From 0: an axis from the first point (at 0.25) moved as a training ended (a review, 2026-12-04).
             "x": {"field": "epoch", "type": "quantitative", "title": "epoch", "axis": {"format": ".2~f"},
-                  **({"scale": {"domain": [0, epochs]}} if epochs else {})},
+                  "scale": {"domain": [0, epochs or max((p["epoch"] for p in points), default=1)]}},
             "y": y,
             "color": {"field": "set", "type": "nominal", "title": None,
                       "scale": {"domain": ["training", "validation"], "range": [READ, VALIDATION]},

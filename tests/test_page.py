@@ -112,6 +112,9 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     app.sidebar.number_input(key="epochs quick").set_value(10).run()
     [changed] = [c.value for c in app.sidebar.caption if c.value.startswith("Changed from Quick: about ")]
     assert int(changed.split()[4]) > 2 and changed.endswith(" minutes with these settings.")
+    app.sidebar.number_input(key="epochs quick").set_value(1).run()
+    app.sidebar.number_input(key="images quick").set_value(10000).run()  # a try of the controls: 20 s here
+    assert "Changed from Quick: under a minute with these settings." in [c.value for c in app.sidebar.caption]
 
 
 def without_mnist(monkeypatch, tmp_path, url: str) -> dict:
@@ -215,6 +218,7 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
         assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
             [p[f"val_{measure}"] for p in HISTORY]
         assert chart["encoding"]["x"]["scale"]["domain"] == [0, 3]  # the planned epochs, as the points come
+    assert any(c.value.startswith("Training figures are averaged") for c in app.sidebar.caption) == bool(curves)
 
 
 def test_a_training_whose_process_died_is_reported_as_failed(monkeypatch, models):
@@ -380,13 +384,16 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     # Their legends at the right: on top, Streamlit's room above it left the plot a third of the chart's height.
     assert {c["encoding"]["color"]["legend"]["orient"] for c in curves} == {"right"}
     assert len([c for c in page if "layer" in c]) == 2
-    assert any(" of 10,000; shown: the first 60" in m.value for m in app.main.markdown)  # the tiny model errs a lot
+    assert any(" of 10,000; the first 60 shown, in test-set order" in c.value for c in app.main.caption)  # the tiny model errs a lot
     # Each part is named by its model (a narrow window stacks the columns), and both models' curves span one axis.
     headings = [m.value.split(" (")[0] for m in app.main.markdown]
     for part in ("Learning curves", "Confusion matrix on the MNIST test set", "Misread test digits"):
         assert [h for h in headings if h.startswith(f"**{part}**")] == [f"**{part}** · digits", f"**{part}** · tiny"]
-    spans = {c["encoding"]["x"]["scale"]["domain"][1] for c in curves}
-    assert spans == {max(shipped_history[-1]["epoch"], tiny["history"][-1]["epoch"])}
+    # Each model's curves from 0 to its own last epoch; the note on reading them said once under both.
+    from app_pages.sidebar import CURVES_EXPLAINED
+    assert [c["encoding"]["x"]["scale"]["domain"] for c in curves] == \
+        [[0, shipped_history[-1]["epoch"]]] * 2 + [[0, tiny["history"][-1]["epoch"]]] * 2
+    assert [c.value for c in app.main.caption].count(CURVES_EXPLAINED) == 1
 
 
 def test_the_link_after_a_training_opens_the_model_page_on_that_model_beside_the_serving_one(monkeypatch, models,
