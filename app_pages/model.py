@@ -31,8 +31,8 @@ def show_errors(inspection: Inspection | None, of: str) -> None:
     count = len(inspection.error_labels)
     # The count on a line of its own: a heading that wrapped (a long name, many errors) pushed one gallery down.
     st.markdown(f"**Misread test digits**{of}")
-    st.caption(f"{count:,} of {inspection.test_size:,}"
-               f"{f'; the first {GALLERY} shown, in test-set order' if count > GALLERY else ''}")
+    shown = f"; the test set's first {GALLERY} shown" if count > GALLERY else ""
+    st.caption(f"{count:,} of {inspection.test_size:,}{shown}")
     if not count:
         return
     images = [np.kron(255 - image, np.ones((2, 2), np.uint8)) for image in inspection.error_images[:GALLERY]]
@@ -102,7 +102,7 @@ st.vega_lite_chart(per_digit_points(per_digit), height=280)
 # Charts are aligned at their foot: a long name wraps its heading. Each model's curves keep their own epochs: on one
 # axis, a 1-epoch model's filled a twentieth of its chart beside the shipped model's 20 (a review, 2026-12-04).
 inspections = [model_inspection(model["path"]) for model in chosen]
-named = [f" · {model['name']}" if len(chosen) > 1 else "" for model in chosen]
+after_heading = [f" · {model['name']}" if len(chosen) > 1 else "" for model in chosen]
 
 
 def show_row(parts: list[partial], align: str) -> None:
@@ -113,8 +113,8 @@ def show_row(parts: list[partial], align: str) -> None:
 
 
 show_row([partial(show_facts, model, model["name"] == serving) for model in chosen], "top")
-show_row([partial(show_learning, model, of) for model, of in zip(chosen, named)], "bottom")
+show_row([partial(show_learning, model, of) for model, of in zip(chosen, after_heading)], "bottom")
 if any(model.get("history") for model in chosen):
     st.caption(CURVES_EXPLAINED)
-show_row([partial(show_confusion, inspection, of) for inspection, of in zip(inspections, named)], "bottom")
-show_row([partial(show_errors, inspection, of) for inspection, of in zip(inspections, named)], "top")
+show_row([partial(show_confusion, inspection, of) for inspection, of in zip(inspections, after_heading)], "bottom")
+show_row([partial(show_errors, inspection, of) for inspection, of in zip(inspections, after_heading)], "top")

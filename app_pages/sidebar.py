@@ -324,7 +324,8 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
         stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
         outcome = f"{scores}{compared}, and {served}." if status.get("promoted") else f"{scores}{compared}. {stays}."
     (st.success if status.get("promoted") else st.warning)(outcome)
-    if "date" in (meta := retrainer.registry.metadata(Path(status["model"]))):  # the settings it was trained with
+    # The settings it was trained with, unless it serves: then the serving model's facts above say them.
+    if not serving and "date" in (meta := retrainer.registry.metadata(Path(status["model"]))):
         st.caption(describe(meta))
     if ended:
         st.toast(outcome, icon=":material/check_circle:" if status.get("promoted") else ":material/info:",

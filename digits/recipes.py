@@ -60,20 +60,18 @@ def recipe(preset: str = "full", **overrides) -> dict:
 # of them 0.11 points of MNIST test; 5e-4 cut 82% for at most 0.10, in 13 s.
 FINE_TUNE = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-4, "replay": 2000, "share": 0.3}
 
-# How long each preset takes here, from the command (or the click) to the saved, evaluated model: the figures of
-# scripts/benchmark_presets.py on this project's 2-core CPU (all of them in the README and docs/history.md), with
-# the cache of drawn digits made once on the machine, in ordinary hours: Quick 96-100 s; Standard's compact network
-# took 561 s on 2026-12-01 and 354 s in a fast hour on 2026-12-02, in which the vgg's five epochs took 267-301 s (so
-# about 460 s in an ordinary hour); full, the shipped recipe's 1,223-1,528 s of training on 2026-12-02.
-DURATIONS = {"quick": "about 2 minutes", "standard": "about 8 minutes", "full": "about 25 minutes"}
 # What each preset's model scored on the MNIST test set here, as it is (scripts/benchmark_presets.py on 2026-12-03;
 # full: the shipped model), so the page can say beforehand whether a training can replace the serving model.
 TEST_ACCURACY = {"quick": 0.9906, "standard": 0.9955, "full": 0.9963}
-# What the page says other settings take, from a network's seconds an epoch in an ordinary hour, over all training
-# images with the styled digits that augmentation adds (the figures above: vgg 76.3 s in batches of 128, about 80 s
-# in Standard's 460; compact 40.5 s), and what a training spends besides them (TensorFlow, the data, the test). They
-# give Quick 2.0 min, Standard 7.2 and Full 27.2, as DURATIONS.
-EPOCH_SECONDS = {"vgg": 80.0, "compact": 45.0, "keras-example": 20.0}
+
+# How long a training takes here, from the command (or the click) to the saved, evaluated model, for the page to
+# say of each preset and of other settings: a network's seconds an epoch over all training images with the styled
+# digits that augmentation adds, in an ordinary hour, and what a training spends besides (TensorFlow, the data, the
+# test). From the figures of scripts/benchmark_presets.py on this project's 2-core CPU (README, docs/history.md),
+# with the cache of drawn digits made: vgg 76.3 s an epoch for the shipped model (Full took 1,223-1,528 s of
+# training on 2026-12-02; Standard's five epochs 267-301 s in a fast hour), compact 28-70 s by the hour (Quick took
+# 96-100 s in ordinary hours), keras-example 20.9 s. They give Quick 2.0 min, Standard 6.8 and Full 25.8.
+EPOCH_SECONDS = {"vgg": 76.0, "compact": 45.0, "keras-example": 21.0}
 OTHER_SECONDS = 30.0
 
 
@@ -87,8 +85,9 @@ def estimated_duration(arch: str, epochs: int, limit: int | None, augment: bool)
 
 
 DESCRIPTIONS = {
-    name: f"{name.capitalize()}: {recipe(name)['arch']} network, {recipe(name)['epochs']} epochs ({DURATIONS[name]})"
-    for name in PRESETS
+    name: f"{name.capitalize()}: {r['arch']} network, {r['epochs']} epochs "
+          f"({estimated_duration(r['arch'], r['epochs'], r['limit'], r['augment'])})"
+    for name, r in zip(PRESETS, map(recipe, PRESETS))
 }
 
 

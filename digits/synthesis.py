@@ -58,12 +58,10 @@ def drawn_in_parallel(draw: Callable, chunks: list[tuple], sizes: list[int], pro
     """`draw(*chunk)` for every chunk, in worker processes, one per core (a single chunk in this process); the
     results in the chunks' order.
 
-    `progress(done, total)` hears 0 as the drawing starts, then as each chunk ends, counting `sizes`. Two workers
+    `progress(done, total)` hears as each chunk ends, counting `sizes`. Two workers
     cut the first drawing of the training material on this 2-core machine from 18.4 s to about 10 s when it was
     measured; the material has grown since, to about 20 s with two workers.
     """
-    if progress and chunks:
-        progress(0, sum(sizes))
     if len(chunks) < 2:  # nothing to share out: drawn here, saving a worker's start (about a second)
         results = [draw(*chunk) for chunk in chunks]
         if progress and chunks:
@@ -150,12 +148,15 @@ def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks:
                   progress: Progress | None) -> list[dict[str, np.ndarray]]:
     """For each chunk, the arrays cached as KIND-CODE-KEY.npz (CODE: the drawing code's sha256, shortened); those
     missing are drawn, `draw(*chunk)` in parallel, and cached, atomically, holding the drawing lock; chunks of the
-    kind that other code drew are removed then (remove_stale)."""
+    kind that other code drew are removed then (remove_stale). `progress` hears 0 when any is missing, then as
+    drawn_in_parallel's chunks end."""
     prefix = f"{kind}-{code[:12]}-"
     paths = [cache_dir() / f"{prefix}{key[:24]}.npz" for key in keys]
     found = [read_chunk(path) for path in paths]
     if all(arrays is not None for arrays in found):
         return found
+    if progress:  # before the lock, which another process drawing the same (the drawing ahead) may hold a while
+        progress(0, sum(size for size, arrays in zip(sizes, found) if arrays is None))
     with drawing_lock():
         # Another process may have drawn some while this one waited for the lock.
         found = [read_chunk(path) if arrays is None else arrays for path, arrays in zip(paths, found)]

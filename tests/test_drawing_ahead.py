@@ -99,7 +99,9 @@ def test_a_drawing_that_finds_another_under_way_waits_and_reads_what_it_drew(cac
         calls = []
         twins = synthesis.pen_twins(mnist.x_train[:TRAINING_IMAGES], 10001, lambda done, total: calls.append(done))
         assert ahead.wait(timeout=120) == 0, ahead.stdout.read()
-        assert not calls and len(twins) == 10001  # it waited, then read all three chunks: none drawn twice
+        # It said it was drawing as it began to wait (a training shows so), then read all three chunks: none drawn
+        # twice.
+        assert calls == [0] and len(twins) == 10001
         assert "10,001 pen twins and 1,000 styled digits" in ahead.stdout.read()
     finally:
         ahead.kill()  # ended already, unless a check failed

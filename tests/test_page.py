@@ -327,18 +327,21 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     assert [c["encoding"]["y"]["title"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert {c["encoding"]["color"]["legend"]["orient"] for c in charts(app.sidebar)} == {"top"}  # the sidebar is narrow
     assert "Use it anyway" in [b.label for b in app.sidebar.button]
-    # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying the current model stays).
+    # Under the outcome, the settings it was trained with (a copy of the serving model's, so said twice), until it
+    # serves: then the serving model's facts say them.
+    from app_pages.sidebar import describe
     shutil.copy(models / "digits.keras", models / "retrained-x.keras")
     shutil.copy(models / "digits.json", models / "retrained-x.json")
+    said = describe(ModelRegistry(models).metadata(models / "retrained-x.keras"))
+    app.run()
+    assert [c.value for c in app.sidebar.caption].count(said) == 2
+    # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying the current model stays).
     ModelRegistry(models).use(models / "retrained-x.keras")
     app.run()
     assert app.sidebar.warning[0].value.endswith("the model serving then (digits). It is serving, chosen by hand, "
                                                  "though it was kept aside.")
     assert "Use it anyway" not in [b.label for b in app.sidebar.button]
-    # Under the outcome, the settings it was trained with; here they are the serving model's too, said above.
-    from app_pages.sidebar import describe
-    said = describe(ModelRegistry(models).metadata(models / "retrained-x.keras"))
-    assert [c.value for c in app.sidebar.caption].count(said) == 2
+    assert [c.value for c in app.sidebar.caption].count(said) == 1
     # Promoted, then another model chosen: it is no longer said to be serving.
     promoted = {**status, "promoted": True, "reason": "at least the 96.00% of the model serving then (digits)"}
     (models / "training.json").write_text(json.dumps(promoted))
@@ -384,9 +387,10 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     # Their legends at the right: on top, Streamlit's room above it left the plot a third of the chart's height.
     assert {c["encoding"]["color"]["legend"]["orient"] for c in curves} == {"right"}
     assert len([c for c in page if "layer" in c]) == 2
-    assert any(" of 10,000; the first 60 shown, in test-set order" in c.value for c in app.main.caption)  # the tiny model errs a lot
-    # Each part is named by its model (a narrow window stacks the columns), and both models' curves span one axis.
-    headings = [m.value.split(" (")[0] for m in app.main.markdown]
+    # The tiny model errs a lot: the count says which are shown.
+    assert any(" of 10,000; the test set's first 60 shown" in c.value for c in app.main.caption)
+    # Each part is named by its model, since a narrow window stacks the columns.
+    headings = [m.value for m in app.main.markdown]
     for part in ("Learning curves", "Confusion matrix on the MNIST test set", "Misread test digits"):
         assert [h for h in headings if h.startswith(f"**{part}**")] == [f"**{part}** · digits", f"**{part}** · tiny"]
     # Each model's curves from 0 to its own last epoch; the note on reading them said once under both.
