@@ -235,13 +235,13 @@ def phase_text(status: dict) -> str:
         done, total = status.get("done", 0), status.get("total", 0)
         return (f"Drawing the training digits with a pen: {done:,} of {total:,} "
                 "(once per machine; later trainings reuse them)")
-    if state == "training" and "eta_s" in status:  # batches since the first are done: progress figures are in
-        eta = datetime.timedelta(seconds=round(status["eta_s"]))
+    if state == "training" and "accuracy" in status:  # batches are done: progress figures are in
+        # The time left comes with the first validation point (ProgressFile.report).
+        left = f" · {datetime.timedelta(seconds=round(status['eta_s']))} left" if "eta_s" in status else ""
         last = status["history"][-1] if status.get("history") else None
         images = f" ({status['validation_images']:,} digits)" if "validation_images" in status else ""
         validation = f" · validation {last['val_accuracy']:.1%}{images}" if last else ""
-        accuracy = f" · accuracy {status['accuracy']:.1%}" if "accuracy" in status else ""
-        return f"Epoch {get('epoch')} of {get('epochs')}{accuracy}{validation} · {eta} left"
+        return f"Epoch {get('epoch')} of {get('epochs')} · accuracy {status['accuracy']:.1%}{validation}{left}"
     if state == "training":
         return f"Epoch 1 of {get('epochs')}: starting…"
     if state == "evaluating":

@@ -82,7 +82,8 @@ class ProgressFile(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.started = time.monotonic()
         self.epoch = 0
-        self.first: tuple[float, int] | None = None  # when the first report came, and how many steps were done
+        # When the first report came, how many steps were done, and the seconds spent validating by then.
+        self.first: tuple[float, int, float] | None = None
         self.write("training", epoch=1, epochs=self.params["epochs"], fraction=0.0)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -104,10 +105,17 @@ class ProgressFile(keras.callbacks.Callback):
         done, now = self.epoch * steps + step, time.monotonic()
         # The time left is reckoned from the steps since the first report: the first batch carries TensorFlow's
         # tracing of the model, which made a Quick training say 8.5 minutes left, then 2 a few seconds later.
-        self.first = self.first or (now, done)
-        since, done_then = self.first
-        rate = (now - since) / (done - done_then) if done > done_then else None  # seconds a step
-        left = {} if rate is None else {"eta_s": round(rate * (epochs * steps - done), 1)}
+        # The validations are reckoned apart, from the last one's time: in the steps' rate, the first quarter of an
+        # epoch had none, and a Quick training's time left rose from 47 s to 57 s at the first (a review, 2026-12-04).
+        # Until it comes, the time left is not said.
+        validating = self.curves.validating if self.curves else 0.0
+        self.first = self.first or (now, done, validating)
+        since, done_then, validated_then = self.first
+        training = now - since - (validating - validated_then)
+        rate = training / (done - done_then) if done > done_then else None  # seconds a step
+        validations = self.curves.seconds_left() if self.curves else 0.0
+        left = {} if rate is None or validations is None else {
+            "eta_s": round(rate * (epochs * steps - done) + validations, 1)}
         self.write(
             "training", epoch=self.epoch + 1, epochs=epochs, fraction=done / (epochs * steps),
             accuracy=float(logs.get("accuracy", 0.0)), loss=float(logs.get("loss", 0.0)),
@@ -133,20 +141,36 @@ class LearningCurves(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.started = time.monotonic()
         self.every = max(1, self.params["steps"] // self.per_epoch)
+        self.validating, self.last_validation = 0.0, 0.0  # seconds spent reading the validation images
+
+    def seconds_left(self) -> float | None:
+        """About how long the points still to come will take, at the last one's time (None before the first)."""
+        if not self.points:
+            return None
+        steps = self.params["steps"]
+        per_epoch = 1 + sum(self.records_at(step) for step in range(1, steps + 1))  # and one at the epoch's end
+        return self.last_validation * (per_epoch * self.params["epochs"] - len(self.points))
+
+    def records_at(self, step: int) -> bool:
+        """Whether a point is recorded after `step` (from 1) within an epoch, besides the one at its end: every
+        `every` steps, but not within half of that of the end."""
+        return step % self.every == 0 and self.params["steps"] - step >= self.every / 2
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        step, steps = batch + 1, self.params["steps"]
-        if step % self.every == 0 and steps - step >= self.every / 2:  # the epoch's end records its own point
-            self.record(self.epoch + step / steps, logs or {})
+        if self.records_at(batch + 1):
+            self.record(self.epoch + (batch + 1) / self.params["steps"], logs or {})
 
     def on_epoch_end(self, epoch, logs=None):
         self.record(epoch + 1, logs or {})
 
     def record(self, epoch: float, logs: dict) -> None:
+        began = time.monotonic()
         probabilities = read_probabilities(self.model, self.x_val)
+        self.last_validation = time.monotonic() - began
+        self.validating += self.last_validation
         truth = probabilities[np.arange(len(self.y_val)), self.y_val]
         self.points.append({
             "epoch": round(epoch, 3),

@@ -182,6 +182,9 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
         ({"state": "redrawing", "done": 20000, "total": 55000, "fraction": 0.36},
          "Drawing the training digits with a pen: 20,000 of 55,000"),
         ({"state": "training", "epoch": 1, "epochs": 3, "fraction": 0.0}, "Epoch 1 of 3: starting"),
+        # Before the first validation, whose time the time left needs: the training's figures alone.
+        ({"state": "training", "epoch": 1, "epochs": 3, "fraction": 0.1, "accuracy": 0.42, "loss": 1.5,
+          "elapsed_s": 5.0}, "Epoch 1 of 3 · accuracy 42.0%"),
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
           "elapsed_s": 30.0, "eta_s": 30.0, "history": HISTORY},
          "Epoch 2 of 3 · accuracy 91.0% · validation 93.0% · 0:00:30 left"),

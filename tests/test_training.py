@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.special import softmax
 
-from digits import Recognizer, synthesis
+from digits import Recognizer, synthesis, training
 from digits.inspection import load_inspection
 from digits.model import BUILDERS, build_model, read_probabilities
 from digits.recipes import ARCHITECTURES, VALIDATION, recipe
@@ -206,6 +206,39 @@ def test_training_reports_each_phase_and_curves_several_times_an_epoch(mnist, tm
     assert written["history"] == history and written["model"] == "m.keras" and written["state"] == "evaluating"
     assert written["validation_images"] == VALIDATION  # what the validation figures are of, for the page to say
     assert history[-1]["val_accuracy"] > 0.5  # 2,000 images are enough to learn something
+
+
+def test_the_time_left_counts_the_validations_to_come(tmp_path, monkeypatch):
+    # Steps of 1 s and validations of 3 s: two epochs of 8 steps, with a point every 2 steps and at each epoch's
+    # end (none at step 8, half a stride from it), 8 points. It all takes 16 + 24 = 40 s, which every time left
+    # said must add up to with the time gone; before the first validation it is not said.
+    clock = [0.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+
+    def validating(model, images):  # the validation images read in 3 s
+        clock[0] += 3.0
+        return np.eye(10)[np.zeros(len(images), int)]
+
+    monkeypatch.setattr(training, "read_probabilities", validating)
+    progress = RecordedProgress(tmp_path / "progress.json", model="m.keras")
+    progress.states, progress.figures = [], []
+    curves = training.LearningCurves(np.zeros((5, 28, 28)), np.zeros(5, int), per_epoch=4, progress=progress)
+    for callback in (curves, progress):  # in the order train() gives them to Keras
+        callback.set_params({"epochs": 2, "steps": 8})
+        callback.on_train_begin()
+    for epoch in range(2):
+        for callback in (curves, progress):
+            callback.on_epoch_begin(epoch)
+        for batch in range(8):
+            clock[0] += 1.0
+            for callback in (curves, progress):
+                callback.on_train_batch_end(batch, {"accuracy": 0.5})
+        for callback in (curves, progress):
+            callback.on_epoch_end(epoch, {"accuracy": 0.5})
+    assert len(curves.points) == 8 and clock[0] == 40.0
+    said = [(f["elapsed_s"], f.get("eta_s")) for f in progress.figures if "elapsed_s" in f]
+    assert said[0] == (1.0, None) and said[1][1] is not None  # from the first validation, at step 2
+    assert all(elapsed + left == 40.0 for elapsed, left in said[1:])
 
 
 def test_pen_twins_are_drawn_once_then_read_from_the_cache(mnist, tmp_path, monkeypatch):
