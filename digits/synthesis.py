@@ -58,9 +58,9 @@ def drawn_in_parallel(draw: Callable, chunks: list[tuple], sizes: list[int], pro
     """`draw(*chunk)` for every chunk, in worker processes, one per core (a single chunk in this process); the
     results in the chunks' order.
 
-    `progress(done, total)` hears as each chunk ends, counting `sizes`. Two workers
-    cut the first drawing of the training material on this 2-core machine from 18.4 s to about 10 s when it was
-    measured; the material has grown since, to about 20 s with two workers.
+    `progress(done, total)` hears as each chunk ends, counting `sizes`. Two workers cut the first drawing
+    of the training material on this 2-core machine from 18.4 s to about 10 s when it was measured; the material
+    has grown since, to about 20 s with two workers.
     """
     if len(chunks) < 2:  # nothing to share out: drawn here, saving a worker's start (about a second)
         results = [draw(*chunk) for chunk in chunks]

@@ -141,15 +141,14 @@ class LearningCurves(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.started = time.monotonic()
         self.every = max(1, self.params["steps"] // self.per_epoch)
+        # The points the whole training records: those within each epoch, and one at each epoch's end.
+        steps = self.params["steps"]
+        self.planned = self.params["epochs"] * (1 + sum(self.records_at(step) for step in range(1, steps + 1)))
         self.validating, self.last_validation = 0.0, 0.0  # seconds spent reading the validation images
 
     def seconds_left(self) -> float | None:
         """About how long the points still to come will take, at the last one's time (None before the first)."""
-        if not self.points:
-            return None
-        steps = self.params["steps"]
-        per_epoch = 1 + sum(self.records_at(step) for step in range(1, steps + 1))  # and one at the epoch's end
-        return self.last_validation * (per_epoch * self.params["epochs"] - len(self.points))
+        return self.last_validation * (self.planned - len(self.points)) if self.points else None
 
     def records_at(self, step: int) -> bool:
         """Whether a point is recorded after `step` (from 1) within an epoch, besides the one at its end: every
