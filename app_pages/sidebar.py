@@ -280,11 +280,13 @@ def show_training(retrainer: Retrainer) -> None:
         return
     if state in RUNNING:
         st.progress(min(status.get("fraction", 0.0), 1.0), text=phase_text(status))
-        if status.get("history"):
-            show_curves(status["history"], epochs=status.get("epochs"))
+        # The button before the curves: a chart's hover toolbar covered the progress text above it (a review), and
+        # a button that moves down as the curves appear is harder to hit.
         if allowed() and st.button("Cancel training"):
             retrainer.cancel()
             st.rerun(scope="app")
+        if status.get("history"):
+            show_curves(status["history"], epochs=status.get("epochs"))
         return
     # A session that saw it end says so on the page too, where it shows whatever the sidebar's scroll: its outcome
     # is drawn below the retrain controls.

@@ -131,13 +131,13 @@ class ModelRegistry:
     def promote_if_better(self, path: str | os.PathLike) -> tuple[bool, str]:
         """Serve the model at `path` if its test accuracy is at least the current model's; say why or why not, as
         the comparison that decided it, naming the model it was compared with, which a later choice may replace
-        ("below the 99.63% of the model serving then (digits)": the name last, in brackets, since "the 99.63% of
-        digits, the model serving then" read as a share of digits)."""
+        ("below the model then serving (digits, 99.63%)": "the 99.63% of digits" read as a share of digits, and
+        "the 99.63% of the model serving then (digits)" as stilted, in two reviews)."""
         new = self.metadata(Path(path)).get("test_accuracy", 0.0)
         serving = self.current_path()
         current = self.metadata(serving).get("test_accuracy", 0.0)
-        compared = f"the {current:.2%} of the model serving then ({serving.stem})"
+        compared = f"the model then serving ({serving.stem}, {current:.2%})"
         if new >= current:
             self.use(path)
-            return True, f"at least {compared}"
+            return True, f"at least as high as {compared}"
         return False, f"below {compared}"

@@ -45,8 +45,8 @@ def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     # Not served beside the shipped model, and the command says why in one sentence: the score, then the comparison.
     shipped = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     accuracy = json.loads(out.with_suffix(".json").read_text())["test_accuracy"]
-    assert (f"not serving it: its test accuracy {accuracy:.2%} is below the {shipped:.2%} of the model serving "
-            "then (digits)" in done.stdout)
+    assert (f"not serving it: its test accuracy {accuracy:.2%} is below the model then serving (digits, "
+            f"{shipped:.2%})" in done.stdout)
     metadata = json.loads(out.with_suffix(".json").read_text())
     quick = recipe("quick")
     assert metadata["preset"] == "quick" and metadata["arch"] == quick["arch"] == "compact"
