@@ -251,9 +251,11 @@ def phase_text(status: dict) -> str:
     return "Starting: loading TensorFlow…"
 
 
-# A reviewer read the training accuracy under the validation one as a bug.
-CURVES_EXPLAINED = ("Training figures are averaged over each epoch's batches, of digits altered at random when "
-                    "augmenting, so they can sit below validation, which is measured on digits held out from training.")
+# A reviewer read the training accuracy under the validation one as a bug, and found the words unexplained.
+CURVES_EXPLAINED = ("An epoch is one pass over the training digits; loss measures how far the probabilities are from "
+                    "the right digit (lower is better). Training figures are averaged over each epoch's batches, of "
+                    "digits altered at random when augmenting, so they can sit below validation, which is measured "
+                    "on digits held out from training.")
 
 
 def show_curves(history: list[dict], legend: str = "top", epochs: float | None = None, explain: bool = True) -> None:
