@@ -66,8 +66,12 @@ MARK = 0.6  # a decimal point or a comma between digits is at most this share of
 POINT = 0.25  # ...a point at most this (a pen's tap is about a tenth)...
 LOW = 0.55  # ...and it begins this share of their height below their tops or lower, at most POINT under their feet
 COMMA = 2.0  # a comma is this many times as long as wide or more (elongation; a pen's dab, up to 1.8 its width long,
-# is under it), and reaches DROP of their height under their feet
+# is under it), and reaches DROP of their height under their feet...
 DROP = 0.1
+LONG = 2.5  # ...or only reaches their feet if it is this long or more, or larger than a point: a comma written on the
+# line, from a little over their feet to a little under, was read as a 1 or a point, or left out (1,000 as 11000, 1.000
+# or 1000, a review). The numbers benchmark's points reaching the feet were up to 2.11 as long as wide (2,400 numbers
+# with a mark, seeds 0-5), its commas from 2.22.
 BOLD = 0.45  # a point may be as large as this if it is a round, filled dot (a tap of an 18-pixel pen beside digits
 # 50 pixels high, or a bold dot, is over POINT: both were dropped without a word, the number still read as sure)
 ROUND = 1.5  # round: under this elongation, filled: FILLED of its box or more (a disc fills 0.79), with no hole
@@ -297,7 +301,8 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
     SHORTEST of the tallest that begin high. A point or a comma begins low (from LOW of the digits' height down) and
     lies between two digits, where no digit's lower part lies (their columns from LOW down: a 7's bar may reach over
     it); a comma is under MARK of their height, long and thin (COMMA), as high as wide or more (a 1's base drawn apart
-    is flat: two in 6,000 benchmark numbers were read as commas), and reaches DROP under their feet, a point
+    is flat: two in 6,000 benchmark numbers were read as commas), and reaches DROP under their feet (one that is LONG or
+    over POINT, only their feet), a point
     is under POINT, or under BOLD if it is a round, filled dot. A point may also come just before the first digit
     (".5", within LEADING of the digits' height). A dot (under POINT) anywhere else in no digit's columns (a full
     stop after the number, one at mid-height) is left out. Before, a point was read as a 0 (7.1 as 701) or dropped
@@ -324,7 +329,9 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
         placed = low_enough and any(b <= middle for _, b in spans) and bool(after)
         leading = low_enough and bool(after) and not any(b <= middle for _, b in spans)
         dot = max(high, wide) <= POINT * height
-        if placed and high >= wide and rows.stop >= feet + DROP * height and elongation(mask) >= COMMA:
+        thin = elongation(mask) if placed and high >= wide and rows.stop >= feet else 0.0
+        dab = dot and thin < LONG and rows.stop < feet + DROP * height  # a point drawn as a short stroke
+        if thin >= COMMA and not dab:
             marks[label] = ","
         elif (placed or leading and min(after) - columns.stop <= LEADING * height) and (
                 dot or max(high, wide) <= BOLD * height and is_round_dot(mask)):

@@ -374,6 +374,9 @@ COMMA = [[(0.6, 0.0), (0.4, 1.0)]]  # drawn 40 pixels high, from just above the 
 @pytest.mark.parametrize("drawings, text", [
     (((PLAIN[7], 150), (POINT, 250, 195, 10), (PLAIN[1], 330)), "7.1"),
     (((PLAIN[1], 80), (COMMA, 140, 210, 40), (PLAIN[0], 230), (PLAIN[0], 380), (PLAIN[0], 530)), "1,000"),
+    # Written on the line, 15 pixels over the feet to 15 under (a review: 11000, 1.000 or 1000).
+    (((PLAIN[1], 80), (COMMA, 140, 205, 30), (PLAIN[0], 230), (PLAIN[0], 380), (PLAIN[0], 530)), "1,000"),
+    (((PLAIN[7], 150), (COMMA, 245, 200, 36), (PLAIN[1], 330)), "7,1"),
     (((PLAIN[1], 80), (PLAIN[0], 180), (COMMA, 260, 210, 40), (PLAIN[7], 350), (POINT, 440, 195, 10),
       (PLAIN[1], 500)), "10,7.1"),
     (((PLAIN[7], 150), (COMMA, 195, 210, 40), (PLAIN[1], 290)), "7,1"),  # under the 7's bar, right of its stem
