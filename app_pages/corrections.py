@@ -90,7 +90,9 @@ def import_upload(store: Corrections, key: str) -> None:
 def show_import(store: Corrections) -> None:
     """An uploader for an .npz of corrections (x uint8 (N, 28, 28), y (N,) of 0-9), and how the last one went."""
     key = f"upload {st.session_state.get('uploads', 0)}"
-    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", type="npz", key=key,
+    # Any type of file is taken, and import_npz says what is wrong with one: the uploader's own refusal of a JPEG was a
+    # red mark whose reason showed only under a hovering pointer (a review, 2026-12-04).
+    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", key=key,
                      on_change=import_upload, args=(store, key))
     if "imported" in st.session_state:
         alert, message = st.session_state.pop("imported")  # its name: the session state holds plain data

@@ -21,6 +21,10 @@ BLANK = ("No digit found in this photo: the paper looks blank. Try a closer phot
 TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the digit."
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
 ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
+# The uploader takes files up to this many MB, and open_photo refuses those over its MAX_BYTES with their size: the
+# uploader's own refusal of a 21 MB photo was a red mark whose reason showed only under a hovering pointer, while the
+# answer beside it stayed the last photo's (a review, 2026-12-04). As .streamlit/config.toml's maxUploadSize.
+ACCEPTED_MB = 100
 
 
 def main() -> None:
@@ -37,7 +41,7 @@ def main() -> None:
         # Any type of file is taken, and open_photo says what is wrong with one: the uploader's own refusal of a
         # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).
         upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)",
-                                  max_upload_size=MAX_BYTES // 2**20, key="photo-upload")
+                                  max_upload_size=ACCEPTED_MB, key="photo-upload")
         if st.toggle("Use the camera", key="photo-camera"):
             upload = st.camera_input("Take a photo", key="photo-shot") or upload
         chosen = lasting_photo(upload, new)
@@ -51,6 +55,7 @@ def main() -> None:
         except PhotoError as error:
             st.error(f"{name}: {error}")
             return
+        st.session_state["photo-last"] = chosen  # one that opens: a broken file had replaced the last good photo
         recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
         # A 12-megapixel photo takes 2-3 s, while "Upload a photo" stood beside the file just uploaded.
         with st.spinner("Reading the photo…"):
@@ -72,13 +77,12 @@ def main() -> None:
 
 def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] | None:
     """The photo to read, as its name and bytes: the one in the uploader (or the camera's), or, on a page just come
-    back to (`new`), the one read there last, which Streamlit's uploader forgets with the page (the Draw page keeps
-    its drawing likewise). One given back stays until another is chosen or it is forgotten with a button; one taken
-    out of the uploader is forgotten."""
+    back to (`new`), the last one that opened there (main keeps it), which Streamlit's uploader forgets with the page
+    (the Draw page keeps its drawing likewise). One given back stays until another is chosen or it is forgotten with
+    a button; one taken out of the uploader is forgotten."""
     if upload is not None:
-        st.session_state["photo-last"] = (upload.name, upload.getvalue())
         st.session_state["photo-given"] = None
-        return st.session_state["photo-last"]
+        return upload.name, upload.getvalue()
     if new:
         st.session_state["photo-given"] = st.session_state.get("photo-last")
     given = st.session_state.get("photo-given")

@@ -518,4 +518,9 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     app.main.file_uploader[0].set_value(("broken.npz", b"not an npz", "application/octet-stream")).run()
     assert not app.exception
     assert app.main.error[0].value.startswith("broken.npz was not imported: not an .npz file")
+    # Any type of file is taken and said to be no .npz: the uploader's own refusal of a JPEG was a red mark, its
+    # reason only under a hovering pointer (a review, 2026-12-04).
+    assert app.main.file_uploader[0].allowed_type == []
+    app.main.file_uploader[0].upload("seven.jpg", b"\xff\xd8\xff\xe0 a JPEG", "image/jpeg").run()
+    assert app.main.error[0].value.startswith("seven.jpg was not imported: not an .npz file")
     assert len(Corrections(corrections_location())) == 4 and app.main.file_uploader[0].value is None

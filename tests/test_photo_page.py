@@ -2,6 +2,8 @@
 with each digit's top 3 and the unsure ones marked, bad uploads and blank paper explained."""
 
 import io
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from digits.drawing import PLAIN, TRAINING_STYLES
 from digits.number_shapes import lay_out
+from digits.photos import MAX_BYTES
 from tests.test_page import charts, run_page
 from tests.test_photos import bad_uploads, ink, photo
 
@@ -149,13 +152,16 @@ def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, mode
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", text)] and not app.info
 
 
-@pytest.mark.parametrize("name", ["text", "truncated JPEG", "GIF", "bomb", "empty", "BMP"])
+@pytest.mark.parametrize("name", ["text", "truncated JPEG", "GIF", "bomb", "empty", "BMP", "over 20 MB"])
 def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, models, name):
     data, words = bad_uploads()[name]
     app = photo_page(monkeypatch, models)
-    # The uploader takes any type, so that the page says what is wrong (its own refusal was a red mark, the reason
-    # only under a hovering pointer).
+    # The uploader takes any type, and files well over the 20 MB read, so that the page says what is wrong (its own
+    # refusal was a red mark, the reason only under a hovering pointer, the last photo's answer still beside it).
     assert app.file_uploader(key="photo-upload").allowed_type == []
+    accepted = app.file_uploader(key="photo-upload").proto.max_upload_size_mb
+    server = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    assert min(accepted, server) >= 5 * MAX_BYTES // 2**20
     file = f"bad-{name}.{'bmp' if name == 'BMP' else 'png'}"
     app.file_uploader(key="photo-upload").upload(file, data, "image/png").run()
     assert not app.exception
@@ -164,6 +170,22 @@ def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, mod
     app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()  # and goes on
     app.segmented_control(key="photo-mode").set_value("Number").run()
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
+
+
+def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
+    # A broken file, uploaded after a good photo, was the one given back on a return to the page, with its error: the
+    # good photo was lost (a review, 2026-12-04).
+    app = photo_page(monkeypatch, models)
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
+    data, words = bad_uploads()["truncated PNG"]
+    app.file_uploader(key="photo-upload").upload("broken.png", data, "image/png").run()
+    assert any(words in e.value and "broken.png" in e.value for e in app.error) and not app.main.metric
+    app.switch_page("app_pages/draw.py").run()
+    app.switch_page("app_pages/photo.py").run()
+    assert not app.exception and not app.error
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
+    assert "Your last photo, 417.jpg, read again: upload another to replace it." in [c.value for c in app.caption]
 
 
 def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
