@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from digits.drawing import PLAIN, TRAINING_STYLES
 from digits.number_shapes import lay_out
+from app_pages.photo import BLANK
 from digits.photos import MAX_BYTES
 from tests.test_page import charts, run_page
 from tests.test_photos import bad_uploads, ink, photo
@@ -199,6 +200,11 @@ def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
     app.file_uploader(key="photo-upload").upload("speck.jpg", jpeg_bytes(photo(speck, noise=8)), "image/jpeg").run()
     assert [w.value for w in app.warning] == ["Too small to read: the ink is only a speck. Try a closer photo, or "
                                               "crop it to the digit."]
+    # A digit too small for its photo is taken for the paper's grain: the page said the paper looked blank, no more.
+    tiny = np.zeros((1500, 2000))
+    tiny[700:730, 900:930] = ink(PLAIN[7], 30, extent=30, pen=3)
+    app.file_uploader(key="photo-upload").upload("tiny.jpg", jpeg_bytes(photo(tiny, noise=8)), "image/jpeg").run()
+    assert [w.value for w in app.warning] == [BLANK] and "too small" in BLANK and not app.main.metric
 
 
 def test_number_mode_has_a_wide_canvas_and_prompts(monkeypatch, models):
