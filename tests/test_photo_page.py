@@ -161,7 +161,8 @@ def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, mod
     # refusal was a red mark, the reason only under a hovering pointer, the last photo's answer still beside it).
     assert app.file_uploader(key="photo-upload").allowed_type == []
     accepted = app.file_uploader(key="photo-upload").proto.max_upload_size_mb
-    server = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    server = config["server"]["maxUploadSize"]
     assert min(accepted, server) >= 5 * MAX_BYTES // 2**20
     file = f"bad-{name}.{'bmp' if name == 'BMP' else 'png'}"
     app.file_uploader(key="photo-upload").upload(file, data, "image/png").run()
