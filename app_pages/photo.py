@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 # Writing under about a fortieth of the photo's height is taken for the paper's grain (photos.SPECK, DUST): a 7 38
 # pixels high on a 2000x1500 photo was, 40 pixels was read; a review's 16-pixel 5 was said to be on blank paper alone.
 BLANK = ("No digit found in this photo: the paper looks blank, or the writing is under about a fortieth of the "
-         "photo's height, too small to tell from the paper. Try a closer photo, or crop it to the digit, with the digit "
-         "clearly darker (or lighter) than the paper.")
+         "photo's height, too small to tell from the paper. Try a closer photo, or crop it to the digit, with the "
+         "digit clearly darker (or lighter) than the paper.")
 # Ink too small to read (a speck, a digit a few pixels high): not blank paper, which the page had said (a review).
 TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the digit."
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
