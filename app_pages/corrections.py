@@ -127,10 +127,11 @@ def choose_tab(store: Corrections) -> str | None:
         # Named by what does not change as the tab keeps drawing: Streamlit tells the options apart by their words,
         # so two alike ("1 drawing, kept 10:15") could not both be chosen, and a count that grew dropped the choice.
         if session is None:
-            return "Every tab's"
+            return "Everyone's"
         return f"Tab {session[:6]}, first kept {tabs[session][:10]} {tabs[session][11:16]} UTC"
-    return st.selectbox(f"Whose drawings ({len(tabs)} browser tabs kept some)", [None, *tabs], format_func=described,
-                        key="corrections-tab")
+    # Who a tab is, said in the label: "Every tab's" and "(2 browser tabs kept some)" read as jargon (a review).
+    return st.selectbox(f"Whose drawings: {len(tabs)} browser tabs kept some, one for each student or visitor",
+                        [None, *tabs], format_func=described, key="corrections-tab")
 
 
 def show_corrections(store: Corrections) -> None:

@@ -467,9 +467,10 @@ def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monke
     app.sidebar.text_input[0].input("s3cret").run()
     app.switch_page("app_pages/corrections.py").run()
     [tabs] = app.main.selectbox
-    assert tabs.label == "Whose drawings (2 browser tabs kept some)" and tabs.value is None
+    assert tabs.label == "Whose drawings: 2 browser tabs kept some, one for each student or visitor"
+    assert tabs.value is None
     assert [m.value for m in app.main.metric] == ["7"]  # every tab's, and those of none (drawn before, imported)
-    assert tabs.options[0] == "Every tab's"
+    assert tabs.options[0] == "Everyone's"
     assert sorted(o.split(", first kept ")[0] for o in tabs.options[1:]) == ["Tab carefu", "Tab joker'"]
     assert all(o.endswith(" UTC") for o in tabs.options[1:])
     tabs.set_value("joker's tab").run()
