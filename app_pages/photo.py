@@ -57,8 +57,11 @@ def main() -> None:
             photo = open_photo(data)
         except PhotoError as error:
             st.error(f"{name}: {error}")
+            # The last photo that opened is given back again: the browser puts a file in another's place by taking
+            # that one out first (a run with none, which had forgotten it), and a broken file had then replaced it.
+            st.session_state["photo-kept"] = "photo-last" in st.session_state
             return
-        st.session_state["photo-last"] = chosen  # one that opens: a broken file had replaced the last good photo
+        st.session_state["photo-last"], st.session_state["photo-kept"] = chosen, True
         recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
         # A 12-megapixel photo takes 2-3 s, while "Upload a photo" stood beside the file just uploaded.
         with st.spinner("Reading the photo…"):
@@ -82,15 +85,16 @@ def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] |
     """The photo to read, as its name and bytes: the one in the uploader (or the camera's), or, on a page just come
     back to (`new`), the last one that opened there (main keeps it), which Streamlit's uploader forgets with the page
     (the Draw page keeps its drawing likewise). One given back stays until another is chosen or it is forgotten with
-    a button; one taken out of the uploader is forgotten."""
+    a button; one taken out of the uploader is not given back, unless a file that does not open takes its place."""
     if upload is not None:
         st.session_state["photo-given"] = None
         return upload.name, upload.getvalue()
     if new:
-        st.session_state["photo-given"] = st.session_state.get("photo-last")
+        kept = st.session_state.get("photo-kept")
+        st.session_state["photo-given"] = st.session_state.get("photo-last") if kept else None
     given = st.session_state.get("photo-given")
     if given is None:
-        st.session_state.pop("photo-last", None)
+        st.session_state["photo-kept"] = False  # its bytes stay, for a broken file put in its place (main)
         return None
     st.caption(f"Your last photo, {given[0]}, read again: upload another to replace it.")
     st.button("Forget this photo", on_click=forget_photo)  # a callback: the run it starts shows the photo no more
@@ -99,7 +103,7 @@ def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] |
 
 def forget_photo() -> None:
     """The Forget button's callback: no photo is given back from now on."""
-    st.session_state["photo-given"] = None
+    st.session_state["photo-given"], st.session_state["photo-kept"] = None, False
     st.session_state.pop("photo-last", None)
 
 

@@ -175,11 +175,13 @@ def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, mod
 
 
 def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
-    # A broken file, uploaded after a good photo, was the one given back on a return to the page, with its error: the
-    # good photo was lost (a review, 2026-12-04).
+    # A broken file put in a good photo's place was the one given back on a return to the page, with its error: the
+    # good photo was lost (a review, 2026-12-04). Chromium takes the old file out first, in a run of its own.
     app = photo_page(monkeypatch, models)
     app.segmented_control(key="photo-mode").set_value("Number").run()
     app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
+    app.file_uploader(key="photo-upload").set_value(None).run()
+    assert not app.main.metric and not [c for c in app.caption if c.value.startswith("Your last photo")]
     data, words = bad_uploads()["truncated PNG"]
     app.file_uploader(key="photo-upload").upload("broken.png", data, "image/png").run()
     assert any(words in e.value and "broken.png" in e.value for e in app.error) and not app.main.metric
@@ -188,6 +190,13 @@ def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
     assert not app.exception and not app.error
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
     assert "Your last photo, 417.jpg, read again: upload another to replace it." in [c.value for c in app.caption]
+    # A photo taken out of the uploader, with nothing put in its place, is not given back.
+    app.file_uploader(key="photo-upload").upload("70.jpg", number_photo((PLAIN[7], PLAIN[0])), "image/jpeg").run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Number", "70")]
+    app.file_uploader(key="photo-upload").set_value(None).run()
+    app.switch_page("app_pages/draw.py").run()
+    app.switch_page("app_pages/photo.py").run()
+    assert not app.main.metric and any("Upload a photo" in i.value for i in app.info)
 
 
 def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
