@@ -92,7 +92,8 @@ def show_import(store: Corrections) -> None:
     key = f"upload {st.session_state.get('uploads', 0)}"
     # Any type of file is taken, and import_npz says what is wrong with one: the uploader's own refusal of a JPEG was a
     # red mark whose reason showed only under a hovering pointer (a review, 2026-12-04).
-    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", key=key,
+    # At most 20 MB, as before the server's limit rose for photos: import_npz decompresses the arrays in memory.
+    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", key=key, max_upload_size=20,
                      on_change=import_upload, args=(store, key))
     if "imported" in st.session_state:
         alert, message = st.session_state.pop("imported")  # its name: the session state holds plain data
@@ -130,7 +131,7 @@ def choose_tab(store: Corrections) -> str | None:
             return "Everyone's"
         return f"Tab {session[:6]}, first kept {tabs[session][:10]} {tabs[session][11:16]} UTC"
     # Who a tab is, said in the label: "Every tab's" and "(2 browser tabs kept some)" read as jargon (a review).
-    return st.selectbox(f"Whose drawings: {len(tabs)} browser tabs kept some, one for each student or visitor",
+    return st.selectbox(f"Whose drawings: kept in {len(tabs)} browser tabs, usually one for each student",
                         [None, *tabs], format_func=described, key="corrections-tab")
 
 

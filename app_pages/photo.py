@@ -43,7 +43,7 @@ def main() -> None:
         remember_value("photo-mode")
         # Any type of file is taken, and open_photo says what is wrong with one: the uploader's own refusal of a
         # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).
-        upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP, up to {MAX_BYTES // 2**20} MB)",
+        upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP; the page reads up to {MAX_BYTES // 2**20} MB)",
                                   max_upload_size=ACCEPTED_MB, key="photo-upload")
         if st.toggle("Use the camera", key="photo-camera"):
             upload = st.camera_input("Take a photo", key="photo-shot") or upload
@@ -56,10 +56,7 @@ def main() -> None:
         try:
             photo = open_photo(data)
         except PhotoError as error:
-            st.error(f"{name}: {error}")
-            # The last photo that opened is given back again: the browser puts a file in another's place by taking
-            # that one out first (a run with none, which had forgotten it), and a broken file had then replaced it.
-            st.session_state["photo-kept"] = "photo-last" in st.session_state
+            st.error(f"{name}: {error}")  # the last photo that opened stays the one given back (lasting_photo)
             return
         st.session_state["photo-last"], st.session_state["photo-kept"] = chosen, True
         recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
@@ -85,16 +82,23 @@ def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] |
     """The photo to read, as its name and bytes: the one in the uploader (or the camera's), or, on a page just come
     back to (`new`), the last one that opened there (main keeps it), which Streamlit's uploader forgets with the page
     (the Draw page keeps its drawing likewise). One given back stays until another is chosen or it is forgotten with
-    a button; one taken out of the uploader is not given back, unless a file that does not open takes its place."""
+    a button; one taken out of the uploader is forgotten, unless a file that does not open takes its place at once:
+    the browser puts a file in another's place by taking that one out first, in a run with none, which had forgotten
+    the good photo before a broken file came (a review, 2026-12-04)."""
+    taken_out = st.session_state.pop("photo-out", False)  # the run before took the photo out
     if upload is not None:
         st.session_state["photo-given"] = None
+        st.session_state["photo-kept"] = st.session_state.get("photo-kept") or taken_out  # main keeps one that opens
         return upload.name, upload.getvalue()
     if new:
         kept = st.session_state.get("photo-kept")
         st.session_state["photo-given"] = st.session_state.get("photo-last") if kept else None
     given = st.session_state.get("photo-given")
     if given is None:
-        st.session_state["photo-kept"] = False  # its bytes stay, for a broken file put in its place (main)
+        if st.session_state.get("photo-kept"):  # taken out: kept one run more, for a file put in its place
+            st.session_state["photo-out"], st.session_state["photo-kept"] = True, False
+        else:
+            st.session_state.pop("photo-last", None)
         return None
     st.caption(f"Your last photo, {given[0]}, read again: upload another to replace it.")
     st.button("Forget this photo", on_click=forget_photo)  # a callback: the run it starts shows the photo no more

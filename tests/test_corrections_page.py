@@ -467,7 +467,7 @@ def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monke
     app.sidebar.text_input[0].input("s3cret").run()
     app.switch_page("app_pages/corrections.py").run()
     [tabs] = app.main.selectbox
-    assert tabs.label == "Whose drawings: 2 browser tabs kept some, one for each student or visitor"
+    assert tabs.label == "Whose drawings: kept in 2 browser tabs, usually one for each student"
     assert tabs.value is None
     assert [m.value for m in app.main.metric] == ["7"]  # every tab's, and those of none (drawn before, imported)
     assert tabs.options[0] == "Everyone's"
@@ -521,7 +521,7 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     assert app.main.error[0].value.startswith("broken.npz was not imported: not an .npz file")
     # Any type of file is taken and said to be no .npz: the uploader's own refusal of a JPEG was a red mark, its
     # reason only under a hovering pointer (a review, 2026-12-04).
-    assert app.main.file_uploader[0].allowed_type == []
+    assert app.main.file_uploader[0].allowed_type == [] and app.main.file_uploader[0].proto.max_upload_size_mb == 20
     app.main.file_uploader[0].upload("seven.jpg", b"\xff\xd8\xff\xe0 a JPEG", "image/jpeg").run()
     assert app.main.error[0].value.startswith("seven.jpg was not imported: not an .npz file")
     assert len(Corrections(corrections_location())) == 4 and app.main.file_uploader[0].value is None

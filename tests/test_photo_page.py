@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from app_pages.photo import BLANK
 from digits.drawing import PLAIN, TRAINING_STYLES
 from digits.number_shapes import lay_out
-from app_pages.photo import BLANK
 from digits.photos import MAX_BYTES
 from tests.test_page import charts, run_page
 from tests.test_photos import bad_uploads, ink, photo
@@ -157,13 +157,9 @@ def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, mode
 def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, models, name):
     data, words = bad_uploads()[name]
     app = photo_page(monkeypatch, models)
-    # The uploader takes any type, and files well over the 20 MB read, so that the page says what is wrong (its own
-    # refusal was a red mark, the reason only under a hovering pointer, the last photo's answer still beside it).
+    # The uploader takes any type, so that the page says what is wrong (its own refusal was a red mark, the reason
+    # only under a hovering pointer).
     assert app.file_uploader(key="photo-upload").allowed_type == []
-    accepted = app.file_uploader(key="photo-upload").proto.max_upload_size_mb
-    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
-    server = config["server"]["maxUploadSize"]
-    assert min(accepted, server) >= 5 * MAX_BYTES // 2**20
     file = f"bad-{name}.{'bmp' if name == 'BMP' else 'png'}"
     app.file_uploader(key="photo-upload").upload(file, data, "image/png").run()
     assert not app.exception
@@ -172,6 +168,16 @@ def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, mod
     app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()  # and goes on
     app.segmented_control(key="photo-mode").set_value("Number").run()
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
+
+
+def test_the_uploader_takes_files_over_the_size_read_so_that_the_page_says_why(monkeypatch, models):
+    # Refused by the uploader itself, a 21 MB photo was a red mark whose reason showed only under a hovering pointer,
+    # the last photo's answer still beside it (a review, 2026-12-04); open_photo's refusal says the size.
+    from app_pages.photo import ACCEPTED_MB
+    app = photo_page(monkeypatch, models)
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert app.file_uploader(key="photo-upload").proto.max_upload_size_mb == ACCEPTED_MB
+    assert config["server"]["maxUploadSize"] == ACCEPTED_MB > MAX_BYTES / 2**20
 
 
 def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
@@ -190,13 +196,18 @@ def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
     assert not app.exception and not app.error
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
     assert "Your last photo, 417.jpg, read again: upload another to replace it." in [c.value for c in app.caption]
-    # A photo taken out of the uploader, with nothing put in its place, is not given back.
+    # A photo taken out of the uploader, with nothing put in its place, is not given back, not even after a broken
+    # file uploaded later.
     app.file_uploader(key="photo-upload").upload("70.jpg", number_photo((PLAIN[7], PLAIN[0])), "image/jpeg").run()
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "70")]
     app.file_uploader(key="photo-upload").set_value(None).run()
     app.switch_page("app_pages/draw.py").run()
     app.switch_page("app_pages/photo.py").run()
     assert not app.main.metric and any("Upload a photo" in i.value for i in app.info)
+    app.file_uploader(key="photo-upload").upload("broken.png", data, "image/png").run()
+    app.switch_page("app_pages/draw.py").run()
+    app.switch_page("app_pages/photo.py").run()
+    assert not app.main.metric and "photo-last" not in app.session_state
 
 
 def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
