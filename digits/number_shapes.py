@@ -136,7 +136,7 @@ def drawn_mark(mark: str, before: np.ndarray, after: np.ndarray, height: float, 
     """A decimal point (".") or a comma (",") drawn by hand between two digits' ink (layers of one canvas), at their
     feet, on a canvas of theirs: a point a tap of the pen or a small dab, a little above or below the feet; a comma
     a short stroke from about the feet down and to the left, straight or bowed, 0.2-0.45 of the digits' height, from
-    one hanging under the feet to one written on the line, a little over them to a little under (a review's)."""
+    one hanging under the feet to one written on the line, ending at them or a little under (a review's)."""
     start, stop = np.flatnonzero(before.any(axis=0))[-1], np.flatnonzero(after.any(axis=0))[0]
     x = start + (stop - start) * rng.uniform(0.35, 0.65)
     feet = (np.flatnonzero(before.any(axis=1))[-1] + np.flatnonzero(after.any(axis=1))[-1]) / 2
@@ -149,6 +149,6 @@ def drawn_mark(mark: str, before: np.ndarray, after: np.ndarray, height: float, 
         extent = height * rng.uniform(0.2, 0.45)
         lean, bow = rng.uniform(0.1, 0.6), rng.uniform(-0.15, 0.15)
         strokes = [[(lean * (1 - t) + bow * np.sin(np.pi * t), t) for t in np.linspace(0, 1, 8)]]
-        centre = (x, feet - extent * rng.uniform(0.0, 0.7) + extent / 2)
+        centre = (x, feet - extent * rng.uniform(0.0, 0.95) + extent / 2)
     rows, width = before.shape
     return render(strokes, extent, centre, pen, max(width, rows))[:rows, :width, 3]

@@ -68,10 +68,12 @@ LOW = 0.55  # ...and it begins this share of their height below their tops or lo
 COMMA = 2.0  # a comma is this many times as long as wide or more (elongation; a pen's dab, up to 1.8 its width long,
 # is under it), and reaches DROP of their height under their feet...
 DROP = 0.1
-LONG = 2.5  # ...or only reaches their feet if it is this long or more, or larger than a point: a comma written on the
-# line, from a little over their feet to a little under, was read as a 1 or a point, or left out (1,000 as 11000, 1.000
-# or 1000, a review). The numbers benchmark's points reaching the feet were up to 2.11 as long as wide (2,400 numbers
-# with a mark, seeds 0-5), its commas from 2.22.
+LONG = 2.5  # ...or only reaches their feet, less SHORT of their height, if it is this long or more, or larger than a
+# point: a comma written on the line, from a little over their feet to a little under, was read as a 1 or a point, or
+# left out (1,000 as 11000, 1.000 or 1000, a review; one ending 3 pixels over the feet of digits 168 high, 11000). The
+# numbers benchmark's points reaching the feet were up to 2.11 as long as wide (2,400 numbers with a mark, seeds 0-5),
+# its commas from 2.22.
+SHORT = 0.05
 BOLD = 0.45  # a point may be as large as this if it is a round, filled dot (a tap of an 18-pixel pen beside digits
 # 50 pixels high, or a bold dot, is over POINT: both were dropped without a word, the number still read as sure)
 ROUND = 1.5  # round: under this elongation, filled: FILLED of its box or more (a disc fills 0.79), with no hole
@@ -302,11 +304,10 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
     lies between two digits, where no digit's lower part lies (their columns from LOW down: a 7's bar may reach over
     it); a comma is under MARK of their height, long and thin (COMMA), as high as wide or more (a 1's base drawn apart
     is flat: two in 6,000 benchmark numbers were read as commas), and reaches DROP under their feet (one that is LONG or
-    over POINT, only their feet), a point
-    is under POINT, or under BOLD if it is a round, filled dot. A point may also come just before the first digit
-    (".5", within LEADING of the digits' height). A dot (under POINT) anywhere else in no digit's columns (a full
-    stop after the number, one at mid-height) is left out. Before, a point was read as a 0 (7.1 as 701) or dropped
-    as a speck, and a comma read as a 1, surely (1,000 as 11000)."""
+    over POINT, their feet, less SHORT), a point is under POINT, or under BOLD if it is a round, filled dot. A point
+    may also come just before the first digit (".5", within LEADING of the digits' height). A dot (under POINT)
+    anywhere else in no digit's columns (a full stop after the number, one at mid-height) is left out. Before, a
+    point was read as a 0 (7.1 as 701) or dropped as a speck, and a comma read as a 1, surely (1,000 as 11000)."""
     tallest = max(rows.stop - rows.start for rows, _ in objects)
     tall = [(label, s) for label, s in enumerate(objects, start=1) if s[0].stop - s[0].start >= SHORTEST * tallest]
     top, feet = np.median([rows.start for _, (rows, _) in tall]), np.median([rows.stop for _, (rows, _) in tall])
@@ -329,9 +330,9 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
         placed = low_enough and any(b <= middle for _, b in spans) and bool(after)
         leading = low_enough and bool(after) and not any(b <= middle for _, b in spans)
         dot = max(high, wide) <= POINT * height
-        thin = elongation(mask) if placed and high >= wide and rows.stop >= feet else 0.0
-        dab = dot and thin < LONG and rows.stop < feet + DROP * height  # a point drawn as a short stroke
-        if thin >= COMMA and not dab:
+        elongated = elongation(mask) if placed and high >= wide and rows.stop >= feet - SHORT * height else 0.0
+        dab = dot and elongated < LONG and rows.stop < feet + DROP * height  # a point drawn as a short stroke
+        if elongated >= COMMA and not dab:
             marks[label] = ","
         elif (placed or leading and min(after) - columns.stop <= LEADING * height) and (
                 dot or max(high, wide) <= BOLD * height and is_round_dot(mask)):

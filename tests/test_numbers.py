@@ -374,8 +374,10 @@ COMMA = [[(0.6, 0.0), (0.4, 1.0)]]  # drawn 40 pixels high, from just above the 
 @pytest.mark.parametrize("drawings, text", [
     (((PLAIN[7], 150), (POINT, 250, 195, 10), (PLAIN[1], 330)), "7.1"),
     (((PLAIN[1], 80), (COMMA, 140, 210, 40), (PLAIN[0], 230), (PLAIN[0], 380), (PLAIN[0], 530)), "1,000"),
-    # Written on the line, 15 pixels over the feet to 15 under (a review: 11000, 1.000 or 1000).
+    # Written on the line, 33 pixels over the digits' feet (ink to row 214) to 15 under (a review: 11000, 1.000, 1000).
     (((PLAIN[1], 80), (COMMA, 140, 205, 30), (PLAIN[0], 230), (PLAIN[0], 380), (PLAIN[0], 530)), "1,000"),
+    # Ending 3 pixels over the feet (the review's 11000).
+    (((PLAIN[1], 80), (COMMA, 140, 187, 30), (PLAIN[0], 230), (PLAIN[0], 380), (PLAIN[0], 530)), "1,000"),
     (((PLAIN[7], 150), (COMMA, 245, 200, 36), (PLAIN[1], 330)), "7,1"),
     (((PLAIN[1], 80), (PLAIN[0], 180), (COMMA, 260, 210, 40), (PLAIN[7], 350), (POINT, 440, 195, 10),
       (PLAIN[1], 500)), "10,7.1"),
@@ -397,6 +399,17 @@ def test_a_decimal_point_or_a_comma_between_digits_is_kept_in_the_number(shipped
         before, after = result.boxes[place - 1] if place else (0, 0, 0, 0), result.boxes[place]
         assert before[0] + before[2] < left + right < after[0] + after[2] and top > 150 and bottom > 190
         assert image[top:bottom, left:right].any()
+
+
+@pytest.mark.parametrize("extent, pen, text", [(30, 6, "7,1"), (22, 18, "7.1")])
+def test_a_stroke_no_larger_than_a_point_ending_on_the_line_is_a_comma_only_if_long_and_thin(shipped, extent, pen,
+                                                                                             text):
+    # Its ink ends 2 pixels under the digits' feet, 36 or 41 pixels long (a point is up to 42 here): drawn with a
+    # pen of 6 pixels it is 6 times as long as wide, a comma (numbers.LONG); with the 18-pixel pen 2.2 times, a dab,
+    # still a point, as the numbers benchmark's points that long are.
+    image = on_strip((PLAIN[7], 150), (PLAIN[1], 330))[..., 3]
+    stroke = render(COMMA, extent, (250, 216 - extent / 2 - pen / 2), pen, size=780)[:260, :, 3]
+    assert shipped.recognize_number(np.maximum(image, stroke)).text == text
 
 
 @pytest.mark.parametrize("size, hollow, text", [(30, False, "7.1"), (70, False, "7.1"), (70, True, "701"),
