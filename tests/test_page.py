@@ -221,7 +221,8 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
         assert [v[measure] for v in chart["data"]["values"] if v["set"] == "validation"] == \
             [p[f"val_{measure}"] for p in HISTORY]
         assert chart["encoding"]["x"]["scale"]["domain"] == [0, 3]  # the planned epochs, as the points come
-    assert any(c.value.startswith("Training figures are averaged") for c in app.sidebar.caption) == bool(curves)
+    from app_pages.sidebar import CURVES_EXPLAINED
+    assert any(c.value == CURVES_EXPLAINED for c in app.sidebar.caption) == bool(curves)
 
 
 def test_a_training_whose_process_died_is_reported_as_failed(monkeypatch, models):
