@@ -131,12 +131,13 @@ class ModelRegistry:
     def promote_if_better(self, path: str | os.PathLike) -> tuple[bool, str]:
         """Serve the model at `path` if its test accuracy is at least the current model's; say why or why not, as
         the comparison that decided it, naming the model it was compared with, which a later choice may replace
-        ("below the model then serving (digits, 99.63%)": "the 99.63% of digits" read as a share of digits, and
-        "the 99.63% of the model serving then (digits)" as stilted, in two reviews)."""
+        ("below that of the model then serving (digits, 99.63%)": "the 99.63% of digits" read as a share of digits,
+        "the 99.63% of the model serving then (digits)" as stilted, in two reviews, and train.py's "its test accuracy
+        is below the model" compared an accuracy with a model)."""
         new = self.metadata(Path(path)).get("test_accuracy", 0.0)
         serving = self.current_path()
         current = self.metadata(serving).get("test_accuracy", 0.0)
-        compared = f"the model then serving ({serving.stem}, {current:.2%})"
+        compared = f"that of the model then serving ({serving.stem}, {current:.2%})"
         if new >= current:
             self.use(path)
             return True, f"at least as high as {compared}"

@@ -274,7 +274,7 @@ def test_the_retrain_settings_outlive_the_training_they_started(monkeypatch, mod
 
 def test_a_training_outcome_is_news_for_an_hour_but_to_the_session_that_followed_it(monkeypatch, models):
     done = {"pid": os.getpid(), "state": "done", "model": str(models / "retrained-x.keras"), "test_accuracy": 0.11,
-            "promoted": False, "reason": "below the model then serving (digits, 99.65%)", "history": HISTORY}
+            "promoted": False, "reason": "below that of the model then serving (digits, 99.65%)", "history": HISTORY}
     status_file = models / "training.json"
     status_file.write_text(json.dumps(done))
     hours_ago = lambda hours: os.utime(status_file, (time.time() - 3600 * hours,) * 2)  # noqa: E731
@@ -325,13 +325,13 @@ def test_a_model_is_described_in_words_that_agree_with_its_numbers():
 
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
     status = {"pid": os.getpid(), "state": "done", "model": str(models / "retrained-x.keras"), "test_accuracy": 0.97,
-              "promoted": False, "reason": "below the model then serving (digits, 99.65%)",
+              "promoted": False, "reason": "below that of the model then serving (digits, 99.65%)",
               "history": HISTORY}
     (models / "training.json").write_text(json.dumps(status))
     app = run_page(monkeypatch, models)
     # The score, what it was compared with, and the outcome, each said once.
     assert app.sidebar.warning[0].value == ("Training finished: **retrained-x** scores 97.00% on the MNIST test set, "
-                                            "below the model then serving (digits, 99.65%). The current "
+                                            "below that of the model then serving (digits, 99.65%). The current "
                                             "model stays.")
     assert [c["encoding"]["y"]["title"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert {c["encoding"]["color"]["legend"]["orient"] for c in charts(app.sidebar)} == {"top"}  # the sidebar is narrow
@@ -352,7 +352,8 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     assert "Use it anyway" not in [b.label for b in app.sidebar.button]
     assert [c.value for c in app.sidebar.caption].count(said) == 1
     # Promoted, then another model chosen: it is no longer said to be serving.
-    promoted = {**status, "promoted": True, "reason": "at least as high as the model then serving (digits, 96.00%)"}
+    promoted = {**status, "promoted": True,
+                "reason": "at least as high as that of the model then serving (digits, 96.00%)"}
     (models / "training.json").write_text(json.dumps(promoted))
     app.run()
     assert "is now serving" in app.sidebar.success[0].value
@@ -413,7 +414,7 @@ def test_the_link_after_a_training_opens_the_model_page_on_that_model_beside_the
                                                                                              tiny_model_path):
     add_model(models, tiny_model_path)
     status = {"pid": os.getpid(), "state": "done", "model": str(models / "tiny.keras"), "test_accuracy": 0.5,
-              "promoted": False, "reason": "below the model then serving (digits, 99.63%)"}
+              "promoted": False, "reason": "below that of the model then serving (digits, 99.63%)"}
     (models / "training.json").write_text(json.dumps(status))
     app = run_page(monkeypatch, models)
     link = next(e.proto for e in app.sidebar.get("page_link") if e.proto.label == "Inspect it on the Model page")

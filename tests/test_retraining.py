@@ -49,7 +49,7 @@ def test_registry_serves_the_shipped_model_until_told_otherwise(registry, tiny_m
         (registry.folder / f"tiny{suffix}").write_bytes(tiny_model_path.with_suffix(suffix).read_bytes())
     assert [m["name"] for m in registry.models()] == ["digits", "tiny"]
     promoted, reason = registry.promote_if_better(registry.folder / "tiny.keras")
-    assert not promoted and reason.startswith("below the model then serving (digits, ")
+    assert not promoted and reason.startswith("below that of the model then serving (digits, ")
     registry.use(registry.folder / "tiny.keras")
     assert ModelRegistry(registry.folder).current_path().name == "tiny.keras"
 

@@ -45,7 +45,7 @@ def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     # Not served beside the shipped model, and the command says why in one sentence: the score, then the comparison.
     shipped = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     accuracy = json.loads(out.with_suffix(".json").read_text())["test_accuracy"]
-    assert (f"not serving it: its test accuracy {accuracy:.2%} is below the model then serving (digits, "
+    assert (f"not serving it: its test accuracy {accuracy:.2%} is below that of the model then serving (digits, "
             f"{shipped:.2%})" in done.stdout)
     metadata = json.loads(out.with_suffix(".json").read_text())
     quick = recipe("quick")
