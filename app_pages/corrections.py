@@ -23,9 +23,12 @@ TILE = 104
 
 
 def described(correction: Correction) -> str:
-    """What the model had read in a correction, e.g. "read 8 (62%)"; "imported" for one that came without."""
+    """What the model had read in a correction, e.g. "read 8 (62%)"; "imported" for one that came without; "looked
+    like no digit" for one the page said so of (its digit model's answer, often a sure 0, was not the page's)."""
     if correction.predicted is None:
         return "imported"
+    if correction.looked_like_a_digit is False:
+        return "looked like no digit"
     if correction.probabilities is None:
         return f"read {correction.predicted}"
     return f"read {correction.predicted} ({correction.probabilities[correction.predicted]:.0%})"

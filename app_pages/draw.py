@@ -139,7 +139,8 @@ def keep_correction(store: Corrections, image: np.ndarray, label: int | None, re
         return
     try:
         store.add(image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
-                  session=browser_session())
+                  session=browser_session(),
+                  looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
     except CorrectionsError as error:
         st.session_state["correction_failed"] = store_problem(error)
         return

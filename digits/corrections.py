@@ -26,7 +26,7 @@ from digits.preprocessing import SIZE, to_mnist_input
 from digits.registry import replaced_atomically
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-SCHEMA_VERSION = 1  # kept in the table digits_schema: a later layout can tell an old store and migrate it
+SCHEMA_VERSION = 2  # kept in the table digits_schema: a later layout can tell an old store and migrate it
 BUSY_TIMEOUT = 30  # seconds a writer waits for another one (another page, the CLI) before giving up
 PNG_MODES = ("1", "L", "LA", "RGB", "RGBA")  # image modes kept as they are in the PNG; others become RGBA
 
@@ -43,6 +43,9 @@ CORRECTIONS = sa.Table(
     sa.Column("probabilities", sa.Text),
     sa.Column("model", sa.Text),
     sa.Column("session", sa.Text),
+    # Whether the page took the drawing for a digit at all (layout 2, 2026-12-04): one kept through "A digit after
+    # all?" was listed as "read 0 (100%)", the digit model's answer that the page had not given.
+    sa.Column("looked_like_a_digit", sa.Boolean),
     sqlite_autoincrement=True,  # ids never come back after a delete, in SQLite as in PostgreSQL
 )
 SCHEMA = sa.Table("digits_schema", LAYOUT, sa.Column("version", sa.Integer, nullable=False))
@@ -71,6 +74,7 @@ class Correction:
     model: str | None
     session: str | None  # an anonymous id of the browser session that drew it
     created: str  # UTC, ISO 8601
+    looked_like_a_digit: bool | None = None  # False where the page said it looked like no digit; None: not asked
 
 
 def drawn_in(session: str | None) -> list[sa.ColumnElement[bool]]:
@@ -144,9 +148,16 @@ class Corrections:
             raise self._failure(error) from error
         with self._connected(writing=True) as db:
             LAYOUT.create_all(db)
+            if db.dialect.name == "postgresql":  # two processes opening an old store at once migrate it once
+                db.execute(sa.text(f"LOCK TABLE {SCHEMA.name} IN EXCLUSIVE MODE"))
             version = db.execute(sa.select(sa.func.max(SCHEMA.c.version))).scalar()
             if version is None:
                 db.execute(SCHEMA.insert().values(version=SCHEMA_VERSION))
+            elif version == 1:  # kept before the page said whether a drawing looked like a digit: not asked
+                column = CORRECTIONS.c.looked_like_a_digit
+                db.execute(sa.text(f"ALTER TABLE {CORRECTIONS.name} ADD COLUMN {column.name} "
+                                   f"{column.type.compile(dialect=db.dialect)}"))
+                db.execute(SCHEMA.update().values(version=SCHEMA_VERSION))
             elif version > SCHEMA_VERSION:
                 raise CorrectionsError(
                     f"The corrections store at {self.where} was written by a newer version of digits "
@@ -181,12 +192,16 @@ class Corrections:
         probabilities: Sequence[float] | None = None,
         model: str | None = None,
         session: str | None = None,
+        looked_like_a_digit: bool | None = None,
     ) -> int:
-        """Keep a drawing with its true label (and the model's answer, if given); returns the new id.
+        """Keep a drawing with its true label (and the model's answer, and whether the page took it for a digit at
+        all, if given); returns the new id.
 
         `image` is anything to_mnist_input takes; ValueError if nothing is drawn on it or an argument is wrong.
         """
         label = checked_digit(label, "label")
+        if looked_like_a_digit not in (None, True, False):
+            raise ValueError(f"looked_like_a_digit must be True, False or None, got {looked_like_a_digit!r}")
         predicted = None if predicted is None else checked_digit(predicted, "predicted")
         probabilities_json = None if probabilities is None else json.dumps(checked_probabilities(probabilities))
         model_input = to_mnist_input(image)
@@ -194,7 +209,8 @@ class Corrections:
             raise ValueError("cannot keep this correction: nothing is drawn on the image")
         pixels = (np.clip(model_input, 0.0, 1.0) * 255).round().astype(np.uint8)
         row = {"created": utc_now(), "label": label, "image": pixels.tobytes(), "canvas_png": png_bytes(image),
-               "predicted": predicted, "probabilities": probabilities_json, "model": model, "session": session}
+               "predicted": predicted, "probabilities": probabilities_json, "model": model, "session": session,
+               "looked_like_a_digit": None if looked_like_a_digit is None else bool(looked_like_a_digit)}
         # An add of a 280x280 canvas takes about 9 ms here: 3 to preprocess, 3.5 to encode the PNG, 2.5 for the
         # database. A connection kept open would save 2 of those (closing the last one checkpoints the WAL),
         # too little for a click to be worth connections that outlive their thread.
@@ -265,7 +281,8 @@ class Corrections:
     def records(self, label: int | None = None, session: str | None = None) -> list[Correction]:
         """The corrections, newest first; only those of one label, or drawn in one browser session, if given."""
         c = CORRECTIONS.c
-        query = sa.select(c.id, c.label, c.image, c.predicted, c.probabilities, c.model, c.session, c.created)
+        query = sa.select(c.id, c.label, c.image, c.predicted, c.probabilities, c.model, c.session, c.created,
+                          c.looked_like_a_digit)
         query = query.where(*drawn_in(session))
         if label is not None:
             query = query.where(c.label == checked_digit(label, "label"))
@@ -273,8 +290,8 @@ class Corrections:
             rows = db.execute(query.order_by(c.id.desc())).all()
         return [
             Correction(id, label, np.frombuffer(image, np.uint8).reshape(SIZE, SIZE).copy(), predicted,
-                       None if probabilities is None else json.loads(probabilities), model, session, created)
-            for id, label, image, predicted, probabilities, model, session, created in rows
+                       None if probabilities is None else json.loads(probabilities), model, session, created, digit)
+            for id, label, image, predicted, probabilities, model, session, created, digit in rows
         ]
 
     def canvas_png(self, id: int) -> bytes | None:
@@ -287,9 +304,10 @@ class Corrections:
         return self.tally()[0]
 
     def tally(self, session: str | None = None) -> tuple[dict[int, int], int]:
-        """counts(), and how many of the corrections the model had read as another digit (confirmations and
-        imports are not), in one query; of those drawn in one browser session only, if given."""
-        wrong = sa.case((CORRECTIONS.c.predicted != CORRECTIONS.c.label, 1), else_=0)
+        """counts(), and how many of the corrections the model had read as another digit, or the page as no digit
+        (confirmations and imports are not), in one query; of those drawn in one browser session only, if given."""
+        c = CORRECTIONS.c
+        wrong = sa.case((sa.or_(c.predicted != c.label, c.looked_like_a_digit.is_(False)), 1), else_=0)
         query = sa.select(CORRECTIONS.c.label, sa.func.count(), sa.func.sum(wrong)).where(*drawn_in(session))
         query = query.group_by(CORRECTIONS.c.label)
         with self._connected() as db:

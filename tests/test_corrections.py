@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
-from digits.corrections import Corrections, CorrectionsError, corrections_location
+from digits.corrections import SCHEMA_VERSION, Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
 from digits.preprocessing import to_mnist_input
 from tests.browser import free_port
@@ -132,6 +132,35 @@ def test_corrections_round_trip(store):
     store.add(rgba, 0, session="abc")
     assert store.clear() == 2 and len(store) == 0 and store.counts() == dict.fromkeys(range(10), 0)
     assert store.add(rgba, 0) > third  # ids are never reused
+
+
+def test_a_drawing_the_page_took_for_no_digit_is_kept_as_such_and_counted_as_read_wrong(store):
+    # A smiley the model read as a sure 0, that the page said looked like no digit, kept as a 0 through "A digit
+    # after all?": the model read the digit it is, the page did not.
+    smiley = store.add(canvas(0), 0, predicted=0, probabilities=[0.991] + [0.001] * 9, looked_like_a_digit=False)
+    seven = store.add(canvas(7), 7, predicted=7, looked_like_a_digit=True)
+    store.add(canvas(1), 1, predicted=1)  # with no detector: not asked
+    assert [r.looked_like_a_digit for r in store.records()] == [None, True, False]
+    assert [r.id for r in store.records() if r.looked_like_a_digit is not None] == [seven, smiley]
+    assert store.tally()[1] == 1
+    with pytest.raises(ValueError, match="looked_like_a_digit must be True, False or None"):
+        store.add(canvas(1), 1, looked_like_a_digit="no")
+
+
+def test_a_store_of_the_layout_before_is_migrated_and_keeps_its_corrections(store):
+    # A store as digits kept it before 2026-12-04 (layout 1): no record of whether a drawing looked like a digit.
+    first = store.add(canvas(3), 3, predicted=8, session="abc")
+    with store.engine.begin() as db:
+        db.execute(sa.text("ALTER TABLE corrections DROP COLUMN looked_like_a_digit"))
+        db.execute(sa.text("UPDATE digits_schema SET version = 1"))
+    migrated = Corrections(store.location)
+    [old] = migrated.records()
+    assert (old.id, old.label, old.predicted, old.session, old.looked_like_a_digit) == (first, 3, 8, "abc", None)
+    second = migrated.add(canvas(0), 0, predicted=0, looked_like_a_digit=False)
+    assert [r.looked_like_a_digit for r in Corrections(store.location).records()] == [False, None]  # opened again
+    assert migrated.tally()[1] == 2 and second > first
+    with migrated.engine.connect() as db:
+        assert db.execute(sa.text("SELECT version FROM digits_schema")).scalars().all() == [SCHEMA_VERSION]
 
 
 def test_bad_arguments_are_refused(store):
@@ -349,7 +378,7 @@ def test_a_damaged_or_unreachable_store_raises_a_clear_error(tmp_path):
     newer = tmp_path / "newer.sqlite"
     Corrections(newer)
     with sqlite3.connect(newer) as db:
-        db.execute("UPDATE digits_schema SET version = 2")
+        db.execute("UPDATE digits_schema SET version = ?", (SCHEMA_VERSION + 1,))
     with pytest.raises(CorrectionsError, match="newer version of digits"):
         Corrections(newer)
 

@@ -80,7 +80,7 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     app.button[0].click().run()
     right, wrong = store.records()
     assert (right.label, right.predicted, right.session) == (7, 7, kept.session)
-    assert right.probabilities == kept.probabilities
+    assert right.probabilities == kept.probabilities and right.looked_like_a_digit and kept.looked_like_a_digit
     assert [t.value for t in app.toast] == ["Saved as a 7 — draw the next one"]
     assert app.session_state["drawings_kept"] == 2
     assert store.path.parent == data  # not the repository's data/
@@ -181,6 +181,12 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(shipped):
     assert not [b for b in app.button if b.label.startswith("✓ Right")]
     [pills] = app.pills
     assert pills.label == "A digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
+    pills.select(metric.value).run()  # the digit the model read, but not the page: kept as such, listed as such
+    [kept] = Corrections(corrections_location()).records()
+    assert kept.looked_like_a_digit is False and kept.predicted == int(metric.value)
+    gallery = run_page("app_pages/corrections.py")
+    assert [m.delta for m in gallery.main.metric] == ["1 read wrong"]
+    assert [i.captions for i in gallery.main.tabs[kept.label].image] == [["looked like no digit"]]
     # Its bars say it too: a lone red bar at 100% would say "surely a 0" of a smiley.
     assert bars_read(app) == ("Read as a digit anyway", GUESS)
     seven = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
