@@ -356,13 +356,14 @@ def star(rng: Random) -> list[np.ndarray]:
 
 
 def face(rng: Random) -> list[np.ndarray]:
-    """An oval face, eyes as small circles or strokes, a smile or a frown."""
-    head = loop(rng, rng.uniform(0.75, 1.0), 1.0, (0, 0), 0.0, 1.02)
-    size = rng.uniform(0.06, 0.12)
-    eyes = [loop(rng, size, size, (side * 0.35, 0.3), 0.0, 1.0) if rng.uniform() < 0.5
-            else straight((side * 0.35, 0.4), (side * 0.35, 0.2), 3) for side in (-1, 1)]
-    bend = rng.choice([-1, 1]) * rng.uniform(0.15, 0.35)
-    mouth = curve((-0.45, -0.35), (-0.2, -0.35 - bend), (0.2, -0.35 - bend), (0.45, -0.35))
+    """An oval face, round or as narrow as a 0, eyes as small circles or strokes, a smile or a frown."""
+    width = rng.uniform(0.3, 1.0)
+    head = loop(rng, width, 1.0, (0, 0), 0.0, 1.02)
+    size = rng.uniform(0.06, 0.12) * min(1.0, width / 0.6)
+    eyes = [loop(rng, size, size, (side * 0.38 * width, 0.3), 0.0, 1.0) if rng.uniform() < 0.5
+            else straight((side * 0.38 * width, 0.4), (side * 0.38 * width, 0.2), 3) for side in (-1, 1)]
+    bend, across = rng.choice([-1, 1]) * rng.uniform(0.15, 0.35), 0.5 * width
+    mouth = curve((-across, -0.35), (-across / 2, -0.35 - bend), (across / 2, -0.35 - bend), (across, -0.35))
     return [head, *eyes, mouth]
 
 
@@ -464,11 +465,11 @@ def stick_figure(rng: Random) -> list[np.ndarray]:
 
 NON_DIGITS: dict[str, Callable[[Random], list[np.ndarray]]] = {
     "scribble": scribble, "zigzag": zigzag, "spiral": spiral, "star": star, "face": face, "letter": letter,
-    "sign": sign,
+    "sign": sign, "heart": heart, "box": box,
 }
 NON_DIGITS_UNSEEN: dict[str, Callable[[Random], list[np.ndarray]]] = {
-    "heart": heart, "house": house, "sun": sun, "cloud": cloud, "tally marks": tally, "tick": check, "wave": wave,
-    "box": box, "stick figure": stick_figure,
+    "house": house, "sun": sun, "cloud": cloud, "tally marks": tally, "tick": check, "wave": wave,
+    "stick figure": stick_figure,
 }
 
 

@@ -9,14 +9,17 @@ import numpy as np
 import pytest
 
 from digits.benchmark_shapes import NON_DIGITS, NON_DIGITS_UNSEEN, nondigit_drawings
-from digits.drawing import PLAIN, render
+from digits.drawing import PLAIN, arc, ellipse, render
 from digits.evaluation import placement
 from digits.inspection import load_saved_model
 from digits.model import as_model_input
 from digits.nondigits import KINDS, detector_examples, detector_validation, nondigit_images
+from digits.numbers import number_candidates
+from digits.preprocessing import NOISE, ink_intensity
 from digits.recipes import TRAINING_IMAGES
 from digits.recognition import DIGIT_BELOW, Recognizer
 from tests.browser import ROOT
+from tests.conftest import on_strip
 
 
 def test_the_training_drawings_are_model_inputs_of_every_kind(rng):
@@ -67,7 +70,10 @@ def benchmark_nondigits() -> tuple[list[np.ndarray], list[str]]:
 
 def test_the_shipped_detector_finds_most_non_digits_and_the_model_still_reads_them(shipped, benchmark_nondigits):
     images, kinds = benchmark_nondigits
-    readings = shipped.recognize_batch(images)
+    read = [(image, r, kind) for image, r, kind in zip(images, shipped.recognize_batch(images), kinds)
+            if r is not None]  # None: too small to read, which the page says so of
+    assert len(read) >= len(images) - 2
+    images, readings, kinds = zip(*read)
     found = [not r.looks_like_a_digit for r in readings]
     learned = [f for f, kind in zip(found, kinds) if kind in NON_DIGITS]
     assert np.mean(learned) > 0.7, f"found {np.mean(learned):.0%} of the kinds it learned"
@@ -79,6 +85,25 @@ def test_the_shipped_detector_finds_most_non_digits_and_the_model_still_reads_th
 
 def test_the_shipped_detector_takes_no_plain_or_mnist_digit_for_none(shipped, mnist):
     likeness = shipped.digit_likeness(as_model_input(mnist.x_test[:2000])[..., 0])
-    assert sum(p < DIGIT_BELOW for p in likeness) <= 2  # of 2,000 (0.04% of the 10,000: README)
+    assert sum(p < DIGIT_BELOW for p in likeness) <= 4  # of 2,000 (3 of them; 6 of the 10,000: README)
     for strokes in PLAIN.values():
         assert shipped.recognize(render(strokes, 200, (140, 140), 22)).looks_like_a_digit
+
+
+def smiley(width: float) -> list:
+    """A smiley `width` as wide as high: an oval, two dots for eyes and a smile."""
+    half = width / 2
+    eyes = [[(0.5 + side * 0.4 * half, 0.33), (0.5 + side * 0.4 * half, 0.35)] for side in (-1, 1)]
+    return [ellipse(0.5, 0.5, half, 0.5), *eyes, arc(0.5, 0.6, 0.55 * half, 0.1, np.pi + 0.5, np.pi - 1.0)]
+
+
+def test_a_smiley_between_digits_keeps_its_eyes_and_is_found_as_alone(shipped):
+    # A review's smiley between a 4 and a 2 was read as a 0, "402", and not marked: its eyes, specks beside the
+    # digits' height, were left out of its part, and a mouth in an oval looks like a digit (2026-12-04).
+    for width in (0.5, 0.7, 1.0):
+        strip = on_strip((PLAIN[7], 150), (smiley(width), 390), (PLAIN[1], 630))
+        candidates = number_candidates(strip)
+        assert not ((ink_intensity(strip) >= NOISE) & (candidates.owners < 0)).any()  # no ink left out
+        reading = shipped.recognize_number(strip)
+        assert [d.looks_like_a_digit for d in reading.digits] == [True, False, True], width
+        assert not shipped.recognize(render(smiley(width), 200, (140, 140), 22)).looks_like_a_digit
