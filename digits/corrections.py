@@ -290,8 +290,8 @@ class Corrections:
             rows = db.execute(query.order_by(c.id.desc())).all()
         return [
             Correction(id, label, np.frombuffer(image, np.uint8).reshape(SIZE, SIZE).copy(), predicted,
-                       None if probabilities is None else json.loads(probabilities), model, session, created, digit)
-            for id, label, image, predicted, probabilities, model, session, created, digit in rows
+                       None if probabilities is None else json.loads(probabilities), model, session, created, looked)
+            for id, label, image, predicted, probabilities, model, session, created, looked in rows
         ]
 
     def canvas_png(self, id: int) -> bytes | None:
@@ -308,8 +308,7 @@ class Corrections:
         (confirmations and imports are not), in one query; of those drawn in one browser session only, if given."""
         c = CORRECTIONS.c
         wrong = sa.case((sa.or_(c.predicted != c.label, c.looked_like_a_digit.is_(False)), 1), else_=0)
-        query = sa.select(CORRECTIONS.c.label, sa.func.count(), sa.func.sum(wrong)).where(*drawn_in(session))
-        query = query.group_by(CORRECTIONS.c.label)
+        query = sa.select(c.label, sa.func.count(), sa.func.sum(wrong)).where(*drawn_in(session)).group_by(c.label)
         with self._connected() as db:
             rows = db.execute(query).all()
         counts = {digit: 0 for digit in range(10)} | {label: count for label, count, _ in rows}

@@ -59,9 +59,9 @@ def polygon(rng: np.random.Generator) -> Strokes:
 def face(rng: np.random.Generator) -> Strokes:
     """A face with two dots for eyes and a curved mouth, round or narrow (squeezed between the digits of a number,
     a smiley drawn narrow was read as a 0: 2026-12-04)."""
-    # The head's half-width (its half-height is 0.5), so 0.42-1.3 as wide as high once in_hand stretches it. Down to
-    # 0.28 as wide, the detector took 8 of the drawn benchmark's 1,000 slashed zeros for none (a narrow oval with a
-    # stroke inside), against none (2026-12-04).
+    # The head's half-width (its half-height is 0.5), so 0.42-1.3 as wide as high once in_hand stretches it. Faces
+    # down to 0.28 as wide made a detector that took 8 of the drawn benchmark's 1,000 slashed zeros for none (a narrow
+    # oval with a stroke inside), where this one takes none (2026-12-04).
     width = rng.uniform(0.3, 0.5)
     eye, mouth = 0.34 * width, rng.uniform(0.4, 0.7) * width
     return [arc(0.5, 0.5, width, rng.uniform(0.45, 0.55), np.pi / 2, 2 * np.pi),
