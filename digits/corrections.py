@@ -217,16 +217,19 @@ class Corrections:
         with self._connected(writing=True) as db:
             return db.execute(CORRECTIONS.insert().values(row)).inserted_primary_key[0]
 
-    def add_samples(self, x: np.ndarray, y: np.ndarray, predicted: np.ndarray | None = None) -> int:
+    def add_samples(self, x: np.ndarray, y: np.ndarray, predicted: np.ndarray | None = None,
+                    looked_like_a_digit: np.ndarray | None = None) -> int:
         """Keep ready model inputs as they are, in one transaction: x (N, 28, 28) of 0-255, y (N,) of 0-9 and, if
-        given, predicted (N,), what a model had read, -1 for none; leaving out each the store held before (the same
+        given, predicted (N,), what a model had read, -1 for none, and looked_like_a_digit (N,), whether the page took
+        each for a digit at all (1 or 0), -1 where not asked; leaving out each the store held before (the same
         image with the same label), so that a file imported twice, or exported and imported back, is not kept
         twice. (Repeats within x are kept: they are what was given.)
 
         Returns how many were added; ValueError (and nothing kept) if the arrays are not in that layout.
         """
         x, y = checked_samples(x, y)
-        predicted = checked_predictions(predicted, len(y))
+        predicted = checked_per_sample(predicted, len(y), "predicted", 9)
+        looked = checked_per_sample(looked_like_a_digit, len(y), "looked_like_a_digit", 1)
         created, added = utc_now(), []
         if len(y):
             with self._connected(writing=True) as db:
@@ -235,8 +238,10 @@ class Corrections:
                     db.execute(sa.text(f"LOCK TABLE {CORRECTIONS.name} IN SHARE ROW EXCLUSIVE MODE"))
                 kept = set(db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label)).tuples())
                 added = [{"created": created, "label": int(label), "image": image.tobytes(),
-                          "predicted": None if read < 0 else int(read)}
-                         for image, label, read in zip(x, y, predicted) if (image.tobytes(), int(label)) not in kept]
+                          "predicted": None if read < 0 else int(read),
+                          "looked_like_a_digit": None if digit < 0 else bool(digit)}
+                         for image, label, read, digit in zip(x, y, predicted, looked)
+                         if (image.tobytes(), int(label)) not in kept]
                 if added:
                     db.execute(CORRECTIONS.insert(), added)
         return len(added)
@@ -269,14 +274,16 @@ class Corrections:
         """Every correction as training data, oldest first: x uint8 (N, 28, 28), y uint8 (N,)."""
         return self._samples()[:2]
 
-    def _samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """samples(), and what the model had read of each (int8, -1 for none), from one query."""
+    def _samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """samples(), what the model had read of each (int8, -1 for none) and whether the page took each for a digit
+        at all (int8, 1 or 0, -1 where not asked), from one query."""
         c = CORRECTIONS.c
         with self._connected() as db:
-            rows = db.execute(sa.select(c.image, c.label, c.predicted).order_by(c.id)).all()
+            rows = db.execute(sa.select(c.image, c.label, c.predicted, c.looked_like_a_digit).order_by(c.id)).all()
         x = np.frombuffer(b"".join(image for image, *_ in rows), np.uint8).reshape(-1, SIZE, SIZE).copy()
-        predicted = np.array([-1 if read is None else read for *_, read in rows], np.int8)
-        return x, np.array([label for _, label, _ in rows], np.uint8), predicted
+        predicted = np.array([-1 if read is None else read for _, _, read, _ in rows], np.int8)
+        looked = np.array([-1 if digit is None else int(digit) for *_, digit in rows], np.int8)
+        return x, np.array([label for _, label, *_ in rows], np.uint8), predicted, looked
 
     def records(self, label: int | None = None, session: str | None = None) -> list[Correction]:
         """The corrections, newest first; only those of one label, or drawn in one browser session, if given."""
@@ -317,21 +324,24 @@ class Corrections:
     def export_npz(self, file: str | os.PathLike | BinaryIO) -> int:
         """Write every correction as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)), with what the model
         had read of each (predicted int8 (N,), -1 for none: without it, drawings exported and imported back counted
-        as read by no model); returns N.
+        as read by no model) and whether the page took each for a digit at all (looked_like_a_digit int8 (N,), 1 or 0,
+        -1 where not asked); returns N.
 
         A path is replaced atomically, so a reader never sees half a file.
         """
-        x, y, predicted = self._samples()
+        x, y, predicted, looked = self._samples()
+        arrays = {"x": x, "y": y, "predicted": predicted, "looked_like_a_digit": looked}
         if isinstance(file, (str, os.PathLike)):
             with replaced_atomically(Path(file)) as out:  # np.savez_compressed would add .npz to the name
-                np.savez_compressed(out, x=x, y=y, predicted=predicted)
+                np.savez_compressed(out, **arrays)
         else:
-            np.savez_compressed(file, x=x, y=y, predicted=predicted)
+            np.savez_compressed(file, **arrays)
         return len(y)
 
     def import_npz(self, file: str | os.PathLike | bytes | BinaryIO) -> tuple[int, int]:
         """Add the samples of an .npz with x (N, 28, 28) of 0-255, y (N,) of 0-9 and, optionally, predicted (N,) of
-        -1-9, all or none, less those kept already (add_samples); returns how many were added, and N."""
+        -1-9 and looked_like_a_digit (N,) of -1-1, each all or none, less those kept already (add_samples); returns
+        how many were added, and N."""
         source = io.BytesIO(file) if isinstance(file, bytes) else file
         try:
             data = np.load(source, allow_pickle=False)
@@ -348,10 +358,11 @@ class Corrections:
                 raise ValueError(f"the .npz file has no array {' or '.join(missing)} (it has: {', '.join(data.files)})")
             try:
                 x, y = data["x"], data["y"]
-                predicted = data["predicted"] if "predicted" in data.files else None
+                predicted, looked = (data[key] if key in data.files else None
+                                     for key in ("predicted", "looked_like_a_digit"))
             except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
                 raise ValueError(f"the .npz file is damaged or holds Python objects: {error}") from error
-        return self.add_samples(x, y, predicted), len(y)
+        return self.add_samples(x, y, predicted, looked), len(y)
 
 
 def samples_sha256(x: np.ndarray, y: np.ndarray) -> str:
@@ -392,18 +403,19 @@ def checked_samples(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return x.astype(np.uint8), y.astype(np.uint8)
 
 
-def checked_predictions(predicted: np.ndarray | None, count: int) -> np.ndarray:
-    """What a model had read of `count` samples, as int8 (-1 for none; all -1 when not given); else ValueError."""
-    if predicted is None:
+def checked_per_sample(values: np.ndarray | None, count: int, name: str, top: int) -> np.ndarray:
+    """One integer from -1 (none) to `top` for each of `count` samples (what a model had read: top 9; whether the
+    page took it for a digit: top 1), as int8, all -1 when not given; else ValueError naming `name`."""
+    if values is None:
         return np.full(count, -1, np.int8)
-    predicted = np.asarray(predicted)
-    if predicted.shape != (count,) or predicted.dtype.kind not in "iu":
-        raise ValueError(f"predicted must be one integer per image, shape ({count},), got {predicted.dtype} of shape "
-                         f"{predicted.shape}")
-    if count and not (predicted.min() >= -1 and predicted.max() <= 9):
-        raise ValueError(f"predicted must hold integers from -1 (none) to 9, got values {predicted.min()} to "
-                         f"{predicted.max()}")
-    return predicted.astype(np.int8)
+    values = np.asarray(values)
+    if values.shape != (count,) or values.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be one integer per image, shape ({count},), got {values.dtype} of shape "
+                         f"{values.shape}")
+    if count and not (values.min() >= -1 and values.max() <= top):
+        raise ValueError(f"{name} must hold integers from -1 (none) to {top}, got values {values.min()} to "
+                         f"{values.max()}")
+    return values.astype(np.int8)
 
 
 def png_bytes(image: Image.Image | np.ndarray) -> bytes:

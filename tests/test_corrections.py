@@ -191,33 +191,36 @@ def test_bad_arguments_are_refused(store):
 
 def test_export_then_import_gives_the_same_samples(store, tmp_path, rng):
     store.add(canvas(0), 0, predicted=6)  # a 0 the model read as 6
+    store.add(canvas(1), 1, predicted=1, looked_like_a_digit=False)  # a 1 the page said looked like no digit
     assert store.add_samples(rng.integers(0, 256, (20, 28, 28), dtype=np.uint8), np.arange(20) % 10) == 20
     x, y = store.samples()
-    assert len(y) == 21 and store.canvas_png(store.records()[0].id) is None  # samples keep no drawing
+    assert len(y) == 22 and store.canvas_png(store.records()[0].id) is None  # samples keep no drawing
 
     file = tmp_path / "export"  # no .npz suffix: written at exactly this path
-    assert store.export_npz(file) == 21 and file.is_file()
+    assert store.export_npz(file) == 22 and file.is_file()
     buffer = io.BytesIO()
-    assert store.export_npz(buffer) == 21
+    assert store.export_npz(buffer) == 22
     with np.load(file) as exported:
         assert exported["x"].dtype == np.uint8 and exported["y"].dtype == np.uint8
-        assert exported["predicted"].tolist() == [6] + [-1] * 20  # what the model had read; -1: read by none
+        assert exported["predicted"].tolist() == [6, 1] + [-1] * 20  # what the model had read; -1: read by none
+        assert exported["looked_like_a_digit"].tolist() == [-1, 0] + [-1] * 20  # -1: not asked
 
     other = Corrections(tmp_path / "other.sqlite")
-    assert other.import_npz(file) == (21, 21)
+    assert other.import_npz(file) == (22, 22)
     imported_x, imported_y = other.samples()
     np.testing.assert_array_equal(imported_x, x)
     np.testing.assert_array_equal(imported_y, y)
-    assert other.tally()[1] == 1 and [r.predicted for r in other.records(0)][-1] == 6  # still counted read wrong
+    assert other.tally()[1] == 2 and [r.predicted for r in other.records(0)][-1] == 6  # still counted read wrong
+    assert [r.looked_like_a_digit for r in other.records(1)][-1] is False  # and still listed as looking like none
     # Imported again, as bytes (as an upload gives them) or a file object, or back into the store it came from
     # (the drawn 0 too): nothing is kept twice.
-    assert other.import_npz(buffer.getvalue()) == other.import_npz(io.BytesIO(buffer.getvalue())) == (0, 21)
-    assert store.import_npz(file) == (0, 21) and len(other) == len(store) == 21
+    assert other.import_npz(buffer.getvalue()) == other.import_npz(io.BytesIO(buffer.getvalue())) == (0, 22)
+    assert store.import_npz(file) == (0, 22) and len(other) == len(store) == 22
 
     # Any integer type in range is taken, as MNIST files come with int64 labels.
     wide, third = io.BytesIO(), Corrections(tmp_path / "third.sqlite")
     np.savez(wide, x=x.astype(np.int32), y=y.astype(np.int64))
-    assert third.import_npz(wide.getvalue()) == (21, 21)
+    assert third.import_npz(wide.getvalue()) == (22, 22)
     np.testing.assert_array_equal(third.samples()[0], x)
 
 
@@ -263,6 +266,8 @@ def npy(array: np.ndarray) -> bytes:
      "predicted must hold integers from -1"),
     (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.zeros(3, np.uint8), predicted=np.zeros(2, np.int8)),
      r"predicted must be one integer per image, shape \(3,\)"),
+    (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.zeros(3, np.uint8), looked_like_a_digit=np.array([1, 2, -1])),
+     "looked_like_a_digit must hold integers from -1 \\(none\\) to 1"),
 ])
 def test_a_bad_import_is_refused_and_changes_nothing(store, tmp_path, content, message):
     store.add_samples(np.full((2, 28, 28), 7, np.uint8), np.array([7, 7]))
