@@ -45,6 +45,10 @@ def main() -> None:
         # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).
         upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP; the page reads up to {MAX_BYTES // 2**20} MB)",
                                   max_upload_size=ACCEPTED_MB, key="photo-upload")
+        # The drop zone's own "100MB per file" (ACCEPTED_MB) beside the label's 20 MB read as a contradiction (a
+        # review, 2026-12-04): the label alone says the limit.
+        st.html('<style>.st-key-photo-upload [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }'
+                "</style>")
         if st.toggle("Use the camera", key="photo-camera"):
             upload = st.camera_input("Take a photo", key="photo-shot") or upload
         chosen = lasting_photo(upload, new)

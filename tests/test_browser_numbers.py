@@ -200,6 +200,11 @@ def test_a_photo_uploaded_on_the_photo_page_is_read(page, tmp_path):
     picture = photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), colour=(25, 40, 150), noise=8)
     Image.fromarray(picture).save(tmp_path / "seven.jpg", quality=85)
     page.get_by_role("link", name="Photo").click()
+    # The label says how large a photo may be, and the drop zone does not contradict it with the uploader's own limit.
+    uploader = page.locator('[data-testid="stFileUploader"]')
+    expect(uploader).to_contain_text("the page reads up to 20 MB")
+    expect(uploader.get_by_role("button", name="Upload", exact=True)).to_be_visible()
+    expect(uploader.get_by_text("MB per file")).to_be_hidden()
     page.locator('input[type="file"]').set_input_files(tmp_path / "seven.jpg")
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Digit")
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
