@@ -52,6 +52,8 @@ def page(browser, app_url):
 def test_blank_canvas_shows_a_prompt_and_no_prediction(page):
     assert prediction(page) is None
     expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
+    # The title close under the page links: Streamlit's own padding put it 128 pixels down, under 100 empty ones.
+    assert page.get_by_role("heading", name="digits").bounding_box()["y"] < 100
 
 
 @pytest.mark.parametrize("digit", [1, 0, 7])
