@@ -27,6 +27,7 @@ from digits.registry import replaced_atomically
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCHEMA_VERSION = 2  # kept in the table digits_schema: a later layout can tell an old store and migrate it
+MIGRATION_LOCK = 20261204  # PostgreSQL's advisory lock held while a store's tables are made or migrated
 BUSY_TIMEOUT = 30  # seconds a writer waits for another one (another page, the CLI) before giving up
 PNG_MODES = ("1", "L", "LA", "RGB", "RGBA")  # image modes kept as they are in the PNG; others become RGBA
 
@@ -147,23 +148,26 @@ class Corrections:
         except (sa.exc.SQLAlchemyError, OSError) as error:
             raise self._failure(error) from error
         with self._connected(writing=True) as db:
+            if db.dialect.name == "postgresql":  # two processes opening a new or an old store make or migrate it once
+                db.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
             LAYOUT.create_all(db)
-            if db.dialect.name == "postgresql":  # two processes opening an old store at once migrate it once
-                db.execute(sa.text(f"LOCK TABLE {SCHEMA.name} IN EXCLUSIVE MODE"))
             version = db.execute(sa.select(sa.func.max(SCHEMA.c.version))).scalar()
-            if version is None:
-                db.execute(SCHEMA.insert().values(version=SCHEMA_VERSION))
-            elif version == 1:  # kept before the page said whether a drawing looked like a digit: not asked
-                column = CORRECTIONS.c.looked_like_a_digit
-                db.execute(sa.text(f"ALTER TABLE {CORRECTIONS.name} ADD COLUMN {column.name} "
-                                   f"{column.type.compile(dialect=db.dialect)}"))
-                db.execute(SCHEMA.update().values(version=SCHEMA_VERSION))
-            elif version > SCHEMA_VERSION:
+            if version is not None and version > SCHEMA_VERSION:
                 raise CorrectionsError(
                     f"The corrections store at {self.where} was written by a newer version of digits "
                     f"(layout {version}, this one reads {SCHEMA_VERSION}). Update digits, or keep corrections "
                     "elsewhere (DIGITS_DATA_DIR, DIGITS_DATABASE_URL)."
                 )
+            # Layout 2 added whether the page took a drawing for a digit at all (not asked before). Looked for in the
+            # table itself: a store of before digits_schema (its layout in SQLite's user_version) has none to say.
+            column = CORRECTIONS.c.looked_like_a_digit
+            if column.name not in {c["name"] for c in sa.inspect(db).get_columns(CORRECTIONS.name)}:
+                db.execute(sa.text(f"ALTER TABLE {CORRECTIONS.name} ADD COLUMN {column.name} "
+                                   f"{column.type.compile(dialect=db.dialect)}"))
+            if version is None:
+                db.execute(SCHEMA.insert().values(version=SCHEMA_VERSION))
+            elif version < SCHEMA_VERSION:
+                db.execute(SCHEMA.update().values(version=SCHEMA_VERSION))
 
     def _failure(self, error: Exception) -> CorrectionsError:
         """The error to raise when the database or its file fails, saying what to check."""
@@ -200,7 +204,7 @@ class Corrections:
         `image` is anything to_mnist_input takes; ValueError if nothing is drawn on it or an argument is wrong.
         """
         label = checked_digit(label, "label")
-        if looked_like_a_digit not in (None, True, False):
+        if not (looked_like_a_digit is None or isinstance(looked_like_a_digit, (bool, np.bool_))):
             raise ValueError(f"looked_like_a_digit must be True, False or None, got {looked_like_a_digit!r}")
         predicted = None if predicted is None else checked_digit(predicted, "predicted")
         probabilities_json = None if probabilities is None else json.dumps(checked_probabilities(probabilities))
@@ -409,7 +413,7 @@ def checked_per_sample(values: np.ndarray | None, count: int, name: str, top: in
     if values is None:
         return np.full(count, -1, np.int8)
     values = np.asarray(values)
-    if values.shape != (count,) or values.dtype.kind not in "iu":
+    if values.shape != (count,) or values.dtype.kind not in ("iub" if top == 1 else "iu"):
         raise ValueError(f"{name} must be one integer per image, shape ({count},), got {values.dtype} of shape "
                          f"{values.shape}")
     if count and not (values.min() >= -1 and values.max() <= top):

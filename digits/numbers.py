@@ -95,7 +95,8 @@ class NumberCandidates:
     widest: float  # the widest one digit is likely to be in this number, in line heights
     cut_scores: np.ndarray  # (atoms,) the log-likelihood of a cut at each atom's left edge (0 between blobs)
     atoms: list[tuple[int, int, int]]  # (blob, first column, column past the last), left to right
-    owners: np.ndarray  # the image's pixels: the blob each belongs to, -1 for none (background, specks)
+    owners: np.ndarray  # the image's pixels: the blob each belongs to, -1 for none (background, specks outside every
+    # blob's box)
     ink: np.ndarray  # the image's ink, bright on 0 (ink_intensity)
     pair_runs: list[tuple[int, int]]  # runs of atoms of one blob that may be two digits touching...
     pair_boxes: list[Box]
@@ -241,7 +242,7 @@ def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
     marks = punctuation(labels, objects, max(ink.shape))
     blobs = with_enclosed_specks(
         merged(without_specks([None if label in marks else s for label, s in enumerate(objects, start=1)],
-                              max(ink.shape))), objects, marks, max(ink.shape))
+                              max(ink.shape))), labels, objects, marks, max(ink.shape))
     owner = np.full(count + 1, -1)  # each label's blob
     for b, (members, _) in enumerate(blobs):
         owner[members] = b
@@ -436,20 +437,33 @@ def without_specks(objects: list[Slices | None], side: int) -> list[tuple[int, S
     ]
 
 
-def with_enclosed_specks(blobs: list[tuple[list[int], Slices]], objects: list[Slices], marks: dict[int, str],
-                         side: int) -> list[tuple[list[int], Slices]]:
-    """The blobs, each with the specks (pieces not among them nor among the marks, yet over DUST of the image's
-    longer side) that lie within its box, as Digit mode reads all the ink of a drawing: a smiley's eyes were left
-    out, and the mouth in an oval read as a sure 0 that the detector could not tell from a digit (2026-12-04)."""
+def with_enclosed_specks(blobs: list[tuple[list[int], Slices]], labels: np.ndarray, objects: list[Slices],
+                         marks: dict[int, str], side: int) -> list[tuple[list[int], Slices]]:
+    """The blobs, each with the specks (pieces not among them nor among the marks, yet DUST of the image's longer
+    side or more) that its ink encloses, as Digit mode reads all the ink of a drawing: a smiley's eyes were left out,
+    and the mouth in an oval read as a sure 0 that the detector could not tell from a digit (2026-12-04). Only those
+    enclosed: a dot under a 7's bar, in no loop, stays out of the 7, and a tap inside a 0's loop goes to the 0 though
+    the bar of the 7 before it reach over it."""
     kept = {label for members, _ in blobs for label in members} | set(marks)
+    filled = {}  # a blob's ink in its box, holes filled: made once, when a speck first needs it
+
+    def encloses(blob: int, label: int, rows: slice, columns: slice) -> bool:
+        members, (blob_rows, blob_columns) = blobs[blob]
+        if blob not in filled:
+            filled[blob] = ndimage.binary_fill_holes(np.isin(labels[blob_rows, blob_columns], members))
+        within = filled[blob][rows.start - blob_rows.start : rows.stop - blob_rows.start,
+                              columns.start - blob_columns.start : columns.stop - blob_columns.start]
+        return bool(within[labels[rows, columns] == label].any())
+
     for label, (rows, columns) in enumerate(objects, start=1):
         if label in kept or max(rows.stop - rows.start, columns.stop - columns.start) < DUST * side:
             continue
-        for members, (blob_rows, blob_columns) in blobs:
-            if (blob_rows.start <= rows.start and rows.stop <= blob_rows.stop
-                    and blob_columns.start <= columns.start and columns.stop <= blob_columns.stop):
-                members.append(label)
-                break
+        holding = [b for b, (_, (blob_rows, blob_columns)) in enumerate(blobs)
+                   if blob_rows.start <= rows.start and rows.stop <= blob_rows.stop
+                   and blob_columns.start <= columns.start and columns.stop <= blob_columns.stop]
+        enclosing = [b for b in holding if encloses(b, label, rows, columns)]
+        if enclosing:  # the innermost, should loops nest
+            blobs[min(enclosing, key=lambda b: np.prod(filled[b].shape))][0].append(label)
     return blobs
 
 

@@ -143,16 +143,22 @@ def test_a_drawing_the_page_took_for_no_digit_is_kept_as_such_and_counted_as_rea
     assert [r.looked_like_a_digit for r in store.records()] == [None, True, False]
     assert [r.id for r in store.records() if r.looked_like_a_digit is not None] == [seven, smiley]
     assert store.tally()[1] == 1
-    with pytest.raises(ValueError, match="looked_like_a_digit must be True, False or None"):
-        store.add(canvas(1), 1, looked_like_a_digit="no")
+    for wrong in ("no", 1, 0.0):
+        with pytest.raises(ValueError, match="looked_like_a_digit must be True, False or None"):
+            store.add(canvas(1), 1, looked_like_a_digit=wrong)
+    store.add(canvas(1), 1, predicted=1, looked_like_a_digit=np.bool_(False))  # as a NumPy comparison gives it
+    assert store.records()[0].looked_like_a_digit is False and store.tally()[1] == 2
 
 
-def test_a_store_of_the_layout_before_is_migrated_and_keeps_its_corrections(store):
-    # A store as digits kept it before 2026-12-04 (layout 1): no record of whether a drawing looked like a digit.
+@pytest.mark.parametrize("layout", ["layout 1", "before digits_schema"])
+def test_a_store_of_a_layout_before_is_migrated_and_keeps_its_corrections(store, layout):
+    # A store as digits kept it before 2026-12-04 (layout 1), or before it kept its layout in digits_schema: no
+    # record of whether a drawing looked like a digit.
     first = store.add(canvas(3), 3, predicted=8, session="abc")
     with store.engine.begin() as db:
         db.execute(sa.text("ALTER TABLE corrections DROP COLUMN looked_like_a_digit"))
-        db.execute(sa.text("UPDATE digits_schema SET version = 1"))
+        db.execute(sa.text("UPDATE digits_schema SET version = 1" if layout == "layout 1"
+                           else "DROP TABLE digits_schema"))
     migrated = Corrections(store.location)
     [old] = migrated.records()
     assert (old.id, old.label, old.predicted, old.session, old.looked_like_a_digit) == (first, 3, 8, "abc", None)

@@ -223,6 +223,24 @@ def test_specks_are_ignored_even_over_a_digit(shipped, four_oh_seven):
     assert result.text == "407" and result.boxes == clean.boxes
 
 
+def test_a_speck_a_part_encloses_is_read_with_it_and_no_other():
+    # A 7 whose bar runs on over the 0 after it, a tap inside the 0's loop (so within both boxes), a dot under the
+    # 7's bar in no loop, and a speck beside them all. Dark on light, as a photo of paper.
+    image = Image.new("L", (780, 260), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(100, 40), (480, 40)], fill=0, width=18)
+    draw.line([(260, 40), (160, 220)], fill=0, width=18)
+    draw.ellipse([(330, 80), (450, 220)], outline=0, width=18)
+    draw.ellipse([(383, 145), (398, 160)], fill=0)  # the tap
+    draw.ellipse([(290, 100), (302, 112)], fill=0)  # the dot under the bar
+    draw.ellipse([(700, 30), (712, 42)], fill=0)  # the speck, outside every part's box
+    candidates = number_candidates(np.asarray(image))
+    seven, zero = candidates.owners[40, 200], candidates.owners[150, 447]
+    assert seven != zero and min(seven, zero) >= 0
+    assert candidates.owners[152, 390] == zero  # the tap is the 0's, not the 7's whose box holds it too
+    assert candidates.owners[106, 296] == -1 and candidates.owners[36, 706] == -1  # neither is anyone's
+
+
 def test_dark_ink_on_light_and_other_image_kinds(shipped, four_oh_seven):
     grey = four_oh_seven.max(axis=0)
     clean = shipped.recognize_number(grey)
