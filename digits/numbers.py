@@ -95,8 +95,8 @@ class NumberCandidates:
     widest: float  # the widest one digit is likely to be in this number, in line heights
     cut_scores: np.ndarray  # (atoms,) the log-likelihood of a cut at each atom's left edge (0 between blobs)
     atoms: list[tuple[int, int, int]]  # (blob, first column, column past the last), left to right
-    owners: np.ndarray  # the image's pixels: the blob each belongs to, -1 for none (background, specks outside every
-    # blob's box)
+    owners: np.ndarray  # the image's pixels: the blob each belongs to, -1 for none (background, specks no blob's ink
+    # encloses)
     ink: np.ndarray  # the image's ink, bright on 0 (ink_intensity)
     pair_runs: list[tuple[int, int]]  # runs of atoms of one blob that may be two digits touching...
     pair_boxes: list[Box]
@@ -458,10 +458,10 @@ def with_enclosed_specks(blobs: list[tuple[list[int], Slices]], labels: np.ndarr
     for label, (rows, columns) in enumerate(objects, start=1):
         if label in kept or max(rows.stop - rows.start, columns.stop - columns.start) < DUST * side:
             continue
-        holding = [b for b, (_, (blob_rows, blob_columns)) in enumerate(blobs)
-                   if blob_rows.start <= rows.start and rows.stop <= blob_rows.stop
-                   and blob_columns.start <= columns.start and columns.stop <= blob_columns.stop]
-        enclosing = [b for b in holding if encloses(b, label, rows, columns)]
+        enclosing = [b for b, (_, (blob_rows, blob_columns)) in enumerate(blobs)
+                     if blob_rows.start <= rows.start and rows.stop <= blob_rows.stop  # within its box...
+                     and blob_columns.start <= columns.start and columns.stop <= blob_columns.stop
+                     and encloses(b, label, rows, columns)]  # ...and its ink around
         if enclosing:  # the innermost, should loops nest
             blobs[min(enclosing, key=lambda b: np.prod(filled[b].shape))][0].append(label)
     return blobs
