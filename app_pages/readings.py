@@ -73,7 +73,8 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         delta = places_unlike_digits(strange)
     else:
         delta = f"{least.confidence_percent} sure of its least sure digit"
-    st.metric(label, reading.text, delta=delta, delta_color="off", delta_arrow="off")
+    # A ? for a part that looks like no digit ("7?1"); a digit alone is shown as Digit mode shows it, with the delta.
+    st.metric(label, reading.text if one else reading.shown_text, delta=delta, delta_color="off", delta_arrow="off")
     if advise and one and not least.looks_like_a_digit:
         st.warning(no_digit_warning(least))
     elif advise and strange:

@@ -146,9 +146,20 @@ class NumberRecognition:
     def text(self) -> str:
         """The number as written, e.g. "2026", "3.14", ".5" and "1,250" with a decimal point or a comma, or "12-5"
         and "-3" with dashes; numbers on lines one under another are parted by spaces ("12 85")."""
+        return self.spelled(mark_doubts=False)
+
+    @property
+    def shown_text(self) -> str:
+        """The number as `text`, with "?" in place of each digit that looks like no digit ("7?1"), as the pages show
+        it: the digit read there ("701") would vouch for a smiley that the model reads as a 0."""
+        return self.spelled(mark_doubts=True)
+
+    def spelled(self, mark_doubts: bool) -> str:
+        """`text`, or with `mark_doubts`, `shown_text`."""
         marks = {place: mark for place, mark, _ in self.marks}
         return "".join((" " if place in self.line_starts else "") + ("-" if place in self.dashes else "")
-                       + marks.get(place, "") + str(d.digit) for place, d in enumerate(self.digits))
+                       + marks.get(place, "") + ("?" if mark_doubts and not d.looks_like_a_digit else str(d.digit))
+                       for place, d in enumerate(self.digits))
 
     @property
     def is_several_sure_digits(self) -> bool:
