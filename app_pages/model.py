@@ -51,11 +51,13 @@ def show_facts(model: dict, serving: bool) -> None:
         st.caption(describe(model))
 
 
-def show_learning(model: dict, of: str) -> None:
-    """A model's learning curves, or that it has none; `of` as show_errors'."""
+def show_learning(model: dict, of: str, beside: list[dict]) -> None:
+    """A model's learning curves, or that it has none, on the scales of the models `beside` it too; `of` as
+    show_errors'."""
     st.markdown(f"**Learning curves**{of}")
     if model.get("history"):
-        show_curves(model["history"], legend="right", explain=False)  # said once, under the row
+        show_curves(model["history"], legend="right", explain=False,  # said once, under the row
+                    beside=[other["history"] for other in beside if other.get("history")])
     else:
         st.caption("No learning curves were recorded for this model.")
 
@@ -100,7 +102,8 @@ st.vega_lite_chart(per_digit_points(per_digit), height=280)
 # that wrapped onto two lines pushed one model's charts below the other's (a review, 2026-12-03). Two models' parts
 # are named, since a narrow window stacks the columns (a review found the charts under the wrong model's name).
 # Charts are aligned at their foot: a long name wraps its heading. Each model's curves keep their own epochs: on one
-# axis, a 1-epoch model's filled a twentieth of its chart beside the shipped model's 20 (a review, 2026-12-04).
+# axis, a 1-epoch model's filled a twentieth of its chart beside the shipped model's 20 (a review, 2026-12-04); they
+# share the loss and accuracy scales, so that the higher curve is the better model.
 inspections = [model_inspection(model["path"]) for model in chosen]
 after_heading = [f" · {model['name']}" if len(chosen) > 1 else "" for model in chosen]
 
@@ -113,7 +116,8 @@ def show_row(parts: list[partial], align: str) -> None:
 
 
 show_row([partial(show_facts, model, model["name"] == serving) for model in chosen], "top")
-show_row([partial(show_learning, model, of) for model, of in zip(chosen, after_heading)], "bottom")
+show_row([partial(show_learning, model, of, [other for other in chosen if other is not model])
+          for model, of in zip(chosen, after_heading)], "bottom")
 if any(model.get("history") for model in chosen):
     st.caption(CURVES_EXPLAINED)
 show_row([partial(show_confusion, inspection, of) for inspection, of in zip(inspections, after_heading)], "bottom")

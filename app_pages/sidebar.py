@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -258,12 +259,14 @@ CURVES_EXPLAINED = ("An epoch is one pass over the training digits; loss measure
                     "on digits held out from training.")
 
 
-def show_curves(history: list[dict], legend: str = "top", epochs: float | None = None, explain: bool = True) -> None:
+def show_curves(history: list[dict], legend: str = "top", epochs: float | None = None, explain: bool = True,
+                beside: Sequence[list[dict]] = ()) -> None:
     """Loss and accuracy, training and validation, by epoch, across `epochs` when given (a running training's
     planned epochs: its axis grew with every point), with `explain`, CURVES_EXPLAINED under them; the legend on top
-    to fit the sidebar, or "right" where there is room (the Model page)."""
+    to fit the sidebar, or "right" where there is room (the Model page); on the scales of the histories `beside`
+    too, those of the models shown beside it."""
     for measure in ("loss", "accuracy"):
-        st.vega_lite_chart(learning_curves(history, measure, legend, epochs),
+        st.vega_lite_chart(learning_curves(history, measure, legend, epochs, beside),
                            height=240)  # under 200, the legend squeezes the plot flat
     if explain:
         st.caption(CURVES_EXPLAINED)

@@ -61,39 +61,54 @@ def log_ticks(values: Sequence[float]) -> list[float]:
     return [s for s in steps if least / 3 <= s <= most * 3]
 
 
-def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", epochs: float | None = None) -> dict:
-    """`measure` ("loss" or "accuracy") on the training batches and the validation images, by epoch, with the
-    legend at `legend` ("top" or "right"), from 0 to `epochs` when given (else as far as the points go). In a
-    240-pixel chart a legend on top left the plot about 75 pixels high (Streamlit keeps room above it), one at the
-    right about 165: "right" where the chart is wide enough."""
+def curve_values(points: Sequence[dict], measure: str) -> list[dict]:
+    """The rows of a learning-curve chart: `measure` of the training batches and the validation images at each point
+    that has it, with the error (1 - accuracy, at least LEAST_ERROR) beside an accuracy."""
     values = [
         {"epoch": p["epoch"], "set": name, measure: p[key]}
         for p in points
         for name, key in (("training", measure), ("validation", f"val_{measure}"))
         if p.get(key) is not None
     ]
+    if measure == "accuracy":
+        for value in values:
+            value["error"] = max(1 - value["accuracy"], LEAST_ERROR)
+    return values
+
+
+def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", epochs: float | None = None,
+                    beside: Sequence[Sequence[dict]] = ()) -> dict:
+    """`measure` ("loss" or "accuracy") on the training batches and the validation images, by epoch, with the
+    legend at `legend` ("top" or "right"), from 0 to `epochs` when given (else as far as the points go). In a
+    240-pixel chart a legend on top left the plot about 75 pixels high (Streamlit keeps room above it), one at the
+    right about 165: "right" where the chart is wide enough. `beside`: the points of the charts shown beside this
+    one, whose values its y axis spans too, so that two models side by side share one scale (each on its own, a
+    Quick model's 99.1% stood as high as the shipped model's 99.6%)."""
+    values = curve_values(points, measure)
+    spanned = values + [value for other in beside for value in curve_values(other, measure)]
     # Both on log scales, labelled at 1 and 3 times each power of ten (Vega-Lite's own log ticks drew a grid line
     # at every minor step and labelled only some, as 3, 0.2, 0.01). Loss falls by orders of magnitude. Accuracy
     # passes 98% within the first epoch and then creeps: on a linear axis the Full recipe's last 18 epochs were one
     # flat line at the top. So it is drawn as its error, 1 - accuracy, on a reversed log scale labelled as accuracy:
     # 99% to 99.7% stands as tall as 90% to 97%. A weak model's (PLAIN_UNDER) is drawn as it is.
-    if measure == "accuracy" and max((value["accuracy"] for value in values), default=1.0) < PLAIN_UNDER:
+    if measure == "accuracy" and max((value["accuracy"] for value in spanned), default=1.0) < PLAIN_UNDER:
         y = {"field": "accuracy", "type": "quantitative", "title": "accuracy", "scale": {"zero": False},
              "axis": {"format": ".0%"}}
     elif measure == "accuracy":
-        for value in values:
-            value["error"] = max(1 - value["accuracy"], LEAST_ERROR)
-        errors = [value["error"] for value in values]
         y = {"field": "error", "type": "quantitative", "title": "accuracy", "scale": {"type": "log", "reverse": True}}
-        ticks = [t for t in log_ticks(errors) if t < 1]
+        ticks = [t for t in log_ticks([value["error"] for value in spanned]) if t < 1]
         if ticks:
             # Ticks under an error of 0.1% get two decimals: with one, 99.97% and 99.99% both read "100%".
             y["axis"] = {"values": ticks, "labelExpr": "format(1 - datum.value, datum.value < 0.001 ? '.2~%' : '.1~%')"}
     else:
         y = {"field": measure, "type": "quantitative", "title": measure, "scale": {"type": "log"}}  # no "zero"
-        ticks = log_ticks([value[measure] for value in values])
+        ticks = log_ticks([value[measure] for value in spanned])
         if ticks:
             y["axis"] = {"values": ticks, "format": "~g"}
+    shown = [value[y["field"]] for value in spanned if math.isfinite(value[y["field"]])]
+    shown = [v for v in shown if v > 0] if y["scale"].get("type") == "log" else shown
+    if beside and shown:  # one domain for all, rounded as Vega-Lite rounds a domain of its own (to powers of ten)
+        y["scale"].update(domain=[min(shown), max(shown)], nice=True)
     return {
         "data": {"values": values},
         "mark": {"type": "line", "point": True},

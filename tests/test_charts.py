@@ -52,3 +52,27 @@ def test_the_confusion_heatmap_is_ten_by_ten_even_for_a_model_that_never_reads_s
     assert {v["read"] for v in chart["data"]["values"]} == {"2", "4"}
     for axis in ("x", "y"):  # else Vega-Lite draws a column for 2 and one for 4 only, with no diagonal
         assert chart["encoding"][axis]["scale"]["domain"] == [str(d) for d in range(10)]
+
+
+def test_charts_side_by_side_share_their_y_scales_so_the_higher_curve_is_the_better_model():
+    quick = [{"epoch": 1.0, "loss": 0.2, "val_loss": 0.05, "accuracy": 0.95, "val_accuracy": 0.985},
+             {"epoch": 2.0, "loss": 0.04, "val_loss": 0.03, "accuracy": 0.988, "val_accuracy": 0.991}]
+    full = [{"epoch": 10.0, "loss": 0.01, "val_loss": 0.015, "accuracy": 0.997, "val_accuracy": 0.996},
+            {"epoch": 20.0, "loss": 0.002, "val_loss": 0.012, "accuracy": 0.9995, "val_accuracy": 0.9975}]
+    for measure in ("loss", "accuracy"):
+        alone = [learning_curves(points, measure)["encoding"]["y"] for points in (quick, full)]
+        assert alone[0]["axis"]["values"] != alone[1]["axis"]["values"]  # each on its own scale
+        assert "domain" not in alone[0]["scale"]  # Vega-Lite's own, from the data
+        paired = [learning_curves(quick, measure, beside=[full])["encoding"]["y"],
+                  learning_curves(full, measure, beside=[quick])["encoding"]["y"]]
+        assert paired[0] == paired[1]  # the same field, scale, domain and ticks
+        field = paired[0]["field"]
+        every = [v[field] for points in (quick, full) for v in learning_curves(points, measure)["data"]["values"]]
+        assert paired[0]["scale"]["domain"] == [min(every), max(every)] and paired[0]["scale"]["nice"]
+        # The data stay each model's own.
+        assert learning_curves(quick, measure, beside=[full])["data"] == learning_curves(quick, measure)["data"]
+    # A weak model, drawn alone on a plain axis, shares the log scale beside a strong one, whose ticks reach it.
+    weak = [{"epoch": 1.0, "accuracy": 0.11, "val_accuracy": 0.105}]
+    assert learning_curves(weak, "accuracy")["encoding"]["y"]["field"] == "accuracy"
+    y = learning_curves(weak, "accuracy", beside=[full])["encoding"]["y"]
+    assert y["field"] == "error" and y["scale"]["domain"][1] == 0.895 and 0.3 in y["axis"]["values"]

@@ -408,6 +408,12 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     assert [c["encoding"]["x"]["scale"]["domain"] for c in curves] == \
         [[0, shipped_history[-1]["epoch"]]] * 2 + [[0, tiny["history"][-1]["epoch"]]] * 2
     assert [c.value for c in app.main.caption].count(CURVES_EXPLAINED) == 1
+    # On shared scales: the loss charts on one, the accuracy charts on another, spanning both models' figures.
+    for measure, pair in (("loss", curves[0::2]), ("accuracy", curves[1::2])):
+        assert pair[0]["encoding"]["y"]["scale"] == pair[1]["encoding"]["y"]["scale"]
+        field = pair[0]["encoding"]["y"]["field"]
+        figures = [v[field] for chart in pair for v in chart["data"]["values"]]
+        assert pair[0]["encoding"]["y"]["scale"]["domain"] == [min(figures), max(figures)], measure
 
 
 def test_the_link_after_a_training_opens_the_model_page_on_that_model_beside_the_serving_one(monkeypatch, models,
