@@ -156,6 +156,15 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_can
     answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
     box = answer.locator('[data-testid="stMetricValue"]').bounding_box()
     assert page.evaluate("window.scrollY") == 0 and box["y"] + box["height"] <= PHONE["viewport"]["height"]
+    # A tap on the chart brings up no toolbar, which stood over the text above it.
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stElementToolbar"]').count() > 0  # there, as on a computer, but hidden
+    expect(page.locator('[data-testid="stElementToolbar"]').first).to_be_hidden()
+    page.evaluate("window.scrollTo(0, 0)")
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
