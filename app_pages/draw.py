@@ -100,7 +100,7 @@ def article(digit: int) -> str:
 def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool, advise: bool) -> None:
     """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency; with
     `advise`, the runner-up and how to draw the digit more plainly, when it is unsure."""
-    st.metric("Prediction", result.digit, delta=sureness(result), delta_color="off", delta_arrow="off")
+    st.metric("Prediction", result.shown, delta=sureness(result), delta_color="off", delta_arrow="off")
     if advise and not result.looks_like_a_digit:
         st.warning(no_digit_warning(result))
     elif advise and result.unsure:

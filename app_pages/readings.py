@@ -73,8 +73,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         delta = places_unlike_digits(strange)
     else:
         delta = f"{least.confidence_percent} sure of its least sure digit"
-    # A ? for a part that looks like no digit ("7?1"); a digit alone is shown as Digit mode shows it, with the delta.
-    st.metric(label, reading.text if one else reading.shown_text, delta=delta, delta_color="off", delta_arrow="off")
+    st.metric(label, reading.shown_text, delta=delta, delta_color="off", delta_arrow="off")
     if advise and one and not least.looks_like_a_digit:
         st.warning(no_digit_warning(least))
     elif advise and strange:
@@ -99,5 +98,6 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "–"  # no "(0%)"
         mark = (" ⚠️ looks like no digit" if not digit.looks_like_a_digit else
                 " ⚠️ unsure" if digit.unsure else "")
-        rows.append(f"| {place} | **{digit.digit}**{mark} | {digit.confidence_percent} | {also} |")
+        sure = digit.confidence_percent if digit.looks_like_a_digit else "–"  # a percentage would vouch for it
+        rows.append(f"| {place} | **{digit.digit}**{mark} | {sure} | {also} |")
     st.markdown("\n".join(rows))

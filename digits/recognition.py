@@ -111,6 +111,12 @@ class Recognition:
         return self.digit_likeness is None or self.digit_likeness >= DIGIT_BELOW
 
     @property
+    def shown(self) -> str:
+        """The digit as the pages show it: "?" for a drawing that looks like no digit, whose digit read (a 0 for a
+        smiley, often at 100%) would vouch for it."""
+        return str(self.digit) if self.looks_like_a_digit else "?"
+
+    @property
     def unsure(self) -> bool:
         """True when the model's top probability is too low to state the digit as fact."""
         return self.confidence < UNSURE_BELOW
@@ -150,15 +156,15 @@ class NumberRecognition:
 
     @property
     def shown_text(self) -> str:
-        """The number as `text`, with "?" in place of each digit that looks like no digit ("7?1"), as the pages show
-        it: the digit read there ("701") would vouch for a smiley that the model reads as a 0."""
+        """The number as `text`, each digit as the pages show it (Recognition.shown): "7?1" with a smiley between
+        a 7 and a 1, where "701" would vouch for the smiley as a 0."""
         return self.spelled(mark_doubts=True)
 
     def spelled(self, mark_doubts: bool) -> str:
         """`text`, or with `mark_doubts`, `shown_text`."""
         marks = {place: mark for place, mark, _ in self.marks}
         return "".join((" " if place in self.line_starts else "") + ("-" if place in self.dashes else "")
-                       + marks.get(place, "") + ("?" if mark_doubts and not d.looks_like_a_digit else str(d.digit))
+                       + marks.get(place, "") + (d.shown if mark_doubts else str(d.digit))
                        for place, d in enumerate(self.digits))
 
     @property

@@ -169,21 +169,23 @@ def test_without_an_answer_the_page_says_whether_nothing_is_drawn_too_small_or_a
 def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(shipped):
     rng = np.random.default_rng(3)
     sun = render(by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng), 200, (140, 140), 14)  # of a kind the detector never saw
-    assert not shipped.recognize(sun).looks_like_a_digit
+    read = shipped.recognize(sun)
+    assert not read.looks_like_a_digit
     app = AppTest.from_function(answer, args=(sun,), default_timeout=60)
     app.run()
     assert not app.exception
     [metric] = [m for m in app.metric if m.label == "Prediction"]
-    assert metric.delta == "looks like no digit"  # not "100% sure", which would vouch for it
+    # Neither the digit read nor "100% sure", which would vouch for it: the warning says what the model read.
+    assert (metric.value, metric.delta) == ("?", "looks like no digit")
     [warning] = app.warning
-    assert warning.value.startswith("This does not look like a digit.") and f"**{metric.value}**" in warning.value
+    assert warning.value.startswith("This does not look like a digit.") and f"**{read.digit}**" in warning.value
     # No one-click "Right, it is a 0" to keep it as a digit; any of the ten, should it be one after all.
     assert not [b for b in app.button if b.label.startswith("✓ Right")]
     [pills] = app.pills
     assert pills.label == "A digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
-    pills.select(metric.value).run()  # the digit the model read, but not the page: kept as such, listed as such
+    pills.select(str(read.digit)).run()  # the digit the model read, but not the page: kept as such, listed as such
     [kept] = Corrections(corrections_location()).records()
-    assert kept.looked_like_a_digit is False and kept.predicted == int(metric.value)
+    assert kept.looked_like_a_digit is False and kept.predicted == read.digit
     gallery = run_page("app_pages/corrections.py")
     assert [m.delta for m in gallery.main.metric] == ["1 read wrong"]
     assert [i.captions for i in gallery.main.tabs[kept.label].image] == [["looked like no digit"]]
@@ -290,11 +292,13 @@ def test_number_mode_says_which_part_looks_like_no_digit(shipped):
     assert metric.delta == "the 2nd digit looks like no digit"
     [warning] = app.warning
     assert warning.value.startswith("The 2nd digit (marked ?, in amber) does not look like a digit.")
-    assert "looks like no digit" in [m.value for m in app.markdown if "| read |" in m.value][0]
+    [table] = [m.value for m in app.markdown if "| read |" in m.value]
+    # Its row names what the model read, with no percentage: "100%" under "sure" would vouch for it.
+    assert f"| 2 | **{reading.digits[1].digit}** ⚠️ looks like no digit | – |" in table
     # Alone, as Digit mode says it (it was "0, 100% sure" of a smiley).
     app = AppTest.from_function(number, args=(on_strip((sun, 390)),), default_timeout=60)
     app.run()
-    assert [(m.value, m.delta) for m in app.metric] == [(str(reading.digits[1].digit), "looks like no digit")]
+    assert [(m.value, m.delta) for m in app.metric] == [("?", "looks like no digit")]
     assert [w.value.startswith("This does not look like a digit.") for w in app.warning] == [True]
     # Digits alone: no word of it.
     app = AppTest.from_function(number, args=(on_strip((PLAIN[1], 200), (PLAIN[7], 390)),), default_timeout=60)
