@@ -12,8 +12,8 @@ from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TEST_ACCURACY, TRAINING_IMAGES,
-                            estimated_duration, recipe, training_steps)
+from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TRAINING_IMAGES,
+                            estimated_duration, preset_score, recipe, training_steps)
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
@@ -152,10 +152,12 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
         # the preset scored says nothing of other settings (a fresh user read both this and "learns little").
         as_preset = (arch, epochs, augment, limit >= TRAINING_IMAGES) == (
             settings["arch"], settings["epochs"], settings["augment"], settings["limit"] is None)
-        if as_preset and (scored := TEST_ACCURACY.get(preset, 1.0)) < serving:
-            st.caption(f"As it is, {preset.capitalize()} scored {scored:.2%} on the MNIST test set here, below "
-                       f"the serving model's {serving:.2%}: its model would likely be kept aside (you can still "
-                       "serve it).")
+        scored, here = preset_score(preset, ModelRegistry().models()) if as_preset else (1.0, False)
+        if scored < serving:
+            score = f"scored {scored:.2%} on the MNIST test set here" if here else \
+                f"scores about {scored:.1%} on the MNIST test set"  # measured on another machine
+            st.caption(f"As it is, {preset.capitalize()} {score}, below the serving model's {serving:.2%}: its model "
+                       "would likely be kept aside (you can still serve it).")
         elif not as_preset:  # the preset stays picked above, with its own time (a review found that misleading)
             takes = estimated_duration(arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit), augment)
             st.caption(f"Changed from {preset.capitalize()}: {takes} with these settings.")

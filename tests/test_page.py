@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from digits.corrections import Corrections, samples_sha256
 from digits.drawing import PLAIN, render
 from digits.finetuning import promotion
-from digits.recipes import FINE_TUNE, TEST_ACCURACY, TRAINING_IMAGES
+from digits.recipes import FINE_TUNE, TEST_ACCURACY, TRAINING_IMAGES, recipe
 from digits.registry import ModelRegistry
 from digits.deployment import password_matches
 from digits.retraining import Retrainer, try_lock
@@ -81,6 +81,29 @@ def test_retraining_turned_off(monkeypatch, models, tiny_model_path):
     assert [s.label for s in app.sidebar.selectbox] == ["Serve model"]
 
 
+def test_what_a_preset_scores_is_that_of_the_newest_model_trained_here_with_it(monkeypatch, models, tiny_model_path):
+    # The same recipe and seed score by the machine's CPU (Quick 99.06% on one, 99.14% on another): a Quick model
+    # trained here is what Quick scores here. A fine-tune of one, or one of other settings, says nothing of it.
+    serving = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
+    for name, score, changes in (("older", 0.9911, {"date": "2026-12-01T00:00:00+00:00"}),
+                                 ("newer", 0.9921, {"date": "2026-12-04T00:00:00+00:00"}),
+                                 ("tuned", 0.9951, {"date": "2026-12-05T00:00:00+00:00", "fine_tuned_from": "newer"}),
+                                 ("longer", 0.9961, {"date": "2026-12-05T00:00:00+00:00", "epochs": 3})):
+        shutil.copy(tiny_model_path, models / f"{name}.keras")
+        meta = {**ModelRegistry(models).metadata(tiny_model_path), **recipe("quick"), "test_accuracy": score, **changes}
+        (models / f"{name}.json").write_text(json.dumps(meta))
+    app = run_page(monkeypatch, models)
+    app.sidebar.radio[0].set_value("quick").run()
+    said = f"As it is, Quick scored 99.21% on the MNIST test set here, below the serving model's {serving:.2%}"
+    assert [c.value for c in app.sidebar.caption if c.value.startswith(said)]
+    # One trained here that scored as well as the serving model: nothing said of being kept aside.
+    meta = json.loads((models / "newer.json").read_text())
+    (models / "newer.json").write_text(json.dumps({**meta, "test_accuracy": serving}))
+    app = run_page(monkeypatch, models)
+    app.sidebar.radio[0].set_value("quick").run()
+    assert not [c.value for c in app.sidebar.caption if "below the serving model's" in c.value]
+
+
 def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     app = run_page(monkeypatch, models)
     preset = app.sidebar.radio[0]
@@ -89,8 +112,8 @@ def test_a_preset_sets_the_network_and_epochs(monkeypatch, models):
     assert app.sidebar.number_input[0].value == 2
     # Beforehand, that a Quick model would score below the serving one and be kept aside; not so of Full.
     serving = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
-    quick = TEST_ACCURACY["quick"]
-    below = f"Quick scored {quick:.2%} on the MNIST test set here, below the serving model's {serving:.2%}"
+    quick = TEST_ACCURACY["quick"]  # measured on another machine: no Quick model was trained here
+    below = f"Quick scores about {quick:.1%} on the MNIST test set, below the serving model's {serving:.2%}"
     assert [c.value for c in app.sidebar.caption if below in c.value]
     app.sidebar.radio[0].set_value("full").run()
     assert app.sidebar.radio[1].value == "vgg" and app.sidebar.number_input[0].value == 20
