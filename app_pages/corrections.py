@@ -147,7 +147,7 @@ def show_corrections(store: Corrections) -> None:
             " Seeing everyone's, and exporting, importing or deleting them, needs the password, in the sidebar."
             if deployment_password(secrets()) is not None else " No one else's are shown on this site."))
     shown = mine or choose_tab(store)  # one tab's drawings, or everyone's (None)
-    counts, misread = store.tally(shown)
+    counts, misread, _ = store.tally(shown)
     total = sum(counts.values())
     if total:
         # Drawings kept, not "corrections": one confirmed as read right is kept too (the sidebar counts alike).

@@ -183,17 +183,23 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     st.markdown("**Learn my handwriting**")
     try:
         store = get_corrections(corrections_location())
-        counts, misread = store.tally()
+        counts, misread, unread = store.tally()
     except CorrectionsError as error:
         st.error(store_problem(error))
         return
-    ready = any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
     total = sum(counts.values())
+    # A fine-tune serves only if it reads more held-out drawings right than before: of drawings all read right
+    # when kept, none can be (a review's two tries on 8 ended "3 of 3 → 3 of 3", each one more model in the list).
+    # Imported drawings were read by no model: they may teach it.
+    learnable = misread or unread
+    ready = learnable and any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
     wrong = f" ({misread} read wrong)" if total else ""
     # Kept drawings, not "corrections": a drawing confirmed as read right (*Right, it is a 7*) is kept too.
     st.caption(f"{total} drawing{'' if total == 1 else 's'} kept so far{wrong}. Tell the Draw page what you drew, then "
                "fine-tune the model on them, in under a minute. It needs two or more drawings of one digit: some are "
-               "held out, to check what it learned.")
+               "held out, to check what it learned." + ("" if learnable or not total else
+                                                        " The model read all of these right: keep some it reads "
+                                                        "wrong, and it has something to learn."))
     if st.button("Learn my handwriting", disabled=not ready):
         try:
             learned = retrainer.learned_already(store)

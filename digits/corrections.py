@@ -314,16 +314,19 @@ class Corrections:
         """How many corrections there are of each digit, all ten digits included."""
         return self.tally()[0]
 
-    def tally(self, session: str | None = None) -> tuple[dict[int, int], int]:
-        """counts(), and how many of the corrections the model had read as another digit, or the page as no digit
-        (confirmations and imports are not), in one query; of those drawn in one browser session only, if given."""
+    def tally(self, session: str | None = None) -> tuple[dict[int, int], int, int]:
+        """counts(), how many of the corrections the model had read as another digit, or the page as no digit
+        (confirmations and imports are not), and how many no model read (imports), in one query; of those drawn in
+        one browser session only, if given."""
         c = CORRECTIONS.c
         wrong = sa.case((sa.or_(c.predicted != c.label, c.looked_like_a_digit.is_(False)), 1), else_=0)
-        query = sa.select(c.label, sa.func.count(), sa.func.sum(wrong)).where(*drawn_in(session)).group_by(c.label)
+        unread = sa.case((c.predicted.is_(None), 1), else_=0)
+        query = (sa.select(c.label, sa.func.count(), sa.func.sum(wrong), sa.func.sum(unread))
+                 .where(*drawn_in(session)).group_by(c.label))
         with self._connected() as db:
             rows = db.execute(query).all()
-        counts = {digit: 0 for digit in range(10)} | {label: count for label, count, _ in rows}
-        return counts, int(sum(misread for *_, misread in rows))
+        counts = {digit: 0 for digit in range(10)} | {label: count for label, count, *_ in rows}
+        return counts, int(sum(row[2] for row in rows)), int(sum(row[3] for row in rows))
 
     def export_npz(self, file: str | os.PathLike | BinaryIO) -> int:
         """Write every correction as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)), with what the model

@@ -546,6 +546,16 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     app = run_page(monkeypatch, models)
     assert not app.sidebar.button[1].disabled
     assert any("2 drawings kept so far (1 read wrong)" in c.value for c in app.sidebar.caption)
+    assert not any("read all of these right" in c.value for c in app.sidebar.caption)
+    # Drawings all read right when kept: a fine-tune could not read more held-out ones right, and would never serve.
+    right = Corrections(models.parent / "right" / "corrections.sqlite")
+    for _ in range(3):
+        right.add(canvas, 7, predicted=7)
+    app = run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent))
+    assert app.sidebar.button[1].disabled
+    assert any("3 drawings kept so far (0 read wrong)" in c.value and c.value.endswith(
+        "The model read all of these right: keep some it reads wrong, and it has something to learn.")
+        for c in app.sidebar.caption)
     # A finished fine-tune that did not pass: why, with its figures once, and the offer to use it anyway.
     figures = {"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 2,
                "test_accuracy_before": 0.996, "test_accuracy": 0.993}
