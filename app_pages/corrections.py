@@ -103,18 +103,28 @@ def show_import(store: Corrections) -> None:
         getattr(st, alert)(message)
 
 
-def npz_bytes(store: Corrections) -> bytes:
-    """Every correction as an MNIST-like .npz, in memory."""
+def npz_bytes(store: Corrections, session: str | None = None) -> bytes:
+    """Every correction (those of one browser tab, if given) as an MNIST-like .npz, in memory."""
     file = io.BytesIO()
-    store.export_npz(file)
+    store.export_npz(file, session)
     return file.getvalue()
+
+
+def show_export(store: Corrections, session: str | None = None) -> None:
+    """A button that downloads every correction (those of one browser tab, if given) as an .npz."""
+    # The tab's alone when one is chosen, as Delete takes: "Export all" beside "Delete all … of the chosen tab" gave
+    # everyone's (a review).
+    st.download_button("Export this tab's as .npz" if session else "Export all as .npz", npz_bytes(store, session),
+                       file_name=f"corrections-tab-{session[:6]}.npz" if session else "corrections.npz",
+                       mime="application/octet-stream")
 
 
 def show_delete_all(total: int, store: Corrections, session: str | None = None) -> None:
     """A button that deletes every correction (those of one browser tab, if given), once a checkbox says so."""
-    whose = " of the chosen tab" if session else ""
-    sure = st.checkbox(f"Yes, delete all {total:,} drawing{'' if total == 1 else 's'}{whose}")
-    if st.button("Delete all corrections" + whose, disabled=not sure):
+    # Short: in a third of the page, "Yes, delete all 6 drawings of the chosen tab" was cut to "… of the c…".
+    drawings = f"{total:,} drawing{'' if total == 1 else 's'}"
+    sure = st.checkbox(f"Yes, delete this tab's {drawings}" if session else f"Yes, delete all {drawings}")
+    if st.button("Delete this tab's drawings" if session else "Delete all corrections", disabled=not sure):
         store.clear(session)
         st.rerun()
 
@@ -158,8 +168,8 @@ def show_corrections(store: Corrections) -> None:
         show_gallery(store, counts, shown)
         if mine is None:  # a file of every drawing kept, and drawings the next fine-tune learns: for whoever runs it
             take_away, bring_in, start_over = st.columns(3, gap="large")
-            take_away.download_button("Export all as .npz", npz_bytes(store), file_name="corrections.npz",
-                                      mime="application/octet-stream")
+            with take_away:
+                show_export(store, shown)
             with bring_in:
                 show_import(store)
             with start_over:

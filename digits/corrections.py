@@ -278,12 +278,13 @@ class Corrections:
         """Every correction as training data, oldest first: x uint8 (N, 28, 28), y uint8 (N,)."""
         return self._samples()[:2]
 
-    def _samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _samples(self, session: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """samples(), what the model had read of each (int8, -1 for none) and whether the page took each for a digit
-        at all (int8, 1 or 0, -1 where not asked), from one query."""
+        at all (int8, 1 or 0, -1 where not asked), from one query; of one browser session's drawings only, if given."""
         c = CORRECTIONS.c
+        query = sa.select(c.image, c.label, c.predicted, c.looked_like_a_digit).where(*drawn_in(session))
         with self._connected() as db:
-            rows = db.execute(sa.select(c.image, c.label, c.predicted, c.looked_like_a_digit).order_by(c.id)).all()
+            rows = db.execute(query.order_by(c.id)).all()
         x = np.frombuffer(b"".join(image for image, *_ in rows), np.uint8).reshape(-1, SIZE, SIZE).copy()
         predicted = np.array([-1 if read is None else read for _, _, read, _ in rows], np.int8)
         looked = np.array([-1 if digit is None else int(digit) for *_, digit in rows], np.int8)
@@ -328,15 +329,15 @@ class Corrections:
         counts = {digit: 0 for digit in range(10)} | {label: count for label, count, *_ in rows}
         return counts, int(sum(row[2] for row in rows)), int(sum(row[3] for row in rows))
 
-    def export_npz(self, file: str | os.PathLike | BinaryIO) -> int:
-        """Write every correction as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)), with what the model
+    def export_npz(self, file: str | os.PathLike | BinaryIO, session: str | None = None) -> int:
+        """Write every correction (those drawn in one browser session, if given) as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)), with what the model
         had read of each (predicted int8 (N,), -1 for none: without it, drawings exported and imported back counted
         as read by no model) and whether the page took each for a digit at all (looked_like_a_digit int8 (N,), 1 or 0,
         -1 where not asked); returns N.
 
         A path is replaced atomically, so a reader never sees half a file.
         """
-        x, y, predicted, looked = self._samples()
+        x, y, predicted, looked = self._samples(session)
         arrays = {"x": x, "y": y, "predicted": predicted, "looked_like_a_digit": looked}
         if isinstance(file, (str, os.PathLike)):
             with replaced_atomically(Path(file)) as out:  # np.savez_compressed would add .npz to the name

@@ -489,9 +489,14 @@ def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monke
     assert [(m.value, m.delta) for m in app.main.metric] == [("2", "2 read wrong")]
     assert chart_counts(app) == {str(d): 2 * (d == 8) for d in range(10)}
     assert sorted(b.key for b in app.main.button if b.label == "Delete") == sorted(f"delete-{i}" for i in joker)
+    # Exported, the tab's drawings alone, as Delete takes them.
+    [export] = app.main.get("download_button")
+    assert export.proto.label == "Export this tab's as .npz"
+    exported = np.load(io.BytesIO(npz_bytes(store, "joker's tab")))
+    assert exported["y"].tolist() == [8, 8] and exported["predicted"].tolist() == [0, 1]
     app.checkbox[0].check().run()
-    assert app.checkbox[0].label == "Yes, delete all 2 drawings of the chosen tab"
-    [delete_all] = [b for b in app.main.button if b.label == "Delete all corrections of the chosen tab"]
+    assert app.checkbox[0].label == "Yes, delete this tab's 2 drawings"
+    [delete_all] = [b for b in app.main.button if b.label == "Delete this tab's drawings"]
     delete_all.click().run()
     assert not app.exception and len(store) == 5 and not set(joker) & {c.id for c in store.records()}
     assert not app.main.selectbox  # one tab left: nothing to choose
