@@ -330,10 +330,10 @@ class Corrections:
         return counts, int(sum(row[2] for row in rows)), int(sum(row[3] for row in rows))
 
     def export_npz(self, file: str | os.PathLike | BinaryIO, session: str | None = None) -> int:
-        """Write every correction (those drawn in one browser session, if given) as an MNIST-like .npz (x uint8 (N, 28, 28), y uint8 (N,)), with what the model
-        had read of each (predicted int8 (N,), -1 for none: without it, drawings exported and imported back counted
-        as read by no model) and whether the page took each for a digit at all (looked_like_a_digit int8 (N,), 1 or 0,
-        -1 where not asked); returns N.
+        """Write every correction (those drawn in one browser session, if given) as an MNIST-like .npz (x uint8
+        (N, 28, 28), y uint8 (N,)), with what the model had read of each (predicted int8 (N,), -1 for none: without
+        it, drawings exported and imported back counted as read by no model) and whether the page took each for a
+        digit at all (looked_like_a_digit int8 (N,), 1 or 0, -1 where not asked); returns N.
 
         A path is replaced atomically, so a reader never sees half a file.
         """
