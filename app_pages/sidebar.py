@@ -43,7 +43,7 @@ def describe(meta: dict) -> str:
     date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
     if "fine_tuned_from" in meta:  # it learned the corrections, beside some MNIST digits replayed each epoch
         trained = f"Fine-tuned {date} UTC from **{Path(meta['fine_tuned_from']).stem}**"  # named as the models are
-        images = f"{meta.get('corrections_used', 0):,} corrections and {meta.get('replay', 0):,} replayed MNIST"
+        images = f"{meta.get('corrections_used', 0):,} kept drawings and {meta.get('replay', 0):,} replayed MNIST"
     else:
         trained = f"Trained {date} UTC"
         images = (f"{meta['limit']:,}" if meta.get("limit") else f"all {TRAINING_IMAGES:,}") + " training"
@@ -292,7 +292,10 @@ def show_training(retrainer: Retrainer) -> None:
     if state not in RUNNING and not (allowed() and (followed or retrainer.seconds_since_news() < NEWS_FOR)):
         return
     if state in RUNNING:
-        st.progress(min(status.get("fraction", 0.0), 1.0), text=phase_text(status))
+        done = min(status.get("fraction", 0.0), 1.0)
+        if status.get("stages"):  # a fine-tune's two runs fill one bar in turn: it went back to empty between them
+            done = (status.get("stage_number", 1) - 1 + done) / status["stages"]
+        st.progress(done, text=phase_text(status))
         # The button before the curves: a chart's hover toolbar covered the progress text above it (a review), and
         # a button that moves down as the curves appear is harder to hit.
         if allowed() and st.button("Cancel training"):
@@ -332,7 +335,7 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
         else:
             outcome = f"**{name}** is not serving: {reason}."
         if base := status.get("settings", {}).get("from"):  # not always the one serving: ModelRegistry.origin
-            outcome += f" It learned from **{Path(base).stem}**, and its figures are compared with that model's."
+            outcome += f" It was fine-tuned from **{Path(base).stem}**: the figures before the arrows are that model's."
     else:  # the reason is the comparison that decided it (ModelRegistry.promote_if_better), after the score
         scores = f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set"
         compared = f", {status['reason']}" if status.get("reason") else ""

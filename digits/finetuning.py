@@ -186,11 +186,12 @@ def fine_tune_and_save(
         raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
                          f"fine-tune; the store has {len(y)}")
     model = load_saved_model(base)
-    if progress:
-        progress.fields["stage"] = f"step 1 of 2, measuring: learning {len(train_on)} corrections, {len(held)} held out"
+    if progress:  # drawings, not "corrections": one confirmed as read right is kept and learned too
+        progress.fields.update(stage=f"step 1 of 2, measuring: learning {len(train_on)} of your drawings, "
+                                     f"{len(held)} held out to check it", stage_number=1, stages=2)
     measured, _ = fine_tune(model, x[train_on], y[train_on], mnist, seed, progress, verbose, **settings)
     if progress:
-        progress.fields["stage"] = f"step 2 of 2, learning all {len(y)} corrections"
+        progress.fields.update(stage=f"step 2 of 2, learning all {len(y)} of your drawings", stage_number=2)
     tuned, history = fine_tune(model, x, y, mnist, seed, progress, verbose, **settings)
     inspection = inspect_model(tuned, mnist.x_test, mnist.y_test)
     test_before = base_meta.get("test_accuracy")

@@ -218,8 +218,9 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
          "Evaluating the new model"),
         # A fine-tune's two steps: the time left is the step's.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "elapsed_s": 3.0,
-          "eta_s": 2.0, "stage": "step 1 of 2, measuring: learning 3 corrections, 2 held out"},
-         "Step 1 of 2, measuring: learning 3 corrections, 2 held out · Epoch 2 of 3 · accuracy 91.0% · "
+          "eta_s": 2.0, "stage": "step 1 of 2, measuring: learning 3 of your drawings, 2 held out to check it",
+          "stage_number": 1, "stages": 2},
+         "Step 1 of 2, measuring: learning 3 of your drawings, 2 held out to check it · Epoch 2 of 3 · accuracy 91.0% · "
          "0:00:02 left in this step"),
         # A file written before learning curves existed: no history, no validation.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
@@ -234,6 +235,9 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     os.close(lock)
     assert [b.label for b in app.sidebar.button] == ["Cancel training"]
     assert shown in app.sidebar.get("progress")[0].proto.text
+    # A fine-tune's two runs fill one bar in turn: half of its first run is a quarter of the bar.
+    bar = app.sidebar.get("progress")[0].proto.value
+    assert bar == (25 if progress.get("stages") else round(100 * progress.get("fraction", 0.0)))
     # The live learning curves: loss and accuracy, training and validation, one point each per record.
     curves = charts(app.sidebar)
     assert [c["encoding"]["y"]["title"] for c in curves] == (["loss", "accuracy"] if "history" in progress else [])
@@ -343,7 +347,7 @@ def test_a_model_is_described_in_words_that_agree_with_its_numbers():
     tuned = {**meta, "epochs": 3, "limit": None, "fine_tuned_from": "digits.keras", "corrections_used": 12,
              "replay": 2000}
     assert describe(tuned).startswith("Fine-tuned 2026-12-02 06:00 UTC from **digits**: compact network, 3 epochs "
-                                      "on 12 corrections and 2,000 replayed MNIST images")
+                                      "on 12 kept drawings and 2,000 replayed MNIST images")
 
 
 def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monkeypatch, models):
@@ -571,7 +575,7 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     assert said.startswith("**handwriting-x** is not serving: MNIST test fell by 0.30 points, more than 0.1")
     assert "MNIST test 99.60% → 99.30%" in said and "held-out corrections read right 1 of 2 → 2 of 2" in said
     # Which model those figures are of: not always the one serving (a fine-tune learns from ModelRegistry.origin).
-    assert said.endswith("It learned from **digits**, and its figures are compared with that model's.")
+    assert said.endswith("It was fine-tuned from **digits**: the figures before the arrows are that model's.")
     page_text = " ".join(e.value for e in app.sidebar.markdown)
     assert "99.30%" not in page_text  # not said twice
     assert "Use it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
