@@ -220,8 +220,8 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "elapsed_s": 3.0,
           "eta_s": 2.0, "stage": "step 1 of 2, measuring: learning 3 of your drawings, 2 held out to check it",
           "stage_number": 1, "stages": 2},
-         "Step 1 of 2, measuring: learning 3 of your drawings, 2 held out to check it · Epoch 2 of 3 · accuracy 91.0% · "
-         "0:00:02 left in this step"),
+         "Step 1 of 2, measuring: learning 3 of your drawings, 2 held out to check it · Epoch 2 of 3 · "
+         "accuracy 91.0% · 0:00:02 left in this step"),
         # A file written before learning curves existed: no history, no validation.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
           "elapsed_s": 30.0, "eta_s": 30.0}, "Epoch 2 of 3 · accuracy 91.0% · 0:00:30 left"),
