@@ -70,7 +70,8 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict) -> None:
     # Not on a public link without a password (access.allowed), where any visitor would change what everyone is
     # served: a folder left from a classroom's trainings holds several models.
     if len(names) > 1 and path.stem in names and allowed():
-        label = {m["name"]: f"{m['name']} ({m.get('test_accuracy', 0):.2%})" for m in models}
+        # The score first: in the sidebar's width "retrained-20261204-202646 (99.1" lost what tells such names apart.
+        label = {m["name"]: f"{m.get('test_accuracy', 0):.2%} · {m['name']}" for m in models}
         choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get,
                               help="Every model trained here is kept; the one chosen reads for every visitor.")
         if choice != path.stem:

@@ -187,6 +187,9 @@ def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
     add_model(models, tiny_model_path)
     app = run_page(monkeypatch, models)
     serve = [s for s in app.sidebar.selectbox if s.label == "Serve model"][0]
+    # Each named after its score, which the sidebar's width kept only when it came first.
+    tiny = ModelRegistry(models).metadata(models / "tiny.keras")["test_accuracy"]
+    assert f"{tiny:.2%} · tiny" in serve.proto.options
     serve.select("tiny").run()
     assert ModelRegistry(models).current_path().name == "tiny.keras"
     assert "**tiny**" in [m.value for m in app.sidebar.markdown]
