@@ -30,11 +30,14 @@ SMALLEST_SIDE = 64  # ...and at least this large (enlarged, bicubic): of 200 MNI
 PAPER_GRID = 200  # the paper's light is estimated on a grid this large on the longer side...
 PAPER_WINDOW = 21  # ...over windows this many cells wide (a tenth of the photo: wider than any pen's stroke)
 POLARITY_GRID, POLARITY_WINDOW = 64, 15  # the same for telling dark ink from light, by a median (a quarter)
+STROKE_CELLS = 4  # no stroke is wider than twice this many cells of that grid (an eighth of the photo)
 # A drawing made on a screen (flat_paper): its paper is one colour within FLAT (a JPEG's, too), and at most EDGES of
 # its pixels, its strokes' edges, lie between that and INKED from it. Drawings with pens of 4-10% of their side:
 # 80-89% paper, 0.6-2.6% between (a JPEG 2.0%); of 300 photos of the photos benchmark, 5 had half their pixels
 # within FLAT of one colour, and 21-48% between (2026-12-03).
 FLAT, INKED, EDGES = 0.02, 0.3, 0.1
+STROKE_SHARE = 0.06  # no drawing's stroke is wider than twice this share of its shorter side (the canvas pen's 28
+# pixels of 280 are 0.1)
 SAMPLED = 10_000  # about this many of the pixels, evenly spread, tell whether a picture is a drawing
 MIN_INK = 0.22  # ink darkens the paper by at least this share; sensor noise and JPEG stay under 0.15
 MIN_DARKER = 0.08  # and by this much of the full range: on dark paper a small share is noise
@@ -221,11 +224,26 @@ def light_ink(grey: np.ndarray) -> bool:
     from it, darker or lighter. (The brightness of the border, as for canvases, took paper in a shadow for a
     blackboard; the tails of the histogram took a lighting gradient for light ink.)"""
     coarse = pooled(grey[..., None], POLARITY_GRID)[0][..., 0]
-    if (coarse > otsu(coarse)).mean() > 0.5:
+    bright = coarse > otsu(coarse)
+    if bright.mean() > 0.5:
+        return False
+    # A sheet on a darker desk, under half the photo: the light is one wide region round the middle, its strokes
+    # closed over, where light strokes vanish once thinned by more than any pen's width (a review's sheet, half the
+    # photo on a brown desk, was taken for light ink, and the sheet for the ink: "only a speck", 2026-12-04).
+    sheet = wide_region(bright, STROKE_CELLS)
+    height, width = sheet.shape
+    middle = sheet[height // 3:height - height // 3, width // 3:width - width // 3]
+    if middle.size and middle.mean() > 0.5:
         return False
     residual = coarse - ndimage.median_filter(coarse, size=POLARITY_WINDOW, mode="nearest")
     darkest, brightest = np.percentile(residual, [0.5, 99.5])
     return bool(brightest > -darkest)
+
+
+def wide_region(mask: np.ndarray, width: int) -> np.ndarray:
+    """What of `mask` stays once the gaps in it up to twice `width` are closed over and it is then thinned by
+    `width` on every side: a region wider than any stroke (a sheet with its strokes), where strokes vanish."""
+    return ndimage.binary_erosion(ndimage.binary_closing(mask, iterations=width), iterations=width)
 
 
 def pooled(rgb: np.ndarray, cells: int) -> tuple[np.ndarray, int]:
@@ -251,6 +269,12 @@ def flat_paper(rgb: np.ndarray) -> tuple[np.ndarray, bool] | None:
     difference = np.abs(sample - colour).max(axis=2)
     off = difference > FLAT
     if off.mean() > 0.5 or (off & (difference < INKED)).mean() > EDGES:
+        return None
+    # A sheet photographed on a plain desk is no drawing: what is off the desk's colour is one wide region (its own
+    # strokes closed over), where a drawing's strokes vanish once thinned by more than a pen's width (a review's
+    # sheet on a brown desk was taken for the ink).
+    width = max(1, round(STROKE_SHARE * min(off.shape)))
+    if wide_region(off, width).sum() > 0.5 * off.sum():
         return None
     return colour, bool(off.any() and sample[off].mean() > colour.mean())
 

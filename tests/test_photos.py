@@ -138,6 +138,21 @@ def test_the_desk_round_a_sheet_is_no_ink(shipped):
     assert read(shipped, cut) == "7"
 
 
+def test_a_sheet_under_half_the_photo_on_a_darker_desk_is_paper_not_ink(shipped):
+    # The sheet, a fifth to half of the photo, lighter than the desk round it: its light is no light ink on a dark
+    # board (a review's sheet on a brown desk was taken for the ink, "only a speck").
+    sheet = photo(np.pad(ink(SHAPES[5], 300), ((40, 40), (60, 60))), paper=(228, 224, 212))
+    for degrees, desk, margin in ((2, (70, 52, 40), 150), (-3, (40, 40, 45), 200), (4, (120, 100, 80), 160)):
+        on_desk = on_a_desk(sheet, degrees, desk, (margin,) * 4)  # with the camera's noise on the desk too
+        noise = np.random.default_rng(margin).normal(0, 6, on_desk.shape)
+        photographed = jpeg(np.clip(on_desk + noise, 0, 255).astype(np.uint8))
+        share = sheet.shape[0] * sheet.shape[1] / (photographed.shape[0] * photographed.shape[1])
+        assert 0.2 < share < 0.5
+        found = photo_ink(photographed)
+        assert 0 < (found.ink > 0).mean() < 0.05, desk  # strokes, not the sheet
+        assert read(shipped, photographed) == "5", desk
+
+
 def test_a_clean_drawing_comes_through_as_it_is(shipped):
     drawing = ink(SHAPES[8], 280, extent=180)
     rgba = np.zeros((280, 280, 4), np.uint8)
