@@ -138,15 +138,26 @@ def keep_correction(store: Corrections, image: np.ndarray, label: int | None, re
     if label is None:  # the chosen pill was clicked again, which unselects it
         return
     try:
-        store.add(image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
-                  session=browser_session(),
-                  looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
+        kept = store.add(image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
+                         session=browser_session(),
+                         looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
     except CorrectionsError as error:
         st.session_state["correction_failed"] = store_problem(error)
         return
     st.session_state["drawings_kept"] = drawing_number() + 1
-    st.session_state["saved"] = label  # said by the next answer, once the whole page has run (see draw_digit)
+    st.session_state["saved"] = label, kept  # said by the next answer, once the whole page has run (see draw_digit)
     st.session_state["corrections_changed"] = True
+
+
+def take_back(kept: int, label: int) -> None:
+    """Delete the drawing just kept as a `label` (Corrections id `kept`), as a button's callback."""
+    try:
+        get_corrections(corrections_location()).delete(kept, session=browser_session())
+    except CorrectionsError as error:
+        st.session_state["taken back"] = label, store_problem(error)
+        return
+    st.session_state["corrections_changed"] = True
+    st.session_state["taken back"] = label, None
 
 
 def offer_correction(result: Recognition, image: np.ndarray, model_name: str) -> None:
@@ -184,7 +195,18 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     first, that the drawing before was kept, when it just was."""
     saved = st.session_state.pop("saved", None)
     if saved is not None:
-        st.toast(f"Saved as {article(saved)} {saved} — draw the next one", icon=":material/check_circle:")
+        label, kept = saved
+        st.toast(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
+        # A pill keeps the drawing at one tap: a tap on the wrong one is taken back here, until the next stroke
+        # (a review; the Corrections page was the only way).
+        st.button(f"Undo: not {article(label)} {label}", key=f"undo-{kept}", icon=":material/undo:",
+                  on_click=take_back, args=(kept, label))
+    if taken := st.session_state.pop("taken back", None):
+        label, failed = taken
+        if failed:
+            st.error(f"It is still kept as {article(label)} {label}. {failed}")
+        else:
+            st.toast(f"No longer kept as {article(label)} {label}", icon=":material/undo:")
     result = None if image is None else recognizer.recognize(image)
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")

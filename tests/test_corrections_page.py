@@ -77,12 +77,20 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     # New keys for the canvas and the pills: a blank canvas and no digit chosen for the next drawing.
     assert app.session_state["drawings_kept"] == 1
     assert app.pills[0].key == "wrong-1" and app.pills[0].value is None
-    app.button[0].click().run()
+    # A tap on the wrong pill is taken back with one click, until the next drawing.
+    [undo] = [b for b in app.button if b.label == "Undo: not a 1"]
+    undo.click().run()
+    assert store.records() == [] and [t.value for t in app.toast] == ["No longer kept as a 1"]
+    assert not [b for b in app.button if b.label.startswith("Undo")]
+    app.pills[0].select(1).run()
+    [kept] = store.records()
+    [right_button] = [b for b in app.button if b.label == "✓ Right, it is a 7"]
+    right_button.click().run()
     right, wrong = store.records()
     assert (right.label, right.predicted, right.session) == (7, 7, kept.session)
     assert right.probabilities == kept.probabilities and right.looked_like_a_digit and kept.looked_like_a_digit
     assert [t.value for t in app.toast] == ["Saved as a 7 — draw the next one"]
-    assert app.session_state["drawings_kept"] == 2
+    assert app.session_state["drawings_kept"] == 3
     assert store.path.parent == data  # not the repository's data/
 
 
