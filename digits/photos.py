@@ -36,8 +36,8 @@ STROKE_CELLS = 4  # no stroke is wider than twice this many cells of that grid (
 # 80-89% paper, 0.6-2.6% between (a JPEG 2.0%); of 300 photos of the photos benchmark, 5 had half their pixels
 # within FLAT of one colour, and 21-48% between (2026-12-03).
 FLAT, INKED, EDGES = 0.02, 0.3, 0.1
-STROKE_SHARE = 0.06  # no drawing's stroke is wider than twice this share of its shorter side (the canvas pen's 28
-# pixels of 280 are 0.1)
+STROKE_SHARE = 0.06  # no drawing's stroke is wider than twice this share of its shorter side (the canvas's pen is
+# 22 pixels of 280, 0.08; the tests draw up to 28, 0.1)
 SAMPLED = 10_000  # about this many of the pixels, evenly spread, tell whether a picture is a drawing
 MIN_INK = 0.22  # ink darkens the paper by at least this share; sensor noise and JPEG stay under 0.15
 MIN_DARKER = 0.08  # and by this much of the full range: on dark paper a small share is noise
@@ -274,7 +274,7 @@ def flat_paper(rgb: np.ndarray) -> tuple[np.ndarray, bool] | None:
     # strokes closed over), where a drawing's strokes vanish once thinned by more than a pen's width (a review's
     # sheet on a brown desk was taken for the ink).
     width = max(1, round(STROKE_SHARE * min(off.shape)))
-    if wide_region(off, width).sum() > 0.5 * off.sum():
+    if (wide_region(off, width) & off).sum() > 0.5 * off.sum():  # not the loops it closed (a small, bold 0 or 8)
         return None
     return colour, bool(off.any() and sample[off].mean() > colour.mean())
 
