@@ -184,23 +184,22 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     st.markdown("**Learn my handwriting**")
     try:
         store = get_corrections(corrections_location())
-        counts, misread, unread = store.tally()
+        counts, misread, teaching = store.tally()
     except CorrectionsError as error:
         st.error(store_problem(error))
         return
     total = sum(counts.values())
-    # A fine-tune serves only if it reads more held-out drawings right than before: of drawings all read right
-    # when kept, none can be (a review's two tries on 8 ended "3 of 3 → 3 of 3", each one more model in the list).
-    # Imported drawings were read by no model: they may teach it.
-    learnable = misread or unread
-    ready = learnable and any(count >= 2 for count in counts.values())  # one is held out to measure what it learned
+    # A fine-tune serves only if it reads more of the drawings held out right than before, and only digits kept
+    # twice or more have some held out: of digits all read right when kept, it can read no more right (a review's
+    # two tries on 8 such drawings ended "3 of 3 → 3 of 3", each one more model in the list). Imported drawings
+    # were read by no model: they may teach it.
+    ready = any(counts[digit] >= 2 and teaching[digit] for digit in counts)
     wrong = f" ({misread} read wrong)" if total else ""
     # Kept drawings, not "corrections": a drawing confirmed as read right (*Right, it is a 7*) is kept too.
     st.caption(f"{total} drawing{'' if total == 1 else 's'} kept so far{wrong}. Tell the Draw page what you drew, then "
-               "fine-tune the model on them, in under a minute. It needs two or more drawings of one digit: some are "
-               "held out, to check what it learned." + ("" if learnable or not total else
-                                                        " The model read all of these right: keep some it reads "
-                                                        "wrong, and it has something to learn."))
+               "fine-tune the model on them, in under a minute. It needs two or more drawings of a digit it read "
+               "wrong: some are held out, to check what it learned." +
+               (" The model read all of these right." if total and not any(teaching.values()) else ""))
     if st.button("Learn my handwriting", disabled=not ready):
         try:
             learned = retrainer.learned_already(store)

@@ -315,19 +315,21 @@ class Corrections:
         """How many corrections there are of each digit, all ten digits included."""
         return self.tally()[0]
 
-    def tally(self, session: str | None = None) -> tuple[dict[int, int], int, int]:
+    def tally(self, session: str | None = None) -> tuple[dict[int, int], int, dict[int, int]]:
         """counts(), how many of the corrections the model had read as another digit, or the page as no digit
-        (confirmations and imports are not), and how many no model read (imports), in one query; of those drawn in
-        one browser session only, if given."""
+        (confirmations and imports are not), and for each digit how many a fine-tune may learn it better from: read
+        as another digit, or by no model (imports); in one query, of those drawn in one browser session only, if
+        given."""
         c = CORRECTIONS.c
         wrong = sa.case((sa.or_(c.predicted != c.label, c.looked_like_a_digit.is_(False)), 1), else_=0)
-        unread = sa.case((c.predicted.is_(None), 1), else_=0)
-        query = (sa.select(c.label, sa.func.count(), sa.func.sum(wrong), sa.func.sum(unread))
+        teaching = sa.case((sa.or_(c.predicted.is_(None), c.predicted != c.label), 1), else_=0)
+        query = (sa.select(c.label, sa.func.count(), sa.func.sum(wrong), sa.func.sum(teaching))
                  .where(*drawn_in(session)).group_by(c.label))
         with self._connected() as db:
             rows = db.execute(query).all()
         counts = {digit: 0 for digit in range(10)} | {label: count for label, count, *_ in rows}
-        return counts, int(sum(row[2] for row in rows)), int(sum(row[3] for row in rows))
+        teach = {digit: 0 for digit in range(10)} | {label: int(taught) for label, _, _, taught in rows}
+        return counts, int(sum(misread for _, _, misread, _ in rows)), teach
 
     def export_npz(self, file: str | os.PathLike | BinaryIO, session: str | None = None) -> int:
         """Write every correction (those drawn in one browser session, if given) as an MNIST-like .npz (x uint8

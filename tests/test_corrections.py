@@ -117,12 +117,13 @@ def test_corrections_round_trip(store):
 
     counts = {0: 1, 1: 1, 2: 0, 3: 0, 4: 1, 5: 0, 6: 0, 7: 0, 8: 0, 9: 0}
     assert store.counts() == counts
-    assert store.tally() == (counts, 1, 1)  # the 0 read as 9; not the 4 read right, nor the 1 with no answer,
-    # which no model read
+    # Read wrong: the 0 read as 9, not the 4 read right, nor the 1 that no model read; but a fine-tune may learn
+    # both the 0 and the 1 better from theirs.
+    assert store.tally() == (counts, 1, {**dict.fromkeys(range(10), 0), 0: 1, 1: 1})
     # One browser session's drawings alone, for a visitor of a classroom's or a public link's page.
     assert [r.id for r in store.records(session="abc")] == [first] and store.records(label=4, session="abc") == []
-    assert store.tally(session="def") == ({**dict.fromkeys(range(10), 0), 4: 1}, 0, 0)
-    assert store.tally(session="ghi") == (dict.fromkeys(range(10), 0), 0, 0)
+    assert store.tally(session="def") == ({**dict.fromkeys(range(10), 0), 4: 1}, 0, dict.fromkeys(range(10), 0))
+    assert store.tally(session="ghi") == (dict.fromkeys(range(10), 0), 0, dict.fromkeys(range(10), 0))
     assert not store.delete(first, session="def") and len(store) == 3  # not another session's
     assert store.delete(second) and not store.delete(second)
     assert [r.id for r in Corrections(store.location).records()] == [third, first]  # another object, same data

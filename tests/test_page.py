@@ -561,8 +561,16 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     app = run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent))
     assert app.sidebar.button[1].disabled
     assert any("3 drawings kept so far (0 read wrong)" in c.value and c.value.endswith(
-        "The model read all of these right: keep some it reads wrong, and it has something to learn.")
-        for c in app.sidebar.caption)
+        "It needs two or more drawings of a digit it read wrong: some are held out, to check what it learned. "
+        "The model read all of these right.") for c in app.sidebar.caption)
+    # Nor with a 3 read wrong but kept once: only digits kept twice or more have some held out.
+    right.add(canvas, 3, predicted=8)
+    app = run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent))
+    assert app.sidebar.button[1].disabled
+    assert any("4 drawings kept so far (1 read wrong)" in c.value for c in app.sidebar.caption)
+    right.add(canvas, 3, predicted=3)
+    app = run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent))
+    assert not app.sidebar.button[1].disabled
     # A finished fine-tune that did not pass: why, with its figures once, and the offer to use it anyway.
     figures = {"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 2,
                "test_accuracy_before": 0.996, "test_accuracy": 0.993}
