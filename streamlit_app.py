@@ -77,10 +77,8 @@ def main() -> None:
     st.set_page_config(page_title="digits", page_icon="✏️", layout="wide")
     # Less room above the page than Streamlit's 6rem, which left 100 pixels empty between the page links and the
     # title (a review, 2026-12-04); on a phone (where Streamlit stacks columns) less still, and less between stacked
-    # columns, so that the answer shows under the canvas without scrolling. On a screen that cannot hover, no chart
-    # or picture toolbar: a tap left it standing over the text above the chart, the no-digit warning's last line.
+    # columns, so that the answer shows under the canvas without scrolling.
     st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; } "
-            "@media (hover: none) { [data-testid='stElementToolbar'] { display: none; } } "
             "@media (max-width: 640px) { [data-testid='stMainBlockContainer'] { padding-top: 3.5rem; } "
             "h1 { font-size: 2rem !important; padding: 0.5rem 0 !important; } "
             "[data-testid='stHorizontalBlock'] { gap: 1rem !important; } }</style>")

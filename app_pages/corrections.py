@@ -166,7 +166,7 @@ def show_corrections(store: Corrections) -> None:
                   delta=f"{misread:,} read wrong" if misread else None, delta_color="off", delta_arrow="off")
         st.vega_lite_chart(correction_bars(counts), height=200)
         show_gallery(store, counts, shown)
-        if mine is None:  # a file of every drawing kept, and drawings the next fine-tune learns: for whoever runs it
+        if mine is None:  # a file of the drawings shown, and drawings the next fine-tune learns: for whoever runs it
             take_away, bring_in, start_over = st.columns(3, gap="large")
             with take_away:
                 show_export(store, shown)

@@ -21,7 +21,8 @@ from digits.deployment import collecting_enabled
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
-from app_pages.readings import MODES, no_digit_warning, point_to_number_mode, show_reading, sureness
+from app_pages.readings import (MODES, hide_toolbars_on_touch, no_digit_warning, point_to_number_mode,
+                                show_reading, sureness)
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
@@ -100,6 +101,7 @@ def article(digit: int) -> str:
 def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool, advise: bool) -> None:
     """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency; with
     `advise`, the runner-up and how to draw the digit more plainly, when it is unsure."""
+    hide_toolbars_on_touch()
     st.metric("Prediction", result.shown, delta=sureness(result), delta_color="off", delta_arrow="off")
     if advise and not result.looks_like_a_digit:
         st.warning(no_digit_warning(result))
@@ -138,26 +140,27 @@ def keep_correction(store: Corrections, image: np.ndarray, label: int | None, re
     if label is None:  # the chosen pill was clicked again, which unselects it
         return
     try:
-        kept = store.add(image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
-                         session=browser_session(),
-                         looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
+        kept_id = store.add(image, label, predicted=result.digit, probabilities=result.probabilities,
+                            model=model_name, session=browser_session(),
+                            looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
     except CorrectionsError as error:
         st.session_state["correction_failed"] = store_problem(error)
         return
     st.session_state["drawings_kept"] = drawing_number() + 1
-    st.session_state["saved"] = label, kept  # said by the next answer, once the whole page has run (see draw_digit)
+    st.session_state["saved"] = label, kept_id  # said by the next answer, once the whole page has run (see draw_digit)
     st.session_state["corrections_changed"] = True
 
 
-def take_back(kept: int, label: int) -> None:
-    """Delete the drawing just kept as a `label` (Corrections id `kept`), as a button's callback."""
+def take_back(kept_id: int, label: int) -> None:
+    """Delete the drawing just kept as a `label` (Corrections id `kept_id`), as a button's callback. One deleted
+    already (on the Corrections page, in another tab) is gone all the same."""
     try:
-        get_corrections(corrections_location()).delete(kept, session=browser_session())
+        get_corrections(corrections_location()).delete(kept_id, session=browser_session())
     except CorrectionsError as error:
-        st.session_state["taken back"] = label, store_problem(error)
+        st.session_state["taken_back"] = label, store_problem(error)
         return
     st.session_state["corrections_changed"] = True
-    st.session_state["taken back"] = label, None
+    st.session_state["taken_back"] = label, None
 
 
 def offer_correction(result: Recognition, image: np.ndarray, model_name: str) -> None:
@@ -195,13 +198,13 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     first, that the drawing before was kept, when it just was."""
     saved = st.session_state.pop("saved", None)
     if saved is not None:
-        label, kept = saved
+        label, kept_id = saved
         st.toast(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
         # A pill keeps the drawing at one tap: a tap on the wrong one is taken back here, until the next stroke
         # (a review; the Corrections page was the only way).
-        st.button(f"Undo: not {article(label)} {label}", key=f"undo-{kept}", icon=":material/undo:",
-                  on_click=take_back, args=(kept, label))
-    if taken := st.session_state.pop("taken back", None):
+        st.button(f"Undo: not {article(label)} {label}", key=f"undo-{kept_id}", icon=":material/undo:",
+                  on_click=take_back, args=(kept_id, label))
+    if taken := st.session_state.pop("taken_back", None):
         label, failed = taken
         if failed:
             st.error(f"It is still kept as {article(label)} {label}. {failed}")

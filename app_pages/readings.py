@@ -33,6 +33,12 @@ def sureness(digit: Recognition) -> str:
     return f"{digit.confidence_percent} sure" if digit.looks_like_a_digit else "looks like no digit"
 
 
+def hide_toolbars_on_touch() -> None:
+    """On a screen that cannot hover, no toolbar over the answer's chart and pictures: a tap on the chart left it
+    standing over the warning above, its last line (a phone). The Model page keeps its toolbars, for full screen."""
+    st.html("<style>@media (hover: none) { [data-testid='stElementToolbar'] { display: none; } }</style>")
+
+
 def no_digit_warning(digit: Recognition) -> str:
     """What to say of a drawing that the detector finds unlike any digit (Recognition.looks_like_a_digit)."""
     return (f"This does not look like a digit. The model knows only 0 to 9 and reads anything as one of them (this "
@@ -60,6 +66,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     the ten, as the Draw page shows them); first, that level lines were left out of it
     (NumberRecognition.without_level_lines), when they were. With `advise`, how to write the unsure digits more
     plainly, when some are."""
+    hide_toolbars_on_touch()
     if left_out := reading.level_lines_left_out:
         st.info(left_out_lines(left_out))
     least = min(reading.digits, key=lambda d: d.confidence)

@@ -117,10 +117,10 @@ def promotion(figures: dict) -> tuple[bool, str]:
 
     def read(share: float) -> str:
         return f"{round(share * count)} of {count}" if count else f"{share:.0%}"
-    held = f"held-out corrections read right {read(before)} → {read(after)}"
+    held = f"held-out drawings read right {read(before)} → {read(after)}"
     mnist = f"MNIST test {figures['test_accuracy_before']:.2%} → {figures['test_accuracy']:.2%}"
     if after <= before:
-        return False, f"it did not read more held-out corrections right ({held}); {mnist}"
+        return False, f"it did not read more held-out drawings right ({held}); {mnist}"
     if drop > MNIST_DROP:
         # Which MNIST digits it gave up, and for which, so that the writer knows what to draw (a review's crossed 7s
         # and flagged 1s cost 0.25 points, 27 MNIST 7s read as 1, and the page said only the figure).

@@ -152,19 +152,19 @@ class NumberRecognition:
     def text(self) -> str:
         """The number as written, e.g. "2026", "3.14", ".5" and "1,250" with a decimal point or a comma, or "12-5"
         and "-3" with dashes; numbers on lines one under another are parted by spaces ("12 85")."""
-        return self.spelled(mark_doubts=False)
+        return self._spelled(mark_non_digits=False)
 
     @property
     def shown_text(self) -> str:
         """The number as `text`, each digit as the pages show it (Recognition.shown): "7?1" with a smiley between
         a 7 and a 1, where "701" would vouch for the smiley as a 0."""
-        return self.spelled(mark_doubts=True)
+        return self._spelled(mark_non_digits=True)
 
-    def spelled(self, mark_doubts: bool) -> str:
-        """`text`, or with `mark_doubts`, `shown_text`."""
+    def _spelled(self, mark_non_digits: bool) -> str:
+        """`text`, or with `mark_non_digits`, `shown_text`."""
         marks = {place: mark for place, mark, _ in self.marks}
         return "".join((" " if place in self.line_starts else "") + ("-" if place in self.dashes else "")
-                       + marks.get(place, "") + (d.shown if mark_doubts else str(d.digit))
+                       + marks.get(place, "") + (d.shown if mark_non_digits else str(d.digit))
                        for place, d in enumerate(self.digits))
 
     @property

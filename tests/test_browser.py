@@ -174,7 +174,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("3 drawings kept so far (2 read wrong)", exact=False)).to_be_visible()
     sidebar.get_by_role("button", name="Learn my handwriting").click()
-    expect(sidebar.get_by_text("held-out corrections read right", exact=False)).to_be_visible(timeout=300_000)
+    expect(sidebar.get_by_text("held-out drawings read right", exact=False)).to_be_visible(timeout=300_000)
     outcome = sidebar.locator('[data-testid="stAlert"]').first.inner_text()
     assert "is now serving" in outcome or "is not serving" in outcome
     served = ModelRegistry(models).current_path().name

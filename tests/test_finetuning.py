@@ -56,9 +56,9 @@ def test_held_out_split_keeps_a_third_of_each_digit_and_always_learns_a_single_c
 @pytest.mark.parametrize("figures, promoted, words", [
     ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.9, "corrections_held_out": 10,
       "test_accuracy_before": 0.996, "test_accuracy": 0.9955}, True,
-     "held-out corrections read right 5 of 10 → 9 of 10"),
+     "held-out drawings read right 5 of 10 → 9 of 10"),
     ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.9,  # a count not known: shares
-      "test_accuracy_before": 0.996, "test_accuracy": 0.9955}, True, "held-out corrections read right 50% → 90%"),
+      "test_accuracy_before": 0.996, "test_accuracy": 0.9955}, True, "held-out drawings read right 50% → 90%"),
     ({"corrections_accuracy_before": 0.9, "corrections_accuracy_after": 0.9,
       "test_accuracy_before": 0.996, "test_accuracy": 0.996}, False, "did not read more"),
     ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.9,

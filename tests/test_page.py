@@ -92,6 +92,9 @@ def test_what_a_preset_scores_is_that_of_the_newest_model_trained_here_with_it(m
         shutil.copy(tiny_model_path, models / f"{name}.keras")
         meta = {**ModelRegistry(models).metadata(tiny_model_path), **recipe("quick"), "test_accuracy": score, **changes}
         (models / f"{name}.json").write_text(json.dumps(meta))
+    # Nor does the shipped model, trained elsewhere, were its metadata to name Quick's settings.
+    shipped = ModelRegistry(models).metadata(models / "digits.keras")
+    (models / "digits.json").write_text(json.dumps({**shipped, **recipe("quick"), "date": "2026-12-06T00:00:00+00:00"}))
     app = run_page(monkeypatch, models)
     app.sidebar.radio[0].set_value("quick").run()
     said = f"As it is, Quick scored 99.21% on the MNIST test set here, below the serving model's {serving:.2%}"
@@ -584,7 +587,7 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     app = run_page(monkeypatch, models)
     [said] = [w.value for w in app.sidebar.warning]
     assert said.startswith("**handwriting-x** is not serving: MNIST test fell by 0.30 points, more than 0.1")
-    assert "MNIST test 99.60% → 99.30%" in said and "held-out corrections read right 1 of 2 → 2 of 2" in said
+    assert "MNIST test 99.60% → 99.30%" in said and "held-out drawings read right 1 of 2 → 2 of 2" in said
     # Which model those figures are of: not always the one serving (a fine-tune learns from ModelRegistry.origin).
     assert said.endswith("It was fine-tuned from **digits**: the figures before the arrows are that model's.")
     page_text = " ".join(e.value for e in app.sidebar.markdown)
