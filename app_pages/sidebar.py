@@ -29,13 +29,14 @@ NEWS_FOR = 3600.0
 
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
     """The serving model's facts and choice, the password field where one is set, then the retrain controls."""
-    meta = registry.metadata(model_path)  # read once: both parts need it
+    meta = registry.metadata(model_path)  # read once, as is every model's: both parts need them
+    models = registry.models()
     with st.sidebar:
-        show_model(registry, model_path, meta)
+        show_model(registry, model_path, meta, models)
         show_access()
         if retraining_enabled(secrets()):  # turned off, it is not mentioned: a public link's visitors never asked
             st.divider()
-            show_retraining(get_retrainer(str(registry.folder)), meta.get("test_accuracy", 0.0))
+            show_retraining(get_retrainer(str(registry.folder)), meta.get("test_accuracy", 0.0), models)
 
 
 def describe(meta: dict) -> str:
@@ -58,14 +59,14 @@ def duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 59.5 else f"{seconds / 60:.1f} min"
 
 
-def show_model(registry: ModelRegistry, path: Path, meta: dict) -> None:
-    """The serving model's facts (`meta`, from its JSON), and a choice of every model in the folder."""
+def show_model(registry: ModelRegistry, path: Path, meta: dict, models: list[dict]) -> None:
+    """The serving model's facts (`meta`, from its JSON), and a choice of every model in the folder (`models`, as
+    ModelRegistry.models lists them)."""
     st.subheader("Serving model")
     st.markdown(f"**{path.stem}**")
     if "test_accuracy" in meta:
         st.metric("MNIST test accuracy", f"{meta['test_accuracy']:.2%}")
         st.caption(describe(meta))
-    models = registry.models()
     names = [m["name"] for m in models]
     # Not on a public link without a password (access.allowed), where any visitor would change what everyone is
     # served: a folder left from a classroom's trainings holds several models.
@@ -118,9 +119,9 @@ def has_mnist() -> bool:
     return True
 
 
-def show_retraining(retrainer: Retrainer, serving: float) -> None:
+def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) -> None:
     """The retrain controls, or why retraining is not possible here (no MNIST, no password); `serving` is the serving
-    model's MNIST test accuracy."""
+    model's MNIST test accuracy, `models` every model's metadata (ModelRegistry.models), for what a preset scored."""
     st.subheader("Retrain")
     running = retrainer.running()
     if not allowed():  # asked before MNIST: a student was offered its download, and the setup steps if offline
@@ -153,7 +154,7 @@ def show_retraining(retrainer: Retrainer, serving: float) -> None:
         # the preset scored says nothing of other settings (a fresh user read both this and "learns little").
         as_preset = (arch, epochs, augment, limit >= TRAINING_IMAGES) == (
             settings["arch"], settings["epochs"], settings["augment"], settings["limit"] is None)
-        scored, here = preset_score(preset, ModelRegistry().models()) if as_preset else (1.0, False)
+        scored, here = preset_score(preset, models) if as_preset else (1.0, False)
         if scored < serving:
             score = f"scored {scored:.2%} on the MNIST test set here" if here else \
                 f"scores about {scored:.1%} on the MNIST test set"  # measured on another machine

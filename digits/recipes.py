@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from pathlib import Path
 
 from digits.registry import SHIPPED
 
@@ -73,15 +72,15 @@ TEST_ACCURACY = {"quick": 0.9906, "standard": 0.9955, "full": 0.9963}
 
 def preset_score(preset: str, models: Iterable[dict]) -> tuple[float, bool]:
     """What `preset`, as it is, scores on the MNIST test set, and whether it was measured on this machine: that of
-    the newest of `models` (metadata with "date") trained here with every one of its settings, else TEST_ACCURACY.
-    The same recipe and seed score by the CPU that runs them (Quick 99.06% on 2026-12-03, 99.14% on another machine
-    of 2026-12-04), and a sidebar that said 99.06% beside a Quick model of 99.14% trained there contradicted itself.
-    The shipped model was trained elsewhere; a fine-tune learned other drawings besides."""
-    trained_here = [meta for meta in models if meta.get("name") != Path(SHIPPED).stem and "test_accuracy" in meta
-                    and "fine_tuned_from" not in meta]
+    the first of `models` (as ModelRegistry.models lists them: the shipped one, then the others newest first) trained
+    here with every one of its settings, else TEST_ACCURACY. The same recipe and seed score by the CPU that runs them
+    (Quick 99.06% on 2026-12-03, 99.14% on another machine of 2026-12-04), and a sidebar that said 99.06% beside a
+    Quick model of 99.14% trained there contradicted itself. The shipped model was trained elsewhere; a fine-tune
+    learned other drawings besides."""
     settings = recipe(preset)
-    for meta in sorted(trained_here, key=lambda meta: str(meta.get("date", "")), reverse=True):
-        if all(meta.get(key) == value for key, value in settings.items()):
+    for meta in models:
+        if (meta["path"].name != SHIPPED and "test_accuracy" in meta and "fine_tuned_from" not in meta
+                and all(meta.get(key) == value for key, value in settings.items())):
             return float(meta["test_accuracy"]), True
     return TEST_ACCURACY[preset], False
 
