@@ -147,13 +147,21 @@ def keep_correction(store: Corrections, image: np.ndarray, label: int | None, re
         st.session_state["correction_failed"] = store_problem(error)
         return
     st.session_state["drawings_kept"] = drawing_number() + 1
-    st.session_state["saved"] = label, kept_id  # said by the next answer, once the whole page has run (see draw_digit)
+    # Said by the next answer, once the whole page has run (see draw_digit), with the drawing for its Undo.
+    st.session_state["saved"] = label, kept_id, st.session_state.get("digit-drawing")
     st.session_state["corrections_changed"] = True
 
 
-def take_back(kept_id: int, label: int) -> None:
-    """Delete the drawing just kept as a `label` (Corrections id `kept_id`), as a button's callback. One deleted
-    already (on the Corrections page, in another tab) is gone all the same."""
+def digit_canvas_key() -> str:
+    """The Digit canvas's key: a new one after each drawing kept and each Clear, which starts a blank canvas."""
+    return f"digit-canvas-{drawing_number()}-{times_cleared('digit')}"
+
+
+def take_back(kept_id: int, label: int, drawing: tuple | None) -> None:
+    """Delete the drawing just kept as a `label` (Corrections id `kept_id`), as a button's callback, and give the
+    canvas's `drawing` (lasting_canvas' key, strokes, PNG) back to a new canvas, to be said what it is (a review:
+    the canvas had cleared, and the digit had to be drawn again). One deleted already (on the Corrections page, in
+    another tab) is gone all the same."""
     try:
         get_corrections(corrections_location()).delete(kept_id, session=browser_session())
     except CorrectionsError as error:
@@ -161,6 +169,9 @@ def take_back(kept_id: int, label: int) -> None:
         return
     st.session_state["corrections_changed"] = True
     st.session_state["taken_back"] = label, None
+    if drawing:  # given to a new canvas as after a switch of mode (lasting_canvas)
+        st.session_state["drawings_kept"] = drawing_number() + 1
+        st.session_state["digit-drawing"] = (digit_canvas_key(), *drawing[1:])
 
 
 def offer_correction(result: Recognition, image: np.ndarray, model_name: str) -> None:
@@ -196,20 +207,21 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
 def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool, model_name: str) -> None:
     """What the model reads in the drawing and the choice to correct it, or a prompt when nothing is drawn;
     first, that the drawing before was kept, when it just was."""
+    # Said in the answer's column, not in a toast: on a phone the toast lay over the Digit / Number switch.
     saved = st.session_state.pop("saved", None)
     if saved is not None:
-        label, kept_id = saved
-        st.toast(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
+        label, kept_id, drawing = saved
+        st.success(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
         # A pill keeps the drawing at one tap: a tap on the wrong one is taken back here, until the next stroke
         # (a review; the Corrections page was the only way).
         st.button(f"Undo: not {article(label)} {label}", key=f"undo-{kept_id}", icon=":material/undo:",
-                  on_click=take_back, args=(kept_id, label))
+                  on_click=take_back, args=(kept_id, label, drawing))
     if taken := st.session_state.pop("taken_back", None):
         label, failed = taken
         if failed:
             st.error(f"It is still kept as {article(label)} {label}. {failed}")
         else:
-            st.toast(f"No longer kept as {article(label)} {label}", icon=":material/undo:")
+            st.info(f"No longer kept as {article(label)} {label}: say below what it is", icon=":material/undo:")
     result = None if image is None else recognizer.recognize(image)
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
@@ -362,8 +374,7 @@ def draw_digit() -> None:
     drawing, answer = st.columns([1, 1.4], gap="large")
     with drawing:
         toolbar_room()
-        key = f"digit-canvas-{drawing_number()}-{times_cleared('digit')}"
-        image, given = lasting_canvas("digit", key, 280, 280, 22)
+        image, given = lasting_canvas("digit", digit_canvas_key(), 280, 280, 22)
         fit_to_column("digit-canvas-", 280)
         show_canvas_tools("digit", given)
         explain = st.toggle("Why this answer?", key="explain",  # short, to fit the column in a narrow window

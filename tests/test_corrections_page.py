@@ -73,14 +73,14 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert (kept.label, kept.predicted, kept.model) == (1, 7, "digits")
     assert len(kept.probabilities) == 10 and int(np.argmax(kept.probabilities)) == 7
     assert len(kept.session) == 32
-    assert [t.value for t in app.toast] == ["Saved as a 1 — draw the next one"]
+    assert [m.value for m in app.success] == ["Saved as a 1 — draw the next one"] and not app.toast
     # New keys for the canvas and the pills: a blank canvas and no digit chosen for the next drawing.
     assert app.session_state["drawings_kept"] == 1
     assert app.pills[0].key == "wrong-1" and app.pills[0].value is None
     # A tap on the wrong pill is taken back with one click, until the next drawing.
     [undo] = [b for b in app.button if b.label == "Undo: not a 1"]
     undo.click().run()
-    assert store.records() == [] and [t.value for t in app.toast] == ["No longer kept as a 1"]
+    assert store.records() == [] and [m.value for m in app.info] == ["No longer kept as a 1: say below what it is"]
     assert not [b for b in app.button if b.label.startswith("Undo")]
     app.pills[0].select(1).run()
     [kept] = store.records()
@@ -89,7 +89,7 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     right, wrong = store.records()
     assert (right.label, right.predicted, right.session) == (7, 7, kept.session)
     assert right.probabilities == kept.probabilities and right.looked_like_a_digit and kept.looked_like_a_digit
-    assert [t.value for t in app.toast] == ["Saved as a 7 — draw the next one"]
+    assert [m.value for m in app.success] == ["Saved as a 7 — draw the next one"]
     assert app.session_state["drawings_kept"] == 3
     assert store.path.parent == data  # not the repository's data/
 
@@ -97,7 +97,7 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
 def test_an_8_is_said_with_an(data):  # the Right button and the Not sure warning say it alike (draw.article)
     app = run_answer()
     app.pills[0].select(8).run()
-    assert [t.value for t in app.toast] == ["Saved as an 8 — draw the next one"]
+    assert [m.value for m in app.success] == ["Saved as an 8 — draw the next one"]
 
 
 def test_the_canvas_is_keyed_by_the_drawings_kept():
