@@ -15,7 +15,7 @@ from app_pages.corrections import npz_bytes
 from digits.charts import GUESS, READ
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
-from digits.drawing import PLAIN, render
+from digits.drawing import PLAIN, about_centre, hand_transform, render
 from tests.browser import ROOT, copy_shipped_model
 from tests.conftest import on_strip
 
@@ -215,6 +215,14 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     assert not app.exception and [m.label for m in app.metric] == ["Prediction"]
     assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
     assert not run_answer().info
+    # A 7 and a 1 nearly as tall as the square, narrower than high: read as a sure 7, they were not pointed there (a
+    # review's 45 and 23, 2026-12-04); an empty column between them tells digits side by side.
+    tall = np.maximum(render(PLAIN[7], 200, (80, 140), 22), render(PLAIN[1], 200, (180, 140), 22))
+    app = AppTest.from_function(answer, args=(tall,), default_timeout=60)
+    app.run()
+    assert [m.value for m in app.metric] == ["7"] and not app.warning
+    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    assert not app.button and not app.pills  # not to be kept as one digit, which would teach the model a wrong shape
     # A compact 12, as wide as 1.2 times its height, looks like no digit (read as a 2): it is pointed there too,
     # instead of being told to write one digit (a review, 2026-12-03).
     twelve = [[(0.15, 0.3), (0.15, 0.7)], [(0.35, 0.35), (0.55, 0.3), (0.6, 0.45), (0.35, 0.7), (0.65, 0.7)]]
@@ -243,11 +251,10 @@ def test_an_unsure_digit_pointed_to_number_mode_gets_no_advice_to_draw_it_more_p
     assert not app.exception and [m.label for m in app.metric] == ["Prediction"]
     assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
     assert not app.warning
-    # A lone unsure digit still gets the advice: two 1s 40 pixels apart, too narrow to be taken for a number, are
-    # read as a 1 at 83%.
-    ones = np.maximum(render(PLAIN[1], 110, (120, 140), 18), render(PLAIN[1], 110, (160, 140), 18))
-    assert Recognizer.load(ModelRegistry().current_path()).recognize(ones).unsure
-    app = AppTest.from_function(answer, args=(ones,), default_timeout=60)
+    # A lone unsure digit still gets the advice: a 7 turned by 25 degrees is read as a 7 at 88%.
+    turned = render([about_centre(s, hand_transform(np.radians(-25), 0.0, 1.0)) for s in PLAIN[7]], 150, (140, 140), 22)
+    assert Recognizer.load(ModelRegistry().current_path()).recognize(turned).unsure
+    app = AppTest.from_function(answer, args=(turned,), default_timeout=60)
     app.run()
     assert not app.info and [w.value.startswith("Not sure: it could also be") for w in app.warning] == [True]
 
