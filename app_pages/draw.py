@@ -226,7 +226,18 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
         return
-    pointed = may_be_a_number(image, result) and point_to_number_mode(recognizer.recognize_number(image))
+    # Read as a number too only where the ink is split or wide, as digits side by side are, or looks like no digit:
+    # that costs 10-17 ms a stroke, over the 20 ms of server CPU a script run may take (scripts/benchmark_load.py).
+    # Split ink is pointed to Number mode read as several digits, sure or not; the rest, each read surely. Of 2,175
+    # single drawn benchmark digits (300 a group, seed 11), 3 are split, 49 wide and 6 look like no digit: 2 are
+    # pointed, a 5 whose top bar stands apart among them, against 1 without the split. Of 155 pairs of benchmark
+    # digits side by side (110-230 pixels tall, 4-40 apart), 155 are pointed, against 125 without the split and
+    # 152 with it read surely: a review's 45 and 23, drawn as tall as the square, were read as a sure 4 and an
+    # unsure 3, and the 23 kept as a 2; read as a number, its tall 2 is 62% sure (2026-12-04). A compact 12 had
+    # looked like no digit without being pointed (a review, 2026-12-03).
+    split, wide = ink_layout(image)
+    pointed = ((split or wide or not result.looks_like_a_digit)
+               and point_to_number_mode(recognizer.recognize_number(image), surely=not split))
     if result.is_level_line and not pointed:  # squeezed into 28x28, a number of 5 digits is as flat as a line
         st.info(LEVEL_LINE)
         return
@@ -235,22 +246,12 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         offer_correction(result, image, model_name)
 
 
-def may_be_a_number(image: np.ndarray, result: Recognition) -> bool:
-    """Whether a drawing read as one digit is worth reading as a number too, to point to Number mode: its ink is
-    wider than WIDE_INK times its height, an empty column splits it (pieces side by side, however tall), or it looks
-    like no digit.
-
-    Reading a number costs 10-17 ms a stroke, over the 20 ms of server CPU a script run may take
-    (scripts/benchmark_load.py), hence the gate. Of 2,175 single drawn benchmark digits (300 a group, seed 11), 3
-    have an empty column across their ink, 49 are wider and 6 look like no digit: 1 is pointed, as without the gate.
-    Of 155 pairs of benchmark digits side by side (110-230 pixels tall, 4-40 apart), 152 are pointed, against 125
-    without the columns: a review's 45 and 23, drawn as tall as the square, were read as a sure 4 and a 3, and the
-    23 kept as a 2 (2026-12-04). A compact 12 had looked like no digit without being pointed (a review, 2026-12-03).
-    """
+def ink_layout(image: np.ndarray) -> tuple[bool, bool]:
+    """Whether an empty column splits the drawing's ink (pieces side by side, however tall), and whether the ink is
+    wider than WIDE_INK times its height: the shapes of digits side by side."""
     ink = ink_intensity(image) > 0.3
     left, top, right, bottom = ink_box(ink)
-    columns = ink[top:bottom, left:right].any(axis=0)
-    return right - left > WIDE_INK * (bottom - top) or not columns.all() or not result.looks_like_a_digit
+    return not ink[top:bottom, left:right].any(axis=0).all(), right - left > WIDE_INK * (bottom - top)
 
 
 def prompt(image: np.ndarray | None, blank: str, bigger: str) -> None:

@@ -45,11 +45,11 @@ def no_digit_warning(digit: Recognition) -> str:
             f"as **{digit.digit}**): draw or write one digit from 0 to 9.")
 
 
-def point_to_number_mode(number: NumberRecognition | None) -> bool:
+def point_to_number_mode(number: NumberRecognition | None, surely: bool = True) -> bool:
     """In Digit mode, that the ink looks like a number, and to choose Number mode: when, read as a number, it is
-    several digits each read surely (NumberRecognition.is_several_sure_digits). Returns whether it said so: then
-    the advice to write an unsure digit more plainly would be wrong."""
-    pointed = number is not None and number.is_several_sure_digits
+    several digits, with `surely` each read surely (NumberRecognition.is_several_digits). Returns whether it said
+    so: then the advice to write an unsure digit more plainly would be wrong."""
+    pointed = number is not None and number.is_several_digits(surely)
     if pointed:
         read = number.without_level_lines()
         if read.line_starts:
