@@ -49,19 +49,22 @@ def show_access() -> None:
             st.rerun()
         return
     st.text_input("Password", type="password", key="password", on_change=check_password,
-                  help=f"To {rights()} you need the password of whoever runs this site; to draw and read digits you "
-                       "do not.")
+                  help=f"You need the password of whoever runs this site to {rights()}. To draw and read digits, "
+                       "you do not.")
     if st.session_state.pop("wrong password", False):
         st.error("That is not the password.")
 
 
 def rights() -> str:
-    """What the password unlocks here, in words, leaving out what the deployment turned off."""
+    """What the password unlocks here, in words, leaving out what the deployment turned off. A comma before the last
+    "and": without it, "retrain, choose the model and see, export, import or delete everyone's drawings" read as one
+    list (a review, 2026-12-04)."""
     settings = secrets()
     what = ["retrain", "choose the model"] if retraining_enabled(settings) else ["choose the model"]
     if collecting_enabled(settings):
         what.append("see, export, import or delete everyone's drawings")
-    return ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
+    *first, last = what
+    return f"{', '.join(first)}, and {last}" if len(first) > 1 else " and ".join(what)
 
 
 def check_password() -> None:

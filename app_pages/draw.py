@@ -199,6 +199,9 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
     pick = f"wrong-{number}"
     st.pills(label, digits, key=pick,
              on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
+    # "Drawings you kept" on the Corrections page counted drawings a student had only confirmed (a review,
+    # 2026-12-04): both keep the drawing, and say so.
+    st.caption("Either keeps your drawing, to teach the model your handwriting (Corrections page).")
     # Streamlit lays pills out in one row that scrolls sideways: in a narrow column (820 pixels, with the
     # sidebar open) 8 and 9 were out of sight. They wrap onto a second row instead.
     st.html('<style>[class*="st-key-wrong-"] [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }</style>')
@@ -213,8 +216,9 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         label, kept_id, drawing = saved
         st.success(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
         # A pill keeps the drawing at one tap: a tap on the wrong one is taken back here, until the next stroke
-        # (a review; the Corrections page was the only way).
-        st.button(f"Undo: not {article(label)} {label}", key=f"undo-{kept_id}", icon=":material/undo:",
+        # (a review; the Corrections page was the only way). "Undo: not a 7" read as what the digit was not (a
+        # review, 2026-12-04).
+        st.button("Undo: don't keep it", key=f"undo-{kept_id}", icon=":material/undo:",
                   on_click=take_back, args=(kept_id, label, drawing))
     if taken := st.session_state.pop("taken_back", None):
         label, failed = taken

@@ -162,7 +162,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
         expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()  # a blank canvas
     # Undo takes the last one back, and gives its drawing back to the canvas, read again, to be kept anew.
     with new_run(page):
-        answer.get_by_role("button", name=f"Undo: not a {read}").click()
+        answer.get_by_role("button", name="Undo: don't keep it").click()
     expect(page.get_by_text(f"No longer kept as a {read}")).to_be_visible()
     assert prediction(page) == read
     assert len(Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")) == 2

@@ -67,6 +67,9 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert [b.label for b in app.button] == ["✓ Right, it is a 7"]
     assert app.pills[0].label == "Wrong? It is a …"
     assert app.pills[0].options == [str(d) for d in range(10) if d != 7]  # every digit but the one read
+    # A student confirming it did not know that it was kept too.
+    assert [c.value for c in app.caption] == [
+        "Either keeps your drawing, to teach the model your handwriting (Corrections page)."]
     app.pills[0].select(1).run()
     store = Corrections(corrections_location())
     [kept] = store.records()
@@ -78,7 +81,7 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert app.session_state["drawings_kept"] == 1
     assert app.pills[0].key == "wrong-1" and app.pills[0].value is None
     # A tap on the wrong pill is taken back with one click, until the next drawing.
-    [undo] = [b for b in app.button if b.label == "Undo: not a 1"]
+    [undo] = [b for b in app.button if b.label == "Undo: don't keep it"]
     undo.click().run()
     assert store.records() == [] and [m.value for m in app.info] == ["No longer kept as a 1: say below what it is"]
     assert not [b for b in app.button if b.label.startswith("Undo")]
