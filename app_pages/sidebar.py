@@ -98,9 +98,10 @@ def worse_by(chosen: dict, serving: dict) -> float:
 def confirmed_worse(chosen: dict, serving: dict) -> bool:
     """For a model chosen to serve that scores far below the serving one: what it would cost every visitor, and a
     button that serves it all the same. True on the run of its click."""
-    st.warning(f"**{chosen['name']}** scores {chosen.get('test_accuracy', 0):.2%} on MNIST test, "
-               f"{100 * worse_by(chosen, serving):.1f} points under the serving model's {serving.get('test_accuracy', 0):.2%}: "
-               "every visitor's digits would be read worse. The serving model stays unless you serve it anyway.")
+    score, served = chosen.get("test_accuracy", 0), serving.get("test_accuracy", 0)
+    st.warning(f"**{chosen['name']}** scores {score:.2%} on MNIST test, {100 * (served - score):.1f} points under the "
+               f"serving model's {served:.2%}: every visitor's digits would be read worse. The serving model stays "
+               "unless you serve it anyway.")
     return st.button("Serve it anyway", key=f"serve-anyway-{chosen['name']}")
 
 
