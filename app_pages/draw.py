@@ -417,10 +417,24 @@ def main() -> None:
     remember_value("mode")
     if mode == "Number":
         st.fragment(draw_number)()
-        return
-    # Kept to two lines on a phone (393 px): a third pushed the digit read below the screen.
-    st.caption("Draw a digit from 0 to 9 in the black square. A neural network reads it after every stroke.")
-    st.fragment(draw_digit)()
+    else:
+        # Kept to two lines on a phone (393 px): a third pushed the digit read below the screen.
+        st.caption("Draw a digit from 0 to 9 in the black square. A neural network reads it after every stroke.")
+        st.fragment(draw_digit)()
+    if on_a_phone():
+        show_other_pages()
+
+
+def show_other_pages() -> None:
+    """At the foot of the page, links to the others: on a phone Streamlit folds the page links into the sidebar,
+    behind its », where a student never found the Photo page (a review, 2026-12-04)."""
+    st.caption("More, here or in the » menu:")
+    st.page_link("app_pages/photo.py", label="Photo: read a photo of a digit or a number",
+                 icon=":material/photo_camera:")
+    st.page_link("app_pages/model.py", label="Model: how it learned and what it gets wrong",
+                 icon=":material/monitoring:")
+    if collecting_enabled(secrets()):
+        st.page_link("app_pages/corrections.py", label="Corrections: the drawings kept", icon=":material/edit_note:")
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.

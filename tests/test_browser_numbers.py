@@ -177,6 +177,11 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_can
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
+    # The other pages, folded into the sidebar on a phone, are linked at the foot of the page too.
+    main = page.locator('[data-testid="stMain"]')
+    with new_run(page):
+        main.get_by_role("link", name="Photo: read a photo of a digit or a number").click()
+    expect(main.get_by_text("Upload a photo", exact=False).first).to_be_visible()
     context.close()
 
 
