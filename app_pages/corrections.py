@@ -5,6 +5,8 @@ to manage them, only those kept in its own browser tab."""
 from __future__ import annotations
 
 import io
+import zoneinfo
+from datetime import datetime
 
 import numpy as np
 import streamlit as st
@@ -129,6 +131,21 @@ def show_delete_all(total: int, store: Corrections, session: str | None = None) 
         st.rerun()
 
 
+def tab_code(session: str) -> str:
+    """How a browser tab is named on the page: the first 6 characters of its session id."""
+    return session[:6]
+
+
+def local_time(utc: str, zone: str | None) -> str:
+    """A UTC ISO 8601 time to the second in the IANA time `zone` (the browser's, st.context.timezone), or in UTC,
+    saying so, where there is none: "2026-12-04 23:21:07", "2026-12-04 22:21:07 UTC"."""
+    try:
+        zone = zoneinfo.ZoneInfo(zone or "")
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return f"{utc[:10]} {utc[11:19]} UTC"
+    return f"{datetime.fromisoformat(utc).astimezone(zone):%Y-%m-%d %H:%M:%S}"
+
+
 def choose_tab(store: Corrections) -> str | None:
     """For whoever manages them, where several browser tabs kept drawings (a classroom's students): whose to show,
     everyone's (None) or one tab's, so that one student's drawings can be looked over or deleted together (a
@@ -142,7 +159,9 @@ def choose_tab(store: Corrections) -> str | None:
         # so two alike ("1 drawing, kept 10:15") could not both be chosen, and a count that grew dropped the choice.
         if session is None:
             return "Everyone's"
-        return f"Tab {session[:6]}, first kept {tabs[session][:10]} {tabs[session][11:16]} UTC"
+        # To the second, in the teacher's time: two students' tabs were both "first kept 22:21 UTC" (a review,
+        # 2026-12-04). Each student's page names its tab, for the teacher to ask.
+        return f"Tab {tab_code(session)}, first kept {local_time(tabs[session], st.context.timezone)}"
     # Who a tab is, said in the label: "Every tab's" and "(2 browser tabs kept some)" read as jargon (a review).
     return st.selectbox(f"Whose drawings: kept in {len(tabs)} browser tabs, usually one for each student",
                         [None, *tabs], format_func=described, key="corrections-tab")
@@ -153,9 +172,10 @@ def show_corrections(store: Corrections) -> None:
     only the drawings kept in its own browser tab (a classroom's or a public link's visitors see no one else's)."""
     mine = None if allowed() else browser_session()
     if mine:
-        st.caption("Shown here: the drawings kept in this browser tab, which you may delete." + (
-            " Seeing everyone's, and exporting, importing or deleting them, needs the password, in the sidebar."
-            if deployment_password(secrets()) is not None else " No one else's are shown on this site."))
+        others = (" Seeing everyone's, and exporting, importing or deleting them, needs the password, in the sidebar."
+                  if deployment_password(secrets()) is not None else " No one else's are shown on this site.")
+        st.caption(f"Shown here: the drawings kept in this browser tab (tab {tab_code(mine)}), which you may "
+                   f"delete.{others}")
     shown = mine or choose_tab(store)  # one tab's drawings, or everyone's (None)
     counts, misread, _ = store.tally(shown)
     total = sum(counts.values())

@@ -3,6 +3,7 @@ what a drawing is, and the Corrections page."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from PIL import Image
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from app_pages.corrections import npz_bytes
+from app_pages.corrections import local_time, npz_bytes
 from digits.charts import GUESS, READ
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
@@ -473,6 +474,8 @@ def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_th
     app.run()
     app.switch_page("app_pages/corrections.py").run()
     assert [(m.label, m.value, m.delta) for m in app.main.metric] == [("Drawings you kept", "1", "1 read wrong")]
+    # Named as the teacher's list names it, for the teacher to find this student's drawings.
+    assert "(tab this t)" in [c.value for c in app.main.caption if c.value.startswith("Shown here")][0]
     assert chart_counts(app) == {str(d): int(d == 3) for d in range(10)}
     assert [b.key for b in app.main.button if b.label.startswith("Delete")] == [f"delete-{own}"]
     assert not app.main.checkbox and not [c for c in app.main.caption if c.value.startswith("Kept in")]
@@ -512,7 +515,8 @@ def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monke
     assert [m.value for m in app.main.metric] == ["7"]  # every tab's, and those of none (drawn before, imported)
     assert tabs.options[0] == "Everyone's"
     assert sorted(o.split(", first kept ")[0] for o in tabs.options[1:]) == ["Tab carefu", "Tab joker'"]
-    assert all(o.endswith(" UTC") for o in tabs.options[1:])
+    # To the second (two students' tabs were "first kept 22:21"), in UTC where the browser gives no time zone.
+    assert all(re.fullmatch(r"Tab .{6}, first kept \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", o) for o in tabs.options[1:])
     tabs.set_value("joker's tab").run()
     assert [(m.value, m.delta) for m in app.main.metric] == [("2", "2 read wrong")]
     assert chart_counts(app) == {str(d): 2 * (d == 8) for d in range(10)}
@@ -570,3 +574,10 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     app.main.file_uploader[0].upload("seven.jpg", b"\xff\xd8\xff\xe0 a JPEG", "image/jpeg").run()
     assert app.main.error[0].value.startswith("seven.jpg was not imported: not an .npz file")
     assert len(Corrections(corrections_location())) == 4 and app.main.file_uploader[0].value is None
+
+
+def test_a_tabs_first_drawing_is_dated_in_the_browsers_time_zone():
+    assert local_time("2026-12-04T22:21:07+00:00", "Europe/Berlin") == "2026-12-04 23:21:07"
+    assert local_time("2026-12-04T22:21:07+00:00", "America/New_York") == "2026-12-04 17:21:07"
+    assert local_time("2026-12-04T22:21:07+00:00", None) == "2026-12-04 22:21:07 UTC"
+    assert local_time("2026-12-04T22:21:07+00:00", "Not/A_Zone") == "2026-12-04 22:21:07 UTC"
