@@ -100,9 +100,10 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         digit = reading.digits[0]
         st.vega_lite_chart(probability_bars(digit.probabilities, digit.digit, digit.looks_like_a_digit), height=240)
         return
-    rows = ["| | read | sure | also |", "|---|---|---|---|"]
+    # "also" over a column of "–" told a student nothing (a review, 2026-12-04).
+    rows = ["| | read | sure | could also be |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):
-        also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "–"  # no "(0%)"
+        also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "nothing else"
         mark = (" ⚠️ looks like no digit" if not digit.looks_like_a_digit else
                 " ⚠️ unsure" if digit.unsure else "")
         sure = digit.confidence_percent if digit.looks_like_a_digit else "–"  # a percentage would vouch for it
