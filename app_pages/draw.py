@@ -230,17 +230,18 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
         return
-    # Read as a number too only where the ink is split or wide, as digits side by side are, or looks like no digit:
-    # that costs 10-17 ms a stroke, over the 20 ms of server CPU a script run may take (scripts/benchmark_load.py).
-    # Split ink is pointed to Number mode read as several digits, sure or not; the rest, each read surely. Of 2,175
-    # single drawn benchmark digits (300 a group, seed 11), 3 are split, 49 wide and 6 look like no digit: 2 are
-    # pointed, a 5 whose top bar stands apart among them, against 1 without the split. Of 155 pairs of benchmark
-    # digits side by side (110-230 pixels tall, 4-40 apart), 155 are pointed, against 125 without the split and
-    # 152 with it read surely: a review's 45 and 23, drawn as tall as the square, were read as a sure 4 and an
-    # unsure 3, and the 23 kept as a 2; read as a number, its tall 2 is 62% sure (2026-12-04). A compact 12 had
-    # looked like no digit without being pointed (a review, 2026-12-03).
+    # Read as a number too only where the ink is split or wide, as digits side by side are, looks like no digit or
+    # is read unsure: that costs 10-17 ms a stroke, over the 20 ms of server CPU a script run may take
+    # (scripts/benchmark_load.py). Split ink is pointed to Number mode read as a number, sure or not; the rest, each
+    # digit read surely. Of 2,175 single drawn benchmark digits (300 a group, seed 11), 101 are read as a number too
+    # and 2 pointed, a 5 whose top bar stands apart among them, against 1 with neither the split nor the unsure. Of
+    # 155 pairs of benchmark digits side by side (110-230 pixels tall, 4-40 apart), 155 are pointed, against 125
+    # without the split and 152 with it read surely: a review's 45 and 23, drawn as tall as the square, were read as
+    # a sure 4 and an unsure 3, and the 23 kept as a 2; read as a number, its tall 2 is 62% sure (2026-12-04). Of
+    # 105 such pairs touching, 75 are pointed, 67 without the unsure (a review's touching 45 was an unsure 4). A
+    # compact 12 had looked like no digit without being pointed (a review, 2026-12-03).
     split, wide = ink_layout(image)
-    pointed = ((split or wide or not result.looks_like_a_digit)
+    pointed = ((split or wide or not result.looks_like_a_digit or result.unsure)
                and point_to_number_mode(recognizer.recognize_number(image), surely=not split))
     if result.is_level_line and not pointed:  # squeezed into 28x28, a number of 5 digits is as flat as a line
         st.info(LEVEL_LINE)

@@ -47,16 +47,19 @@ def no_digit_warning(digit: Recognition) -> str:
 
 def point_to_number_mode(number: NumberRecognition | None, surely: bool = True) -> bool:
     """In Digit mode, that the ink looks like a number, and to choose Number mode: when, read as a number, it is
-    several digits, with `surely` each read surely (NumberRecognition.is_several_digits). Returns whether it said
-    so: then the advice to write an unsure digit more plainly would be wrong."""
-    pointed = number is not None and number.is_several_digits(surely)
+    several digits or a digit after a dash, with `surely` each read surely (NumberRecognition.is_a_number). Returns
+    whether it said so: then the advice to write an unsure digit more plainly would be wrong. How many digits, only
+    where each is read surely: a 307 squeezed into the square was "a number of 4 digits" (a review, 2026-12-04)."""
+    pointed = number is not None and number.is_a_number(surely)
     if pointed:
         read = number.without_level_lines()
         if read.line_starts:
             st.info(f"This looks like {len(read.line_starts) + 1} numbers, one under another: choose **Number** to "
                     "read them.")
-        else:
+        elif len(read.digits) > 1 and not read.unsure:
             st.info(f"This looks like a number of {len(read.digits)} digits: choose **Number** to read it whole.")
+        else:
+            st.info("This looks like a number: choose **Number** to read it whole.")
     return pointed
 
 

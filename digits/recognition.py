@@ -167,13 +167,14 @@ class NumberRecognition:
                        + marks.get(place, "") + (d.shown if mark_non_digits else str(d.digit))
                        for place, d in enumerate(self.digits))
 
-    def is_several_digits(self, surely: bool = True) -> bool:
-        """Two digits or more, level lines left out, with `surely` each read surely: ink that a reading as one digit
-        gets wrong, often surely (a 1 and a 7 as a 7 at 100%). A digit read as a number seldom is: of 2,175 drawn
-        benchmark digits (300 a group, seed 11), 17 read as two digits or more, 2 of them surely; of 300 pairs of
-        MNIST test digits side by side on the Draw page's canvas, 288 read surely (2026-12-03)."""
+    def is_a_number(self, surely: bool = True) -> bool:
+        """Two digits or more, or a digit after a dash ("-8"), level lines left out; with `surely`, each read surely:
+        ink that a reading as one digit gets wrong, often surely (a 1 and a 7 as a 7 at 100%; a photo of -8 as a 2
+        that looked like no digit). A digit read as a number seldom is: of 2,175 drawn benchmark digits (300 a group,
+        seed 11), 17 read as two digits or more, 2 of them surely; of 300 pairs of MNIST test digits side by side on
+        the Draw page's canvas, 288 read surely (2026-12-03)."""
         number = self.without_level_lines()
-        return len(number.digits) > 1 and not (surely and number.unsure)
+        return (len(number.digits) > 1 or bool(number.dashes)) and not (surely and number.unsure)
 
     @property
     def unsure(self) -> bool:

@@ -99,7 +99,7 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages; squeezed
     # into one digit's 28x28, a number of 5 digits is as flat as a dash.
     as_number = None if number else recognizer.read_photo_ink(found, number=True)
-    looks_like_a_number = as_number is not None and as_number.is_several_digits()
+    looks_like_a_number = as_number is not None and as_number.is_a_number()
     if not looks_like_a_number:  # a dash or an underline, which the model would read as a 2 ("12-5" keeps a dash
         result = result.without_level_lines()  # between digits as "-")
     if not result.digits:

@@ -16,7 +16,7 @@ from app_pages.corrections import local_time, npz_bytes
 from digits.charts import GUESS, READ
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
-from digits.drawing import PLAIN, about_centre, hand_transform, render
+from digits.drawing import PLAIN, about_centre, arc, hand_transform, render
 from tests.browser import ROOT, copy_shipped_model, side_by_side
 from tests.conftest import on_strip
 
@@ -236,6 +236,17 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
                                 default_timeout=60)
     app.run()
     assert [m.value for m in app.metric] == ["3"] and not app.warning and not app.pills
+    # How many digits, only where each is read surely: a 307 squeezed into the square was "a number of 4 digits".
+    assert [i.value for i in app.info] == ["This looks like a number: choose **Number** to read it whole."]
+    # A 4 and a 5 touching, read as one digit unsure (a 4 at about 50%), and as a number surely: pointed there too,
+    # where "Try drawing it more plainly" had been the advice (a review, 2026-12-04).
+    four = [[(0.65, 0.95), (0.65, 0.05), (0.1, 0.65), (0.9, 0.65)]]
+    five = [[(0.3, 0.08), (0.27, 0.45), *arc(0.47, 0.68, 0.3, 0.25, np.radians(150), -np.radians(310), 14)],
+            [(0.3, 0.08), (0.8, 0.08)]]
+    touching = [[(0.55 * x, y) for x, y in s] for s in four] + [[(0.55 * x + 0.45, y) for x, y in s] for s in five]
+    app = AppTest.from_function(answer, args=(render(touching, 176, (140, 140), 22),), default_timeout=60)
+    app.run()
+    assert [m.value for m in app.metric] == ["4"] and not app.warning and not app.pills
     assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
     # A compact 12, as wide as 1.2 times its height, looks like no digit (read as a 2): it is pointed there too,
     # instead of being told to write one digit (a review, 2026-12-03).

@@ -325,6 +325,9 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
     app.file_uploader(key="photo-upload").upload("7-.jpg", number_photo((PLAIN[7], dash)), "image/jpeg").run()
     assert [m.label for m in app.main.metric] == ["Digit"]  # the ink read as one digit, as asked
     assert not app.info  # not "This looks like a number of 2 digits", the dash counted as one
+    # Before the digit, a minus sign: a number (a review's photo of -8 was said to look like no digit, read as a 2).
+    app.file_uploader(key="photo-upload").upload("-7.jpg", number_photo((dash, PLAIN[7])), "image/jpeg").run()
+    assert [i.value for i in app.info] == ["This looks like a number: choose **Number** to read it whole."]
     app.segmented_control(key="photo-mode").set_value("Number").run()
     # Between two digits at mid-height, it is a dash, and is written so; after the last one, it is left out.
     app.file_uploader(key="photo-upload").upload("1-7.jpg", number_photo((PLAIN[1], dash, PLAIN[7])), "image/jpeg")
