@@ -16,7 +16,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from digits.charts import probability_bars
-from digits.corrections import Corrections, CorrectionsError, corrections_location
+from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
 from digits.deployment import collecting_enabled
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
@@ -70,6 +70,7 @@ if (!window.digitsTrimToolbar) {
   trim();
 }
 </script>"""
+DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
 WIDE_INK = 1.2  # ink this many times as wide as high may be a number (show_answer)
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
 LEVEL_LINE = "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."
@@ -246,9 +247,29 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     if result.is_level_line and not pointed:  # squeezed into 28x28, a number of 5 digits is as flat as a line
         st.info(LEVEL_LINE)
         return
+    if pointed:  # choosing Number gave an empty strip (a review, 2026-12-04): this takes the drawing there
+        st.button("Read it as a number", icon=":material/pin:", on_click=read_as_a_number)
     show_recognition(recognizer, result, explain, advise=not pointed)
     if not pointed:  # kept as one digit, a number would teach the model a wrong shape (a review's 23 kept as a 2)
         offer_correction(result, image, model_name)
+
+
+def read_as_a_number() -> None:
+    """The callback of the button under the hint that a drawing looks like a number: the Digit canvas's drawing goes
+    onto a new Number strip, as its height, in the middle, and the page into Number mode."""
+    width, height, _ = number_canvas()
+    _, strokes, png = st.session_state["digit-drawing"]  # what the answer was read from (lasting_canvas)
+    scale, left = height / DIGIT_CANVAS, (width - height) / 2
+    # The strokes as the canvas's fabric.js objects, each scaled about its top left corner, where it is placed.
+    objects = [{**o, "left": o["left"] * scale + left, "top": o["top"] * scale,
+                "scaleX": o.get("scaleX", 1) * scale, "scaleY": o.get("scaleY", 1) * scale} for o in strokes["objects"]]
+    drawn = Image.open(io.BytesIO(png))
+    strip = Image.new(drawn.mode, (width, height), drawn.getpixel((0, 0)))  # the canvas's background
+    strip.paste(drawn.resize((height, height), Image.Resampling.LANCZOS), (round(left), 0))
+    st.session_state["number-cleared"] = times_cleared("number") + 1  # a new strip, given this drawing
+    st.session_state["number-drawing"] = (number_canvas_key(width), {**strokes, "objects": objects}, png_bytes(strip))
+    st.session_state["mode"] = "Number"
+    st.session_state["to number mode"] = True  # the whole page runs again, for the mode's switch (see draw_digit)
 
 
 def ink_layout(image: np.ndarray) -> tuple[bool, bool]:
@@ -350,15 +371,25 @@ def toolbar_room() -> None:
         st.html(TRIM_TOOLBAR, unsafe_allow_javascript=True)
 
 
+def number_canvas() -> tuple[int, int, int]:
+    """The Number strip's width, height and pen. A phone's screen is about 390 pixels wide: there the 780-pixel strip
+    would shrink to 312x104 (fit_to_column), so a phone gets a strip of its own width, 340x150, more room for a
+    finger, its pen as thick for its height."""
+    return (340, 150, 11) if on_a_phone() else (780, 260, 18)
+
+
+def number_canvas_key(width: int) -> str:
+    """The Number strip's key: one for each width, and a new one after each Clear, which starts a blank strip."""
+    return f"number-canvas-{width}-{times_cleared('number')}"
+
+
 def draw_number() -> None:
     """Number mode: a wide canvas, and the number read in it with each digit's box and top 3."""
     st.caption("Write a number in the black strip, digits side by side, a decimal point or a comma between them if it "
                "has one. Each digit is found and read after every stroke.")
     toolbar_room()  # in a narrow window the toolbar covered the caption's end
-    # A phone's screen is about 390 pixels wide: there the 780-pixel strip would shrink to 312x104 (fit_to_column),
-    # so a phone gets a strip of its own width, 340x150, more room for a finger, its pen as thick for its height.
-    width, height, pen = (340, 150, 11) if on_a_phone() else (780, 260, 18)
-    image, given = lasting_canvas("number", f"number-canvas-{width}-{times_cleared('number')}", width, height, pen)
+    width, height, pen = number_canvas()
+    image, given = lasting_canvas("number", number_canvas_key(width), width, height, pen)
     fit_to_column(f"number-canvas-{width}-", width)
     show_canvas_tools("number", given)
     show_number(serving_recognizer()[0], image)
@@ -384,15 +415,15 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
 
 def draw_digit() -> None:
     """Digit mode: the canvas on the left, the answer on the right."""
-    if st.session_state.get("corrections_changed"):
+    if st.session_state.get("corrections_changed") or st.session_state.pop("to number mode", False):
         # A correction was just kept: the whole page runs again, so that the sidebar counts it (and may offer
-        # to learn from it); the answer then says it was saved.
+        # to learn from it); the answer then says it was saved. Or Read it as a number switched the mode.
         st.rerun(scope="app")
     drawing, answer = st.columns([1, 1.4], gap="large")
     with drawing:
         toolbar_room()
-        image, given = lasting_canvas("digit", digit_canvas_key(), 280, 280, 22)
-        fit_to_column("digit-canvas-", 280)
+        image, given = lasting_canvas("digit", digit_canvas_key(), DIGIT_CANVAS, DIGIT_CANVAS, 22)
+        fit_to_column("digit-canvas-", DIGIT_CANVAS)
         show_canvas_tools("digit", given)
         explain = st.toggle("Why this answer?", key="explain",  # short, to fit the column in a narrow window
                             help="Shows, instead of the 28x28 view, the pixels that drove the answer")
@@ -413,8 +444,10 @@ def main() -> None:
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas).
-    mode = st.segmented_control("Read", MODES, default=last_value("mode", "Digit"), required=True, key="mode",
-                                label_visibility="collapsed")
+    # Its default only where it is drawn anew: a value set through the session state (read_as_a_number) beside a
+    # default makes Streamlit log a warning.
+    mode = st.segmented_control("Read", MODES, default=None if "mode" in st.session_state else last_value(
+        "mode", "Digit"), required=True, key="mode", label_visibility="collapsed")
     remember_value("mode")
     if mode == "Number":
         st.fragment(draw_number)()

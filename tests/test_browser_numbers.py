@@ -45,6 +45,22 @@ def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
     assert prediction(page) is None  # the single digit's answer is not shown in Number mode
 
 
+def test_a_number_drawn_in_digit_mode_is_taken_to_number_mode_with_one_click(page):
+    # The hint said to choose Number, which gave an empty strip (a review, 2026-12-04): its button takes the drawing.
+    draw(page, side_by_side(PLAIN[1], PLAIN[7]))
+    expect(page.get_by_text("This looks like a number")).to_be_visible()
+    with new_run(page):
+        page.get_by_role("button", name="Read it as a number").click()
+    assert prediction(page, "Number") == "17"
+    assert page.locator("canvas.upper-canvas").bounding_box()["width"] == 780  # the strip, in Number mode
+    expect(page.get_by_role("radio", name="Number")).to_be_checked()
+    # Its strokes are on the strip, in the middle: a 1 drawn at the right end is read after them.
+    draw(page, [[(0.95, 0.1), (0.95, 0.9)]], margin=0.05)
+    assert prediction(page, "Number") == "171"
+    with new_run(page):
+        page.get_by_role("button", name="Clear", exact=True).click()
+
+
 def test_a_decimal_point_tapped_between_two_digits_is_read_in_the_number(page):
     # A tap of the mouse (down and up at one spot) leaves a dot on the canvas; at the digits' feet between two of
     # them it is a decimal point (it was read as a 0, or dropped as a speck).
