@@ -32,14 +32,25 @@ def show_errors(inspection: Inspection | None, of: str) -> None:
     # The count on a line of its own: a heading that wrapped (a long name, many errors) pushed one gallery down.
     st.markdown(f"**Misread test digits**{of}")
     shown = f"; the test set's first {GALLERY} shown" if count > GALLERY else ""
-    st.caption(f"{count:,} of {inspection.test_size:,}{shown}")
+    # What each caption's figures are: "2 read as 7 (64%), then 2 (35%)" did not say which was the true digit (a
+    # review, 2026-12-04).
+    st.caption(f"{count:,} of {inspection.test_size:,}{shown}. Under each, the digit it is: what the model read, "
+               "and its second choice.")
     if not count:
         return
     images = [np.kron(255 - image, np.ones((2, 2), np.uint8)) for image in inspection.error_images[:GALLERY]]
-    captions = [f"{t} read as {r} ({p:.0%}), then {u} ({q:.0%})".replace("(0%)", "(<1%)") for t, r, p, u, q in zip(
-        inspection.error_labels, inspection.error_read, inspection.error_read_probability,
-        inspection.error_runner_up, inspection.error_runner_up_probability)]
+    captions = [f"{t}: read as {r} ({p}), then {u} ({q})" for t, r, u, (p, q) in zip(
+        inspection.error_labels, inspection.error_read, inspection.error_runner_up,
+        map(two_percentages, inspection.error_read_probability, inspection.error_runner_up_probability))]
     st.image(images, caption=captions[:GALLERY], width=84)
+
+
+def two_percentages(read: float, runner_up: float) -> tuple[str, str]:
+    """A misread digit's two likeliest probabilities as the gallery says them: whole percents, or tenths where those
+    would be equal ("50.4%", "49.6%", where "0 (50%), then 1 (50%)" read as a tie the model had not called), and
+    "<1%" for under half a percent."""
+    places = 0 if f"{read:.0%}" != f"{runner_up:.0%}" else 1
+    return tuple(f"{p:.{places}%}" if p >= 0.005 else "<1%" for p in (read, runner_up))
 
 
 def show_facts(model: dict, serving: bool) -> None:

@@ -3,6 +3,7 @@
 import gc
 import json
 import os
+import re
 import shutil
 import time
 
@@ -426,7 +427,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     gallery = app.main.image[-1]
     errors = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     assert len(gallery.proto.imgs) == round((1 - errors) * 10000)  # every misread digit (fewer than 60)
-    assert all(" read as " in caption for caption in gallery.captions)
+    assert all(re.fullmatch(r"\d: read as \d \([\d.]+%\), then \d \(([\d.]+|<1)%\)", c) for c in gallery.captions)
     assert not any("(0%)" in caption for caption in gallery.captions)  # a runner-up under half a percent: "<1%"
     assert not any("to compare it with" in c.value for c in app.main.caption)  # there is another model
     assert "**Learning curves**" in [m.value for m in app.main.markdown]  # one model: no name after its parts
@@ -761,3 +762,11 @@ def test_the_password_is_compared_exactly():
     assert password_matches("pässwörd 🔑", "pässwörd 🔑")
     for given in ("", "pässwörd", "pässwörd 🔑 ", "passwörd 🔑"):
         assert not password_matches(given, "pässwörd 🔑")
+
+
+def test_a_misread_digits_two_likeliest_are_told_apart():
+    from app_pages.model import two_percentages
+
+    assert two_percentages(0.64, 0.35) == ("64%", "35%")
+    assert two_percentages(0.5041, 0.4959) == ("50.4%", "49.6%")  # "50%, then 50%" read as a tie
+    assert two_percentages(0.997, 0.002) == ("100%", "<1%")
