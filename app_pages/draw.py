@@ -233,7 +233,8 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         return
     # Read as a number too only where the ink is split or wide, as digits side by side are, looks like no digit or
     # is read unsure: that costs 10-17 ms a stroke, over the 20 ms of server CPU a script run may take
-    # (scripts/benchmark_load.py). Split ink is pointed to Number mode read as a number, sure or not; the rest, each
+    # (scripts/benchmark_load.py). Of 1,196 drawings made stroke by stroke (840 styled benchmark digits after each
+    # of their strokes), 6.8% are read as a number too, 1.6% without the unsure: about 1 ms a stroke. Split ink is pointed to Number mode read as a number, sure or not; the rest, each
     # digit read surely. Of 2,175 single drawn benchmark digits (300 a group, seed 11), 101 are read as a number too
     # and 2 pointed, a 5 whose top bar stands apart among them, against 1 with neither the split nor the unsure. Of
     # 155 pairs of benchmark digits side by side (110-230 pixels tall, 4-40 apart), 155 are pointed, against 125
