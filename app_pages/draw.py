@@ -234,14 +234,15 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     # Read as a number too only where the ink is split or wide, as digits side by side are, looks like no digit or
     # is read unsure: that costs 10-17 ms a stroke, over the 20 ms of server CPU a script run may take
     # (scripts/benchmark_load.py). Of 1,196 drawings made stroke by stroke (840 styled benchmark digits after each
-    # of their strokes), 6.8% are read as a number too, 1.6% without the unsure: about 1 ms a stroke. Split ink is pointed to Number mode read as a number, sure or not; the rest, each
-    # digit read surely. Of 2,175 single drawn benchmark digits (300 a group, seed 11), 101 are read as a number too
-    # and 2 pointed, a 5 whose top bar stands apart among them, against 1 with neither the split nor the unsure. Of
-    # 155 pairs of benchmark digits side by side (110-230 pixels tall, 4-40 apart), 155 are pointed, against 125
-    # without the split and 152 with it read surely: a review's 45 and 23, drawn as tall as the square, were read as
-    # a sure 4 and an unsure 3, and the 23 kept as a 2; read as a number, its tall 2 is 62% sure (2026-12-04). Of
-    # 105 such pairs touching, 75 are pointed, 67 without the unsure (a review's touching 45 was an unsure 4). A
-    # compact 12 had looked like no digit without being pointed (a review, 2026-12-03).
+    # of their strokes), 6.8% are read as a number too, 1.6% without the unsure: about 1 ms a stroke. Split ink is
+    # pointed to Number mode read as a number, sure or not; the rest, each digit read surely. Of 2,175 single drawn
+    # benchmark digits (300 a group, seed 11), 101 are read as a number too and 2 pointed, a 5 whose top bar stands
+    # apart among them, against 1 with neither the split nor the unsure. Of 155 pairs of benchmark digits side by
+    # side (110-230 pixels tall, 4-40 apart), 155 are pointed, against 125 without the split and 152 with it read
+    # surely: a review's 45 and 23, drawn as tall as the square, were read as a sure 4 and an unsure 3, and the 23
+    # kept as a 2; read as a number, its tall 2 is 62% sure (2026-12-04). Of 105 such pairs touching, 75 are
+    # pointed, 67 without the unsure (a review's touching 45 was an unsure 4). A compact 12 had looked like no digit
+    # without being pointed (a review, 2026-12-03).
     split, wide = ink_layout(image)
     pointed = ((split or wide or not result.looks_like_a_digit or result.unsure)
                and point_to_number_mode(recognizer.recognize_number(image), surely=not split))
