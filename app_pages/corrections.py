@@ -141,7 +141,7 @@ def local_time(utc: str, zone: str | None) -> str:
     saying so, where there is none: "2026-12-04 23:21:07", "2026-12-04 22:21:07 UTC"."""
     try:
         zone = zoneinfo.ZoneInfo(zone or "")
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # "America" is a folder: IsADirectoryError
         return f"{utc[:10]} {utc[11:19]} UTC"
     return f"{datetime.fromisoformat(utc).astimezone(zone):%Y-%m-%d %H:%M:%S}"
 

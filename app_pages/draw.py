@@ -71,6 +71,7 @@ if (!window.digitsTrimToolbar) {
 }
 </script>"""
 DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
+CANVAS_BACKGROUND = "#000000"  # the canvases', under white ink
 WIDE_INK = 1.2  # ink this many times as wide as high may be a number (show_answer)
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
 LEVEL_LINE = "A level line is not a digit yet: keep drawing (a 7 or a 5 may start so), or draw a digit from 0 to 9."
@@ -126,8 +127,8 @@ def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool,
 
 
 def drawing_number() -> int:
-    """How many drawings this session has kept. The canvas and the correction widgets are keyed by it, so
-    keeping one brings a blank canvas and unselected pills for the next."""
+    """How many drawings this session has kept, or been given back by Undo. The canvas and the correction widgets are
+    keyed by it, so keeping one brings a blank canvas and unselected pills for the next."""
     return st.session_state.setdefault("drawings_kept", 0)
 
 
@@ -250,25 +251,29 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         st.info(LEVEL_LINE)
         return
     if pointed:  # choosing Number gave an empty strip (a review, 2026-12-04): this takes the drawing there
-        st.button("Read it as a number", icon=":material/pin:", on_click=read_as_a_number)
+        st.button("Read it as a number", icon=":material/pin:", on_click=read_as_a_number,
+                  args=(st.session_state.get("digit-drawing"),))
     show_recognition(recognizer, result, explain, advise=not pointed)
     if not pointed:  # kept as one digit, a number would teach the model a wrong shape (a review's 23 kept as a 2)
         offer_correction(result, image, model_name)
 
 
-def read_as_a_number() -> None:
-    """The callback of the button under the hint that a drawing looks like a number: the Digit canvas's drawing goes
-    onto a new Number strip, as its height, in the middle, and the page into Number mode."""
+def read_as_a_number(drawing: tuple | None) -> None:
+    """The callback of the button under the hint that a drawing looks like a number: the Digit canvas's `drawing`
+    (lasting_canvas' key, strokes, PNG: what the answer was read from) goes onto a new Number strip, as its height,
+    in the middle, and the page into Number mode."""
+    if drawing is None:
+        return
     width, height, _ = number_canvas()
-    _, strokes, png = st.session_state["digit-drawing"]  # what the answer was read from (lasting_canvas)
+    _, strokes, png = drawing
     scale, left = height / DIGIT_CANVAS, (width - height) / 2
     # The strokes as the canvas's fabric.js objects, each scaled about its top left corner, where it is placed.
     objects = [{**o, "left": o["left"] * scale + left, "top": o["top"] * scale,
                 "scaleX": o.get("scaleX", 1) * scale, "scaleY": o.get("scaleY", 1) * scale} for o in strokes["objects"]]
-    drawn = Image.open(io.BytesIO(png))
-    strip = Image.new(drawn.mode, (width, height), drawn.getpixel((0, 0)))  # the canvas's background
-    strip.paste(drawn.resize((height, height), Image.Resampling.LANCZOS), (round(left), 0))
-    st.session_state["number-cleared"] = times_cleared("number") + 1  # a new strip, given this drawing
+    drawn = Image.open(io.BytesIO(png)).convert("RGBA").resize((height, height), Image.Resampling.LANCZOS)
+    strip = Image.new("RGBA", (width, height), CANVAS_BACKGROUND)
+    strip.alpha_composite(drawn, (round(left), 0))  # over the canvas's background, with it or without
+    clear_canvas("number")  # a new strip, given this drawing
     st.session_state["number-drawing"] = (number_canvas_key(width), {**strokes, "objects": objects}, png_bytes(strip))
     st.session_state["mode"] = "Number"
     st.session_state["to number mode"] = True  # the whole page runs again, for the mode's switch (see draw_digit)
@@ -302,8 +307,9 @@ def on_a_phone() -> bool:
 
 
 def times_cleared(kind: str) -> int:
-    """How many times this session has cleared the `kind` ("digit" or "number") canvas with the Clear button; the
-    canvas is keyed by it, so a cleared one starts blank and is not given back its drawing (lasting_canvas)."""
+    """How many times this session has cleared the `kind` ("digit" or "number") canvas, with the Clear button or to
+    give it a drawing (read_as_a_number); the canvas is keyed by it, so a cleared one starts blank and is not given
+    back its drawing (lasting_canvas)."""
     return st.session_state.setdefault(f"{kind}-cleared", 0)
 
 
@@ -329,7 +335,7 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
         st.session_state[f"{kind}-given"] = last if last and last[0] == key and last[1].get("objects") else None
     given = st.session_state.get(f"{kind}-given")
     with st.container(key="given-canvas") if given else contextlib.nullcontext():  # its toolbar has no bin
-        canvas = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color="#000000", height=height,
+        canvas = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color=CANVAS_BACKGROUND, height=height,
                            width=width, drawing_mode="freedraw", initial_drawing=given[1] if given else None,
                            return_image_data=True, key=key)
     png = canvas.image_bytes
@@ -355,8 +361,9 @@ def fit_to_column(key_prefix: str, width: int) -> None:
 
 def show_canvas_tools(kind: str, given: bool) -> None:
     """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over it, which a
-    finger never does (on a phone they stayed hidden after drawing), so a screen without hover (a phone, a
-    tablet) gets a Clear button instead of the caption that points at them: CSS picks one by `hover`. A canvas given
+    finger does not (on a phone they are hidden until a first stroke, whose touch leaves the canvas taken as hovered,
+    in Chromium's emulation at least), so a screen without hover (a phone, a tablet) gets a Clear button instead of
+    the caption that points at them: CSS picks one by `hover`. A canvas given
     back its drawing (lasting_canvas) has the button on every screen: its toolbar has no bin (TRIM_TOOLBAR)."""
     with st.container(key="canvas-tools"):
         st.caption(GIVEN_BACK_TOOLS if given else CANVAS_TOOLS)
@@ -367,8 +374,9 @@ def show_canvas_tools(kind: str, given: bool) -> None:
 
 
 def toolbar_room() -> None:
-    """Room for the canvas toolbar, which sits above the canvas: shown on hover, so hidden on phones (with the
-    room, by show_canvas_tools' style). The room holds the script that trims the toolbar (TRIM_TOOLBAR)."""
+    """Room for the canvas toolbar, which sits above the canvas: shown on hover, so left out on phones (by
+    show_canvas_tools' style), where the toolbar shows over the room above it after a first stroke. The room holds the
+    script that trims the toolbar (TRIM_TOOLBAR)."""
     with st.container(key="toolbar-room"):
         st.html(TRIM_TOOLBAR, unsafe_allow_javascript=True)
 
@@ -417,7 +425,7 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
 
 def draw_digit() -> None:
     """Digit mode: the canvas on the left, the answer on the right."""
-    if st.session_state.get("corrections_changed") or st.session_state.pop("to number mode", False):
+    if st.session_state.get("corrections_changed") or st.session_state.get("to number mode"):
         # A correction was just kept: the whole page runs again, so that the sidebar counts it (and may offer
         # to learn from it); the answer then says it was saved. Or Read it as a number switched the mode.
         st.rerun(scope="app")
@@ -444,6 +452,7 @@ def main() -> None:
     Streamlit's clean-ups after each run skipped, see streamlit_app.py).
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
+    st.session_state.pop("to number mode", None)  # and the mode switch is drawn below
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas).
     # Its default only where it is drawn anew: a value set through the session state (read_as_a_number) beside a

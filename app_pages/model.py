@@ -50,7 +50,8 @@ def two_percentages(read: float, runner_up: float) -> tuple[str, str]:
     would be equal ("50.4%", "49.6%", where "0 (50%), then 1 (50%)" read as a tie the model had not called), and
     "<1%" for under half a percent."""
     places = 0 if f"{read:.0%}" != f"{runner_up:.0%}" else 1
-    return tuple(f"{p:.{places}%}" if p >= 0.005 else "<1%" for p in (read, runner_up))
+    said = [f"{p:.{places}%}" for p in (read, runner_up)]
+    return said[0], "<1%" if said[1] == f"{0:.{places}%}" else said[1]
 
 
 def show_facts(model: dict, serving: bool) -> None:

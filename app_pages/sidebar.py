@@ -26,6 +26,11 @@ from app_pages.resources import get_corrections, get_retrainer, last_value, reme
 # day-old 11% model and its "Use it anyway" (a fresh user's review); every model stays in *Serve model*.
 NEWS_FOR = 3600.0
 
+# A model chosen in Serve model this far under the serving one's MNIST test accuracy serves only when confirmed: a
+# classroom's 3,000-image Quick model (27.70%) served at one click, and a student's plain 7 read as a 7 at 45%
+# (a review, 2026-12-04). A fine-tune on a class's handwriting costs MNIST test about 0.1 points, and serves at once.
+CONFIRM_WORSE_BY = 0.01
+
 
 def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
     """The serving model's facts and choice, the password field where one is set, then the retrain controls."""
@@ -54,12 +59,6 @@ def describe(meta: dict) -> str:
             f"{duration(meta['training_seconds'])}; {meta['parameters']:,} parameters.")
 
 
-# A model chosen in Serve model this far under the serving one's MNIST test accuracy serves only when confirmed: a
-# classroom's 3,000-image Quick model (27.70%) served at one click, and a student's plain 7 read as a 7 at 45%
-# (a review, 2026-12-04). A fine-tune on a class's handwriting costs MNIST test about 0.1 points, and serves at once.
-CONFIRM_WORSE_BY = 0.01
-
-
 def duration(seconds: float) -> str:
     """A training's time as the sidebar says it: "9 s" under a minute (not "0.2 min"), else "25.5 min"."""
     return f"{seconds:.0f} s" if seconds < 59.5 else f"{seconds / 60:.1f} min"
@@ -82,7 +81,8 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict, models: list[dic
         choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get,
                               help="Every model trained here is kept; the one chosen reads for every visitor.")
         chosen = models[names.index(choice)]
-        if choice != path.stem and (worse_by(chosen, meta) <= CONFIRM_WORSE_BY or confirmed_worse(chosen, meta)):
+        if choice != path.stem and (worse_by(chosen, meta) <= CONFIRM_WORSE_BY
+                                    or confirmed_worse(chosen, path.stem, meta)):
             registry.use(chosen["path"])
             st.session_state["now serving"] = choice  # said once the page has run again with it
             st.rerun()
@@ -91,17 +91,23 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict, models: list[dic
 
 
 def worse_by(chosen: dict, serving: dict) -> float:
-    """How much lower the `chosen` model's MNIST test accuracy is than the `serving` one's (metadata of each)."""
+    """How much lower the `chosen` model's MNIST test accuracy is than the `serving` one's (metadata of each); one
+    without a score is taken as scoring nothing."""
     return serving.get("test_accuracy", 0) - chosen.get("test_accuracy", 0)
 
 
-def confirmed_worse(chosen: dict, serving: dict) -> bool:
-    """For a model chosen to serve that scores far below the serving one: what it would cost every visitor, and a
-    button that serves it all the same. True on the run of its click."""
-    score, served = chosen.get("test_accuracy", 0), serving.get("test_accuracy", 0)
-    st.warning(f"**{chosen['name']}** scores {score:.2%} on MNIST test, {100 * (served - score):.1f} points under the "
-               f"serving model's {served:.2%}: every visitor's digits would be read worse. The serving model stays "
-               "unless you serve it anyway.")
+def confirmed_worse(chosen: dict, serving_name: str, serving: dict) -> bool:
+    """For a model chosen to serve that scores far below the serving one (`serving_name`, its metadata `serving`):
+    what it would cost every visitor, how to keep the serving one, and a button that serves it all the same. True on
+    the run of its click."""
+    if "test_accuracy" in chosen:
+        score = chosen["test_accuracy"]
+        what = (f"scores {score:.2%} on MNIST test, {100 * worse_by(chosen, serving):.1f} points under the serving "
+                f"model's {serving.get('test_accuracy', 0):.2%}: every visitor's digits would be read worse")
+    else:
+        what = "has no MNIST test score: how well it reads is not known"
+    st.warning(f"**{chosen['name']}** {what}. **{serving_name}** serves on: choose it again to keep it, or serve "
+               "this one anyway.")
     return st.button("Serve it anyway", key=f"serve-anyway-{chosen['name']}")
 
 

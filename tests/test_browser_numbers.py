@@ -22,6 +22,11 @@ def number_strip(page) -> dict:
     with new_run(page):
         page.get_by_text("Number", exact=True).click()
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
+    return strip_box(page)
+
+
+def strip_box(page) -> dict:
+    """The Number strip's box on the page, once it has replaced the square canvas."""
     canvas = page.locator("canvas.upper-canvas")
     for _ in range(100):  # until the strip has replaced the square canvas (it lives in a shadow root)
         box = canvas.bounding_box()
@@ -52,13 +57,11 @@ def test_a_number_drawn_in_digit_mode_is_taken_to_number_mode_with_one_click(pag
     with new_run(page):
         page.get_by_role("button", name="Read it as a number").click()
     assert prediction(page, "Number") == "17"
-    assert page.locator("canvas.upper-canvas").bounding_box()["width"] == 780  # the strip, in Number mode
+    assert strip_box(page)["width"] == 780
     expect(page.get_by_role("radio", name="Number")).to_be_checked()
     # Its strokes are on the strip, in the middle: a 1 drawn at the right end is read after them.
     draw(page, [[(0.95, 0.1), (0.95, 0.9)]], margin=0.05)
     assert prediction(page, "Number") == "171"
-    with new_run(page):
-        page.get_by_role("button", name="Clear", exact=True).click()
 
 
 def test_a_decimal_point_tapped_between_two_digits_is_read_in_the_number(page):

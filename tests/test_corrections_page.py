@@ -130,6 +130,25 @@ def open_at(query: dict, **state) -> AppTest:
     return app
 
 
+def test_read_it_as_a_number_takes_the_drawing_onto_the_number_strip():
+    pair = np.maximum(render(PLAIN[7], 200, (80, 140), 22), render(PLAIN[1], 200, (180, 140), 22))
+    strokes = {"version": "4.4.0", "objects": [{"type": "path", "left": 14.0, "top": 28.0, "scaleX": 1, "scaleY": 1}]}
+    app = open_at({}, **{"digit-drawing": ("digit-canvas-0-0", strokes, png(pair)), "last mode": "Digit"})
+    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    [button] = [b for b in app.button if b.label == "Read it as a number"]
+    button.click().run()
+    assert not app.exception and app.segmented_control("mode").value == "Number"
+    assert [m.value for m in app.metric if m.label == "Number"] == ["71"]
+    # On a new strip (780x260), each stroke scaled to its height about its top left corner, in its middle.
+    key, moved, _ = app.session_state["number-drawing"]
+    scale = 260 / 280
+    assert key == "number-canvas-780-1" and moved["version"] == "4.4.0"
+    [stroke] = moved["objects"]
+    assert stroke["left"] == pytest.approx(14 * scale + 260) and stroke["top"] == pytest.approx(28 * scale)
+    assert stroke["scaleX"] == stroke["scaleY"] == pytest.approx(scale)
+    assert "to number mode" not in app.session_state
+
+
 def test_a_reloaded_tab_gets_its_drawings_and_mode_back_until_it_clears_them():
     # A 7 in Digit mode and 10 in Number mode, then a drawing kept as a correction (the digit canvas's key moved on):
     # a session that has drawn keeps its drawings under a token in its address.

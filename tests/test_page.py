@@ -198,7 +198,8 @@ def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
     serve.select("tiny").run()
     assert ModelRegistry(models).current_path().name == "digits.keras" and not app.toast
     [warning] = app.sidebar.warning
-    assert f"**tiny** scores {tiny:.2%} on MNIST test" in warning.value and "serving model stays" in warning.value
+    assert f"**tiny** scores {tiny:.2%} on MNIST test" in warning.value
+    assert "**digits** serves on: choose it again to keep it" in warning.value
     [anyway] = [b for b in app.sidebar.button if b.label == "Serve it anyway"]
     anyway.click().run()
     assert ModelRegistry(models).current_path().name == "tiny.keras" and not app.sidebar.warning
@@ -210,9 +211,17 @@ def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
     shutil.copy(models / "digits.keras", models / "fine.keras")
     app = run_page(monkeypatch, models)
     app.sidebar.selectbox[0].select("digits").run()
+    assert ModelRegistry(models).current_path().name == "digits.keras"  # a better one serves at once
     [serve] = app.sidebar.selectbox
     serve.select("fine").run()
     assert ModelRegistry(models).current_path().name == "fine.keras" and not app.sidebar.warning
+    # One without a score is not taken for a good one.
+    (models / "unscored.json").write_text(json.dumps({k: v for k, v in shipped.items() if k != "test_accuracy"}))
+    shutil.copy(models / "digits.keras", models / "unscored.keras")
+    app = run_page(monkeypatch, models)
+    app.sidebar.selectbox[0].select("unscored").run()
+    assert ModelRegistry(models).current_path().name == "fine.keras"
+    assert "**unscored** has no MNIST test score" in app.sidebar.warning[0].value
 
 
 HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "val_accuracy": 0.93}
