@@ -139,11 +139,11 @@ def tab_code(session: str) -> str:
 def local_time(utc: str, zone: str | None) -> str:
     """A UTC ISO 8601 time to the second in the IANA time `zone` (the browser's, st.context.timezone), or in UTC,
     saying so, where there is none: "2026-12-04 23:21:07", "2026-12-04 22:21:07 UTC"."""
+    when = datetime.fromisoformat(utc)
     try:
-        zone = zoneinfo.ZoneInfo(zone or "")
+        return f"{when.astimezone(zoneinfo.ZoneInfo(zone or '')):%Y-%m-%d %H:%M:%S}"
     except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # "America" is a folder: IsADirectoryError
-        return f"{utc[:10]} {utc[11:19]} UTC"
-    return f"{datetime.fromisoformat(utc).astimezone(zone):%Y-%m-%d %H:%M:%S}"
+        return f"{when:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def choose_tab(store: Corrections) -> str | None:
