@@ -176,11 +176,11 @@ def take_back(kept_id: int, label: int, drawing: tuple | None) -> None:
         st.session_state["digit-drawing"] = (digit_canvas_key(), *drawing[1:])
 
 
-def offer_correction(result: Recognition, image: np.ndarray, model_name: str) -> None:
+def offer_correction(result: Recognition, image: np.ndarray, model_name: str, pointed: bool = False) -> None:
     """Under the answer: confirm it, or pick the digit it really is; either keeps the drawing as a correction. Under
-    a drawing that looks like no digit, only the choice of a digit, should it be one after all.
-    Nothing when collecting is off (a public link's visitors never asked for it); why, when the store cannot be
-    used."""
+    a drawing that looks like no digit, or that was `pointed` to Number mode, only the choice of a digit, should it
+    be one after all. Nothing when collecting is off (a public link's visitors never asked for it); why, when the
+    store cannot be used."""
     if not collecting_enabled(secrets()):
         return
     try:
@@ -192,7 +192,11 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str) ->
     if failed:
         st.error(f"The correction was not saved. {failed}")
     number = drawing_number()
-    if result.looks_like_a_digit:
+    # Ink pointed to Number mode may still be one digit (a 5 whose top bar stands apart), but a one-click "Right"
+    # under a 45 would keep a number as a digit, a wrong shape to learn from (a review's 23 was kept as a 2).
+    if pointed:
+        label, digits = "One digit after all? It is a …", list(range(10))
+    elif result.looks_like_a_digit:
         st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}",
                   on_click=keep_correction, args=(store, image, result.digit, result, model_name))
         label, digits = "Wrong? It is a …", [d for d in range(10) if d != result.digit]
@@ -254,8 +258,7 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         st.button("Read it as a number", icon=":material/pin:", on_click=read_as_a_number,
                   args=(st.session_state.get("digit-drawing"),))
     show_recognition(recognizer, result, explain, advise=not pointed)
-    if not pointed:  # kept as one digit, a number would teach the model a wrong shape (a review's 23 kept as a 2)
-        offer_correction(result, image, model_name)
+    offer_correction(result, image, model_name, pointed)
 
 
 def read_as_a_number(drawing: tuple | None) -> None:

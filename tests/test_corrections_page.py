@@ -245,8 +245,15 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     app.run()
     assert [m.value for m in app.metric] == ["7"] and not app.warning
     assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
-    # Not to be kept as one digit, which would teach the model a wrong shape; taken to Number mode instead.
-    assert [b.label for b in app.button] == ["Read it as a number"] and not app.pills
+    # Taken to Number mode instead, not kept as a 7 at one click, which would teach the model a wrong shape; but
+    # any of the ten digits may be picked, should it be one after all (a 5 whose top bar stands apart).
+    assert [b.label for b in app.button] == ["Read it as a number"]
+    [pills] = app.pills
+    assert pills.label == "One digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
+    pills.select("5").run()
+    [kept] = Corrections(corrections_location()).records()
+    assert kept.label == 5 and kept.predicted == 7
+    assert [m.value for m in app.success] == ["Saved as a 5 — draw the next one"]
     # The review's 23, whose tall 2 is read unsure in the number too: split ink is pointed there all the same, where
     # it had been read as an unsure 3, with advice to draw it more plainly, and kept as a 2.
     two = [[(0.12, 0.25), (0.3, 0.04), (0.6, 0.0), (0.82, 0.15), (0.78, 0.4), (0.1, 1.0), (0.9, 0.98)]]
@@ -255,7 +262,8 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     app = AppTest.from_function(answer, args=(render(side_by_side(two, three), 196, (140, 140), 22),),
                                 default_timeout=60)
     app.run()
-    assert [m.value for m in app.metric] == ["3"] and not app.warning and not app.pills
+    assert [m.value for m in app.metric] == ["3"] and not app.warning
+    assert [p.label for p in app.pills] == ["One digit after all? It is a …"]
     # How many digits, only where each is read surely: a 307 squeezed into the square was "a number of 4 digits".
     assert [i.value for i in app.info] == ["This looks like a number: choose **Number** to read it whole."]
     # A 4 and a 5 touching, read as one digit unsure (a 4 at about 50%), and as a number surely: pointed there too,
@@ -266,7 +274,8 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     touching = [[(0.55 * x, y) for x, y in s] for s in four] + [[(0.55 * x + 0.45, y) for x, y in s] for s in five]
     app = AppTest.from_function(answer, args=(render(touching, 176, (140, 140), 22),), default_timeout=60)
     app.run()
-    assert [m.value for m in app.metric] == ["4"] and not app.warning and not app.pills
+    assert [m.value for m in app.metric] == ["4"] and not app.warning
+    assert not [b for b in app.button if b.label.startswith("✓ Right")]
     assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
     # A compact 12, as wide as 1.2 times its height, looks like no digit (read as a 2): it is pointed there too,
     # instead of being told to write one digit (a review, 2026-12-03).
