@@ -16,10 +16,11 @@ from streamlit import delta_generator
 from streamlit.runtime.scriptrunner import script_runner
 
 from app_pages.access import allowed
+from app_pages.navigation import shown_pages
 from app_pages.reloads import keep_over_reload, restore_after_reload
 from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
 from app_pages.sidebar import show_sidebar
-from digits.deployment import collecting_enabled, retraining_enabled
+from digits.deployment import retraining_enabled
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import start_drawing_ahead
 
@@ -89,17 +90,11 @@ def main() -> None:
     if not shipped.is_file():
         st.error(f"No model at {shipped}. Train one with: python scripts/train.py --out {shipped}")
         st.stop()
-    # Icons are Material ones throughout: they come with Streamlit's own fonts, where emoji need one on the visitor's
-    # machine (without one, as on this project's headless Chromium, the menu showed empty boxes).
     model_path, problem = serving_model()
     if problem:  # why, with the server's paths, only to a session that may change the model (access.allowed)
         st.warning(problem if allowed() else f"The model chosen to serve cannot be used. {SHIPPED_SERVES}",
                    icon=":material/warning:")
-    pages = [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:", default=True),
-             st.Page("app_pages/photo.py", title="Photo", icon=":material/photo_camera:"),
-             st.Page("app_pages/model.py", title="Model", icon=":material/monitoring:")]
-    if collecting_enabled(secrets()):  # a public link with collecting off does not show its empty page
-        pages.append(st.Page("app_pages/corrections.py", title="Corrections", icon=":material/edit_note:"))
+    pages = [st.Page(p.path, title=p.title, icon=p.icon, default=p.title == "Draw") for p in shown_pages()]
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages
     show_sidebar(registry, model_path)
     page.run()

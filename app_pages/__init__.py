@@ -1,1 +1,2 @@
-"""The app's pages (Draw, Model) and the sidebar they share: thin layers of widgets over `digits`."""
+"""The app's pages (Draw, Photo, Model, Corrections) and the sidebar they share: thin layers of widgets over
+`digits`."""

@@ -23,6 +23,7 @@ from digits.preprocessing import has_ink, ink_box, ink_intensity
 from app_pages.access import browser_session, store_problem
 from app_pages.readings import (MODES, hide_toolbars_on_touch, no_digit_warning, point_to_number_mode,
                                 show_reading, sureness)
+from app_pages.navigation import shown_pages
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
@@ -477,12 +478,8 @@ def show_other_pages() -> None:
     """At the foot of the page, links to the others: on a phone Streamlit folds the page links into the sidebar,
     behind its », where a student never found the Photo page (a review, 2026-12-04)."""
     st.caption("More, here or in the » menu:")
-    st.page_link("app_pages/photo.py", label="Photo: read a photo of a digit or a number",
-                 icon=":material/photo_camera:")
-    st.page_link("app_pages/model.py", label="Model: how it learned and what it gets wrong",
-                 icon=":material/monitoring:")
-    if collecting_enabled(secrets()):
-        st.page_link("app_pages/corrections.py", label="Corrections: the drawings kept", icon=":material/edit_note:")
+    for page in shown_pages()[1:]:
+        st.page_link(page.path, label=f"{page.title}: {page.purpose}", icon=page.icon)
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.
