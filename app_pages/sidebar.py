@@ -23,7 +23,7 @@ from app_pages.resources import get_corrections, get_retrainer, last_value, reme
 
 # How long a finished, failed or cancelled training is news in every session's sidebar (a classroom sees the model
 # that now serves); the session that followed it sees it for good. Shown for ever, a fresh visitor met a stranger's
-# day-old 11% model and its "Use it anyway" (a fresh user's review); every model stays in *Serve model*.
+# day-old 11% model and its "Serve it anyway" (a fresh user's review); every model stays in *Serve model*.
 NEWS_FOR = 3600.0
 
 # A model chosen in Serve model this far under the serving one's MNIST test accuracy serves only when confirmed: a
@@ -351,7 +351,7 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     it has just ended, seen by this session, which says so in a toast as well."""
     name, get = Path(status["model"]).stem, lambda key: status.get(key, float("nan"))
     reason = status.get("reason", "it was not promoted")
-    # Whether it serves now, which a choice in Serve model or Use it anyway may have changed since it ended: a model
+    # Whether it serves now, which a choice in Serve model or Serve it anyway may have changed since it ended: a model
     # kept aside then chosen by hand is said to serve (and offered no more), one promoted then replaced is not.
     serving = retrainer.registry.current_path().name == Path(status["model"]).name
     chosen = serving and not status.get("promoted")
@@ -380,7 +380,7 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     if not status.get("promoted") and not serving and allowed():
         # What it would serve everyone, said where the click is: an 11% model was offered like any other (a review).
         now = retrainer.registry.metadata(retrainer.registry.current_path()).get("test_accuracy", float("nan"))
-        if st.button("Use it anyway", help=f"Serve it to every visitor: it reads {get('test_accuracy'):.2%} of the "
+        if st.button("Serve it anyway", help=f"Serve it to every visitor: it reads {get('test_accuracy'):.2%} of the "
                                            f"MNIST test digits right, the serving model {now:.2%}."):
             retrainer.registry.use(status["model"])
             st.rerun(scope="app")

@@ -96,7 +96,11 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
              "axis": {"format": ".0%"}}
     elif measure == "accuracy":
         y = {"field": "error", "type": "quantitative", "title": "accuracy", "scale": {"type": "log", "reverse": True}}
-        ticks = [t for t in log_ticks([value["error"] for value in spanned]) if t < 1]
+        errors = [value["error"] for value in spanned]
+        ticks = [t for t in log_ticks(errors) if t < 1]
+        # Over 30% wrong, 50% and 10% right: a weak model's curves beside a strong one's lay under the last tick,
+        # 70%, unlabelled (a review, 2026-12-05).
+        ticks += [t for t in (0.5, 0.9) if max(errors, default=0.0) > 0.7 * t]
         if ticks:
             # Ticks under an error of 0.1% get two decimals: with one, 99.97% and 99.99% both read "100%".
             y["axis"] = {"values": ticks, "labelExpr": "format(1 - datum.value, datum.value < 0.001 ? '.2~%' : '.1~%')"}
@@ -115,7 +119,9 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
         "encoding": {
             # Two decimals at most: with one point (at 0.244 of the first epoch) Vega labelled it "0.244000".
             # From 0: an axis from the first point (at 0.25) moved as a training ended (a review, 2026-12-04).
-            "x": {"field": "epoch", "type": "quantitative", "title": "epoch", "axis": {"format": ".2~f"},
+            # About five ticks: a 2-epoch model's were every 0.1 epoch, 21 in a narrow chart (a review, 2026-12-05).
+            "x": {"field": "epoch", "type": "quantitative", "title": "epoch",
+                  "axis": {"format": ".2~f", "tickCount": 5},
                   "scale": {"domain": [0, epochs or max((p["epoch"] for p in points), default=1)]}},
             "y": y,
             "color": {"field": "set", "type": "nominal", "title": None,

@@ -86,10 +86,9 @@ def load_mnist(path: str | os.PathLike | None = None, download: bool = True) -> 
     """Load and check MNIST: uint8 images 28x28 and labels 0-9, from the file `find_mnist` picks."""
     path = find_mnist(path, download)
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in EXPECTED if key in archive}
-    except Exception as error:
-        raise MnistError(f"{path} is not a readable .npz file ({error}).\n{HOW_TO_GET_IT}") from None
+        arrays = read_arrays(path, str(path))
+    except MnistError as error:
+        raise MnistError(f"{error}\n{HOW_TO_GET_IT}") from None
     for key, (shape, dtype) in EXPECTED.items():
         if key not in arrays:
             raise MnistError(f"{path} has no array '{key}'; an MNIST file has {', '.join(EXPECTED)}.")
@@ -125,19 +124,25 @@ def arrays_sha256(arrays: Mapping[str, np.ndarray], keys: Iterable[str] = EXPECT
     return digest.hexdigest()
 
 
+def read_arrays(path: str | os.PathLike, name: str) -> dict[str, np.ndarray]:
+    """The MNIST arrays (those of EXPECTED) that the .npz file at `path` holds; MnistError if it is none, naming it
+    `name`."""
+    if not zipfile.is_zipfile(path):  # np.load took a text file for a pickle, and advised loading it unsafely
+        raise MnistError(f"{name} is not a readable .npz file (not a zip archive).")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {key: archive[key] for key in EXPECTED if key in archive}
+    except Exception as error:  # a bad zip, a bad CRC, a bad header: all mean the same here
+        raise MnistError(f"{name} is not a readable .npz file ({error}).") from None
+
+
 def verify_mnist(path: str | os.PathLike, name: str | None = None) -> None:
     """Raise MnistError unless `path` is a readable .npz holding exactly the MNIST arrays (ARRAYS_SHA256).
 
     `name` is how messages call the file (default: its path).
     """
     name = name or str(path)
-    if not zipfile.is_zipfile(path):  # np.load would take it for a pickle and say so, unhelpfully
-        raise MnistError(f"{name} is not a readable .npz file (not a zip archive).")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in EXPECTED if key in archive}
-    except Exception as error:  # a bad zip, a bad CRC, a bad header: all mean the same here
-        raise MnistError(f"{name} is not a readable .npz file ({error}).") from None
+    arrays = read_arrays(path, name)
     for key, (shape, dtype) in EXPECTED.items():
         if key not in arrays or arrays[key].shape != shape or arrays[key].dtype != dtype:
             raise MnistError(f"{name} is not MNIST (no {np.dtype(dtype)} {shape} array '{key}').")

@@ -18,7 +18,7 @@ import numpy as np
 
 from digits.corrections import Corrections, display_location, samples_sha256
 from digits.data import Mnist
-from digits.inspection import Inspection, inspect_model, load_saved_model
+from digits.inspection import Inspection, inspect_model, load_digit_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
 from digits.recipes import FINE_TUNE, VALIDATION, training_steps
 from digits.registry import ModelRegistry
@@ -185,7 +185,7 @@ def fine_tune_and_save(
     if len(held) == 0:
         raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
                          f"fine-tune; the store has {len(y)}")
-    model = load_saved_model(base)
+    model = load_digit_model(base)
     if progress:  # drawings, not "corrections": one confirmed as read right is kept and learned too
         progress.fields.update(stage=f"step 1 of 2, measuring: learning {len(train_on)} of your drawings, "
                                      f"{len(held)} held out to check it", stage_number=1, stages=2)

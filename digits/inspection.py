@@ -142,6 +142,22 @@ def load_saved_model(model_path: str | os.PathLike) -> keras.Model:
     return keras.saving.load_model(model_path, compile=False, safe_mode=True)
 
 
+def load_digit_model(model_path: str | os.PathLike) -> keras.Model:
+    """Load a saved digit model (28x28 images in, the ten digits' probabilities out), with a ValueError that says
+    why any other file is none: Keras fails on them in many ways, and said "File not found" of a text file."""
+    try:
+        model = load_saved_model(model_path)
+    except Exception as error:
+        said = str(error).strip().split("\n")[0]  # of a text file, Keras' whole advice on TFSMLayer
+        raise ValueError(f"{model_path} is not a model Keras can load (a .keras file that train.py saved): "
+                         f"{type(error).__name__}: {said}") from error
+    if tuple(model.input_shape) != (None, 28, 28, 1) or tuple(model.output_shape[1:]) != (10,):
+        raise ValueError(f"{model_path} is not a digit model: it takes {tuple(model.input_shape)[1:]} and gives "
+                         f"{tuple(model.output_shape)[1:]}, where a digit model takes 28x28 images and gives the "
+                         "ten digits' probabilities")
+    return model
+
+
 def inspection_for(
     model_path: str | os.PathLike,
     x_test: np.ndarray,

@@ -18,7 +18,7 @@ from digits.numbers import (NONE, Box, NumberCandidates, marks_between, number_l
                             weighed_readings)
 from digits.photos import PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
-from digits.inspection import load_saved_model
+from digits.inspection import load_digit_model, load_saved_model
 from digits.registry import CHECKER, DETECTOR, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED, read_metadata
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
@@ -289,17 +289,7 @@ class Recognizer:
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
-        # safe_mode: a .keras file's Python code (a Lambda layer) is refused, never run.
-        try:
-            model = load_saved_model(path)
-        except Exception as error:  # Keras fails on other files in many ways; a text file was "File not found"
-            said = str(error).strip().split("\n")[0]  # of a text file, Keras' whole advice on TFSMLayer
-            raise ValueError(f"{path} is not a model Keras can load (a .keras file that train.py saved): "
-                             f"{type(error).__name__}: {said}") from error
-        if tuple(model.input_shape) != (None, 28, 28, 1) or tuple(model.output_shape[1:]) != (10,):
-            raise ValueError(f"{path} is not a digit model: it takes {tuple(model.input_shape)[1:]} and gives "
-                             f"{tuple(model.output_shape)[1:]}, where a digit model takes 28x28 images and gives "
-                             "the ten digits' probabilities")
+        model = load_digit_model(path)  # safe_mode: a .keras file's Python code (a Lambda layer) is refused
         networks = [load_saved_model(p) if p.is_file() else None
                     for p in (CHECKER, PAIR_READER, NUMBER_READER, DETECTOR)]
         recognizer = cls(model, read_metadata(path) or {}, path, *networks)

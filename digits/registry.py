@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import tempfile
@@ -121,6 +122,10 @@ class ModelRegistry:
             seen.add(path.resolve())
         return path
 
+    def new_model_path(self, name: str) -> Path:
+        """Where a model trained now is written: NAME-YYYYMMDD-HHMMSS.keras in this folder."""
+        return self.folder / f"{name}-{datetime.datetime.now():%Y%m%d-%H%M%S}.keras"
+
     def use(self, path: str | os.PathLike) -> None:
         """Serve this model from the next request on (an atomic switch)."""
         path = Path(path)
@@ -136,6 +141,9 @@ class ModelRegistry:
         is below the model" compared an accuracy with a model)."""
         new = self.metadata(Path(path)).get("test_accuracy", 0.0)
         serving = self.current_path()
+        if not serving.is_file():  # a folder of train.py's --out: said to hold "digits, 0.00%" (a review, 2026-12-05)
+            self.use(path)
+            return True, f"the first model to serve from {self.folder}"
         current = self.metadata(serving).get("test_accuracy", 0.0)
         compared = f"that of the model then serving ({serving.stem}, {current:.2%})"
         if new >= current:

@@ -3,7 +3,6 @@ drawing of the training material ahead of the first one (`scripts/draw_ahead.py`
 
 from __future__ import annotations
 
-import datetime
 import fcntl
 import json
 import math
@@ -180,8 +179,7 @@ class Retrainer:
         # Holding the lock, nothing else writes here now: temporary files (.NAME.*) are a killed save's.
         for leftover in self.registry.folder.glob(".*.*"):
             leftover.unlink(missing_ok=True)
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = self.registry.folder / f"{name}-{stamp}.keras"
+        out = self.registry.new_model_path(name)
         # At low priority, so that pages keep answering quickly while it trains.
         command = niced([sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),
                          "--progress", str(self.status_file), "--promote"], 10)

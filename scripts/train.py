@@ -1,6 +1,6 @@
 """Train the digit CNN on MNIST and save models/NAME.keras with models/NAME.json beside it.
 
-    python scripts/train.py                                  # the shipped model's recipe (--preset full)
+    python scripts/train.py                                  # the shipped recipe, to models/trained-TIME.keras
     python scripts/train.py --preset quick --out models/quick.keras
     python scripts/train.py --preset standard --arch compact --epochs 8 --out /tmp/mine.keras
     python scripts/train.py --from models/digits.keras --corrections data/corrections.sqlite --out models/mine.keras
@@ -13,6 +13,7 @@ itself a fine-tune, the model it came from (ModelRegistry.origin).
 
 import argparse
 import math
+import os
 import signal
 import sys
 import tempfile
@@ -20,10 +21,12 @@ import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # TensorFlow's info lines off (XLA's, the CPU's), as in predict.py
 
 from digits.corrections import CorrectionsError, corrections_location, display_location, is_database_url  # noqa: E402
 from digits.data import MnistError, load_mnist  # noqa: E402
-from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe  # noqa: E402
+from digits.recipes import (ARCHITECTURES, FEWEST_STEPS, PRESETS, TRAINING_IMAGES, recipe,  # noqa: E402
+                            training_steps)
 from digits.registry import ModelRegistry  # noqa: E402
 
 
@@ -65,18 +68,30 @@ def seed(text: str) -> int:
 
 def output_problem(out: str) -> str | None:
     """Why the model cannot be written at `out`, found before the training rather than after it (a Full training
-    takes 25 minutes): not NAME.keras, a folder, or in a folder that cannot be made or written; None if it can."""
-    path = Path(out)
+    takes 25 minutes): not NAME.keras, a folder, or in a folder that cannot be made or written; None if it can.
+    The folders it needs are made only as the model is saved: a training that failed had left them behind."""
+    path = Path(out).absolute()
     if path.suffix != ".keras":
         return f"--out must be a file name ending in .keras, such as models/mine.keras, not {out!r}"
     if path.is_dir():
-        return f"--out {out} is a folder; name the model file in it, such as {path / 'mine.keras'}"
+        return f"--out {out} is a folder; name the model file in it, such as {Path(out) / 'mine.keras'}"
+    existing = next(folder for folder in path.parents if folder.exists())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=path.parent).close()
+        if not existing.is_dir():
+            raise NotADirectoryError(0, f"{existing} is a file")
+        tempfile.TemporaryFile(dir=existing).close()
     except OSError as error:
-        return f"--out {out}: cannot write in {path.parent} ({error.strerror or error})"
+        return f"--out {out}: cannot write in {existing} ({error.strerror or error})"
     return None
+
+
+def tiny_run_warning(images: int, epochs: int, batch_size: int) -> str | None:
+    """That so few training steps teach a model little, as the sidebar says it (recipes.FEWEST_STEPS)."""
+    steps = training_steps(images, epochs, batch_size)
+    if steps >= FEWEST_STEPS:
+        return None
+    return (f"warning: {steps} training step{'' if steps == 1 else 's'} (batches of {batch_size}): under "
+            f"{FEWEST_STEPS} a model learns little (Quick scored 11-28% on MNIST test in 4-24 steps)")
 
 
 def main() -> int:
@@ -98,7 +113,8 @@ def main() -> int:
     parser.add_argument("--corrections", nargs="?", const="", metavar="PATH_OR_URL",
                         help="with --from: the corrections store, a .sqlite file or a database URL (alone: the "
                              "app's, $DIGITS_DATABASE_URL or $DIGITS_DATA_DIR/corrections.sqlite)")
-    parser.add_argument("--out", default="models/digits.keras", help="where to write the model (.keras)")
+    parser.add_argument("--out", help="where to write the model (.keras; default: models/trained-TIME.keras, "
+                                      "beside the shipped models/digits.keras, which only --out replaces)")
     parser.add_argument("--progress",
                         help="keep this JSON file up to date with the training's phase, progress and curves")
     parser.add_argument("--promote", action="store_true",
@@ -113,6 +129,9 @@ def main() -> int:
     if args.limit and args.limit > TRAINING_IMAGES:
         parser.error(f"--limit {args.limit}: there are {TRAINING_IMAGES:,} training images (the rest of MNIST's "
                      "60,000 is kept for the validation curves)")
+    # Without --out, a new name: it was models/digits.keras, and a 10-image try replaced the shipped model with
+    # one of 18.52% (a review, 2026-12-05).
+    args.out = args.out or str(ModelRegistry().new_model_path("handwriting" if args.base else "trained"))
     if problem := output_problem(args.out):
         parser.error(problem)
     args.corrections = args.corrections or (corrections_location() if args.base else None)
@@ -121,6 +140,9 @@ def main() -> int:
                       limit=args.limit,
                       augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
+    if not args.base and (warning := tiny_run_warning(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
+                                                      settings["batch_size"])):
+        print(warning, file=sys.stderr)
     if args.base:
         origin = ModelRegistry(Path(args.base).parent).origin(Path(args.base))
         if origin != Path(args.base):
@@ -136,6 +158,8 @@ def main() -> int:
     from digits.training import ProgressFile, train_and_save
 
     progress = ProgressFile(args.progress, model=args.out, **fields) if args.progress else None
+    # Keras' progress bar in a terminal; elsewhere (the page's log, a pipe) a line an epoch, not a bar's every redraw.
+    verbose = 1 if sys.stdout.isatty() else 2
     try:
         if progress:
             progress.write("loading")
@@ -144,23 +168,28 @@ def main() -> int:
             from digits.finetuning import fine_tune_and_save  # imports TensorFlow, as train_and_save's module does
 
             flags = {"epochs": args.epochs, "batch_size": args.batch_size, "learning_rate": args.learning_rate}
-            metadata = fine_tune_and_save(args.base, args.corrections, mnist, args.out, args.seed, progress,
+            metadata = fine_tune_and_save(args.base, args.corrections, mnist, args.out, args.seed, progress, verbose,
                                           **{k: v for k, v in flags.items() if v is not None})
         else:
             metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset,
-                                      **settings)
+                                      verbose=verbose, **settings)
     except (MnistError, CorrectionsError, ValueError, OSError) as error:
         if progress:
             progress.write("failed", error=str(error))
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: one line, not TensorFlow's traceback; the temporary files are gone
+        if progress:
+            progress.write("failed", error="interrupted")
+        print("interrupted: no model saved", file=sys.stderr)
+        return 130
     except Exception as error:  # a bug or an exhausted machine: the page hears why, the log gets the traceback
         if progress:
             progress.write("failed", error=f"{type(error).__name__}: {error}")
         traceback.print_exc()
         return 1
-    print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.4f}, "
-          f"{metadata['training_seconds']:.0f} s, {metadata['parameters']} parameters")
+    print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.2%}, "
+          f"{metadata['training_seconds']:.0f} s of training, {metadata['parameters']:,} parameters")
     registry = ModelRegistry(Path(args.out).parent)
     if args.base:  # a fine-tune must learn the held-out corrections and keep MNIST (finetuning.promotion)
         worthy, reason = metadata["promote"], metadata["reason"]
@@ -171,7 +200,7 @@ def main() -> int:
     elif args.promote:
         promoted, reason = registry.promote_if_better(args.out)
         print(("now serving it: " if promoted else "not serving it: ")
-              + f"its test accuracy {metadata['test_accuracy']:.2%} is {reason}")
+              + f"test accuracy {metadata['test_accuracy']:.2%}, {reason}")
     else:
         promoted, reason = False, ""
     if progress:

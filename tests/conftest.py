@@ -19,11 +19,11 @@ from tests.postgres import throwaway_cluster
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_script(name: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run scripts/NAME.py with this Python and return what it did."""
+def run_script(name: str, *args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run scripts/NAME.py with this Python, with `env` added to the environment, and return what it did."""
     return subprocess.run(
         [sys.executable, str(ROOT / "scripts" / name), *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=600,
+        capture_output=True, text=True, cwd=cwd, timeout=600, env={**os.environ, **(env or {})},
     )
 
 

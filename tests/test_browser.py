@@ -123,7 +123,7 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     # A 300-image model is worse than the shipped one: it is kept aside, and can be used anyway.
     assert "The current model stays" in finished
     with new_run(page):
-        sidebar.get_by_role("button", name="Use it anyway").click()
+        sidebar.get_by_role("button", name="Serve it anyway").click()
     # The sidebar's model facts change once the switch has been served (the alert above names the
     # new model already, so its name alone proves nothing).
     expect(accuracy).not_to_have_text(shipped_accuracy, timeout=20_000)

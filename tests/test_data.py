@@ -73,5 +73,11 @@ def test_a_malformed_file_is_a_clear_error(tmp_path, changes, expected):
 def test_a_file_that_is_not_npz_is_a_clear_error(tmp_path):
     path = tmp_path / "mnist.npz"
     path.write_text("not a zip file")
+    with pytest.raises(MnistError, match="not a readable .npz file \\(not a zip archive\\)") as raised:
+        load_mnist(path)
+    assert "pickle" not in str(raised.value)  # numpy's advice to load it unsafely
+    # Truncated, it is still a zip archive to Python, but not one whose arrays can be read.
+    real = fake_mnist(tmp_path / "real.npz")
+    path.write_bytes(real.read_bytes()[:-100])
     with pytest.raises(MnistError, match="not a readable .npz"):
         load_mnist(path)

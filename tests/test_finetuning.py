@@ -16,7 +16,7 @@ from digits.registry import ModelRegistry
 from digits.retraining import Retrainer
 from digits.training import temper
 from digits.writers import Writer
-from tests.browser import copy_shipped_model
+from tests.browser import ROOT, copy_shipped_model
 from tests.conftest import run_script
 
 
@@ -170,6 +170,15 @@ def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
     assert "Traceback" not in done.stderr and not (tmp_path / "m.keras").exists()
     done = run_script("train.py", "--from", models / "digits.keras", "--out", tmp_path / "m.keras")
     assert done.returncode == 2 and "--from and --corrections go together" in done.stderr
+    # A --from that is no digit model, with corrections enough: Keras' own words had said "File not found" of a
+    # file that is there, and "No such layer: probabilities" of the pair reader (a review, 2026-12-05).
+    enough = store_of(Writer.random(11), tmp_path / "enough.sqlite", per_digit=2)
+    (tmp_path / "text.keras").write_text("not a model")
+    for base, said in ((tmp_path / "text.keras", "is not a model Keras can load (a .keras file that train.py saved)"),
+                       (ROOT / "models" / "segmentation" / "pair.keras", "is not a digit model: it takes (28, 56, 1)")):
+        done = run_script("train.py", "--from", base, "--corrections", enough.path, "--out", tmp_path / "m.keras")
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
+        assert not (tmp_path / "m.keras").exists()
 
 
 def test_train_script_refuses_what_would_fail_before_it_trains(tmp_path):

@@ -338,10 +338,10 @@ def test_a_training_outcome_is_news_for_an_hour_but_to_the_session_that_followed
     hours_ago = lambda hours: os.utime(status_file, (time.time() - 3600 * hours,) * 2)  # noqa: E731
     hours_ago(0.9)
     app = run_page(monkeypatch, models)
-    assert "scores 11.00%" in app.sidebar.warning[0].value and "Use it anyway" in [b.label for b in app.sidebar.button]
+    assert "scores 11.00%" in app.sidebar.warning[0].value and "Serve it anyway" in [b.label for b in app.sidebar.button]
     # The button says what it would serve every visitor: a model that reads 11% right, against the serving one.
     serving = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
-    [anyway] = [b for b in app.sidebar.button if b.label == "Use it anyway"]
+    [anyway] = [b for b in app.sidebar.button if b.label == "Serve it anyway"]
     assert anyway.proto.help == (f"Serve it to every visitor: it reads 11.00% of the MNIST test digits right, the "
                                  f"serving model {serving:.2%}.")
     # With a password, it is news to whoever has given it, not to a classroom's students.
@@ -393,7 +393,7 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
                                             "model stays.")
     assert [c["encoding"]["y"]["title"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert {c["encoding"]["color"]["legend"]["orient"] for c in charts(app.sidebar)} == {"top"}  # the sidebar is narrow
-    assert "Use it anyway" in [b.label for b in app.sidebar.button]
+    assert "Serve it anyway" in [b.label for b in app.sidebar.button]
     # Under the outcome, the settings it was trained with (a copy of the serving model's, so said twice), until it
     # serves: then the serving model's facts say them.
     from app_pages.sidebar import describe
@@ -407,7 +407,7 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     app.run()
     assert app.sidebar.warning[0].value.endswith("then serving (digits, 99.65%). It is serving, chosen by hand, "
                                                  "though it was kept aside.")
-    assert "Use it anyway" not in [b.label for b in app.sidebar.button]
+    assert "Serve it anyway" not in [b.label for b in app.sidebar.button]
     assert [c.value for c in app.sidebar.caption].count(said) == 1
     # Promoted, then another model chosen: it is no longer said to be serving.
     promoted = {**status, "promoted": True,
@@ -617,7 +617,7 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     assert said.endswith("It was fine-tuned from **digits**: the figures before the arrows are that model's.")
     page_text = " ".join(e.value for e in app.sidebar.markdown)
     assert "99.30%" not in page_text  # not said twice
-    assert "Use it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
+    assert "Serve it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
     # A session that watched it end is told on the page as well, once: the outcome may be below the sidebar's fold.
     assert not app.toast
     app.session_state["training ended"] = True  # what the progress fragment sets as it sees the training end

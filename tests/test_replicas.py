@@ -67,10 +67,10 @@ def test_two_replicas_share_the_corrections_the_training_lock_and_the_promotion(
     expect(sidebar_b.get_by_role("button", name="Train a new model")).to_have_count(0)
     assert not Retrainer(ModelRegistry(models)).start("quick", "compact", 1, 100, False)
 
-    # Promoted on A ("Use it anyway": a 300-image model is worse), it serves on B's next run.
+    # Promoted on A ("Serve it anyway": a 300-image model is worse), it serves on B's next run.
     expect(sidebar_a.get_by_text("Training finished")).to_be_visible(timeout=180_000)
     with new_run(a):
-        sidebar_a.get_by_role("button", name="Use it anyway").click()
+        sidebar_a.get_by_role("button", name="Serve it anyway").click()
     promoted = ModelRegistry(models).current_path().stem
     assert promoted.startswith("retrained-")
     go_to(b, "Photo")

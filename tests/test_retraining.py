@@ -54,6 +54,16 @@ def test_registry_serves_the_shipped_model_until_told_otherwise(registry, tiny_m
     assert ModelRegistry(registry.folder).current_path().name == "tiny.keras"
 
 
+def test_the_first_model_in_a_folder_serves_without_a_comparison(tmp_path, tiny_model_path):
+    # train.py --out into a new folder with --promote said it beat "the model then serving (digits, 0.00%)".
+    registry = ModelRegistry(tmp_path)
+    for suffix in (".keras", ".json"):
+        (tmp_path / f"first{suffix}").write_bytes(tiny_model_path.with_suffix(suffix).read_bytes())
+    assert registry.promote_if_better(tmp_path / "first.keras") == (
+        True, f"the first model to serve from {tmp_path}")
+    assert registry.current_path().name == "first.keras"
+
+
 def test_a_training_runs_alone_then_serves_its_model_if_good_enough(registry):
     retrainer = Retrainer(registry)
     assert retrainer.start("quick", "compact", 1, 300, False)

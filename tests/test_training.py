@@ -1,7 +1,9 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
 
 import numpy as np
@@ -14,7 +16,7 @@ from digits.model import BUILDERS, build_model, read_probabilities
 from digits.recipes import ARCHITECTURES, VALIDATION, recipe
 from digits.registry import ModelRegistry
 from digits.training import ProgressFile, calibrate, save_model, train, training_batches
-from tests.browser import copy_shipped_model
+from tests.browser import ROOT, copy_shipped_model
 from tests.conftest import run_script
 
 
@@ -45,7 +47,7 @@ def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     # Not served beside the shipped model, and the command says why in one sentence: the score, then the comparison.
     shipped = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     accuracy = json.loads(out.with_suffix(".json").read_text())["test_accuracy"]
-    assert (f"not serving it: its test accuracy {accuracy:.2%} is below that of the model then serving (digits, "
+    assert (f"not serving it: test accuracy {accuracy:.2%}, below that of the model then serving (digits, "
             f"{shipped:.2%})" in done.stdout)
     metadata = json.loads(out.with_suffix(".json").read_text())
     quick = recipe("quick")
@@ -68,10 +70,44 @@ def test_every_architecture_the_page_offers_builds_and_reads_ten_digits():
 
 
 def test_train_script_explains_missing_data(tmp_path):
-    done = run_script("train.py", "--data", tmp_path / "none.npz", "--out", tmp_path / "m.keras")
+    done = run_script("train.py", "--data", tmp_path / "none.npz", "--out", tmp_path / "new" / "folder" / "m.keras")
     assert done.returncode == 2
     assert "MNIST file not found" in done.stderr and "Traceback" not in done.stderr
-    assert not list(tmp_path.iterdir())
+    assert not list(tmp_path.iterdir())  # nor the folders --out would have needed
+
+
+def test_train_script_without_out_keeps_the_shipped_model(tmp_path):
+    # It wrote models/digits.keras, and a 10-image try replaced the shipped model with one of 18.52% (a review).
+    models = copy_shipped_model(tmp_path / "models")
+    shipped = (models / "digits.keras").read_bytes()
+    done = run_script("train.py", "--preset", "quick", "--epochs", 1, "--limit", 300,
+                      env={"DIGITS_MODELS_DIR": str(models)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    [trained] = models.glob("trained-*.keras")
+    accuracy = json.loads(trained.with_suffix(".json").read_text())["test_accuracy"]
+    assert f"saved {trained}: test accuracy {accuracy:.2%}, " in done.stdout
+    assert (models / "digits.keras").read_bytes() == shipped
+    # Two steps of 256 images: said to teach little, as the sidebar says it.
+    assert "warning: 2 training steps (batches of 256): under 75 a model learns little" in done.stderr
+    # Keras' progress bar only in a terminal: in a pipe, a line an epoch, not the bar's every redraw.
+    assert "\r" not in done.stdout and "\b" not in done.stdout
+
+
+def test_ctrl_c_stops_the_training_in_a_line_and_leaves_no_model(tmp_path):
+    out, progress = tmp_path / "m.keras", tmp_path / "progress.json"
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "train.py"), "--preset", "quick", "--limit",
+                                "20000", "--out", out, "--progress", progress], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (progress.exists() and json.loads(progress.read_text())["state"] == "training"):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: to the terminal's whole process group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "interrupted: no model saved" in stderr and "Traceback" not in stderr
+    status = json.loads(progress.read_text())
+    assert (status["state"], status["error"]) == ("failed", "interrupted")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]
 
 
 @pytest.mark.parametrize("flag", ["--epochs", "--limit", "--batch-size"])
