@@ -38,6 +38,7 @@ with stderr_dropped():
     from digits import Recognizer  # noqa: E402
 from digits.numbers import ordinal, places, places_unlike_digits  # noqa: E402
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink  # noqa: E402
+from digits.registry import SHIPPED, ModelRegistry  # noqa: E402
 
 
 def image_files(paths: list[str]) -> list[tuple[Path, str | None]]:
@@ -46,7 +47,7 @@ def image_files(paths: list[str]) -> list[tuple[Path, str | None]]:
     found = []
     for path in map(Path, paths):
         if os.path.isdir(path):
-            found += folder_entries(path) or [(path, "a folder with no files in it")]
+            found += folder_entries(path) or [(path, "A folder with no files in it.")]
         else:  # a file, or something read_bytes will say is wrong with it
             found.append((path, None))
     return found
@@ -59,11 +60,11 @@ def folder_entries(top: Path) -> list[tuple[Path, str | None]]:
     entries = []
 
     def unlisted(error: OSError) -> None:
-        entries.append((Path(error.filename), f"the folder cannot be listed ({error.strerror})"))
+        entries.append((Path(error.filename), f"The folder cannot be listed ({error.strerror})."))
 
     for folder, folders, files in os.walk(top, onerror=unlisted):
         entries += [(Path(folder, name), None) for name in files]  # links to nothing or in a loop among them
-        entries += [(Path(folder, name), "a link to a folder, not followed: name the folder itself to read it")
+        entries += [(Path(folder, name), "A link to a folder, not followed: name the folder itself to read it.")
                     for name in folders if os.path.islink(os.path.join(folder, name))]
     return sorted(entries)
 
@@ -76,14 +77,14 @@ def read_bytes(path: Path) -> bytes:
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
             status = os.fstat(file.fileno())
             if not stat.S_ISREG(status.st_mode):
-                raise PhotoError("not a plain file (a folder, a pipe or a device)")
+                raise PhotoError("Not a plain file (a folder, a pipe or a device).")
             if status.st_size > MAX_BYTES:
-                raise PhotoError(f"the file is {status.st_size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+                raise PhotoError(f"The file is {status.st_size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
             return file.read(MAX_BYTES + 1)  # a file that grows meanwhile is cut there, and open_photo refuses it
     except FileNotFoundError:
-        raise PhotoError("no such file" + (" (a link to a missing file)" if os.path.islink(path) else "")) from None
+        raise PhotoError("No such file" + (" (a link to a missing file)." if os.path.islink(path) else ".")) from None
     except OSError as error:  # no permission, a loop of links, a name too long, a file on the way...
-        raise PhotoError(f"cannot be read ({error.strerror or error})") from None
+        raise PhotoError(f"The file cannot be read ({error.strerror or error}).") from None
 
 
 def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dict:
@@ -94,7 +95,8 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
         return {"file": str(path), "error": str(error)}
     result = recognizer.read_photo_ink(found, number=number)
     if result is None:  # no ink, or too little to read (a speck, a digit a few pixels high)
-        why = "too small to read: the ink is only a speck" if found.ink.any() else "blank: no digit found"
+        speck = found.ink.any()
+        why = "Too small to read: the ink is only a speck." if speck else "No digit found: the image is blank."
         return {"file": str(path), "error": why}
     # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages; squeezed
     # into one digit's 28x28, a number of 5 digits is as flat as a dash.
@@ -103,7 +105,7 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
     if not looks_like_a_number:  # a dash or an underline, which the model would read as a 2 ("12-5" keeps a dash
         result = result.without_level_lines()  # between digits as "-")
     if not result.digits:
-        return {"file": str(path), "error": "only a level line (a dash or an underline): no digit found"}
+        return {"file": str(path), "error": "No digit found: only a level line (a dash or an underline)."}
     digits = [
         {"digit": d.digit, "confidence": round(d.confidence, 4), "unsure": d.unsure,
          "looks_like_a_digit": d.looks_like_a_digit, "box": list(box),
@@ -150,12 +152,18 @@ def main() -> int:
                         help="show the K most likely digits (with --number, each digit's, on a line of its own)")
     parser.add_argument("--number", action="store_true", help="read a whole number of one or more digits")
     parser.add_argument("--json", action="store_true", help="print one JSON list instead of lines")
-    parser.add_argument("--model", help="a .keras model (default: the shipped model)")
+    parser.add_argument("--model", help="a .keras model (default: the one the app serves, at first the shipped "
+                                        "models/digits.keras)")
     args = parser.parse_args()
     if not 1 <= args.top <= 10:
         parser.error("--top must be between 1 and 10")
+    # The model the app serves, as the pages read with it: a review's promoted Quick model served the page while
+    # this read with the shipped one, unsaid (2026-12-05).
+    serving = ModelRegistry().current_path()
+    if not args.model and serving.name != SHIPPED:
+        print(f"reading with {serving.stem}, the model the app serves (--model to choose another)", file=sys.stderr)
     try:
-        recognizer = Recognizer.load(args.model)
+        recognizer = Recognizer.load(args.model or serving)
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -124,8 +124,8 @@ def write_corpus(folder: Path, rng: np.random.Generator) -> dict[Path, str]:
               f"{CUT_SHORT}|{NOT_AN_IMAGE}")
 
     # The wrong name: read by what the bytes are, so a blank page is blank and other formats are refused.
-    write("a jpeg named.png", encoded(blank, "JPEG"), "blank: no digit found")
-    write("a png named.webp", encoded(blank, "PNG"), "blank: no digit found")
+    write("a jpeg named.png", encoded(blank, "JPEG"), "No digit found: the image is blank.")
+    write("a png named.webp", encoded(blank, "PNG"), "No digit found: the image is blank.")
     write("text.jpg", b"a shopping list, not a photo\n", NOT_AN_IMAGE)
     write("page.png", b"<!doctype html><title>404 Not Found</title>", NOT_AN_IMAGE)
     seven = Image.open(io.BytesIO(originals["png"]))
@@ -137,21 +137,21 @@ def write_corpus(folder: Path, rng: np.random.Generator) -> dict[Path, str]:
     # Larger than the limit: sparse, so that writing it costs nothing.
     with open(folder / "oversized.png", "wb") as file:
         file.truncate(21 * 2**20)
-    expected[folder / "oversized.png"] = "the file is 21.0 MB; the limit is 20 MB"
+    expected[folder / "oversized.png"] = r"The file is 21.0 MB; the limit is 20 MB\.$"
 
     # What else a folder holds: pipes, links to nothing, loops of links, a link back up to a folder above.
     os.mkfifo(folder / "pipe.png")
-    expected[folder / "pipe.png"] = "not a plain file"
+    expected[folder / "pipe.png"] = "Not a plain file"
     (folder / "dangling.png").symlink_to(folder / "gone.png")
-    expected[folder / "dangling.png"] = r"no such file \(a link to a missing file\)"
+    expected[folder / "dangling.png"] = r"No such file \(a link to a missing file\)\.$"
     (folder / "loop-a.png").symlink_to(folder / "loop-b.png")
     (folder / "loop-b.png").symlink_to(folder / "loop-a.png")
     (folder / "self.png").symlink_to(folder / "self.png")
     for name in ["loop-a.png", "loop-b.png", "self.png"]:
-        expected[folder / name] = r"cannot be read \(Too many levels of symbolic links\)"
+        expected[folder / name] = r"The file cannot be read \(Too many levels of symbolic links\)\.$"
     (folder / "nested" / "deeper").mkdir()
     (folder / "nested" / "deeper" / "up").symlink_to(folder, target_is_directory=True)
-    expected[folder / "nested" / "deeper" / "up"] = "a link to a folder, not followed"
+    expected[folder / "nested" / "deeper" / "up"] = "A link to a folder, not followed"
     (folder / "nothing here").mkdir()  # an empty folder inside the one named: nothing to read, nothing to say
     return expected
 
@@ -183,11 +183,11 @@ def corpus(tmp_path):
     (named / "no files").mkdir(parents=True)
     (named / "file.png").write_bytes(b"")
     expected |= {
-        named / "missing.png": r"no such file$",
-        named / "no files": "a folder with no files in it",
-        named / "file.png" / "inside.png": r"cannot be read \(Not a directory\)",
-        named / ("long" * 100 + ".png"): r"cannot be read \(File name too long\)",
-        Path("/dev/zero"): "not a plain file",  # its size says 0, and reading it never ends
+        named / "missing.png": r"No such file\.$",
+        named / "no files": "A folder with no files in it.",
+        named / "file.png" / "inside.png": r"The file cannot be read \(Not a directory\)\.$",
+        named / ("long" * 100 + ".png"): r"The file cannot be read \(File name too long\)\.$",
+        Path("/dev/zero"): "Not a plain file",  # its size says 0, and reading it never ends
     }
     # The pictures the bad ones were cut from, whole: read as 7 in the same run.
     good = tmp_path / "good"
