@@ -1,11 +1,14 @@
 import importlib.util
 import json
+import shutil
 
 import numpy as np
 from PIL import Image
 
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, render
+from digits.registry import ModelRegistry
+from tests.browser import copy_shipped_model
 from tests.conftest import ROOT, on_strip, run_script
 
 
@@ -31,7 +34,8 @@ def test_reads_each_file_and_reports_the_bad_ones(tmp_path):
     assert f"{folder / 'blank.png'}: error: No digit found: the image is blank." in done.stderr
     # A dot of the pen is ink too small to read, not blank paper, which was said of it (a review, 2026-12-03).
     Image.fromarray(255 - render([[(0.0, 0.0), (0.05, 0.0)]], 10, (140, 140), 22)[..., 3]).save(tmp_path / "dot.png")
-    assert "dot.png: error: Too small to read: the ink is only a speck." in run_script("predict.py", tmp_path / "dot.png").stderr
+    speck = run_script("predict.py", tmp_path / "dot.png")
+    assert "dot.png: error: Too small to read: the ink is only a speck." in speck.stderr
     assert f"{folder / 'notes.png'}: error: This file is not an image" in done.stderr
     assert f"{folder / 'missing.png'}: error: No such file." in done.stderr
     assert "Traceback" not in done.stderr
@@ -159,3 +163,19 @@ def test_a_number_names_its_unsure_digits_in_words():
     assert predict.describe(read) == "1275  (unsure of the 2nd digit)"
     read["digits"][2]["looks_like_a_digit"] = False
     assert predict.describe(read) == "1275  (unsure of the 2nd digit)  (the 3rd digit looks like no digit)"
+
+
+def test_it_reads_with_the_model_the_app_serves_and_says_so(tmp_path, tiny_model_path):
+    # A review's promoted Quick model served the pages while predict.py read with the shipped one, unsaid.
+    models = copy_shipped_model(tmp_path / "models")
+    for suffix in (".keras", ".json"):
+        shutil.copy(tiny_model_path.with_suffix(suffix), models / f"tiny{suffix}")
+    seven = write_digits(tmp_path / "in") / "seven.png"
+    env = {"DIGITS_MODELS_DIR": str(models)}
+    shipped = run_script("predict.py", "--top", 3, seven, env=env)
+    assert shipped.returncode == 0 and shipped.stderr == ""  # the shipped model serves: nothing to say
+    ModelRegistry(models).use(models / "tiny.keras")
+    served = run_script("predict.py", "--top", 3, seven, env=env)
+    assert served.stderr == "reading with tiny, the model the app serves (--model to choose another)\n"
+    assert served.stdout == run_script("predict.py", "--top", 3, "--model", models / "tiny.keras", seven).stdout
+    assert served.stdout != shipped.stdout
