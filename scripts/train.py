@@ -140,6 +140,9 @@ def main() -> int:
                       limit=args.limit,
                       augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
+    # Ctrl-C, even where the parent ignored it (a shell's background job, a pytest-xdist worker): Python then
+    # leaves it ignored, and a training went on to the end.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if not args.base and (warning := tiny_run_warning(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
                                                       settings["batch_size"])):
         print(warning, file=sys.stderr)
