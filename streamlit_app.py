@@ -88,7 +88,9 @@ def main() -> None:
     registry = ModelRegistry()
     shipped = registry.folder / SHIPPED
     if not shipped.is_file():
-        st.error(f"No model at {shipped}. Train one with: python scripts/train.py --out {shipped}")
+        # The server's paths only to a session that may change things (a review saw them on a public link).
+        st.error(f"No model at {shipped}. Copy the shipped models/digits.* there, or train one with: python "
+                 f"scripts/train.py --out {shipped}" if allowed() else "No model to serve: the site is not set up yet.")
         st.stop()
     model_path, problem = serving_model()
     if problem:  # why, with the server's paths, only to a session that may change the model (access.allowed)

@@ -34,7 +34,11 @@ def browser_session() -> str:
 def store_problem(error: CorrectionsError) -> str:
     """What to say when the corrections store fails: where it is and why to a session allowed to change things,
     only that it failed to any other."""
-    return str(error) if allowed() else error.public
+    if allowed():
+        return str(error)
+    # A public link has no password to give: its visitors were told to give one (a review, 2026-12-05).
+    where = "once they have given its password" if deployment_password(secrets()) else "in the server's log"
+    return f"{error.public} Whoever runs this deployment sees why {where}."
 
 
 def show_access() -> None:

@@ -17,7 +17,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
-from digits.deployment import collecting_enabled
+from digits.deployment import collecting_enabled, retraining_enabled
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
@@ -208,7 +208,9 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str, po
              on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
     # "Drawings you kept" on the Corrections page counted drawings a student had only confirmed (a review,
     # 2026-12-04): both keep the drawing, and say so.
-    st.caption("Either keeps your drawing, to teach the model your handwriting (Corrections page).")
+    # Where retraining is off (a public link), this site teaches the model nothing (a review, 2026-12-05).
+    why = "to teach the model your handwriting" if retraining_enabled(secrets()) else "for whoever runs this site"
+    st.caption(f"Either keeps your drawing, {why} (Corrections page).")
     # Streamlit lays pills out in one row that scrolls sideways: in a narrow column (820 pixels, with the
     # sidebar open) 8 and 9 were out of sight. They wrap onto a second row instead.
     st.html('<style>[class*="st-key-wrong-"] [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }</style>')
@@ -423,8 +425,9 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
         return
     show_reading(digits, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), "Number")
     if collecting_enabled(secrets()):  # a number's digits are not kept: what it learns from is drawn one at a time
-        st.caption("A digit read wrong? Number mode keeps no drawings: to teach the model your handwriting, draw "
-                   "that digit in Digit mode and say what it is.")
+        to = "to teach the model your handwriting" if retraining_enabled(secrets()) else "to keep one"
+        st.caption(f"A digit read wrong? Number mode keeps no drawings: {to}, draw that digit in Digit mode and say "
+                   "what it is.")
 
 
 def draw_digit() -> None:

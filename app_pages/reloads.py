@@ -13,8 +13,11 @@ import streamlit as st
 
 PARAM = "drawing"
 # What a session keeps of its drawings (app_pages/draw.py): each canvas's last drawing (its key, its strokes and its
-# PNG), the counts its canvases are keyed by, and the mode the page was in.
-KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "number-cleared", "last mode")
+# PNG), the counts its canvases are keyed by, and the mode the page was in; and the anonymous id its corrections are
+# kept under (access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete
+# the drawings kept before (a review, 2026-12-05).
+KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "number-cleared", "last mode",
+        "browser_session")
 # The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
 # 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
 # hold about 30 MB.
@@ -64,7 +67,9 @@ def keep_over_reload() -> None:
 
 def restore_after_reload() -> None:
     """On a session's first run, take back the drawings kept under the token in its address. The session keeps
-    them under a token of its own: an address passed on to someone else gives them a copy, not a shared canvas."""
+    them under a token of its own: an address passed on to someone else gives them a copy, not a shared canvas, but
+    the same id for their corrections, so that they see the drawings kept in that tab (not the rights of a password,
+    which are the session's own)."""
     if st.session_state.get("reload checked"):
         return
     st.session_state["reload checked"] = True

@@ -29,6 +29,10 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCHEMA_VERSION = 2  # kept in the table digits_schema: a later layout can tell an old store and migrate it
 MIGRATION_LOCK = 20261204  # PostgreSQL's advisory lock held while a store's tables are made or migrated
 BUSY_TIMEOUT = 30  # seconds a writer waits for another one (another page, the CLI) before giving up
+# Seconds a PostgreSQL server has to answer a new connection (libpq's connect_timeout, unless the URL sets it): a
+# server behind a firewall that takes connections and never answers held the Draw page's first run, for every
+# visitor, for good (a review, 2026-12-05).
+CONNECT_TIMEOUT = 5
 PNG_MODES = ("1", "L", "LA", "RGB", "RGBA")  # image modes kept as they are in the PNG; others become RGBA
 
 # One layout for both databases, written with SQLAlchemy Core: the same statements serve SQLite and PostgreSQL.
@@ -59,8 +63,7 @@ class CorrectionsError(Exception):
     the visitors of a public link (a path or a database's host is the server's business).
     """
 
-    public = ("The corrections store cannot be used right now, so drawings are not being kept. Whoever runs this "
-              "deployment sees why once they have given its password.")
+    public = "The corrections store cannot be used right now, so drawings are not being kept."
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,10 @@ def database_engine(location: str | os.PathLike) -> sa.Engine:
     """
     if is_database_url(location):
         # pre_ping: a connection the server dropped (a restart, a failover) is replaced, not handed out.
-        return sa.create_engine(str(location), pool_pre_ping=True, pool_size=2, max_overflow=8)
+        url = sa.make_url(str(location))
+        waits = ({"connect_timeout": CONNECT_TIMEOUT}
+                 if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query else {})
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=8, connect_args=waits)
     engine = sa.create_engine(f"sqlite:///{location}", poolclass=sa.NullPool, connect_args={"timeout": BUSY_TIMEOUT})
 
     @sa.event.listens_for(engine, "connect")
@@ -175,7 +181,9 @@ class Corrections:
                   if self.path is None else "Check the file and its folder, move the file away (a new, empty store "
                   "is then made) or set DIGITS_DATA_DIR to another folder.")
         cause = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's statement dump
-        return CorrectionsError(f"The corrections store at {self.where} cannot be read or written: {cause}. {advice}")
+        said = " ".join(str(cause).split())  # psycopg's run over lines, the last "…TCP/IP connections?"
+        said += "" if said.endswith((".", "?", "!")) else "."
+        return CorrectionsError(f"The corrections store at {self.where} cannot be read or written: {said} {advice}")
 
     @contextlib.contextmanager
     def _connected(self, writing: bool = False) -> Iterator[sa.Connection]:

@@ -187,11 +187,11 @@ def fine_tune_and_save(
                          f"fine-tune; the store has {len(y)}")
     model = load_digit_model(base)
     if progress:  # drawings, not "corrections": one confirmed as read right is kept and learned too
-        progress.fields.update(stage=f"step 1 of 2, measuring: learning {len(train_on)} of your drawings, "
+        progress.fields.update(stage=f"step 1 of 2, measuring: learning {len(train_on)} of the drawings kept, "
                                      f"{len(held)} held out to check it", stage_number=1, stages=2)
     measured, _ = fine_tune(model, x[train_on], y[train_on], mnist, seed, progress, verbose, **settings)
     if progress:
-        progress.fields.update(stage=f"step 2 of 2, learning all {len(y)} of your drawings", stage_number=2)
+        progress.fields.update(stage=f"step 2 of 2, learning all {len(y)} drawings kept", stage_number=2)
     tuned, history = fine_tune(model, x, y, mnist, seed, progress, verbose, **settings)
     inspection = inspect_model(tuned, mnist.x_test, mnist.y_test)
     test_before = base_meta.get("test_accuracy")

@@ -98,6 +98,14 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert store.path.parent == data  # not the repository's data/
 
 
+def test_where_retraining_is_off_a_kept_drawing_is_not_said_to_teach_the_model():
+    # A public link that collects drawings but cannot fine-tune (a review, 2026-12-05).
+    app = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
+    app.secrets["retraining"] = "off"
+    app.run()
+    assert [c.value for c in app.caption] == ["Either keeps your drawing, for whoever runs this site (Corrections page)."]
+
+
 def test_an_8_is_said_with_an(data):  # the Right button and the Not sure warning say it alike (draw.article)
     app = run_answer()
     app.pills[0].select(8).run()
@@ -182,6 +190,20 @@ def test_a_reloaded_tab_gets_its_drawings_and_mode_back_until_it_clears_them():
     assert any("Draw a digit" in i.value for i in blank.info)
     assert blank.query_params == {"drawing": "not-a-token-it-kept"}
     assert "drawing" not in open_at({}).query_params
+
+
+def test_a_reloaded_tab_still_sees_the_drawings_it_kept():
+    # A student who reloaded became a new tab: "You have kept no drawings in this browser tab yet", and the teacher
+    # counted one tab more (a review, 2026-12-05).
+    strokes = {"objects": [{"type": "path"}]}
+    first = open_at({}, **{"digit-drawing": ("digit-canvas-0-0", strokes, png(drawn(7))), "last mode": "Digit"})
+    first.button(key="right-0").click().run()
+    [kept] = Corrections(corrections_location()).records()
+    assert kept.session == first.session_state["browser_session"]
+    reloaded = open_at({"drawing": first.query_params["drawing"]})
+    assert reloaded.session_state["browser_session"] == kept.session
+    reloaded.switch_page("app_pages/corrections.py").run()
+    assert not reloaded.exception and [m.value for m in reloaded.main.metric][:1] == ["1"]
 
 
 @pytest.mark.parametrize("image, said", [
@@ -392,6 +414,23 @@ def test_a_damaged_store_is_named_and_the_digit_still_read(data):
     assert "cannot be read or written" in app.main.error[0].value
 
 
+def test_a_store_that_failed_is_tried_again_only_after_a_while(data, monkeypatch):
+    from app_pages import resources
+    data.mkdir()
+    path = corrections_location()
+    Path(path).write_bytes(b"this is no database " * 100)
+    with pytest.raises(CorrectionsError) as first:
+        resources.get_corrections(path)
+    Path(path).unlink()  # repaired
+    # The same error at once, not another try: a database that does not answer takes CONNECT_TIMEOUT a try, and
+    # every stroke of every visitor would wait that long.
+    with pytest.raises(CorrectionsError) as again:
+        resources.get_corrections(path)
+    assert again.value is first.value
+    monkeypatch.setattr(resources, "RETRY_STORE_AFTER", 0.0)
+    assert resources.get_corrections(path).records() == []
+
+
 def test_a_damaged_store_is_named_only_to_whoever_runs_a_deployment_with_a_password(data, monkeypatch):
     monkeypatch.delenv("DIGITS_PASSWORD", raising=False)
     data.mkdir()
@@ -399,17 +438,24 @@ def test_a_damaged_store_is_named_only_to_whoever_runs_a_deployment_with_a_passw
     answered = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
     answered.secrets["password"] = "s3cret"
     answered.run()
-    assert [e.value for e in answered.error] == [CorrectionsError.public] and not answered.pills
+    told = f"{CorrectionsError.public} Whoever runs this deployment sees why once they have given its password."
+    assert [e.value for e in answered.error] == [told] and not answered.pills
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     app.secrets["password"] = "s3cret"
     app.run()
     app.switch_page("app_pages/corrections.py").run()
-    assert [e.value for e in app.main.error] == [CorrectionsError.public]
+    assert [e.value for e in app.main.error] == [told]
     assert not [e for e in app.error if str(data.resolve()) in e.value]
     # The password, given in the sidebar, shows where the store is and why it fails.
     [field] = [t for t in app.sidebar.text_input if t.label.startswith("Password")]
     field.input("s3cret").run()
     assert corrections_location() in app.main.error[0].value and "cannot be read or written" in app.main.error[0].value
+    # A public link has no password to give: whoever runs it finds why in the server's log.
+    public = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
+    public.secrets["retraining"] = "off"
+    public.run()
+    assert [e.value for e in public.error] == [
+        f"{CorrectionsError.public} Whoever runs this deployment sees why in the server's log."]
 
 
 def npz(x: np.ndarray, y: np.ndarray) -> bytes:

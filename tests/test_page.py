@@ -55,6 +55,18 @@ def add_model(models, trained):
         shutil.copy(path, models / path.name)
 
 
+def test_a_models_folder_without_the_shipped_model_says_what_to_do_and_only_so_to_visitors(monkeypatch, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = run_page(monkeypatch, empty)
+    assert [e.value for e in app.error] == [
+        f"No model at {empty / 'digits.keras'}. Copy the shipped models/digits.* there, or train one with: python "
+        f"scripts/train.py --out {empty / 'digits.keras'}"]
+    # A public link's visitors do not see the server's paths (a review, 2026-12-05).
+    public = run_page(monkeypatch, empty, DIGITS_RETRAINING="off")
+    assert [e.value for e in public.error] == ["No model to serve: the site is not set up yet."]
+
+
 def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
     app = run_page(monkeypatch, models)
     assert "Prediction" not in [m.label for m in app.metric]
@@ -249,9 +261,9 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
          "Evaluating the new model"),
         # A fine-tune's two steps: the time left is the step's.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "elapsed_s": 3.0,
-          "eta_s": 2.0, "stage": "step 1 of 2, measuring: learning 3 of your drawings, 2 held out to check it",
+          "eta_s": 2.0, "stage": "step 1 of 2, measuring: learning 3 of the drawings kept, 2 held out to check it",
           "stage_number": 1, "stages": 2},
-         "Step 1 of 2, measuring: learning 3 of your drawings, 2 held out to check it · Epoch 2 of 3 · "
+         "Step 1 of 2, measuring: learning 3 of the drawings kept, 2 held out to check it · Epoch 2 of 3 · "
          "accuracy 91.0% · 0:00:02 left in this step"),
         # A file written before learning curves existed: no history, no validation.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
