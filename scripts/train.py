@@ -141,8 +141,15 @@ def main() -> int:
                       augment=False if args.no_augment else None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
     # Ctrl-C, even where the parent ignored it (a shell's background job, a pytest-xdist worker): Python then
-    # leaves it ignored, and a training went on to the end.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # leaves it ignored, and a training went on to the end. Noted as well as raised: raised in Python code that
+    # TensorFlow runs, it comes out as an error of TensorFlow's.
+    pressed = []
+
+    def ctrl_c(signum, frame) -> None:
+        pressed.append(True)
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, ctrl_c)
     if not args.base and (warning := tiny_run_warning(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
                                                       settings["batch_size"])):
         print(warning, file=sys.stderr)
@@ -176,17 +183,18 @@ def main() -> int:
         else:
             metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset,
                                       verbose=verbose, **settings)
-    except (MnistError, CorrectionsError, ValueError, OSError) as error:
-        if progress:
-            progress.write("failed", error=str(error))
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # Ctrl-C: one line, not TensorFlow's traceback; the temporary files are gone
-        if progress:
-            progress.write("failed", error="interrupted")
-        print("interrupted: no model saved", file=sys.stderr)
-        return 130
-    except Exception as error:  # a bug or an exhausted machine: the page hears why, the log gets the traceback
+    except (KeyboardInterrupt, Exception) as error:
+        if isinstance(error, KeyboardInterrupt) or pressed:  # Ctrl-C: one line, not a traceback; no temporary files
+            if progress:
+                progress.write("failed", error="interrupted")
+            print("interrupted: no model saved", file=sys.stderr)
+            return 130
+        if isinstance(error, (MnistError, CorrectionsError, ValueError, OSError)):
+            if progress:
+                progress.write("failed", error=str(error))
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        # A bug or an exhausted machine: the page hears why, the log gets the traceback.
         if progress:
             progress.write("failed", error=f"{type(error).__name__}: {error}")
         traceback.print_exc()

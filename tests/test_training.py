@@ -104,7 +104,7 @@ def test_ctrl_c_stops_the_training_in_a_line_and_leaves_no_model(tmp_path):
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: to the terminal's whole process group
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130 and "interrupted: no model saved" in stderr and "Traceback" not in stderr
+    assert process.returncode == 130 and "interrupted: no model saved" in stderr and "Traceback" not in stderr, stderr
     status = json.loads(progress.read_text())
     assert (status["state"], status["error"]) == ("failed", "interrupted")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]
