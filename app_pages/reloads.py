@@ -5,6 +5,7 @@ them back: the canvas is given its drawing again, as after a trip to another pag
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 from collections import OrderedDict
@@ -13,11 +14,12 @@ import streamlit as st
 
 PARAM = "drawing"
 # What a session keeps of its drawings (app_pages/draw.py): each canvas's last drawing (its key, its strokes and its
-# PNG), the counts its canvases are keyed by, and the mode the page was in; and the anonymous id its corrections are
-# kept under (access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete
-# the drawings kept before (a review, 2026-12-05).
-KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "number-cleared", "last mode",
-        "browser_session")
+# PNG), the counts its canvases are keyed by, and the mode the page was in.
+KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "number-cleared", "last mode")
+# ...and, for a reload in the same browser only, the anonymous id its corrections are kept under
+# (access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete the drawings
+# kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
+SAME_BROWSER = "browser_session"
 # The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
 # 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
 # hold about 30 MB.
@@ -53,12 +55,28 @@ def recent_drawings() -> RecentDrawings:
     return RecentDrawings()
 
 
+def browser_key() -> str:
+    """The browser this session runs in, as far as the server can tell: a hash of the token of Streamlit's XSRF
+    cookie, which a browser's tabs share and a reload keeps, where another browser has another. Tornado masks it
+    afresh on every page load ("2|mask|masked token|time", the token XORed with the 4-byte mask). Empty without it
+    (XSRF protection off, AppTest)."""
+    try:
+        _, mask, masked, _ = st.context.cookies.get("_streamlit_xsrf", "").split("|")
+        mask, masked = bytes.fromhex(mask), bytes.fromhex(masked)
+    except ValueError:
+        return ""
+    if len(mask) != 4:
+        return ""
+    return hashlib.sha256(bytes(b ^ mask[i % 4] for i, b in enumerate(masked))).hexdigest()
+
+
 def keep_over_reload() -> None:
     """Keep this session's drawings under its token, and put the token in the tab's address; nothing while no
     canvas has sent a drawing, so that a visitor who only reads has a plain address."""
-    state = {key: st.session_state[key] for key in KEPT if key in st.session_state}
+    state = {key: st.session_state[key] for key in (*KEPT, SAME_BROWSER) if key in st.session_state}
     if "digit-drawing" not in state and "number-drawing" not in state:
         return
+    state["browser"] = browser_key()
     token = st.session_state.setdefault("reload token", secrets.token_urlsafe(16))
     recent_drawings().put(token, state)
     if st.query_params.get(PARAM) != token:  # another page's link drops it from the address
@@ -66,13 +84,14 @@ def keep_over_reload() -> None:
 
 
 def restore_after_reload() -> None:
-    """On a session's first run, take back the drawings kept under the token in its address. The session keeps
-    them under a token of its own: an address passed on to someone else gives them a copy, not a shared canvas, but
-    the same id for their corrections, so that they see the drawings kept in that tab (not the rights of a password,
-    which are the session's own)."""
+    """On a session's first run, take back the drawings kept under the token in its address, and in the same browser
+    (a reload) the id its corrections are kept under. The session keeps them under a token of its own: an address
+    passed on to someone else gives them a copy, not a shared canvas, nor the drawings kept in that tab."""
     if st.session_state.get("reload checked"):
         return
     st.session_state["reload checked"] = True
     kept = recent_drawings().get(st.query_params.get(PARAM, ""))
     if kept:
-        st.session_state.update(kept)
+        same_browser = kept["browser"] == browser_key()
+        st.session_state.update({key: value for key, value in kept.items()
+                                 if key in KEPT or (key == SAME_BROWSER and same_browser)})

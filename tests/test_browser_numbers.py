@@ -5,6 +5,7 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import expect
 
+from digits.corrections import Corrections
 from digits.drawing import PLAIN
 from tests.browser import draw, new_run, open_page, prediction, side_by_side
 from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fixtures: a server of this module's own)
@@ -161,6 +162,33 @@ def test_a_drawing_outlives_a_reload_of_the_tab(browser, app_url):
     assert ink_on_canvas(page, inked) == inked
     expect(page.get_by_text("Your drawing is back: Clear starts a new one")).to_be_visible()
     context.close()
+
+
+def test_a_reload_keeps_the_drawings_the_tab_kept_but_an_address_passed_on_does_not(browser, app_url, models):
+    # A student who reloaded became a new tab, which no longer saw the drawings kept before (a review, 2026-12-05);
+    # another browser opening the tab's address (a link pasted into a chat) gets its drawing, not those.
+    def keep_a_7(page) -> None:
+        draw(page, PLAIN[7])
+        with new_run(page):
+            page.get_by_role("button", name="✓ Right, it is a 7").click()
+        expect(page.get_by_text("Saved as a 7")).to_be_visible()
+
+    student = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = student.new_page()
+    open_page(tab, app_url)
+    keep_a_7(tab)
+    tab.wait_for_url("**drawing=*")
+    elsewhere = browser.new_context(viewport={"width": 1280, "height": 900})
+    pasted = elsewhere.new_page()
+    open_page(pasted, tab.url)
+    keep_a_7(pasted)
+    open_page(tab, tab.url)  # reloaded: a new session, at the same address
+    keep_a_7(tab)
+    store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
+    first, passed_on, after_reload = sorted(store.records(), key=lambda kept: kept.id)[-3:]
+    assert first.session == after_reload.session != passed_on.session
+    student.close()
+    elsewhere.close()
 
 
 def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_canvas(browser, app_url):
