@@ -25,10 +25,13 @@ def allowed() -> bool:
     return st.session_state.get("unlocked", False)
 
 
+SESSION_ID = "browser_session"  # the session state's key for it
+
+
 def browser_session() -> str:
     """An anonymous id of this browser session, kept with its corrections to tell one writer's digits apart, and to
     show a session without rights its own drawings only."""
-    return st.session_state.setdefault("browser_session", uuid.uuid4().hex)
+    return st.session_state.setdefault(SESSION_ID, uuid.uuid4().hex)
 
 
 def store_problem(error: CorrectionsError) -> str:

@@ -12,6 +12,8 @@ from collections import OrderedDict
 
 import streamlit as st
 
+from app_pages.access import SESSION_ID
+
 PARAM = "drawing"
 # What a session keeps of its drawings (app_pages/draw.py): each canvas's last drawing (its key, its strokes and its
 # PNG), the counts its canvases are keyed by, and the mode the page was in.
@@ -19,7 +21,7 @@ KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "nu
 # ...and, for a reload in the same browser only, the anonymous id its corrections are kept under
 # (access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete the drawings
 # kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
-SAME_BROWSER = "browser_session"
+SAME_BROWSER = SESSION_ID
 # The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
 # 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
 # hold about 30 MB.
@@ -58,16 +60,18 @@ def recent_drawings() -> RecentDrawings:
 def browser_key() -> str:
     """The browser this session runs in, as far as the server can tell: a hash of the token of Streamlit's XSRF
     cookie, which a browser's tabs share and a reload keeps, where another browser has another. Tornado masks it
-    afresh on every page load ("2|mask|masked token|time", the token XORed with the 4-byte mask). Empty without it
-    (XSRF protection off, AppTest)."""
+    afresh on every page load ("2|mask|masked token|time", the token XORed with the 4-byte mask; an older cookie is
+    the bare token). Empty without it (XSRF protection off, AppTest): then no browser is told from another."""
+    cookie = st.context.cookies.get("_streamlit_xsrf", "")
+    if not isinstance(cookie, str):  # AppTest's is a mock
+        return ""
     try:
-        _, mask, masked, _ = st.context.cookies.get("_streamlit_xsrf", "").split("|")
+        _, mask, masked, _ = cookie.split("|")
         mask, masked = bytes.fromhex(mask), bytes.fromhex(masked)
-    except ValueError:
-        return ""
-    if len(mask) != 4:
-        return ""
-    return hashlib.sha256(bytes(b ^ mask[i % 4] for i, b in enumerate(masked))).hexdigest()
+        token = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
+    except (ValueError, ZeroDivisionError):
+        token = cookie.encode()  # the bare token, or what no parsing should guess at
+    return hashlib.sha256(token).hexdigest() if token else ""
 
 
 def keep_over_reload() -> None:
@@ -92,6 +96,7 @@ def restore_after_reload() -> None:
     st.session_state["reload checked"] = True
     kept = recent_drawings().get(st.query_params.get(PARAM, ""))
     if kept:
-        same_browser = kept["browser"] == browser_key()
+        browser = browser_key()
+        same_browser = bool(browser) and kept["browser"] == browser
         st.session_state.update({key: value for key, value in kept.items()
                                  if key in KEPT or (key == SAME_BROWSER and same_browser)})
