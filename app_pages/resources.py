@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import logging
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -15,7 +15,6 @@ from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import Retrainer
 
 SHIPPED_SERVES = "The shipped model serves instead."
-LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.inspection import Inspection
@@ -65,22 +64,23 @@ def get_retrainer(folder: str) -> Retrainer:
 # Seconds a store that could not be opened is not tried again: a database that does not answer takes
 # corrections.CONNECT_TIMEOUT to give up on, and every stroke of every visitor would wait that long.
 RETRY_STORE_AFTER = 30.0
-_store_failures: dict[str, tuple[float, CorrectionsError]] = {}
+_store_failures: dict[str, tuple[float, str]] = {}
+_store_opening = threading.Lock()  # one try at a time: sessions that queued behind a silent one waited in turn
 
 
 def get_corrections(path: str) -> Corrections:
     """One corrections store per file or database, shared by every session. A store that cannot be opened raises
     CorrectionsError, which is not cached: a run after RETRY_STORE_AFTER tries again (after the file was moved
     away, the server restarted); the runs before it get the same error at once."""
-    failed = _store_failures.get(path)
-    if failed and time.monotonic() - failed[0] < RETRY_STORE_AFTER:
-        raise failed[1]
-    try:
-        return open_corrections(path)
-    except CorrectionsError as error:
-        _store_failures[path] = (time.monotonic(), error)
-        LOG.warning("%s", error)  # for whoever runs it, where a public link's visitors are told it failed, not why
-        raise
+    with _store_opening:
+        failed = _store_failures.get(path)
+        if failed and time.monotonic() - failed[0] < RETRY_STORE_AFTER:
+            raise CorrectionsError(failed[1])  # a new one: raised again, one error would gather every run's frames
+        try:
+            return open_corrections(path)
+        except CorrectionsError as error:
+            _store_failures[path] = (time.monotonic(), str(error))
+            raise
 
 
 @st.cache_resource(show_spinner=False)  # its spinner named the function to visitors while a database was silent

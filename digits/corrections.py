@@ -7,6 +7,7 @@ import contextlib
 import datetime
 import io
 import json
+import logging
 import math
 import numbers
 import os
@@ -33,6 +34,7 @@ BUSY_TIMEOUT = 30  # seconds a writer waits for another one (another page, the C
 # server behind a firewall that takes connections and never answers held the Draw page's first run, for every
 # visitor, for good (a review, 2026-12-05).
 CONNECT_TIMEOUT = 5
+LOG = logging.getLogger(__name__)
 PNG_MODES = ("1", "L", "LA", "RGB", "RGBA")  # image modes kept as they are in the PNG; others become RGBA
 
 # One layout for both databases, written with SQLAlchemy Core: the same statements serve SQLite and PostgreSQL.
@@ -183,7 +185,9 @@ class Corrections:
         cause = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's statement dump
         said = " ".join(str(cause).split())  # psycopg's run over lines, the last "…TCP/IP connections?"
         said += "" if said.endswith((".", "?", "!")) else "."
-        return CorrectionsError(f"The corrections store at {self.where} cannot be read or written: {said} {advice}")
+        failure = CorrectionsError(f"The corrections store at {self.where} cannot be read or written: {said} {advice}")
+        LOG.warning("%s", failure)  # for whoever runs it: a public link's visitors are told it failed, not why
+        return failure
 
     @contextlib.contextmanager
     def _connected(self, writing: bool = False) -> Iterator[sa.Connection]:
