@@ -145,6 +145,24 @@ def describe(result: dict) -> str:
     return guesses + ("  (unsure)" if result["unsure"] else "")
 
 
+def serving_recognizer() -> Recognizer:
+    """The model the app serves, as the pages read with it, saying so on stderr when it is not the shipped one (a
+    review's promoted Quick model served the pages while this read with the shipped one, unsaid); the shipped one,
+    with why, where the chosen one cannot be used, as the pages fall back."""
+    registry = ModelRegistry()
+    serving, problem = registry.serving()
+    if serving.name != SHIPPED:
+        try:
+            recognizer = Recognizer.load(serving)
+            print(f"reading with {serving.stem}, the model the app serves (--model to choose another)", file=sys.stderr)
+            return recognizer
+        except ValueError as error:
+            problem = f"The model chosen to serve cannot be used: {error}"
+    if problem:
+        print(f"{problem} Reading with the shipped model.", file=sys.stderr)
+    return Recognizer.load(registry.folder / SHIPPED)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
@@ -157,13 +175,8 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.top <= 10:
         parser.error("--top must be between 1 and 10")
-    # The model the app serves, as the pages read with it: a review's promoted Quick model served the page while
-    # this read with the shipped one, unsaid (2026-12-05).
-    serving = ModelRegistry().current_path()
-    if not args.model and serving.name != SHIPPED:
-        print(f"reading with {serving.stem}, the model the app serves (--model to choose another)", file=sys.stderr)
     try:
-        recognizer = Recognizer.load(args.model or serving)
+        recognizer = Recognizer.load(args.model) if args.model else serving_recognizer()
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

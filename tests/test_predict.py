@@ -179,3 +179,9 @@ def test_it_reads_with_the_model_the_app_serves_and_says_so(tmp_path, tiny_model
     assert served.stderr == "reading with tiny, the model the app serves (--model to choose another)\n"
     assert served.stdout == run_script("predict.py", "--top", 3, "--model", models / "tiny.keras", seven).stdout
     assert served.stdout != shipped.stdout
+    # A chosen model that cannot be loaded: the shipped one reads, as on the pages, and says why.
+    (models / "tiny.keras").write_text("damaged")
+    damaged = run_script("predict.py", "--top", 3, seven, env=env)
+    assert damaged.returncode == 0 and damaged.stdout == shipped.stdout
+    assert damaged.stderr.startswith("The model chosen to serve cannot be used: ")
+    assert damaged.stderr.endswith(" Reading with the shipped model.\n")
