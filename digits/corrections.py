@@ -153,7 +153,9 @@ class Corrections:
             self.engine = database_engine(self.location)
             if self.path:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-        except (sa.exc.SQLAlchemyError, OSError) as error:
+        # ImportError: a URL of a driver that is not installed (mysql+pymysql://); TypeError: one whose engine takes
+        # no pool (sqlite:// in memory). Both had escaped on every page run.
+        except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError) as error:
             raise self._failure(error) from error
         with self._connected(writing=True) as db:
             if db.dialect.name == "postgresql":  # two processes opening a new or an old store make or migrate it once

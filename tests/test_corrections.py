@@ -421,7 +421,8 @@ def test_an_unreachable_database_raises_a_clear_error_that_hides_its_password(po
     url = sa.make_url(new_database(postgres_cluster))
     nobody_listens = url.set(port=free_port()).render_as_string(hide_password=False)
     for location in (nobody_listens, url.set(password="wrong").render_as_string(hide_password=False),
-                     "nosuchdatabase://someone:secret@localhost/db"):
+                     "nosuchdatabase://someone:secret@localhost/db", "mysql+pymysql://someone:secret@localhost/db",
+                     "sqlite://"):
         with pytest.raises(CorrectionsError, match="cannot be read or written") as raised:
             Corrections(location)
         assert "DIGITS_DATABASE_URL" in str(raised.value) and "?." not in str(raised.value)
