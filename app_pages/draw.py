@@ -207,10 +207,11 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str, po
     st.pills(label, digits, key=pick,
              on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
     # "Drawings you kept" on the Corrections page counted drawings a student had only confirmed (a review,
-    # 2026-12-04): both keep the drawing, and say so.
+    # 2026-12-04): both keep the drawing, and say so ("A digit picked" where there is no Right button to confirm).
     # Where retraining is off (a public link), this site teaches the model nothing (a review, 2026-12-05).
     why = "to teach the model your handwriting" if retraining_enabled(secrets()) else "for whoever runs this site"
-    st.caption(f"Either keeps your drawing, {why} (Corrections page).")
+    keeps = "Either keeps" if result.looks_like_a_digit and not pointed else "A digit picked keeps"
+    st.caption(f"{keeps} your drawing, {why} (Corrections page).")
     # Streamlit lays pills out in one row that scrolls sideways: in a narrow column (820 pixels, with the
     # sidebar open) 8 and 9 were out of sight. They wrap onto a second row instead.
     st.html('<style>[class*="st-key-wrong-"] [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }</style>')

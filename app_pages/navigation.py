@@ -9,6 +9,8 @@ from digits.deployment import collecting_enabled
 
 
 class Page(NamedTuple):
+    """A page of the app: its file, its title and icon in the menu, and what it is for."""
+
     path: str
     title: str
     # Material icons throughout: they come with Streamlit's own fonts, where emoji need one on the visitor's

@@ -98,8 +98,8 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
         y = {"field": "error", "type": "quantitative", "title": "accuracy", "scale": {"type": "log", "reverse": True}}
         errors = [value["error"] for value in spanned]
         ticks = [t for t in log_ticks(errors) if t < 1]
-        # Over 30% wrong, 50% and 10% right: a weak model's curves beside a strong one's lay under the last tick,
-        # 70%, unlabelled (a review, 2026-12-05).
+        # 50% right where over 35% are wrong, 10% where over 63% are: a weak model's curves beside a strong one's
+        # lay under the last tick, 70%, unlabelled (a review, 2026-12-05).
         ticks += [t for t in (0.5, 0.9) if max(errors, default=0.0) > 0.7 * t]
         if ticks:
             # Ticks under an error of 0.1% get two decimals: with one, 99.97% and 99.99% both read "100%".

@@ -321,11 +321,11 @@ def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike,
         if inspection is not None:
             save_inspection(inspection, path)
         write_json_atomically(metadata_path(path), {"name": path.stem, **metadata})
-    except OSError as error:
+    except BaseException as error:  # a full disk, or Ctrl-C and a cancel between the renames
         # Without its JSON a model is not listed, so the one serving stays; remove what was written of a new one.
         for written in (path, inspection_path(path)) if new else ():
             written.unlink(missing_ok=True)
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise OSError(error.errno, f"no space left on the disk to save the model in {path.parent} (the "
                           "serving model is unchanged): free some space, then train again") from error
         raise

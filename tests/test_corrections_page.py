@@ -103,7 +103,8 @@ def test_where_retraining_is_off_a_kept_drawing_is_not_said_to_teach_the_model()
     app = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
     app.secrets["retraining"] = "off"
     app.run()
-    assert [c.value for c in app.caption] == ["Either keeps your drawing, for whoever runs this site (Corrections page)."]
+    assert [c.value for c in app.caption] == [
+        "Either keeps your drawing, for whoever runs this site (Corrections page)."]
 
 
 def test_an_8_is_said_with_an(data):  # the Right button and the Not sure warning say it alike (draw.article)
@@ -272,6 +273,8 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     assert [b.label for b in app.button] == ["Read it as a number"]
     [pills] = app.pills
     assert pills.label == "One digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
+    assert [c.value for c in app.caption if "keeps" in c.value] == [  # no Right button: "either" would say two
+        "A digit picked keeps your drawing, to teach the model your handwriting (Corrections page)."]
     pills.select("5").run()
     [kept] = Corrections(corrections_location()).records()
     assert kept.label == 5 and kept.predicted == 7

@@ -350,7 +350,8 @@ def test_a_training_outcome_is_news_for_an_hour_but_to_the_session_that_followed
     hours_ago = lambda hours: os.utime(status_file, (time.time() - 3600 * hours,) * 2)  # noqa: E731
     hours_ago(0.9)
     app = run_page(monkeypatch, models)
-    assert "scores 11.00%" in app.sidebar.warning[0].value and "Serve it anyway" in [b.label for b in app.sidebar.button]
+    assert "scores 11.00%" in app.sidebar.warning[0].value
+    assert "Serve it anyway" in [b.label for b in app.sidebar.button]
     # The button says what it would serve every visitor: a model that reads 11% right, against the serving one.
     serving = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     [anyway] = [b for b in app.sidebar.button if b.label == "Serve it anyway"]
