@@ -7,7 +7,6 @@
 """
 
 import argparse
-import contextlib
 import json
 import os
 import stat
@@ -16,25 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from digits.quiet import tensorflow_quiet  # noqa: E402
 
-@contextlib.contextmanager
-def stderr_dropped():
-    """What is written to file descriptor 2 meanwhile, by C code too, goes nowhere."""
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-# TensorFlow wrote ten lines of its own to stderr, where this script's errors go: absl's and oneDNN's as it is
-# imported (dropped here; an import that fails still raises, and says why once stderr is back), then XLA's info
-# lines (turned off).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
-with stderr_dropped():
+with tensorflow_quiet():
     from digits import Recognizer  # noqa: E402
 from digits.numbers import ordinal, places, places_unlike_digits  # noqa: E402
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink  # noqa: E402

@@ -13,7 +13,6 @@ itself a fine-tune, the model it came from (ModelRegistry.origin).
 
 import argparse
 import math
-import os
 import signal
 import sys
 import tempfile
@@ -21,10 +20,10 @@ import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # TensorFlow's info lines off (XLA's, the CPU's), as in predict.py
 
 from digits.corrections import CorrectionsError, corrections_location, display_location, is_database_url  # noqa: E402
 from digits.data import MnistError, load_mnist  # noqa: E402
+from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import (ARCHITECTURES, FEWEST_STEPS, PRESETS, TRAINING_IMAGES, recipe,  # noqa: E402
                             training_steps)
 from digits.registry import ModelRegistry  # noqa: E402
@@ -165,7 +164,8 @@ def main() -> int:
     # TensorFlow is imported here, not at the top: the workers that draw the training material (digits/synthesis.py)
     # are spawned, and run this script's top level again; with TensorFlow in it, drawing into an empty cache took
     # 20.7 s instead of 14.8 s (2026-12-01).
-    from digits.training import ProgressFile, train_and_save
+    with tensorflow_quiet():
+        from digits.training import ProgressFile, train_and_save
 
     progress = ProgressFile(args.progress, model=args.out, **fields) if args.progress else None
     # Keras' progress bar in a terminal; elsewhere (the page's log, a pipe) a line an epoch, not a bar's every redraw.
