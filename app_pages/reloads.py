@@ -18,10 +18,9 @@ PARAM = "drawing"
 # What a session keeps of its drawings (app_pages/draw.py): each canvas's last drawing (its key, its strokes and its
 # PNG), the counts its canvases are keyed by, and the mode the page was in.
 KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "number-cleared", "last mode")
-# ...and, for a reload in the same browser only, the anonymous id its corrections are kept under
-# (access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete the drawings
+# ...and, for a reload in the same browser only, the anonymous id its corrections are kept under (SESSION_ID,
+# access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete the drawings
 # kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
-SAME_BROWSER = SESSION_ID
 # The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
 # 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
 # hold about 30 MB.
@@ -77,7 +76,7 @@ def browser_key() -> str:
 def keep_over_reload() -> None:
     """Keep this session's drawings under its token, and put the token in the tab's address; nothing while no
     canvas has sent a drawing, so that a visitor who only reads has a plain address."""
-    state = {key: st.session_state[key] for key in (*KEPT, SAME_BROWSER) if key in st.session_state}
+    state = {key: st.session_state[key] for key in (*KEPT, SESSION_ID) if key in st.session_state}
     if "digit-drawing" not in state and "number-drawing" not in state:
         return
     state["browser"] = browser_key()
@@ -99,4 +98,4 @@ def restore_after_reload() -> None:
         browser = browser_key()
         same_browser = bool(browser) and kept["browser"] == browser
         st.session_state.update({key: value for key, value in kept.items()
-                                 if key in KEPT or (key == SAME_BROWSER and same_browser)})
+                                 if key in KEPT or (key == SESSION_ID and same_browser)})

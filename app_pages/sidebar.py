@@ -12,8 +12,8 @@ from digits.charts import learning_curves
 from digits.corrections import CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
-from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEWEST_STEPS, PRESETS, TRAINING_IMAGES,
-                            estimated_duration, preset_score, recipe, training_steps)
+from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, estimated_duration, preset_score,
+                            recipe, too_few_steps)
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
@@ -172,10 +172,8 @@ def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) ->
                                 last_value(f"images {preset}", settings["limit"] or TRAINING_IMAGES), step=1000,
                                 key=f"images {preset}")
         batch_size = settings["batch_size"]
-        if (steps := training_steps(int(limit), int(epochs), batch_size)) < FEWEST_STEPS:
-            st.caption(f"{steps} training step{'' if steps == 1 else 's'} (batches of {batch_size}): under "
-                       f"{FEWEST_STEPS} a model learns little. Quick scored 11-28% in 4-24 steps, 86% in 40, "
-                       "97.5% in 80. Fine to try the controls.")
+        if few := too_few_steps(int(limit), int(epochs), batch_size):
+            st.caption(f"{few}. Quick scored 11-28% in 4-24 steps, 86% in 40, 97.5% in 80. Fine to try the controls.")
         augment = st.checkbox("Augmentation (makes MNIST look drawn)",
                               last_value(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
         # A Quick model is kept aside next to the shipped one: say so before the training, not only after it. What

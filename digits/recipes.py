@@ -114,3 +114,13 @@ DESCRIPTIONS = {
 def training_steps(images: int, epochs: int, batch_size: int) -> int:
     """The batches a training of `epochs` over `images` takes: its steps (the last batch of an epoch may be short)."""
     return epochs * math.ceil(images / batch_size)
+
+
+def too_few_steps(images: int, epochs: int, batch_size: int) -> str | None:
+    """That a training of so few steps (under FEWEST_STEPS) teaches a model little, in words for the page and
+    train.py: "24 training steps (batches of 256): under 75 a model learns little"; None for enough steps."""
+    steps = training_steps(images, epochs, batch_size)
+    if steps >= FEWEST_STEPS:
+        return None
+    return (f"{steps} training step{'' if steps == 1 else 's'} (batches of {batch_size}): under {FEWEST_STEPS} a "
+            "model learns little")

@@ -24,8 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digits.corrections import CorrectionsError, corrections_location, display_location, is_database_url  # noqa: E402
 from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.quiet import tensorflow_quiet  # noqa: E402
-from digits.recipes import (ARCHITECTURES, FEWEST_STEPS, PRESETS, TRAINING_IMAGES, recipe,  # noqa: E402
-                            training_steps)
+from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
 
 
@@ -84,15 +83,6 @@ def output_problem(out: str) -> str | None:
     return None
 
 
-def tiny_run_warning(images: int, epochs: int, batch_size: int) -> str | None:
-    """That so few training steps teach a model little, as the sidebar says it (recipes.FEWEST_STEPS)."""
-    steps = training_steps(images, epochs, batch_size)
-    if steps >= FEWEST_STEPS:
-        return None
-    return (f"warning: {steps} training step{'' if steps == 1 else 's'} (batches of {batch_size}): under "
-            f"{FEWEST_STEPS} a model learns little (Quick scored 11-28% on MNIST test in 4-24 steps)")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
@@ -149,9 +139,9 @@ def main() -> int:
         signal.default_int_handler(signum, frame)
 
     signal.signal(signal.SIGINT, ctrl_c)
-    if not args.base and (warning := tiny_run_warning(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
-                                                      settings["batch_size"])):
-        print(warning, file=sys.stderr)
+    if not args.base and (few := too_few_steps(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
+                                                 settings["batch_size"])):  # as the sidebar says it
+        print(f"warning: {few} (Quick scored 11-28% on MNIST test in 4-24 steps)", file=sys.stderr)
     if args.base:
         origin = ModelRegistry(Path(args.base).parent).origin(Path(args.base))
         if origin != Path(args.base):
