@@ -197,6 +197,17 @@ def test_a_large_photo_of_a_number_gives_boxes_on_the_photo(shipped):
         assert np.abs(np.subtract(box, expected)).max() <= 20, (box, expected)  # a few working pixels off at most
 
 
+def test_a_large_8_bit_photo_shrunk_before_it_becomes_floats_gives_the_same_ink():
+    # photo_ink shrinks a camera's 8-bit photo as it is, for speed; the ink must be that of the photo as floats.
+    alpha = np.kron(ink(SHAPES[8], 280, extent=180, pen=16), np.ones((6, 6)))  # a 1,680-pixel drawing
+    picture = photo(np.pad(alpha, ((60, 60), (60, 260))), noise=6)  # 2,000 wide, 1,800 high
+    as_bytes, as_floats = photo_ink(picture), photo_ink(picture.astype(np.float32) / 255)
+    assert as_bytes.ink.shape == as_floats.ink.shape == (720, 800) and as_bytes.scale == as_floats.scale
+    inked, inked_as_floats = as_bytes.ink > 0, as_floats.ink > 0
+    assert (inked != inked_as_floats).sum() < 0.001 * inked_as_floats.sum()  # 6 of 70,886 pixels, at the edges
+    assert np.abs(as_bytes.ink - as_floats.ink)[inked & inked_as_floats].max() < 0.01  # 0.003
+
+
 @pytest.mark.parametrize("side", [10, 14])
 def test_a_tiny_picture_of_a_digit_is_read_not_called_blank(shipped, side):
     # An icon-sized digit, as MNIST's own images are drawn: the blur against sensor noise wiped a 10x10 one out
