@@ -151,16 +151,18 @@ def main() -> int:
                                                            "corrections": display_location(args.corrections)}}
     else:
         fields = {"kind": "training", "settings": {"preset": args.preset, **settings}}
-    # TensorFlow is imported here, not at the top: the workers that draw the training material (digits/synthesis.py)
-    # are spawned, and run this script's top level again; with TensorFlow in it, drawing into an empty cache took
-    # 20.7 s instead of 14.8 s (2026-12-01).
-    with tensorflow_quiet():
-        from digits.training import ProgressFile, train_and_save
-
-    progress = ProgressFile(args.progress, model=args.out, **fields) if args.progress else None
     # Keras' progress bar in a terminal; elsewhere (the page's log, a pipe) a line an epoch, not a bar's every redraw.
     verbose = 1 if sys.stdout.isatty() else 2
+    progress = None
     try:
+        # TensorFlow is imported here, not at the top: the workers that draw the training material
+        # (digits/synthesis.py) are spawned, and run this script's top level again; with TensorFlow in it, drawing
+        # into an empty cache took 20.7 s instead of 14.8 s (2026-12-01). Inside the try: a Ctrl-C in its 4.5 s
+        # printed a traceback.
+        with tensorflow_quiet():
+            from digits.training import ProgressFile, train_and_save
+
+        progress = ProgressFile(args.progress, model=args.out, **fields) if args.progress else None
         if progress:
             progress.write("loading")
         mnist = load_mnist(args.data)

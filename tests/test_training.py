@@ -111,6 +111,19 @@ def test_ctrl_c_stops_the_training_in_a_line_and_leaves_no_model(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]
 
 
+def test_ctrl_c_while_tensorflow_is_imported_says_so_in_a_line(tmp_path):
+    out = tmp_path / "m.keras"
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "train.py"), "--preset", "quick", "--limit",
+                                "100", "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    # The warning of too few steps comes just before TensorFlow's import, which takes 4.5 s.
+    assert process.stderr.readline().startswith("warning: 2 training steps")
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and stderr == "interrupted: no model saved\n", stderr  # and no traceback
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("flag", ["--epochs", "--limit", "--batch-size"])
 def test_train_script_refuses_a_count_below_one(tmp_path, flag):
     done = run_script("train.py", flag, "0", "--out", tmp_path / "m.keras")
