@@ -63,6 +63,8 @@ def test_held_out_split_keeps_a_third_of_each_digit_and_always_learns_a_single_c
       "test_accuracy_before": 0.996, "test_accuracy": 0.996}, False, "did not read more"),
     ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 0.9,
       "test_accuracy_before": 0.996, "test_accuracy": 0.9945}, False, "fell by 0.15 points"),
+    ({"corrections_accuracy_before": 0.9, "corrections_accuracy_after": 1.0,  # ten test digits: the limit, allowed
+      "test_accuracy_before": 0.9963, "test_accuracy": 0.9953}, True, "MNIST test 99.63% → 99.53%"),
 ])
 def test_a_fine_tune_serves_only_if_it_learned_and_kept_mnist(figures, promoted, words):
     verdict, reason = promotion(figures)
@@ -135,6 +137,10 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     done = run_script("train.py", "--from", models / "digits.keras", "--corrections", store.path, "--epochs", 1,
                       "--out", out, "--progress", tmp_path / "progress.json", "--promote")
     assert done.returncode == 0, done.stderr[-2000:]
+    # Each of the two fine-tunes is named above its epochs.
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Step 1 of 2, measuring: learning 10 of the drawings kept, 10 held out to check it"
+    assert lines[2] == "Step 2 of 2, learning all 20 drawings kept" and "accuracy:" in lines[1] + lines[3], lines
     meta = json.loads(out.with_suffix(".json").read_text())
     assert meta["fine_tuned_from"] == "digits.keras" and meta["corrections_used"] == 20
     assert meta["corrections_digits"] == list(range(10))
