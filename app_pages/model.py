@@ -11,7 +11,7 @@ import streamlit as st
 
 from digits.charts import confusion_heatmap, per_digit_points
 from digits.deployment import retraining_enabled
-from digits.registry import ModelRegistry
+from digits.registry import ModelRegistry, model_label
 
 from app_pages.access import allowed
 from app_pages.resources import model_inspection, secrets
@@ -94,7 +94,7 @@ if not models:
     st.info("There are no models with metadata in the models folder yet.")
     st.stop()
 names = list(models)
-label = {name: f"{name} ({m['test_accuracy']:.2%})" if "test_accuracy" in m else name for name, m in models.items()}
+label = {name: model_label(m) for name, m in models.items()}
 # The serving model first, unless a link asks for others (the sidebar's, after a training: ?model=A&compare=B).
 asked, beside = st.query_params.get("model"), st.query_params.get("compare")
 pick, compare = st.columns(2)

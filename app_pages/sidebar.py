@@ -14,7 +14,7 @@ from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, estimated_duration, preset_score,
                             recipe, too_few_steps)
-from digits.registry import SHIPPED, ModelRegistry
+from digits.registry import SHIPPED, ModelRegistry, model_label
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
 from app_pages.access import allowed, show_access, store_problem
@@ -76,8 +76,7 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict, models: list[dic
     # Not on a public link without a password (access.allowed), where any visitor would change what everyone is
     # served: a folder left from a classroom's trainings holds several models.
     if len(names) > 1 and path.stem in names and allowed():
-        # The score first: in the sidebar's width "retrained-20261204-202646 (99.1" lost what tells such names apart.
-        label = {m["name"]: f"{m.get('test_accuracy', 0):.2%} · {m['name']}" for m in models}
+        label = {m["name"]: model_label(m) for m in models}
         choice = st.selectbox("Serve model", names, index=names.index(path.stem), format_func=label.get,
                               help="Every model trained here is kept; the one chosen reads for every visitor.")
         chosen = models[names.index(choice)]

@@ -34,6 +34,13 @@ def read_metadata(model_path: str | os.PathLike) -> dict | None:
     return meta if isinstance(meta, dict) else None
 
 
+def model_label(meta: dict) -> str:
+    """A model as the pages list it to pick (its metadata, with its name): its MNIST test score first, then its name
+    ("99.14% · quick"), since the sidebar's width cut what tells long names apart ("retrained-20261204-202646
+    (99.1"); its name alone where it has no score."""
+    return f"{meta['test_accuracy']:.2%} · {meta['name']}" if "test_accuracy" in meta else meta["name"]
+
+
 @contextlib.contextmanager
 def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
     """A file for `path`'s new content: a temporary file beside it, renamed into place when the block ends

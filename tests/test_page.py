@@ -231,6 +231,7 @@ def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
     (models / "unscored.json").write_text(json.dumps({k: v for k, v in shipped.items() if k != "test_accuracy"}))
     shutil.copy(models / "digits.keras", models / "unscored.keras")
     app = run_page(monkeypatch, models)
+    assert "unscored" in app.sidebar.selectbox[0].options  # by its name alone, not as scoring 0.00%
     app.sidebar.selectbox[0].select("unscored").run()
     assert ModelRegistry(models).current_path().name == "fine.keras"
     assert "**unscored** has no MNIST test score" in app.sidebar.warning[0].value
@@ -453,7 +454,9 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     assert not any("(0%)" in caption for caption in gallery.captions)  # a runner-up under half a percent: "<1%"
     assert not any("to compare it with" in c.value for c in app.main.caption)  # there is another model
     assert "**Learning curves**" in [m.value for m in app.main.markdown]  # one model: no name after its parts
-    # Compared with the tiny model: both in the per-digit chart, and the tiny one's learning curves.
+    # Compared with the tiny model: both in the per-digit chart, and the tiny one's learning curves. Each model is
+    # named as in the sidebar's Serve model, after its score.
+    assert f"{tiny['test_accuracy']:.2%} · tiny" in app.main.selectbox[1].options
     app.main.selectbox[1].select("tiny").run()
     page = charts(app.main)
     assert {v["model"] for v in page[0]["data"]["values"]} == {"digits", "tiny"}
