@@ -162,8 +162,9 @@ def choose_tab(store: Corrections) -> str | None:
         # To the second, in the teacher's time: two students' tabs were both "first kept 22:21 UTC" (a review,
         # 2026-12-04). Each student's page names its tab, for the teacher to ask.
         return f"Tab {tab_code(session)}, first kept {local_time(tabs[session], st.context.timezone)}"
-    # Who a tab is, said in the label: "Every tab's" and "(2 browser tabs kept some)" read as jargon (a review).
-    return st.selectbox(f"Whose drawings: kept in {len(tabs)} browser tabs, usually one for each student",
+    # Who a tab is, said in the label: "Every tab's" and "(2 browser tabs kept some)" read as jargon (a review);
+    # "each person", not "each student": the page serves a family or a public link as well as a classroom.
+    return st.selectbox(f"Whose drawings: kept in {len(tabs)} browser tabs, usually one for each person who drew",
                         [None, *tabs], format_func=described, key="corrections-tab")
 
 

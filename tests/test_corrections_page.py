@@ -601,7 +601,7 @@ def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monke
     app.sidebar.text_input[0].input("s3cret").run()
     app.switch_page("app_pages/corrections.py").run()
     [tabs] = app.main.selectbox
-    assert tabs.label == "Whose drawings: kept in 2 browser tabs, usually one for each student"
+    assert tabs.label == "Whose drawings: kept in 2 browser tabs, usually one for each person who drew"
     assert tabs.value is None
     assert [m.value for m in app.main.metric] == ["7"]  # every tab's, and those of none (drawn before, imported)
     assert tabs.options[0] == "Everyone's"
