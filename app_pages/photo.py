@@ -24,10 +24,6 @@ BLANK = ("No digit found in this photo: the paper looks blank, or the writing is
 TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the digit."
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
 ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
-# The uploader takes files up to this many MB, and open_photo refuses those over its MAX_BYTES with their size: the
-# uploader's own refusal of a 21 MB photo was a red mark whose reason showed only under a hovering pointer, while the
-# answer beside it stayed the last photo's (a review, 2026-12-04). As .streamlit/config.toml's maxUploadSize.
-ACCEPTED_MB = 100
 
 
 def main() -> None:
@@ -43,10 +39,13 @@ def main() -> None:
         remember_value("photo-mode")
         # Any type of file is taken, and open_photo says what is wrong with one: the uploader's own refusal of a
         # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).
+        # It takes files up to .streamlit/config.toml's maxUploadSize (100 MB), and open_photo refuses those over its
+        # MAX_BYTES with their size: the uploader's own refusal of a 21 MB photo was a red mark whose reason showed
+        # only under a hovering pointer, while the answer beside it stayed the last photo's (a review, 2026-12-04).
         upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP; the page reads up to {MAX_BYTES // 2**20} MB)",
-                                  max_upload_size=ACCEPTED_MB, key="photo-upload")
-        # The drop zone's own "100MB per file" (ACCEPTED_MB) beside the label's 20 MB read as a contradiction (a
-        # review, 2026-12-04): the label alone says the limit.
+                                  key="photo-upload")
+        # The drop zone's own "100MB per file" beside the label's 20 MB read as a contradiction (a review,
+        # 2026-12-04): the label alone says the limit.
         st.html('<style>.st-key-photo-upload [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }'
                 "</style>")
         if st.toggle("Use the camera", key="photo-camera"):

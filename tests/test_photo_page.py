@@ -174,11 +174,10 @@ def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, mod
 def test_the_uploader_takes_files_over_the_size_read_so_that_the_page_says_why(monkeypatch, models):
     # Refused by the uploader itself, a 21 MB photo was a red mark whose reason showed only under a hovering pointer,
     # the last photo's answer still beside it (a review, 2026-12-04); open_photo's refusal says the size.
-    from app_pages.photo import ACCEPTED_MB
     app = photo_page(monkeypatch, models)
     config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
-    assert app.file_uploader(key="photo-upload").proto.max_upload_size_mb == ACCEPTED_MB
-    assert config["server"]["maxUploadSize"] == ACCEPTED_MB > MAX_BYTES / 2**20
+    assert app.file_uploader(key="photo-upload").proto.max_upload_size_mb == config["server"]["maxUploadSize"]
+    assert config["server"]["maxUploadSize"] > MAX_BYTES / 2**20
 
 
 def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
