@@ -4,6 +4,7 @@ and two models side by side."""
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,8 +58,17 @@ def two_percentages(read: float, runner_up: float) -> tuple[str, str]:
 def show_facts(model: dict, serving: bool) -> None:
     """A model's name, its MNIST test accuracy and how it was trained."""
     st.subheader(f"{model['name']}{' (serving)' if serving else ''}")
+    # A fine-tune beside the model it came from, on MNIST and on the drawings it learned: a review's writer found
+    # only MNIST's figures here, and what it had learned of their own drawings only in the sidebar (2026-12-05).
+    base = Path(model.get("fine_tuned_from", "")).stem
     if "test_accuracy" in model:
-        st.metric("MNIST test accuracy", f"{model['test_accuracy']:.2%}")
+        change = model["test_accuracy"] - model.get("test_accuracy_before", model["test_accuracy"])
+        st.metric("MNIST test accuracy", f"{model['test_accuracy']:.2%}",
+                  delta=f"{change * 100:+.2f} points from {base}" if base and change else None)
+    if held := model.get("corrections_held_out"):
+        before, after = (round(model[f"corrections_accuracy_{when}"] * held) for when in ("before", "after"))
+        st.caption(f"Of the {held} kept drawings held out to check what it learned, it read {after} right, "
+                   f"and **{base}**, the model it came from, {before}.")
     if "date" in model:
         st.caption(describe(model))
 

@@ -84,13 +84,13 @@ def test_a_fine_tune_that_cost_mnist_says_which_digits_and_what_to_draw():
                "test_accuracy_before": 0.996, "test_accuracy": 0.993, "most_fallen": fallen}
     verdict, reason = promotion(figures)
     assert not verdict and ("(MNIST test 99.60% → 99.30%; its 7s most of all, 99.0% → 40.0%, most read as 1: keep "
-                            "more of your own 7s, so that it learns them apart from your 1s); ") in reason
+                            "more of your own 7s, so that it learns them apart from your 1s)") and reason.endswith(")")
     # What to keep follows from what was kept: no 7 kept, the other digits are wanted too; 7s but no 1s, not "your 1s".
     verdict, reason = promotion({**figures, "corrections_digits": [1, 3, 9]})
     assert ("its 7s most of all, 99.0% → 40.0%, most read as 1, though no 7 was kept, only 1s, 3s and 9s: keep some "
-            "of the other digits too, 7s above all); ") in reason
+            "of the other digits too, 7s above all)") in reason
     verdict, reason = promotion({**figures, "corrections_digits": [7]})
-    assert "keep more of your own 7s, so that it learns them apart from 1s); " in reason
+    assert "keep more of your own 7s, so that it learns them apart from 1s)" in reason
     assert "apart from your 1s" in promotion({**figures, "corrections_digits": [1, 7]})[1]
     # Where no digit fell (or the model it came from has no figures per digit), none is named.
     assert most_fallen({str(d): 0.4 for d in range(10)}, inspection) is None
