@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -196,10 +197,18 @@ def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) ->
                 st.info("A training is already running: here it is.")
             st.rerun()
     # Its progress, or how it ended, right under the button. While training, only this part re-runs, every second:
-    # the canvas stays responsive.
-    st.fragment(run_every=1.0 if running else None)(follow_training)(retrainer, running)
+    # the canvas stays responsive. A fine-tune's under its own button, Learn my handwriting: a review's writer found
+    # them under Retrain, above the button they had clicked, which still said how many drawings were kept (2026-12-05).
+    follow = partial(st.fragment(run_every=1.0 if running else None)(follow_training), retrainer, running)
+    fine_tune = (retrainer.status() or {}).get("kind") == "fine-tune"
+    if not fine_tune:
+        follow()
     if allowed() and not running:
         offer_fine_tune(retrainer)
+    elif running and fine_tune:
+        st.markdown("**Learn my handwriting**")
+    if fine_tune:
+        follow()
 
 
 def offer_fine_tune(retrainer: Retrainer) -> None:

@@ -49,6 +49,13 @@ def charts(node) -> list[dict]:
     return specs
 
 
+def in_order(node):
+    """The elements under `node` (the app, its sidebar), in the order the page shows them."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from in_order(child)
+
+
 def add_model(models, trained):
     """Put a trained model, with its metadata and inspection, in the models folder."""
     for path in trained.parent.glob(f"{trained.stem}.*"):
@@ -263,7 +270,7 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
         # A fine-tune's two steps: the time left is the step's.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "elapsed_s": 3.0,
           "eta_s": 2.0, "stage": "step 1 of 2, measuring: learning 3 of the drawings kept, 2 held out to check it",
-          "stage_number": 1, "stages": 2},
+          "stage_number": 1, "stages": 2, "kind": "fine-tune"},
          "Step 1 of 2, measuring: learning 3 of the drawings kept, 2 held out to check it · Epoch 2 of 3 · "
          "accuracy 91.0% · 0:00:02 left in this step"),
         # A file written before learning curves existed: no history, no validation.
@@ -282,6 +289,8 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     # A fine-tune's two runs fill one bar in turn: half of its first run is a quarter of the bar.
     bar = app.sidebar.get("progress")[0].proto.value
     assert bar == (25 if progress.get("stages") else round(100 * progress.get("fraction", 0.0)))
+    # A fine-tune's progress is under its own heading, where its button was.
+    assert ("**Learn my handwriting**" in [m.value for m in app.sidebar.markdown]) == ("kind" in progress)
     # The live learning curves: loss and accuracy, training and validation, one point each per record.
     curves = charts(app.sidebar)
     assert [c["encoding"]["y"]["title"] for c in curves] == (["loss", "accuracy"] if "history" in progress else [])
@@ -653,6 +662,10 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
                            "(MNIST test 99.60% → 99.30%")
     # Which model those figures are of: not always the one serving (a fine-tune learns from ModelRegistry.origin).
     assert said.endswith("It was fine-tuned from **digits**: the figures before the arrows are that model's.")
+    # Said under the Learn my handwriting button, not under Retrain's, above it.
+    order = [(e.type, getattr(e, "label", None) or getattr(e, "value", None)) for e in in_order(app.sidebar)]
+    assert order.index(("button", "Train a new model")) < order.index(("button", "Learn my handwriting")) < \
+        order.index(("warning", said))
     page_text = " ".join(e.value for e in app.sidebar.markdown)
     assert "99.30%" not in page_text  # not said twice
     assert "Serve it anyway" in [b.label for b in app.sidebar.button] and len(charts(app.sidebar)) == 2
