@@ -44,7 +44,7 @@ def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: 
     }
 
 
-LEAST_ERROR = 1e-4  # an accuracy of 100% is drawn at 99.99%: a log scale has no zero
+LEAST_ERROR = 1e-4  # an accuracy of 100% is drawn at 99.99% (its tick labelled 100%): a log scale has no zero
 # A model that never reads this many right (a training on a few hundred images, 11%) is drawn on a plain axis: its
 # errors, 88-89%, spanned no tick of the log scale, which put a lone "70%" below curves lying on the chart's edge.
 PLAIN_UNDER = 0.9
@@ -102,8 +102,11 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
         # lay under the last tick, 70%, unlabelled (a review, 2026-12-05).
         ticks += [t for t in (0.5, 0.9) if max(errors, default=0.0) > 0.7 * t]
         if ticks:
-            # Ticks under an error of 0.1% get two decimals: with one, 99.97% and 99.99% both read "100%".
-            y["axis"] = {"values": ticks, "labelExpr": "format(1 - datum.value, datum.value < 0.001 ? '.2~%' : '.1~%')"}
+            # Ticks under an error of 0.1% get two decimals: with one, 99.97% and 99.99% both read "100%". The least
+            # error drawn is labelled 100%: a fine-tune's curve that read all of its 500 validation digits right
+            # topped out at a "99.99%" no such count can give (a review, 2026-12-05).
+            y["axis"] = {"values": ticks, "labelExpr": f"datum.value <= {LEAST_ERROR} ? '100%' : "
+                                                       "format(1 - datum.value, datum.value < 0.001 ? '.2~%' : '.1~%')"}
     else:
         y = {"field": measure, "type": "quantitative", "title": measure, "scale": {"type": "log"}}  # no "zero"
         ticks = log_ticks([value[measure] for value in spanned])
