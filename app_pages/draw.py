@@ -465,6 +465,10 @@ def main() -> None:
     # page is in the mode it was left in, with its drawing (lasting_canvas).
     # Its default only where it is drawn anew: a value set through the session state (read_as_a_number) beside a
     # default makes Streamlit log a warning.
+    # The links to the other pages at its foot (show_other_pages) only where Streamlit's sidebar, with its own
+    # links, is folded away: it is open from 769 pixels on (seen in Chromium). Said above the canvas's fragment:
+    # below it, a stroke's rerun of the fragment dropped the style.
+    st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>")
     mode = st.segmented_control("Read", MODES, default=None if "mode" in st.session_state else last_value(
         "mode", "Digit"), required=True, key="mode", label_visibility="collapsed")
     remember_value("mode")
@@ -474,16 +478,18 @@ def main() -> None:
         # Kept to two lines on a phone (393 px): a third pushed the digit read below the screen.
         st.caption("Draw a digit from 0 to 9 in the black square. A neural network reads it after every stroke.")
         st.fragment(draw_digit)()
-    if on_a_phone():
-        show_other_pages()
+    show_other_pages()
 
 
 def show_other_pages() -> None:
-    """At the foot of the page, links to the others: on a phone Streamlit folds the page links into the sidebar,
-    behind its », where a student never found the Photo page (a review, 2026-12-04)."""
-    st.caption("More, here or in the » menu:")
-    for page in shown_pages()[1:]:
-        st.page_link(page.path, label=f"{page.title}: {page.purpose}", icon=page.icon)
+    """At the foot of the page, links to the others, shown in a window of 768 pixels or less (a phone, a tablet
+    upright; main's style): there Streamlit folds the page links into the sidebar, behind its », where a student never
+    found the Photo page (a review, 2026-12-04). Told by the window's width, not by "Mobi" in the User-Agent: a
+    tablet's has none, and a review's narrow window got no links (2026-12-05)."""
+    with st.container(key="other-pages"):
+        st.caption("More, here or in the » menu:")
+        for page in shown_pages()[1:]:
+            st.page_link(page.path, label=f"{page.title}: {page.purpose}", icon=page.icon)
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.

@@ -254,6 +254,12 @@ def test_in_a_narrow_window_the_canvases_shrink_to_their_columns_and_still_read_
     assert box["width"] < 780 and box["x"] + box["width"] <= main["x"] + main["width"]
     draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
     assert prediction(page, "Number") == "107"
+    # The sidebar shows the page links here, so the foot of the page does not; in a window of 768 pixels (a tablet
+    # upright, its User-Agent without "Mobi") the sidebar folds away, and the foot links to the other pages.
+    photo_link = page.locator('[data-testid="stMain"]').get_by_role("link", name="Photo: read a photo of a digit")
+    expect(photo_link).to_be_hidden()
+    page.set_viewport_size({"width": 768, "height": 900})
+    expect(photo_link).to_be_visible()
     context.close()
 
 
