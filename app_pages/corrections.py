@@ -25,15 +25,16 @@ TILE = 104
 
 
 def described(correction: Correction) -> str:
-    """What the model had read in a correction, e.g. "read 8 (62%)"; "imported" for one that came without; "looked
-    like no digit" for one the page said so of (its digit model's answer, often a sure 0, was not the page's)."""
+    """What the model had read in a correction, marked wrong or right: "✗ read 8 (62%)" under a 9, "✓ read 9 (97%)";
+    "imported" for one that came without; "looked like no digit" for one the page said so of (its digit model's
+    answer, often a sure 0, was not the page's). The marks: "read 8 (96%)" under a tab of 9s was all that told a
+    misread drawing from a right one (a review, 2026-12-05)."""
     if correction.predicted is None:
         return "imported"
     if correction.looked_like_a_digit is False:
         return "looked like no digit"
-    if correction.probabilities is None:
-        return f"read {correction.predicted}"
-    return f"read {correction.predicted} ({correction.probabilities[correction.predicted]:.0%})"
+    sure = "" if correction.probabilities is None else f" ({correction.probabilities[correction.predicted]:.0%})"
+    return f"{'✓' if correction.predicted == correction.label else '✗'} read {correction.predicted}{sure}"
 
 
 def show_gallery(store: Corrections, counts: dict[int, int], session: str | None) -> None:

@@ -517,7 +517,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert chart_counts(app) == {str(d): n for d, n in counts.items()}
     tabs = app.main.tabs
     assert [t.label for t in tabs] == [f"{d} ({n})" for d, n in counts.items()]
-    assert [i.captions for i in tabs[7].image] == [["read 1 (62%)"], ["read 7 (91%)"]]  # newest first
+    assert [i.captions for i in tabs[7].image] == [["✗ read 1 (62%)"], ["✓ read 7 (91%)"]]  # newest first
     assert [i.captions for i in tabs[0].image] == [["imported"]]
     assert opened_tab(app) == 0  # the first digit kept
     assert "Learn my handwriting" in app.main.caption[0].value  # what the page is for
@@ -530,7 +530,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     app.button(key=f"delete-{ids['seven read 1']}").click().run()
     assert not app.exception
     assert len(store) == 3 and ids["seven read 1"] not in [c.id for c in store.records()]
-    assert [i.captions for i in app.main.tabs[7].image] == [["read 7 (91%)"]]
+    assert [i.captions for i in app.main.tabs[7].image] == [["✓ read 7 (91%)"]]
     assert opened_tab(app) == 7  # where the deletion was, to go on there
     assert [t.value for t in app.toast] == ["Deleted a drawing of 7."]  # said once
     assert not app.run().toast
