@@ -35,10 +35,12 @@ def read_metadata(model_path: str | os.PathLike) -> dict | None:
 
 
 def model_label(meta: dict) -> str:
-    """A model as the pages list it to pick (its metadata, with its name): its MNIST test score first, then its name
-    ("99.14% · quick"), since the sidebar's width cut what tells long names apart ("retrained-20261204-202646
-    (99.1"); its name alone where it has no score."""
-    return f"{meta['test_accuracy']:.2%} · {meta['name']}" if "test_accuracy" in meta else meta["name"]
+    """A model as the pages list it to pick (its metadata as ModelRegistry.models gives it): its MNIST test score
+    first, then its name ("99.14% · quick"), since the sidebar's width cut what tells long names apart
+    ("retrained-20261204-202646 (99.1"); its name alone where it has no score. The shipped model says so: "99.63% ·
+    digits (shipped)" (a review found nothing to tell it from the models trained here)."""
+    name = f"{meta['name']} (shipped)" if meta["path"].name == SHIPPED else meta["name"]
+    return f"{meta['test_accuracy']:.2%} · {name}" if "test_accuracy" in meta else name
 
 
 @contextlib.contextmanager

@@ -213,6 +213,8 @@ def test_choosing_another_model_serves_it(monkeypatch, models, tiny_model_path):
     # Each named after its score, which the sidebar's width kept only when it came first.
     tiny = ModelRegistry(models).metadata(models / "tiny.keras")["test_accuracy"]
     assert f"{tiny:.2%} · tiny" in serve.proto.options
+    shipped_score = ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
+    assert f"{shipped_score:.2%} · digits (shipped)" in serve.proto.options  # told from those trained here
     # Far worse than the serving model: it serves only once confirmed (a classroom's 27.70% model served at a click).
     serve.select("tiny").run()
     assert ModelRegistry(models).current_path().name == "digits.keras" and not app.toast
