@@ -461,14 +461,14 @@ def main() -> None:
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
     st.session_state.pop("to number mode", None)  # and the mode switch is drawn below
-    # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
-    # page is in the mode it was left in, with its drawing (lasting_canvas).
-    # Its default only where it is drawn anew: a value set through the session state (read_as_a_number) beside a
-    # default makes Streamlit log a warning.
     # The links to the other pages at its foot (show_other_pages) only where Streamlit's sidebar, with its own
     # links, is folded away: it is open from 769 pixels on (seen in Chromium). Said above the canvas's fragment:
     # below it, a stroke's rerun of the fragment dropped the style.
     st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>")
+    # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
+    # page is in the mode it was left in, with its drawing (lasting_canvas).
+    # Its default only where it is drawn anew: a value set through the session state (read_as_a_number) beside a
+    # default makes Streamlit log a warning.
     mode = st.segmented_control("Read", MODES, default=None if "mode" in st.session_state else last_value(
         "mode", "Digit"), required=True, key="mode", label_visibility="collapsed")
     remember_value("mode")

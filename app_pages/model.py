@@ -12,7 +12,7 @@ import streamlit as st
 
 from digits.charts import confusion_heatmap, per_digit_points
 from digits.deployment import retraining_enabled
-from digits.registry import ModelRegistry, model_label
+from digits.registry import ModelRegistry, held_out_read, model_label
 
 from app_pages.access import allowed
 from app_pages.resources import model_inspection, secrets
@@ -56,7 +56,8 @@ def two_percentages(read: float, runner_up: float) -> tuple[str, str]:
 
 
 def show_facts(model: dict, serving: bool) -> None:
-    """A model's name, its MNIST test accuracy and how it was trained."""
+    """A model's name, its MNIST test accuracy and how it was trained; a fine-tune's, beside the model it came from,
+    on MNIST and on the drawings held out."""
     st.subheader(f"{model['name']}{' (serving)' if serving else ''}")
     # A fine-tune beside the model it came from, on MNIST and on the drawings it learned: a review's writer found
     # only MNIST's figures here, and what it had learned of their own drawings only in the sidebar (2026-12-05).
@@ -65,10 +66,10 @@ def show_facts(model: dict, serving: bool) -> None:
         change = model["test_accuracy"] - model.get("test_accuracy_before", model["test_accuracy"])
         st.metric("MNIST test accuracy", f"{model['test_accuracy']:.2%}",
                   delta=f"{change * 100:+.2f} points from {base}" if base and change else None)
-    if held := model.get("corrections_held_out"):
-        before, after = (round(model[f"corrections_accuracy_{when}"] * held) for when in ("before", "after"))
-        st.caption(f"Of the {held} kept drawings held out to check what it learned, it read {after} right, "
-                   f"and **{base}**, the model it came from, {before}.")
+    if base and (counts := held_out_read(model)):
+        before, after, held = counts
+        st.caption(f"{held} of the kept drawings were held out to check what it learned: a fine-tune without them "
+                   f"read {after} right, **{base}**, the model it came from, {before}.")
     if "date" in model:
         st.caption(describe(model))
 

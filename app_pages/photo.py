@@ -39,7 +39,7 @@ def main() -> None:
         remember_value("photo-mode")
         # Any type of file is taken, and open_photo says what is wrong with one: the uploader's own refusal of a
         # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).
-        # It takes files up to .streamlit/config.toml's maxUploadSize (100 MB), and open_photo refuses those over its
+        # It takes files up to .streamlit/config.toml's maxUploadSize, and open_photo refuses those over its
         # MAX_BYTES with their size: the uploader's own refusal of a 21 MB photo was a red mark whose reason showed
         # only under a hovering pointer, while the answer beside it stayed the last photo's (a review, 2026-12-04).
         upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP; the page reads up to {MAX_BYTES // 2**20} MB)",

@@ -151,7 +151,8 @@ def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) ->
     """The retrain controls, or why retraining is not possible here (no MNIST, no password); `serving` is the serving
     model's MNIST test accuracy, `models` every model's metadata (ModelRegistry.models), for what a preset scored."""
     st.subheader("Retrain")
-    running = retrainer.running()
+    status = retrainer.status()  # read once: each read of a running training probes its lock
+    running = status is not None and status["state"] in RUNNING
     if not allowed():  # asked before MNIST: a student was offered its download, and the setup steps if offline
         st.caption("Training a new model needs the password, above.")
     elif not has_mnist():
@@ -200,15 +201,18 @@ def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) ->
     # the canvas stays responsive. A fine-tune's under its own button, Learn my handwriting: a review's writer found
     # them under Retrain, above the button they had clicked, which still said how many drawings were kept (2026-12-05).
     follow = partial(st.fragment(run_every=1.0 if running else None)(follow_training), retrainer, running)
-    fine_tune = (retrainer.status() or {}).get("kind") == "fine-tune"
+    fine_tune = (status or {}).get("kind") == "fine-tune"
     if not fine_tune:
         follow()
     if allowed() and not running:
         offer_fine_tune(retrainer)
     elif running and fine_tune:
-        st.markdown("**Learn my handwriting**")
+        st.markdown(f"**{LEARN}**")
     if fine_tune:
         follow()
+
+
+LEARN = "Learn my handwriting"  # the fine-tune's heading and button
 
 
 def offer_fine_tune(retrainer: Retrainer) -> None:
@@ -216,7 +220,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     on the Draw page (not offered where collecting is off)."""
     if not collecting_enabled(secrets()):
         return
-    st.markdown("**Learn my handwriting**")
+    st.markdown(f"**{LEARN}**")
     try:
         store = get_corrections(corrections_location())
         counts, misread, teaching = store.tally()
@@ -235,7 +239,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
                "fine-tune the model on them, in under a minute. It needs two or more drawings of a digit it read "
                "wrong: some are held out, to check what it learned." +
                (" The model read all of these right." if total and not any(teaching.values()) else ""))
-    if st.button("Learn my handwriting", disabled=not ready):
+    if st.button(LEARN, disabled=not ready):
         try:
             learned = retrainer.learned_already(store)
         except CorrectionsError as error:

@@ -21,7 +21,7 @@ from digits.data import Mnist
 from digits.inspection import Inspection, inspect_model, load_digit_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
 from digits.recipes import FINE_TUNE, VALIDATION, training_steps
-from digits.registry import ModelRegistry
+from digits.registry import ModelRegistry, held_out_read
 from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model, temper,
                              training_batches)
 
@@ -112,14 +112,14 @@ def promotion(figures: dict) -> tuple[bool, str]:
     """Whether a fine-tune should serve, and why, with its figures (fine_tune_and_save's): its held-out corrections
     accuracy must rise, and its MNIST test accuracy fall by no more than MNIST_DROP."""
     before, after = figures["corrections_accuracy_before"], figures["corrections_accuracy_after"]
-    # Rounded to the test set's steps (a digit is 0.01 points): 0.9963 - 0.9953 is 0.0010000000000000009 in floats,
-    # and a fine-tune that lost ten digits, which the limit allows, was told it fell "by 0.10 points, more than 0.1".
+    # Rounded to a millionth, to drop the floats' noise (a test digit is 0.01 points): 0.9963 - 0.9953 is
+    # 0.0010000000000000009, and a fine-tune that lost ten digits, which the limit allows, was told it fell "by 0.10
+    # points, more than 0.1".
     drop = round(figures["test_accuracy_before"] - figures["test_accuracy"], 6)
-    count = figures.get("corrections_held_out")  # as counts where known: "50% → 100%" was 1 of 2, then 2 of 2
-
-    def read(share: float) -> str:
-        return f"{round(share * count)} of {count}" if count else f"{share:.0%}"
-    held = f"held-out drawings read right {read(before)} → {read(after)}"
+    # As counts where known: "50% → 100%" was 1 of 2, then 2 of 2.
+    counts = held_out_read(figures)
+    read = (f"{counts[0]} of {counts[2]} → {counts[1]} of {counts[2]}" if counts else f"{before:.0%} → {after:.0%}")
+    held = f"held-out drawings read right {read}"
     mnist = f"MNIST test {figures['test_accuracy_before']:.2%} → {figures['test_accuracy']:.2%}"
     if after <= before:
         return False, f"it did not read more held-out drawings right ({held}); {mnist}"

@@ -129,6 +129,7 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
     size = (max(1, round(photo_size[0] / scale)), max(1, round(photo_size[1] / scale)))
     # A camera's 8-bit photo is shrunk as it is, before it becomes floats: a 7000x7000 one took 1.7-2.3 s here
     # shrunk as float32, against 0.6-0.7 s (2026-12-05).
+    pixels = grey_or_rgb(pixels)
     if scale > 1 and pixels.dtype == np.uint8:
         pixels = resized(pixels, size, Image.Resampling.BOX)
     rgb = as_rgb(pixels)
@@ -162,10 +163,9 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
 
 
 def resized(pixels: np.ndarray, size: tuple[int, int], resample: Image.Resampling) -> np.ndarray:
-    """Grey (H, W) or (H, W, C) pixels, 8-bit or float32, resized to `size` (width, height) channel by channel."""
-    channels = pixels[..., None] if pixels.ndim == 2 else pixels
+    """(H, W, C) pixels, 8-bit or float32, resized to `size` (width, height) channel by channel."""
     return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(c)).resize(size, resample))
-                     for c in channels.transpose(2, 0, 1)], axis=2)
+                     for c in pixels.transpose(2, 0, 1)], axis=2)
 
 
 def light_steps(paper: np.ndarray) -> np.ndarray:
@@ -216,12 +216,17 @@ def desk_at_the_edge(labels: np.ndarray, steps: np.ndarray, dark: np.ndarray) ->
     return found
 
 
-def as_rgb(pixels: np.ndarray) -> np.ndarray:
-    """Checked pixels (grey, one channel or RGB) as float32 RGB in [0, 1]; ValueError for other layouts."""
+def grey_or_rgb(pixels: np.ndarray) -> np.ndarray:
+    """Checked pixels, grey (H, W) or (H, W, 1) or RGB, as (H, W, 1) or (H, W, 3); ValueError for other layouts."""
     if pixels.ndim == 2:
         pixels = pixels[..., None]
     if pixels.shape[2] not in (1, 3):
         raise ValueError(f"expected a grey or RGB photo, got an array of shape {pixels.shape}")
+    return pixels
+
+
+def as_rgb(pixels: np.ndarray) -> np.ndarray:
+    """Pixels as grey_or_rgb gives them, as float32 RGB in [0, 1]."""
     full = full_scale(pixels)
     if pixels.dtype.kind == "f":
         pixels = np.clip(pixels, 0.0, 1.0)  # before the cast, where 1e308 would overflow float32

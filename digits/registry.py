@@ -43,6 +43,17 @@ def model_label(meta: dict) -> str:
     return f"{meta['test_accuracy']:.2%} · {name}" if "test_accuracy" in meta else name
 
 
+def held_out_read(figures: dict) -> tuple[int, int, int] | None:
+    """Of a fine-tune's held-out drawings (its metadata, or finetuning.promotion's figures): how many the model it
+    came from read right, how many the fine-tune that measured them (one without them) did, and how many there
+    were; None where the count was not recorded."""
+    held = figures.get("corrections_held_out")
+    shares = figures.get("corrections_accuracy_before"), figures.get("corrections_accuracy_after")
+    if not held or None in shares:
+        return None
+    return round(shares[0] * held), round(shares[1] * held), held
+
+
 @contextlib.contextmanager
 def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
     """A file for `path`'s new content: a temporary file beside it, renamed into place when the block ends

@@ -139,26 +139,26 @@ def main() -> int:
         signal.default_int_handler(signum, frame)
 
     signal.signal(signal.SIGINT, ctrl_c)
-    if not args.base and (few := too_few_steps(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
-                                                 settings["batch_size"])):  # as the sidebar says it
-        print(f"warning: {few} (Quick scored 11-28% on MNIST test in 4-24 steps)", file=sys.stderr)
-    if args.base:
-        origin = ModelRegistry(Path(args.base).parent).origin(Path(args.base))
-        if origin != Path(args.base):
-            print(f"{Path(args.base).name} is a fine-tune: starting from {origin.name}, the model it came from")
-        args.base = str(origin)
-        fields = {"kind": "fine-tune", "settings": {"from": origin.name,
-                                                           "corrections": display_location(args.corrections)}}
-    else:
-        fields = {"kind": "training", "settings": {"preset": args.preset, **settings}}
     # Keras' progress bar in a terminal; elsewhere (the page's log, a pipe) a line an epoch, not a bar's every redraw.
     verbose = 1 if sys.stdout.isatty() else 2
     progress = None
-    try:
+    try:  # from the handler on: a Ctrl-C anywhere after it is one line (it could land in the warning's print)
+        if not args.base and (few := too_few_steps(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
+                                                     settings["batch_size"])):  # as the sidebar says it
+            print(f"warning: {few} (Quick scored 11-28% on MNIST test in 4-24 steps)", file=sys.stderr)
+        if args.base:
+            origin = ModelRegistry(Path(args.base).parent).origin(Path(args.base))
+            if origin != Path(args.base):
+                print(f"{Path(args.base).name} is a fine-tune: starting from {origin.name}, the model it came from")
+            args.base = str(origin)
+            fields = {"kind": "fine-tune",
+                      "settings": {"from": origin.name, "corrections": display_location(args.corrections)}}
+        else:
+            fields = {"kind": "training", "settings": {"preset": args.preset, **settings}}
         # TensorFlow is imported here, not at the top: the workers that draw the training material
         # (digits/synthesis.py) are spawned, and run this script's top level again; with TensorFlow in it, drawing
-        # into an empty cache took 20.7 s instead of 14.8 s (2026-12-01). Inside the try: a Ctrl-C in its 4.5 s
-        # printed a traceback.
+        # into an empty cache took 20.7 s instead of 14.8 s (2026-12-01). A Ctrl-C in its 4.5 s had printed a
+        # traceback.
         with tensorflow_quiet():
             from digits.training import ProgressFile, train_and_save
 

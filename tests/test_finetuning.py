@@ -84,7 +84,8 @@ def test_a_fine_tune_that_cost_mnist_says_which_digits_and_what_to_draw():
                "test_accuracy_before": 0.996, "test_accuracy": 0.993, "most_fallen": fallen}
     verdict, reason = promotion(figures)
     assert not verdict and ("(MNIST test 99.60% → 99.30%; its 7s most of all, 99.0% → 40.0%, most read as 1: keep "
-                            "more of your own 7s, so that it learns them apart from your 1s)") and reason.endswith(")")
+                            "more of your own 7s, so that it learns them apart from your 1s)") in reason
+    assert reason.endswith(")")
     # What to keep follows from what was kept: no 7 kept, the other digits are wanted too; 7s but no 1s, not "your 1s".
     verdict, reason = promotion({**figures, "corrections_digits": [1, 3, 9]})
     assert ("its 7s most of all, 99.0% → 40.0%, most read as 1, though no 7 was kept, only 1s, 3s and 9s: keep some "

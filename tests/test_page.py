@@ -6,11 +6,13 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 
 import keras
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Node
 
 from digits.corrections import Corrections, samples_sha256
 from digits.drawing import PLAIN, render
@@ -49,7 +51,7 @@ def charts(node) -> list[dict]:
     return specs
 
 
-def in_order(node):
+def in_order(node: Block) -> Iterator[Node]:
     """The elements under `node` (the app, its sidebar), in the order the page shows them."""
     for child in getattr(node, "children", {}).values():
         yield child
@@ -292,7 +294,11 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     bar = app.sidebar.get("progress")[0].proto.value
     assert bar == (25 if progress.get("stages") else round(100 * progress.get("fraction", 0.0)))
     # A fine-tune's progress is under its own heading, where its button was.
-    assert ("**Learn my handwriting**" in [m.value for m in app.sidebar.markdown]) == ("kind" in progress)
+    order = [getattr(e, "value", None) if e.type == "markdown" else e.type for e in in_order(app.sidebar)]
+    if "kind" in progress:
+        assert order.index("**Learn my handwriting**") < order.index("progress")
+    else:
+        assert "**Learn my handwriting**" not in order
     # The live learning curves: loss and accuracy, training and validation, one point each per record.
     curves = charts(app.sidebar)
     assert [c["encoding"]["y"]["title"] for c in curves] == (["loss", "accuracy"] if "history" in progress else [])
@@ -535,9 +541,15 @@ def test_the_model_page_shows_what_a_fine_tune_learned_of_the_drawings_beside_it
     assert tuned.value == f"{shipped['test_accuracy'] - 0.0034:.2%}" and tuned.proto.delta == "-0.34 points from digits"
     assert not plain.proto.delta  # the shipped model came from none
     captions = [c.value for c in app.main.caption]
-    assert ("Of the 6 kept drawings held out to check what it learned, it read 6 right, and **digits**, the model it "
-            "came from, 4.") in captions
+    assert ("6 of the kept drawings were held out to check what it learned: a fine-tune without them read 6 right, "
+            "**digits**, the model it came from, 4.") in captions
     assert len([c for c in captions if "held out to check" in c]) == 1  # none under the shipped model
+    # Metadata without the counts (or without the model it came from) shows the page without them.
+    tuned = json.loads((models / "handwriting-x.json").read_text())
+    for key in ("corrections_accuracy_after", "fine_tuned_from"):
+        (models / "handwriting-x.json").write_text(json.dumps({k: v for k, v in tuned.items() if k != key}))
+        app.run()
+        assert not app.exception and not any("held out to check" in c.value for c in app.main.caption)
 
 
 def test_the_model_page_with_one_model_says_how_to_get_another_to_compare(monkeypatch, models):

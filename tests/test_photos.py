@@ -206,6 +206,9 @@ def test_a_large_8_bit_photo_shrunk_before_it_becomes_floats_gives_the_same_ink(
     inked, inked_as_floats = as_bytes.ink > 0, as_floats.ink > 0
     assert (inked != inked_as_floats).sum() < 0.001 * inked_as_floats.sum()  # 6 of 70,886 pixels, at the edges
     assert np.abs(as_bytes.ink - as_floats.ink)[inked & inked_as_floats].max() < 0.01  # 0.003
+    # A layout that is no photo is refused by its own shape, not the shrunk one's.
+    with pytest.raises(ValueError, match=r"got an array of shape \(1000, 1200, 2\)"):
+        photo_ink(np.zeros((1000, 1200, 2), np.uint8))
 
 
 @pytest.mark.parametrize("side", [10, 14])

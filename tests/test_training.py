@@ -116,8 +116,9 @@ def test_ctrl_c_while_tensorflow_is_imported_says_so_in_a_line(tmp_path):
     process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "train.py"), "--preset", "quick", "--limit",
                                 "100", "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
-    # The warning of too few steps comes just before TensorFlow's import, which takes 4.5 s.
+    # The warning of too few steps comes just before TensorFlow's import, which takes 4.5 s: a second into it.
     assert process.stderr.readline().startswith("warning: 2 training steps")
+    time.sleep(1)
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and stderr == "interrupted: no model saved\n", stderr  # and no traceback
