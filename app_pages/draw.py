@@ -56,7 +56,11 @@ if (!window.digitsTrimToolbar) {
         continue;
       }
       const given = host.closest('.st-key-given-canvas');
-      const css = `${given ? `${hidden}, ${bin}` : hidden} { display: none !important; }`;
+      // Without a hovering pointer (a phone, a tablet) the toolbar never shows, yet lay unseen over the canvas's
+      // top right corner: a finger there drew nothing, and a tap on its bin wiped the drawing (a review on a
+      // tablet, 2026-12-05). There the Clear button stands in for it (show_canvas_tools).
+      const css = `${given ? `${hidden}, ${bin}` : hidden} { display: none !important; } `
+        + '@media (hover: none) { .dc-toolbar { display: none !important; } }';
       let style = root.querySelector('style[data-trim]');
       if (!style) {
         style = document.createElement('style');
@@ -367,10 +371,10 @@ def fit_to_column(key_prefix: str, width: int) -> None:
 
 
 def show_canvas_tools(kind: str, given: bool) -> None:
-    """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over it, which a
-    finger does not (on a phone they are hidden until a first stroke, whose touch leaves the canvas taken as hovered,
-    in Chromium's emulation at least), so a screen without hover (a phone, a tablet) gets a Clear button instead of
-    the caption that points at them: CSS picks one by `hover`. A canvas given
+    """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over them, which a
+    finger does not (there TRIM_TOOLBAR hides them: unseen, they lay over the canvas's corner), so a screen without
+    hover (a phone, a tablet) gets a Clear button instead of the caption that points at them: CSS picks one by
+    `hover`. A canvas given
     back its drawing (lasting_canvas) has the button on every screen: its toolbar has no bin (TRIM_TOOLBAR)."""
     with st.container(key="canvas-tools"):
         st.caption(GIVEN_BACK_TOOLS if given else CANVAS_TOOLS)
@@ -381,9 +385,9 @@ def show_canvas_tools(kind: str, given: bool) -> None:
 
 
 def toolbar_room() -> None:
-    """Room for the canvas toolbar, which sits above the canvas: shown on hover, so left out on phones (by
-    show_canvas_tools' style), where the toolbar shows over the room above it after a first stroke. The room holds the
-    script that trims the toolbar (TRIM_TOOLBAR)."""
+    """Room for the canvas toolbar, which sits above the canvas: shown on hover, so left out on phones and tablets
+    (by show_canvas_tools' style), where the toolbar is hidden. The room holds the script that trims the toolbar
+    (TRIM_TOOLBAR)."""
     with st.container(key="toolbar-room"):
         st.html(TRIM_TOOLBAR, unsafe_allow_javascript=True)
 

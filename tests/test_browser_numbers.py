@@ -199,6 +199,14 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_can
     expect(page.get_by_text("Point at the canvas for its tools")).to_be_hidden()
     draw(page, PLAIN[7], finger=True)
     assert prediction(page) == "7"
+    # A finger at the canvas's top right corner draws: the canvas's toolbar, unseen without a hovering pointer, lay
+    # over it there, and a tap on its unseen bin wiped the drawing (a review on a tablet, 2026-12-05).
+    under = page.evaluate("""() => {
+        const root = document.querySelector('[data-testid="stBidiComponentIsolated"]').shadowRoot;
+        const canvas = root.querySelector('canvas.upper-canvas'), box = canvas.getBoundingClientRect();
+        return [[8, 2], [40, 2], [70, 2]].map(([x, y]) => root.elementFromPoint(box.right - x, box.top + y) === canvas);
+    }""")
+    assert under == [True, True, True]
     # The digit read shows under the canvas without scrolling (the whole answer was below the screen before).
     answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
     box = answer.locator('[data-testid="stMetricValue"]').bounding_box()
