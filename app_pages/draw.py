@@ -491,7 +491,7 @@ def show_other_pages() -> None:
     found the Photo page (a review, 2026-12-04). Told by the window's width, not by "Mobi" in the User-Agent: a
     tablet's has none, and a review's narrow window got no links (2026-12-05)."""
     with st.container(key="other-pages"):
-        st.caption("More, here or in the » menu:")
+        st.caption("The other pages:")  # not "in the » menu": at 768 pixels the top bar still lists them (a review)
         for page in shown_pages()[1:]:
             st.page_link(page.path, label=f"{page.title}: {page.purpose}", icon=page.icon)
 
