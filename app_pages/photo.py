@@ -34,8 +34,10 @@ def main() -> None:
     source, answer = st.columns([1, 1.4], gap="large")
     with source:
         new = "photo-upload" not in st.session_state  # Streamlit forgot the widgets: the page was just come back to
-        mode = st.segmented_control("Read", MODES, default=last_value("photo-mode", "Digit"), required=True,
-                                    key="photo-mode")
+        # Its default only where it is drawn anew: a value set through the session state (Read it as a number)
+        # beside a default makes Streamlit log a warning.
+        mode = st.segmented_control("Read", MODES, default=None if "photo-mode" in st.session_state else last_value(
+            "photo-mode", "Digit"), required=True, key="photo-mode")
         remember_value("photo-mode")
         # Any type of file is taken, and open_photo says what is wrong with one: the uploader's own refusal of a
         # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).
@@ -72,6 +74,9 @@ def main() -> None:
         # was cut in two, a 2 read as 12. Squeezed into one digit's 28x28, a number of 5 digits is as flat as a dash.
         pointed = reading is not None and mode == "Digit" and point_to_number_mode(
             recognizer.read_photo_ink(found, number=True))
+        if pointed:  # one tap, as on the Draw page: a tablet review found only the words "choose Number"
+            st.button("Read it as a number", icon=":material/pin:", on_click=st.session_state.__setitem__,
+                      args=("photo-mode", "Number"))
         if reading is not None and not pointed:
             reading = reading.without_level_lines()  # a dash, an underline: read as a 2
         if reading is None or not reading.digits:

@@ -150,8 +150,12 @@ def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, mode
     assert [m.label for m in app.main.metric] == ["Digit"]  # read as one digit, as asked
     assert [i.value for i in app.info] == ["This looks like a number of 3 digits: choose **Number** to read it whole."]
     assert not app.warning  # the hint says why it is unsure, "Try writing it more plainly" would not
-    app.segmented_control(key="photo-mode").set_value("Number").run()
+    # One tap reads it as a number, as on the Draw page.
+    [button] = [b for b in app.main.button if b.label == "Read it as a number"]
+    button.click().run()
+    assert not app.exception and app.segmented_control(key="photo-mode").value == "Number"
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", text)] and not app.info
+    assert not [b for b in app.main.button if b.label == "Read it as a number"]
 
 
 @pytest.mark.parametrize("name", ["text", "truncated JPEG", "GIF", "bomb", "empty", "BMP", "over 20 MB"])
