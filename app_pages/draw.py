@@ -26,7 +26,7 @@ from app_pages.readings import (MODES, hide_toolbars_on_touch, no_digit_warning,
 from app_pages.navigation import shown_pages
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
-    get_corrections, last_value, load_recognizer, remember_value, secrets, serving_model,
+    get_corrections, last_value_unless_set, load_recognizer, remember_value, secrets, serving_model,
 )
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
@@ -470,11 +470,9 @@ def main() -> None:
     # below it, a stroke's rerun of the fragment dropped the style.
     st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>")
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
-    # page is in the mode it was left in, with its drawing (lasting_canvas).
-    # Its default only where it is drawn anew: a value set through the session state (read_as_a_number) beside a
-    # default makes Streamlit log a warning.
-    mode = st.segmented_control("Read", MODES, default=None if "mode" in st.session_state else last_value(
-        "mode", "Digit"), required=True, key="mode", label_visibility="collapsed")
+    # page is in the mode it was left in, with its drawing (lasting_canvas). read_as_a_number sets it too.
+    mode = st.segmented_control("Read", MODES, default=last_value_unless_set("mode", "Digit"), required=True,
+                                key="mode", label_visibility="collapsed")
     remember_value("mode")
     if mode == "Number":
         st.fragment(draw_number)()

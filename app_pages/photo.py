@@ -10,7 +10,7 @@ import streamlit as st
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
 from app_pages.readings import MODES, point_to_number_mode, show_reading
-from app_pages.resources import last_value, load_recognizer, remember_value, serving_model
+from app_pages.resources import last_value_unless_set, load_recognizer, remember_value, serving_model
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -34,10 +34,9 @@ def main() -> None:
     source, answer = st.columns([1, 1.4], gap="large")
     with source:
         new = "photo-upload" not in st.session_state  # Streamlit forgot the widgets: the page was just come back to
-        # Its default only where it is drawn anew: a value set through the session state (Read it as a number)
-        # beside a default makes Streamlit log a warning.
-        mode = st.segmented_control("Read", MODES, default=None if "photo-mode" in st.session_state else last_value(
-            "photo-mode", "Digit"), required=True, key="photo-mode")
+        # Read it as a number sets it too.
+        mode = st.segmented_control("Read", MODES, default=last_value_unless_set("photo-mode", "Digit"), required=True,
+                                    key="photo-mode")
         remember_value("photo-mode")
         # Any type of file is taken, and open_photo says what is wrong with one: the uploader's own refusal of a
         # type (a BMP, a HEIC) was a red mark whose reason showed only under a hovering pointer (a review, 2026-12-03).

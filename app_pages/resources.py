@@ -137,6 +137,13 @@ def last_value(key: str, default: T) -> T:
     return st.session_state.get(f"last {key}", default)
 
 
+def last_value_unless_set(key: str, default: T) -> T | None:
+    """last_value, as the default of a widget whose value a callback may also set through the session state (a
+    button that switches the mode): None while the widget's key holds a value, since a value set so beside a default
+    makes Streamlit log a warning."""
+    return None if key in st.session_state else last_value(key, default)
+
+
 def remember_value(key: str) -> None:
     """Keep the value of the widget keyed `key`, drawn in this run, for last_value."""
     st.session_state[f"last {key}"] = st.session_state[key]
