@@ -47,8 +47,6 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
     labels = [f"{digit} ({counts[digit]})" for digit in range(10)]
     kept = [digit for digit in range(10) if counts[digit]]
     last = st.session_state.pop("deleted_from", None)  # for the run right after a deletion
-    if last is not None:  # a deletion is for good: say it was done (the drawing just vanished, a review found)
-        st.toast(f"Deleted a drawing of {last}.", icon=":material/delete:")
     opened = last if last in kept else kept[0]
     for digit, tab in zip(range(10), st.tabs(labels, default=labels[opened])):
         with tab:
@@ -62,9 +60,38 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
                 with gallery.container(width=TILE):
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
                     if st.button("Delete", key=f"delete-{correction.id}"):
-                        store.delete(correction.id, session)
+                        deleted(store.delete(correction.id, session))
                         st.session_state["deleted_from"] = digit
                         st.rerun()
+
+
+def deleted(rows: list[dict]) -> None:
+    """Keep the corrections just deleted (as Corrections.delete or clear returns them) for Undo (show_undo)."""
+    if rows:
+        st.session_state["deleted"] = [*st.session_state.get("deleted", []), rows]
+
+
+def what_was_deleted(rows: list[dict]) -> str:
+    """The corrections of one deletion, in words: "a drawing of 7", "12 drawings"."""
+    return f"a drawing of {rows[0]['label']}" if len(rows) == 1 else f"{len(rows):,} drawings"
+
+
+def show_undo(store: Corrections) -> None:
+    """What was deleted last and an Undo button that puts it back, while this session has deleted any; one Undo for
+    each deletion, the latest first. A Delete a row away from the drawing meant lost a correction for good, and a
+    deletion said so only in a toast that faded (reviews, 2026-12-03 and 2026-12-05)."""
+    if "undone" in st.session_state:
+        st.toast(f"Put back {st.session_state.pop('undone')}.", icon=":material/undo:")
+    deletions = st.session_state.get("deleted", [])
+    if not deletions:
+        return
+    with st.container(horizontal=True, vertical_alignment="center", key="undo-deletion"):
+        more = f" ({len(deletions) - 1:,} more before it)" if len(deletions) > 1 else ""
+        st.caption(f"Deleted {what_was_deleted(deletions[-1])}{more}.")
+        if st.button("Undo", icon=":material/undo:", key="undo-delete"):
+            store.restore(deletions[-1])  # kept for another try if the store fails (main says why)
+            st.session_state["undone"] = what_was_deleted(deletions.pop())
+            st.rerun()
 
 
 def import_upload(store: Corrections, key: str) -> None:
@@ -128,7 +155,7 @@ def show_delete_all(total: int, store: Corrections, session: str | None = None) 
     drawings = f"{total:,} drawing{'' if total == 1 else 's'}"
     sure = st.checkbox(f"Yes, delete this tab's {drawings}" if session else f"Yes, delete all {drawings}")
     if st.button("Delete this tab's drawings" if session else "Delete all corrections", disabled=not sure):
-        store.clear(session)
+        deleted(store.clear(session))
         st.rerun()
 
 
@@ -179,6 +206,7 @@ def show_corrections(store: Corrections) -> None:
         st.caption(f"Shown here: the drawings kept in this browser tab (tab {tab_code(mine)}), which you may "
                    f"delete.{others}")
     shown = mine or choose_tab(store)  # one tab's drawings, or everyone's (None)
+    show_undo(store)
     counts, misread, _ = store.tally(shown)
     total = sum(counts.values())
     if total:

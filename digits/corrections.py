@@ -88,6 +88,14 @@ def drawn_in(session: str | None) -> list[sa.ColumnElement[bool]]:
     return [] if session is None else [CORRECTIONS.c.session == session]
 
 
+def in_turn(db: sa.Connection) -> None:
+    """Make this transaction's writes wait for any other's that reads the table before it writes, as SQLite's writers
+    do already (BEGIN IMMEDIATE): in PostgreSQL, two imports of one file at once each read the store before the other
+    wrote, and both kept all."""
+    if db.dialect.name == "postgresql":
+        db.execute(sa.text(f"LOCK TABLE {CORRECTIONS.name} IN SHARE ROW EXCLUSIVE MODE"))
+
+
 def corrections_location() -> str:
     """Where the app keeps corrections: $DIGITS_DATABASE_URL (a database URL such as
     postgresql+psycopg://user:password@host/db) if set, else the file $DIGITS_DATA_DIR/corrections.sqlite,
@@ -251,9 +259,7 @@ class Corrections:
         created, added = utc_now(), []
         if len(y):
             with self._connected(writing=True) as db:
-                if db.dialect.name == "postgresql":  # SQLite's writers already take turns (BEGIN IMMEDIATE)
-                    # Two imports of one file at once each read the store before the other wrote; both kept all.
-                    db.execute(sa.text(f"LOCK TABLE {CORRECTIONS.name} IN SHARE ROW EXCLUSIVE MODE"))
+                in_turn(db)
                 kept = set(db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label)).tuples())
                 added = [{"created": created, "label": int(label), "image": image.tobytes(),
                           "predicted": None if read < 0 else int(read),
@@ -268,15 +274,33 @@ class Corrections:
         with self._connected() as db:
             return db.execute(sa.select(sa.func.count()).select_from(CORRECTIONS)).scalar()
 
-    def delete(self, id: int, session: str | None = None) -> bool:
-        """Remove one correction (only if drawn in `session`, when given); True if it existed."""
-        with self._connected(writing=True) as db:
-            return db.execute(CORRECTIONS.delete().where(CORRECTIONS.c.id == id, *drawn_in(session))).rowcount > 0
+    def delete(self, id: int, session: str | None = None) -> list[dict]:
+        """Remove one correction (only if drawn in `session`, when given): returns it as a row for restore, in a list
+        that is empty if there was none."""
+        return self._removed(CORRECTIONS.c.id == id, *drawn_in(session))
 
-    def clear(self, session: str | None = None) -> int:
-        """Remove every correction (only those drawn in `session`, when given); returns how many there were."""
+    def clear(self, session: str | None = None) -> list[dict]:
+        """Remove every correction (only those drawn in `session`, when given): returns them as rows for restore."""
+        return self._removed(*drawn_in(session))
+
+    def _removed(self, *where: sa.ColumnElement[bool]) -> list[dict]:
+        """Remove the corrections that meet `where`, returning each whole, as the table holds it."""
         with self._connected(writing=True) as db:
-            return db.execute(CORRECTIONS.delete().where(*drawn_in(session))).rowcount
+            removed = db.execute(CORRECTIONS.delete().where(*where).returning(*CORRECTIONS.c))
+            return [dict(row) for row in removed.mappings()]
+
+    def restore(self, rows: list[dict]) -> int:
+        """Put back corrections that delete or clear removed, each with its id, leaving out any put back already (a
+        second tab's undo); returns how many were put back. A deletion on the Corrections page had no undo, so one
+        tap beside the wrong drawing lost a correction for good (noticed in a review, 2026-12-05)."""
+        ids = [row["id"] for row in rows]
+        with self._connected(writing=True) as db:
+            in_turn(db)
+            there = set(db.execute(sa.select(CORRECTIONS.c.id).where(CORRECTIONS.c.id.in_(ids))).scalars())
+            back = [row for row in rows if row["id"] not in there]
+            if back:
+                db.execute(CORRECTIONS.insert(), back)
+        return len(back)
 
     def sessions(self) -> list[tuple[str, int, str, str]]:
         """The browser sessions that kept corrections, the one that kept the latest first: each as (session, how many

@@ -131,10 +131,31 @@ def test_corrections_round_trip(store):
     # The tabs that kept drawings, the latest first, for whoever manages them; one tab's cleared alone.
     (abc, one, *abc_times), (defs, _, *def_times) = sorted(store.sessions())
     assert (abc, one, defs) == ("abc", 1, "def") and abc_times == [oldest.created] * 2  # no tab for the middle one
-    assert store.clear(session="abc") == 1 and [r.id for r in store.records()] == [third]
+    assert [row["id"] for row in store.clear(session="abc")] == [first] and [r.id for r in store.records()] == [third]
     store.add(rgba, 0, session="abc")
-    assert store.clear() == 2 and len(store) == 0 and store.counts() == dict.fromkeys(range(10), 0)
+    assert len(store.clear()) == 2 and len(store) == 0 and store.counts() == dict.fromkeys(range(10), 0)
     assert store.add(rgba, 0) > third  # ids are never reused
+
+
+def test_deleted_corrections_are_put_back_whole(store):
+    kept = [store.add(canvas(digit), digit, predicted=(digit + 1) % 10, probabilities=[0.1] * 10, model="m",
+                      session="abc", looked_like_a_digit=digit != 4) for digit in (3, 4)]
+    store.add(canvas(5), 5)
+    before = store.records()
+    png = store.canvas_png(kept[0])
+    [removed] = store.delete(kept[0], session="abc")
+    assert removed["id"] == kept[0] and len(store) == 2
+    assert store.restore([removed]) == 1 and store.restore([removed]) == 0  # a second tab's Undo adds nothing
+    assert store.canvas_png(kept[0]) == png
+    everything = store.clear()
+    assert sorted(row["id"] for row in everything) == sorted(r.id for r in before) and len(store) == 0
+    assert store.restore(everything) == 3
+    after = store.records()
+    assert [(r.id, r.label, r.predicted, r.probabilities, r.model, r.session, r.created, r.looked_like_a_digit)
+            for r in after] == [(r.id, r.label, r.predicted, r.probabilities, r.model, r.session, r.created,
+                                 r.looked_like_a_digit) for r in before]
+    assert all(np.array_equal(a.image, b.image) for a, b in zip(after, before))
+    assert store.add(canvas(6), 6) > max(r.id for r in before)  # the ids go on after those put back
 
 
 def test_a_drawing_the_page_took_for_no_digit_is_kept_as_such_and_counted_as_read_wrong(store):

@@ -497,6 +497,13 @@ def bars_read(app: AppTest) -> tuple[str | None, str]:
     return spec.get("title", {}).get("text"), spec["encoding"]["color"]["condition"]["value"]
 
 
+def undo_said(app: AppTest) -> str | None:
+    """What the Undo above the gallery says was deleted last (None: no Undo on the page)."""
+    if "undo-delete" not in [b.key for b in app.main.button]:
+        return None
+    return next(c.value for c in app.main.caption if c.value.startswith("Deleted "))
+
+
 def opened_tab(app: AppTest) -> int:
     """The digit whose tab the gallery opens on (its tab container's default tab)."""
     blocks = [app.main]
@@ -532,19 +539,32 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert len(store) == 3 and ids["seven read 1"] not in [c.id for c in store.records()]
     assert [i.captions for i in app.main.tabs[7].image] == [["✓ read 7 (91%)"]]
     assert opened_tab(app) == 7  # where the deletion was, to go on there
-    assert [t.value for t in app.toast] == ["Deleted a drawing of 7."]  # said once
-    assert not app.run().toast
+    assert undo_said(app) == "Deleted a drawing of 7."
     assert f"delete-{ids['seven read 1']}" not in [b.key for b in app.main.button]
     app.button(key=f"delete-{ids['seven read 7']}").click().run()
     assert opened_tab(app) == 0  # no 7s left: the first digit kept again
+    assert undo_said(app) == "Deleted a drawing of 7 (1 more before it)." and not app.main.tabs[7].image
+
+    # Undo puts back the latest deletion first, then the one before it, whole.
+    app.button(key="undo-delete").click().run()
+    assert [t.value for t in app.toast] == ["Put back a drawing of 7."]
+    assert [i.captions for i in app.main.tabs[7].image] == [["✓ read 7 (91%)"]]
+    assert undo_said(app) == "Deleted a drawing of 7."
+    app.button(key="undo-delete").click().run()
+    assert [i.captions for i in app.main.tabs[7].image] == [["✗ read 1 (62%)"], ["✓ read 7 (91%)"]]
+    assert len(store) == 4 and undo_said(app) is None and not app.run().toast
 
     delete_all = [b for b in app.main.button if b.label == "Delete all corrections"][0]
     assert delete_all.disabled  # until the checkbox says so
     app.main.checkbox[0].check().run()
-    assert app.main.checkbox[0].label == "Yes, delete all 2 drawings"
+    assert app.main.checkbox[0].label == "Yes, delete all 4 drawings"
     [b for b in app.main.button if b.label == "Delete all corrections"][0].click().run()
     assert not app.exception and len(store) == 0
     assert "On the Draw page" in app.main.info[0].value and not app.main.tabs
+    assert undo_said(app) == "Deleted 4 drawings."
+    app.button(key="undo-delete").click().run()
+    assert [t.value for t in app.toast] == ["Put back 4 drawings."] and len(store) == 4
+    assert chart_counts(app) == {str(d): n for d, n in counts.items()}
 
 
 def test_the_gallery_opens_on_the_first_digit_kept():
@@ -578,6 +598,10 @@ def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_th
     app.button(key=f"delete-{own}").click().run()  # a drawing kept under the wrong digit, taken back
     assert not app.exception and len(store) == 4 and own not in [c.id for c in store.records()]
     assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet.")
+    app.button(key="undo-delete").click().run()  # back in this tab, where it was kept
+    assert [c.id for c in store.records(session="this tab")] == [own]
+    assert [(m.label, m.value) for m in app.main.metric] == [("Drawings you kept", "1")]
+    app.button(key=f"delete-{own}").click().run()
 
     [field] = app.sidebar.text_input
     field.input("s3cret").run()
