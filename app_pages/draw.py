@@ -47,6 +47,14 @@ if (!window.digitsTrimToolbar) {
   const hidden = '.dc-icon-button[title="Edit"], .dc-icon-button[title="Update the app with this drawing"], '
     + '.dc-toolbar-separator, .dc-toolbar-contextual';
   const bin = '.dc-icon-button[title="Reset canvas & history"]';
+  // Without a hovering pointer (a phone, a tablet) the toolbar never showed, yet lay unseen over the canvas's top
+  // right corner: a finger there drew nothing, and a tap on its bin wiped the drawing (a review on a tablet,
+  // 2026-12-05). There it stays shown, under the canvas's right side, beside the Clear button that stands in for
+  // its bin (show_canvas_tools), with buttons for a finger (40 pixels): above the canvas, it pushed the digit read
+  // below a phone's screen.
+  const TOUCH = '@media (hover: none) { .dc-toolbar { opacity: 1 !important; top: calc(100% + 1rem) !important; '
+    + 'padding: 0 !important; } .dc-icon-button { padding: .6rem !important; } .dc-icon-button svg { '
+    + `width: 1.25rem !important; height: 1.25rem !important; } ${bin} { display: none !important; } }`;
   const trim = (tries = 0) => {
     let waiting = false;
     for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
@@ -56,11 +64,7 @@ if (!window.digitsTrimToolbar) {
         continue;
       }
       const given = host.closest('.st-key-given-canvas');
-      // Without a hovering pointer (a phone, a tablet) the toolbar never shows, yet lay unseen over the canvas's
-      // top right corner: a finger there drew nothing, and a tap on its bin wiped the drawing (a review on a
-      // tablet, 2026-12-05). There the Clear button stands in for it (show_canvas_tools).
-      const css = `${given ? `${hidden}, ${bin}` : hidden} { display: none !important; } `
-        + '@media (hover: none) { .dc-toolbar { display: none !important; } }';
+      const css = `${given ? `${hidden}, ${bin}` : hidden} { display: none !important; } ` + TOUCH;
       let style = root.querySelector('style[data-trim]');
       if (!style) {
         style = document.createElement('style');
@@ -76,6 +80,16 @@ if (!window.digitsTrimToolbar) {
 }
 </script>"""
 DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
+# Digit mode's canvas and answer one above the other on an upright touch screen too narrow to hold them side by side
+# with the canvas whole (Streamlit stacks columns itself only under 640 pixels): on a tablet upright, 820 pixels
+# with the sidebar open, the canvas had shrunk to 168 pixels under a child's finger (fit_to_column; seen in Chromium).
+STACKED_ON_TOUCH = """<style>@media (hover: none) and (orientation: portrait) {
+  .st-key-digit-layout { container-type: inline-size; }
+  @container (width < 720px) {
+    .st-key-digit-layout [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+    .st-key-digit-layout [data-testid="stColumn"] { flex: 1 1 100% !important; min-width: 100%; }
+  }
+}</style>"""
 CANVAS_BACKGROUND = "#000000"  # the canvases', under white ink
 WIDE_INK = 1.2  # ink this many times as wide as high may be a number (show_answer)
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
@@ -380,7 +394,8 @@ def show_canvas_tools(kind: str, given: bool) -> None:
         st.caption(GIVEN_BACK_TOOLS if given else CANVAS_TOOLS)
     st.button("Clear", key="clear-canvas", on_click=clear_canvas, args=(kind,))
     hidden = "" if given else "@media (hover: hover) { .st-key-clear-canvas { display: none; } } "
-    st.html(f"<style>{hidden}@media (hover: none) {{ .st-key-canvas-tools, .st-key-toolbar-room "
+    # Their wrappers hidden too: each kept the column's gap, 32 empty pixels on a phone.
+    st.html(f"<style>{hidden}@media (hover: none) {{ :has(> .st-key-canvas-tools), :has(> .st-key-toolbar-room) "
             "{ display: none; } }</style>")
 
 
@@ -441,7 +456,7 @@ def draw_digit() -> None:
         # A correction was just kept: the whole page runs again, so that the sidebar counts it (and may offer
         # to learn from it); the answer then says it was saved. Or Read it as a number switched the mode.
         st.rerun(scope="app")
-    drawing, answer = st.columns([1, 1.4], gap="large")
+    drawing, answer = st.container(key="digit-layout").columns([1, 1.4], gap="large")  # stacked: STACKED_ON_TOUCH
     with drawing:
         toolbar_room()
         image, given = lasting_canvas("digit", digit_canvas_key(), DIGIT_CANVAS, DIGIT_CANVAS, 22)
@@ -468,7 +483,7 @@ def main() -> None:
     # The links to the other pages at its foot (show_other_pages) only where Streamlit's sidebar, with its own
     # links, is folded away: it is open from 769 pixels on (seen in Chromium). Said above the canvas's fragment:
     # below it, a stroke's rerun of the fragment dropped the style.
-    st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>")
+    st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>" + STACKED_ON_TOUCH)
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas). read_as_a_number sets it too.
     mode = st.segmented_control("Read", MODES, default=last_value_unless_set("mode", "Digit"), required=True,

@@ -132,6 +132,10 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     page.locator("canvas.upper-canvas").hover()
     expect(page.get_by_label("Undo")).to_be_visible()
     expect(page.get_by_label("Reset canvas & history")).to_be_hidden()
+    # Pills, buttons and the mode switch big enough for a finger: the pills were 33x32 (a review on a tablet).
+    pills = page.locator('[class*="st-key-wrong-"]').get_by_role("radio").all()
+    targets = [*pills, page.get_by_role("radio", name="Digit"), page.get_by_role("button", name="Clear", exact=True)]
+    assert len(pills) == 9 and min(min(t.bounding_box()["width"], t.bounding_box()["height"]) for t in targets) >= 44
     with new_run(page):
         page.get_by_label("Undo").click()
     assert prediction(page, "Number") == "70"
@@ -191,7 +195,7 @@ def test_a_reload_keeps_the_drawings_the_tab_kept_but_an_address_passed_on_does_
     elsewhere.close()
 
 
-def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_canvas(browser, app_url):
+def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_clears_each_canvas(browser, app_url):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     open_page(page, app_url)
@@ -207,6 +211,22 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_clear_button_clears_each_can
         return [[8, 2], [40, 2], [70, 2]].map(([x, y]) => root.elementFromPoint(box.right - x, box.top + y) === canvas);
     }""")
     assert under == [True, True, True]
+    # The toolbar stays shown below the canvas, with buttons for a finger, so a stroke can be undone (and redone),
+    # beside Clear, which stands in for its bin.
+    canvas = page.locator("canvas.upper-canvas").bounding_box()
+    clear = page.get_by_role("button", name="Clear", exact=True).bounding_box()
+    for button, expected in (("Undo", None), ("Redo", "7")):
+        box = page.get_by_label(button).bounding_box()
+        assert box["y"] >= canvas["y"] + canvas["height"] and box["x"] >= clear["x"] + clear["width"]
+        assert box["y"] < clear["y"] + clear["height"] and min(box["width"], box["height"]) >= 36  # in its row
+        with new_run(page):
+            page.get_by_label(button).tap()
+        assert prediction(page) == expected
+    expect(page.get_by_label("Reset canvas & history")).to_be_hidden()
+    # Pills, buttons and the mode switch big enough for a finger: the pills were 33x32 (a review on a tablet).
+    pills = page.locator('[class*="st-key-wrong-"]').get_by_role("radio").all()
+    targets = [*pills, page.get_by_role("radio", name="Digit"), page.get_by_role("button", name="Clear", exact=True)]
+    assert len(pills) == 9 and min(min(t.bounding_box()["width"], t.bounding_box()["height"]) for t in targets) >= 44
     # The digit read shows under the canvas without scrolling (the whole answer was below the screen before).
     answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
     box = answer.locator('[data-testid="stMetricValue"]').bounding_box()
@@ -268,6 +288,24 @@ def test_in_a_narrow_window_the_canvases_shrink_to_their_columns_and_still_read_
     expect(photo_link).to_be_hidden()
     page.set_viewport_size({"width": 768, "height": 900})
     expect(photo_link).to_be_visible()
+    context.close()
+
+
+def test_on_a_tablet_upright_the_canvas_keeps_its_size_above_the_answer(browser, app_url):
+    # 820x1180 with the sidebar open: side by side, the canvas would shrink to about 170 pixels under a finger.
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    open_page(page, app_url)
+    draw(page, PLAIN[7], finger=True)
+    assert prediction(page) == "7"
+    canvas = page.locator("canvas.upper-canvas").bounding_box()
+    answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction").bounding_box()
+    assert canvas["width"] == 280 and canvas["y"] + canvas["height"] < answer["y"]
+    assert answer["y"] + answer["height"] <= 1180  # the digit read, without scrolling
+    page.set_viewport_size({"width": 1180, "height": 820})  # turned: side by side again
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")).to_be_visible()
+    answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction").bounding_box()
+    assert answer["x"] > page.locator("canvas.upper-canvas").bounding_box()["x"] + 100
     context.close()
 
 
