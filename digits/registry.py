@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import itertools
 import json
 import os
 import tempfile
@@ -143,8 +144,14 @@ class ModelRegistry:
         return path
 
     def new_model_path(self, name: str) -> Path:
-        """Where a model trained now is written: NAME-YYYYMMDD-HHMMSS.keras in this folder."""
-        return self.folder / f"{name}-{datetime.datetime.now():%Y%m%d-%H%M%S}.keras"
+        """Where a model trained now is written: NAME-YYYYMMDD-HHMMSS.keras in this folder, with -2, -3… after it
+        where a model (or its metadata) of that name is there already: two tiny trainings finished within one second
+        and the second wrote over the first."""
+        stem = f"{name}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
+        for n in itertools.count(1):
+            path = self.folder / (f"{stem}.keras" if n == 1 else f"{stem}-{n}.keras")
+            if not (path.exists() or path.with_suffix(".json").exists()):
+                return path
 
     def use(self, path: str | os.PathLike) -> None:
         """Serve this model from the next request on (an atomic switch)."""

@@ -1,3 +1,4 @@
+import datetime
 import json
 import os
 import signal
@@ -52,6 +53,17 @@ def test_registry_serves_the_shipped_model_until_told_otherwise(registry, tiny_m
     assert not promoted and reason.startswith("below that of the model then serving (digits, ")
     registry.use(registry.folder / "tiny.keras")
     assert ModelRegistry(registry.folder).current_path().name == "tiny.keras"
+
+
+def test_a_new_model_never_takes_the_name_of_one_there(tmp_path):
+    # Two tiny trainings finished within one second, and the second wrote over the first: a model, or its metadata
+    # alone, of this second's name and the next's, is there already.
+    now = datetime.datetime.now()
+    for when, suffix in ((now, ".keras"), (now + datetime.timedelta(seconds=1), ".json")):
+        (tmp_path / f"trained-{when:%Y%m%d-%H%M%S}{suffix}").write_text("taken")
+    path = ModelRegistry(tmp_path).new_model_path("trained")
+    assert path.parent == tmp_path and not path.exists() and not path.with_suffix(".json").exists()
+    assert path.name.startswith("trained-") and path.stem.endswith("-2")
 
 
 def test_the_first_model_in_a_folder_serves_without_a_comparison(tmp_path, tiny_model_path):
