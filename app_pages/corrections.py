@@ -22,6 +22,9 @@ GALLERY = 60  # corrections shown per digit, the newest
 # Each drawing with its caption and button, side by side as many as fit, in this many pixels: in ten columns a
 # phone (390 pixels) stacked them one a row, five drawings over two screens (a review, 2026-12-03).
 TILE = 104
+# A deletion of more drawings than this has no Undo: each is kept in the server's memory (some 3 KB with its PNG)
+# until the session ends.
+UNDO_ROWS = 5000
 
 
 def described(correction: Correction) -> str:
@@ -60,15 +63,16 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
                 with gallery.container(width=TILE):
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
                     if st.button("Delete", key=f"delete-{correction.id}"):
-                        deleted(store.delete(correction.id, session))
+                        deleted(store.delete(correction.id, session), session)
                         st.session_state["deleted_from"] = digit
                         st.rerun()
 
 
-def deleted(rows: list[dict]) -> None:
-    """Keep the corrections just deleted (as Corrections.delete or clear returns them) for Undo (show_undo)."""
-    if rows:
-        st.session_state["deleted"] = [*st.session_state.get("deleted", []), rows]
+def deleted(rows: list[dict], session: str | None) -> None:
+    """Keep the corrections just deleted (as Corrections.delete or clear returns them, of one browser tab's drawings,
+    `session`, or of everyone's, None) for Undo (show_undo), unless there are more than UNDO_ROWS."""
+    if rows and len(rows) <= UNDO_ROWS:
+        st.session_state["deleted"] = [*st.session_state.get("deleted", []), (session, rows)]
 
 
 def what_was_deleted(rows: list[dict]) -> str:
@@ -79,18 +83,24 @@ def what_was_deleted(rows: list[dict]) -> str:
 def show_undo(store: Corrections) -> None:
     """What was deleted last and an Undo button that puts it back, while this session has deleted any; one Undo for
     each deletion, the latest first. A Delete a row away from the drawing meant lost a correction for good, and a
-    deletion said so only in a toast that faded (reviews, 2026-12-03 and 2026-12-05)."""
+    deletion said so only in a toast that faded (reviews, 2026-12-03 and 2026-12-05). Only deletions of drawings
+    this session may still delete: after Lock, those of its own browser tab (a code review found a teacher's
+    "Delete all" undone by the student at the same computer after the teacher locked it)."""
     if "undone" in st.session_state:
-        st.toast(f"Put back {st.session_state.pop('undone')}.", icon=":material/undo:")
-    deletions = st.session_state.get("deleted", [])
+        st.toast(st.session_state.pop("undone"), icon=":material/undo:")
+    deletions = [(session, rows) for session, rows in st.session_state.get("deleted", [])
+                 if allowed() or session == browser_session()]
     if not deletions:
         return
     with st.container(horizontal=True, vertical_alignment="center", key="undo-deletion"):
         more = f" ({len(deletions) - 1:,} more before it)" if len(deletions) > 1 else ""
-        st.caption(f"Deleted {what_was_deleted(deletions[-1])}{more}.")
+        st.caption(f"Deleted {what_was_deleted(deletions[-1][1])}{more}.")
         if st.button("Undo", icon=":material/undo:", key="undo-delete"):
-            store.restore(deletions[-1])  # kept for another try if the store fails (main says why)
-            st.session_state["undone"] = what_was_deleted(deletions.pop())
+            rows = deletions[-1][1]
+            back = store.restore(rows)  # kept for another try if the store fails (main says why)
+            st.session_state["deleted"].remove(deletions[-1])
+            st.session_state["undone"] = (f"Put back {what_was_deleted(rows)}." if back == len(rows) else
+                                          f"Put back {back:,} of {len(rows):,}: the others were back already.")
             st.rerun()
 
 
@@ -152,10 +162,10 @@ def show_export(store: Corrections, session: str | None = None) -> None:
 def show_delete_all(total: int, store: Corrections, session: str | None = None) -> None:
     """A button that deletes every correction (those of one browser tab, if given), once a checkbox says so."""
     # Short: in a third of the page, "Yes, delete all 6 drawings of the chosen tab" was cut to "… of the c…".
-    drawings = f"{total:,} drawing{'' if total == 1 else 's'}"
+    drawings = f"{total:,} drawing{'' if total == 1 else 's'}" + (", for good" if total > UNDO_ROWS else "")
     sure = st.checkbox(f"Yes, delete this tab's {drawings}" if session else f"Yes, delete all {drawings}")
     if st.button("Delete this tab's drawings" if session else "Delete all corrections", disabled=not sure):
-        deleted(store.clear(session))
+        deleted(store.clear(session), session)
         st.rerun()
 
 

@@ -83,11 +83,12 @@ DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
 # Digit mode's canvas and answer one above the other on an upright touch screen too narrow to hold them side by side
 # with the canvas whole (Streamlit stacks columns itself only under 640 pixels): on a tablet upright, 820 pixels
 # with the sidebar open, the canvas had shrunk to 168 pixels under a child's finger (fit_to_column; seen in Chromium).
+# Only those two columns: the answer's chart and 28x28 view, stacked too, put the view below the screen.
 STACKED_ON_TOUCH = """<style>@media (hover: none) and (orientation: portrait) {
   .st-key-digit-layout { container-type: inline-size; }
   @container (width < 720px) {
-    .st-key-digit-layout [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
-    .st-key-digit-layout [data-testid="stColumn"] { flex: 1 1 100% !important; min-width: 100%; }
+    .st-key-digit-layout > * > [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+    .st-key-digit-layout > * > * > [data-testid="stColumn"] { flex: 1 1 100% !important; min-width: 100%; }
   }
 }</style>"""
 CANVAS_BACKGROUND = "#000000"  # the canvases', under white ink

@@ -12,7 +12,7 @@ from PIL import Image
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from app_pages.corrections import local_time, npz_bytes
+from app_pages.corrections import UNDO_ROWS, local_time, npz_bytes
 from digits.charts import GUESS, READ
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
@@ -567,6 +567,18 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert chart_counts(app) == {str(d): n for d, n in counts.items()}
 
 
+def test_a_deletion_of_more_drawings_than_undo_keeps_says_it_is_for_good():
+    store = Corrections(corrections_location())
+    count = UNDO_ROWS + 1
+    store.add_samples(np.random.default_rng(0).integers(0, 256, (count, 28, 28), dtype=np.uint8),
+                      np.arange(count, dtype=np.uint8) % 10)
+    app = run_page("app_pages/corrections.py")
+    app.main.checkbox[0].check().run()
+    assert app.main.checkbox[0].label == f"Yes, delete all {count:,} drawings, for good"
+    [b for b in app.main.button if b.label == "Delete all corrections"][0].click().run()
+    assert len(store) == 0 and undo_said(app) is None
+
+
 def test_the_gallery_opens_on_the_first_digit_kept():
     store = Corrections(corrections_location())
     store.add(drawn(7), 7, predicted=1)
@@ -611,6 +623,12 @@ def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_th
     assert not app.exception and len(store) == 3
     assert [b.label for b in app.main.button if b.label == "Delete all corrections"]
     assert app.main.caption[-1].value == f"Kept in {corrections_location()}"
+    assert undo_said(app) == "Deleted a drawing of 7 (1 more before it)."
+    # Locked again, the tab may undo only what it may still delete: its own drawing, not the classmate's 7.
+    [b for b in app.sidebar.button if b.label == "Lock"][0].click().run()
+    assert undo_said(app) == "Deleted a drawing of 3."
+    app.button(key="undo-delete").click().run()
+    assert len(store) == 4 and undo_said(app) is None
 
 
 def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monkeypatch):
