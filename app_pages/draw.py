@@ -51,10 +51,16 @@ if (!window.digitsTrimToolbar) {
   // right corner: a finger there drew nothing, and a tap on its bin wiped the drawing (a review on a tablet,
   // 2026-12-05). There it stays shown, under the canvas's right side, beside the Clear button that stands in for
   // its bin (show_canvas_tools), with buttons for a finger (40 pixels): above the canvas, it pushed the digit read
-  // below a phone's screen.
-  const TOUCH = '@media (hover: none) { .dc-toolbar { opacity: 1 !important; top: calc(100% + 1rem) !important; '
-    + 'padding: 0 !important; } .dc-icon-button { padding: .6rem !important; } .dc-icon-button svg { '
-    + `width: 1.25rem !important; height: 1.25rem !important; } ${bin} { display: none !important; } }`;
+  // below a phone's screen. Their size is divided by the zoom that shrinks the canvas to its column (fit_to_column
+  // sets --canvas-zoom, which the shadow root inherits): a tablet's Number strip at 0.6 had arrows of 23 pixels.
+  // Nor while neither arrow has a stroke to take: greyed under a drawing given back, whose strokes they cannot undo,
+  // they looked broken to a child (a review on a phone, 2026-12-05).
+  const idle = '.dc-toolbar:has([title="Undo"]:disabled):has([title="Redo"]:disabled)';
+  const unzoomed = (size) => `calc(${size} / var(--canvas-zoom, 1))`;
+  const TOUCH = `@media (hover: none) { .dc-toolbar { opacity: 1 !important; top: calc(100% + ${unzoomed('1rem')}) `
+    + `!important; padding: 0 !important; } .dc-icon-button { padding: ${unzoomed('.6rem')} !important; } `
+    + `.dc-icon-button svg { width: ${unzoomed('1.25rem')} !important; height: ${unzoomed('1.25rem')} !important; } `
+    + `${bin} { display: none !important; } ${idle} { visibility: hidden; } }`;
   const trim = (tries = 0) => {
     let waiting = false;
     for (const host of document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')) {
@@ -83,6 +89,10 @@ DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
 # Digit mode's canvas and answer one above the other on an upright touch screen too narrow to hold them side by side
 # with the canvas whole (Streamlit stacks columns itself only under 640 pixels): on a tablet upright, 820 pixels
 # with the sidebar open, the canvas had shrunk to 168 pixels under a child's finger (fit_to_column; seen in Chromium).
+# On a phone, where the columns stack, the answer's chart and 28x28 view come after "Right, it is a 7" and the
+# pills, not before: to say what a digit was, a child scrolled 500 pixels past them, away from the drawing (a review
+# on a phone, 2026-12-05).
+BELOW_THE_CORRECTION = "<style>@media (max-width: 640px) { :has(> .st-key-reading-view) { order: 1; } }</style>"
 # Only those two columns: the answer's chart and 28x28 view, stacked too, put the view below the screen.
 STACKED_ON_TOUCH = """<style>@media (hover: none) and (orientation: portrait) {
   .st-key-digit-layout { container-type: inline-size; }
@@ -131,7 +141,7 @@ def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool,
         second = result.runner_up
         st.warning(f"Not sure: it could also be {article(second)} **{second}** ({result.probabilities[second]:.0%}). "
                    "Try drawing it more plainly.")
-    bars, seen = st.columns([1.4, 1])
+    bars, seen = st.container(key="reading-view").columns([1.4, 1])  # on a phone, below the correction (ON_A_PHONE)
     seen = seen.container(key="model-view")
     # Never wider than its column (the picture itself is capped at its container's width by Streamlit).
     st.html('<style>.st-key-model-view [data-testid="stImageContainer"] { max-width: 100%; }</style>')
@@ -380,17 +390,16 @@ def fit_to_column(key_prefix: str, width: int) -> None:
     of its 780. The canvas maps the pointer through the zoom, so strokes land where drawn (read right at 820-1280
     pixels in Chromium)."""
     widget = f'[class*="st-key-{key_prefix}"]'
-    rules = "".join(f"@container (width < {width * (tenths + 1) // 10}px) {{ {widget} {{ zoom: {tenths / 10}; }} }}"
-                    for tenths in range(9, 3, -1))
+    rules = "".join(f"@container (width < {width * (tenths + 1) // 10}px) {{ {widget} {{ zoom: {tenths / 10}; "
+                    f"--canvas-zoom: {tenths / 10}; }} }}" for tenths in range(9, 3, -1))  # for TRIM_TOOLBAR
     st.html(f"<style>.stVerticalBlock:has(> {widget}) {{ container-type: inline-size; }} {rules}</style>")
 
 
 def show_canvas_tools(kind: str, given: bool) -> None:
     """Under a canvas, how to clear it. The canvas's own tools show only while a pointer hovers over them, which a
-    finger does not (there TRIM_TOOLBAR hides them: unseen, they lay over the canvas's corner), so a screen without
-    hover (a phone, a tablet) gets a Clear button instead of the caption that points at them: CSS picks one by
-    `hover`. A canvas given
-    back its drawing (lasting_canvas) has the button on every screen: its toolbar has no bin (TRIM_TOOLBAR)."""
+    finger does not (there TRIM_TOOLBAR shows them under the canvas, without their bin), so a screen without hover
+    (a phone, a tablet) gets a Clear button instead of the caption that points at them: CSS picks one by `hover`. A
+    canvas given back its drawing (lasting_canvas) has the button on every screen: its toolbar has no bin."""
     with st.container(key="canvas-tools"):
         st.caption(GIVEN_BACK_TOOLS if given else CANVAS_TOOLS)
     st.button("Clear", key="clear-canvas", on_click=clear_canvas, args=(kind,))
@@ -401,9 +410,9 @@ def show_canvas_tools(kind: str, given: bool) -> None:
 
 
 def toolbar_room() -> None:
-    """Room for the canvas toolbar, which sits above the canvas: shown on hover, so left out on phones and tablets
-    (by show_canvas_tools' style), where the toolbar is hidden. The room holds the script that trims the toolbar
-    (TRIM_TOOLBAR)."""
+    """Room for the canvas toolbar, which sits above the canvas under a hovering pointer: left out on phones and
+    tablets (by show_canvas_tools' style), where the toolbar sits below it. The room holds the script that trims the
+    toolbar (TRIM_TOOLBAR)."""
     with st.container(key="toolbar-room"):
         st.html(TRIM_TOOLBAR, unsafe_allow_javascript=True)
 
@@ -484,7 +493,8 @@ def main() -> None:
     # The links to the other pages at its foot (show_other_pages) only where Streamlit's sidebar, with its own
     # links, is folded away: it is open from 769 pixels on (seen in Chromium). Said above the canvas's fragment:
     # below it, a stroke's rerun of the fragment dropped the style.
-    st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>" + STACKED_ON_TOUCH)
+    st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>" + STACKED_ON_TOUCH
+            + BELOW_THE_CORRECTION)
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas). read_as_a_number sets it too.
     mode = st.segmented_control("Read", MODES, default=last_value_unless_set("mode", "Digit"), required=True,

@@ -223,6 +223,20 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     pills = page.locator('[class*="st-key-wrong-"]').get_by_role("radio").all()
     targets = [*pills, page.get_by_role("radio", name="Digit"), page.get_by_role("button", name="Clear", exact=True)]
     assert len(pills) == 9 and min(min(t.bounding_box()["width"], t.bounding_box()["height"]) for t in targets) >= 44
+    # Right under the digit read, not past the chart and the 28x28 view (a child scrolled 500 pixels to them).
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+    assert page.get_by_role("button", name="Right, it is a 7").bounding_box()["y"] < pills[-1].bounding_box()["y"]
+    assert pills[-1].bounding_box()["y"] < chart["y"]
+    # Under a drawing given back (here by a switch of mode), the arrows show once there is a stroke to undo: greyed,
+    # they looked broken.
+    switch_mode(page, "Number")
+    switch_mode(page, "Digit")
+    expect(page.get_by_label("Undo")).to_be_hidden()
+    draw(page, [[(0.1, 0.9), (0.3, 0.9)]], finger=True)  # a short line under the 7
+    expect(page.get_by_label("Undo")).to_be_visible()
+    with new_run(page):
+        page.get_by_label("Undo").tap()
+    assert prediction(page) == "7"
     # The digit read shows under the canvas without scrolling (the whole answer was below the screen before).
     answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
     box = answer.locator('[data-testid="stMetricValue"]').bounding_box()
@@ -300,6 +314,12 @@ def test_on_a_tablet_upright_the_canvas_keeps_its_size_above_the_answer(browser,
     assert answer["y"] + answer["height"] <= 1180  # the digit read, without scrolling
     seen = page.locator(".st-key-model-view img").bounding_box()  # and the 28x28 view, beside the chart
     assert seen["y"] + seen["height"] <= 1180
+    # The Number strip shrinks to its column (to 0.6), but not the arrows under it, which were 23 pixels.
+    assert number_strip(page)["width"] < 780
+    draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1, finger=True)
+    assert prediction(page, "Number") == "107"
+    assert min(page.get_by_label("Undo").bounding_box()[side] for side in ("width", "height")) >= 36
+    switch_mode(page, "Digit")
     page.set_viewport_size({"width": 1180, "height": 820})  # turned: side by side again
     expect(page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")).to_be_visible()
     answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction").bounding_box()
