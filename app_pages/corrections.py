@@ -92,15 +92,22 @@ def show_undo(store: Corrections) -> None:
                  if allowed() or session == browser_session()]
     if not deletions:
         return
+    # Kept in sight at the top of the window while the gallery scrolls: on a phone, a drawing deleted further down
+    # just vanished, with the Undo above the screen (a review, 2026-12-05). Over the gallery it needs the page's
+    # background, which only the app's root paints: each block between them inherits it, whatever the theme.
+    st.html("<style>:has(> .st-key-undo-deletion) { position: sticky; top: 3.75rem; z-index: 100; } "
+            ".stApp :has(.st-key-undo-deletion) { background-color: inherit; }</style>")
     with st.container(horizontal=True, vertical_alignment="center", key="undo-deletion"):
+        rows = deletions[-1][1]
         more = f" ({len(deletions) - 1:,} more before it)" if len(deletions) > 1 else ""
-        st.caption(f"Deleted {what_was_deleted(deletions[-1][1])}{more}.")
-        if st.button("Undo", icon=":material/undo:", key="undo-delete"):
-            rows = deletions[-1][1]
+        st.caption(f"Deleted {what_was_deleted(rows)}{more}.")
+        # Keyed by what it puts back: a double tap undid two deletions, its second tap the one before.
+        if st.button("Undo", icon=":material/undo:", key=f"undo-delete-{rows[0]['id']}"):
             back = store.restore(rows)  # kept for another try if the store fails (main says why)
             st.session_state["deleted"].remove(deletions[-1])
             st.session_state["undone"] = (f"Put back {what_was_deleted(rows)}." if back == len(rows) else
                                           f"Put back {back:,} of {len(rows):,}: the others were back already.")
+            st.session_state["deleted_from"] = rows[0]["label"]  # the gallery opens where it came back
             st.rerun()
 
 

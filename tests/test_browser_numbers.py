@@ -270,6 +270,34 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     context.close()
 
 
+def test_on_a_phone_a_deletion_far_down_the_gallery_can_be_undone_without_scrolling(browser, app_url, models):
+    store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
+    before = {kept.id for kept in store.records()}
+    store.add_samples(np.random.default_rng(5).integers(0, 256, (30, 28, 28), dtype=np.uint8), np.full(30, 1))
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_page(page, app_url)
+    with new_run(page):
+        page.locator('[data-testid="stMain"]').get_by_role("link", name="Corrections", exact=False).click()
+    deletes = page.get_by_role("button", name="Delete", exact=True)
+    expect(deletes).to_have_count(30)
+    deletes.nth(25).scroll_into_view_if_needed()
+    with new_run(page):
+        deletes.nth(25).tap()
+    # The Undo stays at the top of the window, over the gallery, in sight: it was above the screen.
+    undo = page.get_by_role("button", name="Undo")
+    expect(undo).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0 or page.locator('[data-testid="stMain"]').evaluate("m => m.scrollTop") > 0
+    assert len(store) == len(before) + 29
+    with new_run(page):
+        undo.tap()
+    expect(deletes).to_have_count(30)
+    assert len(store) == len(before) + 30
+    for added in {kept.id for kept in store.records()} - before:  # the store as the other tests left it
+        store.delete(added)
+    context.close()
+
+
 def test_in_a_narrow_window_the_canvases_shrink_to_their_columns_and_still_read_right(browser, app_url):
     # 1024 pixels with the sidebar open: the square canvas's column is about 200 wide, the strip's about 560.
     context = browser.new_context(viewport={"width": 1024, "height": 900})  # a mouse: Chromium says it can hover

@@ -497,9 +497,14 @@ def bars_read(app: AppTest) -> tuple[str | None, str]:
     return spec.get("title", {}).get("text"), spec["encoding"]["color"]["condition"]["value"]
 
 
+def undo_button(app: AppTest):
+    """The Undo above the gallery (None: there is none)."""
+    return next((b for b in app.main.button if (b.key or "").startswith("undo-delete-")), None)
+
+
 def undo_said(app: AppTest) -> str | None:
     """What the Undo above the gallery says was deleted last (None: no Undo on the page)."""
-    if "undo-delete" not in [b.key for b in app.main.button]:
+    if undo_button(app) is None:
         return None
     return next(c.value for c in app.main.caption if c.value.startswith("Deleted "))
 
@@ -545,12 +550,14 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert opened_tab(app) == 0  # no 7s left: the first digit kept again
     assert undo_said(app) == "Deleted a drawing of 7 (1 more before it)." and not app.main.tabs[7].image
 
-    # Undo puts back the latest deletion first, then the one before it, whole.
-    app.button(key="undo-delete").click().run()
-    assert [t.value for t in app.toast] == ["Put back a drawing of 7."]
+    # Undo puts back the latest deletion first, then the one before it, whole, opening the gallery on its digit.
+    # Each Undo is a button of its own: a double tap undid two deletions.
+    latest = undo_button(app).key
+    undo_button(app).click().run()
+    assert [t.value for t in app.toast] == ["Put back a drawing of 7."] and opened_tab(app) == 7
     assert [i.captions for i in app.main.tabs[7].image] == [["✓ read 7 (91%)"]]
-    assert undo_said(app) == "Deleted a drawing of 7."
-    app.button(key="undo-delete").click().run()
+    assert undo_said(app) == "Deleted a drawing of 7." and undo_button(app).key != latest
+    undo_button(app).click().run()
     assert [i.captions for i in app.main.tabs[7].image] == [["✗ read 1 (62%)"], ["✓ read 7 (91%)"]]
     assert len(store) == 4 and undo_said(app) is None and not app.run().toast
 
@@ -562,7 +569,7 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert not app.exception and len(store) == 0
     assert "On the Draw page" in app.main.info[0].value and not app.main.tabs
     assert undo_said(app) == "Deleted 4 drawings."
-    app.button(key="undo-delete").click().run()
+    undo_button(app).click().run()
     assert [t.value for t in app.toast] == ["Put back 4 drawings."] and len(store) == 4
     assert chart_counts(app) == {str(d): n for d, n in counts.items()}
 
@@ -610,7 +617,7 @@ def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_th
     app.button(key=f"delete-{own}").click().run()  # a drawing kept under the wrong digit, taken back
     assert not app.exception and len(store) == 4 and own not in [c.id for c in store.records()]
     assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet.")
-    app.button(key="undo-delete").click().run()  # back in this tab, where it was kept
+    undo_button(app).click().run()  # back in this tab, where it was kept
     assert [c.id for c in store.records(session="this tab")] == [own]
     assert [(m.label, m.value) for m in app.main.metric] == [("Drawings you kept", "1")]
     app.button(key=f"delete-{own}").click().run()
@@ -627,7 +634,7 @@ def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_th
     # Locked again, the tab may undo only what it may still delete: its own drawing, not the classmate's 7.
     [b for b in app.sidebar.button if b.label == "Lock"][0].click().run()
     assert undo_said(app) == "Deleted a drawing of 3."
-    app.button(key="undo-delete").click().run()
+    undo_button(app).click().run()
     assert len(store) == 4 and undo_said(app) is None
 
 
