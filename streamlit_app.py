@@ -102,6 +102,8 @@ def main() -> None:
                    icon=":material/warning:")
     pages = [st.Page(p.path, title=p.title, icon=p.icon, default=p.title == "Draw") for p in shown_pages()]
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages
+    # The browser tab names the page: every page's title was "digits" (an accessibility review, 2026-12-05).
+    st.set_page_config(page_title=f"{page.title} · digits")
     show_sidebar(registry, model_path)
     page.run()
     keep_over_reload()  # the mode, a cleared canvas or a kept drawing changed in this run; the address lost its token

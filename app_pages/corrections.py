@@ -17,6 +17,7 @@ from digits.deployment import deployment_password, retraining_enabled
 
 from app_pages.access import allowed, browser_session, store_problem
 from app_pages.resources import get_corrections, secrets
+from app_pages.screen_reader import announce, focus
 
 GALLERY = 60  # corrections shown per digit, the newest
 # Each drawing with its caption and button, side by side as many as fit, in this many pixels: in ten columns a
@@ -61,7 +62,8 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
             gallery = st.container(horizontal=True, gap="medium")
             for correction in corrections[:GALLERY]:
                 with gallery.container(width=TILE):
-                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction))
+                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction),
+                             alt=f"A drawing kept as {digit}, {described(correction).lstrip('✓✗ ')}")
                     if st.button("Delete", key=f"delete-{correction.id}"):
                         deleted(store.delete(correction.id, session), session)
                         st.session_state["deleted_from"] = digit
@@ -73,6 +75,7 @@ def deleted(rows: list[dict], session: str | None) -> None:
     `session`, or of everyone's, None) for Undo (show_undo), unless there are more than UNDO_ROWS."""
     if rows and len(rows) <= UNDO_ROWS:
         st.session_state["deleted"] = [*st.session_state.get("deleted", []), (session, rows)]
+        st.session_state["just deleted"] = True  # for show_undo, in the next run
 
 
 def what_was_deleted(rows: list[dict]) -> str:
@@ -101,6 +104,9 @@ def show_undo(store: Corrections) -> None:
         rows = deletions[-1][1]
         more = f" ({len(deletions) - 1:,} more before it)" if len(deletions) > 1 else ""
         st.caption(f"Deleted {what_was_deleted(rows)}{more}.")
+        if st.session_state.pop("just deleted", False):  # said, and the Undo under the keyboard's focus
+            announce(f"Deleted {what_was_deleted(rows)}. Undo is next.")
+            focus('[class*="st-key-undo-delete-"] button')
         # Keyed by what it puts back: a double tap undid two deletions, its second tap the one before.
         if st.button("Undo", icon=":material/undo:", key=f"undo-delete-{rows[0]['id']}"):
             back = store.restore(rows)  # kept for another try if the store fails (main says why)

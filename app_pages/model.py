@@ -43,7 +43,7 @@ def show_errors(inspection: Inspection | None, of: str) -> None:
     captions = [f"{t}: read as {r} ({p}), then {u} ({q})" for t, r, u, (p, q) in zip(
         inspection.error_labels, inspection.error_read, inspection.error_runner_up,
         map(two_percentages, inspection.error_read_probability, inspection.error_runner_up_probability))]
-    st.image(images, caption=captions[:GALLERY], width=84)
+    st.image(images, caption=captions[:GALLERY], width=84, alt=[f"A test digit {c}" for c in captions[:GALLERY]])
 
 
 def two_percentages(read: float, runner_up: float) -> tuple[str, str]:

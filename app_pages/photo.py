@@ -80,7 +80,7 @@ def main() -> None:
             reading = reading.without_level_lines()  # a dash, an underline: read as a 2
         if reading is None or not reading.digits:
             st.warning(ONLY_A_LEVEL_LINE if reading is not None else TOO_SMALL if found.ink.any() else BLANK)
-            st.image(photo, caption=name)
+            st.image(photo, caption=name, alt=f"The photo {name}")
             return
         show_reading(reading, photo, mode, advise=not pointed)
 

@@ -12,6 +12,8 @@ from digits.annotation import annotated
 from digits.charts import probability_bars
 from digits.numbers import places, places_unlike_digits
 
+from app_pages.screen_reader import announce
+
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import NumberRecognition, Recognition
 
@@ -31,6 +33,13 @@ def sureness(digit: Recognition) -> str:
     """How sure the model is of a digit, as the metric under it says it: "97% sure", or that it looks like no digit
     at all (a smiley read as a 0 at 100%: the percentage would vouch for it)."""
     return f"{digit.confidence_percent} sure" if digit.looks_like_a_digit else "looks like no digit"
+
+
+def show_answer_metric(label: str, value: str, sure: str) -> None:
+    """The answer as a metric: `label` over the `value` read, how `sure` under it; and the same in words to a screen
+    reader, whose metric is three paragraphs, none announced."""
+    announce(f"{label}: {value}, {sure}")
+    st.metric(label, value, delta=sure, delta_color="off", delta_arrow="off")
 
 
 def hide_toolbars_on_touch() -> None:
@@ -83,7 +92,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         delta = places_unlike_digits(strange)
     else:
         delta = f"{least.confidence_percent} sure of its least sure digit"
-    st.metric(label, reading.shown_text, delta=delta, delta_color="off", delta_arrow="off")
+    show_answer_metric(label, reading.shown_text, delta)
     if advise and one and not least.looks_like_a_digit:
         st.warning(no_digit_warning(least))
     elif advise and strange:
@@ -98,7 +107,8 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         st.warning(f"Not sure of {places(unsure)} (marked ?, in amber). Try writing {it} more plainly or apart from "
                    "the neighbours.")
     st.image(annotated(picture, reading), caption="The digit's box, with the digit read over it" if one else
-             "Each part it read, boxed, with the digit over it")
+             "Each part it read, boxed, with the digit over it",
+             alt=f"The {'digit' if one else 'number'} boxed, read as {reading.shown_text}")
     if one:
         digit = reading.digits[0]
         st.vega_lite_chart(probability_bars(digit.probabilities, digit.digit, digit.looks_like_a_digit), height=240)

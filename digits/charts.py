@@ -1,7 +1,9 @@
 """The page's charts as plain Vega-Lite specifications.
 
 Plain dictionaries rather than Altair: Altair's schema check made the first answer after start-up 0.3 s
-slower, and a dictionary is easy to test.
+slower, and a dictionary is easy to test. Each says what it shows in words (its "description", which the browser
+gives a screen reader in place of "Vega visualization"): an accessibility review heard the probability chart as
+"0 1 2 … digit 0% … probability" (2026-12-05).
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: 
     # A title of 30 characters was cut short over the Draw page's chart (1,280-pixel window).
     title = {} if looks_like_a_digit else {"title": {"text": "Read as a digit anyway",
                                                      "color": GUESS, "fontWeight": "normal"}}
+    # The likeliest three, those over 0.1% of them: "3 0.0%" said nothing.
+    likeliest = [d for d in sorted(range(10), key=lambda d: -probabilities[d])[:3] if probabilities[d] >= 0.001]
     return {
         **title,
+        "description": "Probability of each digit: " + ", ".join(f"{d} {probabilities[d]:.1%}" for d in likeliest)
+                       + f", the others under {probabilities[likeliest[-1]]:.1%}",
         "data": {"values": [{"digit": str(d), "probability": float(p), "read": d == digit}
                             for d, p in enumerate(probabilities)]},
         "mark": "bar",
@@ -116,7 +122,11 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
     shown = [v for v in shown if v > 0] if y["scale"].get("type") == "log" else shown
     if beside and shown:  # one domain for all, rounded as Vega-Lite rounds a domain of its own (to powers of ten)
         y["scale"].update(domain=[min(shown), max(shown)], nice=True)
+    last = {name: value[measure] for value in values for name in [value["set"]]}  # each set's last point
     return {
+        "description": f"Learning curves, {measure} by epoch" + "".join(
+            f"; {name} {value:.2%}" if measure == "accuracy" else f"; {name} {value:.4f}"
+            for name, value in last.items()) + (" at the end" if last else ": no points yet"),
         "data": {"values": values},
         "mark": {"type": "line", "point": True},
         "encoding": {
@@ -144,7 +154,11 @@ def confusion_heatmap(confusion: np.ndarray) -> dict:
     # Both axes always run 0-9: from its cells alone, a model that never reads some digits got a narrower grid
     # whose diagonal was not the right answers.
     axis, digits = {"labelAngle": 0}, {"domain": [str(d) for d in range(10)]}
+    errors = sorted(((int(confusion[t, r]), t, r) for t in range(10) for r in range(10) if t != r and confusion[t, r]),
+                    reverse=True)[:3]
     return {
+        "description": f"Confusion matrix: {int(np.trace(confusion)):,} of {int(confusion.sum()):,} read right"
+                       + "".join(f"; {t} read as {r} {n:,} times" for n, t, r in errors),
         "data": {"values": values},
         "layer": [
             {"mark": "rect", "encoding": {
@@ -172,6 +186,9 @@ def per_digit_points(accuracies: dict[str, Sequence[float]]) -> dict:
               for name, per_digit in accuracies.items() for d, a in enumerate(per_digit)]
     low = min(v["accuracy"] for v in values) if values else 0.0
     return {
+        "description": "Accuracy per digit: " + "; ".join(
+            f"{name} " + ", ".join(f"{d} {a:.2%}" for d, a in enumerate(per_digit))
+            for name, per_digit in accuracies.items()),
         "data": {"values": values},
         "mark": {"type": "point", "filled": True, "size": 120, "opacity": 1},
         "encoding": {
@@ -192,6 +209,7 @@ def correction_bars(counts: dict[int, int]) -> dict:
     """How many drawings are kept of each digit (digit -> count), a bar each: "drawings", as the page's count says,
     since a drawing confirmed as read right is kept too."""
     return {
+        "description": "Drawings kept of each digit: " + ", ".join(f"{d} {n:,}" for d, n in sorted(counts.items())),
         "data": {"values": [{"digit": str(d), "drawings": int(n)} for d, n in sorted(counts.items())]},
         "mark": "bar",
         "encoding": {

@@ -67,6 +67,17 @@ def test_drawn_digits_are_read_and_reset_clears_them(page, digit):
     assert prediction(page) is None
 
 
+def test_the_page_says_its_answer_and_its_pictures_to_a_screen_reader(page):
+    # An accessibility review heard the prompt to draw, then nothing of the digit read, and the pictures as "img".
+    assert page.title() == "Draw · digits"
+    expect(page.get_by_role("group", name="Canvas: draw with a mouse, a pen or a finger")).to_have_count(1)
+    draw(page, PLAIN[7])
+    assert prediction(page) == "7"
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^Prediction: 7, \d+% sure$"))).to_have_count(1)
+    expect(page.get_by_role("img", name="The 28x28 pixels the model read as 7")).to_be_visible()
+    expect(page.get_by_label(re.compile(r"^Probability of each digit: 7 \d"))).to_be_visible()  # the chart
+
+
 def test_drawing_with_a_finger(browser, app_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, has_touch=True)
     page = context.new_page()

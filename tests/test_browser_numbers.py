@@ -287,6 +287,9 @@ def test_on_a_phone_a_deletion_far_down_the_gallery_can_be_undone_without_scroll
     # The Undo stays at the top of the window, over the gallery, in sight: it was above the screen.
     undo = page.get_by_role("button", name="Undo")
     expect(undo).to_be_in_viewport()
+    # Said to a screen reader, with the keyboard's focus on the Undo: it fell back to the top of the page.
+    expect(page.get_by_role("status").filter(has_text="Deleted a drawing of 1. Undo is next.")).to_have_count(1)
+    expect(undo).to_be_focused()
     scrolled = page.evaluate("window.scrollY") + page.locator('[data-testid="stMain"]').evaluate("m => m.scrollTop")
     assert scrolled > 0  # the page is scrolled down to the deletion, past where the Undo is in the page
     assert len(store) == len(before) + 29

@@ -1,8 +1,8 @@
-"""The charts: what their axes show."""
+"""The charts: what their axes show, and what they say in words."""
 
 import numpy as np
 
-from digits.charts import confusion_heatmap, learning_curves
+from digits.charts import confusion_heatmap, correction_bars, learning_curves, per_digit_points, probability_bars
 
 POINTS = [{"epoch": 0.25, "loss": 2.5, "val_loss": 0.9, "accuracy": 0.4, "val_accuracy": 0.7},
           {"epoch": 1.0, "loss": 0.05, "val_loss": 0.012, "accuracy": 0.98, "val_accuracy": 0.99}]
@@ -80,3 +80,25 @@ def test_charts_side_by_side_share_their_y_scales_so_the_higher_curve_is_the_bet
     y = learning_curves(weak, "accuracy", beside=[full])["encoding"]["y"]
     assert y["field"] == "error" and y["scale"]["domain"][1] == 0.895
     assert y["axis"]["values"][-3:] == [0.3, 0.5, 0.9]  # 70%, 50% and 10%: the weak model's 10.5-11% among them
+
+
+def test_each_chart_says_what_it_shows_in_words_for_a_screen_reader():
+    probabilities = np.full(10, 0.0)
+    probabilities[[7, 1, 9, 4]] = [0.95, 0.03, 0.015, 0.005]
+    assert probability_bars(probabilities, 7)["description"] == (
+        "Probability of each digit: 7 95.0%, 1 3.0%, 9 1.5%, the others under 1.5%")
+    probabilities[[7, 1, 9, 4]] = [0.998, 0.0015, 0.0004, 0.0001]
+    assert probability_bars(probabilities, 7)["description"] == (
+        "Probability of each digit: 7 99.8%, 1 0.1%, the others under 0.1%")
+    confusion = np.diag(np.full(10, 100))
+    confusion[4, 9], confusion[5, 3], confusion[2, 7], confusion[8, 0] = 12, 5, 3, 1
+    assert confusion_heatmap(confusion)["description"] == (
+        "Confusion matrix: 1,000 of 1,021 read right; 4 read as 9 12 times; 5 read as 3 5 times; 2 read as 7 3 times")
+    points = [{"epoch": 0.5, "accuracy": 0.9, "val_accuracy": 0.95}, {"epoch": 1.0, "accuracy": 0.98}]
+    assert learning_curves(points, "accuracy")["description"] == (
+        "Learning curves, accuracy by epoch; training 98.00%; validation 95.00% at the end")
+    assert learning_curves([], "loss")["description"] == "Learning curves, loss by epoch: no points yet"
+    assert per_digit_points({"digits": [0.99] * 9 + [0.985]})["description"] == (
+        "Accuracy per digit: digits " + ", ".join(f"{d} 99.00%" for d in range(9)) + ", 9 98.50%")
+    assert correction_bars({d: d * 1000 for d in range(10)})["description"] == (
+        "Drawings kept of each digit: " + ", ".join(f"{d} {d * 1000:,}" for d in range(10)))
