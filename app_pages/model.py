@@ -24,6 +24,12 @@ if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_in
 GALLERY = 60  # misread digits shown per model
 
 
+def heading(words: str) -> None:
+    """A part's heading: a heading (h4) in a screen reader's list of them, where bold words had been a paragraph (an
+    accessibility review, 2026-12-05)."""
+    st.markdown(f"#### {words}")
+
+
 def show_errors(inspection: Inspection | None, of: str) -> None:
     """The misread test digits, each with the digit read and the runner-up (nothing without an inspection); `of`
     names the model after the heading, or is empty."""
@@ -31,7 +37,7 @@ def show_errors(inspection: Inspection | None, of: str) -> None:
         return
     count = len(inspection.error_labels)
     # The count on a line of its own: a heading that wrapped (a long name, many errors) pushed one gallery down.
-    st.markdown(f"**Misread test digits**{of}")
+    heading(f"Misread test digits{of}")
     shown = f"; the test set's first {GALLERY} shown" if count > GALLERY else ""
     # What each caption's figures are: "2 read as 7 (64%), then 2 (35%)" did not say which was the true digit (a
     # review, 2026-12-04).
@@ -77,7 +83,7 @@ def show_facts(model: dict, serving: bool) -> None:
 def show_learning(model: dict, of: str, beside: list[dict]) -> None:
     """A model's learning curves, or that it has none, on the scales of the models `beside` it too; `of` as
     show_errors'."""
-    st.markdown(f"**Learning curves**{of}")
+    heading(f"Learning curves{of}")
     if model.get("history"):
         show_curves(model["history"], legend="right", explain=False,  # said once, under the row
                     beside=[other["history"] for other in beside if other.get("history")])
@@ -94,7 +100,7 @@ def show_confusion(inspection: Inspection | None, of: str) -> None:
         else:
             st.info(needs)
         return
-    st.markdown(f"**Confusion matrix on the MNIST test set**{of}")
+    heading(f"Confusion matrix on the MNIST test set{of}")
     st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)
 
 
@@ -117,7 +123,7 @@ second = compare.selectbox("Compare with", others, others.index(beside) if besid
 if len(names) == 1 and retraining_enabled(secrets()) and allowed():
     compare.caption("Train a model from the sidebar to compare it with this one.")
 chosen = [models[first]] + ([models[second]] if second else [])
-st.markdown("**Accuracy per digit on the MNIST test set**")
+heading("Accuracy per digit on the MNIST test set")
 per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]
              for m in chosen if "per_digit_accuracy" in m}
 st.vega_lite_chart(per_digit_points(per_digit), height=280)

@@ -470,7 +470,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     assert all(re.fullmatch(r"\d: read as \d \([\d.]+%\), then \d \(([\d.]+|<1)%\)", c) for c in gallery.captions)
     assert not any("(0%)" in caption for caption in gallery.captions)  # a runner-up under half a percent: "<1%"
     assert not any("to compare it with" in c.value for c in app.main.caption)  # there is another model
-    assert "**Learning curves**" in [m.value for m in app.main.markdown]  # one model: no name after its parts
+    assert "#### Learning curves" in [m.value for m in app.main.markdown]  # one model: no name after its parts
     # Compared with the tiny model: both in the per-digit chart, and the tiny one's learning curves. Each model is
     # named as in the sidebar's Serve model, after its score.
     assert f"{tiny['test_accuracy']:.2%} · tiny" in app.main.selectbox[1].options
@@ -493,7 +493,7 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     # Each part is named by its model, since a narrow window stacks the columns.
     headings = [m.value for m in app.main.markdown]
     for part in ("Learning curves", "Confusion matrix on the MNIST test set", "Misread test digits"):
-        assert [h for h in headings if h.startswith(f"**{part}**")] == [f"**{part}** · digits", f"**{part}** · tiny"]
+        assert [h for h in headings if h.startswith(f"#### {part}")] == [f"#### {part} · digits", f"#### {part} · tiny"]
     # Each model's curves from 0 to its own last epoch; the note on reading them said once under both.
     from app_pages.sidebar import CURVES_EXPLAINED
     assert [c["encoding"]["x"]["scale"]["domain"] for c in curves] == \
@@ -586,7 +586,7 @@ def test_a_download_from_the_model_page_shows_the_inspection_and_draws_ahead_onl
     [download] = [b for b in app.main.button if b.label == "Download MNIST (11 MB)"]
     download.click().run()
     assert not app.exception and not app.main.error
-    assert "**Confusion matrix on the MNIST test set**" in [m.value for m in app.main.markdown]
+    assert "#### Confusion matrix on the MNIST test set" in [m.value for m in app.main.markdown]
     # With retraining off nothing will train on the material, so none is drawn. Where it is on, the drawing of
     # these 300 takes a few seconds, but runs at the lowest priority: under a busy CI it waited over 15 s.
     deadline = time.monotonic() + (120 if retraining == "on" else 15)
