@@ -99,14 +99,17 @@ def show_undo(store: Corrections) -> None:
     # just vanished, with the Undo above the screen (a review, 2026-12-05). Over the gallery it needs the page's
     # background, which only the app's root paints: each block between them inherits it, whatever the theme.
     st.html("<style>:has(> .st-key-undo-deletion) { position: sticky; top: 3.75rem; z-index: 100; } "
-            ".stApp :has(.st-key-undo-deletion) { background-color: inherit; }</style>")
+            "[data-testid='stAppViewContainer'], [data-testid='stAppViewContainer'] :has(.st-key-undo-deletion) "
+            "{ background-color: inherit; }</style>")
     with st.container(horizontal=True, vertical_alignment="center", key="undo-deletion"):
         rows = deletions[-1][1]
         more = f" ({len(deletions) - 1:,} more before it)" if len(deletions) > 1 else ""
         st.caption(f"Deleted {what_was_deleted(rows)}{more}.")
-        if st.session_state.pop("just deleted", False):  # said, and the Undo under the keyboard's focus
-            announce(f"Deleted {what_was_deleted(rows)}. Undo is next.")
-            focus('[class*="st-key-undo-delete-"] button')
+        # Said, and the Undo under the keyboard's focus. Both name this deletion: Streamlit runs an st.html again
+        # only when its text changes, and a second deletion's focus fell back to the page (a code review).
+        if st.session_state.pop("just deleted", False):
+            announce(f"Deleted {what_was_deleted(rows)}{more}. Undo is next.")
+            focus(f".st-key-undo-delete-{rows[0]['id']} button")
         # Keyed by what it puts back: a double tap undid two deletions, its second tap the one before.
         if st.button("Undo", icon=":material/undo:", key=f"undo-delete-{rows[0]['id']}"):
             back = store.restore(rows)  # kept for another try if the store fails (main says why)

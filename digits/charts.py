@@ -23,6 +23,19 @@ GUESS = "#{:02x}{:02x}{:02x}".format(*UNSURE)  # the digit read from a drawing t
 # of the boxes of guesses
 
 
+def described_probabilities(probabilities: np.ndarray) -> str:
+    """The likeliest three digits' probabilities in words, those of 0.1% or more: "7 95.0%, 1 3.0%, 9 1.5%, the
+    others at most 0.5%" ("3 0.0%" said nothing); "7 100.0%, the others under 0.1%"."""
+    ranked = sorted(range(len(probabilities)), key=lambda d: -np.nan_to_num(probabilities[d], nan=-1.0))
+    shown = [d for d in ranked[:3] if probabilities[d] >= 0.001]
+    rest = [probabilities[d] for d in ranked[len(shown):] if np.isfinite(probabilities[d])]
+    if not shown:  # a model that gave no numbers (NaN)
+        return "Probability of each digit: not known"
+    others = f"at most {max(rest):.1%}" if rest and max(rest) >= 0.001 else "under 0.1%"
+    return "Probability of each digit: " + ", ".join(f"{d} {probabilities[d]:.1%}" for d in shown) + \
+        f", the others {others}"
+
+
 def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: bool = True) -> dict:
     """A bar for each digit's probability, the digit read in red; for a drawing that looks like no digit
     (Recognition.looks_like_a_digit), in amber under a title saying so, where a bar at 100% alone would say "surely
@@ -30,12 +43,9 @@ def probability_bars(probabilities: np.ndarray, digit: int, looks_like_a_digit: 
     # A title of 30 characters was cut short over the Draw page's chart (1,280-pixel window).
     title = {} if looks_like_a_digit else {"title": {"text": "Read as a digit anyway",
                                                      "color": GUESS, "fontWeight": "normal"}}
-    # The likeliest three, those over 0.1% of them: "3 0.0%" said nothing.
-    likeliest = [d for d in sorted(range(10), key=lambda d: -probabilities[d])[:3] if probabilities[d] >= 0.001]
     return {
         **title,
-        "description": "Probability of each digit: " + ", ".join(f"{d} {probabilities[d]:.1%}" for d in likeliest)
-                       + f", the others under {probabilities[likeliest[-1]]:.1%}",
+        "description": described_probabilities(probabilities),
         "data": {"values": [{"digit": str(d), "probability": float(p), "read": d == digit}
                             for d, p in enumerate(probabilities)]},
         "mark": "bar",

@@ -86,10 +86,13 @@ def test_each_chart_says_what_it_shows_in_words_for_a_screen_reader():
     probabilities = np.full(10, 0.0)
     probabilities[[7, 1, 9, 4]] = [0.95, 0.03, 0.015, 0.005]
     assert probability_bars(probabilities, 7)["description"] == (
-        "Probability of each digit: 7 95.0%, 1 3.0%, 9 1.5%, the others under 1.5%")
+        "Probability of each digit: 7 95.0%, 1 3.0%, 9 1.5%, the others at most 0.5%")
     probabilities[[7, 1, 9, 4]] = [0.998, 0.0015, 0.0004, 0.0001]
     assert probability_bars(probabilities, 7)["description"] == (
         "Probability of each digit: 7 99.8%, 1 0.1%, the others under 0.1%")
+    assert probability_bars(np.full(10, 0.1), 3)["description"] == (
+        "Probability of each digit: 0 10.0%, 1 10.0%, 2 10.0%, the others at most 10.0%")
+    assert probability_bars(np.full(10, np.nan), 0)["description"] == "Probability of each digit: not known"
     confusion = np.diag(np.full(10, 100))
     confusion[4, 9], confusion[5, 3], confusion[2, 7], confusion[8, 0] = 12, 5, 3, 1
     assert confusion_heatmap(confusion)["description"] == (
