@@ -493,7 +493,8 @@ def test_the_model_page_shows_curves_confusion_errors_and_compares_two_models(mo
     # Each part is named by its model, since a narrow window stacks the columns.
     headings = [m.value for m in app.main.markdown]
     for part in ("Learning curves", "Confusion matrix on the MNIST test set", "Misread test digits"):
-        assert [h for h in headings if h.startswith(f"#### {part}")] == [f"#### {part} · digits", f"#### {part} · tiny"]
+        assert [h for h in headings if h.startswith(f"#### {part}")] == [f"#### {part} · {name}"
+                                                                         for name in ("digits", "tiny")]
     # Each model's curves from 0 to its own last epoch; the note on reading them said once under both.
     from app_pages.sidebar import CURVES_EXPLAINED
     assert [c["encoding"]["x"]["scale"]["domain"] for c in curves] == \
