@@ -52,7 +52,9 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
     kept = [digit for digit in range(10) if counts[digit]]
     last = st.session_state.pop("deleted_from", None)  # for the run right after a deletion
     opened = last if last in kept else kept[0]
-    for digit, tab in zip(range(10), st.tabs(labels, default=labels[opened])):
+    # On a phone the ten tabs wrap onto a second row: in one, scrolled sideways, the 9's was out of sight (a review).
+    st.html("<style>@media (max-width: 640px) { .st-key-gallery [role='tablist'] { flex-wrap: wrap; } }</style>")
+    for digit, tab in zip(range(10), st.container(key="gallery").tabs(labels, default=labels[opened])):
         with tab:
             corrections = by_label[digit]
             if not corrections:

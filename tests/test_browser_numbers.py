@@ -281,6 +281,9 @@ def test_on_a_phone_a_deletion_far_down_the_gallery_can_be_undone_without_scroll
         page.locator('[data-testid="stMain"]').get_by_role("link", name="Corrections", exact=False).click()
     deletes = page.get_by_role("button", name="Delete", exact=True)
     expect(deletes).to_have_count(30)
+    # Every digit's tab within the screen: in one row that scrolled sideways, the 9's was out of sight.
+    tabs = [tab.bounding_box() for tab in page.get_by_role("tab").all()]
+    assert len(tabs) == 10 and all(0 <= t["x"] and t["x"] + t["width"] <= PHONE["viewport"]["width"] for t in tabs)
     deletes.nth(25).scroll_into_view_if_needed()
     with new_run(page):
         deletes.nth(25).tap()
