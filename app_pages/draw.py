@@ -137,16 +137,20 @@ def article(digit: int) -> str:
 
 def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool, advise: bool) -> None:
     """The digit read, how sure, all ten probabilities, the 28x28 input and, with `explain`, its saliency; with
-    `advise`, the runner-up and how to draw the digit more plainly, when it is unsure."""
+    `advise`, the runner-up and what to do, when it is unsure."""
     hide_toolbars_on_touch()
     show_answer_metric("Prediction", result.shown, sureness(result))
     if advise and not result.looks_like_a_digit:
         st.warning(no_digit_warning(result))
     elif advise and result.unsure:
         second = result.runner_up
+        # Not only "more plainly": the model may be at fault, and where drawings are kept, saying which digit it is
+        # teaches it (reviews found the advice blamed a writer whose plain 9 it read unsure).
+        ask = "Draw it more plainly, or say below which it is." if collecting_enabled(secrets()) else \
+            "Try drawing it more plainly."
         st.warning(f"Not sure: it could also be {article(second)} **{second}** ({result.probabilities[second]:.0%}). "
-                   "Try drawing it more plainly.")
-    bars, seen = st.container(key="reading-view").columns([1.4, 1])  # on a phone, below the correction (ON_A_PHONE)
+                   + ask)
+    bars, seen = st.container(key="reading-view").columns([1.4, 1])  # on a phone, below the correction
     seen = seen.container(key="model-view")
     # Never wider than its column (the picture itself is capped at its container's width by Streamlit).
     st.html('<style>.st-key-model-view [data-testid="stImageContainer"] { max-width: 100%; }</style>')
