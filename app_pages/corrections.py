@@ -50,11 +50,19 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
         by_label[correction.label].append(correction)
     labels = [f"{digit} ({counts[digit]})" for digit in range(10)]
     kept = [digit for digit in range(10) if counts[digit]]
-    last = st.session_state.pop("deleted_from", None)  # for the run right after a deletion
+    last = st.session_state.pop("deleted_from", None)  # for the run right after a deletion or an Undo
     opened = last if last in kept else kept[0]
+    # Tabs of a new key after each, which open on their default: the browser kept the tab it had open where that
+    # tab was still there, and an Undo of a 3 with the 0s open left them open (a review, 2026-12-05).
+    if last is not None:
+        st.session_state["gallery opened"] = st.session_state.get("gallery opened", 0) + 1
+    times = st.session_state.get("gallery opened", 0)
     # On a phone the ten tabs wrap onto a second row: in one, scrolled sideways, the 9's was out of sight (a review).
     st.html("<style>@media (max-width: 640px) { .st-key-gallery [role='tablist'] { flex-wrap: wrap; } }</style>")
-    for digit, tab in zip(range(10), st.container(key="gallery").tabs(labels, default=labels[opened])):
+    tabs = st.container(key="gallery").tabs(labels, default=labels[opened], key=f"gallery-{times}")
+    if st.session_state.pop("just undone", False):  # the keyboard's focus, lost with the Undo, onto its digit's tab
+        focus(".st-key-gallery [role='tab'][aria-selected='true']", occasion=f"undo {times}")
+    for digit, tab in zip(range(10), tabs):
         with tab:
             corrections = by_label[digit]
             if not corrections:
@@ -119,6 +127,7 @@ def show_undo(store: Corrections) -> None:
             st.session_state["undone"] = (f"Put back {what_was_deleted(rows)}." if back == len(rows) else
                                           f"Put back {back:,} of {len(rows):,}: the others were back already.")
             st.session_state["deleted_from"] = rows[0]["label"]  # the gallery opens where it came back
+            st.session_state["just undone"] = True
             st.rerun()
 
 

@@ -160,11 +160,17 @@ def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool,
         heat = inspection.saliency(recognizer.model, result.model_input)
         seen.image(png_url(inspection.saliency_overlay(result.model_input, heat)), width=196,
                    caption=f"Which pixels drove the {result.digit}: the brighter, the more",
-                   alt=f"A heat map over the 28x28 pixels the model read as {result.shown}")
+                   alt=f"A heat map over the 28x28 pixels the model saw, {read_as(result)}")
     else:
         seen.image(png_url(enlarged(result.model_input)), width=196,
                    caption="What the model saw: 28x28 pixels, centred as it learned them",
-                   alt=f"The 28x28 pixels the model read as {result.shown}")
+                   alt=f"The 28x28 pixels the model saw, {read_as(result)}")
+
+
+def read_as(result: Recognition) -> str:
+    """What the model made of a drawing, in words for the alt text of what it saw: "read as 7", or that it looks like
+    no digit (its metric's "?" had made "read as ?")."""
+    return f"read as {result.digit}" if result.looks_like_a_digit else "which look like no digit"
 
 
 def drawing_number() -> int:

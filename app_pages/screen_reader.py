@@ -21,12 +21,15 @@ def announce(words: str) -> None:
             + OUT_OF_SIGHT)
 
 
-def focus(selector: str) -> None:
-    """Move the keyboard's focus to the first element that matches the CSS `selector`, once it is on the page."""
+def focus(selector: str, occasion: str = "") -> None:
+    """Move the keyboard's focus to the first element that matches the CSS `selector`, once it is on the page,
+    without scrolling to it (the sticky Undo, focused, took the page from a deletion far down back to its top, a
+    review found). Streamlit runs an st.html again only when its text changes: `occasion`, different each time the
+    focus is to move, makes it so where the selector stays the same."""
     st.html(f"""<script>
-(function focus(tries) {{
+(function focus(tries) {{  // {html.escape(occasion)}
   const target = document.querySelector({json.dumps(selector)});
-  if (target) target.focus();
+  if (target) target.focus({{preventScroll: true}});
   else if (tries < 40) setTimeout(() => focus(tries + 1), 50);
 }})(0);
 </script>""", unsafe_allow_javascript=True)

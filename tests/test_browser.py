@@ -74,7 +74,7 @@ def test_the_page_says_its_answer_and_its_pictures_to_a_screen_reader(page):
     draw(page, PLAIN[7])
     assert prediction(page) == "7"
     expect(page.get_by_role("status").filter(has_text=re.compile(r"^Prediction: 7, \d+% sure$"))).to_have_count(1)
-    expect(page.get_by_role("img", name="The 28x28 pixels the model read as 7")).to_be_visible()
+    expect(page.get_by_role("img", name="The 28x28 pixels the model saw, read as 7")).to_be_visible()
     expect(page.get_by_label(re.compile(r"^Probability of each digit: 7 \d"))).to_be_visible()  # the chart
 
 
