@@ -52,15 +52,17 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
     kept = [digit for digit in range(10) if counts[digit]]
     last = st.session_state.pop("deleted_from", None)  # for the run right after a deletion or an Undo
     opened = last if last in kept else kept[0]
-    # Tabs of a new key after each, which open on their default: the browser kept the tab it had open where that
-    # tab was still there, and an Undo of a 3 with the 0s open left them open (a review, 2026-12-05).
-    if last is not None:
+    # Tabs of a new key after an Undo, which open on their default: the browser kept the tab it had open where that
+    # tab was still there, and an Undo of a 3 with the 0s open left them open (a review, 2026-12-05). Not after a
+    # deletion, made in the tab open: new tabs, built anew, took the page 700 pixels up from it (seen in Chromium).
+    undone = st.session_state.pop("just undone", False)
+    if undone:
         st.session_state["gallery opened"] = st.session_state.get("gallery opened", 0) + 1
     times = st.session_state.get("gallery opened", 0)
     # On a phone the ten tabs wrap onto a second row: in one, scrolled sideways, the 9's was out of sight (a review).
     st.html("<style>@media (max-width: 640px) { .st-key-gallery [role='tablist'] { flex-wrap: wrap; } }</style>")
     tabs = st.container(key="gallery").tabs(labels, default=labels[opened], key=f"gallery-{times}")
-    if st.session_state.pop("just undone", False):  # the keyboard's focus, lost with the Undo, onto its digit's tab
+    if undone:  # the keyboard's focus, lost with the Undo, onto its digit's tab
         focus(".st-key-gallery [role='tab'][aria-selected='true']", occasion=f"undo {times}")
     for digit, tab in zip(range(10), tabs):
         with tab:
@@ -98,20 +100,26 @@ def show_undo(store: Corrections) -> None:
     each deletion, the latest first. A Delete a row away from the drawing meant lost a correction for good, and a
     deletion said so only in a toast that faded (reviews, 2026-12-03 and 2026-12-05). Only deletions of drawings
     this session may still delete: after Lock, those of its own browser tab (a code review found a teacher's
-    "Delete all" undone by the student at the same computer after the teacher locked it)."""
-    if "undone" in st.session_state:
-        st.toast(st.session_state.pop("undone"), icon=":material/undo:")
-    deletions = [(session, rows) for session, rows in st.session_state.get("deleted", [])
-                 if allowed() or session == browser_session()]
-    if not deletions:
-        return
+    "Delete all" undone by the student at the same computer after the teacher locked it).
+
+    Its style and its box are on the page whether or not there is anything to undo (an empty box, which Streamlit
+    does not draw): put there by the first deletion, above the gallery, they moved every element after them one
+    place down, which Streamlit took for new ones, built anew, and the page jumped from the deletion to its top
+    (seen in Chromium)."""
     # Kept in sight at the top of the window while the gallery scrolls: on a phone, a drawing deleted further down
     # just vanished, with the Undo above the screen (a review, 2026-12-05). Over the gallery it needs the page's
     # background, which only the app's root paints: each block between them inherits it, whatever the theme.
     st.html("<style>:has(> .st-key-undo-deletion) { position: sticky; top: 3.75rem; z-index: 100; } "
             "[data-testid='stAppViewContainer'], [data-testid='stAppViewContainer'] :has(.st-key-undo-deletion) "
             "{ background-color: inherit; }</style>")
-    with st.container(horizontal=True, vertical_alignment="center", key="undo-deletion"):
+    box = st.container(horizontal=True, vertical_alignment="center", key="undo-deletion")
+    if "undone" in st.session_state:
+        st.toast(st.session_state.pop("undone"), icon=":material/undo:")
+    deletions = [(session, rows) for session, rows in st.session_state.get("deleted", [])
+                 if allowed() or session == browser_session()]
+    if not deletions:
+        return
+    with box:
         rows = deletions[-1][1]
         more = f" ({len(deletions) - 1:,} more before it)" if len(deletions) > 1 else ""
         st.caption(f"Deleted {what_was_deleted(rows)}{more}.")
