@@ -74,8 +74,9 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
             gallery = st.container(horizontal=True, gap="medium")
             for correction in corrections[:GALLERY]:
                 with gallery.container(width=TILE):
-                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction),
-                             alt=f"A drawing kept as {digit}, {described(correction).lstrip('✓✗ ')}")
+                    said = described(correction)
+                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=said,
+                             alt=f"A drawing kept as {digit}, {said.lstrip('✓✗ ')}")
                     if st.button("Delete", key=f"delete-{correction.id}"):
                         deleted(store.delete(correction.id, session), session)
                         st.session_state["deleted_from"] = digit

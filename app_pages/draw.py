@@ -91,13 +91,13 @@ if (!window.digitsTrimToolbar) {
 }
 </script>"""
 DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
-# Digit mode's canvas and answer one above the other on an upright touch screen too narrow to hold them side by side
-# with the canvas whole (Streamlit stacks columns itself only under 640 pixels): on a tablet upright, 820 pixels
-# with the sidebar open, the canvas had shrunk to 168 pixels under a child's finger (fit_to_column; seen in Chromium).
 # On a phone, where the columns stack, the answer's chart and 28x28 view come after "Right, it is a 7" and the
 # pills, not before: to say what a digit was, a child scrolled 500 pixels past them, away from the drawing (a review
 # on a phone, 2026-12-05).
 BELOW_THE_CORRECTION = "<style>@media (max-width: 640px) { :has(> .st-key-reading-view) { order: 1; } }</style>"
+# Digit mode's canvas and answer one above the other on an upright touch screen too narrow to hold them side by side
+# with the canvas whole (Streamlit stacks columns itself only under 640 pixels): on a tablet upright, 820 pixels
+# with the sidebar open, the canvas had shrunk to 168 pixels under a child's finger (fit_to_column; seen in Chromium).
 # Only those two columns: the answer's chart and 28x28 view, stacked too, put the view below the screen.
 STACKED_ON_TOUCH = """<style>@media (hover: none) and (orientation: portrait) {
   .st-key-digit-layout { container-type: inline-size; }

@@ -132,7 +132,7 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
     shown = [v for v in shown if v > 0] if y["scale"].get("type") == "log" else shown
     if beside and shown:  # one domain for all, rounded as Vega-Lite rounds a domain of its own (to powers of ten)
         y["scale"].update(domain=[min(shown), max(shown)], nice=True)
-    last = {name: value[measure] for value in values for name in [value["set"]]}  # each set's last point
+    last = {value["set"]: value[measure] for value in values}  # each set's last point, the later overwriting
     return {
         "description": f"Learning curves, {measure} by epoch" + "".join(
             f"; {name} {value:.2%}" if measure == "accuracy" else f"; {name} {value:.4f}"
