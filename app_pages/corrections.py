@@ -122,12 +122,15 @@ def show_undo(store: Corrections) -> None:
         return
     with box:
         rows = deletions[-1][1]
-        more = f" ({len(deletions) - 1:,} more before it)" if len(deletions) > 1 else ""
-        st.caption(f"Deleted {what_was_deleted(rows)}{more}.")
+        # The earlier ones in words of their own: "(1 more before it)" left a review asking more of what.
+        earlier = len(deletions) - 1
+        more = (f" {earlier:,} earlier deletion{'' if earlier == 1 else 's'} can be undone after it."
+                if earlier else "")
+        st.caption(f"Deleted {what_was_deleted(rows)}.{more}")
         # Said, and the Undo under the keyboard's focus. Both name this deletion: Streamlit runs an st.html again
         # only when its text changes, and a second deletion's focus fell back to the page (a code review).
         if st.session_state.pop("just deleted", False):
-            announce(f"Deleted {what_was_deleted(rows)}{more}. Undo is next.")
+            announce(f"Deleted {what_was_deleted(rows)}.{more} Undo is next.")
             focus(f".st-key-undo-delete-{rows[0]['id']} button")
         # Keyed by what it puts back: a double tap undid two deletions, its second tap the one before.
         if st.button("Undo", icon=":material/undo:", key=f"undo-delete-{rows[0]['id']}"):
