@@ -194,7 +194,7 @@ def show_export(store: Corrections, session: str | None = None) -> None:
     # The tab's alone when one is chosen, as Delete takes: "Export all" beside "Delete all … of the chosen tab" gave
     # everyone's (a review).
     st.download_button("Export this tab's as .npz" if session else "Export all as .npz", npz_bytes(store, session),
-                       file_name=f"corrections-tab-{session[:6]}.npz" if session else "corrections.npz",
+                       file_name=f"corrections-tab-{tab_code(session)}.npz" if session else "corrections.npz",
                        mime="application/octet-stream")
 
 

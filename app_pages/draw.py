@@ -26,7 +26,7 @@ from app_pages.readings import (MODES, hide_toolbars_on_touch, no_digit_warning,
 from app_pages.navigation import shown_pages
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
-    get_corrections, last_value_unless_set, load_recognizer, remember_value, secrets, serving_model,
+    get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer,
 )
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
@@ -125,9 +125,7 @@ def png_url(picture: Image.Image | np.ndarray) -> str:
     """A small picture as a PNG data: URL, which comes with the answer. Given the picture itself, st.image keeps
     it (as a 16 KB JPEG, the PNG is 2.5 KB) in the server's media store for the browser to fetch: a request more
     per stroke, and a 404 when the next stroke's run has already dropped it."""
-    buffer = io.BytesIO()
-    (picture if isinstance(picture, Image.Image) else Image.fromarray(picture)).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return "data:image/png;base64," + base64.b64encode(png_bytes(picture)).decode()
 
 
 def article(digit: int) -> str:
@@ -345,13 +343,6 @@ def prompt(image: np.ndarray | None, blank: str, bigger: str) -> None:
     recognizer takes it for a click or a speck), to draw it `bigger`: a 7 drawn in a 20-pixel box with the pen was
     met with the blank canvas's words."""
     st.info(f"Too small to read: {bigger}." if image is not None and has_ink(image) else blank)
-
-
-def serving_recognizer() -> tuple[Recognizer, str]:
-    """The recognizer of the model serving now, and the model's name. Looked up on every run, a stroke's
-    included, so a model promoted by another process serves from the next stroke on."""
-    path, _ = serving_model()  # the app's page says why when it is not the chosen one
-    return load_recognizer(str(path), path.stat().st_mtime), path.stem
 
 
 def on_a_phone() -> bool:

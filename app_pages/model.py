@@ -15,7 +15,7 @@ from digits.deployment import retraining_enabled
 from digits.registry import ModelRegistry, held_out_read, model_label
 
 from app_pages.access import allowed
-from app_pages.resources import model_inspection, secrets
+from app_pages.resources import model_inspection, secrets, serving_model
 from app_pages.sidebar import CURVES_EXPLAINED, describe, offer_mnist_download, show_curves
 
 if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_inspection
@@ -30,10 +30,20 @@ def heading(words: str) -> None:
     st.markdown(f"#### {words}")
 
 
-def show_errors(inspection: Inspection | None, of: str) -> None:
+def inspected(model: dict) -> Inspection | str | None:
+    """The inspection of a `model` (as ModelRegistry.models lists it; model_inspection), or why it cannot have one:
+    its file cannot be loaded. A damaged file had ended the page in Keras' traceback (a code review)."""
+    try:
+        return model_inspection(model["path"])
+    except ValueError:  # its reason names the server's paths, which a visitor need not see
+        return (f"{model['path'].name} cannot be loaded (it is damaged, or not a model train.py saved), so there "
+                "is no confusion matrix or misread digits for it.")
+
+
+def show_errors(inspection: Inspection | str | None, of: str) -> None:
     """The misread test digits, each with the digit read and the runner-up (nothing without an inspection); `of`
     names the model after the heading, or is empty."""
-    if inspection is None:
+    if inspection is None or isinstance(inspection, str):
         return
     count = len(inspection.error_labels)
     # The count on a line of its own: a heading that wrapped (a long name, many errors) pushed one gallery down.
@@ -91,8 +101,11 @@ def show_learning(model: dict, of: str, beside: list[dict]) -> None:
         st.caption("No learning curves were recorded for this model.")
 
 
-def show_confusion(inspection: Inspection | None, of: str) -> None:
+def show_confusion(inspection: Inspection | str | None, of: str) -> None:
     """A model's confusion matrix on the MNIST test set, or why there is none; `of` as show_errors'."""
+    if isinstance(inspection, str):
+        st.warning(inspection)
+        return
     if inspection is None:
         needs = "Its confusion matrix and misread digits need the MNIST test set, which is not on this machine yet."
         if allowed():  # 11 MB, and then the training material drawn ahead: for whoever runs the site
@@ -106,7 +119,7 @@ def show_confusion(inspection: Inspection | None, of: str) -> None:
 
 registry = ModelRegistry()
 models = {m["name"]: m for m in registry.models()}
-serving = registry.current_path().stem
+serving = serving_model()[0].stem  # the shipped one where the chosen one cannot be loaded
 if not models:
     st.info("There are no models with metadata in the models folder yet.")
     st.stop()
@@ -133,7 +146,7 @@ st.vega_lite_chart(per_digit_points(per_digit), height=280)
 # Charts are aligned at their foot: a long name wraps its heading. Each model's curves keep their own epochs: on one
 # axis, a 1-epoch model's filled a twentieth of its chart beside the shipped model's 20 (a review, 2026-12-04); they
 # share the loss and accuracy scales, so that the higher curve is the better model.
-inspections = [model_inspection(model["path"]) for model in chosen]
+inspections = [inspected(model) for model in chosen]
 after_heading = [f" · {model['name']}" if len(chosen) > 1 else "" for model in chosen]
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
 
 from app_pages.readings import MODES, point_to_number_mode, show_reading
-from app_pages.resources import last_value_unless_set, load_recognizer, remember_value, serving_model
+from app_pages.resources import last_value_unless_set, remember_value, serving_recognizer
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -28,7 +28,6 @@ ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or 
 
 def main() -> None:
     """The page: the photo's source and the mode on the left, what was read on the right."""
-    model_path, _ = serving_model()  # the app's page says why when it is not the chosen one
     st.caption("A photo of a digit or a number on paper: dark ink on light paper or light on dark, any colour of "
                "ink, a little turned, under uneven light.")
     source, answer = st.columns([1, 1.4], gap="large")
@@ -63,7 +62,7 @@ def main() -> None:
             st.error(f"{name}: {error}")  # the last photo that opened stays the one given back (lasting_photo)
             return
         st.session_state["photo-last"], st.session_state["photo-kept"] = chosen, True
-        recognizer = load_recognizer(str(model_path), model_path.stat().st_mtime)
+        recognizer, _ = serving_recognizer()
         # A 12-megapixel photo takes 2-3 s, while "Upload a photo" stood beside the file just uploaded.
         with st.spinner("Reading the photo…"):
             found = photo_ink(photo)

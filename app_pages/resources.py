@@ -38,10 +38,26 @@ def serving_model() -> tuple[Path, str | None]:
     # Trying a chosen model means loading it, which waits for TensorFlow; the shipped one has no stand-in to
     # fall back to, so it is not tried here, and a cold start draws the canvas before TensorFlow is in.
     if problem is None and path != shipped:
-        problem = load_failure(str(path), path.stat().st_mtime)
+        problem = load_failure(str(path), modified(path))
     if problem is None:
         return path, None
     return shipped, f"{problem} {SHIPPED_SERVES}"
+
+
+def serving_recognizer() -> tuple[Recognizer, str]:
+    """The recognizer of the model serving now (serving_model), and the model's name. Looked up on every run, a
+    stroke's included, so a model promoted by another process serves from the next stroke on."""
+    path, _ = serving_model()  # the app's page says why when it is not the chosen one
+    return load_recognizer(str(path), modified(path)), path.stem
+
+
+def modified(path: Path) -> float:
+    """When the file at `path` was last written, for the caches keyed by it; 0 for a file gone since it was found (a
+    person deleting it), which then fails to load with a reason, rather than the page."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 @st.cache_resource(max_entries=8)
@@ -50,7 +66,7 @@ def load_failure(path: str, modified: float) -> str | None:
     file and version, so a damaged file is tried once, not on every stroke."""
     try:
         load_recognizer(path, modified)
-    except Exception as error:  # a damaged file fails Keras' loader in many ways (BadZipFile, ValueError, KeyError…)
+    except Exception as error:  # a ValueError that says why the file is no model (load_digit_model), or any other
         return f"The chosen model {Path(path).name} cannot be loaded ({type(error).__name__}: {error})."
     return None
 
@@ -102,7 +118,7 @@ def model_inspection(path: Path) -> Inspection | None:
         find_mnist(download=False)
     except MnistError:
         return None
-    return inspect_saved_model(str(path), path.stat().st_mtime)
+    return inspect_saved_model(str(path), modified(path))
 
 
 @st.cache_resource(show_spinner="Reading the 10,000 MNIST test digits with this model (once per model)…",

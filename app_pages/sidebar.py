@@ -19,7 +19,7 @@ from digits.registry import SHIPPED, ModelRegistry, model_label
 from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
 from app_pages.access import allowed, show_access, store_problem
-from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets
+from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets, serving_model
 
 
 # How long a finished, failed or cancelled training is news in every session's sidebar (a classroom sees the model
@@ -246,7 +246,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
             st.error(store_problem(error))
             return
         if learned:
-            serving = learned == retrainer.registry.current_path()
+            serving = learned == serving_model()[0]
             st.info(f"**{learned.stem}** learned these same {total} drawings already" + (
                 " and is serving." if serving else ", and is not serving (*Serve model* above can serve it).") +
                 " Draw more on the Draw page first.")
@@ -363,7 +363,7 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     reason = status.get("reason", "it was not promoted")
     # Whether it serves now, which a choice in Serve model or Serve it anyway may have changed since it ended: a model
     # kept aside then chosen by hand is said to serve (and offered no more), one promoted then replaced is not.
-    serving = retrainer.registry.current_path().name == Path(status["model"]).name
+    serving = serving_model()[0].name == Path(status["model"]).name
     chosen = serving and not status.get("promoted")
     served = "is now serving" if serving else "served until another model was chosen"
     if status.get("kind") == "fine-tune":
@@ -389,7 +389,7 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
                  duration="long")
     if not status.get("promoted") and not serving and allowed():
         # What it would serve everyone, said where the click is: an 11% model was offered like any other (a review).
-        now = retrainer.registry.metadata(retrainer.registry.current_path()).get("test_accuracy", float("nan"))
+        now = retrainer.registry.metadata(serving_model()[0]).get("test_accuracy", float("nan"))
         if st.button("Serve it anyway", help=f"Serve it to every visitor: it reads {get('test_accuracy'):.2%} of the "
                                            f"MNIST test digits right, the serving model {now:.2%}."):
             retrainer.registry.use(status["model"])
@@ -398,6 +398,6 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
         show_curves(status["history"])
     # The Model page opens on this model beside another to compare: the one serving, or, when this one serves, the
     # one it learned from (a fine-tune's) or the shipped one.
-    other = Path(status.get("settings", {}).get("from", SHIPPED) if serving else retrainer.registry.current_path()).stem
+    other = Path(status.get("settings", {}).get("from", SHIPPED) if serving else serving_model()[0]).stem
     st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon=":material/monitoring:",
                  query_params={"model": name, **({"compare": other} if other else {})})

@@ -403,16 +403,10 @@ def training_image(strokes: Strokes, rng: np.random.Generator) -> np.ndarray | N
     return None if ink is None else np.round(ink * 255).astype(np.uint8)
 
 
-def styled_training_images(
-    count: int, rng: np.random.Generator, progress: Callable[[int, int], None] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def styled_training_images(count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """About `count` styled digits as MNIST-like training images (N, 28, 28 uint8) and their labels (N,);
-    the rare drawing that comes out blank is left out. `progress(done, count)` hears every 500 drawings."""
+    the rare drawing that comes out blank is left out."""
     drawings, labels = styled_digits(count, rng)
-    images = []
-    for strokes in drawings:
-        images.append(training_image(strokes, rng))
-        if progress and (len(images) % 500 == 0 or len(images) == count):
-            progress(len(images), count)
+    images = [training_image(strokes, rng) for strokes in drawings]
     kept = [i for i, image in enumerate(images) if image is not None]
     return np.array([images[i] for i in kept], dtype=np.uint8).reshape(-1, 28, 28), labels[kept]

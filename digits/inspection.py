@@ -162,7 +162,7 @@ def inspection_for(
     model_path: str | os.PathLike,
     x_test: np.ndarray,
     y_test: np.ndarray,
-    load_model: Callable[[Path], keras.Model] = load_saved_model,
+    load_model: Callable[[Path], keras.Model] = load_digit_model,
 ) -> Inspection:
     """The stored inspection of the model on this test set, else one made now and stored for next time.
 

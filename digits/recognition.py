@@ -13,7 +13,6 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image
 
-import digits.model  # noqa: F401  (registers the custom layer, so saved models load)
 from digits.numbers import (NONE, Box, NumberCandidates, marks_between, number_lines, runs_down_columns,
                             weighed_readings)
 from digits.photos import PhotoInk, photo_ink
@@ -234,7 +233,7 @@ class Recognizer:
         two touching digits in one crop, `number_reader`: the one that reads the digits cut from a number beside
         `model` (digits/segmentation.py); without them, recognize_number picks the cuts by the digits' readings
         (`model`'s alone) and widths alone. `detector` tells digits from other drawings (digits/nondigits.py) for
-        recognize() and recognize_batch(); without it, their readings do not say."""
+        recognize(), recognize_batch() and recognize_number(); without it, their readings do not say."""
         self.model = model
         self.metadata = metadata or {}
         self.path = path

@@ -26,6 +26,8 @@ DRAW_AHEAD_SCRIPT = TRAIN_SCRIPT.with_name("draw_ahead.py")
 # `streamlit run` against 9.4 s (medians of 9 cold starts each, interleaved, 2026-12-02; the drawing itself takes
 # 18-20 s on two cores). Past most cold starts, it waits that much.
 DRAW_AHEAD_AFTER_S = 15.0
+FINE_TUNE_SEED = 1  # "Learn my handwriting"'s: the same drawings learned again give the same model (learned_already)
+CANCEL_WAIT_S = 10.0  # a cancelled training's time to end before it is killed
 RUNNING = ("starting", "loading", "redrawing", "training", "evaluating")  # states of a training under way
 
 
@@ -134,7 +136,7 @@ class Retrainer:
         settings = {"preset": preset, "arch": arch, "epochs": epochs, "limit": limit, "augment": augment}
         return self.launch(options, "retrained", epochs, {"kind": "training", "settings": settings})
 
-    def start_fine_tune(self, store: str | os.PathLike, seed: int = 1) -> bool:
+    def start_fine_tune(self, store: str | os.PathLike) -> bool:
         """Start "Learn my handwriting": fine-tune fine_tuning_base() on the corrections in `store` (a file or a
         database URL), and serve the result if it learned them without forgetting MNIST; False if a training is
         running already."""
@@ -142,7 +144,7 @@ class Retrainer:
         # A database URL goes to the process in its environment, not on its command line, where ps shows it.
         where = {"DIGITS_DATABASE_URL": str(store)} if is_database_url(store) else {}
         options = ["--from", str(base), "--corrections", *([] if where else [str(store)])]
-        return self.launch(options + ["--seed", str(seed)], "handwriting", FINE_TUNE["epochs"], {
+        return self.launch(options + ["--seed", str(FINE_TUNE_SEED)], "handwriting", FINE_TUNE["epochs"], {
             "kind": "fine-tune", "settings": {"from": base.name, "corrections": display_location(store)}}, where)
 
     def fine_tuning_base(self) -> Path:
@@ -150,11 +152,11 @@ class Retrainer:
         (ModelRegistry.origin)."""
         return self.registry.origin(self.registry.current_path())
 
-    def learned_already(self, store: Corrections, seed: int = 1) -> Path | None:
-        """A model in the folder that start_fine_tune(store, seed) made already: from the same model, on these same
+    def learned_already(self, store: Corrections) -> Path | None:
+        """A model in the folder that start_fine_tune(store) made already: from the same model, on these same
         corrections, with the same recipe and seed, if any. Another would be the same model again."""
         same = {"fine_tuned_from": self.fine_tuning_base().name,
-                "corrections_sha256": samples_sha256(*store.samples()), "seed": seed, **FINE_TUNE}
+                "corrections_sha256": samples_sha256(*store.samples()), "seed": FINE_TUNE_SEED, **FINE_TUNE}
         for model in self.registry.models():
             if all(model.get(key) == value for key, value in same.items()):
                 return model["path"]
@@ -198,11 +200,26 @@ class Retrainer:
             status = self.status()
             if status is None or status["state"] not in RUNNING:
                 return
-            try:
-                os.killpg(status["pid"], signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+            # Until it has ended, even when another server process started it (self.process is None): its last
+            # progress, written after "cancelled", made a cancelled training "stopped unexpectedly" (a code review).
+            # A training that has not ended CANCEL_WAIT_S after SIGTERM is killed, rather than Cancel failing.
+            for stop in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(status["pid"], stop)
+                except ProcessLookupError:
+                    break
+                if self.ended(within=CANCEL_WAIT_S):
+                    break
             if self.process is not None:
-                self.process.wait(timeout=10)
+                self.process.wait()  # ended: reaped
                 self.process = None
             write_json_atomically(self.status_file, {**status, "state": "cancelled"})
+
+    def ended(self, within: float) -> bool:
+        """True once no training holds the training lock, waiting `within` seconds at most."""
+        deadline = time.monotonic() + within
+        while self.training_alive():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True

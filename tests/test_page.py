@@ -768,6 +768,16 @@ def test_a_damaged_model_choice_falls_back_to_the_shipped_model_with_a_warning(m
     assert any("Draw a digit" in i.value for i in app.info)  # and the Draw page works
     app.switch_page("app_pages/photo.py").run()
     assert not app.exception and said in app.warning[0].value
+    # The Model page opens on the model that serves; the chosen one, picked there, says it cannot be loaded.
+    app.switch_page("app_pages/model.py").run()
+    assert not app.exception and said in app.warning[0].value
+    assert app.main.selectbox[0].value == "digits"
+    if how in ("truncated .keras", "Python code in the .keras"):  # listed, with its metadata
+        app.main.selectbox[0].select("tiny").run()
+        assert not app.exception
+        assert [w.value for w in app.main.warning][1:] == [
+            "tiny.keras cannot be loaded (it is damaged, or not a model train.py saved), so there is no confusion "
+            "matrix or misread digits for it."]
 
 
 def test_why_a_chosen_model_cannot_serve_is_told_only_to_whoever_has_the_password(monkeypatch, models,

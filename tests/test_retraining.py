@@ -100,6 +100,21 @@ def test_cancel_stops_the_training_and_leaves_no_model(registry):
     assert registry.current_path().name == "digits.keras"
 
 
+def test_a_cancel_from_another_server_process_waits_for_the_training_to_end(registry):
+    """A replica's Cancel, which did not start the training: the training ends before "cancelled" is written, and
+    its last progress does not write over it."""
+    retrainer = Retrainer(registry)
+    retrainer.start("quick", "compact", 5, 20000, False)
+    wait_until(lambda: retrainer.status()["state"] == "training" and retrainer.status()["fraction"] > 0)
+    replica = Retrainer(registry)
+    assert replica.process is None
+    replica.cancel()
+    assert not replica.training_alive()
+    time.sleep(1)  # time for a last progress, had the training gone on
+    assert retrainer.status()["state"] == "cancelled"
+    assert sorted(p.name for p in registry.folder.iterdir() if p.suffix == ".keras") == ["digits.keras"]
+
+
 def saving(registry: ModelRegistry) -> bool:
     """True while a model is being written: its temporary file is in the folder."""
     return any(name.startswith(".retrained-") for name in os.listdir(registry.folder))
