@@ -15,16 +15,6 @@ from app_pages.resources import last_value_unless_set, remember_value, serving_r
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-# Writing under about a fortieth of the photo's height is taken for the paper's grain (photos.SPECK, DUST): a 7 38
-# pixels high on a 2000x1500 photo was, 40 pixels was read; a review's 16-pixel 5 was said to be on blank paper alone.
-BLANK = ("No digit found in this photo: the paper looks blank, or the writing is under about a fortieth of the "
-         "photo's height, too small to tell from the paper. Try a closer photo, or crop it to the digit, with the "
-         "digit clearly darker (or lighter) than the paper.")
-# Ink too small to read (a speck, a digit a few pixels high): not blank paper, which the page had said (a review).
-TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the digit."
-# In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
-ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
-
 
 def main() -> None:
     """The page: the photo's source and the mode on the left, what was read on the right."""
@@ -65,23 +55,16 @@ def main() -> None:
         recognizer, _ = serving_recognizer()
         # A 12-megapixel photo takes 2-3 s, while "Upload a photo" stood beside the file just uploaded.
         with st.spinner("Reading the photo…"):
-            found = photo_ink(photo)
-            reading = recognizer.read_photo_ink(found, number=mode == "Number")
-        # A number read in Digit mode is read as one digit, often surely (107 as a 0 at 100%), so its ink is read as
-        # a number too, to say so. Of 400 photos of single digits (the photo benchmark's generator, another seed) one
-        # was cut in two, a 2 read as 12. Squeezed into one digit's 28x28, a number of 5 digits is as flat as a dash.
-        pointed = reading is not None and mode == "Digit" and point_to_number_mode(
-            recognizer.read_photo_ink(found, number=True))
+            read = recognizer.read_photo(photo_ink(photo), number=mode == "Number")
+        pointed = point_to_number_mode(read.as_number)
         if pointed:  # one tap, as on the Draw page: a tablet review found only the words "choose Number"
             st.button("Read it as a number", icon=":material/pin:", on_click=st.session_state.__setitem__,
                       args=("photo-mode", "Number"))
-        if reading is not None and not pointed:
-            reading = reading.without_level_lines()  # a dash, an underline: read as a 2
-        if reading is None or not reading.digits:
-            st.warning(ONLY_A_LEVEL_LINE if reading is not None else TOO_SMALL if found.ink.any() else BLANK)
+        if read.reading is None:
+            st.warning(read.nothing)
             st.image(photo, caption=name, alt=f"The photo {name}")
             return
-        show_reading(reading, photo, mode, advise=not pointed)
+        show_reading(read.reading, photo, mode, advise=not pointed)
 
 
 def lasting_photo(upload: UploadedFile | None, new: bool) -> tuple[str, bytes] | None:

@@ -50,6 +50,17 @@ ALONG_A_SIDE = 0.25  # a piece of "ink" along more than this share of a side of 
 STEP, STEP_WIDTH = 0.25, 9  # ...and so is "ink" where the paper's light changes by more than this within 9 pixels
 Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom exclusive (as PIL's)
 
+# Why nothing was read in a photo (Recognizer.read_photo), said by the Photo page and predict.py.
+# Writing under about a fortieth of the photo's height is taken for the paper's grain (SPECK, DUST): a 7 38 pixels
+# high on a 2000x1500 photo was, 40 pixels was read; a review's 16-pixel 5 was said to be on blank paper alone.
+BLANK = ("No digit found in this photo: the paper looks blank, or the writing is under about a fortieth of the "
+         "photo's height, too small to tell from the paper. Try a closer photo, or crop it to the digit, with the "
+         "digit clearly darker (or lighter) than the paper.")
+# Ink too small to read (a speck, a digit a few pixels high): not blank paper, which the page had said (a review).
+TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the digit."
+# In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
+ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
+
 
 class PhotoError(ValueError):
     """A file that cannot be read as a photo; the message says why, for the person who sent it."""

@@ -76,19 +76,10 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
         found = photo_ink(open_photo(read_bytes(path)))
     except PhotoError as error:
         return {"file": str(path), "error": str(error)}
-    result = recognizer.read_photo_ink(found, number=number)
-    if result is None:  # no ink, or too little to read (a speck, a digit a few pixels high)
-        speck = found.ink.any()
-        why = "Too small to read: the ink is only a speck." if speck else "No digit found: the image is blank."
-        return {"file": str(path), "error": why}
-    # Read as one digit, a number comes out as one digit, often surely (2026 as a 2 at 92%), as on the pages; squeezed
-    # into one digit's 28x28, a number of 5 digits is as flat as a dash.
-    as_number = None if number else recognizer.read_photo_ink(found, number=True)
-    looks_like_a_number = as_number is not None and as_number.is_a_number()
-    if not looks_like_a_number:  # a dash or an underline, which the model would read as a 2 ("12-5" keeps a dash
-        result = result.without_level_lines()  # between digits as "-")
-    if not result.digits:
-        return {"file": str(path), "error": "No digit found: only a level line (a dash or an underline)."}
+    read = recognizer.read_photo(found, number=number)
+    if read.reading is None:
+        return {"file": str(path), "error": read.nothing}
+    result = read.reading
     digits = [
         {"digit": d.digit, "confidence": round(d.confidence, 4), "unsure": d.unsure,
          "looks_like_a_digit": d.looks_like_a_digit, "box": list(box),
@@ -99,7 +90,7 @@ def read_file(recognizer: Recognizer, path: Path, top: int, number: bool) -> dic
         return {"file": str(path), "number": result.text, "unsure": result.unsure, "digits": digits,
                 "dashes": sorted(result.dashes), "marks": [[place, mark] for place, mark, _ in result.marks],
                 "level_lines_left_out": result.level_lines_left_out}
-    return {"file": str(path), **digits[0], "looks_like_a_number": looks_like_a_number}
+    return {"file": str(path), **digits[0], "looks_like_a_number": read.looks_like_a_number}
 
 
 def likeliest(top: list[dict]) -> str:

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from digits.drawing import PLAIN, render
+from digits.photos import BLANK
 from tests.conftest import run_script
 
 SEED = 1234  # the corpus's own: the same bad files on every run
@@ -124,8 +125,8 @@ def write_corpus(folder: Path, rng: np.random.Generator) -> dict[Path, str]:
               f"{CUT_SHORT}|{NOT_AN_IMAGE}")
 
     # The wrong name: read by what the bytes are, so a blank page is blank and other formats are refused.
-    write("a jpeg named.png", encoded(blank, "JPEG"), "No digit found: the image is blank.")
-    write("a png named.webp", encoded(blank, "PNG"), "No digit found: the image is blank.")
+    write("a jpeg named.png", encoded(blank, "JPEG"), re.escape(BLANK))
+    write("a png named.webp", encoded(blank, "PNG"), re.escape(BLANK))
     write("text.jpg", b"a shopping list, not a photo\n", NOT_AN_IMAGE)
     write("page.png", b"<!doctype html><title>404 Not Found</title>", NOT_AN_IMAGE)
     seven = Image.open(io.BytesIO(originals["png"]))

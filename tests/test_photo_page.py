@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from app_pages.photo import BLANK
+from digits.photos import BLANK
 from digits.drawing import PLAIN, TRAINING_STYLES
 from digits.number_shapes import lay_out
 from digits.photos import MAX_BYTES
@@ -317,7 +317,7 @@ def test_places_in_a_number_are_said_in_words():
 
 
 def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeypatch, models):
-    from app_pages.photo import ONLY_A_LEVEL_LINE
+    from digits.photos import ONLY_A_LEVEL_LINE
     from app_pages.readings import left_out_lines
 
     dash = PLAIN[7][:1]  # read as a 2 before

@@ -7,6 +7,7 @@ from PIL import Image
 
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, render
+from digits.photos import BLANK, ONLY_A_LEVEL_LINE, TOO_SMALL
 from digits.registry import ModelRegistry
 from tests.browser import copy_shipped_model
 from tests.conftest import ROOT, on_strip, run_script
@@ -31,11 +32,11 @@ def test_reads_each_file_and_reports_the_bad_ones(tmp_path):
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
     assert lines[str(folder / "seven.png")].startswith("7 (")
     assert lines[str(folder / "one.jpg")].startswith("1 (")
-    assert f"{folder / 'blank.png'}: error: No digit found: the image is blank." in done.stderr
+    assert f"{folder / 'blank.png'}: error: {BLANK}" in done.stderr
     # A dot of the pen is ink too small to read, not blank paper, which was said of it (a review, 2026-12-03).
     Image.fromarray(255 - render([[(0.0, 0.0), (0.05, 0.0)]], 10, (140, 140), 22)[..., 3]).save(tmp_path / "dot.png")
     speck = run_script("predict.py", tmp_path / "dot.png")
-    assert "dot.png: error: Too small to read: the ink is only a speck." in speck.stderr
+    assert f"dot.png: error: {TOO_SMALL}" in speck.stderr
     assert f"{folder / 'notes.png'}: error: This file is not an image" in done.stderr
     assert f"{folder / 'missing.png'}: error: No such file." in done.stderr
     assert "Traceback" not in done.stderr
@@ -120,7 +121,7 @@ def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     on_paper(dash).save(tmp_path / "dash.png")  # read as a 2 before
     on_paper(one, dash).save(tmp_path / "one and a dash.png")  # read as 12 before
     done = run_script("predict.py", tmp_path / "dash.png")
-    assert done.returncode == 1 and "dash.png: error: No digit found: only a level line" in done.stderr
+    assert done.returncode == 1 and f"dash.png: error: {ONLY_A_LEVEL_LINE}" in done.stderr
     done = run_script("predict.py", "--number", tmp_path / "one and a dash.png")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split(": ", 1)[1].startswith("1  (1 level line left out")
