@@ -18,6 +18,7 @@ from streamlit_drawable_canvas import st_canvas
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
 from digits.deployment import collecting_enabled, retraining_enabled
+from digits.numbers import TooMuchWriting
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
@@ -298,7 +299,7 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     # without being pointed (a review, 2026-12-03).
     split, wide = ink_layout(image)
     pointed = ((split or wide or not result.looks_like_a_digit or result.unsure)
-               and point_to_number_mode(recognizer.recognize_number(image), surely=not split))
+               and point_to_number_mode(recognizer.number_if_any(image), surely=not split))
     if result.is_level_line and not pointed:  # squeezed into 28x28, a number of 5 digits is as flat as a line
         st.info(LEVEL_LINE)
         return
@@ -452,7 +453,11 @@ def draw_number() -> None:
 def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
     """The number read in the strip, without level lines (a 7's first stroke, say), or a prompt when nothing else is
     drawn."""
-    reading = None if image is None else recognizer.recognize_number(image)
+    try:
+        reading = None if image is None else recognizer.recognize_number(image)
+    except TooMuchWriting as error:
+        st.warning(str(error))
+        return
     if reading is None:
         prompt(image, "Write a number to see what the model reads.", "write the digits bigger, about as tall as the "
                "strip")

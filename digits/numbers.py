@@ -62,6 +62,11 @@ LINE_GAP = 0.12  # lines of writing are parted by at least this share of a digit
 # were. At 0.25, 107 written 16 pixels over 710 (digits 114 high) was read as one line, 71970, surely (a review:
 # 123 over 456 as 412536; 11 pixels apart, they still are); none of 6,000 numbers of the numbers benchmark (seeds
 # 0-5) is two lines at 0.12.
+# At most this many pieces of digits (atoms: blobs, and the slices of wide ones) are read as numbers: a number's
+# digit is at most 3 (of 300 numbers drawn as the numbers benchmark's, another seed: 10 digits in 28 at most,
+# 2026-12-05). A scanned page of typed text (643 on one line) took the server's memory past 17 GB, and the kernel
+# killed it (a review).
+MOST_ATOMS = 100
 MARK = 0.6  # a decimal point or a comma between digits is at most this share of their height at its longer side...
 POINT = 0.25  # ...a point at most this (a pen's tap is about a tenth)...
 LOW = 0.55  # ...and it begins this share of their height below their tops or lower, at most POINT under their feet
@@ -186,9 +191,13 @@ def weighed_readings(model: np.ndarray, reader: np.ndarray) -> np.ndarray:
     return weighed / weighed.sum(axis=1, keepdims=True)
 
 
+class TooMuchWriting(ValueError):
+    """More writing than numbers (MOST_ATOMS); the message says so, for the person who gave it."""
+
+
 def number_lines(image) -> list[NumberCandidates]:
     """The candidate crops of each line of a drawing of numbers (any image to_mnist_input takes), a number to a
-    line, top to bottom (text_lines); [] if nothing is drawn."""
+    line, top to bottom (text_lines); [] if nothing is drawn. Raises TooMuchWriting past MOST_ATOMS in all."""
     ink = ink_intensity(image)
     lines = text_lines(ink)
     if len(lines) > 1:
@@ -196,7 +205,11 @@ def number_lines(image) -> list[NumberCandidates]:
         inks = [np.where((rows >= top) & (rows < bottom), ink, 0.0) for top, bottom in lines]
     else:
         inks = [ink]
-    return [candidates for line in inks if (candidates := ink_candidates(line)) is not None]
+    found = []
+    for line in inks:
+        candidates = ink_candidates(line, MOST_ATOMS - sum(len(c.atoms) for c in found))
+        found += [] if candidates is None else [candidates]
+    return found
 
 
 def text_lines(ink: np.ndarray) -> list[tuple[int, int]]:
@@ -233,8 +246,8 @@ def number_candidates(image) -> NumberCandidates | None:
     return ink_candidates(ink_intensity(image))
 
 
-def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
-    """number_candidates of an image's ink (ink_intensity's)."""
+def ink_candidates(ink: np.ndarray, most_atoms: int = MOST_ATOMS) -> NumberCandidates | None:
+    """number_candidates of an image's ink (ink_intensity's); raises TooMuchWriting past `most_atoms`."""
     labels, count = ndimage.label(ink >= NOISE, EIGHT_WAY)
     if count == 0:
         return None
@@ -265,12 +278,18 @@ def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
         atoms += [(b, columns.start + start, columns.start + stop)
                   for start, stop in pairwise([0, *cuts, len(strokes)])]
         cut_scores += [0.0, *(np.log(CROSSING) * np.maximum(strokes[cuts] - 1, 0))]
+    if len(atoms) > most_atoms:
+        raise TooMuchWriting("There is more writing here than numbers: crop the photo to the number, or write "
+                             f"fewer digits (a number of 30 digits has under {MOST_ATOMS} strokes and their parts).")
     boxes, inputs, runs = [], [], []
     pair_boxes, pair_inputs, pair_runs = [], [], []
     for first in range(len(atoms)):
+        right = 0  # the run's rightmost column
         for last in range(first, len(atoms)):
             run = atoms[first : last + 1]
-            width = run[-1][2] - run[0][1]
+            width, right = run[-1][2] - run[0][1], max(right, run[-1][2])
+            if run[-1][0] != run[0][0] and right - run[0][1] > (widest + 2 * FALL) * line:
+                break  # of two blobs or more, and too wide to be read together: so is every longer run
             if (run[-1][0] == run[0][0] and width <= 2 * (widest + FALL) * line  # one blob: two touching digits?
                     and crosses_twice(run_mask(owners, run, run[0][1], run[-1][2]))):
                 pair = crop_run(ink, owners, run, to_pair_input)
@@ -280,8 +299,7 @@ def ink_candidates(ink: np.ndarray) -> NumberCandidates | None:
                     pair_runs.append((first, last + 1))
             if is_whole_blob(atoms, first, last):  # always a candidate: every reading needs one through it
                 crop = wholes[run[0][0]]
-            elif (max(stop for _, _, stop in run) - run[0][1] <= (widest + 2 * FALL) * line
-                  and joinable(run, blobs, line)):
+            elif right - run[0][1] <= (widest + 2 * FALL) * line and joinable(run, blobs, line):
                 crop = crop_run(ink, owners, run)
                 if crop is not None and crop[0][3] - crop[0][1] < SHORTEST * line:
                     continue

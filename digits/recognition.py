@@ -13,8 +13,8 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image
 
-from digits.numbers import (NONE, Box, NumberCandidates, marks_between, number_lines, runs_down_columns,
-                            weighed_readings)
+from digits.numbers import (NONE, Box, NumberCandidates, TooMuchWriting, marks_between, number_lines,
+                            runs_down_columns, weighed_readings)
 from digits.photos import BLANK, ONLY_A_LEVEL_LINE, TOO_SMALL, PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_digit_model, load_saved_model
@@ -340,6 +340,7 @@ class Recognizer:
 
     def recognize_number(self, image: Image.Image | np.ndarray) -> NumberRecognition | None:
         """Read a number of one or more digits written side by side; None when nothing is drawn on the image.
+        Raises TooMuchWriting where there is more writing than numbers (a page of text: numbers.MOST_ATOMS).
 
         Takes any image recognize() takes. Every candidate crop, whole blobs of ink and the parts of wide
         ones (see digits/numbers.py), is read in one model call and in one call of the number reader (their
@@ -410,17 +411,29 @@ class Recognizer:
         return None if result is None else replace(result, boxes=[found.on_photo(b) for b in result.boxes],
                                                    marks=tuple((p, m, found.on_photo(b)) for p, m, b in result.marks))
 
+    def number_if_any(self, image: Image.Image | np.ndarray) -> NumberRecognition | None:
+        """recognize_number, or None where nothing is drawn or there is more writing than numbers (TooMuchWriting):
+        to tell whether ink read as one digit looks like a number."""
+        try:
+            return self.recognize_number(image)
+        except TooMuchWriting:
+            return None
+
     def read_photo(self, found: PhotoInk, number: bool = False) -> PhotoReading:
         """A photo's ink (photo_ink) read as the Photo page and predict.py read it: as a number, or as one digit and
         as a number too; level lines left out, unless read as one digit it looks like a number; or why nothing was
-        read (BLANK, TOO_SMALL, ONLY_A_LEVEL_LINE)."""
-        reading = self.read_photo_ink(found, number)
-        if reading is None:
-            return PhotoReading(None, nothing=TOO_SMALL if found.ink.any() else BLANK)
+        read (BLANK, TOO_SMALL, ONLY_A_LEVEL_LINE, or more writing than numbers: TooMuchWriting's words)."""
         # A number read as one digit is read, often surely (107 as a 0 at 100%), so its ink is read as a number
         # too, to say so. Of 400 photos of single digits (the photo benchmark's generator, another seed) one was
         # cut in two, a 2 read as 12. Squeezed into one digit's 28x28, a number of 5 digits is as flat as a dash.
-        read = PhotoReading(reading, None if number else self.read_photo_ink(found, number=True))
+        try:
+            reading = self.read_photo_ink(found, number)
+            as_number = None if number or reading is None else self.recognize_number(found.ink)
+        except TooMuchWriting as error:  # a page of text is no digit either (read as one, a 0)
+            return PhotoReading(None, nothing=str(error))
+        if reading is None:
+            return PhotoReading(None, nothing=TOO_SMALL if found.ink.any() else BLANK)
+        read = PhotoReading(reading, as_number)
         if read.looks_like_a_number:
             return read
         reading = reading.without_level_lines()  # a dash, an underline: read as a 2

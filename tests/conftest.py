@@ -1,6 +1,7 @@
 """Shared fixtures: MNIST from $DIGITS_MNIST, a tiny model trained once, the shipped model, and a real HTTP
 server on 127.0.0.1 for downloads."""
 
+import io
 import os
 import subprocess
 import sys
@@ -32,6 +33,21 @@ def on_strip(*drawings: tuple) -> np.ndarray:
     150 pixels across, or (strokes, x, y, extent), centred at (x, y) and `extent` pixels across."""
     placed = [(strokes, x, *rest) if rest else (strokes, x, 130, 150) for strokes, x, *rest in drawings]
     return np.maximum.reduce([render(strokes, extent, (x, y), 18, size=780)[:260] for strokes, x, y, extent in placed])
+
+
+def typed_page(lines: int = 25) -> bytes:
+    """A scan of an A4 page (1240x1754, PNG) of typed text, with digits among the words: hundreds of pieces of
+    ink, more writing than numbers (a review's scan took the server's memory past 17 GB, read as a number)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1240, 1754), 250)
+    draw, font = ImageDraw.Draw(page), ImageFont.load_default(size=22)
+    for line in range(lines):
+        draw.text((90, 120 + 56 * line), f"{line + 1}. The class read 12 + 30 = 42 pages of the book on day {line}.",
+                  fill=20, font=font)
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,9 +9,12 @@ from PIL import Image, ImageDraw
 from digits.annotation import SURE, UNSURE, annotated
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
-from digits.numbers import UNCUT, cut_columns, number_candidates, text_lines, weighed_readings
+from digits.numbers import (UNCUT, TooMuchWriting, cut_columns, ink_candidates, number_candidates, number_lines,
+                            text_lines, weighed_readings)
+from digits.photos import open_photo, photo_ink
+from digits.preprocessing import ink_intensity
 from digits.recognition import NumberRecognition, Recognition, Recognizer
-from tests.conftest import on_strip
+from tests.conftest import on_strip, typed_page
 
 BAR, STEM = PLAIN[7]
 APART = {  # digits in two strokes that do not meet
@@ -84,7 +87,6 @@ def test_numbers_one_under_another_are_read_a_line_at_a_time(shipped, four_oh_se
 def test_two_numbers_written_close_one_under_the_other_are_not_interleaved(shipped):
     # 107 over 710 on the strip, 16 pixels of no ink between them (digits 114 high): read as one line, their digits
     # came left to right mixed, as 71970, surely (a review wrote 123 over 456 and got 412536).
-    from tests.conftest import on_strip
     sheet = on_strip(*[(PLAIN[int(c)], x, 65, 95) for c, x in zip("107", (200, 330, 460))],
                      *[(PLAIN[int(c)], x, 195, 95) for c, x in zip("710", (220, 350, 480))])
     rows = np.flatnonzero((sheet[..., 3] > 0).any(axis=1))
@@ -452,3 +454,16 @@ def test_a_tap_beside_small_digits_is_a_point(shipped):
     assert result.text == "7.1"
     (_, _, (left, top, right, bottom)), = result.marks
     assert result.boxes[0][2] <= left + 2 and right - 2 <= result.boxes[1][0] and bottom - top < 25
+
+
+def test_more_writing_than_numbers_is_refused_before_it_is_read():
+    # A scan of typed text, read as a number, took the server's memory past 17 GB (a review): hundreds of pieces on
+    # one line, each run of them a candidate read by three networks.
+    with pytest.raises(TooMuchWriting, match="more writing here than numbers: crop the photo to the number"):
+        number_lines(photo_ink(open_photo(typed_page())).ink)
+    # The limit counts the pieces of digits (blobs and their slices), across all lines.
+    three = ink_intensity(on_strip((PLAIN[7], 150), (PLAIN[0], 390), (PLAIN[1], 630)))
+    pieces = len(ink_candidates(three).atoms)
+    assert pieces >= 3 and ink_candidates(three, most_atoms=pieces) is not None
+    with pytest.raises(TooMuchWriting):
+        ink_candidates(three, most_atoms=pieces - 1)

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from digits.photos import BLANK
 from digits.drawing import PLAIN, TRAINING_STYLES
 from digits.number_shapes import lay_out
-from digits.photos import MAX_BYTES
+from digits.photos import BLANK, MAX_BYTES
+from tests.conftest import typed_page
 from tests.test_page import charts, run_page
 from tests.test_photos import bad_uploads, ink, photo
 
@@ -230,6 +230,19 @@ def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
     tiny[700:730, 900:930] = ink(PLAIN[7], 30, extent=30, pen=3)
     app.file_uploader(key="photo-upload").upload("tiny.jpg", jpeg_bytes(photo(tiny, noise=8)), "image/jpeg").run()
     assert [w.value for w in app.warning] == [BLANK] and "too small" in BLANK and not app.main.metric
+
+
+def test_a_scanned_page_of_text_is_said_to_be_more_writing_than_numbers(monkeypatch, models):
+    # Read as a number (in Digit mode too, to say whether it looks like one), a review's scan took the server's
+    # memory past 17 GB, and the kernel killed it; read as one digit, it was a 0.
+    app = photo_page(monkeypatch, models)
+    for mode in ("Digit", "Number"):
+        app.segmented_control(key="photo-mode").set_value(mode).run()
+        app.file_uploader(key="photo-upload").upload("scan.png", typed_page(), "image/png").run()
+        assert not app.exception and not app.main.metric
+        [warning] = app.warning
+        assert warning.value.startswith("There is more writing here than numbers: crop the photo to the number")
+        assert app.main.image[0].captions == ["scan.png"]
 
 
 def test_number_mode_has_a_wide_canvas_and_prompts(monkeypatch, models):

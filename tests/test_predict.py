@@ -10,7 +10,7 @@ from digits.drawing import PLAIN, render
 from digits.photos import BLANK, ONLY_A_LEVEL_LINE, TOO_SMALL
 from digits.registry import ModelRegistry
 from tests.browser import copy_shipped_model
-from tests.conftest import ROOT, on_strip, run_script
+from tests.conftest import ROOT, on_strip, run_script, typed_page
 
 
 def write_digits(folder):
@@ -110,6 +110,14 @@ def test_a_number_read_as_one_digit_points_to_number(tmp_path):
     Image.fromarray(255 - on_strip(*five)[..., 3]).save(tmp_path / "71071.png")
     done = run_script("predict.py", tmp_path / "71071.png")
     assert done.returncode == 0 and done.stdout.endswith("  (looks like a number: read it with --number)\n")
+
+
+def test_a_scanned_page_of_text_is_more_writing_than_numbers(tmp_path):
+    (tmp_path / "scan.png").write_bytes(typed_page())
+    for mode in ([], ["--number"]):
+        done = run_script("predict.py", *mode, tmp_path / "scan.png")
+        assert done.returncode == 1 and not done.stdout
+        assert "scan.png: error: There is more writing here than numbers: crop the photo" in done.stderr
 
 
 def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
