@@ -22,6 +22,9 @@ MAX_BYTES = 20 * 1024 * 1024  # the largest upload or file read
 # decoded. (Pillow's own decompression-bomb limit, 89 million, warns and goes on.)
 MAX_PIXELS = 50_000_000
 FORMATS = frozenset({"PNG", "JPEG", "WEBP"})
+# An iPhone's photos are HEIC (HEIF) by default, which Pillow cannot open: such a file was "not an image" (a
+# review, 2026-12-05). Its ftyp box, at byte 4, names one of these brands.
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 PNG_END = b"\0\0\0\0IEND\xaeB`\x82"  # the empty IEND chunk and its CRC, which every whole PNG has
 WORKING_SIDE = 800  # photos are read at most this large: 12 megapixels would take seconds, and add nothing
 SMALLEST_SIDE = 64  # ...and at least this large (enlarged, bicubic): of 200 MNIST test digits shrunk to 10x10 pixels,
@@ -95,6 +98,10 @@ def open_photo(data: bytes) -> Image.Image:
     except Image.DecompressionBombError:  # over twice Pillow's own limit, refused as the header is read
         raise too_large from None
     except UnidentifiedImageError:
+        if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+            raise PhotoError("This is a HEIC photo (an iPhone's), not a PNG, JPEG or WebP: share or export it as a "
+                             "JPEG and try again. An iPhone takes JPEGs with Settings > Camera > Formats > Most "
+                             "Compatible.") from None
         raise PhotoError("This file is not an image (a PNG, JPEG or WebP photo).") from None
     except (OSError, SyntaxError, ValueError, EOFError):  # truncated or damaged data; Pillow's words help no one
         raise PhotoError("The image could not be read: it is cut short or damaged. Try the whole file again, "

@@ -259,6 +259,8 @@ def bad_uploads() -> dict[str, tuple[bytes, str]]:
         "truncated JPEG": (jpg[: len(jpg) // 2], "cut short or damaged"),
         "GIF": (encoded(picture, "GIF"), "not a PNG, JPEG or WebP"),
         "BMP": (encoded(picture, "BMP"), "This is a BMP image, not a PNG, JPEG or WebP"),
+        # An iPhone's photo: its header (the ftyp box of HEIF, brand heic), which Pillow cannot read.
+        "HEIC": (b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + bytes(range(256)) * 40, "This is a HEIC photo.*as a JPEG"),
         "over 20 MB": (png + b"\0" * (MAX_BYTES + 1 - len(png)), "the limit is 20 MB"),
         "bomb": (encoded(Image.new("1", (12000, 12000)), "PNG"), "million pixels"),  # 144 MP in a small file
         "just over the limit": (encoded(Image.new("1", (8000, 6500)), "PNG"), "million pixels"),  # 52 MP: a warning
