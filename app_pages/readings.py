@@ -62,9 +62,8 @@ def point_to_number_mode(number: NumberRecognition | None, surely: bool = True) 
     pointed = number is not None and number.is_a_number(surely)
     if pointed:
         read = number.without_level_lines()
-        if read.line_starts:
-            st.info(f"This looks like {len(read.line_starts) + 1} numbers, one under another: choose **Number** to "
-                    "read them.")
+        if read.number_starts:
+            st.info(f"This looks like {len(read.number_starts) + 1} numbers: choose **Number** to read them.")
         elif len(read.digits) > 1 and not read.unsure:
             st.info(f"This looks like a number of {len(read.digits)} digits: choose **Number** to read it whole.")
         else:
@@ -73,8 +72,8 @@ def point_to_number_mode(number: NumberRecognition | None, surely: bool = True) 
 
 
 def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, advise: bool = True) -> None:
-    """The number read as a metric called `label` (numbers written one under another: "2 numbers, one under
-    another"), the picture with its boxes, and every digit's top 3 (of a single digit, the probability of each of
+    """The number read as a metric called `label` (numbers one under another or far apart: "2 numbers"), the
+    picture with its boxes, and every digit's top 3 (of a single digit, the probability of each of
     the ten, as the Draw page shows them); first, that level lines were left out of it
     (NumberRecognition.without_level_lines), when they were. With `advise`, how to write the unsure digits more
     plainly, when some are."""
@@ -84,8 +83,8 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     least = min(reading.digits, key=lambda d: d.confidence)
     one = len(reading.digits) == 1
     strange = [place for place, d in enumerate(reading.digits, start=1) if not d.looks_like_a_digit]
-    if reading.line_starts:
-        label = f"{len(reading.line_starts) + 1} numbers, one under another"
+    if reading.number_starts:
+        label = f"{len(reading.number_starts) + 1} numbers"
     if one:
         delta = sureness(least)
     elif strange:  # a percentage would vouch for what the detector doubts

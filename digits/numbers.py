@@ -67,6 +67,10 @@ LINE_GAP = 0.12  # lines of writing are parted by at least this share of a digit
 # 2026-12-05). A scanned page of typed text (643 on one line) took the server's memory past 17 GB, and the kernel
 # killed it (a review).
 MOST_ATOMS = 100
+# Digits further apart than this many times their height are two numbers side by side: of 600 numbers drawn as the
+# numbers benchmark's (seed 0), none of whose digits were read further apart than 1.18 (0.45 in 99 of 100,
+# 2026-12-05). A review's 14 and 7, a photo's width apart, were read as 147.
+NUMBER_GAP = 1.5
 MARK = 0.6  # a decimal point or a comma between digits is at most this share of their height at its longer side...
 POINT = 0.25  # ...a point at most this (a pen's tap is about a tenth)...
 LOW = 0.55  # ...and it begins this share of their height below their tops or lower, at most POINT under their feet
@@ -189,6 +193,16 @@ def weighed_readings(model: np.ndarray, reader: np.ndarray) -> np.ndarray:
     log = (1 - READER) * np.log(np.clip(model, 1e-12, 1)) + READER * np.log(np.clip(reader, 1e-12, 1))
     weighed = np.exp(log - log.max(axis=1, keepdims=True))
     return weighed / weighed.sum(axis=1, keepdims=True)
+
+
+def numbers_apart(boxes: list[Box]) -> list[int]:
+    """The places of the digits of a line (their `boxes`, left to right) that begin another number: further than
+    NUMBER_GAP of the digits' median height from the digit before."""
+    if len(boxes) < 2:
+        return []
+    sides = np.array(boxes)
+    height = float(np.median(sides[:, 3] - sides[:, 1]))
+    return [int(place) + 1 for place in np.flatnonzero(sides[1:, 0] - sides[:-1, 2] > NUMBER_GAP * height)]
 
 
 class TooMuchWriting(ValueError):

@@ -14,7 +14,7 @@ import tensorflow as tf
 from PIL import Image
 
 from digits.numbers import (NONE, Box, NumberCandidates, TooMuchWriting, marks_between, number_lines,
-                            runs_down_columns, weighed_readings)
+                            numbers_apart, runs_down_columns, weighed_readings)
 from digits.photos import BLANK, ONLY_A_LEVEL_LINE, TOO_SMALL, PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_digit_model, load_saved_model
@@ -142,7 +142,9 @@ class NumberRecognition:
     boxes: list[Box]  # each digit's ink: (left, top, right, bottom) in the image's pixels, right and bottom exclusive
     level_lines_left_out: int = 0  # by without_level_lines
     dashes: frozenset[int] = frozenset()  # by without_level_lines: the places of digits with a dash before them
-    line_starts: frozenset[int] = frozenset()  # the places of digits that begin a line under the one before
+    # The places of digits that begin another number: on a line under the one before, or far to the right of the
+    # digit before (numbers.numbers_apart).
+    number_starts: frozenset[int] = frozenset()
     dash_boxes: tuple[Box, ...] = ()  # by without_level_lines: each dash's ink, as `boxes`, for the annotation
     marks: tuple[tuple[int, str, Box], ...] = ()  # decimal points and commas: (the place of the digit after it, "." or
     # ",", its ink as `boxes`)
@@ -150,7 +152,7 @@ class NumberRecognition:
     @property
     def text(self) -> str:
         """The number as written, e.g. "2026", "3.14", ".5" and "1,250" with a decimal point or a comma, or "12-5"
-        and "-3" with dashes; numbers on lines one under another are parted by spaces ("12 85")."""
+        and "-3" with dashes; numbers one under another or far apart on a line are parted by spaces ("12 85")."""
         return self._spelled(mark_non_digits=False)
 
     @property
@@ -162,7 +164,7 @@ class NumberRecognition:
     def _spelled(self, mark_non_digits: bool) -> str:
         """`text`, or with `mark_non_digits`, `shown_text`."""
         marks = {place: mark for place, mark, _ in self.marks}
-        return "".join((" " if place in self.line_starts else "") + ("-" if place in self.dashes else "")
+        return "".join((" " if place in self.number_starts else "") + ("-" if place in self.dashes else "")
                        + marks.get(place, "") + (d.shown if mark_non_digits else str(d.digit))
                        for place, d in enumerate(self.digits))
 
@@ -189,7 +191,7 @@ class NumberRecognition:
         dash_boxes = list(self.dash_boxes)
         line_start = False  # until a digit is kept on the line begun
         for i, digit in enumerate(self.digits):
-            if i in self.line_starts:
+            if i in self.number_starts:
                 left_out += len(lines)  # after the last digit of the line before
                 lines, line_start = [], True
             if digit.is_level_line:
@@ -346,7 +348,8 @@ class Recognizer:
         ones (see digits/numbers.py), is read in one model call and in one call of the number reader (their
         readings weighed together), and checked in one call of the checker, and every run of a blob that may be
         two touching digits is read in one call of the pair reader; the readings and checks then pick the cuts.
-        Numbers written one under another are read so a line at a time (number_lines), and parted by a space. A
+        Numbers written one under another are read so a line at a time (number_lines), and parted by a space, as are
+        numbers far apart on a line (numbers_apart). A
         decimal point or a comma between two digits, or a point before the first, is kept in the text ("3.14", "1,250",
         ".5"; numbers.punctuation).
         The detector is then asked of the digits read, in one call.
@@ -356,6 +359,7 @@ class Recognizer:
             if digits:
                 starts.add(len(digits))
             line_digits, line_boxes = self._read_line(candidates)
+            starts |= {len(digits) + place for place in numbers_apart(line_boxes)}
             marks += marks_between(candidates.marks, line_boxes, len(digits))
             digits += line_digits
             boxes += line_boxes
@@ -366,7 +370,7 @@ class Recognizer:
         # 8 of the drawn benchmark's 7,250 single digits do (2026-12-03).
         likeness = self.digit_likeness(np.stack([d.model_input for d in digits]))
         digits = [replace(d, digit_likeness=p) for d, p in zip(digits, likeness)]
-        return NumberRecognition(digits, boxes, line_starts=frozenset(starts), marks=tuple(marks))
+        return NumberRecognition(digits, boxes, number_starts=frozenset(starts), marks=tuple(marks))
 
     def _read_line(self, candidates: NumberCandidates) -> tuple[list[Recognition], list[Box]]:
         """The digits of one line of a number and their boxes, left to right (recognize_number)."""

@@ -9,8 +9,8 @@ from PIL import Image, ImageDraw
 from digits.annotation import SURE, UNSURE, annotated
 from digits.drawing import PLAIN, TRAINING_STYLES, five, render
 from digits.number_shapes import lay_out, pieces, touching
-from digits.numbers import (UNCUT, TooMuchWriting, cut_columns, ink_candidates, number_candidates, number_lines,
-                            text_lines, weighed_readings)
+from digits.numbers import (NUMBER_GAP, UNCUT, TooMuchWriting, cut_columns, ink_candidates, number_candidates,
+                            number_lines, text_lines, weighed_readings)
 from digits.photos import open_photo, photo_ink
 from digits.preprocessing import ink_intensity
 from digits.recognition import NumberRecognition, Recognition, Recognizer
@@ -79,7 +79,7 @@ def test_numbers_one_under_another_are_read_a_line_at_a_time(shipped, four_oh_se
                        np.pad(bottom, ((0, 0), (0, width - bottom.shape[1])))])
     assert len(text_lines(sheet / 255.0)) == 2
     result = shipped.recognize_number(sheet)
-    assert result.text == "17 407" and result.line_starts == {2}
+    assert result.text == "17 407" and result.number_starts == {2}
     assert max(box[3] for box in result.boxes[:2]) < min(box[1] for box in result.boxes[2:])  # the 407 underneath
     assert shipped.recognize_number(top).text == "17" and shipped.recognize_number(bottom).text == "407"
 
@@ -454,6 +454,18 @@ def test_a_tap_beside_small_digits_is_a_point(shipped):
     assert result.text == "7.1"
     (_, _, (left, top, right, bottom)), = result.marks
     assert result.boxes[0][2] <= left + 2 and right - 2 <= result.boxes[1][0] and bottom - top < 25
+
+
+@pytest.mark.parametrize("apart", [60, 240])
+def test_numbers_far_apart_on_a_line_are_two_numbers(shipped, apart):
+    # A review's photo of 14 with a 7 a photo's width away was read as 147. Digits 1.5 times their height apart
+    # (numbers.NUMBER_GAP) begin another number; a wide gap within a number does not.
+    strip = on_strip((PLAIN[1], 90, 130, 100), (PLAIN[0], 190, 130, 100), (PLAIN[7], 240 + apart + 50, 130, 100))
+    result = shipped.recognize_number(strip)
+    gap, height = result.boxes[2][0] - result.boxes[1][2], np.median([b[3] - b[1] for b in result.boxes])
+    far = gap > NUMBER_GAP * height
+    assert far == (apart == 240)
+    assert (result.text, result.number_starts) == (("10 7", {2}) if far else ("107", set()))
 
 
 def test_more_writing_than_numbers_is_refused_before_it_is_read():

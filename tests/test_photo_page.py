@@ -119,11 +119,10 @@ def test_a_photo_of_numbers_one_under_another_reads_each(monkeypatch, models):
     sheet = np.vstack([np.pad(line, ((0, 0), (0, width - line.shape[1]))) for line in lines])
     app.file_uploader(key="photo-upload").upload("two.jpg", jpeg_bytes(photo(np.pad(sheet, 60))), "image/jpeg").run()
     assert not app.exception
-    assert [(m.label, m.value) for m in app.main.metric] == [("2 numbers, one under another", "17 40")]
+    assert [(m.label, m.value) for m in app.main.metric] == [("2 numbers", "17 40")]
     # In Digit mode, the page says it is two numbers, not "a number of 4 digits".
     app.segmented_control(key="photo-mode").set_value("Digit").run()
-    assert [i.value for i in app.info] == ["This looks like 2 numbers, one under another: choose **Number** to read "
-                                           "them."]
+    assert [i.value for i in app.info] == ["This looks like 2 numbers: choose **Number** to read them."]
 
 
 def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):

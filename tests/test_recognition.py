@@ -107,14 +107,14 @@ def test_level_lines_are_told_apart_on_each_line_of_numbers_one_under_another():
     read = lambda model_input: Recognition(2, np.eye(10)[2], model_input)  # noqa: E731
     number = NumberRecognition([read(one), read(dash), read(dash), read(one)],
                                [(0, 0, 20, 100), (30, 45, 90, 55), (0, 245, 60, 255), (70, 200, 90, 300)],
-                               line_starts=frozenset({2}))
+                               number_starts=frozenset({2}))
     assert number.text == "22 22"
     once = number.without_level_lines()
-    assert (once.text, once.level_lines_left_out, once.line_starts) == ("2 -2", 1, {1})
+    assert (once.text, once.level_lines_left_out, once.number_starts) == ("2 -2", 1, {1})
     assert once.without_level_lines() == once
     # A first line of level lines alone leaves no line before the second's digit, so no space either.
     assert NumberRecognition([read(dash), read(one)], [(0, 45, 60, 55), (0, 200, 20, 300)],
-                             line_starts=frozenset({1})).without_level_lines().text == "2"
+                             number_starts=frozenset({1})).without_level_lines().text == "2"
 
 
 def test_a_decimal_point_keeps_its_place_among_the_digits_left_when_level_lines_are_left_out():
