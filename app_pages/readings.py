@@ -94,10 +94,10 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     show_answer_metric(label, reading.shown_text, delta)
     if advise and one and not least.looks_like_a_digit:
         st.warning(no_digit_warning(least))
-    elif advise and strange:
+    elif advise and strange:  # a photo is no drawing to change: "write digits only" told a parent nothing (a review)
         st.warning(f"{places(strange).capitalize()} (marked ?, in amber) "
                    f"{'does' if len(strange) == 1 else 'do'} not look like a digit. The model knows only 0 to 9 and "
-                   "reads anything as one of them: write digits only.")
+                   "reads anything as one of them: write digits only, or crop a photo to them.")
     elif advise and reading.unsure and one:
         st.warning("Not sure of this digit (marked ?, in amber). Try writing it more plainly.")
     elif advise and reading.unsure:

@@ -392,7 +392,8 @@ def test_number_mode_says_which_part_looks_like_no_digit(shipped):
     assert metric.value == reading.shown_text == reading.text[0] + "?" + reading.text[2]
     assert metric.delta == "the 2nd digit looks like no digit"
     [warning] = app.warning
-    assert warning.value.startswith("The 2nd digit (marked ?, in amber) does not look like a digit.")
+    assert warning.value == ("The 2nd digit (marked ?, in amber) does not look like a digit. The model knows only 0 "
+                             "to 9 and reads anything as one of them: write digits only, or crop a photo to them.")
     [table] = [m.value for m in app.markdown if "| read |" in m.value]
     # Its row names what the model read, with no percentage: "100%" under "sure" would vouch for it.
     assert f"| 2 | **{reading.digits[1].digit}** ⚠️ looks like no digit | – |" in table
