@@ -48,12 +48,18 @@ def serving_recognizer() -> tuple[Recognizer, str]:
     """The recognizer of the model serving now (serving_model), and the model's name. Looked up on every run, a
     stroke's included, so a model promoted by another process serves from the next stroke on."""
     path, _ = serving_model()  # the app's page says why when it is not the chosen one
-    return load_recognizer(str(path), modified(path)), path.stem
+    shipped = ModelRegistry().folder / SHIPPED
+    try:
+        return load_recognizer(str(path), modified(path)), path.stem
+    except ValueError:  # a chosen model gone since serving_model loaded it (modified: 0): the next run says so
+        if path == shipped:
+            raise
+        return load_recognizer(str(shipped), modified(shipped)), shipped.stem
 
 
 def modified(path: Path) -> float:
     """When the file at `path` was last written, for the caches keyed by it; 0 for a file gone since it was found (a
-    person deleting it), which then fails to load with a reason, rather than the page."""
+    person deleting it), which then fails to load with a reason."""
     try:
         return path.stat().st_mtime
     except OSError:

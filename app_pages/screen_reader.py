@@ -27,6 +27,7 @@ def announce(words: str) -> None:
     One status for the page, made once at the foot of its body, outside Streamlit's elements, that each
     announcement empties, then fills: a screen reader says a status's words when they change, not those it is
     made with, and Streamlit made each announcement's anew."""
+    said = json.dumps(words).replace("</", "<\\/")  # a string in a script, which "</script>" would end
     run_script(f"""(function () {{
   let status = document.getElementById("announcer");
   if (!status) {{
@@ -38,7 +39,7 @@ def announce(words: str) -> None:
     document.body.append(status);
   }}
   status.textContent = "";
-  setTimeout(() => {{ status.textContent = {json.dumps(words)}; }}, 100);
+  setTimeout(() => {{ status.textContent = {said}; }}, 100);
 }})();""")
 
 

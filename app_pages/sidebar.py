@@ -241,7 +241,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
                (" The model read all of these right." if total and not any(teaching.values()) else ""))
     if st.button(LEARN, disabled=not ready):
         try:
-            learned = retrainer.learned_already(store)
+            learned = retrainer.learned_already(store, serving_model()[0])
         except CorrectionsError as error:
             st.error(store_problem(error))
             return
@@ -251,7 +251,7 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
                 " and is serving." if serving else ", and is not serving (*Serve model* above can serve it).") +
                 " Draw more on the Draw page first.")
             return
-        if not retrainer.start_fine_tune(corrections_location()):
+        if not retrainer.start_fine_tune(corrections_location(), serving_model()[0]):
             st.info("A training is already running: here it is.")
         st.rerun()
 

@@ -214,11 +214,9 @@ def number_lines(image) -> list[NumberCandidates]:
     line, top to bottom (text_lines); [] if nothing is drawn. Raises TooMuchWriting past MOST_ATOMS in all."""
     ink = ink_intensity(image)
     lines = text_lines(ink)
-    if len(lines) > 1:
-        rows = np.arange(ink.shape[0])[:, None]
-        inks = [np.where((rows >= top) & (rows < bottom), ink, 0.0) for top, bottom in lines]
-    else:
-        inks = [ink]
+    rows = np.arange(ink.shape[0])[:, None]
+    # One at a time, as they are read: a line's is the whole image's size, and a page of text has 40 lines.
+    inks = (np.where((rows >= top) & (rows < bottom), ink, 0.0) for top, bottom in lines) if len(lines) > 1 else [ink]
     found = []
     for line in inks:
         candidates = ink_candidates(line, MOST_ATOMS - sum(len(c.atoms) for c in found))

@@ -21,7 +21,7 @@ MAX_BYTES = 20 * 1024 * 1024  # the largest upload or file read
 # The most pixels decoded: a 48-megapixel phone photo passes; a file that claims more is refused before they are
 # decoded. (Pillow's own decompression-bomb limit, 89 million, warns and goes on.)
 MAX_PIXELS = 50_000_000
-FORMATS = frozenset({"PNG", "JPEG", "WEBP"})
+FORMATS = frozenset({"PNG", "JPEG", "WEBP", "MPO"})  # MPO: a phone's JPEG with a second picture (a code review)
 # An iPhone's photos are HEIC (HEIF) by default, which Pillow cannot open: such a file was "not an image" (a
 # review, 2026-12-05). Its ftyp box, at byte 4, names one of these brands.
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}

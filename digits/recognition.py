@@ -359,8 +359,10 @@ class Recognizer:
             if digits:
                 starts.add(len(digits))
             line_digits, line_boxes = self._read_line(candidates)
-            starts |= {len(digits) + place for place in numbers_apart(line_boxes)}
-            marks += marks_between(candidates.marks, line_boxes, len(digits))
+            line_marks = marks_between(candidates.marks, line_boxes, len(digits))
+            # A decimal point or a comma between two digits joins them, however far apart: 7 . 1 was two numbers.
+            starts |= {len(digits) + place for place in numbers_apart(line_boxes)} - {p for p, _, _ in line_marks}
+            marks += line_marks
             digits += line_digits
             boxes += line_boxes
         if not digits:
@@ -432,7 +434,7 @@ class Recognizer:
         # cut in two, a 2 read as 12. Squeezed into one digit's 28x28, a number of 5 digits is as flat as a dash.
         try:
             reading = self.read_photo_ink(found, number)
-            as_number = None if number or reading is None else self.recognize_number(found.ink)
+            as_number = None if number or reading is None else self.read_photo_ink(found, number=True)
         except TooMuchWriting as error:  # a page of text is no digit either (read as one, a 0)
             return PhotoReading(None, nothing=str(error))
         if reading is None:

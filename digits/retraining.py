@@ -93,11 +93,8 @@ class Retrainer:
     def status(self) -> dict | None:
         """The latest training's progress (state: one of RUNNING, then done, failed or cancelled), or None
         when there has been none (or its file is unreadable)."""
-        try:
-            status = json.loads(self.status_file.read_text())
-        except (OSError, ValueError):
-            return None
-        if not isinstance(status, dict) or "state" not in status:
+        status = self.written_status()
+        if status is None:
             return None
         if self.process is not None and self.process.poll() is not None:
             self.process = None  # reap it, so that it does not linger as a zombie
@@ -105,6 +102,14 @@ class Retrainer:
             status = {**status, "state": "failed", "error": "the training process stopped unexpectedly"}
             write_json_atomically(self.status_file, status)
         return status
+
+    def written_status(self) -> dict | None:
+        """The status as the training (or a Cancel) last wrote it, with a state; None if there is none."""
+        try:
+            status = json.loads(self.status_file.read_text())
+        except (OSError, ValueError):
+            return None
+        return status if isinstance(status, dict) and "state" in status else None
 
     def seconds_since_news(self) -> float:
         """Seconds since the training's status last changed: since it ended, once it has (inf if there is none)."""
@@ -136,26 +141,27 @@ class Retrainer:
         settings = {"preset": preset, "arch": arch, "epochs": epochs, "limit": limit, "augment": augment}
         return self.launch(options, "retrained", epochs, {"kind": "training", "settings": settings})
 
-    def start_fine_tune(self, store: str | os.PathLike) -> bool:
-        """Start "Learn my handwriting": fine-tune fine_tuning_base() on the corrections in `store` (a file or a
-        database URL), and serve the result if it learned them without forgetting MNIST; False if a training is
+    def start_fine_tune(self, store: str | os.PathLike, serving: Path | None = None) -> bool:
+        """Start "Learn my handwriting": fine-tune fine_tuning_base(serving) on the corrections in `store` (a file
+        or a database URL), and serve the result if it learned them without forgetting MNIST; False if a training is
         running already."""
-        base = self.fine_tuning_base()
+        base = self.fine_tuning_base(serving)
         # A database URL goes to the process in its environment, not on its command line, where ps shows it.
         where = {"DIGITS_DATABASE_URL": str(store)} if is_database_url(store) else {}
         options = ["--from", str(base), "--corrections", *([] if where else [str(store)])]
         return self.launch(options + ["--seed", str(FINE_TUNE_SEED)], "handwriting", FINE_TUNE["epochs"], {
             "kind": "fine-tune", "settings": {"from": base.name, "corrections": display_location(store)}}, where)
 
-    def fine_tuning_base(self) -> Path:
-        """The model "Learn my handwriting" starts from: the serving model, or the one it was fine-tuned from
-        (ModelRegistry.origin)."""
-        return self.registry.origin(self.registry.current_path())
+    def fine_tuning_base(self, serving: Path | None = None) -> Path:
+        """The model "Learn my handwriting" starts from: the `serving` model (by default the one chosen to serve; the
+        pages pass the one they serve, the shipped one where the chosen one cannot be loaded), or the one it was
+        fine-tuned from (ModelRegistry.origin)."""
+        return self.registry.origin(serving or self.registry.current_path())
 
-    def learned_already(self, store: Corrections) -> Path | None:
-        """A model in the folder that start_fine_tune(store) made already: from the same model, on these same
-        corrections, with the same recipe and seed, if any. Another would be the same model again."""
-        same = {"fine_tuned_from": self.fine_tuning_base().name,
+    def learned_already(self, store: Corrections, serving: Path | None = None) -> Path | None:
+        """A model in the folder that start_fine_tune(store, serving) made already: from the same model, on these
+        same corrections, with the same recipe and seed, if any. Another would be the same model again."""
+        same = {"fine_tuned_from": self.fine_tuning_base(serving).name,
                 "corrections_sha256": samples_sha256(*store.samples()), "seed": FINE_TUNE_SEED, **FINE_TUNE}
         for model in self.registry.models():
             if all(model.get(key) == value for key, value in same.items()):
@@ -206,14 +212,17 @@ class Retrainer:
             for stop in (signal.SIGTERM, signal.SIGKILL):
                 try:
                     os.killpg(status["pid"], stop)
-                except ProcessLookupError:
+                except ProcessLookupError:  # its processes are all gone
+                    ended = True
                     break
-                if self.ended(within=CANCEL_WAIT_S):
+                if ended := self.ended(within=CANCEL_WAIT_S):
                     break
-            if self.process is not None:
-                self.process.wait()  # ended: reaped
+            if self.process is not None and ended:
+                self.process.wait()  # reaped
                 self.process = None
-            write_json_atomically(self.status_file, {**status, "state": "cancelled"})
+            # Unless it ended on its own meanwhile: a training done in the instant before stays done (a code review).
+            if (latest := self.written_status()) is not None and latest["state"] in RUNNING:
+                write_json_atomically(self.status_file, {**latest, "state": "cancelled"})
 
     def ended(self, within: float) -> bool:
         """True once no training holds the training lock, waiting `within` seconds at most."""

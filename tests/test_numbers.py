@@ -407,6 +407,9 @@ COMMA = [[(0.6, 0.0), (0.4, 1.0)]]  # drawn 40 pixels high, from just above the 
     (((POINT, 15, 195, 10), (PLAIN[7], 150), (PLAIN[1], 330)), "71"),  # far before it (73 pixels): no part of it
     (((PLAIN[7], 150), (POINT, 250, 130, 10), (PLAIN[1], 330)), "71"),  # at mid-height: no point
     (((PLAIN[7], 150), (POINT, 250, 60, 10), (PLAIN[1], 330)), "71"),  # at the top
+    # Digits far apart are two numbers (numbers_apart), unless a point or a comma between them joins them.
+    (((PLAIN[7], 150), (POINT, 400, 195, 10), (PLAIN[1], 650)), "7.1"),
+    (((PLAIN[7], 150), (PLAIN[1], 650)), "7 1"),
 ])
 def test_a_decimal_point_or_a_comma_between_digits_is_kept_in_the_number(shipped, drawings, text):
     # Digits 150 pixels high from row 55 to 205 on Number mode's strip. Before, a point was dropped as a speck, and a

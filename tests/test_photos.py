@@ -248,6 +248,15 @@ def test_the_three_formats_open(format):
     assert open_photo(encoded(image, format)).size == (100, 100)
 
 
+def test_a_phones_jpeg_with_a_second_picture_opens():
+    # Many phones' JPEGs carry a second picture (a depth map, a preview): Pillow opens them as MPO, which was
+    # refused as "a MPO image, not a PNG, JPEG or WebP photo" (a code review).
+    seven = Image.fromarray((255 - ink(SHAPES[7], 100) * 255).astype(np.uint8)).convert("RGB")
+    data = encoded(seven, "MPO", save_all=True, append_images=[seven.resize((50, 50))])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    assert np.array_equal(np.asarray(open_photo(data)), np.asarray(Image.open(io.BytesIO(encoded(seven, "JPEG")))))
+
+
 def bad_uploads() -> dict[str, tuple[bytes, str]]:
     """Bad files and the words their message must have."""
     picture = Image.fromarray((255 - ink(SHAPES[1], 200) * 255).astype(np.uint8)).convert("RGB")
