@@ -12,7 +12,8 @@ to two digits wide is also a pair run, read by the pair reader as two touching d
 batch. The readings, widths, cuts, the checker's word on which candidates are one whole digit and the pair
 reader's (digits/segmentation.py) choose the chain of candidates and pair runs that reads the number
 (NumberCandidates.choose). Numbers on lines of their own, one under another, are read a line at a time
-(number_lines).
+(number_lines), and digits far apart on a line are two numbers (numbers_apart). More writing than numbers (a page
+of text) is refused (TooMuchWriting).
 """
 
 from __future__ import annotations
