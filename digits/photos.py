@@ -51,6 +51,7 @@ DUST = 1e-4  # ...and so is one under this share of the photo's area (2 pixels l
 # of its digits, 96.5% of its numbers).
 ALONG_A_SIDE = 0.25  # a piece of "ink" along more than this share of a side of the photo is the desk...
 STEP, STEP_WIDTH = 0.25, 9  # ...and so is "ink" where the paper's light changes by more than this within 9 pixels
+ENCLOSED = 0.25  # a ring round writing holds two pieces or more at least this share of its height (rings_round_writing)
 Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom exclusive (as PIL's)
 
 # Why nothing was read in a photo (Recognizer.read_photo), said by the Photo page and predict.py.
@@ -170,6 +171,7 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
         areas[0] = 0  # the paper
         areas[along_a_side(labels)] = 0
         areas[desk_at_the_edge(labels, steps, rgb.min(axis=2))] = 0
+        areas[rings_round_writing(labels)] = 0
         mask = areas[labels] > max(1, int(SPECK * areas.max()), int(DUST * labels.size))
     ink = np.where(mask, darkening, 0.0)
     if ink.any():
@@ -189,6 +191,29 @@ def light_steps(paper: np.ndarray) -> np.ndarray:
     ink there. A lighting gradient changes far more slowly."""
     light = paper.max(axis=2)
     return ndimage.maximum_filter(light, STEP_WIDTH) - ndimage.minimum_filter(light, STEP_WIDTH) > STEP
+
+
+def rings_round_writing(labels: np.ndarray) -> list[int]:
+    """The pieces of labelled ink that ring writing: two pieces or more, each at least ENCLOSED of the ring's height,
+    in its holes. A teacher's circle round an answer, a box round a number, is no ink of it: a circled 73 was read
+    as "?0", the circle's halves as two 0s (a review, 2026-12-05). One piece in a loop is not enough: a zero's slash
+    drawn inside it would make the zero a ring."""
+    pieces = ndimage.find_objects(labels)
+    rings = []
+    for label, piece in enumerate(pieces, start=1):
+        if piece is None:
+            continue
+        mask = labels[piece] == label
+        inside = np.unique(labels[piece][ndimage.binary_fill_holes(mask) & ~mask])
+        tall = [i for i in inside if i and height(pieces[i - 1]) >= ENCLOSED * height(piece)]
+        if len(tall) >= 2:
+            rings.append(label)
+    return rings
+
+
+def height(piece: tuple[slice, slice]) -> int:
+    """The rows a piece of ink (find_objects' slices) spans."""
+    return piece[0].stop - piece[0].start
 
 
 def along_a_side(labels: np.ndarray) -> list[int]:

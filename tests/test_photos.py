@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from digits.drawing import PLAIN, TRAINING_STYLES, render
@@ -246,6 +246,29 @@ def test_exif_orientation_is_applied():
 def test_the_three_formats_open(format):
     image = Image.fromarray((255 - ink(SHAPES[1], 100) * 255).astype(np.uint8)).convert("RGB")
     assert open_photo(encoded(image, format)).size == (100, 100)
+
+
+def ringed(alpha: np.ndarray, box: tuple[int, int, int, int], pen: int = 6) -> np.ndarray:
+    """The ink `alpha` with an oval ring drawn round `box` (left, top, right, bottom), as a teacher circles an
+    answer."""
+    ring = Image.new("L", alpha.shape[::-1], 0)
+    ImageDraw.Draw(ring).ellipse(box, outline=255, width=pen)
+    return np.maximum(alpha, np.asarray(ring) / 255.0)
+
+
+def test_a_ring_round_a_number_is_no_ink_of_it(shipped):
+    # A review's 73 circled in red was read as "?0", the circle's halves as two 0s.
+    number = np.zeros((400, 700))
+    number[:, 150:550] = np.maximum(ink(PLAIN[7], 400, 200, centre=(120, 200)),
+                                    ink(PLAIN[1], 400, 200, centre=(280, 200)))
+    circled = ringed(number, (60, 40, 640, 360))
+    assert read(shipped, photo(number), number=True) == "71"
+    assert read(shipped, photo(circled), number=True) == "71"
+    [kept] = ndimage.label(photo_ink(photo(circled)).ink > 0)[1:]
+    assert kept == ndimage.label(photo_ink(photo(number)).ink > 0)[1]  # the ring's ink left out
+    # A ring round one piece stays: a zero's slash drawn inside it would have made the zero a ring.
+    one = ringed(np.pad(ink(PLAIN[7], 300, 180), ((50, 50), (200, 200))), (150, 20, 550, 380))
+    assert (photo_ink(photo(one)).ink > 0)[200, 152:160].any()
 
 
 def test_a_phones_jpeg_with_a_second_picture_opens():
