@@ -17,7 +17,7 @@ from digits.deployment import deployment_password, retraining_enabled
 
 from app_pages.access import allowed, browser_session, store_problem
 from app_pages.resources import get_corrections, secrets
-from app_pages.screen_reader import announce, focus
+from app_pages.screen_reader import announce, focus, name_buttons
 
 GALLERY = 60  # corrections shown per digit, the newest
 # Each drawing with its caption and button, side by side as many as fit, in this many pixels: in ten columns a
@@ -64,6 +64,7 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
     tabs = st.container(key="gallery").tabs(labels, default=labels[opened], key=f"gallery-{times}")
     if undone:  # the keyboard's focus, lost with the Undo, onto its digit's tab
         focus(".st-key-gallery [role='tab'][aria-selected='true']", occasion=f"undo {times}")
+    deletes = {}  # each Delete's name for a screen reader
     for digit, tab in zip(range(10), tabs):
         with tab:
             corrections = by_label[digit]
@@ -74,13 +75,15 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
             gallery = st.container(horizontal=True, gap="medium")
             for correction in corrections[:GALLERY]:
                 with gallery.container(width=TILE):
-                    said = described(correction)
-                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=said,
-                             alt=f"A drawing kept as {digit}, {said.lstrip('✓✗ ')}")
+                    said = f"kept as {digit}, {described(correction).lstrip('✓✗ ')}"
+                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction),
+                             alt=f"A drawing {said}")
+                    deletes[f"delete-{correction.id}"] = f"Delete the drawing {said}"
                     if st.button("Delete", key=f"delete-{correction.id}"):
                         deleted(store.delete(correction.id, session), session)
                         st.session_state["deleted_from"] = digit
                         st.rerun()
+    name_buttons(deletes)
 
 
 def deleted(rows: list[dict], session: str | None) -> None:

@@ -21,13 +21,17 @@ def run_script(script: str, occasion: str = "") -> None:
             unsafe_allow_javascript=True)
 
 
+def in_script(value: str | dict) -> str:
+    """`value` as JavaScript, to write in a script, which a "</script>" in it would have ended."""
+    return json.dumps(value).replace("</", "<\\/")
+
+
 def announce(words: str) -> None:
     """Say `words` to a screen reader, out of sight: a status, which it says after what it is saying (polite).
 
     One status for the page, made once at the foot of its body, outside Streamlit's elements, that each
     announcement empties, then fills: a screen reader says a status's words when they change, not those it is
     made with, and Streamlit made each announcement's anew."""
-    said = json.dumps(words).replace("</", "<\\/")  # a string in a script, which "</script>" would end
     run_script(f"""(function () {{
   let status = document.getElementById("announcer");
   if (!status) {{
@@ -39,7 +43,7 @@ def announce(words: str) -> None:
     document.body.append(status);
   }}
   status.textContent = "";
-  setTimeout(() => {{ status.textContent = {said}; }}, 100);
+  setTimeout(() => {{ status.textContent = {in_script(words)}; }}, 100);
 }})();""")
 
 
@@ -48,7 +52,28 @@ def focus(selector: str, occasion: str = "") -> None:
     without scrolling to it (the sticky Undo, focused, took the page from a deletion far down back to its top, a
     review found). `occasion` as run_script's, where the selector stays the same."""
     run_script(f"""(function focus(tries) {{
-  const target = document.querySelector({json.dumps(selector)});
+  const target = document.querySelector({in_script(selector)});
   if (target) target.focus({{preventScroll: true}});
   else if (tries < 40) setTimeout(() => focus(tries + 1), 50);
 }})(0);""", occasion)
+
+
+def name_buttons(names: dict[str, str]) -> None:
+    """Give the buttons of these widget keys these names for a screen reader (aria-label), where their words alone
+    are the same: a gallery's "Delete" under every drawing was one name, heard 30 times (an accessibility review,
+    2026-12-05). Named as they come onto the page, a tab's when it opens, by one observer of the page for its
+    life; each call replaces the names it gives."""
+    run_script(f"""(function () {{
+  window.buttonNames = {in_script(names)};
+  const name = () => document.querySelectorAll("[class*='st-key-'] button").forEach(button => {{
+    const holder = button.closest("[class*='st-key-']");
+    const key = [...holder.classList].find(c => c.startsWith("st-key-")).slice(7);
+    if (key in window.buttonNames && button.getAttribute("aria-label") !== window.buttonNames[key])
+      button.setAttribute("aria-label", window.buttonNames[key]);
+  }});
+  if (!window.buttonNamer) {{
+    window.buttonNamer = new MutationObserver(name);
+    window.buttonNamer.observe(document.body, {{childList: true, subtree: true}});
+  }}
+  name();
+}})();""")

@@ -1,6 +1,8 @@
 """End-to-end in Chromium, on a server of their own that serves the shipped model (the retrain tests in
 test_browser.py change what their server serves): a number written on the wide canvas, a photo uploaded."""
 
+import re
+
 import numpy as np
 from PIL import Image
 from playwright.sync_api import expect
@@ -280,8 +282,11 @@ def test_on_a_phone_a_deletion_far_down_the_gallery_can_be_undone_without_scroll
     open_page(page, app_url)
     with new_run(page):
         page.locator('[data-testid="stMain"]').get_by_role("link", name="Corrections", exact=False).click()
-    deletes = page.get_by_role("button", name="Delete", exact=True)
+    # Each Delete named by its drawing for a screen reader: "Delete" under every drawing was one name, 30 times.
+    deletes = page.get_by_role("button", name=re.compile("^Delete the drawing kept as "))
     expect(deletes).to_have_count(30)  # the 1s' tab (of the first digit kept), not the 3s'
+    expect(page.get_by_role("button", name="Delete the drawing kept as 1, imported")).to_have_count(30)
+    assert deletes.first.inner_text() == "Delete"
 
     def scrolled() -> float:
         return page.evaluate("window.scrollY") + page.locator('[data-testid="stMain"]').evaluate("m => m.scrollTop")
@@ -310,6 +315,7 @@ def test_on_a_phone_a_deletion_far_down_the_gallery_can_be_undone_without_scroll
     expect(undo).to_be_focused()
     # Undo with the 3s open: the gallery opens on the 1s it puts back, and the keyboard's focus is on their tab.
     page.get_by_role("tab", name="3 (3)").tap()
+    expect(page.get_by_role("button", name="Delete the drawing kept as 3, imported")).to_have_count(3)
     with new_run(page):
         undo.tap()
     expect(page.get_by_role("tab", name="1 (29)")).to_have_attribute("aria-selected", "true")
