@@ -80,13 +80,17 @@ def main() -> None:
     # title (a review, 2026-12-04); on a phone (where Streamlit stacks columns) less still, and less between stacked
     # columns, so that the answer shows under the canvas without scrolling. On a touch screen, buttons and pills of
     # 44 pixels at least, Apple's least for a finger: the correction pills were 33x32, the Digit/Number switch 32
-    # high (a review on a tablet, 2026-12-05).
+    # high (a review on a tablet, 2026-12-05); so are the sidebar's number boxes' - and + (32x38) and its rows of
+    # checkbox and radio buttons (19-24 high).
     st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4.5rem; } "
             "@media (max-width: 640px) { [data-testid='stMainBlockContainer'] { padding-top: 3.5rem; } "
             "h1 { font-size: 2rem !important; padding: 0.5rem 0 !important; } "
             "[data-testid='stHorizontalBlock'] { gap: 1rem !important; } } "
-            "@media (hover: none) { [data-testid='stButtonGroup'] button, .stButton button "
-            "{ min-height: 44px; min-width: 44px; } }</style>")
+            "@media (hover: none) { [data-testid='stButtonGroup'] button, .stButton button, "
+            "[data-testid='stNumberInputStepDown'], [data-testid='stNumberInputStepUp'] "
+            "{ min-height: 44px; min-width: 44px; } [data-testid='stNumberInputContainer'] { height: 44px; } "
+            "[data-testid='stCheckbox'] label, [role='radiogroup'] label { min-height: 44px; align-items: center; } "
+            "}</style>")
     st.title("✏️ digits")
     restore_after_reload()  # a reloaded tab's drawings, before any page draws its canvas
     registry = ModelRegistry()

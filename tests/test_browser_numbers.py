@@ -272,6 +272,21 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     context.close()
 
 
+def test_on_a_tablet_the_sidebars_controls_are_big_enough_for_a_finger(browser, app_url):
+    # The number boxes' - and + were 32x38, the rows of checkbox and radio buttons 19-24 high (a touch review).
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    open_page(page, app_url)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("Epochs", exact=True)).to_be_visible()
+    steps = sidebar.locator('[data-testid="stNumberInputStepUp"], [data-testid="stNumberInputStepDown"]').all()
+    rows = sidebar.locator("[data-testid='stCheckbox'] label, [role='radiogroup'] label").all()
+    assert len(steps) == 4 and len(rows) >= 5
+    assert min(min(step.bounding_box()["width"], step.bounding_box()["height"]) for step in steps) >= 44
+    assert min(row.bounding_box()["height"] for row in rows) >= 44
+    context.close()
+
+
 def test_on_a_phone_a_deletion_far_down_the_gallery_can_be_undone_without_scrolling(browser, app_url, models):
     store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
     kept = {record.id for record in store.records()}
