@@ -377,6 +377,27 @@ def test_number_mode_reads_a_number_without_its_level_lines():
             [True] * len(read)
 
 
+def test_more_writing_than_numbers_on_the_strip_is_said_so():
+    # 150 strokes across the strip: more pieces than a number of 30 digits makes (numbers.MOST_ATOMS).
+    strokes = np.zeros((260, 780, 4), np.uint8)
+    for x in range(20, 770, 5):
+        strokes[100:160, x : x + 2] = 255
+    app = AppTest.from_function(number, args=(strokes,), default_timeout=60)
+    app.run()
+    assert not app.exception and not app.metric
+    assert [w.value.startswith("There is more writing here than numbers") for w in app.warning] == [True]
+    # In Digit mode, ink that looks like no digit is also read as a number, to say whether it is one: 900 dots are
+    # read as one digit, with no word of a number (read as one, they are refused).
+    square = np.zeros((280, 280, 4), np.uint8)
+    for y in range(20, 260, 8):  # 900 dots
+        for x in range(20, 260, 8):
+            square[y : y + 4, x : x + 4] = 255
+    app = AppTest.from_function(answer, args=(square,), default_timeout=60)
+    app.run()
+    assert not app.exception and [m.label for m in app.metric] == ["Prediction"]
+    assert not any("number" in i.value for i in app.info)
+
+
 def test_number_mode_says_which_part_looks_like_no_digit(shipped):
     rng = np.random.default_rng(3)
     sun = by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng)  # a kind the detector never saw
