@@ -115,6 +115,24 @@ def test_a_cancel_from_another_server_process_waits_for_the_training_to_end(regi
     assert sorted(p.name for p in registry.folder.iterdir() if p.suffix == ".keras") == ["digits.keras"]
 
 
+def test_a_training_deaf_to_sigterm_is_killed_by_cancel(registry, monkeypatch):
+    """A training that does not end on SIGTERM (stuck in a library call) is killed CANCEL_WAIT_S later: Cancel had
+    failed with a traceback (a code review)."""
+    monkeypatch.setattr("digits.retraining.CANCEL_WAIT_S", 1.0)
+    deaf = ("import fcntl, os, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); print('held', "
+            "flush=True); time.sleep(120)")
+    process = subprocess.Popen([sys.executable, "-c", deaf, str(registry.folder / "training.lock")],
+                               start_new_session=True, stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "held"
+    retrainer = Retrainer(registry)
+    retrainer.status_file.write_text(json.dumps({"pid": process.pid, "state": "training", "epoch": 1}))
+    assert retrainer.running()
+    retrainer.cancel()
+    assert process.wait(timeout=5) == -signal.SIGKILL
+    assert retrainer.status()["state"] == "cancelled" and not retrainer.training_alive()
+
+
 def saving(registry: ModelRegistry) -> bool:
     """True while a model is being written: its temporary file is in the folder."""
     return any(name.startswith(".retrained-") for name in os.listdir(registry.folder))
