@@ -75,10 +75,11 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
             gallery = st.container(horizontal=True, gap="medium")
             for correction in corrections[:GALLERY]:
                 with gallery.container(width=TILE):
-                    said = f"kept as {digit}, {described(correction).lstrip('✓✗ ')}"
-                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=described(correction),
-                             alt=f"A drawing {said}")
-                    deletes[f"delete-{correction.id}"] = f"Delete the drawing {said}"
+                    said = described(correction)
+                    kept_as = f"kept as {digit}, {said.lstrip('✓✗ ')}"
+                    st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=said,
+                             alt=f"A drawing {kept_as}")
+                    deletes[f"delete-{correction.id}"] = f"Delete the drawing {kept_as}"
                     if st.button("Delete", key=f"delete-{correction.id}"):
                         deleted(store.delete(correction.id, session), session)
                         st.session_state["deleted_from"] = digit

@@ -240,18 +240,19 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
                "wrong: some are held out, to check what it learned." +
                (" The model read all of these right." if total and not any(teaching.values()) else ""))
     if st.button(LEARN, disabled=not ready):
+        serving_path = serving_model()[0]  # the shipped one where the chosen one cannot be loaded
         try:
-            learned = retrainer.learned_already(store, serving_model()[0])
+            learned = retrainer.learned_already(store, serving_path)
         except CorrectionsError as error:
             st.error(store_problem(error))
             return
         if learned:
-            serving = learned == serving_model()[0]
+            serving = learned == serving_path
             st.info(f"**{learned.stem}** learned these same {total} drawings already" + (
                 " and is serving." if serving else ", and is not serving (*Serve model* above can serve it).") +
                 " Draw more on the Draw page first.")
             return
-        if not retrainer.start_fine_tune(corrections_location(), serving_model()[0]):
+        if not retrainer.start_fine_tune(corrections_location(), serving_path):
             st.info("A training is already running: here it is.")
         st.rerun()
 
@@ -363,7 +364,8 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     reason = status.get("reason", "it was not promoted")
     # Whether it serves now, which a choice in Serve model or Serve it anyway may have changed since it ended: a model
     # kept aside then chosen by hand is said to serve (and offered no more), one promoted then replaced is not.
-    serving = serving_model()[0].name == Path(status["model"]).name
+    now_serving = serving_model()[0]
+    serving = now_serving.name == Path(status["model"]).name
     chosen = serving and not status.get("promoted")
     served = "is now serving" if serving else "served until another model was chosen"
     if status.get("kind") == "fine-tune":
@@ -389,7 +391,7 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
                  duration="long")
     if not status.get("promoted") and not serving and allowed():
         # What it would serve everyone, said where the click is: an 11% model was offered like any other (a review).
-        now = retrainer.registry.metadata(serving_model()[0]).get("test_accuracy", float("nan"))
+        now = retrainer.registry.metadata(now_serving).get("test_accuracy", float("nan"))
         if st.button("Serve it anyway", help=f"Serve it to every visitor: it reads {get('test_accuracy'):.2%} of the "
                                            f"MNIST test digits right, the serving model {now:.2%}."):
             retrainer.registry.use(status["model"])
@@ -398,6 +400,6 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
         show_curves(status["history"])
     # The Model page opens on this model beside another to compare: the one serving, or, when this one serves, the
     # one it learned from (a fine-tune's) or the shipped one.
-    other = Path(status.get("settings", {}).get("from", SHIPPED) if serving else serving_model()[0]).stem
+    other = Path(status.get("settings", {}).get("from", SHIPPED) if serving else now_serving).stem
     st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon=":material/monitoring:",
                  query_params={"model": name, **({"compare": other} if other else {})})
