@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def main() -> None:
     """The page: the photo's source and the mode on the left, what was read on the right."""
     st.caption("A photo of a digit or a number on paper: dark ink on light paper or light on dark, any colour of "
-               "ink, a little turned, under uneven light.")
+               "ink, plain, ruled or squared paper, a little turned, under uneven light.")
     source, answer = st.columns([1, 1.4], gap="large")
     with source:
         new = "photo-upload" not in st.session_state  # Streamlit forgot the widgets: the page was just come back to

@@ -1,7 +1,7 @@
 """Photos of digits: uploaded files and camera shots opened safely, and the paper lifted off the ink.
 
-A photo is not a canvas: the paper is grey and uneven (texture, a lighting gradient, a shadow), the sensor adds
-noise, the ink may be blue, and dust is ink too. photo_ink turns a photo into what to_mnist_input expects, the
+A photo is not a canvas: the paper is grey and uneven (texture, a lighting gradient, a shadow), perhaps ruled or
+squared, the sensor adds noise, the ink may be blue, and dust is ink too. photo_ink turns a photo into what to_mnist_input expects, the
 ink bright on black, and keeps the scale so that boxes found on it can be drawn on the photo.
 """
 
@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
 from skimage.filters import threshold_otsu
+from skimage.transform import hough_line
 
 from digits.preprocessing import checked_pixels, full_scale
 
@@ -51,6 +52,14 @@ DUST = 1e-4  # ...and so is one under this share of the photo's area (2 pixels l
 # of its digits, 96.5% of its numbers).
 ALONG_A_SIDE = 0.25  # a piece of "ink" along more than this share of a side of the photo is the desk...
 STEP, STEP_WIDTH = 0.25, 9  # ...and so is "ink" where the paper's light changes by more than this within 9 pixels
+RULING_TURN = 12  # an exercise book's lines are sought within this many degrees of level and of upright...
+RULED_LINES = 3  # ...three or more of them, parallel...
+RULED_ACROSS = 0.6  # ...each along at least this share of the photo's width or height...
+ACROSS_ALONE = 0.8  # ...or fewer along this share (a margin, a ruled page two lines high)...
+RULED_ENDS = 0.05  # ...those long ones running from side to side of the photo, to within this share of each...
+RULED_SHORT = 0.1  # ...and then the lines on their spacing along this share or more (one running out of the photo)
+RUNS_PAST = 0.05  # ...and fewer run on past the writing that meets them by this share of the photo at both ends
+RULED_WIDTH = 6  # ...and no line wider than this many pixels (a felt pen's stroke is wider)
 ENCLOSED = 0.25  # a ring round writing holds two pieces or more at least this share of its height (rings_round_writing)
 Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom exclusive (as PIL's)
 
@@ -165,6 +174,7 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
     darkening = np.clip(darker / np.maximum(paper.max(axis=2), 0.05), 0.0, 1.0)
     steps = light_steps(paper)
     mask = (darkening >= max(MIN_INK, otsu(darkening))) & (darker >= MIN_DARKER) & ~steps
+    mask &= ~exercise_book_lines(mask)
     labels, count = ndimage.label(mask, np.ones((3, 3), bool))
     if count:  # one labelling finds the largest piece, drops the dust and what lies along the photo's sides
         areas = np.bincount(labels.ravel())
@@ -191,6 +201,124 @@ def light_steps(paper: np.ndarray) -> np.ndarray:
     ink there. A lighting gradient changes far more slowly."""
     light = paper.max(axis=2)
     return ndimage.maximum_filter(light, STEP_WIDTH) - ndimage.minimum_filter(light, STEP_WIDTH) > STEP
+
+
+def exercise_book_lines(mask: np.ndarray) -> np.ndarray:
+    """The pixels of the ink `mask` that are an exercise book's lines (ruled_lines): ruled paper has one family of
+    them, level or upright, and perhaps a margin line across them; squared paper two families. A stroke keeps
+    its pixels where it crosses a line, or runs along it wider than it: only the lines' pixels with none of a
+    stroke's ink round them are taken. A darker blue grid was read as ink: a 7 on squared paper was read as 0."""
+    families = []  # (band, upright, family) of each family found
+    for upright in (False, True):
+        family = ruled_lines(mask.T if upright else mask)
+        if family is not None:
+            band = line_band(mask.shape[::-1] if upright else mask.shape, *family)
+            families.append((band.T if upright else band, upright, family))
+    if any(len(family[1]) < RULED_LINES for _, _, family in families):
+        # Under RULED_LINES lines (a margin, two lines of a ruled page) may be a digit's bar in a photo cropped
+        # to it, which the digit's other strokes meet at its end; an exercise book's lines run on past the writing.
+        writing, _ = ndimage.label(mask & ~np.logical_or.reduce([band for band, _, _ in families]), np.ones((3, 3)))
+        families = [(band, upright, family) for band, upright, family in families
+                    if len(family[1]) >= RULED_LINES or runs_past(band & mask, writing, upright)]
+    if not families:
+        return np.zeros_like(mask)
+    lines = np.logical_or.reduce([band for band, _, _ in families])
+    # A closing of the strokes left beside the lines fills the lines' gaps through them, not the lines themselves.
+    side = 2 * int(np.ceil(max(family[2] for _, _, family in families))) + 3
+    strokes = np.uint8(mask & ~lines)
+    crossed = ndimage.minimum_filter(ndimage.maximum_filter(strokes, side), side).astype(bool)
+    return lines & mask & ~crossed
+
+
+def runs_past(line: np.ndarray, writing: np.ndarray, upright: bool) -> bool:
+    """Whether the `line`'s ink (level, or `upright`) runs on past both ends of the labelled `writing` that meets
+    it, by RUNS_PAST of the photo or more, or meets none."""
+    met = np.unique(writing[ndimage.binary_dilation(line, iterations=2)])
+    if not met[met > 0].size:
+        return True
+    along = 0 if upright else 1  # the photo's axis the line runs along
+    meeting = np.flatnonzero(np.isin(writing, met[met > 0]).any(axis=1 - along))
+    running = np.flatnonzero(line.any(axis=1 - along))
+    past = RUNS_PAST * line.shape[along]
+    return running[0] <= meeting[0] - past and running[-1] >= meeting[-1] + past
+
+
+def ruled_lines(mask: np.ndarray) -> tuple[float, np.ndarray, float] | None:
+    """A family of level ruled lines in `mask`, as (their turn in radians, their middles' distances from the top
+    left corner along its normal, their half width in pixels), or None. They are straight, parallel, evenly spaced
+    and thin (RULED_WIDTH), level within RULING_TURN degrees, and RULED_LINES or more of them each run from side
+    to side along RULED_ACROSS of the photo or more, or fewer along ACROSS_ALONE: a digit's stroke, even in a
+    photo cropped to it, rarely does. Then the family's shorter lines are found too: one that runs out of a
+    turned photo through its top or bottom is on the same spacing."""
+    width = mask.shape[1]
+    tops = mask.copy()  # a line's or a stroke's top edge: one pixel a column, however wide it is
+    tops[1:] &= ~mask[:-1]
+    if tops.sum() < ACROSS_ALONE * width:  # too little for the fewest lines to run along
+        return None
+    turns = np.pi / 2 + np.deg2rad(np.arange(-RULING_TURN, RULING_TURN + 0.01, 0.25))
+    votes, turns, distances = hough_line(tops, turns)
+    votes = ndimage.uniform_filter1d(votes.astype(np.float32), 3, axis=0) * 3  # the edge may step by a pixel
+    peaks = (votes == ndimage.maximum_filter1d(votes, 9, axis=0)) & (votes >= RULED_SHORT * width)
+    peaks[1:] &= ~peaks[:-1]  # one of two equal neighbours
+    best = int(np.argmax(np.where(peaks & (votes >= RULED_ACROSS * width), votes, 0).sum(axis=0)))
+    column, turn = votes[:, best], turns[best]
+    thin = [i for i in np.flatnonzero(peaks[:, best]) if 0 < line_width(mask, turn, distances[i]) <= RULED_WIDTH]
+    found = [i for i in thin if column[i] >= RULED_ACROSS * width and side_to_side(tops, turn, distances[i])]
+    if not (len(found) >= RULED_LINES or found and column[found].min() >= ACROSS_ALONE * width):
+        return None
+    if len(found) == 1:
+        wide = line_width(mask, turn, distances[found[0]])
+        return float(turn), np.float32([distances[found[0]] + (wide - 1) / 2]), wide / 2 + 1.5
+    # The family's lines lie on one spacing: each is sought where it falls, the nearest peak of votes there, so
+    # that one hidden by a stroke beside it, or running out of the photo, is found as well. The long lines may lie
+    # two or three spacings apart (one between them broken in a shadow): the spacing is the widest that puts the
+    # most of the shorter lines on it.
+    first, last = found[0], found[-1]
+    spacing = (last - first) / max(1, round((last - first) / np.median(np.diff(found))))
+    off = [(np.array(thin) - first) % (spacing / k) for k in (1, 2, 3)]
+    spacing /= 1 + int(np.argmax([np.sum(np.minimum(o, spacing / k - o) <= 3) for k, o in enumerate(off, 1)]))
+    lines, widths = [], []
+    for guess in np.arange(first - spacing * (first // spacing), len(column), spacing).round().astype(int):
+        window = column[max(0, guess - 3) : guess + 4]
+        at = max(0, guess - 3) + int(np.argmax(window))
+        wide = line_width(mask, turn, distances[at]) if column[at] >= RULED_SHORT * width else 0
+        if 0 < wide <= RULED_WIDTH:
+            lines.append(distances[at] + (wide - 1) / 2)  # from the top edge to the line's middle
+            widths.append(wide)
+    return float(turn), np.array(lines, np.float32), max(widths) / 2 + 1.5
+
+
+def side_to_side(tops: np.ndarray, turn: float, distance: float) -> bool:
+    """Whether the level line whose top edge (`tops`) lies at `distance` along the normal at `turn` runs from the
+    photo's left side to its right, within RULED_ENDS of each: a ruled line does; a stroke ends on the paper."""
+    rows, columns = np.nonzero(tops)
+    on = columns[np.abs(columns * np.cos(turn) + rows * np.sin(turn) - distance) <= 2]
+    width = tops.shape[1]
+    return on.size > 0 and on.min() <= RULED_ENDS * width and on.max() >= (1 - RULED_ENDS) * width - 1
+
+
+def line_width(mask: np.ndarray, turn: float, distance: float) -> int:
+    """How many pixels wide the level line whose top edge lies at `distance` along the normal at `turn` is in
+    `mask`: the median, over the columns where it has ink, of the run of ink down from its edge. A stroke that
+    runs beside the line for part of its length leaves the median as it is."""
+    columns = np.arange(mask.shape[1])
+    top = np.round((distance - columns * np.cos(turn)) / np.sin(turn)).astype(int)
+    rows = top + np.arange(-2, 2 * RULED_WIDTH)[:, None]  # from just above the edge (it steps), down
+    inside = (rows >= 0) & (rows < mask.shape[0])
+    inked = np.where(inside, mask[np.clip(rows, 0, mask.shape[0] - 1), columns], False)
+    started = np.logical_or.accumulate(inked, axis=0)
+    ended = np.logical_or.accumulate(started & ~inked, axis=0)
+    present = inked[:5].any(axis=0)
+    return int(np.median((started & ~ended)[:, present].sum(axis=0))) if present.any() else 0
+
+
+def line_band(shape: tuple[int, int], turn: float, distances: np.ndarray, half: float) -> np.ndarray:
+    """The pixels within `half` of any of the level lines at `distances` along the normal at angle `turn`."""
+    rows, columns = np.mgrid[: shape[0], : shape[1]].astype(np.float32)
+    along = columns * np.cos(turn) + rows * np.sin(turn)
+    distances = np.concatenate([[-np.inf], np.sort(distances), [np.inf]])
+    place = np.searchsorted(distances, along)  # the lines either side: distances[place - 1] and distances[place]
+    return np.minimum(np.abs(along - distances[place - 1]), np.abs(along - distances[place])) <= half
 
 
 def rings_round_writing(labels: np.ndarray) -> list[int]:

@@ -3,8 +3,9 @@
 The digits are the benchmark's own (digits/benchmark_shapes.py, never the training templates); the photos
 (digits/photo_shapes.py) have paper texture, a lighting gradient or a shadow, a turn of up to 10 degrees,
 blur, sensor noise and JPEG compression, in blue or black ink. Numbers (digits/number_shapes.py) are
-photographed the same way. Prints a table and writes the figures as JSON (default benchmarks/photos.json);
---montage saves the photos it misreads.
+photographed the same way. Digits and numbers on ruled or squared paper, as an exercise book's, are a group of
+their own, drawn from a stream of their own. Prints a table and writes the figures as JSON (default
+benchmarks/photos.json); --montage saves the photos it misreads.
 """
 
 import argparse
@@ -39,6 +40,8 @@ def main() -> int:
     parser.add_argument("--model", help="a .keras model (default: the shipped model)")
     parser.add_argument("--count", type=int, default=1000, help="digit photos, as many of each digit")
     parser.add_argument("--numbers", type=int, default=200, help="photos of numbers 2-6 digits long")
+    parser.add_argument("--ruled", type=int, default=500, help="digit photos on ruled or squared paper")
+    parser.add_argument("--ruled-numbers", type=int, default=100, help="photos of numbers on ruled or squared paper")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--montage", help="save the misread photos (up to 60) and what the model saw to this PNG")
     parser.add_argument("--out", default="benchmarks/photos.json")
@@ -62,6 +65,15 @@ def main() -> int:
     number_photos = [number_photo(n.image, rng) for n in numbers]
     number_readings = [recognizer.recognize_photo(p, number=True) for p in number_photos]
     numbers_right = [r is not None and r.text == n.text for n, r in zip(numbers, number_readings)]
+    # On ruled or squared paper, from a stream of their own, so the groups above stay as they were drawn.
+    ruled_rng = np.random.default_rng([args.seed, 4712])
+    ruled_labels = np.arange(args.ruled) % 10
+    ruled_photos = [digit_photo(int(digit), ruled_rng, ruled=True)[0] for digit in ruled_labels]
+    ruled_read = np.array([-1 if r is None else r.digits[0].digit
+                           for r in map(recognizer.recognize_photo, ruled_photos)])
+    ruled_numbers = [drawn_number(2 + i % 5, ruled_rng) for i in range(args.ruled_numbers)]
+    ruled_number_readings = [recognizer.recognize_photo(number_photo(n.image, ruled_rng, ruled=True), number=True)
+                             for n in ruled_numbers]
     figures = {
         "model": recognizer.path.name,
         "photos": args.count,
@@ -74,6 +86,13 @@ def main() -> int:
         "number_photos": args.numbers,
         "number_accuracy": float(np.mean(numbers_right)) if numbers else None,
         "number_blank_answers": sum(r is None for r in number_readings),
+        "ruled_photos": args.ruled,
+        "ruled_accuracy": float((ruled_read == ruled_labels).mean()) if args.ruled else None,
+        "ruled_blank_answers": int((ruled_read == -1).sum()),
+        "ruled_number_photos": args.ruled_numbers,
+        "ruled_number_accuracy": float(np.mean([r is not None and r.text == n.text for n, r
+                                                in zip(ruled_numbers, ruled_number_readings)]))
+        if ruled_numbers else None,
     }
     rows = [
         ("model", figures["model"]),
@@ -86,10 +105,19 @@ def main() -> int:
     if numbers:
         rows += [(f"photos of numbers read right ({args.numbers}, 2-6 digits)", f"{figures['number_accuracy']:.2%}"),
                  ("photos of numbers with no answer", str(figures["number_blank_answers"]))]
+    if args.ruled:
+        rows += [(f"digit photos on ruled or squared paper read right ({args.ruled})",
+                  f"{figures['ruled_accuracy']:.2%}"),
+                 ("of them with no answer", str(figures["ruled_blank_answers"]))]
+    if ruled_numbers:
+        rows += [(f"photos of numbers on ruled or squared paper read right ({args.ruled_numbers})",
+                  f"{figures['ruled_number_accuracy']:.2%}")]
     report(rows, figures, args.out)
-    if args.montage:  # each misread photo beside the ink the model read it from
-        wrong = np.flatnonzero(~right)[:60]
-        rows = [(f"{labels[i]} read {read[i] if read[i] >= 0 else '-'}",
+    if args.montage:  # each misread photo beside the ink the model read it from, the ruled paper's last
+        labels, read = np.concatenate([labels, ruled_labels]), np.concatenate([read, ruled_read])
+        photos += ruled_photos
+        wrong = np.flatnonzero(read != labels)[:60]
+        rows = [(f"{labels[i]} read {read[i] if read[i] >= 0 else '-'}" + (" (ruled)" if i >= args.count else ""),
                  [square(photos[i]), square((photo_ink(photos[i]).ink * 255).astype(np.uint8))], ["photo", "ink"])
                 for i in wrong]
         grid(rows or [("none misread", [], [])], args.montage)

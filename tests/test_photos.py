@@ -304,3 +304,73 @@ def test_bad_uploads_get_a_clear_message(name):
     data, words = bad_uploads()[name]
     with pytest.raises(PhotoError, match=words):
         open_photo(data)
+
+
+def exercise_book(alpha: np.ndarray, spacing: int, squared: bool, degrees: float = 0, margin: int | None = None,
+                  line=(85, 115, 200), width: int = 2) -> np.ndarray:
+    """`alpha` written on an exercise book's ruled or squared page (lines `spacing` pixels apart, `width` wide, in
+    `line`, a darker blue than most; a red margin line `margin` pixels from the photo's left), page and writing
+    turned by `degrees`, and photographed."""
+    height, breadth = alpha.shape
+    side = 2 * max(alpha.shape)  # drawn larger than the photo, so that the turned lines still fill it
+    page = Image.new("RGB", (side, side), (232, 230, 222))
+    draw = ImageDraw.Draw(page)
+    for at in range(spacing // 3, side, spacing):
+        draw.line([(0, at), (side, at)], fill=line, width=width)
+        if squared:
+            draw.line([(at, 0), (at, side)], fill=line, width=width)
+    top, left = (side - height) // 2, (side - breadth) // 2
+    if margin is not None:
+        draw.line([(left + margin, 0), (left + margin, side)], fill=(210, 60, 70), width=width + 1)
+    page = page.rotate(degrees, resample=Image.Resampling.BILINEAR)
+    lined = np.asarray(page, np.float32)[top : top + height, left : left + breadth]
+    return photo(ndimage.rotate(alpha, degrees, reshape=False, order=1), paper=lined, colour=(25, 25, 60))
+
+
+@pytest.mark.parametrize("squared, spacing, degrees, margin", [
+    (False, 55, 0, None), (False, 40, 6, 90), (True, 32, 0, None), (True, 24, -7, None)],
+    ids=["ruled", "ruled-turned-with-a-margin", "squared", "squared-small-turned"])
+def test_digits_on_an_exercise_books_lines_are_read_without_them(shipped, squared, spacing, degrees, margin):
+    # A 7 on a page of squared paper with darker blue lines was read as 0, the grid taken for its ink.
+    for digit in (7, 1, 0, 4, 8):
+        alpha = wide(ink(SHAPES[digit], pen=10))
+        picture = exercise_book(alpha, spacing, squared, degrees, margin)
+        found = photo_ink(picture).ink > 0
+        assert read(shipped, picture) == str(digit), digit
+        near = ndimage.binary_dilation(ndimage.rotate(alpha, degrees, reshape=False, order=1) > 0.1, iterations=6)
+        assert found[~near].mean() < 0.001, digit  # the lines' ink is gone, but for specks where they cross
+        assert found[near].any()
+    number = np.pad(np.hstack([ink(SHAPES[4], 250, 160, pen=9), ink(SHAPES[2], 250, 160, pen=9)]),
+                    ((25, 25), (100, 100)))
+    assert read(shipped, exercise_book(number, spacing, squared, degrees, margin), number=True) == "42"
+
+
+def test_a_stroke_along_a_ruled_line_keeps_its_ink(shipped):
+    # The 7's bar drawn on a line, as digits sit on ruled paper: the bar is wider than the line, so it stays.
+    lines = exercise_book(np.zeros((400, 600)), 60, False).mean(axis=(1, 2))
+    line = 100 + int(np.argmin(lines[100:160]))  # a line's row
+    seven = wide(ink(SHAPES[7], pen=10, centre=(200, 200)))
+    seven = np.roll(seven, line - int(np.argmax(seven.sum(axis=1))), axis=0)  # the bar, its most inked row, on it
+    picture = exercise_book(seven, 60, False)
+    kept = photo_ink(picture).ink > 0
+    assert kept[seven > 0.5].mean() > 0.95
+    assert read(shipped, picture) == "7"
+
+
+def test_strokes_are_no_ruling_however_straight_and_parallel(shipped):
+    # Three straight 1s side by side, as tall as a photo cropped close to them, are straight, parallel and evenly
+    # spaced; but they end on the paper, where an exercise book's lines run from side to side.
+    ones = np.zeros((300, 420))
+    for x in (90, 210, 330):  # 1s within 7% of the photo's top and bottom
+        ones = np.maximum(ones, ink(PLAIN[1], 420, 258, pen=5, centre=(x, 210))[60:360])
+    for degrees in (0, 5):
+        picture = photo(ndimage.rotate(ones, degrees, reshape=False, order=1))
+        assert read(shipped, picture, number=True) == "111", degrees
+    # A 7 in a photo cropped to it: its bar, straight and thin, runs from side to side, as a margin line does,
+    # but the 7's stem meets it.
+    seven = ink(PLAIN[7], 300, 220, pen=5)
+    rows, columns = np.flatnonzero(seven.any(axis=1)), np.flatnonzero(seven.any(axis=0))
+    cropped = np.pad(seven[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1], 2)
+    assert read(shipped, photo(cropped)) == "7"
+    assert read(shipped, photo(np.zeros((300, 420)))) is None
+    assert read(shipped, exercise_book(np.zeros((300, 420)), 30, True, 4)) is None  # an empty page: blank
