@@ -1,14 +1,17 @@
 """Photos of digits: uploaded files and camera shots opened safely, and the paper lifted off the ink.
 
 A photo is not a canvas: the paper is grey and uneven (texture, a lighting gradient, a shadow), perhaps ruled or
-squared, the sensor adds noise, the ink may be blue, and dust is ink too. photo_ink turns a photo into what to_mnist_input expects, the
-ink bright on black, and keeps the scale so that boxes found on it can be drawn on the photo.
+squared, the sensor adds noise, the ink may be blue, and dust is ink too. photo_ink turns a photo into what
+to_mnist_input expects, the ink bright on black, and keeps the scale so that boxes found on it can be drawn on the
+photo.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -58,7 +61,8 @@ RULED_ACROSS = 0.6  # ...each along at least this share of the photo's width or 
 ACROSS_ALONE = 0.8  # ...or fewer along this share (a margin, a ruled page two lines high)...
 RULED_ENDS = 0.05  # ...those long ones running from side to side of the photo, to within this share of each...
 RULED_SHORT = 0.1  # ...and then the lines on their spacing along this share or more (one running out of the photo)
-RUNS_PAST = 0.05  # ...and fewer run on past the writing that meets them by this share of the photo at both ends
+RUNS_PAST = 0.05  # ...and, unless MANY_LINES or more, run on past all the writing by this share at both ends
+MANY_LINES = 5  # (five or more are a page's lines, whatever else is on it)
 RULED_WIDTH = 6  # ...and no line wider than this many pixels (a felt pen's stroke is wider)
 ENCLOSED = 0.25  # a ring round writing holds two pieces or more at least this share of its height (rings_round_writing)
 Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom exclusive (as PIL's)
@@ -203,6 +207,16 @@ def light_steps(paper: np.ndarray) -> np.ndarray:
     return ndimage.maximum_filter(light, STEP_WIDTH) - ndimage.minimum_filter(light, STEP_WIDTH) > STEP
 
 
+class RuledLines(NamedTuple):
+    """A family of parallel lines in a photo's ink, as ruled_lines finds them level (on the photo's transpose for
+    upright ones): the lines' turn, and each line's middle (its distance from the top left corner along the normal
+    at that turn, as skimage's hough_line measures it) and half width, in pixels."""
+
+    turn: float
+    middles: np.ndarray
+    halves: np.ndarray
+
+
 def exercise_book_lines(mask: np.ndarray) -> np.ndarray:
     """The pixels of the ink `mask` that are an exercise book's lines (ruled_lines): ruled paper has one family of
     them, level or upright, and perhaps a margin line across them; squared paper two families. A stroke keeps
@@ -212,45 +226,57 @@ def exercise_book_lines(mask: np.ndarray) -> np.ndarray:
     for upright in (False, True):
         family = ruled_lines(mask.T if upright else mask)
         if family is not None:
-            band = line_band(mask.shape[::-1] if upright else mask.shape, *family)
+            band = line_band(mask.shape[::-1] if upright else mask.shape, family)
             families.append((band.T if upright else band, upright, family))
-    if any(len(family[1]) < RULED_LINES for _, _, family in families):
-        # Under RULED_LINES lines (a margin, two lines of a ruled page) may be a digit's bar in a photo cropped
-        # to it, which the digit's other strokes meet at its end; an exercise book's lines run on past the writing.
-        writing, _ = ndimage.label(mask & ~np.logical_or.reduce([band for band, _, _ in families]), np.ones((3, 3)))
-        families = [(band, upright, family) for band, upright, family in families
-                    if len(family[1]) >= RULED_LINES or runs_past(band & mask, writing, upright)]
     if not families:
         return np.zeros_like(mask)
+    taken = lines_taken(mask, families)
+    # A family of few lines runs on past the writing at both ends, and there is writing: straight thin strokes in
+    # a photo cropped to them (a 1, 111, a 7's bar) are as long as the writing, or all of it.
+    writing = writing_left(mask & ~taken)
+    kept = [(band, upright, family) for band, upright, family in families if len(family.middles) >= MANY_LINES
+            or writing.any() and runs_past(band & mask, writing, upright)]
+    if len(kept) == len(families):
+        return taken
+    return lines_taken(mask, kept) if kept else np.zeros_like(mask)
+
+
+def lines_taken(mask: np.ndarray, families: list[tuple[np.ndarray, bool, RuledLines]]) -> np.ndarray:
+    """The pixels of the ink `mask` in the families' bands, but for a stroke's where it crosses a line or runs
+    along it wider than it: a closing of the strokes left beside the lines fills the lines' gaps through them,
+    not the lines themselves."""
     lines = np.logical_or.reduce([band for band, _, _ in families])
-    # A closing of the strokes left beside the lines fills the lines' gaps through them, not the lines themselves.
-    side = 2 * int(np.ceil(max(family[2] for _, _, family in families))) + 3
-    strokes = np.uint8(mask & ~lines)
-    crossed = ndimage.minimum_filter(ndimage.maximum_filter(strokes, side), side).astype(bool)
+    side = 2 * int(np.ceil(max(family.halves.max() for _, _, family in families))) + 3
+    crossed = ndimage.minimum_filter(ndimage.maximum_filter(np.uint8(mask & ~lines), side), side).astype(bool)
     return lines & mask & ~crossed
 
 
+def writing_left(mask: np.ndarray) -> np.ndarray:
+    """The pieces of `mask` that are writing: neither dust (under SPECK of the largest one's area, or DUST of the
+    photo's) nor touching a side of the photo, as the bits of a line its band missed where it runs out do."""
+    labels, _ = ndimage.label(mask, np.ones((3, 3), bool))
+    areas = np.bincount(labels.ravel())
+    areas[np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))] = 0  # the paper too
+    return areas[labels] >= max(1, SPECK * areas.max(), DUST * mask.size)
+
+
 def runs_past(line: np.ndarray, writing: np.ndarray, upright: bool) -> bool:
-    """Whether the `line`'s ink (level, or `upright`) runs on past both ends of the labelled `writing` that meets
-    it, by RUNS_PAST of the photo or more, or meets none."""
-    met = np.unique(writing[ndimage.binary_dilation(line, iterations=2)])
-    if not met[met > 0].size:
-        return True
-    along = 0 if upright else 1  # the photo's axis the line runs along
-    meeting = np.flatnonzero(np.isin(writing, met[met > 0]).any(axis=1 - along))
-    running = np.flatnonzero(line.any(axis=1 - along))
-    past = RUNS_PAST * line.shape[along]
-    return running[0] <= meeting[0] - past and running[-1] >= meeting[-1] + past
+    """Whether the `line`'s ink (level, or `upright`) runs on past both ends of the `writing` by RUNS_PAST of the
+    photo or more."""
+    across = 0 if upright else 1  # the photo's axis the line runs along
+    written = np.flatnonzero(writing.any(axis=1 - across))
+    running = np.flatnonzero(line.any(axis=1 - across))
+    past = RUNS_PAST * line.shape[across]
+    return running[0] <= written[0] - past and running[-1] >= written[-1] + past
 
 
-def ruled_lines(mask: np.ndarray) -> tuple[float, np.ndarray, float] | None:
-    """A family of level ruled lines in `mask`, as (their turn in radians, their middles' distances from the top
-    left corner along its normal, their half width in pixels), or None. They are straight, parallel, evenly spaced
-    and thin (RULED_WIDTH), level within RULING_TURN degrees, and RULED_LINES or more of them each run from side
-    to side along RULED_ACROSS of the photo or more, or fewer along ACROSS_ALONE: a digit's stroke, even in a
-    photo cropped to it, rarely does. Then the family's shorter lines are found too: one that runs out of a
-    turned photo through its top or bottom is on the same spacing."""
-    width = mask.shape[1]
+def ruled_lines(mask: np.ndarray) -> RuledLines | None:
+    """A family of level ruled lines in `mask`, or None. They are straight, parallel, evenly spaced and thin
+    (RULED_WIDTH), level within RULING_TURN degrees, and RULED_LINES or more of them each run from side to side
+    along RULED_ACROSS of the photo or more, or fewer along ACROSS_ALONE. Then the family's shorter lines are found
+    too, on the same spacing, each reaching a side of the photo: one that runs out of a turned photo through its
+    top or bottom, one hidden by a stroke along it."""
+    height, width = mask.shape
     tops = mask.copy()  # a line's or a stroke's top edge: one pixel a column, however wide it is
     tops[1:] &= ~mask[:-1]
     if tops.sum() < ACROSS_ALONE * width:  # too little for the fewest lines to run along
@@ -262,39 +288,52 @@ def ruled_lines(mask: np.ndarray) -> tuple[float, np.ndarray, float] | None:
     peaks[1:] &= ~peaks[:-1]  # one of two equal neighbours
     best = int(np.argmax(np.where(peaks & (votes >= RULED_ACROSS * width), votes, 0).sum(axis=0)))
     column, turn = votes[:, best], turns[best]
-    thin = [i for i in np.flatnonzero(peaks[:, best]) if 0 < line_width(mask, turn, distances[i]) <= RULED_WIDTH]
-    found = [i for i in thin if column[i] >= RULED_ACROSS * width and side_to_side(tops, turn, distances[i])]
+    rows, columns = np.nonzero(tops)
+    along = columns * np.cos(turn) + rows * np.sin(turn)  # each top edge pixel's distance along the normal
+
+    @cache  # each line is looked at again: as a long line, a shorter one, a place on the spacing
+    def ends(at: int) -> np.ndarray:
+        """The first and last top edge pixels, (row, column) each, of the line at distance bin `at`."""
+        on = np.flatnonzero(np.abs(along - distances[at]) <= 2)
+        return np.array([[rows[i], columns[i]] for i in (on[np.argmin(columns[on])], on[np.argmax(columns[on])])])
+
+    @cache
+    def wide(at: int) -> int:
+        return line_width(mask, turn, distances[at])
+
+    def thin(at: int) -> bool:
+        return 0 < wide(at) <= RULED_WIDTH
+
+    near = RULED_ENDS * np.array([height, width])
+    found = [at for at in np.flatnonzero(peaks[:, best])
+             if column[at] >= RULED_ACROSS * width and thin(at)
+             and ends(at)[0, 1] <= near[1] and ends(at)[1, 1] >= width - 1 - near[1]]  # from side to side
     if not (len(found) >= RULED_LINES or found and column[found].min() >= ACROSS_ALONE * width):
         return None
-    if len(found) == 1:
-        wide = line_width(mask, turn, distances[found[0]])
-        return float(turn), np.float32([distances[found[0]] + (wide - 1) / 2]), wide / 2 + 1.5
-    # The family's lines lie on one spacing: each is sought where it falls, the nearest peak of votes there, so
-    # that one hidden by a stroke beside it, or running out of the photo, is found as well. The long lines may lie
-    # two or three spacings apart (one between them broken in a shadow): the spacing is the widest that puts the
-    # most of the shorter lines on it.
-    first, last = found[0], found[-1]
-    spacing = (last - first) / max(1, round((last - first) / np.median(np.diff(found))))
-    off = [(np.array(thin) - first) % (spacing / k) for k in (1, 2, 3)]
-    spacing /= 1 + int(np.argmax([np.sum(np.minimum(o, spacing / k - o) <= 3) for k, o in enumerate(off, 1)]))
-    lines, widths = [], []
-    for guess in np.arange(first - spacing * (first // spacing), len(column), spacing).round().astype(int):
-        window = column[max(0, guess - 3) : guess + 4]
-        at = max(0, guess - 3) + int(np.argmax(window))
-        wide = line_width(mask, turn, distances[at]) if column[at] >= RULED_SHORT * width else 0
-        if 0 < wide <= RULED_WIDTH:
-            lines.append(distances[at] + (wide - 1) / 2)  # from the top edge to the line's middle
-            widths.append(wide)
-    return float(turn), np.array(lines, np.float32), max(widths) / 2 + 1.5
-
-
-def side_to_side(tops: np.ndarray, turn: float, distance: float) -> bool:
-    """Whether the level line whose top edge (`tops`) lies at `distance` along the normal at `turn` runs from the
-    photo's left side to its right, within RULED_ENDS of each: a ruled line does; a stroke ends on the paper."""
-    rows, columns = np.nonzero(tops)
-    on = columns[np.abs(columns * np.cos(turn) + rows * np.sin(turn) - distance) <= 2]
-    width = tops.shape[1]
-    return on.size > 0 and on.min() <= RULED_ENDS * width and on.max() >= (1 - RULED_ENDS) * width - 1
+    slots = found
+    if len(found) > 1:
+        # The family's lines lie on one spacing, each sought at the peak of votes nearest its place. The long lines
+        # may lie two or three spacings apart (one between them broken in a shadow): a finer spacing is taken where
+        # half or more of the places it adds hold a thin line, not where one stroke happens to lie on one.
+        first, last = found[0], found[-1]
+        spacing = (last - first) / max(1, round((last - first) / np.median(np.diff(found))))
+        shorter = np.array([at for at in np.flatnonzero(peaks[:, best]) if thin(at)])
+        for finer in (3, 2):
+            fine = spacing / finer
+            steps = np.arange(np.floor((shorter[0] - first) / fine), (shorter[-1] - first) / fine + 1)
+            added = first + fine * steps[steps % finer != 0]  # as far as thin lines are, between and beyond
+            held = [np.abs(shorter - place).min() <= max(1.5, 0.1 * fine) for place in added]
+            if held and np.mean(held) >= 0.5:
+                spacing /= finer
+                break
+        places = np.arange(first - spacing * (first // spacing), len(column), spacing).round().astype(int)
+        windows = [max(0, place - 3) + int(np.argmax(column[max(0, place - 3) : place + 4])) for place in places]
+        reaching = [at for at in np.unique(windows) if column[at] >= RULED_SHORT * width and thin(at)
+                    and any((point <= near).any() or (point >= [height - 1, width - 1] - near).any()
+                            for point in ends(at))]
+        slots = sorted(set(found) | set(reaching))
+    widths = np.array([wide(at) for at in slots])
+    return RuledLines(float(turn), distances[slots] + (widths - 1) / 2, widths / 2 + 1.5)  # edge to middle
 
 
 def line_width(mask: np.ndarray, turn: float, distance: float) -> int:
@@ -312,13 +351,19 @@ def line_width(mask: np.ndarray, turn: float, distance: float) -> int:
     return int(np.median((started & ~ended)[:, present].sum(axis=0))) if present.any() else 0
 
 
-def line_band(shape: tuple[int, int], turn: float, distances: np.ndarray, half: float) -> np.ndarray:
-    """The pixels within `half` of any of the level lines at `distances` along the normal at angle `turn`."""
-    rows, columns = np.mgrid[: shape[0], : shape[1]].astype(np.float32)
-    along = columns * np.cos(turn) + rows * np.sin(turn)
-    distances = np.concatenate([[-np.inf], np.sort(distances), [np.inf]])
-    place = np.searchsorted(distances, along)  # the lines either side: distances[place - 1] and distances[place]
-    return np.minimum(np.abs(along - distances[place - 1]), np.abs(along - distances[place])) <= half
+def line_band(shape: tuple[int, int], family: RuledLines) -> np.ndarray:
+    """The pixels within each level line's half width of its middle: drawn a column at a time (searching every
+    pixel for its nearest line took 22 ms on 800x600 pixels)."""
+    band = np.zeros(shape, bool)
+    columns = np.arange(shape[1])
+    middles = (family.middles[:, None] - columns * np.cos(family.turn)) / np.sin(family.turn)  # each line's row
+    for middle, half in zip(middles, family.halves / np.sin(family.turn)):
+        low, high = np.ceil(middle - half).astype(int), np.floor(middle + half).astype(int)
+        for step in range(int(2 * half) + 2):
+            rows = low + step
+            inside = (rows <= high) & (rows >= 0) & (rows < shape[0])
+            band[rows[inside], columns[inside]] = True
+    return band
 
 
 def rings_round_writing(labels: np.ndarray) -> list[int]:
