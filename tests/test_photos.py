@@ -379,6 +379,16 @@ def test_strokes_are_no_ruling_however_straight_and_parallel(shipped):
     assert read(shipped, exercise_book(np.zeros((300, 420)), 30, True, 4)) is None  # an empty page: blank
 
 
+def test_an_underline_from_side_to_side_is_no_digit(shipped):
+    # An answer underlined across the photo: the line runs on past the writing as an exercise book's does, and
+    # is taken out with them; it had been read as a digit before the number ("212").
+    twelve = np.hstack([ink(PLAIN[1], 300, 240, pen=5)[:, 60:240], ink(SHAPES[2], 300, 240, pen=5)])
+    underlined = np.zeros((twelve.shape[0] + 60, twelve.shape[1] + 80))
+    underlined[: twelve.shape[0], 40:-40] = twelve
+    underlined[-40:-36] = 1
+    assert read(shipped, photo(cropped(underlined)), number=True) == "12"
+
+
 def test_no_line_is_made_up_between_an_exercise_books_lines(shipped):
     # A small thin 7 whose bar lies between two ruled lines: a finer spacing that put a line on the bar made the
     # 7 lose half its ink, read as 1 (a code review).
