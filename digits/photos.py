@@ -186,7 +186,7 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
         areas[along_a_side(labels)] = 0
         areas[desk_at_the_edge(labels, steps, rgb.min(axis=2))] = 0
         areas[rings_round_writing(labels)] = 0
-        mask = areas[labels] > max(1, int(SPECK * areas.max()), int(DUST * labels.size))
+        mask = areas[labels] > dust_area(areas, labels.size)
     ink = np.where(mask, darkening, 0.0)
     if ink.any():
         ink = np.clip(ink / np.percentile(ink[mask], 90), 0.0, 1.0)
@@ -257,7 +257,14 @@ def writing_left(mask: np.ndarray) -> np.ndarray:
     labels, _ = ndimage.label(mask, np.ones((3, 3), bool))
     areas = np.bincount(labels.ravel())
     areas[np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))] = 0  # the paper too
-    return areas[labels] >= max(1, SPECK * areas.max(), DUST * mask.size)
+    return areas[labels] > dust_area(areas, mask.size)
+
+
+def dust_area(areas: np.ndarray, pixels: int) -> int:
+    """The largest area a piece of ink may have and still be dust or grain, not a stroke, among pieces of these
+    `areas` (the paper's, and any not counted, 0) in a photo of so many `pixels`: SPECK of the largest piece's, DUST
+    of the photo's, or a single pixel, whichever is most."""
+    return max(1, int(SPECK * areas.max()), int(DUST * pixels))
 
 
 def runs_past(line: np.ndarray, writing: np.ndarray, upright: bool) -> bool:
