@@ -38,6 +38,8 @@ DUST = 0.01  # ...and so is one under this share of the image's longer side, wha
 OVERLAP = 0.5  # a short piece overlapping another's columns by this share of the narrower is its stroke
 SHORTEST = 0.6  # short: under this share of the other's height; and a slice of a blob must be this high
 JOIN = 0.1  # blobs this near or nearer may also be read together: a 4 whose bar stops short of its upright
+BASE_GAP = 0.05  # a short piece under another is its base (a 1's, a 2's) only when it begins this near under it: a
+# base meets its digit's foot, where an underline lies lower (a 7 underlined had been read as a 1 with a base)
 WIDE = 1.0  # one digit is at most this wide (MNIST's median digit is 0.8 as wide as high)...
 RELATIVE = 1.4  # ...or this many times the number's median digit (1s left out), when that is less
 NARROW = 0.25  # digits other than 1 are at least this wide: a narrower candidate is a sliver of one
@@ -420,9 +422,12 @@ def crosses_twice(mask: np.ndarray) -> bool:
 
 
 def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slices]], line: float) -> bool:
-    """True if each blob in the run is JOIN line heights or nearer to the next (the run within one blob is)."""
-    spans = [blobs[b][1][1] for b in dict.fromkeys(blob for blob, _, _ in run)]
-    return all(right.start - left.stop <= JOIN * line for left, right in pairwise(spans))
+    """True if each blob in the run is JOIN line heights or nearer to the next (the run within one blob is), and
+    none lies under another as a line under writing does (lines_under)."""
+    slices = [blobs[b][1] for b in dict.fromkeys(blob for blob, _, _ in run)]
+    boxes = np.array([(rows.start, rows.stop, columns.start, columns.stop) for rows, columns in slices])
+    return (all(right.start - left.stop <= JOIN * line for (_, left), (_, right) in pairwise(slices))
+            and not any(lines_under(boxes, a).any() for a in range(len(boxes))))
 
 
 def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]],
@@ -535,9 +540,10 @@ def merged(pieces: list[tuple[int, Slices]]) -> list[tuple[list[int], Slices]]:
 def joins(boxes: np.ndarray, a: int) -> np.ndarray:
     """Which blobs (boxes: top, bottom, left, right; N x 4) merge with blob a: their columns overlap by OVERLAP
     of the narrower one, and the shorter is under SHORTEST of the other's height and no wider than two digits (WIDE of
-    it, twice; never a itself), or one digit when it lies lower: a line under digits is no stroke of one (a 1's or
-    a 2's base is), and 305 underlined read 1235, 17 underlined 67. Two 7s whose bars, drawn apart from their stems,
-    run into one are read as 7s: at one digit's width, 4877 (of the numbers benchmark's 6,000, seeds 0-5) read 4871."""
+    it, twice; never a itself), or one digit when it lies lower, and not as a line under (lines_under): a line under
+    digits is no stroke of one (a 1's or a 2's base is), and 305 underlined read 1235, 17 underlined 67. Two 7s whose
+    bars, drawn apart from their stems, run into one are read as 7s: at one digit's width, 4877 (of the numbers
+    benchmark's 6,000, seeds 0-5) read 4871."""
     top, bottom, left, right = boxes[a]
     overlap = np.minimum(right, boxes[:, 3]) - np.maximum(left, boxes[:, 2])
     widths = boxes[:, 3] - boxes[:, 2]
@@ -549,7 +555,18 @@ def joins(boxes: np.ndarray, a: int) -> np.ndarray:
     middles = boxes[:, 0] + boxes[:, 1] - top - bottom  # twice how far each blob's middle lies below a's
     lower = np.where(others_short, middles > 0, middles < 0)  # the short one lies lower: a base, or a line under
     return ((overlap >= OVERLAP * narrower) & (shorter < SHORTEST * taller)
-            & (short_width <= np.where(lower, 1, 2) * WIDE * taller))
+            & (short_width <= np.where(lower, 1, 2) * WIDE * taller) & ~lines_under(boxes, a))
+
+
+def lines_under(boxes: np.ndarray, a: int) -> np.ndarray:
+    """Which blobs (boxes as joins') lie under blob a, or blob a under which, as a line lies under writing: the
+    lower one short (under SHORTEST of the other's height) and more than BASE_GAP of that height under it. Such a pair
+    is neither merged (joins) nor read together (joinable): a 7 underlined was read as a 1 with a base."""
+    top, bottom = boxes[a, :2]
+    heights = boxes[:, 1] - boxes[:, 0]
+    taller = np.maximum(heights, bottom - top)
+    gaps = np.where(heights < bottom - top, boxes[:, 0] - bottom, top - boxes[:, 1])  # over the shorter one
+    return (np.minimum(heights, bottom - top) < SHORTEST * taller) & (gaps > BASE_GAP * taller)
 
 
 def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float, height: int) -> list[int]:

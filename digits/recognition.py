@@ -427,7 +427,8 @@ class Recognizer:
 
     def read_photo(self, found: PhotoInk, number: bool = False) -> PhotoReading:
         """A photo's ink (photo_ink) read as the Photo page and predict.py read it: as a number, or as one digit and
-        as a number too; level lines left out, unless read as one digit it looks like a number; or why nothing was
+        as a number too; level lines left out (read as one digit, where the number leaves them out of a digit, it
+        is that digit), unless read as one digit it looks like a number; or why nothing was
         read (BLANK, TOO_SMALL, ONLY_A_LEVEL_LINE, or more writing than numbers: TooMuchWriting's words)."""
         # A number read as one digit is read, often surely (107 as a 0 at 100%), so its ink is read as a number
         # too, to say so. Of 400 photos of single digits (the photo benchmark's generator, another seed) one was
@@ -442,6 +443,9 @@ class Recognizer:
         read = PhotoReading(reading, as_number)
         if read.looks_like_a_number:
             return read
+        alone = None if as_number is None else as_number.without_level_lines()
+        if alone is not None and len(alone.digits) == 1 and alone.level_lines_left_out:
+            return replace(read, reading=alone)  # a digit underlined: read with its line, a 7 was a 1
         reading = reading.without_level_lines()  # a dash, an underline: read as a 2
         return replace(read, reading=reading) if reading.digits else PhotoReading(None, nothing=ONLY_A_LEVEL_LINE)
 

@@ -33,11 +33,15 @@ def jpeg_bytes(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def number_photo(drawings=(FOUR, PLAIN[1], PLAIN[7]), point_after: int | None = None) -> bytes:
+def number_photo(drawings=(FOUR, PLAIN[1], PLAIN[7]), point_after: int | None = None,
+                 underlined: bool = False) -> bytes:
     """A photo of the drawings side by side (by default 417) in blue ink on paper, a little noisy; with
-    `point_after`, a decimal point at the digits' feet after that drawing's."""
+    `point_after`, a decimal point at the digits' feet after that drawing's; `underlined`, with a line under them."""
     layers = lay_out([ink(s, 280, extent=180, pen=14) for s in drawings], [50] * (len(drawings) - 1))
     number = layers.max(axis=0)
+    if underlined:
+        rows, columns = np.flatnonzero(number.any(axis=1)), np.flatnonzero(number.any(axis=0))
+        number[rows[-1] + 20 : rows[-1] + 30, columns[0] + 10 : columns[-1] - 10] = 1
     if point_after is not None:
         feet, right = np.flatnonzero(number.any(axis=1))[-1], np.flatnonzero(layers[point_after].any(axis=0))[-1]
         point = ink([[(0.5, 0.5), (0.5, 0.51)]], max(number.shape), extent=10, pen=14, centre=(right + 25, feet - 7))
@@ -338,8 +342,14 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
     assert not app.exception and not app.main.metric
     assert [w.value for w in app.warning] == [ONLY_A_LEVEL_LINE] and app.main.image[0].captions == ["dash.jpg"]
     app.file_uploader(key="photo-upload").upload("7-.jpg", number_photo((PLAIN[7], dash)), "image/jpeg").run()
-    assert [m.label for m in app.main.metric] == ["Digit"]  # the ink read as one digit, as asked
-    assert not app.info  # not "This looks like a number of 2 digits", the dash counted as one
+    assert [(m.label, m.value) for m in app.main.metric] == [("Digit", "7")]  # the ink read as one digit, as asked
+    # Not "This looks like a number of 2 digits", the dash counted as one, but that it was left out of the digit.
+    assert [i.value for i in app.info] == [left_out_lines(1)]
+    # So is a line under a digit, which read with it had turned a 7 into a 1.
+    app.file_uploader(key="photo-upload").upload("7_.jpg", number_photo((PLAIN[7],), underlined=True), "image/jpeg")
+    app.run()
+    assert [(m.label, m.value) for m in app.main.metric] == [("Digit", "7")]
+    assert [i.value for i in app.info] == [left_out_lines(1)]
     # Before the digit, a minus sign: a number (a review's photo of -8 was said to look like no digit, read as a 2).
     app.file_uploader(key="photo-upload").upload("-7.jpg", number_photo((dash, PLAIN[7])), "image/jpeg").run()
     assert [i.value for i in app.info] == ["This looks like a number: choose **Number** to read it whole."]
@@ -353,3 +363,8 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
     app.run()
     assert [i.value for i in app.info] == [left_out_lines(1)]
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17")]
+    for drawings in ((PLAIN[7],), (PLAIN[1], PLAIN[7])):  # underlined: the 7 had been read as a 1 with a base
+        app.file_uploader(key="photo-upload").upload("_.jpg", number_photo(drawings, underlined=True), "image/jpeg")
+        app.run()
+        assert [i.value for i in app.info] == [left_out_lines(1)]
+        assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17"[2 - len(drawings):])]

@@ -150,6 +150,9 @@ def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left
         (((PLAIN[1], 200, 130, 150), (bar, 420, 60, 110)), "1", 1),  # a 7's first stroke, at the top
         (((PLAIN[1], 200, 130, 150), (bar, 390, 130, 150)), "1", 1),  # a dash after the last digit
         (((PLAIN[1], 150, 110, 150), (bar, 390, 225, 120), (PLAIN[7], 600, 110, 150)), "17", 1),  # an underline
+        # one under a single digit, as wide as it: taken for its base, it joined it (a 7 read 1, a 0 read 2)
+        (((PLAIN[7], 390, 110, 150), (bar, 390, 225, 130)), "7", 1),
+        (((PLAIN[0], 390, 110, 150), (bar, 390, 225, 130)), "0", 1),
         # one under both, as wide as three digits: taken for a stroke of the 1 (as a base), it joined them in one blob
         (((PLAIN[1], 150, 110, 150), (PLAIN[7], 400, 110, 150), (bar, 275, 225, 400)), "17", 1),
         # one as wide as one or two digits, under both: cut into slices read with the digits (11), or taken for a
