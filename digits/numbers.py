@@ -38,8 +38,9 @@ DUST = 0.01  # ...and so is one under this share of the image's longer side, wha
 OVERLAP = 0.5  # a short piece overlapping another's columns by this share of the narrower is its stroke
 SHORTEST = 0.6  # short: under this share of the other's height; and a slice of a blob must be this high
 JOIN = 0.1  # blobs this near or nearer may also be read together: a 4 whose bar stops short of its upright
-BASE_GAP = 0.05  # a short piece under another is its base (a 1's, a 2's) only when it begins this near under it: a
-# base meets its digit's foot, where an underline lies lower (a 7 underlined had been read as a 1 with a base)
+FLAT = 3.0  # a line under a digit is at least this many times as wide as high, and lies more than...
+BASE_GAP = 0.05  # ...this share of the digit's height under its foot, which lies further than...
+LINE_END = 0.15  # ...this share of the line's width from both its ends (underlines; a 2's base begins at its foot)
 WIDE = 1.0  # one digit is at most this wide (MNIST's median digit is 0.8 as wide as high)...
 RELATIVE = 1.4  # ...or this many times the number's median digit (1s left out), when that is less
 NARROW = 0.25  # digits other than 1 are at least this wide: a narrower candidate is a sliver of one
@@ -268,9 +269,11 @@ def ink_candidates(ink: np.ndarray, most_atoms: int = MOST_ATOMS) -> NumberCandi
         return None
     objects = ndimage.find_objects(labels)
     marks = punctuation(labels, objects, max(ink.shape))
-    blobs = with_enclosed_specks(
-        merged(without_specks([None if label in marks else s for label, s in enumerate(objects, start=1)],
-                              max(ink.shape))), labels, objects, marks, max(ink.shape))
+    pieces = without_specks([None if label in marks else s for label, s in enumerate(objects, start=1)],
+                            max(ink.shape))
+    lines = underlines(labels, pieces)
+    blobs = with_enclosed_specks(merged(pieces, lines), labels, objects, marks, max(ink.shape))
+    lone_lines = {b for b, (members, _) in enumerate(blobs) if len(members) == 1 and members[0] in lines}
     owner = np.full(count + 1, -1)  # each label's blob
     for b, (members, _) in enumerate(blobs):
         owner[members] = b
@@ -281,7 +284,8 @@ def ink_candidates(ink: np.ndarray, most_atoms: int = MOST_ATOMS) -> NumberCandi
         return None
     heights = np.array([blobs[b][1][0].stop - blobs[b][1][0].start for b in readable])
     widths = np.array([blobs[b][1][1].stop - blobs[b][1][1].start for b in readable])
-    line = float(np.median(heights))
+    # Over blobs of a digit's height: a 0 with two lines under it was a line's height, and was cut into slices.
+    line = float(np.median(heights[heights >= SHORTEST * heights.max()]))
     typical = widths[widths >= NARROW * line]  # not 1s
     widest = min(WIDE, RELATIVE * float(np.median(typical)) / line) if len(typical) else WIDE
     atoms, cut_scores = [], []  # atoms: (blob, first column, column past the last), left to right
@@ -314,7 +318,7 @@ def ink_candidates(ink: np.ndarray, most_atoms: int = MOST_ATOMS) -> NumberCandi
                     pair_runs.append((first, last + 1))
             if is_whole_blob(atoms, first, last):  # always a candidate: every reading needs one through it
                 crop = wholes[run[0][0]]
-            elif right - run[0][1] <= (widest + 2 * FALL) * line and joinable(run, blobs, line):
+            elif right - run[0][1] <= (widest + 2 * FALL) * line and joinable(run, blobs, line, lone_lines):
                 crop = crop_run(ink, owners, run)
                 if crop is not None and crop[0][3] - crop[0][1] < SHORTEST * line:
                     continue
@@ -421,13 +425,14 @@ def crosses_twice(mask: np.ndarray) -> bool:
     return bool(runs_down_columns(mask.T).max() >= 2)
 
 
-def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slices]], line: float) -> bool:
+def joinable(run: list[tuple[int, int, int]], blobs: list[tuple[list[int], Slices]], line: float,
+             lines: set[int]) -> bool:
     """True if each blob in the run is JOIN line heights or nearer to the next (the run within one blob is), and
-    none lies under another as a line under writing does (lines_under)."""
-    slices = [blobs[b][1] for b in dict.fromkeys(blob for blob, _, _ in run)]
-    boxes = np.array([(rows.start, rows.stop, columns.start, columns.stop) for rows, columns in slices])
-    return (all(right.start - left.stop <= JOIN * line for (_, left), (_, right) in pairwise(slices))
-            and not any(lines_under(boxes, a).any() for a in range(len(boxes))))
+    none of several is a line under a digit (`lines`, the blobs that are one: underlines)."""
+    run_blobs = list(dict.fromkeys(blob for blob, _, _ in run))
+    spans = [blobs[b][1][1] for b in run_blobs]
+    return (all(right.start - left.stop <= JOIN * line for left, right in pairwise(spans))
+            and (len(run_blobs) == 1 or not lines.intersection(run_blobs)))
 
 
 def crop_run(ink: np.ndarray, owners: np.ndarray, run: list[tuple[int, int, int]],
@@ -503,10 +508,11 @@ def with_enclosed_specks(blobs: list[tuple[list[int], Slices]], labels: np.ndarr
     return blobs
 
 
-def merged(pieces: list[tuple[int, Slices]]) -> list[tuple[list[int], Slices]]:
+def merged(pieces: list[tuple[int, Slices]], lines: set[int] = frozenset()) -> list[tuple[list[int], Slices]]:
     """The pieces grouped into blobs, (labels, slices) left to right: a short piece (under SHORTEST of the
     other's height) over or under another, their columns overlapping by OVERLAP of the narrower one, is a
-    stroke of the same digit drawn apart (a 5's flag, a 7's bar over its stem, a 1's base). Two tall
+    stroke of the same digit drawn apart (a 5's flag, a 7's bar over its stem, a 1's base), but for the pieces
+    labelled `lines` under it (underlines). Two tall
     pieces so overlapping may be one digit (a 4 drawn in two strokes) or two leaning into each other (a
     slanted 1 beside a 0): the model's readings decide (see number_candidates).
 
@@ -516,9 +522,10 @@ def merged(pieces: list[tuple[int, Slices]]) -> list[tuple[list[int], Slices]]:
     minute (rescanning every pair after each merge took 50 s for 2,000 pieces)."""
     labels = [[label] for label, _ in pieces]
     boxes = np.array([(rows.start, rows.stop, columns.start, columns.stop) for _, (rows, columns) in pieces])
+    lined = np.array([label in lines for label, _ in pieces], bool)  # each blob: a line under a digit
     a = 0  # no pair of blobs before a can merge
     while a < len(labels):
-        mergeable = np.flatnonzero(joins(boxes, a))
+        mergeable = np.flatnonzero(joins(boxes, a, lined))
         earlier, later = mergeable[mergeable < a], mergeable[mergeable > a]
         if len(earlier):  # blob a, widened, now joins an earlier blob: that pair comes first
             into, taken = int(earlier[0]), a
@@ -531,19 +538,21 @@ def merged(pieces: list[tuple[int, Slices]]) -> list[tuple[list[int], Slices]]:
         boxes[into, ::2] = np.minimum(boxes[into, ::2], boxes[taken, ::2])  # top, left
         boxes[into, 1::2] = np.maximum(boxes[into, 1::2], boxes[taken, 1::2])  # bottom, right
         boxes = np.delete(boxes, taken, axis=0)
+        lined[into] = False
+        lined = np.delete(lined, taken)
         a = into
     blobs = [(members, (slice(top, bottom), slice(left, right)))
              for members, (top, bottom, left, right) in zip(labels, boxes.tolist())]
     return sorted(blobs, key=lambda blob: blob[1][1].start)
 
 
-def joins(boxes: np.ndarray, a: int) -> np.ndarray:
+def joins(boxes: np.ndarray, a: int, lined: np.ndarray) -> np.ndarray:
     """Which blobs (boxes: top, bottom, left, right; N x 4) merge with blob a: their columns overlap by OVERLAP
     of the narrower one, and the shorter is under SHORTEST of the other's height and no wider than two digits (WIDE of
-    it, twice; never a itself), or one digit when it lies lower, and not as a line under (lines_under): a line under
-    digits is no stroke of one (a 1's or a 2's base is), and 305 underlined read 1235, 17 underlined 67. Two 7s whose
-    bars, drawn apart from their stems, run into one are read as 7s: at one digit's width, 4877 (of the numbers
-    benchmark's 6,000, seeds 0-5) read 4871."""
+    it, twice; never a itself), or one digit when it lies lower, and is then no line under a digit (`lined`, each
+    blob's; underlines): a line under digits is no stroke of one (a 1's or a 2's base is), and 305 underlined read
+    1235, 17 underlined 67, 7 underlined 1. Two 7s whose bars, drawn apart from their stems,
+    run into one are read as 7s: at one digit's width, 4877 (of the numbers benchmark's 6,000, seeds 0-5) read 4871."""
     top, bottom, left, right = boxes[a]
     overlap = np.minimum(right, boxes[:, 3]) - np.maximum(left, boxes[:, 2])
     widths = boxes[:, 3] - boxes[:, 2]
@@ -554,19 +563,36 @@ def joins(boxes: np.ndarray, a: int) -> np.ndarray:
     short_width = np.where(others_short, widths, right - left)
     middles = boxes[:, 0] + boxes[:, 1] - top - bottom  # twice how far each blob's middle lies below a's
     lower = np.where(others_short, middles > 0, middles < 0)  # the short one lies lower: a base, or a line under
+    short_lined = np.where(others_short, lined, lined[a])
     return ((overlap >= OVERLAP * narrower) & (shorter < SHORTEST * taller)
-            & (short_width <= np.where(lower, 1, 2) * WIDE * taller) & ~lines_under(boxes, a))
+            & (short_width <= np.where(lower, 1, 2) * WIDE * taller) & ~(lower & short_lined))
 
 
-def lines_under(boxes: np.ndarray, a: int) -> np.ndarray:
-    """Which blobs (boxes as joins') lie under blob a, or blob a under which, as a line lies under writing: the
-    lower one short (under SHORTEST of the other's height) and more than BASE_GAP of that height under it. Such a pair
-    is neither merged (joins) nor read together (joinable): a 7 underlined was read as a 1 with a base."""
-    top, bottom = boxes[a, :2]
-    heights = boxes[:, 1] - boxes[:, 0]
-    taller = np.maximum(heights, bottom - top)
-    gaps = np.where(heights < bottom - top, boxes[:, 0] - bottom, top - boxes[:, 1])  # over the shorter one
-    return (np.minimum(heights, bottom - top) < SHORTEST * taller) & (gaps > BASE_GAP * taller)
+def underlines(labels: np.ndarray, pieces: list[tuple[int, Slices]]) -> set[int]:
+    """The labels of the pieces (labels' (label, slices), not specks) that are lines under a digit, not strokes of
+    it: FLAT, short (under SHORTEST of the digit's height), and more than BASE_GAP of the digit's height under its
+    foot (the middle of its lowest row of ink), which lies over the line further than LINE_END of its width from
+    both its ends. A 1's base meets its foot; a 2's base drawn apart begins under it, where a line under a 7 runs on
+    both ways (read with it, a 7 underlined was a 1 with a base, a 0 a 2). Measured at the foot, a sloping line is
+    as far under it as it looks."""
+    boxes = np.array([(rows.start, rows.stop, columns.start, columns.stop) for _, (rows, columns) in pieces],
+                     int).reshape(-1, 4)
+    heights, widths = boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2]
+    lines = set()
+    for i in np.flatnonzero(widths >= FLAT * heights):
+        top, bottom, left, right = boxes[i]
+        over = np.flatnonzero((heights[i] < SHORTEST * heights) & (boxes[:, 1] <= bottom)
+                              & (boxes[:, 2] < right) & (boxes[:, 3] > left))
+        for j in over:
+            label, (rows, columns) = pieces[j]
+            foot = columns.start + round(float(np.flatnonzero(labels[rows.stop - 1, columns] == label).mean()))
+            if not left + LINE_END * widths[i] <= foot < right - LINE_END * widths[i]:
+                continue
+            under = np.flatnonzero(labels[top:bottom, foot] == pieces[i][0])
+            if len(under) and top + under[0] - rows.stop > BASE_GAP * heights[j]:
+                lines.add(pieces[i][0])
+                break
+    return lines
 
 
 def cut_columns(profile: np.ndarray, strokes: np.ndarray, line: float, height: int) -> list[int]:

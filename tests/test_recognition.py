@@ -167,6 +167,26 @@ def test_a_level_line_at_mid_height_before_a_digit_is_a_dash_and_others_are_left
         assert len(read.digits) == len(text.replace("-", ""))  # a dash is in the text, but is no digit
 
 
+def test_a_line_under_a_digit_is_left_out_but_its_own_strokes_are_not(shipped):
+    from digits.drawing import ellipse
+    bar = PLAIN[7][:1]
+
+    def read(*drawings):
+        reading = shipped.recognize_number(on_strip(*drawings)).without_level_lines()
+        return reading.text, reading.level_lines_left_out
+
+    # Underlines, sloping, or two: read with the digit, a 7 was a 1 with a base, a 0 with two lines under it 2.
+    assert read((PLAIN[7], 390, 110, 150), ([[(0, 0.12), (1, 0)]], 390, 215, 130)) == ("7", 1)
+    assert read((PLAIN[0], 390, 100, 150), (bar, 390, 205, 110), (bar, 390, 232, 110)) == ("0", 2)
+    # A 2's base drawn apart begins under its foot: it is the 2's (read as a 7 and a line by a first version)...
+    zed = [[(0.15, 0), (0.85, 0), (0.15, 1)]]
+    assert read((zed, 390, 110, 150), (bar, 393, 217, 125)) == ("2", 0)
+    # ...and a digit broken near its foot keeps the piece below, which is no line (read as 11 and 91 so).
+    one = [[(0.5, 0), (0.5, 0.6)], [(0.5, 0.8), (0.5, 1)]]
+    nine = [ellipse(0.5, 0.22, 0.28, 0.22), [(0.78, 0.22), (0.72, 0.58)], [(0.7, 0.78), (0.66, 1)]]
+    assert read((one, 390, 130, 150)) == ("1", 0) and read((nine, 390, 130, 150)) == ("9", 0)
+
+
 def test_loading_a_missing_model_says_how_to_make_one(tmp_path):
     with pytest.raises(FileNotFoundError, match="scripts/train.py"):
         Recognizer.load(tmp_path / "none.keras")
