@@ -570,23 +570,27 @@ def joins(boxes: np.ndarray, a: int, lined: np.ndarray) -> np.ndarray:
 
 def underlines(labels: np.ndarray, pieces: list[tuple[int, Slices]]) -> set[int]:
     """The labels of the pieces (labels' (label, slices), not specks) that are lines under a digit, not strokes of
-    it: FLAT, short (under SHORTEST of the digit's height), and more than BASE_GAP of the digit's height under its
-    foot (the middle of its lowest row of ink), which lies over the line further than LINE_END of its width from
-    both its ends. A 1's base meets its foot; a 2's base drawn apart begins under it, where a line under a 7 runs on
-    both ways (read with it, a 7 underlined was a 1 with a base, a 0 a 2). Measured at the foot, a sloping line is
-    as far under it as it looks."""
+    it: FLAT, short (under SHORTEST of the digit's height), with no other ink lower in their columns but lines, and
+    more than BASE_GAP of the digit's height under its foot (the middle of its lowest row of ink), which lies over
+    the line further than LINE_END of its width from both its ends. A 1's base meets its foot; a 2's base drawn
+    apart begins under it, where a line under a 7 runs on both ways (read with it, a 7 underlined was a 1 with a
+    base, a 0 a 2). Measured at the foot, a sloping line is as far under it as it looks. A sliver of a broken 6
+    over the rest of its loop is no line (read as a 5 so)."""
     boxes = np.array([(rows.start, rows.stop, columns.start, columns.stop) for _, (rows, columns) in pieces],
                      int).reshape(-1, 4)
     heights, widths = boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2]
+    flat = widths >= FLAT * heights
     lines = set()
-    for i in np.flatnonzero(widths >= FLAT * heights):
+    for i in np.flatnonzero(flat):
         top, bottom, left, right = boxes[i]
-        over = np.flatnonzero((heights[i] < SHORTEST * heights) & (boxes[:, 1] <= bottom)
-                              & (boxes[:, 2] < right) & (boxes[:, 3] > left))
-        for j in over:
+        beside = (boxes[:, 2] < right) & (boxes[:, 3] > left)  # in its columns
+        if (beside & (boxes[:, 0] > top) & ~flat).any():
+            continue
+        for j in np.flatnonzero(beside & (heights[i] < SHORTEST * heights) & (boxes[:, 1] <= bottom)):
             label, (rows, columns) = pieces[j]
-            foot = columns.start + round(float(np.flatnonzero(labels[rows.stop - 1, columns] == label).mean()))
-            if not left + LINE_END * widths[i] <= foot < right - LINE_END * widths[i]:
+            feet = columns.start + np.flatnonzero(labels[rows.stop - 1, columns] == label)
+            foot = round(float(feet.mean()))
+            if not left + LINE_END * widths[i] <= feet[0] <= feet[-1] < right - LINE_END * widths[i]:
                 continue
             under = np.flatnonzero(labels[top:bottom, foot] == pieces[i][0])
             if len(under) and top + under[0] - rows.stop > BASE_GAP * heights[j]:

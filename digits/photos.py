@@ -66,8 +66,9 @@ RUNS_PAST = 0.05  # ...and, unless MANY_LINES or more, run on past all the writi
 MANY_LINES = 5  # (five or more are a page's lines, whatever else is on it)
 RULED_WIDTH = 6  # ...and no line wider than this many pixels (a felt pen's stroke is wider)
 ENCLOSED = 0.25  # a ring round writing holds two pieces or more at least this share of its height (rings_round_writing)
-STRAIGHT = 6.0  # ...or one, less elongated than this (numbers.elongation): a zero's slash drawn inside it is more
-# (a slash 100 pixels long in a 10-pixel pen: 11), a digit other than a 1 less (all training styles under 3.5)
+CIRCLED = 0.45  # ...or one at least this share of its height (a zero's tick, curl or dot inside it is less), and...
+STRAIGHT = 6.0  # ...less elongated than this (numbers.elongation): a zero's slash drawn inside it is more (a slash
+# 100 pixels long in a 10-pixel pen: 11), a digit other than a 1 less (all training styles under 3.5)
 Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom exclusive (as PIL's)
 
 # Why nothing was read in a photo (Recognizer.read_photo), said by the Photo page and predict.py.
@@ -378,10 +379,10 @@ def line_band(shape: tuple[int, int], family: RuledLines) -> np.ndarray:
 
 def rings_round_writing(labels: np.ndarray) -> list[int]:
     """The pieces of labelled ink that ring writing: two pieces or more, each at least ENCLOSED of the ring's height,
-    in its holes, or one less elongated than STRAIGHT. A teacher's circle round an answer, a box round a number, is no
-    ink of it: a circled 73 was read as "?0", the circle's halves as two 0s (a review, 2026-12-05), a circled 7 as a
-    0. A straight stroke in a loop is not enough: a zero's slash drawn inside it would make the zero a ring, so a
-    circled 1 keeps its circle."""
+    in its holes, or one at least CIRCLED of it and less elongated than STRAIGHT. A teacher's circle round an answer,
+    a box round a number, is no ink of it: a circled 73 was read as "?0", the circle's halves as two 0s (a review,
+    2026-12-05), a circled 7 as a 0. A small or straight stroke in a loop is not enough: a zero's slash, tick, curl
+    or dot drawn inside it would make the zero a ring (read as a 1, a 6, a speck), so a circled 1 keeps its circle."""
     pieces = ndimage.find_objects(labels)
     rings = []
     for label, piece in enumerate(pieces, start=1):
@@ -390,7 +391,8 @@ def rings_round_writing(labels: np.ndarray) -> list[int]:
         mask = labels[piece] == label
         inside = np.unique(labels[piece][ndimage.binary_fill_holes(mask) & ~mask])
         tall = [i for i in inside if i and height(pieces[i - 1]) >= ENCLOSED * height(piece)]
-        if len(tall) >= 2 or len(tall) == 1 and elongation(labels[pieces[tall[0] - 1]] == tall[0]) < STRAIGHT:
+        if len(tall) >= 2 or (len(tall) == 1 and height(pieces[tall[0] - 1]) >= CIRCLED * height(piece)
+                              and elongation(labels[pieces[tall[0] - 1]] == tall[0]) < STRAIGHT):
             rings.append(label)
     return rings
 

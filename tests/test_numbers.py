@@ -482,3 +482,24 @@ def test_more_writing_than_numbers_is_refused_before_it_is_read():
     assert pieces >= 3 and ink_candidates(three, most_atoms=pieces) is not None
     with pytest.raises(TooMuchWriting):
         ink_candidates(three, most_atoms=pieces - 1)
+
+
+def test_a_line_under_a_digit_is_flat_lies_lowest_and_runs_past_its_foot_both_ways():
+    from scipy import ndimage
+    from digits.numbers import underlines
+
+    def lines(*boxes: tuple[int, int, int, int]) -> set[int]:
+        """The underlines among filled boxes (top, bottom, left, right), labelled 1, 2... in turn."""
+        labels = np.zeros((300, 300), int)
+        for label, (top, bottom, left, right) in enumerate(boxes, start=1):
+            labels[top:bottom, left:right] = label
+        return underlines(labels, list(enumerate(ndimage.find_objects(labels), start=1)))
+
+    stem = (20, 120, 95, 105)  # a digit's upright, its foot 10 pixels wide
+    assert lines(stem, (140, 146, 50, 150)) == {2}  # 20 pixels under it, running on both ways
+    assert lines(stem, (122, 128, 50, 150)) == set()  # meeting it, nearly: a base
+    assert lines(stem, (140, 146, 95, 190)) == set()  # beginning under its foot, as a 2's base drawn apart
+    assert lines(stem, (140, 180, 50, 150)) == set()  # not flat: a stroke of it
+    # A sliver of a broken digit, with more of it lower in its columns, is no line (a broken 6 was read as a 5).
+    assert lines(stem, (140, 146, 50, 150), (160, 200, 60, 140)) == set()
+    assert lines(stem, (140, 146, 50, 150), (160, 166, 50, 150)) == {2, 3}  # two lines under it

@@ -271,9 +271,16 @@ def test_a_ring_round_a_number_is_no_ink_of_it(shipped):
         one = ringed(np.pad(ink(SHAPES[digit], 300, 180), ((50, 50), (200, 200))), (150, 20, 550, 380))
         assert not (photo_ink(photo(one)).ink > 0)[200, 152:160].any()
         assert read(shipped, photo(one)) == read(shipped, photo(one), number=True) == str(digit)
-    # ...but for one round a straight stroke: a zero's slash drawn inside it would make the zero a ring (a 1).
+    # ...but for one round a straight stroke or a small one: a zero's slash, tick, curl or dot drawn inside it would
+    # make the zero a ring (read as a 1, a 1, a 6, a speck).
     slashed = ink([*PLAIN[0], [(0.45, 0.2), (0.55, 0.8)]], 400, 240, pen=8)
     assert read(shipped, photo(slashed)) == "0"
+    for inside in (lambda draw: draw.line((180, 170, 215, 230), fill=255, width=14),
+                   lambda draw: draw.arc((165, 150, 235, 250), 30, 300, fill=255, width=12),
+                   lambda draw: draw.ellipse((170, 170, 230, 230), fill=255)):
+        zero = Image.fromarray(np.uint8(ink(PLAIN[0]) * 255))
+        inside(ImageDraw.Draw(zero))
+        assert read(shipped, photo(np.asarray(zero) / 255.0)) == "0"
 
 
 def test_a_phones_jpeg_with_a_second_picture_opens():
