@@ -20,13 +20,14 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
 MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or a whole number
 
 
-def left_out_lines(count: int) -> str:
-    """The sentence that says `count` level lines were left out of a number."""
+def left_out_lines(count: int, reading: str = "number") -> str:
+    """The sentence that says `count` level lines were left out of the `reading` ("number", or "digit" as *Digit* mode
+    reads a photo)."""
     if count == 1:
-        return ("A level line (an underline, a dash after the number, or the first stroke of a 7 or a 5) is no "
-                "digit: it is left out of the number.")
-    return (f"{count} level lines (underlines, dashes after the number, or the first strokes of 7s and 5s) are no "
-            "digits: they are left out of the number.")
+        return (f"A level line (an underline, a dash after the {reading}, or the first stroke of a 7 or a 5) is no "
+                f"digit: it is left out of the {reading}.")
+    return (f"{count} level lines (underlines, dashes after the {reading}, or the first strokes of 7s and 5s) are no "
+            f"digits: they are left out of the {reading}.")
 
 
 def sureness(digit: Recognition) -> str:
@@ -79,7 +80,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     plainly, when some are."""
     hide_toolbars_on_touch()
     if left_out := reading.level_lines_left_out:
-        st.info(left_out_lines(left_out))
+        st.info(left_out_lines(left_out, "digit" if label == "Digit" else "number"))
     least = min(reading.digits, key=lambda d: d.confidence)
     one = len(reading.digits) == 1
     strange = [place for place, d in enumerate(reading.digits, start=1) if not d.looks_like_a_digit]

@@ -344,12 +344,12 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
     app.file_uploader(key="photo-upload").upload("7-.jpg", number_photo((PLAIN[7], dash)), "image/jpeg").run()
     assert [(m.label, m.value) for m in app.main.metric] == [("Digit", "7")]  # the ink read as one digit, as asked
     # Not "This looks like a number of 2 digits", the dash counted as one, but that it was left out of the digit.
-    assert [i.value for i in app.info] == [left_out_lines(1)]
+    assert [i.value for i in app.info] == [left_out_lines(1, "digit")] and "of the digit." in app.info[0].value
     # So is a line under a digit, which read with it had turned a 7 into a 1.
     app.file_uploader(key="photo-upload").upload("7_.jpg", number_photo((PLAIN[7],), underlined=True), "image/jpeg")
     app.run()
     assert [(m.label, m.value) for m in app.main.metric] == [("Digit", "7")]
-    assert [i.value for i in app.info] == [left_out_lines(1)]
+    assert [i.value for i in app.info] == [left_out_lines(1, "digit")]
     # Before the digit, a minus sign: a number (a review's photo of -8 was said to look like no digit, read as a 2).
     app.file_uploader(key="photo-upload").upload("-7.jpg", number_photo((dash, PLAIN[7])), "image/jpeg").run()
     assert [i.value for i in app.info] == ["This looks like a number: choose **Number** to read it whole."]
