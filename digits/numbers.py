@@ -521,7 +521,7 @@ def merged(pieces: list[tuple[int, Slices]], lines: set[int] = frozenset()) -> l
     against all the others at once, and the thousands of pieces of a page of noise take milliseconds, not a
     minute (rescanning every pair after each merge took 50 s for 2,000 pieces)."""
     labels = [[label] for label, _ in pieces]
-    boxes = np.array([(rows.start, rows.stop, columns.start, columns.stop) for _, (rows, columns) in pieces])
+    boxes = piece_boxes(pieces)
     lined = np.array([label in lines for label, _ in pieces], bool)  # each blob: a line under a digit
     a = 0  # no pair of blobs before a can merge
     while a < len(labels):
@@ -544,6 +544,12 @@ def merged(pieces: list[tuple[int, Slices]], lines: set[int] = frozenset()) -> l
     blobs = [(members, (slice(top, bottom), slice(left, right)))
              for members, (top, bottom, left, right) in zip(labels, boxes.tolist())]
     return sorted(blobs, key=lambda blob: blob[1][1].start)
+
+
+def piece_boxes(pieces: list[tuple[int, Slices]]) -> np.ndarray:
+    """Each piece's box, (label, slices) each: top, bottom, left, right; N x 4 (0 x 4 for none)."""
+    return np.array([(rows.start, rows.stop, columns.start, columns.stop) for _, (rows, columns) in pieces],
+                    int).reshape(-1, 4)
 
 
 def joins(boxes: np.ndarray, a: int, lined: np.ndarray) -> np.ndarray:
@@ -576,8 +582,7 @@ def underlines(labels: np.ndarray, pieces: list[tuple[int, Slices]]) -> set[int]
     apart begins under it, where a line under a 7 runs on both ways (read with it, a 7 underlined was a 1 with a
     base, a 0 a 2). Measured at the foot, a sloping line is as far under it as it looks. A sliver of a broken 6
     over the rest of its loop is no line (read as a 5 so)."""
-    boxes = np.array([(rows.start, rows.stop, columns.start, columns.stop) for _, (rows, columns) in pieces],
-                     int).reshape(-1, 4)
+    boxes = piece_boxes(pieces)
     heights, widths = boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2]
     flat = widths >= FLAT * heights
     lines = set()
