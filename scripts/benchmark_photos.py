@@ -35,6 +35,13 @@ def square(photo: np.ndarray) -> np.ndarray:
     return np.pad(grey, ((0, side - grey.shape[0]), (0, side - grey.shape[1])), constant_values=60)
 
 
+def numbers_read_right(numbers: list, readings: list) -> float | None:
+    """The share of drawn numbers whose photo was read as the whole number (None: no numbers)."""
+    if not numbers:
+        return None
+    return float(np.mean([r is not None and r.text == n.text for n, r in zip(numbers, readings)]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", help="a .keras model (default: the shipped model)")
@@ -64,7 +71,6 @@ def main() -> int:
     numbers = [drawn_number(2 + i % 5, rng) for i in range(args.numbers)]
     number_photos = [number_photo(n.image, rng) for n in numbers]
     number_readings = [recognizer.recognize_photo(p, number=True) for p in number_photos]
-    numbers_right = [r is not None and r.text == n.text for n, r in zip(numbers, number_readings)]
     # On ruled or squared paper, from a stream of their own, so the groups above stay as they were drawn.
     ruled_rng = np.random.default_rng([args.seed, 4712])
     ruled_labels = np.arange(args.ruled) % 10
@@ -84,15 +90,13 @@ def main() -> int:
         "recognize_photo_ms": {"p50": round(float(np.percentile(seconds, 50)) * 1000, 1),
                                "p95": round(float(np.percentile(seconds, 95)) * 1000, 1)},
         "number_photos": args.numbers,
-        "number_accuracy": float(np.mean(numbers_right)) if numbers else None,
+        "number_accuracy": numbers_read_right(numbers, number_readings),
         "number_blank_answers": sum(r is None for r in number_readings),
         "ruled_photos": args.ruled,
         "ruled_accuracy": float((ruled_read == ruled_labels).mean()) if args.ruled else None,
         "ruled_blank_answers": int((ruled_read == -1).sum()),
         "ruled_number_photos": args.ruled_numbers,
-        "ruled_number_accuracy": float(np.mean([r is not None and r.text == n.text for n, r
-                                                in zip(ruled_numbers, ruled_number_readings)]))
-        if ruled_numbers else None,
+        "ruled_number_accuracy": numbers_read_right(ruled_numbers, ruled_number_readings),
     }
     rows = [
         ("model", figures["model"]),
