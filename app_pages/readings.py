@@ -80,7 +80,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     plainly, when some are."""
     hide_toolbars_on_touch()
     if left_out := reading.level_lines_left_out:
-        st.info(left_out_lines(left_out, "digit" if label == "Digit" else "number"))
+        st.info(left_out_lines(left_out, label.lower()))  # the label is the mode, Digit or Number
     least = min(reading.digits, key=lambda d: d.confidence)
     one = len(reading.digits) == 1
     strange = [place for place, d in enumerate(reading.digits, start=1) if not d.looks_like_a_digit]
