@@ -282,8 +282,8 @@ def ink_candidates(ink: np.ndarray, most_atoms: int = MOST_ATOMS) -> NumberCandi
     readable = [b for b, crop in wholes.items() if crop is not None]  # a blob that reads as nothing (a dot) is no digit
     if not readable:
         return None
-    heights = np.array([blobs[b][1][0].stop - blobs[b][1][0].start for b in readable])
-    widths = np.array([blobs[b][1][1].stop - blobs[b][1][1].start for b in readable])
+    heights = np.array([piece_height(blobs[b][1]) for b in readable])
+    widths = np.array([piece_width(blobs[b][1]) for b in readable])
     # Over blobs of a digit's height: a 0 with two lines under it was a line's height, and was cut into slices.
     line = float(np.median(heights[heights >= SHORTEST * heights.max()]))
     typical = widths[widths >= NARROW * line]  # not 1s
@@ -347,8 +347,8 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
     may also come just before the first digit (".5", within LEADING of the digits' height). A dot (under POINT)
     anywhere else in no digit's columns (a full stop after the number, one at mid-height) is left out. Before, a
     point was read as a 0 (7.1 as 701) or dropped as a speck, and a comma read as a 1, surely (1,000 as 11000)."""
-    tallest = max(rows.stop - rows.start for rows, _ in objects)
-    tall = [(label, s) for label, s in enumerate(objects, start=1) if s[0].stop - s[0].start >= SHORTEST * tallest]
+    tallest = max(piece_height(s) for s in objects)
+    tall = [(label, s) for label, s in enumerate(objects, start=1) if piece_height(s) >= SHORTEST * tallest]
     top, feet = np.median([rows.start for _, (rows, _) in tall]), np.median([rows.stop for _, (rows, _) in tall])
     height = feet - top
     low = round(top + LOW * height)
@@ -469,12 +469,12 @@ def without_specks(objects: list[Slices | None], side: int) -> list[tuple[int, S
     tall piece to judge by, so a piece under DUST of the image's longer side is always a speck (a digit that
     small would be about 8 pixels high on the app's 780x260 number strip): an 840x280 canvas sprinkled with 2%
     dust made 12,000 candidate crops and took 16 s to read (now none, in milliseconds)."""
-    tallest = max(s[0].stop - s[0].start for s in objects if s is not None)
+    tallest = max(piece_height(s) for s in objects if s is not None)
     smallest = max(SPECK * tallest, DUST * side)
     return [
         (label, s)
         for label, s in enumerate(objects, start=1)
-        if s is not None and max(s[0].stop - s[0].start, s[1].stop - s[1].start) >= smallest
+        if s is not None and max(piece_height(s), piece_width(s)) >= smallest
     ]
 
 
@@ -544,6 +544,16 @@ def merged(pieces: list[tuple[int, Slices]], lines: set[int] = frozenset()) -> l
     blobs = [(members, (slice(top, bottom), slice(left, right)))
              for members, (top, bottom, left, right) in zip(labels, boxes.tolist())]
     return sorted(blobs, key=lambda blob: blob[1][1].start)
+
+
+def piece_height(piece: Slices) -> int:
+    """The rows a piece of ink (find_objects' slices) spans."""
+    return piece[0].stop - piece[0].start
+
+
+def piece_width(piece: Slices) -> int:
+    """The columns a piece of ink (find_objects' slices) spans."""
+    return piece[1].stop - piece[1].start
 
 
 def piece_boxes(pieces: list[tuple[int, Slices]]) -> np.ndarray:

@@ -19,7 +19,7 @@ from scipy import ndimage
 from skimage.filters import threshold_otsu
 from skimage.transform import hough_line
 
-from digits.numbers import elongation
+from digits.numbers import elongation, piece_height
 from digits.preprocessing import checked_pixels, full_scale
 
 MAX_BYTES = 20 * 1024 * 1024  # the largest upload or file read
@@ -390,16 +390,11 @@ def rings_round_writing(labels: np.ndarray) -> list[int]:
             continue
         mask = labels[piece] == label
         inside = np.unique(labels[piece][ndimage.binary_fill_holes(mask) & ~mask])
-        tall = [i for i in inside if i and height(pieces[i - 1]) >= ENCLOSED * height(piece)]
-        if len(tall) >= 2 or (len(tall) == 1 and height(pieces[tall[0] - 1]) >= CIRCLED * height(piece)
+        tall = [i for i in inside if i and piece_height(pieces[i - 1]) >= ENCLOSED * piece_height(piece)]
+        if len(tall) >= 2 or (len(tall) == 1 and piece_height(pieces[tall[0] - 1]) >= CIRCLED * piece_height(piece)
                               and elongation(labels[pieces[tall[0] - 1]] == tall[0]) < STRAIGHT):
             rings.append(label)
     return rings
-
-
-def height(piece: tuple[slice, slice]) -> int:
-    """The rows a piece of ink (find_objects' slices) spans."""
-    return piece[0].stop - piece[0].start
 
 
 def along_a_side(labels: np.ndarray) -> list[int]:
