@@ -496,9 +496,10 @@ def with_enclosed_specks(blobs: list[tuple[list[int], Slices]], labels: np.ndarr
                               columns.start - blob_columns.start : columns.stop - blob_columns.start]
         return bool(within[labels[rows, columns] == label].any())
 
-    for label, (rows, columns) in enumerate(objects, start=1):
-        if label in kept or max(rows.stop - rows.start, columns.stop - columns.start) < DUST * side:
+    for label, piece in enumerate(objects, start=1):
+        if label in kept or max(piece_height(piece), piece_width(piece)) < DUST * side:
             continue
+        rows, columns = piece
         enclosing = [b for b, (_, (blob_rows, blob_columns)) in enumerate(blobs)
                      if blob_rows.start <= rows.start and rows.stop <= blob_rows.stop  # within its box...
                      and blob_columns.start <= columns.start and columns.stop <= blob_columns.stop
