@@ -12,7 +12,7 @@ import streamlit as st
 
 from digits.charts import confusion_heatmap, per_digit_points
 from digits.deployment import retraining_enabled
-from digits.registry import ModelRegistry, held_out_read, model_label
+from digits.registry import ModelRegistry, detector_taught, held_out_read, model_label
 
 from app_pages.access import allowed
 from app_pages.resources import model_inspection, secrets, serving_model
@@ -86,6 +86,8 @@ def show_facts(model: dict, serving: bool) -> None:
         before, after, held = counts
         st.caption(f"{held} of the kept drawings were held out to check what it learned: a fine-tune without them "
                    f"read {after} right, **{base}**, the model it came from, {before}.")
+    if taught := detector_taught(model):  # those drawings said to look like no digit, learned or not
+        st.caption(f"{taught[0].upper()}{taught[1:]}.")
     if "date" in model:
         st.caption(describe(model))
 

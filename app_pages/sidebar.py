@@ -276,7 +276,7 @@ def follow_training(retrainer: Retrainer, was_running: bool) -> None:
 def phase_text(status: dict) -> str:
     """What a running training is doing now, in words (a field missing from the status file shows as '?')."""
     state, get = status["state"], lambda key: status.get(key, "?")
-    if status.get("stage"):  # a fine-tune's two runs: "step 1 of 2, measuring: …", then "step 2 of 2, learning …"
+    if status.get("stage"):  # a fine-tune's runs: "step 1 of 2, measuring: …", then "step 2 of 2, learning …"
         # Its time left is the step's: "0:00:02 left" in the first step had 20 s of the second and the test to come.
         said = phase_text({**status, "stage": None})
         return f"{status['stage'].capitalize()} · {said}" + (" in this step" if said.endswith(" left") else "")
@@ -295,6 +295,8 @@ def phase_text(status: dict) -> str:
         return f"Epoch 1 of {get('epochs')}: starting…"
     if state == "evaluating":
         return "Evaluating the new model on the MNIST test set…"
+    if state == "teaching":  # a fine-tune's third step (finetuning.teach_detector), about 30 s
+        return "Teaching them to the detector of drawings that are no digit…"
     if state == "loading":
         return "Loading the MNIST data…"
     return "Starting: loading TensorFlow…"

@@ -18,7 +18,7 @@ from digits.numbers import (NONE, Box, NumberCandidates, TooMuchWriting, marks_b
 from digits.photos import BLANK, ONLY_A_LEVEL_LINE, TOO_SMALL, PhotoInk, photo_ink
 from digits.preprocessing import ink_box, to_mnist_input
 from digits.inspection import load_digit_model, load_saved_model
-from digits.registry import CHECKER, DETECTOR, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED, read_metadata
+from digits.registry import CHECKER, MODELS_DIR, NUMBER_READER, PAIR_READER, SHIPPED, detector_for, read_metadata
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it. On the
@@ -300,14 +300,14 @@ class Recognizer:
     @classmethod
     def load(cls, model_path: str | os.PathLike | None = None) -> "Recognizer":
         """Load a saved model (the shipped default if no path) and the metadata beside it, with the shipped checker,
-        pair reader and number reader for numbers (digits/segmentation.py) and the detector (digits/nondigits.py)
-        when they are there."""
+        pair reader and number reader for numbers (digits/segmentation.py) and the detector (digits/nondigits.py; a
+        fine-tune's own, where it has one) when they are there."""
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
             raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
         model = load_digit_model(path)  # safe_mode: a .keras file's Python code (a Lambda layer) is refused
         networks = [load_saved_model(p) if p.is_file() else None
-                    for p in (CHECKER, PAIR_READER, NUMBER_READER, DETECTOR)]
+                    for p in (CHECKER, PAIR_READER, NUMBER_READER, detector_for(path))]
         recognizer = cls(model, read_metadata(path) or {}, path, *networks)
         # Compile each graph now, not on the first drawing: one image of the shape its signature takes.
         graphs = [(recognizer.model, recognizer._forward_one), (recognizer.checker, recognizer._check_batch),

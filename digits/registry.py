@@ -19,6 +19,9 @@ CHECKER = MODELS_DIR / "segmentation" / "one_digit.keras"
 PAIR_READER = MODELS_DIR / "segmentation" / "pair.keras"  # reads two touching digits in one crop (the same module)
 NUMBER_READER = MODELS_DIR / "segmentation" / "digits_in_numbers.keras"  # reads the digits cut from numbers (ditto)
 DETECTOR = MODELS_DIR / "segmentation" / "digit_or_not.keras"  # tells digits from other drawings (digits/nondigits.py)
+# A fine-tune's own detector, where "Learn my handwriting" taught one (digits/finetuning.py, teach_detector): in this
+# folder of the models folder, under the fine-tune's file name, out of the models the registry lists.
+DETECTORS = "detectors"
 
 
 def metadata_path(model_path: str | os.PathLike) -> Path:
@@ -33,6 +36,18 @@ def read_metadata(model_path: str | os.PathLike) -> dict | None:
     except (OSError, ValueError):
         return None
     return meta if isinstance(meta, dict) else None
+
+
+def own_detector(model_path: str | os.PathLike) -> Path:
+    """Where a fine-tune's own detector is written: detectors/NAME.keras in its models folder."""
+    return Path(model_path).parent / DETECTORS / Path(model_path).name
+
+
+def detector_for(model_path: str | os.PathLike) -> Path:
+    """The detector a model reads with: its own, where its metadata says one was taught and kept and the file is
+    there, else the shipped one."""
+    taught, own = (read_metadata(model_path) or {}).get("detector"), own_detector(model_path)
+    return own if isinstance(taught, dict) and taught.get("kept") is True and own.is_file() else DETECTOR
 
 
 def model_label(meta: dict) -> str:
@@ -53,6 +68,19 @@ def held_out_read(figures: dict) -> tuple[int, int, int] | None:
     if not held or None in shares:
         return None
     return round(shares[0] * held), round(shares[1] * held), held
+
+
+def detector_taught(figures: dict) -> str:
+    """What a fine-tune's teaching of the detector did (finetuning.teach_detector's figures, in its metadata or
+    finetuning.promotion's), in words; "" where it had nothing to teach."""
+    taught = figures.get("detector")
+    if not isinstance(taught, dict):
+        return ""
+    drawings = "the drawing" if taught["taken_for_none"] == 1 else f"the {taught['taken_for_none']} drawings"
+    if taught["kept"]:
+        return f"of {drawings} taken for no digit, {taught['now_read_as_digits']} now read as digits"
+    return (f"{drawings} taken for no digit still are: learning them, it found fewer drawings that are no digit "
+            f"({taught['nondigits_found_before']:.0%} → {taught['nondigits_found_after']:.0%})")
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ DRAW_AHEAD_SCRIPT = TRAIN_SCRIPT.with_name("draw_ahead.py")
 DRAW_AHEAD_AFTER_S = 15.0
 FINE_TUNE_SEED = 1  # "Learn my handwriting"'s: the same drawings learned again give the same model (learned_already)
 CANCEL_WAIT_S = 10.0  # a cancelled training's time to end before it is killed
-RUNNING = ("starting", "loading", "redrawing", "training", "evaluating")  # states of a training under way
+RUNNING = ("starting", "loading", "redrawing", "training", "evaluating", "teaching")  # states of a training under way
 
 
 def niced(command: list[str], priority: int) -> list[str]:

@@ -16,7 +16,6 @@ overlaps of their own. Each crop is labelled by whose ink it holds. The numbers 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Callable
 
 import keras
 import numpy as np
@@ -25,10 +24,8 @@ from keras import layers as keras_layers
 from digits.data import Mnist
 from digits.drawing import Strokes, render, skeleton_strokes, styled_digits
 from digits.finetuning import fine_tune
-from digits.model import build_augmentation, build_compact, build_compact_probability
+from digits.model import build_compact, build_compact_probability
 from digits.numbers import NONE, number_candidates
-from digits.recipes import training_steps
-from digits.training import one_cycle
 
 WHOLE = 0.8  # a crop is one whole digit when it holds this share of one digit's ink...
 STRAY = 0.2  # ...and other digits' ink of at most this share of that digit's (a column cut through a touching pair)
@@ -197,30 +194,3 @@ def build_pair_reader() -> keras.Model:
     inputs = keras.Input(shape=(28, 56, 1), name="pair")
     x = keras_layers.Reshape((2, NONE + 1))(keras_layers.Dense(2 * (NONE + 1))(build_compact(inputs)))
     return keras.Model(inputs, keras_layers.Softmax(name="digits")(x), name="pair_reader")
-
-
-def train_on_crops(
-    build: Callable[[], keras.Model],
-    examples: tuple[np.ndarray, np.ndarray],
-    validation: tuple[np.ndarray, np.ndarray],
-    loss: str,
-    metrics: list,
-    epochs: int = 5,
-    batch_size: int = 128,
-    learning_rate: float = 3e-3,
-    seed: int = 1,
-    augment: bool = False,
-    verbose: int | str = "auto",
-) -> tuple[keras.Model, dict]:
-    """Train a network `build` makes on (crops, labels) with Adam on the one-cycle schedule, with `augment` behind
-    the digit model's random warp and stroke width (build_augmentation); returns it and its metrics on the
-    validation crops, each as validation_NAME."""
-    keras.utils.set_random_seed(seed)
-    model = build()
-    trainer = keras.Sequential([build_augmentation(seed), model]) if augment else model
-    steps = training_steps(len(examples[0]), epochs, batch_size)
-    trainer.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)), loss=loss, metrics=metrics)
-    x, y = examples
-    trainer.fit(x[..., None], y, batch_size=batch_size, epochs=epochs, verbose=verbose)
-    scores = trainer.evaluate(validation[0][..., None], validation[1], batch_size=1000, verbose=0, return_dict=True)
-    return model, {f"validation_{name}": round(float(value), 4) for name, value in scores.items() if name != "loss"}

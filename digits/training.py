@@ -57,9 +57,9 @@ def training_batches(
 class ProgressFile(keras.callbacks.Callback):
     """Keeps a JSON file up to date with what the training is doing, for a page to show.
 
-    Each write holds the phase (`state`: loading, redrawing, training, evaluating, then done or failed),
-    the `fields` given at the start (such as the model's path and settings), the progress figures and
-    the learning curves so far. During an epoch it writes at most twice a second.
+    Each write holds the phase (`state`: loading, redrawing, training, evaluating, for a fine-tune teaching the
+    detector, then done or failed), the `fields` given at the start (such as the model's path and settings), the
+    progress figures and the learning curves so far. During an epoch it writes at most twice a second.
     """
 
     def __init__(self, path: str | os.PathLike, **fields):
@@ -191,6 +191,33 @@ def one_cycle(learning_rate: float, steps: int) -> keras.optimizers.schedules.Le
 
 
 TEMPERATURES = np.geomspace(0.1, 2.0, 200)  # those calibrate tries
+
+
+def train_on_crops(
+    build: Callable[[], keras.Model],
+    examples: tuple[np.ndarray, np.ndarray],
+    validation: tuple[np.ndarray, np.ndarray],
+    loss: str,
+    metrics: list,
+    epochs: int = 5,
+    batch_size: int = 128,
+    learning_rate: float = 3e-3,
+    seed: int = 1,
+    augment: bool = False,
+    verbose: int | str = "auto",
+) -> tuple[keras.Model, dict]:
+    """Train a network `build` makes on (crops, labels) with Adam on the one-cycle schedule, with `augment` behind
+    the digit model's random warp and stroke width (build_augmentation); returns it and its metrics on the
+    validation crops, each as validation_NAME."""
+    keras.utils.set_random_seed(seed)
+    model = build()
+    trainer = keras.Sequential([build_augmentation(seed), model]) if augment else model
+    steps = training_steps(len(examples[0]), epochs, batch_size)
+    trainer.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)), loss=loss, metrics=metrics)
+    x, y = examples
+    trainer.fit(x[..., None], y, batch_size=batch_size, epochs=epochs, verbose=verbose)
+    scores = trainer.evaluate(validation[0][..., None], validation[1], batch_size=1000, verbose=0, return_dict=True)
+    return model, {f"validation_{name}": round(float(value), 4) for name, value in scores.items() if name != "loss"}
 
 
 def smoothed_loss(label_smoothing: float) -> Callable[[tf.Tensor, tf.Tensor], tf.Tensor]:

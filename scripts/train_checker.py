@@ -34,8 +34,8 @@ from digits.recognition import DEFAULT_MODEL  # noqa: E402
 from digits.registry import CHECKER, NUMBER_READER, PAIR_READER  # noqa: E402
 from digits.segmentation import (OVERLAPPING, OVERLAPPING_PAIRS, READER_TUNE, build_checker,  # noqa: E402
                                  build_pair_reader, labelled_examples, pair_examples, pair_figures, reader_examples,
-                                 train_on_crops, tune_number_reader)
-from digits.training import save_network  # noqa: E402
+                                 tune_number_reader)
+from digits.training import save_network, train_on_crops  # noqa: E402
 
 
 def main() -> int:

@@ -21,8 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.nondigits import build_detector, detector_examples, detector_validation  # noqa: E402
 from digits.registry import DETECTOR  # noqa: E402
-from digits.segmentation import train_on_crops  # noqa: E402
-from digits.training import save_network  # noqa: E402
+from digits.training import save_network, train_on_crops  # noqa: E402
 
 
 def main() -> int:

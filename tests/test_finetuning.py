@@ -9,10 +9,13 @@ import numpy as np
 import pytest
 
 from digits.corrections import Corrections
-from digits.finetuning import accuracy, as_trained, fine_tune, held_out_split, most_fallen, promotion
+from digits.finetuning import (accuracy, as_trained, digit_likeness, fine_tune, held_out_split, most_fallen, promotion,
+                               taken_for_none, teach_detector)
 from digits.inspection import Inspection, load_saved_model
 from digits.model import read_probabilities
-from digits.registry import ModelRegistry
+from digits.nondigits import nondigit_images
+from digits.recognition import DIGIT_BELOW, Recognizer
+from digits.registry import DETECTOR, ModelRegistry, detector_for, own_detector
 from digits.retraining import Retrainer
 from digits.training import temper
 from digits.writers import Writer
@@ -122,6 +125,39 @@ def test_a_calibrated_model_is_fine_tuned_on_its_logits_and_gets_its_temperature
     assert not np.allclose(read_probabilities(tuned, images), read_probabilities(shipped.model, images), atol=1e-3)
 
 
+def strange_test_digits(mnist) -> np.ndarray:
+    """Which MNIST test digits the shipped detector takes for no digit (a crossed 7, a 5 whose top came apart)."""
+    found = np.flatnonzero(taken_for_none(mnist.x_test))
+    assert len(found) >= 2
+    return found
+
+
+def test_a_fine_tune_teaches_the_detector_the_drawings_it_took_for_no_digit(mnist):
+    # A writer's drawings that the detector takes for no digit were still said to look like none once the digit
+    # model had learned them.
+    detector = load_saved_model(DETECTOR)
+    x, _ = Writer.random(7).digits(2, np.random.default_rng(1))
+    refused = taken_for_none(x)
+    assert teach_detector(x[~refused], mnist) == (None, None)  # nothing taken for none: nothing to teach
+    strange = mnist.x_test[strange_test_digits(mnist)]
+    tuned, taught = teach_detector(np.concatenate([x, strange]), mnist)
+    assert taught["taken_for_none"] == refused.sum() + len(strange)
+    assert taught["kept"] and (digit_likeness(tuned, strange) >= DIGIT_BELOW).sum() >= len(strange) - 1
+    # It still finds drawings that are no digit, drawn apart from those it was checked on.
+    others = nondigit_images(300, np.random.default_rng([99, 9]))
+    found = [(digit_likeness(network, others) < DIGIT_BELOW).mean() for network in (detector, tuned)]
+    assert found[1] >= found[0] - 0.05, found
+    # The fine-tune's reason says so.
+    figures = {"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 4,
+               "test_accuracy_before": 0.9963, "test_accuracy": 0.9961}
+    said = f"of the {taught['taken_for_none']} drawings taken for no digit, {taught['now_read_as_digits']} now read"
+    assert said in promotion({**figures, "detector": taught})[1]
+    lost = {**taught, "kept": False, "nondigits_found_before": 0.88, "nondigits_found_after": 0.8}
+    assert promotion({**figures, "detector": lost})[1].endswith(
+        "still are: learning them, it found fewer drawings that are no digit (88% → 80%)")
+    assert "taken for no digit" not in promotion(figures)[1]
+
+
 def store_of(writer: Writer, path, per_digit: int = 3) -> Corrections:
     """A corrections store holding `per_digit` of each of the writer's digits, drawn on the canvas."""
     store, rng = Corrections(path), np.random.default_rng([writer.seed, 1])
@@ -211,19 +247,32 @@ def test_train_script_refuses_what_would_fail_before_it_trains(tmp_path):
     assert not (tmp_path / "c.sqlite").exists() and not (tmp_path / "m.keras").exists()
 
 
-def test_the_page_retrainer_fine_tunes_the_serving_model_alone(tmp_path):
+def test_the_page_retrainer_fine_tunes_the_serving_model_alone(tmp_path, mnist):
     registry = ModelRegistry(copy_shipped_model(tmp_path / "models"))
     store = store_of(Writer.random(12), tmp_path / "corrections.sqlite")
+    strange = strange_test_digits(mnist)  # with them, the fine-tune has a detector of its own
+    store.add_samples(mnist.x_test[strange], mnist.y_test[strange])
     retrainer = Retrainer(registry)
     assert retrainer.start_fine_tune(store.path)
     assert not retrainer.start("quick", "compact", 1, 300, False)  # one training at a time, of either kind
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + 420
     while retrainer.running() and time.monotonic() < deadline:
         time.sleep(0.5)
     status = retrainer.status()
     assert status["state"] == "done", (registry.folder / "training.log").read_text()[-2000:]
     assert status["kind"] == "fine-tune" and status["settings"]["from"] == "digits.keras"
+    # Its third step taught the detector those drawings (and any of the writer's it took for none).
+    taken = int(taken_for_none(store.samples()[0]).sum())
+    assert taken >= len(strange) and status["stages"] == 3
+    assert status["stage"] == f"step 3 of 3: {taken} of the drawings kept were taken for no digit"
     for key in ("corrections_accuracy_before", "corrections_accuracy_after", "test_accuracy_before", "test_accuracy"):
         assert 0 <= status[key] <= 1
     [made] = registry.folder.glob("handwriting-*.keras")
     assert registry.current_path() == (made if status["promoted"] else registry.folder / "digits.keras")
+    # It reads with a detector of its own, which takes those drawings for digits, as the shipped one did not.
+    assert "drawings taken for no digit" in status["reason"] and detector_for(made) == own_detector(made)
+    inputs = mnist.x_test[strange].astype(np.float32) / 255
+    likeness = [Recognizer.load(path).digit_likeness(inputs) for path in (made, registry.folder / "digits.keras")]
+    assert min(likeness[0]) >= DIGIT_BELOW > max(likeness[1])
+    own_detector(made).unlink()  # without its file, the shipped one stands in
+    assert detector_for(made) == DETECTOR

@@ -277,6 +277,11 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
           "stage_number": 1, "stages": 2, "kind": "fine-tune"},
          "Step 1 of 2, measuring: learning 3 of the drawings kept, 2 held out to check it · Epoch 2 of 3 · "
          "accuracy 91.0% · 0:00:02 left in this step"),
+        # Its third, where the detector took some of the drawings for no digit.
+        ({"state": "teaching", "stage": "step 3 of 3: 15 of the drawings kept were taken for no digit",
+          "stage_number": 3, "stages": 3, "kind": "fine-tune"},
+         "Step 3 of 3: 15 of the drawings kept were taken for no digit · Teaching them to the detector of drawings "
+         "that are no digit…"),
         # A file written before learning curves existed: no history, no validation.
         ({"state": "training", "epoch": 2, "epochs": 3, "fraction": 0.5, "accuracy": 0.91, "loss": 0.3,
           "elapsed_s": 30.0, "eta_s": 30.0}, "Epoch 2 of 3 · accuracy 91.0% · 0:00:30 left"),
@@ -290,9 +295,10 @@ def test_training_progress_is_shown_at_every_stage(monkeypatch, models, progress
     os.close(lock)
     assert [b.label for b in app.sidebar.button] == ["Cancel training"]
     assert shown in app.sidebar.get("progress")[0].proto.text
-    # A fine-tune's two runs fill one bar in turn: half of its first run is a quarter of the bar.
+    # A fine-tune's runs fill one bar in turn: half of its first of two is a quarter of the bar, its third of three
+    # begun two thirds.
     bar = app.sidebar.get("progress")[0].proto.value
-    assert bar == (25 if progress.get("stages") else round(100 * progress.get("fraction", 0.0)))
+    assert bar == {1: 25, 3: 66}.get(progress.get("stage_number"), round(100 * progress.get("fraction", 0.0)))
     # A fine-tune's progress is under its own heading, where its button was.
     order = [getattr(e, "value", None) if e.type == "markdown" else e.type for e in in_order(app.sidebar)]
     if "kind" in progress:
@@ -545,6 +551,20 @@ def test_the_model_page_shows_what_a_fine_tune_learned_of_the_drawings_beside_it
     assert ("6 of the kept drawings were held out to check what it learned: a fine-tune without them read 6 right, "
             "**digits**, the model it came from, 4.") in captions
     assert len([c for c in captions if "held out to check" in c]) == 1  # none under the shipped model
+    assert not any("taken for no digit" in c for c in captions)  # it had nothing to teach the detector
+    # One that taught the detector some drawings it took for no digit says how many it now reads as digits.
+    taught = {"taken_for_none": 3, "now_read_as_digits": 2, "nondigits_found_before": 0.88,
+              "nondigits_found_after": 0.9, "kept": True}
+    tuned = json.loads((models / "handwriting-x.json").read_text())
+    (models / "handwriting-x.json").write_text(json.dumps({**tuned, "detector": taught}))
+    app.run()
+    assert "Of the 3 drawings taken for no digit, 2 now read as digits." in [c.value for c in app.main.caption]
+    lost = {**taught, "kept": False, "nondigits_found_after": 0.8}
+    (models / "handwriting-x.json").write_text(json.dumps({**tuned, "detector": lost}))
+    app.run()
+    assert ("The 3 drawings taken for no digit still are: learning them, it found fewer drawings that are no digit "
+            "(88% → 80%).") in [c.value for c in app.main.caption]
+    (models / "handwriting-x.json").write_text(json.dumps(tuned))
     # Metadata without the counts (or without the model it came from) shows the page without them.
     tuned = json.loads((models / "handwriting-x.json").read_text())
     for key in ("corrections_accuracy_after", "fine_tuned_from"):
