@@ -236,8 +236,8 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     wrong = f" ({misread} read wrong)" if total else ""
     # Kept drawings, not "corrections": a drawing confirmed as read right (*Right, it is a 7*) is kept too.
     st.caption(f"{total} drawing{'' if total == 1 else 's'} kept so far{wrong}. Tell the Draw page what you drew, then "
-               "fine-tune the model on them, in under a minute. It needs two or more drawings of a digit it read "
-               "wrong: some are held out, to check what it learned." +
+               "fine-tune the model on them, in about a minute. It needs two or more drawings of a digit it read "
+               "wrong, or took for no digit: some are held out, to check what it learned." +
                (" The model read all of these right." if total and not any(teaching.values()) else ""))
     if st.button(LEARN, disabled=not ready):
         serving_path = serving_model()[0]  # the shipped one where the chosen one cannot be loaded

@@ -359,11 +359,12 @@ class Corrections:
     def tally(self, session: str | None = None) -> tuple[dict[int, int], int, dict[int, int]]:
         """counts(), how many of the corrections the model had read as another digit, or the page as no digit
         (confirmations and imports are not), and for each digit how many a fine-tune may learn it better from: read
-        as another digit, or by no model (imports); in one query, of those drawn in one browser session only, if
-        given."""
+        as another digit, by no model (imports), or as no digit (which the fine-tune teaches the detector); in one
+        query, of those drawn in one browser session only, if given."""
         c = CORRECTIONS.c
         wrong = sa.case((sa.or_(c.predicted != c.label, c.looked_like_a_digit.is_(False)), 1), else_=0)
-        teaching = sa.case((sa.or_(c.predicted.is_(None), c.predicted != c.label), 1), else_=0)
+        teaching = sa.case((sa.or_(c.predicted.is_(None), c.predicted != c.label, c.looked_like_a_digit.is_(False)), 1),
+                           else_=0)
         query = (sa.select(c.label, sa.func.count(), sa.func.sum(wrong), sa.func.sum(teaching))
                  .where(*drawn_in(session)).group_by(c.label))
         with self._connected() as db:

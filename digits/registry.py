@@ -74,11 +74,14 @@ def detector_taught(figures: dict) -> str:
     """What a fine-tune's teaching of the detector did (finetuning.teach_detector's figures, in its metadata or
     finetuning.promotion's), in words; "" where it had nothing to teach."""
     taught = figures.get("detector")
-    if not isinstance(taught, dict):
+    keys = ("taken_for_none", "now_read_as_digits", "nondigits_found_before", "nondigits_found_after", "kept")
+    if not isinstance(taught, dict) or not all(key in taught for key in keys):  # none, or of an unknown layout
         return ""
     drawings = "the drawing" if taught["taken_for_none"] == 1 else f"the {taught['taken_for_none']} drawings"
     if taught["kept"]:
         return f"of {drawings} taken for no digit, {taught['now_read_as_digits']} now read as digits"
+    if not taught["now_read_as_digits"]:
+        return f"{drawings} taken for no digit still are: it did not learn them"
     return (f"{drawings} taken for no digit still are: learning them, it found fewer drawings that are no digit "
             f"({taught['nondigits_found_before']:.0%} → {taught['nondigits_found_after']:.0%})")
 

@@ -164,7 +164,8 @@ class Retrainer:
         same = {"fine_tuned_from": self.fine_tuning_base(serving).name,
                 "corrections_sha256": samples_sha256(*store.samples()), "seed": FINE_TUNE_SEED, **FINE_TUNE}
         for model in self.registry.models():
-            if all(model.get(key) == value for key, value in same.items()):
+            # One made before fine-tunes taught the detector has no "detector" (None where it had nothing to teach).
+            if all(model.get(key) == value for key, value in same.items()) and "detector" in model:
                 return model["path"]
         return None
 

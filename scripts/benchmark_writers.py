@@ -3,7 +3,9 @@
 Each writer gives 3 corrections per digit. The serving model is fine-tuned on them with replayed MNIST,
 as the page's fine-tune does, then scored on 30 other digits of each of that writer's. The fine-tune's
 recipe was tuned on writers of seeds below 20; the default writers here (seeds 1000 on) were never looked at
-while tuning.
+while tuning. Of 10 more of each digit, those the detector takes for no digit are kept too, as a writer keeps them
+through "A digit after all?", and teach it beside the corrections (finetuning.teach_detector, tuned on writer 7):
+how many of the 300 other digits it takes for none, before and after.
 
     python scripts/benchmark_writers.py                   # 10 writers, and one timed train.py --from command
     python scripts/benchmark_writers.py --writers 3 --first 0 --no-command
@@ -26,14 +28,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digits import load_mnist  # noqa: E402
 from digits.corrections import Corrections  # noqa: E402
 from digits.evaluation import report  # noqa: E402
-from digits.finetuning import accuracy, as_trained, fine_tune  # noqa: E402
+from digits.finetuning import (accuracy, as_trained, digit_likeness, fine_tune, taken_for_none,  # noqa: E402
+                               teach_detector)
 from digits.inspection import load_saved_model  # noqa: E402
 from digits.model import read_probabilities  # noqa: E402
+from digits.recognition import DIGIT_BELOW  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
 from digits.writers import Writer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CORRECTIONS, OTHERS = 3, 30  # per digit and writer
+CORRECTIONS, OTHERS, MORE = 3, 30, 10  # per digit and writer
 
 
 def time_command(model: Path, writer: Writer, folder: Path) -> float:
@@ -78,22 +82,33 @@ def main() -> int:
             "errors_after": int((read_after != labels).sum()), "digits": len(labels),
             "mnist_after": accuracy(tuned, mnist.x_test, mnist.y_test), "fine_tune_s": round(seconds, 1),
         }
+        more, _ = writer.digits(MORE, np.random.default_rng([seed, 3]))
+        refused = taken_for_none(others)
+        detector, figures["detector"] = teach_detector(np.concatenate([x, more[taken_for_none(more)]]), mnist)
+        figures["taken_for_none_before"] = int(refused.sum())
+        figures["taken_for_none_after"] = int((digit_likeness(detector, others) < DIGIT_BELOW).sum()
+                                              if detector else refused.sum())
         writers.append(figures)
         wrong = np.flatnonzero(read_after != labels)
         still_wrong += [(others[i], f"w{seed}: {labels[i]} read {read_after[i]}") for i in wrong]
         print(f"writer {seed}: errors {figures['errors_before']} -> {figures['errors_after']} of {len(labels)}, "
-              f"MNIST {figures['mnist_after']:.2%}, {seconds:.1f} s", file=sys.stderr)
+              f"MNIST {figures['mnist_after']:.2%}, {seconds:.1f} s; taken for no digit "
+              f"{figures['taken_for_none_before']} -> {figures['taken_for_none_after']}", file=sys.stderr)
     before, after = sum(w["errors_before"] for w in writers), sum(w["errors_after"] for w in writers)
     digits = sum(w["digits"] for w in writers)
     mnist_after = [w["mnist_after"] for w in writers]
     seconds = [w["fine_tune_s"] for w in writers]
+    taught = [w["detector"] for w in writers if w["detector"]]
     summary = {
         "writers": len(writers), "corrections_per_digit": CORRECTIONS, "scored_per_writer": OTHERS * 10,
         "error_before": before / digits, "error_after": after / digits,
         "error_cut": 1 - after / before if before else None,
         "mnist_before": mnist_before, "mnist_after_mean": float(np.mean(mnist_after)),
         "mnist_after_worst": float(np.min(mnist_after)), "fine_tune_s_median": float(np.median(seconds)),
-        "fine_tune_s_max": float(np.max(seconds)), "per_writer": writers,
+        "fine_tune_s_max": float(np.max(seconds)),
+        "taken_for_none_before": sum(w["taken_for_none_before"] for w in writers),
+        "taken_for_none_after": sum(w["taken_for_none_after"] for w in writers),
+        "detectors_taught": len(taught), "detectors_kept": sum(t["kept"] for t in taught), "per_writer": writers,
     }
     if not args.no_command:
         with tempfile.TemporaryDirectory() as folder:
@@ -106,6 +121,9 @@ def main() -> int:
          f"{mnist_before:.2%} -> {summary['mnist_after_mean']:.2%}; {summary['mnist_after_worst']:.2%}"),
         ("fine-tune training seconds (median; max)",
          f"{summary['fine_tune_s_median']:.1f}; {summary['fine_tune_s_max']:.1f}"),
+        ("writers' other digits taken for no digit, before -> after the detector learned their own",
+         f"{summary['taken_for_none_before']} -> {summary['taken_for_none_after']} ({len(taught)} writers taught it, "
+         f"{summary['detectors_kept']} kept)"),
     ]
     if "command_s" in summary:
         rows.append(("train.py --from, start to finish (s)", f"{summary['command_s']:.1f}"))

@@ -670,8 +670,8 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     app = run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent))
     assert app.sidebar.button[1].disabled
     assert any("3 drawings kept so far (0 read wrong)" in c.value and c.value.endswith(
-        "It needs two or more drawings of a digit it read wrong: some are held out, to check what it learned. "
-        "The model read all of these right.") for c in app.sidebar.caption)
+        "It needs two or more drawings of a digit it read wrong, or took for no digit: some are held out, to check "
+        "what it learned. The model read all of these right.") for c in app.sidebar.caption)
     # Nor with a 3 read wrong but kept once: only digits kept twice or more have some held out.
     right.add(canvas, 3, predicted=8)
     app = run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent))
@@ -680,6 +680,11 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     right.add(canvas, 3, predicted=3)
     app = run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent))
     assert not app.sidebar.button[1].disabled
+    # Nor with 7s read right alone; but with one of them taken for no digit, which it may teach the detector.
+    right.delete(right.records(label=3)[0].id)
+    assert run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent)).sidebar.button[1].disabled
+    right.add(canvas, 7, predicted=7, looked_like_a_digit=False)
+    assert not run_page(monkeypatch, models, DIGITS_DATA_DIR=str(right.path.parent)).sidebar.button[1].disabled
     # A finished fine-tune that did not pass: why, with its figures once, and the offer to use it anyway.
     figures = {"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 2,
                "test_accuracy_before": 0.996, "test_accuracy": 0.993}
@@ -721,9 +726,11 @@ def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch
     registry = ModelRegistry(models)
     shutil.copy(models / "digits.keras", models / "handwriting-x.keras")
     tuned = {**registry.metadata(models / "digits.keras"), "fine_tuned_from": "digits.keras", "seed": 1,
-             "corrections_sha256": samples_sha256(*store.samples()), **FINE_TUNE}
-    (models / "handwriting-x.json").write_text(json.dumps({**tuned, "epochs": 1}))  # another recipe: learns anew
-    assert Retrainer(registry).learned_already(store) is None
+             "corrections_sha256": samples_sha256(*store.samples()), **FINE_TUNE, "detector": None}
+    for other in ({**tuned, "epochs": 1},  # another recipe: learns anew
+                  {k: v for k, v in tuned.items() if k != "detector"}):  # made before it taught the detector too
+        (models / "handwriting-x.json").write_text(json.dumps(other))
+        assert Retrainer(registry).learned_already(store) is None
     (models / "handwriting-x.json").write_text(json.dumps(tuned))
 
     def learn() -> AppTest:
