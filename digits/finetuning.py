@@ -21,7 +21,7 @@ from digits.data import Mnist
 from digits.inspection import Inspection, inspect_model, load_digit_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
 from digits.nondigits import detector_examples, labelled, nondigit_images
-from digits.recipes import FINE_TUNE, VALIDATION, training_steps
+from digits.recipes import DETECTOR_TUNE, FINE_TUNE, VALIDATION, training_steps
 from digits.recognition import DIGIT_BELOW
 from digits.registry import DETECTOR, ModelRegistry, detector_taught, held_out_read, metadata_path, own_detector
 from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model, temper,
@@ -31,18 +31,8 @@ HELD_OUT = 1 / 3  # of each digit's corrections, for digits with two or more
 MNIST_DROP = 0.001  # a fine-tune is served only if MNIST test falls by no more than 0.1 points
 # Images for the validation curves, the first of MNIST's held-out slice: 2,000 made a fine-tune 30 s, not 19
 CURVE_IMAGES = 500
-# A writer's drawings that the detector takes for no digit (a crossed 7, a 5 whose top came apart: 6 of MNIST's
-# 10,000 test digits) were still said to look like no digit once the digit model had learned them. So a fine-tune
-# teaches a copy of the shipped detector too, where it takes some for none: the drawings, repeated to make up
-# `share` of what it sees, beside `examples` like its training's (half digits, half drawings that are no digit). It
-# is kept if it reads some of them as digits, and finds no more than FOUND_DROP fewer of CHECKED_NONDIGITS drawings
-# that are no digit, drawn apart.
-# Tuned on a writer of 20 digits (Writer.random(7)) with those 6 MNIST digits and 3 slight warps of each, 15 taken
-# for none (2026-12-05): with these settings all 15 are read as digits after, 0 of 126 other warps of the 6 are
-# taken for none (62 before), and the drawings that are no digit found went 87.9% -> 90.6%, 88.2% -> 87.5% and
-# 87.9% -> 87.2% (seeds 1-3). With 2,000 examples at 5e-4, 88% -> 80% with a share of 0.3, and 83.2% for seed 2 of
-# a share of 0.05 at 1e-3; with two epochs, seed 3 fell 2.5 points.
-DETECTOR_TUNE = {"examples": 4000, "epochs": 3, "batch_size": 64, "learning_rate": 1e-3, "share": 0.05}
+# A detector taught a writer's drawings (recipes.DETECTOR_TUNE) is kept only if it finds no more than FOUND_DROP
+# fewer of CHECKED_NONDIGITS drawings that are no digit, drawn apart from those it learns with.
 CHECKED_NONDIGITS, FOUND_DROP = 600, 0.02
 
 
@@ -286,7 +276,8 @@ def fine_tune_and_save(
         "test_accuracy_before": test_before if test_before is not None else accuracy(model, mnist.x_test, mnist.y_test),
         "test_accuracy": inspection.test_accuracy,
         "most_fallen": most_fallen(base_meta.get("per_digit_accuracy", {}), inspection),
-        "corrections_digits": sorted({int(label) for label in y}), "detector": taught,
+        "corrections_digits": sorted({int(label) for label in y}),
+        "detector": taught, "detector_tune": DETECTOR_TUNE,
     }
     promote, reason = promotion(figures)
     metadata = {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from digits.corrections import Corrections, display_location, is_database_url, samples_sha256
 from digits.deployment import OFF
-from digits.recipes import FINE_TUNE
+from digits.recipes import DETECTOR_TUNE, FINE_TUNE
 from digits.registry import ModelRegistry, write_json_atomically
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
@@ -162,10 +162,10 @@ class Retrainer:
         """A model in the folder that start_fine_tune(store, serving) made already: from the same model, on these
         same corrections, with the same recipe and seed, if any. Another would be the same model again."""
         same = {"fine_tuned_from": self.fine_tuning_base(serving).name,
-                "corrections_sha256": samples_sha256(*store.samples()), "seed": FINE_TUNE_SEED, **FINE_TUNE}
+                "corrections_sha256": samples_sha256(*store.samples()), "seed": FINE_TUNE_SEED, **FINE_TUNE,
+                "detector_tune": DETECTOR_TUNE}  # none in one made before fine-tunes taught the detector
         for model in self.registry.models():
-            # One made before fine-tunes taught the detector has no "detector" (None where it had nothing to teach).
-            if all(model.get(key) == value for key, value in same.items()) and "detector" in model:
+            if all(model.get(key) == value for key, value in same.items()):
                 return model["path"]
         return None
 

@@ -15,6 +15,7 @@ from digits.inspection import Inspection, load_saved_model
 from digits.model import read_probabilities
 from digits.nondigits import nondigit_images
 from digits.recognition import DIGIT_BELOW, Recognizer
+from digits.recipes import DETECTOR_TUNE
 from digits.registry import DETECTOR, ModelRegistry, detector_for, own_detector
 from digits.retraining import Retrainer
 from digits.training import temper
@@ -196,6 +197,7 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     assert meta["corrections_digits"] == list(range(10))
     assert meta["corrections_held_out"] == 10 and meta["corrections_store"] == str(store.path.resolve())
     assert meta["epochs"] == 1 and meta["history"] and 0.98 < meta["test_accuracy"] <= 1
+    assert meta["detector_tune"] == DETECTOR_TUNE  # what it would teach the detector with, to learn anew if it changes
     assert meta["test_accuracy_before"] == ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
     assert 0 <= meta["corrections_accuracy_before"] <= 1 and 0 <= meta["corrections_accuracy_after"] <= 1
     x, y = store.samples()

@@ -17,7 +17,7 @@ from streamlit.testing.v1.element_tree import Block, Node
 from digits.corrections import Corrections, samples_sha256
 from digits.drawing import PLAIN, render
 from digits.finetuning import promotion
-from digits.recipes import FINE_TUNE, TEST_ACCURACY, TRAINING_IMAGES, recipe
+from digits.recipes import DETECTOR_TUNE, FINE_TUNE, TEST_ACCURACY, TRAINING_IMAGES, recipe
 from digits.registry import ModelRegistry
 from digits.deployment import password_matches
 from digits.retraining import Retrainer, try_lock
@@ -726,9 +726,10 @@ def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch
     registry = ModelRegistry(models)
     shutil.copy(models / "digits.keras", models / "handwriting-x.keras")
     tuned = {**registry.metadata(models / "digits.keras"), "fine_tuned_from": "digits.keras", "seed": 1,
-             "corrections_sha256": samples_sha256(*store.samples()), **FINE_TUNE, "detector": None}
+             "corrections_sha256": samples_sha256(*store.samples()), **FINE_TUNE, "detector_tune": DETECTOR_TUNE}
     for other in ({**tuned, "epochs": 1},  # another recipe: learns anew
-                  {k: v for k, v in tuned.items() if k != "detector"}):  # made before it taught the detector too
+                  {**tuned, "detector_tune": {**DETECTOR_TUNE, "epochs": 1}},  # another for the detector
+                  {k: v for k, v in tuned.items() if k != "detector_tune"}):  # made before it taught the detector
         (models / "handwriting-x.json").write_text(json.dumps(other))
         assert Retrainer(registry).learned_already(store) is None
     (models / "handwriting-x.json").write_text(json.dumps(tuned))
