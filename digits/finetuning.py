@@ -140,7 +140,7 @@ def taken_for_none(x: np.ndarray) -> np.ndarray:
 
 def digit_likeness(detector: keras.Model, x: np.ndarray) -> np.ndarray:
     """A detector's probability that each uint8 model input (N, 28, 28) is a digit at all."""
-    return detector.predict(x[..., None].astype(np.float32) / 255, batch_size=1000, verbose=0)[:, 0]
+    return read_probabilities(detector, x)[:, 0]  # its one output, read as the digit model's ten are
 
 
 def held_out_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
