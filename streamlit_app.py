@@ -19,6 +19,7 @@ from app_pages.access import allowed
 from app_pages.navigation import shown_pages
 from app_pages.reloads import keep_over_reload, restore_after_reload
 from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
+from app_pages.screen_reader import silence_on_new_page
 from app_pages.sidebar import show_sidebar
 from digits.deployment import retraining_enabled
 from digits.registry import SHIPPED, ModelRegistry
@@ -111,6 +112,7 @@ def main() -> None:
     show_sidebar(registry, model_path)
     page.run()
     keep_over_reload()  # the mode, a cleared canvas or a kept drawing changed in this run; the address lost its token
+    silence_on_new_page(page.title)
 
 
 if __name__ == "__main__":

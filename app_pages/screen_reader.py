@@ -47,6 +47,15 @@ def announce(words: str) -> None:
 }})();""")
 
 
+def silence_on_new_page(page: str) -> None:
+    """Empty announce()'s status when this run shows another page than the last: the status outlives the page, and a
+    screen reader reading the Model page through still found the Draw page's last answer at its foot. Called last in
+    the run, so that no element of the page moves for it (a canvas moved to another place is drawn anew)."""
+    if st.session_state.get("announced page") != page:
+        run_script('document.getElementById("announcer")?.replaceChildren();', occasion=page)
+        st.session_state["announced page"] = page
+
+
 def focus(selector: str, occasion: str = "") -> None:
     """Move the keyboard's focus to the first element that matches the CSS `selector`, once it is on the page,
     without scrolling to it (the sticky Undo, focused, took the page from a deletion far down back to its top, a

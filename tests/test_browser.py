@@ -87,6 +87,18 @@ def test_the_page_says_its_answer_and_its_pictures_to_a_screen_reader(page):
     expect(status).to_have_text(re.compile(r"^Prediction: 1, \d+% sure$"))
     assert status.evaluate("element => element.dataset.first") == "yes"
 
+    # Another page empties it: the status outlives the page, and a screen reader reading the Model page through
+    # still found the Draw page's last answer at its foot. Back on Draw, the answer is said again.
+    announcer = page.locator("#announcer")
+    with new_run(page):
+        page.get_by_role("link", name="Model", exact=True).first.click()
+    expect(page.get_by_text("Confusion matrix on the MNIST test set").first).to_be_visible(timeout=60_000)
+    expect(announcer).to_have_text("", timeout=30_000)
+    with new_run(page):
+        page.get_by_role("link", name="Draw", exact=True).first.click()
+    assert prediction(page) == "1"
+    expect(announcer).to_have_text(re.compile(r"^Prediction: 1, \d+% sure$"))
+
 
 def test_drawing_with_a_finger(browser, app_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, has_touch=True)
