@@ -101,10 +101,12 @@ def teach_detector(x: np.ndarray, mnist: Mnist, seed: int = 1, **recipe) -> tupl
     those the tuned one reads as digits, the share of drawings that are no digit each finds, and whether it is
     kept. (None, None) where it takes none of them for no digit, or there is no detector; (None, figures) where the
     tuned one is not kept."""
-    refused = taken_for_none(x)
-    if not refused.any():
+    if not DETECTOR.is_file():
         return None, None
     detector, settings = load_saved_model(DETECTOR), {**DETECTOR_TUNE, **recipe}
+    refused = taken_for_none(x, detector)
+    if not refused.any():
+        return None, None
 
     def copy() -> keras.Model:
         """The detector to tune, with batch norm's statistics kept, as fine_tune keeps the digit model's."""
@@ -123,24 +125,22 @@ def teach_detector(x: np.ndarray, mnist: Mnist, seed: int = 1, **recipe) -> tupl
                               settings["epochs"], settings["batch_size"], settings["learning_rate"], seed,
                               augment=True, verbose=0)
     figures = {"taken_for_none": int(refused.sum()),
-               "now_read_as_digits": int((digit_likeness(tuned, x[refused]) >= DIGIT_BELOW).sum()),
-               "nondigits_found_before": float((digit_likeness(detector, others) < DIGIT_BELOW).mean()),
-               "nondigits_found_after": float((digit_likeness(tuned, others) < DIGIT_BELOW).mean())}
+               "now_read_as_digits": int((~taken_for_none(x[refused], tuned)).sum()),
+               "nondigits_found_before": float(taken_for_none(others, detector).mean()),
+               "nondigits_found_after": float(taken_for_none(others, tuned).mean())}
     figures["kept"] = (figures["now_read_as_digits"] > 0
                        and figures["nondigits_found_after"] >= figures["nondigits_found_before"] - FOUND_DROP)
     return (tuned if figures["kept"] else None), figures
 
 
-def taken_for_none(x: np.ndarray) -> np.ndarray:
-    """Which of a writer's drawings (uint8 (N, 28, 28)) the shipped detector takes for no digit; none without it."""
-    if not DETECTOR.is_file():
-        return np.zeros(len(x), bool)
-    return digit_likeness(load_saved_model(DETECTOR), x) < DIGIT_BELOW
-
-
-def digit_likeness(detector: keras.Model, x: np.ndarray) -> np.ndarray:
-    """A detector's probability that each uint8 model input (N, 28, 28) is a digit at all."""
-    return read_probabilities(detector, x)[:, 0]  # its one output, read as the digit model's ten are
+def taken_for_none(x: np.ndarray, detector: keras.Model | None = None) -> np.ndarray:
+    """Which uint8 model inputs (N, 28, 28) `detector` (by default the shipped one, loaded for the call) takes for no
+    digit; none where there is no detector."""
+    if detector is None:
+        if not DETECTOR.is_file():
+            return np.zeros(len(x), bool)
+        detector = load_saved_model(DETECTOR)
+    return read_probabilities(detector, x)[:, 0] < DIGIT_BELOW  # its one output, read as the digit model's ten are
 
 
 def held_out_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -28,11 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digits import load_mnist  # noqa: E402
 from digits.corrections import Corrections  # noqa: E402
 from digits.evaluation import report  # noqa: E402
-from digits.finetuning import (accuracy, as_trained, digit_likeness, fine_tune, taken_for_none,  # noqa: E402
-                               teach_detector)
+from digits.finetuning import accuracy, as_trained, fine_tune, taken_for_none, teach_detector  # noqa: E402
 from digits.inspection import load_saved_model  # noqa: E402
 from digits.model import read_probabilities  # noqa: E402
-from digits.recognition import DIGIT_BELOW  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
 from digits.writers import Writer  # noqa: E402
 
@@ -86,8 +84,7 @@ def main() -> int:
         refused = taken_for_none(others)
         detector, figures["detector"] = teach_detector(np.concatenate([x, more[taken_for_none(more)]]), mnist)
         figures["taken_for_none_before"] = int(refused.sum())
-        figures["taken_for_none_after"] = int((digit_likeness(detector, others) < DIGIT_BELOW).sum()
-                                              if detector else refused.sum())
+        figures["taken_for_none_after"] = int((taken_for_none(others, detector) if detector else refused).sum())
         writers.append(figures)
         wrong = np.flatnonzero(read_after != labels)
         still_wrong += [(others[i], f"w{seed}: {labels[i]} read {read_after[i]}") for i in wrong]

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from digits.corrections import Corrections
-from digits.finetuning import (accuracy, as_trained, digit_likeness, fine_tune, held_out_split, most_fallen, promotion,
-                               taken_for_none, teach_detector)
+from digits.finetuning import (accuracy, as_trained, fine_tune, held_out_split, most_fallen, promotion, taken_for_none,
+                               teach_detector)
 from digits.inspection import Inspection, load_saved_model
 from digits.model import read_probabilities
 from digits.nondigits import nondigit_images
@@ -156,10 +156,10 @@ def test_a_fine_tune_teaches_the_detector_the_drawings_it_took_for_no_digit(mnis
     strange = mnist.x_test[strange_test_digits(mnist)]
     tuned, taught = teach_detector(np.concatenate([x, strange]), mnist)
     assert taught["taken_for_none"] == refused.sum() + len(strange)
-    assert taught["kept"] and (digit_likeness(tuned, strange) >= DIGIT_BELOW).sum() >= len(strange) - 1
+    assert taught["kept"] and (~taken_for_none(strange, tuned)).sum() >= len(strange) - 1
     # It still finds drawings that are no digit, drawn apart from those it was checked on.
     others = nondigit_images(300, np.random.default_rng([99, 9]))
-    found = [(digit_likeness(network, others) < DIGIT_BELOW).mean() for network in (detector, tuned)]
+    found = [taken_for_none(others, network).mean() for network in (detector, tuned)]
     assert found[1] >= found[0] - 0.05, found
     # The fine-tune's reason says so.
     figures = {"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 4,
