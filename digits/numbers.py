@@ -359,8 +359,9 @@ def punctuation(labels: np.ndarray, objects: list[Slices], side: int) -> dict[in
             spans += [(columns.start + inked[0], columns.start + inked[-1] + 1)] if len(inked) else []
             whole.append((columns.start, columns.stop))
     marks = {}
-    for label, (rows, columns) in enumerate(objects, start=1):
-        high, wide, middle = rows.stop - rows.start, columns.stop - columns.start, (columns.start + columns.stop) / 2
+    for label, piece in enumerate(objects, start=1):
+        (rows, columns), high, wide = piece, piece_height(piece), piece_width(piece)
+        middle = (columns.start + columns.stop) / 2
         if not DUST * side <= max(high, wide) <= MARK * height:
             continue
         mask = labels[rows, columns] == label
