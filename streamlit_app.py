@@ -16,7 +16,7 @@ from streamlit import delta_generator
 from streamlit.runtime.scriptrunner import script_runner
 
 from app_pages.access import allowed
-from app_pages.navigation import shown_pages
+from app_pages.navigation import OTHER_PAGES_WHEN_NARROW, show_other_pages, shown_pages
 from app_pages.reloads import keep_over_reload, restore_after_reload
 from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
 from app_pages.screen_reader import silence_on_new_page
@@ -91,7 +91,7 @@ def main() -> None:
             "[data-testid='stNumberInputStepDown'], [data-testid='stNumberInputStepUp'] "
             "{ min-height: 44px; min-width: 44px; } [data-testid='stNumberInputContainer'] { height: 44px; } "
             "[data-testid='stCheckbox'] label, [role='radiogroup'] label { min-height: 44px; align-items: center; } "
-            "}</style>")
+            "} " + OTHER_PAGES_WHEN_NARROW + "</style>")
     st.title("✏️ digits")
     restore_after_reload()  # a reloaded tab's drawings, before any page draws its canvas
     registry = ModelRegistry()
@@ -111,6 +111,7 @@ def main() -> None:
     st.set_page_config(page_title=f"{page.title} · digits")
     show_sidebar(registry, model_path)
     page.run()
+    show_other_pages(page.title)
     keep_over_reload()  # the mode, a cleared canvas or a kept drawing changed in this run; the address lost its token
     silence_on_new_page(page.title)
 

@@ -24,7 +24,6 @@ from digits.preprocessing import has_ink, ink_box, ink_intensity
 from app_pages.access import browser_session, store_problem
 from app_pages.readings import (MODES, hide_toolbars_on_touch, no_digit_warning, point_to_number_mode,
                                 show_answer_metric, show_reading, sureness)
-from app_pages.navigation import shown_pages
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer,
@@ -312,8 +311,9 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
 
 def read_as_a_number(drawing: tuple | None) -> None:
     """The callback of the button under the hint that a drawing looks like a number: the Digit canvas's `drawing`
-    (lasting_canvas' key, strokes, PNG: what the answer was read from) goes onto a new Number strip, as its height,
-    in the middle, and the page into Number mode."""
+    (lasting_canvas' key, strokes, PNG: what the answer was read from) moves onto a new Number strip, as its height,
+    in the middle, and the page into Number mode. Moved, not copied: back in Digit mode, the number stood there
+    again under its hint that it looks like a number (a review, 2026-12-06)."""
     if drawing is None:
         return
     width, height, _ = number_canvas()
@@ -326,6 +326,7 @@ def read_as_a_number(drawing: tuple | None) -> None:
     strip = Image.new("RGBA", (width, height), CANVAS_BACKGROUND)
     strip.alpha_composite(drawn, (round(left), 0))  # over the canvas's background, with it or without
     clear_canvas("number")  # a new strip, given this drawing
+    clear_canvas("digit")
     st.session_state["number-drawing"] = (number_canvas_key(width), {**strokes, "objects": objects}, png_bytes(strip))
     st.session_state["mode"] = "Number"
     st.session_state["to number mode"] = True  # the whole page runs again, for the mode's switch (see draw_digit)
@@ -503,11 +504,7 @@ def main() -> None:
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
     st.session_state.pop("to number mode", None)  # and the mode switch is drawn below
-    # The links to the other pages at its foot (show_other_pages) only where Streamlit's sidebar, with its own
-    # links, is folded away: it is open from 769 pixels on (seen in Chromium). Said above the canvas's fragment:
-    # below it, a stroke's rerun of the fragment dropped the style.
-    st.html("<style>@media (min-width: 769px) { .st-key-other-pages { display: none; } }</style>" + STACKED_ON_TOUCH
-            + BELOW_THE_CORRECTION)
+    st.html(STACKED_ON_TOUCH + BELOW_THE_CORRECTION)
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas). read_as_a_number sets it too.
     mode = st.segmented_control("Read", MODES, default=last_value_unless_set("mode", "Digit"), required=True,
@@ -519,18 +516,6 @@ def main() -> None:
         # Kept to two lines on a phone (393 px): a third pushed the digit read below the screen.
         st.caption("Draw a digit from 0 to 9 in the black square. A neural network reads it after every stroke.")
         st.fragment(draw_digit)()
-    show_other_pages()
-
-
-def show_other_pages() -> None:
-    """At the foot of the page, links to the others, shown in a window of 768 pixels or less (a phone, a tablet
-    upright; main's style): there Streamlit folds the page links into the sidebar, behind its », where a student never
-    found the Photo page (a review, 2026-12-04). Told by the window's width, not by "Mobi" in the User-Agent: a
-    tablet's has none, and a review's narrow window got no links (2026-12-05)."""
-    with st.container(key="other-pages"):
-        st.caption("The other pages:")  # not "in the » menu": at 768 pixels the top bar still lists them (a review)
-        for page in shown_pages()[1:]:
-            st.page_link(page.path, label=f"{page.title}: {page.purpose}", icon=page.icon)
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.

@@ -84,8 +84,10 @@ def show_facts(model: dict, serving: bool) -> None:
                   delta=f"{change * 100:+.2f} points from {base}" if base and change else None)
     if base and (counts := held_out_read(model)):
         before, after, held = counts
-        st.caption(f"{held} of the kept drawings were held out to check what it learned: a fine-tune without them "
-                   f"read {after} right, **{base}**, the model it came from, {before}.")
+        # Which model read them was unclear in "a fine-tune without them read 6 right" (a review, 2026-12-06).
+        st.caption(f"What it learned, measured: a first fine-tune, without {held} of the kept drawings, read {after} "
+                   f"of those {held} right, where **{base}**, the model it came from, read {before}. This model then "
+                   "learned them all.")
     if taught := detector_taught(model):  # those drawings said to look like no digit, learned or not
         st.caption(f"{taught[0].upper()}{taught[1:]}.")
     if "date" in model:

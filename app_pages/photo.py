@@ -46,16 +46,17 @@ def main() -> None:
             st.info("Upload a photo or take one to see what the model reads.")
             return
         name, data = chosen
+        # A 12-megapixel photo takes 2-3 s to read, while "Upload a photo" stood beside the file just uploaded; and
+        # opening a 49-megapixel one 1-1.6 s more, which the spinner did not cover (a review, 2026-12-06).
         try:
-            photo = open_photo(data)
+            with st.spinner("Reading the photo…"):
+                photo = open_photo(data)
+                st.session_state["photo-last"], st.session_state["photo-kept"] = chosen, True
+                recognizer, _ = serving_recognizer()
+                read = recognizer.read_photo(photo_ink(photo), number=mode == "Number")
         except PhotoError as error:
             st.error(f"{name}: {error}")  # the last photo that opened stays the one given back (lasting_photo)
             return
-        st.session_state["photo-last"], st.session_state["photo-kept"] = chosen, True
-        recognizer, _ = serving_recognizer()
-        # A 12-megapixel photo takes 2-3 s, while "Upload a photo" stood beside the file just uploaded.
-        with st.spinner("Reading the photo…"):
-            read = recognizer.read_photo(photo_ink(photo), number=mode == "Number")
         pointed = point_to_number_mode(read.as_number)
         if pointed:  # one tap, as on the Draw page: a tablet review found only the words "choose Number"
             st.button("Read it as a number", icon=":material/pin:", on_click=st.session_state.__setitem__,

@@ -65,6 +65,11 @@ def test_a_number_drawn_in_digit_mode_is_taken_to_number_mode_with_one_click(pag
     # Its strokes are on the strip, in the middle: a 1 drawn at the right end is read after them.
     draw(page, [[(0.95, 0.1), (0.95, 0.9)]], margin=0.05)
     assert prediction(page, "Number") == "171"
+    # They moved there: the Digit canvas is blank, not the number again under its hint.
+    with new_run(page):
+        page.get_by_role("radio", name="Digit").click()
+    expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
+    assert prediction(page) is None
 
 
 def test_a_decimal_point_tapped_between_two_digits_is_read_in_the_number(page):
@@ -269,6 +274,14 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     with new_run(page):
         main.get_by_role("link", name="Photo: read a photo of a digit or a number").click()
     expect(main.get_by_text("Upload a photo", exact=False).first).to_be_visible()
+    # So is every other page's foot, the way back to Draw included.
+    expect(main.get_by_role("link", name="Photo: read a photo of a digit or a number")).to_have_count(0)
+    with new_run(page):
+        main.get_by_role("link", name="Model: how it learned and what it gets wrong").click()
+    expect(main.get_by_text("Accuracy per digit", exact=False).first).to_be_visible()
+    with new_run(page):
+        main.get_by_role("link", name="Draw: draw a digit or a number").click()
+    expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
     context.close()
 
 

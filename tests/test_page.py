@@ -548,9 +548,9 @@ def test_the_model_page_shows_what_a_fine_tune_learned_of_the_drawings_beside_it
     assert tuned.value == f"{shipped['test_accuracy'] - 0.0034:.2%}" and tuned.proto.delta == "-0.34 points from digits"
     assert not plain.proto.delta  # the shipped model came from none
     captions = [c.value for c in app.main.caption]
-    assert ("6 of the kept drawings were held out to check what it learned: a fine-tune without them read 6 right, "
-            "**digits**, the model it came from, 4.") in captions
-    assert len([c for c in captions if "held out to check" in c]) == 1  # none under the shipped model
+    assert ("What it learned, measured: a first fine-tune, without 6 of the kept drawings, read 6 of those 6 right, "
+            "where **digits**, the model it came from, read 4. This model then learned them all.") in captions
+    assert len([c for c in captions if "a first fine-tune" in c]) == 1  # none under the shipped model
     assert not any("taken for no digit" in c for c in captions)  # it had nothing to teach the detector
     # One that taught the detector some drawings it took for no digit says how many it now reads as digits.
     taught = {"taken_for_none": 3, "now_read_as_digits": 2, "nondigits_found_before": 0.88,
@@ -570,7 +570,7 @@ def test_the_model_page_shows_what_a_fine_tune_learned_of_the_drawings_beside_it
     for key in ("corrections_accuracy_after", "fine_tuned_from"):
         (models / "handwriting-x.json").write_text(json.dumps({k: v for k, v in tuned.items() if k != key}))
         app.run()
-        assert not app.exception and not any("held out to check" in c.value for c in app.main.caption)
+        assert not app.exception and not any("a first fine-tune" in c.value for c in app.main.caption)
 
 
 def test_the_model_page_with_one_model_says_how_to_get_another_to_compare(monkeypatch, models):
