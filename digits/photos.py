@@ -74,11 +74,12 @@ Box = tuple[int, int, int, int]  # left, top, right, bottom, right and bottom ex
 # Why nothing was read in a photo (Recognizer.read_photo), said by the Photo page and predict.py.
 # Writing under about a fortieth of the photo's height is taken for the paper's grain (SPECK, DUST): a 7 38 pixels
 # high on a 2000x1500 photo was, 40 pixels was read; a review's 16-pixel 5 was said to be on blank paper alone.
+# "Crop it to the writing", not "to the digit": the page says it of a number too (a review, 2026-12-06).
 BLANK = ("No digit found in this photo: the paper looks blank, or the writing is under about a fortieth of the "
-         "photo's height, too small to tell from the paper. Try a closer photo, or crop it to the digit, with the "
-         "digit clearly darker (or lighter) than the paper.")
+         "photo's height, too small to tell from the paper. Try a closer photo, or crop it to the writing, with the "
+         "writing clearly darker (or lighter) than the paper.")
 # Ink too small to read (a speck, a digit a few pixels high): not blank paper, which the page had said (a review).
-TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the digit."
+TOO_SMALL = "Too small to read: the ink is only a speck. Try a closer photo, or crop it to the writing."
 # In place of the 2 the model would read in a level line (Recognition.is_level_line): a dash, an underline.
 ONLY_A_LEVEL_LINE = "No digit found in this photo, only a level line (a dash or an underline)."
 

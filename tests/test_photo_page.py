@@ -227,7 +227,7 @@ def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
     speck[150:156, 200:206] = 1.0
     app.file_uploader(key="photo-upload").upload("speck.jpg", jpeg_bytes(photo(speck, noise=8)), "image/jpeg").run()
     assert [w.value for w in app.warning] == ["Too small to read: the ink is only a speck. Try a closer photo, or "
-                                              "crop it to the digit."]
+                                              "crop it to the writing."]
     # A digit too small for its photo is taken for the paper's grain: the page said the paper looked blank, no more.
     tiny = np.zeros((1500, 2000))
     tiny[700:730, 900:930] = ink(PLAIN[7], 30, extent=30, pen=3)
