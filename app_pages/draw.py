@@ -28,13 +28,16 @@ from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer,
 )
+from app_pages.screen_reader import in_script, run_script
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import Recognition, Recognizer
 
 # The canvas's tools show only while the pointer is over it.
 CANVAS_TOOLS = "Point at the canvas for its tools: the bin clears it, the arrow undoes a stroke."
-GIVEN_BACK_TOOLS = "Your drawing is back: Clear starts a new one, the arrow undoes the strokes drawn since."
+# Said under a drawing given back after a switch, a reload or an Undo, and under one moved from the Digit canvas to the
+# Number strip, where "Your drawing is back" was wrong (a review, 2026-12-06).
+GIVEN_BACK_TOOLS = "Clear starts a new drawing; the arrow undoes the strokes you draw from now on."
 # The canvas's toolbar lives in the canvas's shadow root, which the page's CSS cannot reach, so a script puts a style
 # there that leaves Undo, Redo and the bin. Its pencil ("Edit", a toggle) made the next stroke drag the digit off the
 # canvas and drew nothing until clicked again (a fresh user's review, 2026-12-03); its upload icon sends the drawing,
@@ -274,12 +277,14 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         # review, 2026-12-04).
         st.button("Undo: don't keep it", key=f"undo-{kept_id}", icon=":material/undo:",
                   on_click=take_back, args=(kept_id, label, drawing))
+        bring_into_view(digit_canvas_key())
     if taken := st.session_state.pop("taken_back", None):
         label, failed = taken
         if failed:
             st.error(f"It is still kept as {article(label)} {label}. {failed}")
         else:
             st.info(f"No longer kept as {article(label)} {label}: say below what it is", icon=":material/undo:")
+            bring_into_view(digit_canvas_key())
     result = None if image is None else recognizer.recognize(image)
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
@@ -307,6 +312,24 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
                   args=(st.session_state.get("digit-drawing"),))
     show_recognition(recognizer, result, explain, advise=not pointed)
     offer_correction(result, image, model_name, pointed)
+
+
+def bring_into_view(key: str) -> None:
+    """Scroll the page back up to the widget of this key (a new canvas) where its top is above the screen's, under
+    Streamlit's header. A finger scrolls down to the digits to pick one, and the page stayed scrolled there once the
+    drawing was kept (or taken back), the new canvas a third above the screen, where a finger draws instead of
+    scrolling (a review on a phone, 2026-12-06). Where it is in view, nothing moves. It looks for a second, as the
+    rest of the run's page comes and goes."""
+    run_script(f"""(function bring(tries) {{
+  const widget = document.querySelector({in_script(f".st-key-{key}")});
+  const header = document.querySelector('[data-testid="stHeader"]');
+  const top = header ? header.getBoundingClientRect().bottom : 0;
+  if (widget && widget.getBoundingClientRect().top < top) {{
+    widget.style.scrollMarginTop = `${{top + 8}}px`;
+    widget.scrollIntoView({{block: "start"}});
+  }}
+  if (tries < 20) setTimeout(() => bring(tries + 1), 50);
+}})(0);""", occasion=key)
 
 
 def read_as_a_number(drawing: tuple | None) -> None:

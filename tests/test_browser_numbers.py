@@ -120,7 +120,7 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     switch_mode(page, "Digit")
     assert prediction(page) == "7"
     assert ink_on_canvas(page, inked) == inked
-    expect(page.get_by_text("Your drawing is back: Clear starts a new one")).to_be_visible()
+    expect(page.get_by_text("Clear starts a new drawing; the arrow undoes")).to_be_visible()
     switch_mode(page, "Number")
     assert prediction(page, "Number") == "70"
     # To another page and back: in the mode it was left in, with its drawing.
@@ -167,7 +167,7 @@ def test_a_drawing_outlives_a_reload_of_the_tab(browser, app_url):
     open_page(page, page.url)  # reloaded: a new session, at the same address
     assert prediction(page) == "7"
     assert ink_on_canvas(page, inked) == inked
-    expect(page.get_by_text("Your drawing is back: Clear starts a new one")).to_be_visible()
+    expect(page.get_by_text("Clear starts a new drawing; the arrow undoes")).to_be_visible()
     context.close()
 
 
@@ -282,6 +282,41 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     with new_run(page):
         main.get_by_role("link", name="Draw: draw a digit or a number").click()
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
+    context.close()
+
+
+def test_on_a_phone_keeping_a_drawing_or_taking_it_back_brings_the_new_canvas_into_view(browser, app_url):
+    # A finger scrolls down to the digits to pick one; the page, shorter once the drawing was kept, stayed scrolled
+    # there, with the new canvas partly above the screen, and on it a finger draws instead of scrolling (a review,
+    # 2026-12-06).
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    open_page(page, app_url)
+
+    def canvas_in_view(wait_s: float = 0) -> bool:
+        """Whether the whole canvas is on the screen, below Streamlit's header, now or within `wait_s` seconds."""
+        for _ in range(int(wait_s * 10) + 1):
+            canvas = page.locator("canvas.upper-canvas").bounding_box()
+            header = page.locator('[data-testid="stHeader"]').bounding_box()
+            if canvas["y"] >= header["y"] + header["height"] and canvas["y"] + canvas["height"] <= 727:
+                return True
+            page.wait_for_timeout(100)
+        return False
+
+    draw(page, PLAIN[7], finger=True)
+    pill = page.locator('[class*="st-key-wrong-"]').get_by_role("radio", name="1")
+    pill.scroll_into_view_if_needed()
+    assert not canvas_in_view()
+    with new_run(page):
+        pill.tap()
+    expect(page.get_by_text("Saved as a 1")).to_be_visible()
+    assert canvas_in_view(wait_s=2)
+    undo = page.get_by_role("button", name="Undo: don't keep it")
+    undo.scroll_into_view_if_needed()
+    with new_run(page):
+        undo.tap()
+    expect(page.get_by_text("No longer kept as a 1")).to_be_visible()
+    assert canvas_in_view(wait_s=2) and prediction(page) == "7"  # given back, to be said what it is
     context.close()
 
 

@@ -171,7 +171,7 @@ def test_a_reloaded_tab_gets_its_drawings_and_mode_back_until_it_clears_them():
     # Reloaded: a new session at that address has both drawings back, read again, in the mode it was left in.
     reloaded = open_at({"drawing": token})
     assert [m.value for m in reloaded.metric if m.label == "Prediction"] == ["7"]
-    assert any(c.value.startswith("Your drawing is back") for c in reloaded.caption)
+    assert any(c.value.startswith("Clear starts a new drawing") for c in reloaded.caption)
     assert [canvas.key for canvas in reloaded.main.get("bidi_component")] == ["digit-canvas-1-0"]
     assert reloaded.query_params["drawing"] != token  # its own token: a shared address gives a copy
     reloaded.segmented_control("mode").set_value("Number").run()

@@ -657,11 +657,13 @@ def test_learn_my_handwriting_waits_for_corrections_then_shows_before_and_after(
     store.add(canvas, 7)
     app = run_page(monkeypatch, models)
     assert app.sidebar.button[1].label == "Learn my handwriting" and app.sidebar.button[1].disabled
-    assert any("1 drawing kept so far (0 read wrong)" in c.value for c in app.sidebar.caption)
+    assert any(c.value.startswith("1 drawing kept so far (0 read wrong). Tell the Draw page what you drew")
+               for c in app.sidebar.caption)
     store.add(canvas, 7, predicted=1)  # two of one digit: one can be held out to measure the fine-tune
     app = run_page(monkeypatch, models)
     assert not app.sidebar.button[1].disabled
-    assert any("2 drawings kept so far (1 read wrong)" in c.value for c in app.sidebar.caption)
+    assert any(c.value.startswith("2 drawings kept so far (1 read wrong): enough to fine-tune the model on them")
+               for c in app.sidebar.caption)
     assert not any("read all of these right" in c.value for c in app.sidebar.caption)
     # Drawings all read right when kept: a fine-tune could not read more held-out ones right, and would never serve.
     right = Corrections(models.parent / "right" / "corrections.sqlite")
