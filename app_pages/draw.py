@@ -318,7 +318,8 @@ def bring_into_view(key: str) -> None:
     """Scroll the page back up to the widget of this key (a new canvas) where its top is above the screen's, under
     Streamlit's header. A finger scrolls down to the digits to pick one, and the page stayed scrolled there once the
     drawing was kept (or taken back), the new canvas a third above the screen, where a finger draws instead of
-    scrolling (a review on a phone, 2026-12-06). Where it is in view, nothing moves. It looks for a second, as the
+    scrolling (a review on a phone, 2026-12-06); after Read it as a number, the whole Number strip was above it.
+    Where it is in view, nothing moves. It looks for a second, as the
     rest of the run's page comes and goes."""
     run_script(f"""(function bring(tries) {{
   const widget = document.querySelector({in_script(f".st-key-{key}")});
@@ -526,7 +527,7 @@ def main() -> None:
     Streamlit's clean-ups after each run skipped, see streamlit_app.py).
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
-    st.session_state.pop("to number mode", None)  # and the mode switch is drawn below
+    moved = st.session_state.pop("to number mode", None)  # and the mode switch is drawn below
     st.html(STACKED_ON_TOUCH + BELOW_THE_CORRECTION)
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas). read_as_a_number sets it too.
@@ -535,6 +536,8 @@ def main() -> None:
     remember_value("mode")
     if mode == "Number":
         st.fragment(draw_number)()
+        if moved:  # tapped below the Digit canvas, on a phone far below the top of the strip
+            bring_into_view(number_canvas_key(number_canvas()[0]))
     else:
         # Kept to two lines on a phone (393 px): a third pushed the digit read below the screen.
         st.caption("Draw a digit from 0 to 9 in the black square. A neural network reads it after every stroke.")

@@ -285,7 +285,7 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     context.close()
 
 
-def test_on_a_phone_keeping_a_drawing_or_taking_it_back_brings_the_new_canvas_into_view(browser, app_url):
+def test_on_a_phone_keeping_taking_back_or_moving_a_drawing_brings_its_new_canvas_into_view(browser, app_url):
     # A finger scrolls down to the digits to pick one; the page, shorter once the drawing was kept, stayed scrolled
     # there, with the new canvas partly above the screen, and on it a finger draws instead of scrolling (a review,
     # 2026-12-06).
@@ -317,6 +317,15 @@ def test_on_a_phone_keeping_a_drawing_or_taking_it_back_brings_the_new_canvas_in
         undo.tap()
     expect(page.get_by_text("No longer kept as a 1")).to_be_visible()
     assert canvas_in_view(wait_s=2) and prediction(page) == "7"  # given back, to be said what it is
+    # So does a drawing moved to the Number strip: the whole strip was above the screen.
+    open_page(page, app_url)
+    draw(page, side_by_side(PLAIN[7], PLAIN[0]), margin=0.1, finger=True)
+    button = page.get_by_role("button", name="Read it as a number")
+    button.scroll_into_view_if_needed()
+    assert not canvas_in_view()
+    with new_run(page):
+        button.tap()
+    assert prediction(page, "Number") == "70" and canvas_in_view(wait_s=2)
     context.close()
 
 
