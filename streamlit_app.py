@@ -109,11 +109,11 @@ def main() -> None:
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages
     # The browser tab names the page: every page's title was "digits" (an accessibility review, 2026-12-05).
     st.set_page_config(page_title=f"{page.title} · digits")
+    silence_on_new_page(page.title)
     show_sidebar(registry, model_path)
     page.run()
     show_other_pages(page.title)
     keep_over_reload()  # the mode, a cleared canvas or a kept drawing changed in this run; the address lost its token
-    silence_on_new_page(page.title)
 
 
 if __name__ == "__main__":

@@ -319,8 +319,7 @@ def bring_into_view(key: str) -> None:
     Streamlit's header. A finger scrolls down to the digits to pick one, and the page stayed scrolled there once the
     drawing was kept (or taken back), the new canvas a third above the screen, where a finger draws instead of
     scrolling (a review on a phone, 2026-12-06); after Read it as a number, the whole Number strip was above it.
-    Where it is in view, nothing moves. It looks for a second, as the
-    rest of the run's page comes and goes."""
+    Where it is in view, nothing moves. It looks for a second, as the rest of the run's page comes and goes."""
     run_script(f"""(function bring(tries) {{
   const widget = document.querySelector({in_script(f".st-key-{key}")});
   const header = document.querySelector('[data-testid="stHeader"]');

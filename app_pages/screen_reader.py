@@ -49,11 +49,13 @@ def announce(words: str) -> None:
 
 def silence_on_new_page(page: str) -> None:
     """Empty announce()'s status when this run shows another page than the last: the status outlives the page, and a
-    screen reader reading the Model page through still found the Draw page's last answer at its foot. Called last in
-    the run, so that no element of the page moves for it (a canvas moved to another place is drawn anew)."""
-    if st.session_state.get("announced page") != page:
-        run_script('document.getElementById("announcer")?.replaceChildren();', occasion=page)
-        st.session_state["announced page"] = page
+    screen reader reading the Model page through still found the Draw page's last answer at its foot.
+
+    Called on every run, before the page draws anything: its script runs again only when the page changes
+    (run_script), before the page's own announcement. It stands in the same place on every run, so that no element
+    of the page moves for it (a canvas moved to another place is drawn anew). Called last, on a new page only, it
+    emptied the status after a slow run's announcement had filled it (a clean-clone CI run, 2026-12-06)."""
+    run_script('document.getElementById("announcer")?.replaceChildren();', occasion=page)
 
 
 def focus(selector: str, occasion: str = "") -> None:
