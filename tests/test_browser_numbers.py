@@ -298,7 +298,8 @@ def test_on_a_phone_keeping_taking_back_or_moving_a_drawing_brings_its_new_canva
         for _ in range(int(wait_s * 10) + 1):
             canvas = page.locator("canvas.upper-canvas").bounding_box()
             header = page.locator('[data-testid="stHeader"]').bounding_box()
-            if canvas["y"] >= header["y"] + header["height"] and canvas["y"] + canvas["height"] <= 727:
+            below_header = canvas["y"] >= header["y"] + header["height"]
+            if below_header and canvas["y"] + canvas["height"] <= PHONE["viewport"]["height"]:
                 return True
             page.wait_for_timeout(100)
         return False
