@@ -26,7 +26,7 @@ def load_recognizer(path: str, modified: float) -> Recognizer:
     """One Recognizer per model file and version, shared by every session; a changed file loads anew."""
     recognition = importlib.import_module("digits.recognition")  # waits for the import begun at start
     recognition.tune_for_single_images()  # the page reads one drawing at a time
-    return recognition.Recognizer.load(path)
+    return recognition.Recognizer.load(path).warm_up()
 
 
 def serving_model() -> tuple[Path, str | None]:

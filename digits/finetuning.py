@@ -20,7 +20,7 @@ from digits.corrections import Corrections, display_location, samples_sha256
 from digits.data import Mnist
 from digits.inspection import Inspection, inspect_model, load_digit_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
-from digits.nondigits import detector_examples, labelled, nondigit_images
+from digits.nondigits import detector_examples, drawn_nondigits, labelled
 from digits.recipes import DETECTOR_TUNE, FINE_TUNE, VALIDATION, training_steps
 from digits.recognition import DIGIT_BELOW
 from digits.registry import DETECTOR, ModelRegistry, detector_taught, held_out_read, metadata_path, own_detector
@@ -116,11 +116,11 @@ def teach_detector(x: np.ndarray, mnist: Mnist, seed: int = 1, **recipe) -> tupl
             layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
         return tuned
 
-    replayed, kinds = detector_examples(mnist, settings["examples"], np.random.default_rng([seed, 7]))
+    replayed, kinds = detector_examples(mnist, settings["examples"], (seed, 7))
     copies = max(1, round(len(kinds) * settings["share"] / (1 - settings["share"]) / len(x)))
     mine = np.repeat(x, copies, axis=0).astype(np.float32) / 255
     examples = np.concatenate([replayed, mine]), np.concatenate([kinds, np.ones(len(mine), np.float32)])
-    others = nondigit_images(CHECKED_NONDIGITS, np.random.default_rng([seed, 8]))
+    others = drawn_nondigits(CHECKED_NONDIGITS, (seed, 8))
     tuned, _ = train_on_crops(copy, examples, labelled(x, others), "binary_crossentropy", ["accuracy"],
                               settings["epochs"], settings["batch_size"], settings["learning_rate"], seed,
                               augment=True, verbose=0)

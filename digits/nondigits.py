@@ -11,6 +11,8 @@ are drawn by generators, hands, sizes, pens and seeds of their own, and some are
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Callable
 
 import keras
@@ -20,7 +22,7 @@ from digits.data import Mnist
 from digits.drawing import Strokes, arc, in_hand, training_image
 from digits.model import build_compact_probability
 from digits.recipes import TRAINING_IMAGES
-from digits.synthesis import STYLED_COUNT, pen_twins, styled_digits
+from digits.synthesis import STYLED_COUNT, cached_chunks, drawing_code_sha256, pen_twins, styled_digits
 
 
 def scribble(rng: np.random.Generator) -> Strokes:
@@ -134,24 +136,41 @@ def nondigit_images(count: int, rng: np.random.Generator) -> np.ndarray:
     return np.array([image for image in images if image is not None], np.uint8).reshape(-1, 28, 28)
 
 
-def detector_examples(mnist: Mnist, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def drawn_nondigits(count: int, seed: tuple[int, ...]) -> np.ndarray:
+    """nondigit_images(count, np.random.default_rng(seed)), from the drawing cache when it has them
+    (digits/synthesis.py's, keyed by count, seed and the code that draws them). A fine-tune that teaches the detector
+    drew its 2,600 anew each time: 15 s of its 100 (2026-12-06). One chunk, drawn in this process: a worker of its
+    own would import TensorFlow (4.5 s) to draw them."""
+    code = hashlib.sha256(drawing_code_sha256().encode() + Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{count} {seed} {code}".encode()).hexdigest()
+    [chunk] = cached_chunks("nondigits", code, [key], nondigit_chunk, [(count, seed)], [count], None)
+    return chunk["images"]
+
+
+def nondigit_chunk(count: int, seed: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """drawn_nondigits' drawings, as the drawing cache keeps them."""
+    return {"images": nondigit_images(count, np.random.default_rng(seed))}
+
+
+def detector_examples(mnist: Mnist, count: int, seed: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """`count` training examples (x float32 (N, 28, 28) in 0-1, as model inputs, y float32 (N,), 1 for a digit): half
     digits, a third of them pen-redrawn twins of MNIST training digits (from the cache), a third styled digits (as
     many as there are, up to that) and the rest MNIST training digits, none of the validation slice; half drawings
-    that are no digit."""
+    that are no digit (drawn_nondigits). The same `seed` gives the same examples."""
     third = count // 6
     twins = pen_twins(mnist.x_train[:TRAINING_IMAGES], third)  # those of the first digits: a training draws them first
     styled = styled_digits(min(third, STYLED_COUNT))[0]
-    picked = rng.choice(TRAINING_IMAGES, count // 2 - len(twins) - len(styled), replace=False)
+    picked = np.random.default_rng([*seed, 0]).choice(TRAINING_IMAGES, count // 2 - len(twins) - len(styled),
+                                                      replace=False)
     digits = np.concatenate([twins, styled, mnist.x_train[picked]])
-    return labelled(digits, nondigit_images(count - len(digits), rng))
+    return labelled(digits, drawn_nondigits(count - len(digits), (*seed, 1)))
 
 
-def detector_validation(mnist: Mnist, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def detector_validation(mnist: Mnist, count: int, seed: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """`count` examples held out, as detector_examples gives them: half MNIST's validation slice, half drawings
-    that are no digit (drawn with `rng`, which training does not use)."""
+    that are no digit (drawn with a `seed` training does not use)."""
     digits = mnist.x_train[TRAINING_IMAGES:][: count // 2]
-    return labelled(digits, nondigit_images(count - len(digits), rng))
+    return labelled(digits, drawn_nondigits(count - len(digits), seed))
 
 
 def labelled(digits: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

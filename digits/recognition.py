@@ -261,7 +261,7 @@ class Recognizer:
 
         # Two compiled graphs of the model (a direct call costs a few ms; model.predict() would cost tens):
         # one for batches of any size, and one for a single image, which XLA fuses into one step (1.5 ms
-        # instead of 3 ms here). XLA compiles on the first call, in about 0.5 s; load() makes that call.
+        # instead of 3 ms here). XLA compiles on the first call, in about 0.5 s; warm_up() makes that call.
         # Three more run the checker, the pair reader and the number reader on a number's candidates, and one the
         # detector.
         @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
@@ -308,15 +308,19 @@ class Recognizer:
         model = load_digit_model(path)  # safe_mode: a .keras file's Python code (a Lambda layer) is refused
         networks = [load_saved_model(p) if p.is_file() else None
                     for p in (CHECKER, PAIR_READER, NUMBER_READER, detector_for(path))]
-        recognizer = cls(model, read_metadata(path) or {}, path, *networks)
-        # Compile each graph now, not on the first drawing: one image of the shape its signature takes.
-        graphs = [(recognizer.model, recognizer._forward_one), (recognizer.checker, recognizer._check_batch),
-                  (recognizer.pair_reader, recognizer._read_pairs),
-                  (recognizer.number_reader, recognizer._read_in_number), (recognizer.detector, recognizer._detect)]
+        return cls(model, read_metadata(path) or {}, path, *networks)
+
+    def warm_up(self) -> "Recognizer":
+        """Compile the graphs a page reads with now, not on its first drawing or number: one image of the shape each
+        takes. Only for a server: predict.py, which reads a file once, took 8.2 s, not 8.4, for a digit, and 7.5 s,
+        not 8.2, for a number without these calls (2026-12-06)."""
+        graphs = [(self.model, self._forward_one), (self.model, self._forward_batch), (self.checker, self._check_batch),
+                  (self.pair_reader, self._read_pairs), (self.number_reader, self._read_in_number),
+                  (self.detector, self._detect)]
         for network, graph in graphs:
             if network is not None:
                 graph(np.zeros((1, *graph.input_signature[0].shape[1:]), np.float32))
-        return recognizer
+        return self
 
     def recognize(self, image: Image.Image | np.ndarray) -> Recognition | None:
         """Read one image; None when nothing is drawn on it, ValueError when it cannot be a picture (see

@@ -13,7 +13,7 @@ from digits.drawing import PLAIN, arc, ellipse, render
 from digits.evaluation import placement
 from digits.inspection import load_saved_model
 from digits.model import as_model_input
-from digits.nondigits import KINDS, detector_examples, detector_validation, nondigit_images
+from digits.nondigits import KINDS, detector_examples, detector_validation, drawn_nondigits, nondigit_images
 from digits.numbers import number_candidates
 from digits.preprocessing import NOISE, ink_intensity
 from digits.recipes import TRAINING_IMAGES
@@ -30,13 +30,31 @@ def test_the_training_drawings_are_model_inputs_of_every_kind(rng):
     assert len({image.tobytes() for image in images}) == len(images)  # each drawn anew
 
 
-def test_detector_examples_are_half_digits_none_of_them_held_out(mnist, rng):
-    x, y = detector_examples(mnist, 120, rng)
+def test_drawings_that_are_no_digit_are_drawn_once_for_a_seed_then_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITS_CACHE_DIR", str(tmp_path))
+    drawn = drawn_nondigits(30, (3, 1))
+    assert np.array_equal(drawn, nondigit_images(30, np.random.default_rng((3, 1))))
+    [cached] = tmp_path.glob("nondigits-*.npz")
+    stamp = cached.stat().st_mtime_ns
+    assert np.array_equal(drawn_nondigits(30, (3, 1)), drawn) and cached.stat().st_mtime_ns == stamp
+    np.savez(cached, images=drawn[::-1])  # what the cache holds is what is read
+    assert np.array_equal(drawn_nondigits(30, (3, 1)), drawn[::-1])
+    cached.write_bytes(cached.read_bytes()[:500])  # cut short, as by a killed process: drawn again
+    assert np.array_equal(drawn_nondigits(30, (3, 1)), drawn)
+    others = [drawn_nondigits(30, (3, 2)), drawn_nondigits(40, (3, 1))]  # another seed, another count: drawn anew
+    assert not np.array_equal(others[0], drawn) and len(others[1]) >= 39
+    assert len(list(tmp_path.glob("nondigits-*.npz"))) == 3 and not list(tmp_path.glob(".*.npz*"))
+
+
+def test_detector_examples_are_half_digits_none_of_them_held_out(mnist):
+    x, y = detector_examples(mnist, 120, (5,))
     assert x.dtype == np.float32 and x.shape == (len(y), 28, 28) and 0.0 <= x.min() and x.max() <= 1.0
     assert set(np.unique(y)) == {0.0, 1.0} and abs(y.mean() - 0.5) < 0.02
     held_out = {image.tobytes() for image in mnist.x_train[TRAINING_IMAGES:]}
     assert not any(np.round(image * 255).astype(np.uint8).tobytes() in held_out for image in x[y == 1])
-    x_val, y_val = detector_validation(mnist, 40, np.random.default_rng(1))
+    again = detector_examples(mnist, 120, (5,))  # the same for a seed, and another for another
+    assert np.array_equal(again[0], x) and not np.array_equal(detector_examples(mnist, 120, (6,))[0], x)
+    x_val, y_val = detector_validation(mnist, 40, (1,))
     validation = {image.tobytes() for image in mnist.x_train[TRAINING_IMAGES:][:20]}
     assert y_val.sum() == 20 and all(np.round(image * 255).astype(np.uint8).tobytes() in validation
                                      for image in x_val[y_val == 1])

@@ -223,3 +223,24 @@ def test_an_unsure_reading_never_says_it_is_as_sure_as_a_sure_one():
     # 89.6% would round to the 90% a reading needs to be sure: it is said to a tenth, cut short, not rounded up.
     assert [said(c) for c in (0.5, 0.894, 0.896, 0.89996, 0.9, 0.97, 0.99996)] == [
         "50%", "89%", "89.6%", "89.9%", "90%", "97%", "100%"]
+
+
+def test_the_app_compiles_the_graphs_it_reads_with_as_it_loads_a_model_and_a_script_only_those_it_uses():
+    from app_pages.resources import load_recognizer
+
+    def traced(recognizer: Recognizer) -> list[int]:
+        """How often each graph a page reads with was compiled: one image, a batch, a number's checker, pairs and
+        digits, the detector."""
+        graphs = (recognizer._forward_one, recognizer._forward_batch, recognizer._check_batch, recognizer._read_pairs,
+                  recognizer._read_in_number, recognizer._detect)
+        return [graph.experimental_get_tracing_count() for graph in graphs]
+
+    loaded = Recognizer.load()
+    assert traced(loaded) == [0] * 6
+    loaded.recognize(render(PLAIN[7], 200, (140, 140), 20))
+    assert traced(loaded) == [1, 0, 0, 0, 0, 0]  # predict.py reading a digit compiles no number's graph
+    served = load_recognizer(str(DEFAULT_MODEL), DEFAULT_MODEL.stat().st_mtime)
+    assert traced(served) == [1] * 6
+    served.recognize(render(PLAIN[7], 200, (140, 140), 20))
+    served.recognize_number(on_strip((PLAIN[1], 250), (PLAIN[7], 450)))
+    assert traced(served) == [1] * 6  # the first drawing compiles nothing more
