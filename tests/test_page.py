@@ -734,21 +734,35 @@ def test_learn_my_handwriting_does_not_learn_the_same_drawings_twice(monkeypatch
                   {k: v for k, v in tuned.items() if k != "detector_tune"}):  # made before it taught the detector
         (models / "handwriting-x.json").write_text(json.dumps(other))
         assert Retrainer(registry).learned_already(store) is None
-    (models / "handwriting-x.json").write_text(json.dumps(tuned))
 
-    def learn() -> AppTest:
+    def offer() -> tuple[AppTest, str]:
+        """The page, and what its sidebar says of the drawings kept."""
         app = run_page(monkeypatch, models)
-        next(b for b in app.sidebar.button if b.label == "Learn my handwriting").click().run()
         assert not app.exception
-        return app
+        return app, next(c.value for c in app.sidebar.caption if "kept so far" in c.value)
 
-    said = " ".join(i.value for i in learn().sidebar.info)
-    assert "**handwriting-x** learned these same 2 drawings already, and is not serving" in said
+    # Learned by another session between the page's run and the click: the click's run starts nothing, and says so.
+    app, said = offer()
+    assert "enough to fine-tune" in said
+    (models / "handwriting-x.json").write_text(json.dumps(tuned))
+    next(b for b in app.sidebar.button if b.label == "Learn my handwriting").click().run()
+    assert not app.exception and not (models / "training.json").exists()
+    # That run says why, with the button off, as every run does before a click: a review's sidebar offered "enough to
+    # fine-tune" on drawings a fine-tune had learned, and only the click said so.
+    said = next(c.value for c in app.sidebar.caption if "kept so far" in c.value)
+    assert said == ("2 drawings kept so far (1 read wrong): **handwriting-x** learned these same drawings already, "
+                    "and is not serving (*Serve model* above can serve it). Keep more to fine-tune again.")
+    assert next(b for b in app.sidebar.button if b.label == "Learn my handwriting").disabled
+    assert offer()[1] == said
     registry.use(models / "handwriting-x.keras")  # served, it is the fine-tune the next one would make again
-    assert "learned these same 2 drawings already and is serving" in " ".join(i.value for i in learn().sidebar.info)
-    assert not (models / "training.json").exists()
+    app, said = offer()
+    assert said.endswith(": **handwriting-x** learned these same drawings already and is serving. Keep more to "
+                         "fine-tune again.")
     store.add(render(PLAIN[0], 200, (140, 140), 22), 0)  # one drawing more: learned from the shipped model
-    learn()
+    app, said = offer()
+    assert "enough to fine-tune" in said
+    next(b for b in app.sidebar.button if b.label == "Learn my handwriting").click().run()
+    assert not app.exception
     status = json.loads((models / "training.json").read_text())
     from app_pages.resources import get_retrainer  # the page's own, which waits for the process it started
 
