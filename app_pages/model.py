@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_in
     from digits.inspection import Inspection
 
 GALLERY = 60  # misread digits shown per model
+RIGHT = ("wrong", "right")  # one held-out drawing, read so (0 or 1 of 1)
 
 
 def heading(words: str) -> None:
@@ -84,10 +85,14 @@ def show_facts(model: dict, serving: bool) -> None:
                   delta=f"{change * 100:+.2f} points from {base}" if base and change else None)
     if base and (counts := held_out_read(model)):
         before, after, held = counts
-        # Which model read them was unclear in "a fine-tune without them read 6 right" (a review, 2026-12-06).
-        st.caption(f"What it learned, measured: a first fine-tune, without {held} of the kept drawings, read {after} "
-                   f"of those {held} right, where **{base}**, the model it came from, read {before}. This model then "
-                   "learned them all.")
+        # Which model read them was unclear in "a fine-tune without them read 6 right"; "without 1 of the kept
+        # drawings, read 1 of those 1 right, where digits read 0" was said of one (reviews, 2026-12-06).
+        if held == 1:
+            without, read_after, read_before = "one of the kept drawings", f"it {RIGHT[after]}", f"it {RIGHT[before]}"
+        else:
+            without, read_after, read_before = f"{held} of the kept drawings", f"{after} of those {held} right", before
+        st.caption(f"What it learned, measured: a first fine-tune, without {without}, read {read_after}, where "
+                   f"**{base}**, the model it came from, read {read_before}. This model then learned them all.")
     if taught := detector_taught(model):  # those drawings said to look like no digit, learned or not
         st.caption(f"{taught[0].upper()}{taught[1:]}.")
     if "date" in model:

@@ -390,7 +390,8 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     else:  # the reason is the comparison that decided it (ModelRegistry.promote_if_better), after the score
         scores = f"Training finished: **{name}** scores {get('test_accuracy'):.2%} on the MNIST test set"
         compared = f", {status['reason']}" if status.get("reason") else ""
-        stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "The current model stays"
+        # Not "the current model stays", which a review read as wrong once another model had been chosen since.
+        stays = "It is serving, chosen by hand, though it was kept aside" if chosen else "It was kept aside"
         outcome = f"{scores}{compared}, and {served}." if status.get("promoted") else f"{scores}{compared}. {stays}."
     (st.success if status.get("promoted") else st.warning)(outcome)
     # The settings it was trained with, unless it serves: then the serving model's facts above say them.

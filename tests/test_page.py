@@ -426,8 +426,8 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     app = run_page(monkeypatch, models)
     # The score, what it was compared with, and the outcome, each said once.
     assert app.sidebar.warning[0].value == ("Training finished: **retrained-x** scores 97.00% on the MNIST test set, "
-                                            "below that of the model then serving (digits, 99.65%). The current "
-                                            "model stays.")
+                                            "below that of the model then serving (digits, 99.65%). It was kept "
+                                            "aside.")
     assert [c["encoding"]["y"]["title"] for c in charts(app.sidebar)] == ["loss", "accuracy"]
     assert {c["encoding"]["color"]["legend"]["orient"] for c in charts(app.sidebar)} == {"top"}  # the sidebar is narrow
     assert "Serve it anyway" in [b.label for b in app.sidebar.button]
@@ -439,7 +439,7 @@ def test_a_finished_training_shows_its_curves_and_a_link_to_the_model_page(monke
     said = describe(ModelRegistry(models).metadata(models / "retrained-x.keras"))
     app.run()
     assert [c.value for c in app.sidebar.caption].count(said) == 2
-    # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying the current model stays).
+    # Used anyway: the outcome says it serves, and offers it no more (it had gone on saying it was kept aside).
     ModelRegistry(models).use(models / "retrained-x.keras")
     app.run()
     assert app.sidebar.warning[0].value.endswith("then serving (digits, 99.65%). It is serving, chosen by hand, "
@@ -564,6 +564,13 @@ def test_the_model_page_shows_what_a_fine_tune_learned_of_the_drawings_beside_it
     app.run()
     assert ("The 3 drawings taken for no digit still are: learning them, it found fewer drawings that are no digit "
             "(88% → 80%).") in [c.value for c in app.main.caption]
+    # One drawing held out is said as one: "read 1 of those 1 right, where digits read 0" (a review).
+    (models / "handwriting-x.json").write_text(json.dumps({**tuned, "corrections_held_out": 1,
+                                                           "corrections_accuracy_before": 0.0}))
+    app.run()
+    assert ("What it learned, measured: a first fine-tune, without one of the kept drawings, read it right, where "
+            "**digits**, the model it came from, read it wrong. This model then learned them all.") in \
+        [c.value for c in app.main.caption]
     (models / "handwriting-x.json").write_text(json.dumps(tuned))
     # Metadata without the counts (or without the model it came from) shows the page without them.
     tuned = json.loads((models / "handwriting-x.json").read_text())
