@@ -270,13 +270,14 @@ def show_corrections(store: Corrections) -> None:
         st.vega_lite_chart(correction_bars(counts), height=200)
         show_gallery(store, counts, shown)
         if mine is None:  # a file of the drawings shown, and drawings the next fine-tune learns: for whoever runs it
-            take_away, bring_in, start_over = st.columns(3, gap="large")
+            # Two columns, the import below: in three, a review's 1024-pixel window cut "Yes, delete all 4 drawings"
+            # to "Yes, delete all 4 dr…" and "Delete all corrections" to "Delete all correcti…" (2026-12-06).
+            take_away, start_over = st.columns(2, gap="large")
             with take_away:
                 show_export(store, shown)
-            with bring_in:
-                show_import(store)
             with start_over:
                 show_delete_all(total, store, shown)
+            show_import(store)
     else:
         st.info(("No corrections yet." if mine is None else "You have kept no drawings in this browser tab yet.") +
                 " On the Draw page, say whether the model read your digit right: each answer is kept here, to teach "
