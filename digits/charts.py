@@ -130,7 +130,10 @@ def learning_curves(points: Sequence[dict], measure: str, legend: str = "top", e
             y["axis"] = {"values": ticks, "format": "~g"}
     shown = [value[y["field"]] for value in spanned if math.isfinite(value[y["field"]])]
     shown = [v for v in shown if v > 0] if y["scale"].get("type") == "log" else shown
-    if beside and shown:  # one domain for all, rounded as Vega-Lite rounds a domain of its own (to powers of ten)
+    # The domain given, rounded as Vega-Lite rounds one of its own (to powers of ten): one for all the charts beside;
+    # and Streamlit draws a chart before it adds its data, on which Vega found none, and warned of an "Infinite
+    # extent" and a "log scale domain [that] includes zero", 16 times for the Model page's curves (2026-12-06).
+    if shown:
         y["scale"].update(domain=[min(shown), max(shown)], nice=True)
     last = {value["set"]: value[measure] for value in values}  # each set's last point, the later overwriting
     return {
@@ -166,14 +169,16 @@ def confusion_heatmap(confusion: np.ndarray) -> dict:
     axis, digits = {"labelAngle": 0}, {"domain": [str(d) for d in range(10)]}
     errors = sorted(((int(confusion[t, r]), t, r) for t in range(10) for r in range(10) if t != r and confusion[t, r]),
                     reverse=True)[:3]
+    # Its domain given, as learning_curves' is, for Vega's warnings on a chart drawn before its data.
+    counts = {"type": "log", "scheme": "blues"} | (
+        {"domain": [min(v["count"] for v in values), max(v["count"] for v in values)]} if values else {})
     return {
         "description": f"Confusion matrix: {int(np.trace(confusion)):,} of {int(confusion.sum()):,} read right"
                        + "".join(f"; {t} read as {r} {n:,} times" for n, t, r in errors),
         "data": {"values": values},
         "layer": [
             {"mark": "rect", "encoding": {
-                "color": {"field": "count", "type": "quantitative", "scale": {"type": "log", "scheme": "blues"},
-                          "legend": None}}},
+                "color": {"field": "count", "type": "quantitative", "scale": counts, "legend": None}}},
             {"mark": {"type": "text", "fontSize": 10}, "encoding": {
                 "text": {"field": "count"},
                 "color": {"condition": {"test": "datum.count > 100", "value": "white"}, "value": "black"}}},

@@ -11,7 +11,9 @@ POINTS = [{"epoch": 0.25, "loss": 2.5, "val_loss": 0.9, "accuracy": 0.4, "val_ac
 def test_the_loss_axis_is_labelled_at_one_and_three_times_the_powers_of_ten_it_spans():
     chart = learning_curves(POINTS, "loss")
     y = chart["encoding"]["y"]
-    assert y["scale"] == {"type": "log"}  # no "zero": Vega-Lite drops it from a log scale, with a warning
+    # No "zero": Vega-Lite drops it from a log scale, with a warning. The domain is the data's, given (Streamlit draws
+    # a chart before its data, and Vega warned of an empty one).
+    assert y["scale"] == {"type": "log", "domain": [0.012, 2.5], "nice": True}
     assert y["axis"]["values"] == [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]  # 0.012 to 2.5
     assert len(chart["data"]["values"]) == 4  # training and validation at both points
 
@@ -26,7 +28,7 @@ def test_accuracy_is_drawn_as_its_error_on_a_reversed_log_scale_labelled_as_accu
     chart = learning_curves(POINTS + [{"epoch": 2.0, "accuracy": 1.0, "val_accuracy": 0.997}], "accuracy")
     y = chart["encoding"]["y"]
     assert y["field"] == "error" and y["title"] == "accuracy"
-    assert y["scale"] == {"type": "log", "reverse": True}  # the higher the accuracy, the higher on the chart
+    assert y["scale"] == {"type": "log", "reverse": True, "domain": [0.0001, 0.6], "nice": True}  # high is better
     errors = [round(v["error"], 6) for v in chart["data"]["values"]]
     assert errors == [0.6, 0.3, 0.02, 0.01, 0.0001, 0.003]  # 100% is drawn at 99.99%: a log scale has no zero
     # 100% (error 1) left out; 50% for the first point's 40%, which lay under the last tick, 70%, unlabelled.
@@ -42,7 +44,8 @@ def test_the_accuracy_of_a_model_that_learned_little_is_drawn_on_a_plain_axis():
     weak = [{"epoch": 0.5, "accuracy": 0.105, "val_accuracy": 0.11}, {"epoch": 1.0, "accuracy": 0.12,
                                                                         "val_accuracy": 0.1107}]
     y = learning_curves(weak, "accuracy")["encoding"]["y"]
-    assert y["field"] == "accuracy" and y["scale"] == {"zero": False} and y["axis"] == {"format": ".0%"}
+    assert y["field"] == "accuracy" and y["scale"] == {"zero": False, "domain": [0.105, 0.12], "nice": True}
+    assert y["axis"] == {"format": ".0%"}
     # One that reaches 90% is drawn on the log scale, its ticks among its errors.
     y = learning_curves(weak + [{"epoch": 2.0, "accuracy": 0.92, "val_accuracy": 0.9}], "accuracy")["encoding"]["y"]
     assert y["field"] == "error" and y["axis"]["values"] == [0.03, 0.1, 0.3, 0.5, 0.9]
@@ -55,6 +58,8 @@ def test_the_confusion_heatmap_is_ten_by_ten_even_for_a_model_that_never_reads_s
     assert {v["read"] for v in chart["data"]["values"]} == {"2", "4"}
     for axis in ("x", "y"):  # else Vega-Lite draws a column for 2 and one for 4 only, with no diagonal
         assert chart["encoding"][axis]["scale"]["domain"] == [str(d) for d in range(10)]
+    # The colours' log scale spans the counts there are, given: Vega warned of an empty one before Streamlit's data.
+    assert chart["layer"][0]["encoding"]["color"]["scale"]["domain"] == [10, 90]
 
 
 def test_charts_side_by_side_share_their_y_scales_so_the_higher_curve_is_the_better_model():
@@ -65,7 +70,7 @@ def test_charts_side_by_side_share_their_y_scales_so_the_higher_curve_is_the_bet
     for measure in ("loss", "accuracy"):
         alone = [learning_curves(points, measure)["encoding"]["y"] for points in (quick, full)]
         assert alone[0]["axis"]["values"] != alone[1]["axis"]["values"]  # each on its own scale
-        assert "domain" not in alone[0]["scale"]  # Vega-Lite's own, from the data
+        assert alone[0]["scale"]["domain"] != alone[1]["scale"]["domain"]  # each its own data's
         paired = [learning_curves(quick, measure, beside=[full])["encoding"]["y"],
                   learning_curves(full, measure, beside=[quick])["encoding"]["y"]]
         assert paired[0] == paired[1]  # the same field, scale, domain and ticks
