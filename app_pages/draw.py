@@ -256,9 +256,14 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str, po
     # "Drawings you kept" on the Corrections page counted drawings a student had only confirmed (a review,
     # 2026-12-04): both keep the drawing, and say so ("A digit picked" where there is no Right button to confirm).
     # Where retraining is off (a public link), this site teaches the model nothing (a review, 2026-12-05).
-    why = "to teach the model your handwriting" if retraining_enabled(secrets()) else "for whoever runs this site"
+    teaching = retraining_enabled(secrets())
+    why = "to teach the model your handwriting" if teaching else "for whoever runs this site"
     keeps = "Either keeps" if result.looks_like_a_digit and not pointed else "A digit picked keeps"
-    st.caption(f"{keeps} your drawing, {why} (Corrections page).")
+    # Under a drawing that looks like no digit, a digit picked teaches the detector too: a review's smiley, kept as a
+    # 0 at one tap, was read as a digit after the next fine-tune, and nothing had said so (2026-12-06).
+    unlike = " Pick one only if it is a digit: the next fine-tune learns that drawings like it are digits." if (
+        teaching and not result.looks_like_a_digit and not pointed) else ""
+    st.caption(f"{keeps} your drawing, {why} (Corrections page).{unlike}")
     # Streamlit lays pills out in one row that scrolls sideways: in a narrow column (820 pixels, with the
     # sidebar open) 8 and 9 were out of sight. They wrap onto a second row instead.
     st.html('<style>[class*="st-key-wrong-"] [data-testid="stButtonGroup"] > div { flex-wrap: wrap; }</style>')

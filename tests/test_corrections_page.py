@@ -237,6 +237,10 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(shipped):
     assert not [b for b in app.button if b.label.startswith("✓ Right")]
     [pills] = app.pills
     assert pills.label == "A digit after all? It is a …" and pills.options == [str(d) for d in range(10)]
+    # What a digit picked would teach: a review's smiley, kept as a 0, was read as a digit after the next fine-tune.
+    assert [c.value for c in app.caption if "keeps" in c.value] == [
+        "A digit picked keeps your drawing, to teach the model your handwriting (Corrections page). Pick one only if "
+        "it is a digit: the next fine-tune learns that drawings like it are digits."]
     pills.select(str(read.digit)).run()  # the digit the model read, but not the page: kept as such, listed as such
     [kept] = Corrections(corrections_location()).records()
     assert kept.looked_like_a_digit is False and kept.predicted == read.digit
