@@ -42,7 +42,7 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
         show_access()
         if retraining_enabled(secrets()):  # turned off, it is not mentioned: a public link's visitors never asked
             st.divider()
-            show_retraining(get_retrainer(str(registry.folder)), meta.get("test_accuracy", 0.0), models)
+            show_retraining(get_retrainer(str(registry.folder)), model_path, meta.get("test_accuracy", 0.0), models)
 
 
 def describe(meta: dict) -> str:
@@ -147,9 +147,10 @@ def has_mnist() -> bool:
     return True
 
 
-def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) -> None:
-    """The retrain controls, or why retraining is not possible here (no MNIST, no password); `serving` is the serving
-    model's MNIST test accuracy, `models` every model's metadata (ModelRegistry.models), for what a preset scored."""
+def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, models: list[dict]) -> None:
+    """The retrain controls, or why retraining is not possible here (no MNIST, no password); `serving_path` is the
+    serving model's file (streamlit_app's serving_model), `serving` its MNIST test accuracy, `models` every model's
+    metadata (ModelRegistry.models), for what a preset scored."""
     st.subheader("Retrain")
     status = retrainer.status()  # read once: each read of a running training probes its lock
     running = status is not None and status["state"] in RUNNING
@@ -205,7 +206,7 @@ def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) ->
     if not fine_tune:
         follow()
     if allowed() and not running:
-        offer_fine_tune(retrainer)
+        offer_fine_tune(retrainer, serving_path)
     elif running and fine_tune:
         st.markdown(f"**{LEARN}**")
     if fine_tune:
@@ -215,9 +216,9 @@ def show_retraining(retrainer: Retrainer, serving: float, models: list[dict]) ->
 LEARN = "Learn my handwriting"  # the fine-tune's heading and button
 
 
-def offer_fine_tune(retrainer: Retrainer) -> None:
-    """"Learn my handwriting": fine-tune the serving model (or the one it came from) on the corrections collected
-    on the Draw page (not offered where collecting is off)."""
+def offer_fine_tune(retrainer: Retrainer, serving_path: Path) -> None:
+    """"Learn my handwriting": fine-tune the serving model at `serving_path` (or the one it came from) on the
+    corrections collected on the Draw page (not offered where collecting is off)."""
     if not collecting_enabled(secrets()):
         return
     st.markdown(f"**{LEARN}**")
@@ -238,7 +239,6 @@ def offer_fine_tune(retrainer: Retrainer) -> None:
     # button can run, the caption says so: it kept saying what was needed, as if something still were (a review,
     # 2026-12-06). A fine-tune of the shipped model on 36 drawings took 94 s of training here.
     kept = f"{total} drawing{'' if total == 1 else 's'} kept so far{wrong}"
-    serving_path = serving_model()[0]  # the shipped one where the chosen one cannot be loaded (main asked already)
     try:
         # Said before the click: a review's sidebar still offered "enough to fine-tune" on drawings a fine-tune had
         # learned, and only the click said so (2026-12-06). 5-7 ms with 500 drawings kept.
