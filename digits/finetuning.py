@@ -24,8 +24,8 @@ from digits.nondigits import detector_examples, drawn_nondigits, labelled
 from digits.recipes import DETECTOR_TUNE, FINE_TUNE, VALIDATION, training_steps
 from digits.recognition import DIGIT_BELOW
 from digits.registry import DETECTOR, ModelRegistry, detector_taught, held_out_read, metadata_path, own_detector
-from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, save_model, temper,
-                             train_on_crops, training_batches)
+from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, fit_callbacks,
+                             save_model, temper, train_on_crops, training_batches)
 
 HELD_OUT = 1 / 3  # of each digit's corrections, for digits with two or more
 MNIST_DROP = 0.001  # a fine-tune is served only if MNIST test falls by no more than 0.1 points
@@ -83,8 +83,8 @@ def fine_tune(
     curves = LearningCurves(mnist.x_train[held_out : held_out + CURVE_IMAGES],
                             mnist.y_train[held_out : held_out + CURVE_IMAGES], progress=progress)
     batches = training_batches(images, labels, settings["batch_size"], seed)
-    callbacks = [curves] + ([progress] if progress else [])
-    trainer.fit(batches, epochs=settings["epochs"], shuffle=False, callbacks=callbacks, verbose=verbose)  # shuffled
+    trainer.fit(batches, epochs=settings["epochs"], shuffle=False, callbacks=fit_callbacks(curves, progress),
+                verbose=verbose)  # batches come shuffled
     temper(tuned, temperature)
     return tuned, curves.points
 

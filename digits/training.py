@@ -21,6 +21,7 @@ from digits.inspection import Inspection, inspect_model, inspection_path, save_i
 from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION, training_steps
 from digits.registry import metadata_path, write_json_atomically
+from digits.stopping import STOP_SIGNALS
 from digits.synthesis import training_material
 
 
@@ -121,6 +122,26 @@ class ProgressFile(keras.callbacks.Callback):
             accuracy=float(logs.get("accuracy", 0.0)), loss=float(logs.get("loss", 0.0)),
             elapsed_s=round(now - self.started, 1), **left,
         )
+
+
+class StopBetweenSteps(keras.callbacks.Callback):
+    """Holds back the stop signals (digits/stopping.py) while model.fit runs, and raises one received at the end of
+    the training step."""
+
+    def on_train_begin(self, logs=None):
+        STOP_SIGNALS.deferred = True
+
+    def on_train_batch_end(self, batch, logs=None):
+        STOP_SIGNALS.raise_pending()
+
+    def on_train_end(self, logs=None):
+        STOP_SIGNALS.deferred = False
+        STOP_SIGNALS.raise_pending()
+
+
+def fit_callbacks(curves: LearningCurves, progress: ProgressFile | None) -> list[keras.callbacks.Callback]:
+    """What a training's model.fit reports to: its learning curves, the stop signals, its progress file if any."""
+    return [curves, StopBetweenSteps()] + ([progress] if progress else [])
 
 
 class LearningCurves(keras.callbacks.Callback):
@@ -311,8 +332,8 @@ def train(
                       label_smoothing=label_smoothing)
     curves = LearningCurves(mnist.x_train[held_out:], mnist.y_train[held_out:], progress=progress)
     batches = training_batches(images, labels, batch_size, seed, twins)
-    callbacks = [curves] + ([progress] if progress else [])
-    trainer.fit(batches, epochs=epochs, shuffle=False, callbacks=callbacks, verbose=verbose)  # batches come shuffled
+    # The batches come shuffled.
+    trainer.fit(batches, epochs=epochs, shuffle=False, callbacks=fit_callbacks(curves, progress), verbose=verbose)
     return model, curves.points
 
 

@@ -26,6 +26,7 @@ from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
+from digits.stopping import STOP_SIGNALS  # noqa: E402
 
 
 def positive(text: str) -> int:
@@ -128,17 +129,7 @@ def main() -> int:
                       learning_rate=args.learning_rate, ema=args.ema, label_smoothing=args.label_smoothing,
                       limit=args.limit,
                       augment=False if args.no_augment else None)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cancelled: clean up temporary files on the way out
-    # Ctrl-C, even where the parent ignored it (a shell's background job, a pytest-xdist worker): Python then
-    # leaves it ignored, and a training went on to the end. Noted as well as raised: raised in Python code that
-    # TensorFlow runs, it comes out as an error of TensorFlow's.
-    pressed = []
-
-    def ctrl_c(signum, frame) -> None:
-        pressed.append(True)
-        signal.default_int_handler(signum, frame)
-
-    signal.signal(signal.SIGINT, ctrl_c)
+    STOP_SIGNALS.catch()  # Ctrl-C and a cancel
     # Keras' progress bar in a terminal; elsewhere (the page's log, a pipe) a line an epoch, not a bar's every redraw.
     verbose = 1 if sys.stdout.isatty() else 2
     progress = None
@@ -176,11 +167,15 @@ def main() -> int:
             metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset,
                                       verbose=verbose, **settings)
     except (KeyboardInterrupt, Exception) as error:
-        if isinstance(error, KeyboardInterrupt) or pressed:  # Ctrl-C: one line, not a traceback; no temporary files
+        # Ctrl-C: one line, not a traceback; no temporary files. Raised in Python code that TensorFlow runs (which
+        # traces the functions it runs the first time), it comes out as an error of TensorFlow's.
+        if isinstance(error, KeyboardInterrupt) or STOP_SIGNALS.received == signal.SIGINT:
             if progress:
                 progress.write("failed", error="interrupted")
             print("interrupted: no model saved", file=sys.stderr)
             return 130
+        if STOP_SIGNALS.received == signal.SIGTERM:  # a cancel, come out as an error of TensorFlow's the same way
+            return 143
         if isinstance(error, (MnistError, CorrectionsError, ValueError, OSError)):
             if progress:
                 progress.write("failed", error=str(error))
