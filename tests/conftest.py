@@ -1,6 +1,9 @@
 """Shared fixtures: MNIST from $DIGITS_MNIST, a tiny model trained once, the shipped model, and a real HTTP
 server on 127.0.0.1 for downloads."""
 
+import contextlib
+import functools
+import importlib.util
 import io
 import os
 import subprocess
@@ -8,6 +11,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -26,6 +30,31 @@ def run_script(name: str, *args: str, cwd: Path = ROOT, env: dict | None = None)
         [sys.executable, str(ROOT / "scripts" / name), *map(str, args)],
         capture_output=True, text=True, cwd=cwd, timeout=600, env={**os.environ, **(env or {})},
     )
+
+
+@functools.cache
+def script(name: str) -> ModuleType:
+    """scripts/NAME.py as a module, imported once."""
+    spec = importlib.util.spec_from_file_location(Path(name).stem, ROOT / "scripts" / name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_main(name: str, *args: str) -> subprocess.CompletedProcess:
+    """Run the main() of scripts/NAME.py in this process and return what it did, as run_script does. For predict.py
+    a run here took 1-2 s, a process of its own 9 s, most of it importing TensorFlow (2026-12-06)."""
+    argv, argv_before = [name, *map(str, args)], sys.argv
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        sys.argv = argv
+        try:
+            status = script(name).main()
+        except SystemExit as exit:  # argparse's errors
+            status = exit.code
+        finally:
+            sys.argv = argv_before
+    return subprocess.CompletedProcess(argv, status, stdout.getvalue(), stderr.getvalue())
 
 
 def on_strip(*drawings: tuple) -> np.ndarray:

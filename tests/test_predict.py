@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import shutil
 
@@ -10,7 +9,7 @@ from digits.drawing import PLAIN, render
 from digits.photos import BLANK, ONLY_A_LEVEL_LINE, TOO_SMALL
 from digits.registry import ModelRegistry
 from tests.browser import copy_shipped_model
-from tests.conftest import ROOT, on_strip, run_script, typed_page
+from tests.conftest import ROOT, on_strip, run_main, run_script, script, typed_page
 
 
 def write_digits(folder):
@@ -51,7 +50,7 @@ def test_a_model_file_that_is_no_digit_model_is_named_so(tmp_path):
     for model, said in ((tmp_path / "notes.keras", "is not a model Keras can load"),
                         (ROOT / "models" / "segmentation" / "pair.keras", "is not a digit model: it takes (28, 56, 1)"),
                         (ROOT / "models" / "segmentation" / "one_digit.keras", "is not a digit model")):
-        done = run_script("predict.py", "--model", model, folder / "seven.png")
+        done = run_main("predict.py", "--model", model, folder / "seven.png")
         assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
@@ -59,7 +58,7 @@ def test_json_top_k_and_folders(tmp_path):
     folder = write_digits(tmp_path / "in")
     (folder / "blank.png").unlink()
     (folder / "notes.png").unlink()
-    done = run_script("predict.py", "--json", "--top", "3", folder)
+    done = run_main("predict.py", "--json", "--top", "3", folder)
     assert done.returncode == 0, done.stderr
     results = {r["file"].rsplit("/", 1)[1]: r for r in json.loads(done.stdout)}
     assert results["seven.png"]["digit"] == 7 and results["one.jpg"]["digit"] == 1
@@ -75,19 +74,19 @@ def test_a_drawing_that_looks_like_no_digit_is_said_to_be_none(tmp_path, shipped
     Image.fromarray(sun).save(tmp_path / "sun.png")
     assert not shipped.recognize(Image.open(tmp_path / "sun.png")).looks_like_a_digit
     Image.fromarray(255 - render(PLAIN[7], 200, (140, 140), 14)[..., 3]).save(tmp_path / "seven.png")
-    done = run_script("predict.py", tmp_path / "sun.png", tmp_path / "seven.png")
+    done = run_main("predict.py", tmp_path / "sun.png", tmp_path / "seven.png")
     assert done.returncode == 0, done.stderr
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
     assert lines[str(tmp_path / "sun.png")].endswith("  (looks like no digit)")
     assert lines[str(tmp_path / "seven.png")].startswith("7 (") and "no digit" not in lines[str(tmp_path / "seven.png")]
-    done = run_script("predict.py", "--json", tmp_path / "sun.png", tmp_path / "seven.png")
+    done = run_main("predict.py", "--json", tmp_path / "sun.png", tmp_path / "seven.png")
     assert [r["looks_like_a_digit"] for r in json.loads(done.stdout)] == [False, True]
     # Read as a number, the sun among digits is named by its place.
     rng = np.random.default_rng(3)
     sun_strokes = by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng)
     Image.fromarray(255 - on_strip((PLAIN[7], 150), (sun_strokes, 390), (PLAIN[1], 630))[..., 3]).save(
         tmp_path / "7 sun 1.png")
-    done = run_script("predict.py", "--number", "--json", tmp_path / "7 sun 1.png")
+    done = run_main("predict.py", "--number", "--json", tmp_path / "7 sun 1.png")
     (read,) = json.loads(done.stdout)
     assert [d["looks_like_a_digit"] for d in read["digits"]] == [True, False, True]
 
@@ -99,21 +98,21 @@ def test_a_number_read_as_one_digit_points_to_number(tmp_path):
     # "only a level line" was said (a review, 2026-12-03).
     five = [(PLAIN[int(c)], x, 130, 120) for c, x in zip("71071", (90, 240, 390, 540, 690))]
     Image.fromarray(255 - on_strip(*five)[..., 3]).save(tmp_path / "71071.png")
-    done = run_script("predict.py", tmp_path / "17.png", tmp_path / "7.png", tmp_path / "71071.png")
+    done = run_main("predict.py", tmp_path / "17.png", tmp_path / "7.png", tmp_path / "71071.png")
     assert done.returncode == 0, done.stderr
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
     assert lines[str(tmp_path / "17.png")].endswith("  (looks like a number: read it with --number)")
     assert "--number" not in lines[str(tmp_path / "7.png")]
     assert lines[str(tmp_path / "71071.png")].endswith("  (looks like a number: read it with --number)")
-    done = run_script("predict.py", "--json", tmp_path / "17.png", tmp_path / "7.png")
+    done = run_main("predict.py", "--json", tmp_path / "17.png", tmp_path / "7.png")
     assert [r["looks_like_a_number"] for r in json.loads(done.stdout)] == [True, False]
-    assert run_script("predict.py", "--number", tmp_path / "17.png").stdout.strip().endswith(": 17")
+    assert run_main("predict.py", "--number", tmp_path / "17.png").stdout.strip().endswith(": 17")
 
 
 def test_a_scanned_page_of_text_is_more_writing_than_numbers(tmp_path):
     (tmp_path / "scan.png").write_bytes(typed_page())
     for mode in ([], ["--number"]):
-        done = run_script("predict.py", *mode, tmp_path / "scan.png")
+        done = run_main("predict.py", *mode, tmp_path / "scan.png")
         assert done.returncode == 1 and not done.stdout
         assert "scan.png: error: There is more writing here than numbers: crop the photo" in done.stderr
 
@@ -126,14 +125,14 @@ def test_a_level_line_is_no_digit_and_is_left_out_of_a_number(tmp_path):
     dash, one = (PLAIN[7][:1], 390), (PLAIN[1], 200)
     on_paper(dash).save(tmp_path / "dash.png")  # read as a 2 before
     on_paper(one, dash).save(tmp_path / "one and a dash.png")  # read as 12 before
-    done = run_script("predict.py", tmp_path / "dash.png")
+    done = run_main("predict.py", tmp_path / "dash.png")
     assert done.returncode == 1 and f"dash.png: error: {ONLY_A_LEVEL_LINE}" in done.stderr
-    done = run_script("predict.py", "--number", tmp_path / "one and a dash.png")
+    done = run_main("predict.py", "--number", tmp_path / "one and a dash.png")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split(": ", 1)[1].startswith("1  (1 level line left out")
     # Between two digits, at mid-height, it is a dash: "1-7", where the JSON says before which digit it stands.
     on_paper((PLAIN[1], 150), (PLAIN[7][:1], 390), (PLAIN[7], 600)).save(tmp_path / "1-7.png")
-    done = run_script("predict.py", "--number", "--json", tmp_path / "one and a dash.png", tmp_path / "1-7.png")
+    done = run_main("predict.py", "--number", "--json", tmp_path / "one and a dash.png", tmp_path / "1-7.png")
     one, one_dash_seven = json.loads(done.stdout)
     assert (one["number"], len(one["digits"]), one["level_lines_left_out"]) == ("1", 1, 1)
     assert (one_dash_seven["number"], len(one_dash_seven["digits"]), one_dash_seven["dashes"],
@@ -145,21 +144,19 @@ def test_a_decimal_point_and_a_comma_are_kept_in_a_number_read_from_a_file(tmp_p
     point, comma = [[(0.5, 0.5), (0.5, 0.52)]], [[(0.6, 0.0), (0.4, 1.0)]]
     Image.fromarray(255 - on_strip((PLAIN[1], 80), (comma, 140, 210, 40), (PLAIN[0], 230), (PLAIN[7], 350),
                                    (point, 440, 195, 10), (PLAIN[1], 500))[..., 3]).save(tmp_path / "1,07.1.png")
-    done = run_script("predict.py", "--number", "--json", tmp_path / "1,07.1.png")
+    done = run_main("predict.py", "--number", "--json", tmp_path / "1,07.1.png")
     (read,) = json.loads(done.stdout)
     assert (read["number"], len(read["digits"]), read["marks"]) == ("1,07.1", 4, [[1, ","], [3, "."]])
     # In words, with --top 2: the number, then a line more for each digit, its two likeliest readings (they were in
     # --json only).
-    first, *digits = run_script("predict.py", "--number", "--top", "2", tmp_path / "1,07.1.png").stdout.splitlines()
+    first, *digits = run_main("predict.py", "--number", "--top", "2", tmp_path / "1,07.1.png").stdout.splitlines()
     assert first.split(": ", 1)[1].startswith("1,07.1") and len(digits) == 4
     for line, place, digit in zip(digits, ("1st", "2nd", "3rd", "4th"), "1071"):
         assert line.startswith(f"  {place} digit: {digit} (") and line.count("%)") == 2, line
 
 
 def test_a_number_names_its_unsure_digits_in_words():
-    spec = importlib.util.spec_from_file_location("predict", ROOT / "scripts" / "predict.py")
-    predict = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(predict)
+    predict = script("predict.py")
     read = {"number": "1275", "level_lines_left_out": 1,
             "digits": [{"unsure": place in (2, 4), "looks_like_a_digit": True,
                         "top": [{"digit": 7, "probability": 0.9}]} for place in range(1, 5)]}
@@ -171,23 +168,23 @@ def test_a_number_names_its_unsure_digits_in_words():
     assert predict.describe(read) == "1275  (unsure of the 2nd digit)  (the 3rd digit looks like no digit)"
 
 
-def test_it_reads_with_the_model_the_app_serves_and_says_so(tmp_path, tiny_model_path):
+def test_it_reads_with_the_model_the_app_serves_and_says_so(tmp_path, tiny_model_path, monkeypatch):
     # A review's promoted Quick model served the pages while predict.py read with the shipped one, unsaid.
     models = copy_shipped_model(tmp_path / "models")
     for suffix in (".keras", ".json"):
         shutil.copy(tiny_model_path.with_suffix(suffix), models / f"tiny{suffix}")
     seven = write_digits(tmp_path / "in") / "seven.png"
-    env = {"DIGITS_MODELS_DIR": str(models)}
-    shipped = run_script("predict.py", "--top", 3, seven, env=env)
+    monkeypatch.setenv("DIGITS_MODELS_DIR", str(models))
+    shipped = run_main("predict.py", "--top", 3, seven)
     assert shipped.returncode == 0 and shipped.stderr == ""  # the shipped model serves: nothing to say
     ModelRegistry(models).use(models / "tiny.keras")
-    served = run_script("predict.py", "--top", 3, seven, env=env)
+    served = run_main("predict.py", "--top", 3, seven)
     assert served.stderr == "reading with tiny, the model the app serves (--model to choose another)\n"
-    assert served.stdout == run_script("predict.py", "--top", 3, "--model", models / "tiny.keras", seven).stdout
+    assert served.stdout == run_main("predict.py", "--top", 3, "--model", models / "tiny.keras", seven).stdout
     assert served.stdout != shipped.stdout
     # A chosen model that cannot be loaded: the shipped one reads, as on the pages, and says why.
     (models / "tiny.keras").write_text("damaged")
-    damaged = run_script("predict.py", "--top", 3, seven, env=env)
+    damaged = run_main("predict.py", "--top", 3, seven)
     assert damaged.returncode == 0 and damaged.stdout == shipped.stdout
     assert damaged.stderr.startswith("The model chosen to serve cannot be used: ")
     assert damaged.stderr.endswith(" Reading with the shipped model.\n")
