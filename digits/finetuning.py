@@ -177,15 +177,18 @@ def promotion(figures: dict) -> tuple[bool, str]:
     mnist = f"MNIST test {figures['test_accuracy_before']:.2%} → {figures['test_accuracy']:.2%}"
     taught = f"; {said}" if (said := detector_taught(figures)) else ""
     taught_detector = (figures.get("detector") or {}).get("kept", False)
-    if after < before or (after == before and not taught_detector):
-        return False, f"it did not read more held-out drawings right ({held}); {mnist}{taught}"
+    unlearned = after < before or (after == before and not taught_detector)
     if drop > MNIST_DROP:
         # Which MNIST digits it gave up, and for which, so that the writer knows what to draw (a review's crossed 7s
         # and flagged 1s cost 0.25 points, 27 MNIST 7s read as 1, and the page said only the figure).
         fallen, kept = figures.get("most_fallen"), figures.get("corrections_digits")
         lost = (f"; its {fallen['digit']}s most of all, {fallen['before']:.1%} → {fallen['after']:.1%}, most read as "
                 f"{fallen['read_as']}" if fallen else "")
-        if fallen and kept is not None and fallen["digit"] not in kept:
+        if fallen and fallen.get("kept_as_read_as"):
+            # A drawing kept under the wrong digit: a review's clear 1, kept as a 4 at a mistaken tap, cost MNIST's 1s
+            # 99.6% → 86.2%, and the page had said only "MNIST test 99.63% → 97.95%" (2026-12-06).
+            lost += ": " + kept_under_another_digit(fallen["kept_as_read_as"], fallen["read_as"], fallen["digit"])
+        elif fallen and kept is not None and fallen["digit"] not in kept:
             # Learning some digits alone cost it others: a review kept only 1s, 3s and 7s, and was told to keep
             # more of its own 9s "apart from your 4s", of which it had none.
             lost += (f", though no {fallen['digit']} was kept, only {plural_digits(kept)}: keep some of the other "
@@ -196,9 +199,24 @@ def promotion(figures: dict) -> tuple[bool, str]:
                      f"{fallen['read_as']}s")
         # The drawings first, and the cost in plain words: a review's writer read "MNIST test fell by 0.34 points"
         # first, and had to find the good news, "4 of 6 → 6 of 6", at the end (2026-12-05).
-        return False, (f"{held}, but MNIST test fell by {drop * 100:.2f} points, more than {MNIST_DROP * 100:.1f}: it "
-                       f"would read other people's digits worse ({mnist}{lost}){taught}")
+        cost = (f"MNIST test fell by {drop * 100:.2f} points, more than {MNIST_DROP * 100:.1f}: it would read other "
+                f"people's digits worse ({mnist}{lost}){taught}")
+        # Both, where both fail: a review's fine-tune that cost MNIST 1.68 points was said only not to read more
+        # held-out drawings right.
+        return False, f"it did not read more held-out drawings right ({held}), and {cost}" if unlearned else \
+            f"{held}, but {cost}"
+    if unlearned:
+        return False, f"it did not read more held-out drawings right ({held}); {mnist}{taught}"
     return True, f"{held}; {mnist}{taught}"
+
+
+def kept_under_another_digit(count: int, label: int, digit: int) -> str:
+    """What to do about `count` drawings kept as `label` that the model before read as `digit`."""
+    if count == 1:
+        return (f"1 drawing kept as a {label} was read as a {digit} before: if it is a {digit}, delete it on the "
+                f"Corrections page")
+    return (f"{count} drawings kept as {label}s were read as {digit}s before: if they are {digit}s, delete them on "
+            f"the Corrections page")
 
 
 def plural_digits(digits: list[int]) -> str:
@@ -207,9 +225,13 @@ def plural_digits(digits: list[int]) -> str:
     return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]
 
 
-def most_fallen(before: dict[str, float], inspection: Inspection) -> dict | None:
+def most_fallen(before: dict[str, float], inspection: Inspection, model: keras.Model | None = None,
+                x: np.ndarray | None = None, y: np.ndarray | None = None) -> dict | None:
     """The MNIST digit whose accuracy fell most from `before` (per digit, as in a model's metadata) to the
-    inspected model's, and the digit it is most read as now; None if none fell."""
+    inspected model's, and the digit it is most read as now; None if none fell. Given the model before and the
+    drawings it was fine-tuned on (x, y), also how many of them were kept as the digit it is read as now, yet read
+    as the fallen one by the model before (kept_as_read_as): drawings kept under the wrong digit, it may be.
+    """
     after = inspection.per_digit_accuracy
     drops = [before[str(d)] - after[d] if str(d) in before else 0.0 for d in range(10)]
     digit = int(np.argmax(drops))
@@ -217,8 +239,12 @@ def most_fallen(before: dict[str, float], inspection: Inspection) -> dict | None
         return None
     misread = inspection.confusion[digit].copy()
     misread[digit] = 0
-    return {"digit": digit, "before": before[str(digit)], "after": float(after[digit]),
-            "read_as": int(np.argmax(misread))}
+    fallen = {"digit": digit, "before": before[str(digit)], "after": float(after[digit]),
+              "read_as": int(np.argmax(misread))}
+    if model is not None:
+        read_before = read_probabilities(model, x).argmax(axis=1)
+        fallen["kept_as_read_as"] = int(((y == fallen["read_as"]) & (read_before == digit)).sum())
+    return fallen
 
 
 def fine_tune_and_save(
@@ -275,7 +301,7 @@ def fine_tune_and_save(
         "corrections_accuracy_after": accuracy(measured, x[held], y[held]), "corrections_held_out": len(held),
         "test_accuracy_before": test_before if test_before is not None else accuracy(model, mnist.x_test, mnist.y_test),
         "test_accuracy": inspection.test_accuracy,
-        "most_fallen": most_fallen(base_meta.get("per_digit_accuracy", {}), inspection),
+        "most_fallen": most_fallen(base_meta.get("per_digit_accuracy", {}), inspection, model, x, y),
         "corrections_digits": sorted({int(label) for label in y}),
         "detector": taught, "detector_tune": DETECTOR_TUNE,
     }
