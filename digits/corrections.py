@@ -166,27 +166,31 @@ class Corrections:
         # no pool (sqlite:// in memory). Both had escaped on every page run.
         except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError) as error:
             raise self._failure(error) from error
-        with self._connected(writing=True) as db:
-            if db.dialect.name == "postgresql":  # two processes opening a new or an old store make or migrate it once
-                db.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
-            LAYOUT.create_all(db)
-            version = db.execute(sa.select(sa.func.max(SCHEMA.c.version))).scalar()
-            if version is not None and version > SCHEMA_VERSION:
-                raise CorrectionsError(
-                    f"The corrections store at {self.where} was written by a newer version of digits "
-                    f"(layout {version}, this one reads {SCHEMA_VERSION}). Update digits, or keep corrections "
-                    "elsewhere (DIGITS_DATA_DIR, DIGITS_DATABASE_URL)."
-                )
-            # Layout 2 added whether the page took a drawing for a digit at all (not asked before). Looked for in the
-            # table itself: a store of before digits_schema (its layout in SQLite's user_version) has none to say.
-            column = CORRECTIONS.c.looked_like_a_digit
-            if column.name not in {c["name"] for c in sa.inspect(db).get_columns(CORRECTIONS.name)}:
-                db.execute(sa.text(f"ALTER TABLE {CORRECTIONS.name} ADD COLUMN {column.name} "
-                                   f"{column.type.compile(dialect=db.dialect)}"))
-            if version is None:
-                db.execute(SCHEMA.insert().values(version=SCHEMA_VERSION))
-            elif version < SCHEMA_VERSION:
-                db.execute(SCHEMA.update().values(version=SCHEMA_VERSION))
+        with self._connected(writing=True, layout=True):
+            pass  # the tables are made, or brought up to this layout, as it connects
+
+    def _make_layout(self, db: sa.Connection) -> None:
+        """Make the store's tables where missing, and bring an older layout up to this one."""
+        if db.dialect.name == "postgresql":  # two processes opening a new or an old store make or migrate it once
+            db.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+        LAYOUT.create_all(db)
+        version = db.execute(sa.select(sa.func.max(SCHEMA.c.version))).scalar()
+        if version is not None and version > SCHEMA_VERSION:
+            raise CorrectionsError(
+                f"The corrections store at {self.where} was written by a newer version of digits "
+                f"(layout {version}, this one reads {SCHEMA_VERSION}). Update digits, or keep corrections "
+                "elsewhere (DIGITS_DATA_DIR, DIGITS_DATABASE_URL)."
+            )
+        # Layout 2 added whether the page took a drawing for a digit at all (not asked before). Looked for in the
+        # table itself: a store of before digits_schema (its layout in SQLite's user_version) has none to say.
+        column = CORRECTIONS.c.looked_like_a_digit
+        if column.name not in {c["name"] for c in sa.inspect(db).get_columns(CORRECTIONS.name)}:
+            db.execute(sa.text(f"ALTER TABLE {CORRECTIONS.name} ADD COLUMN {column.name} "
+                               f"{column.type.compile(dialect=db.dialect)}"))
+        if version is None:
+            db.execute(SCHEMA.insert().values(version=SCHEMA_VERSION))
+        elif version < SCHEMA_VERSION:
+            db.execute(SCHEMA.update().values(version=SCHEMA_VERSION))
 
     def _failure(self, error: Exception) -> CorrectionsError:
         """The error to raise when the database or its file fails, saying what to check."""
@@ -201,11 +205,17 @@ class Corrections:
         return failure
 
     @contextlib.contextmanager
-    def _connected(self, writing: bool = False) -> Iterator[sa.Connection]:
-        """A connection for one transaction, committed when the block ends; any failure of the database or its
-        file raises CorrectionsError."""
+    def _connected(self, writing: bool = False, layout: bool = False) -> Iterator[sa.Connection]:
+        """A connection for one transaction, committed when the block ends, with the tables made first if `layout`
+        or the file is gone; any failure of the database or its file raises CorrectionsError."""
+        # A file deleted or moved away while the server ran was made anew, empty, by SQLite, and every page run
+        # then failed with "no such table" until a restart, though the advice said a new store is made (a review
+        # of a classroom, 2026-12-06).
+        layout = layout or (self.path is not None and not self.path.exists())
         try:
             with self.engine.connect().execution_options(writing=writing) as db, db.begin():
+                if layout:
+                    self._make_layout(db)
                 yield db
         except (sa.exc.SQLAlchemyError, OSError) as error:
             raise self._failure(error) from error

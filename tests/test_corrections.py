@@ -423,6 +423,21 @@ def test_a_damaged_or_unreachable_store_raises_a_clear_error(tmp_path):
         Corrections(newer)
 
 
+def test_a_store_file_moved_away_or_deleted_while_in_use_starts_again_empty(tmp_path):
+    # Every operation failed with "no such table" until a restart, though the advice said to move the file away
+    # (a review of a classroom, 2026-12-06).
+    store = Corrections(tmp_path / "corrections.sqlite")
+    store.add(canvas(1), 1)
+    store.path.rename(tmp_path / "last class.sqlite")
+    assert len(store) == 0
+    store.add(canvas(2), 2)
+    assert store.counts()[2] == len(store) == 1 and Corrections(tmp_path / "last class.sqlite").counts()[1] == 1
+    store.path.unlink()
+    store.add(canvas(3), 3)
+    assert store.counts()[3] == len(store) == 1
+    integrity_check(store)
+
+
 def test_corrections_location_and_switch(monkeypatch, tmp_path):
     monkeypatch.delenv("DIGITS_DATA_DIR", raising=False)
     monkeypatch.delenv("DIGITS_DATABASE_URL", raising=False)
