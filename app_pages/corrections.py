@@ -206,7 +206,9 @@ def show_delete_all(total: int, store: Corrections, session: str | None = None) 
     """A button that deletes every correction (those of one browser tab, if given), once a checkbox says so."""
     # Short: in a third of the page, "Yes, delete all 6 drawings of the chosen tab" was cut to "… of the c…".
     drawings = f"{total:,} drawing{'' if total == 1 else 's'}" + (", for good" if total > UNDO_ROWS else "")
-    sure = st.checkbox(f"Yes, delete this tab's {drawings}" if session else f"Yes, delete all {drawings}")
+    # "the", not "all", of one: "Yes, delete all 1 drawing" (a review).
+    sure = st.checkbox(f"Yes, delete this tab's {drawings}" if session else
+                       f"Yes, delete {'the' if total == 1 else 'all'} {drawings}")
     if st.button("Delete this tab's drawings" if session else "Delete all corrections", disabled=not sure):
         deleted(store.clear(session), session)
         st.rerun()

@@ -623,6 +623,8 @@ def test_a_deletion_of_more_drawings_than_undo_keeps_says_it_is_for_good():
     assert app.main.checkbox[0].label == f"Yes, delete all {count:,} drawings, for good"
     [b for b in app.main.button if b.label == "Delete all corrections"][0].click().run()
     assert len(store) == 0 and undo_said(app) is None
+    store.add(drawn(7), 7, predicted=1)
+    assert app.run().main.checkbox[0].label == "Yes, delete the 1 drawing"
 
 
 def test_the_gallery_opens_on_the_first_digit_kept():
