@@ -288,7 +288,9 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         if failed:
             st.error(f"It is still kept as {article(label)} {label}. {failed}")
         else:
-            st.info(f"No longer kept as {article(label)} {label}: say below what it is", icon=":material/undo:")
+            # The drawing is back on the canvas: a review's next digit, drawn over it, was read and kept as one.
+            st.info(f"No longer kept as {article(label)} {label}: say below what it is, or Clear it to draw another "
+                    "digit", icon=":material/undo:")
             bring_into_view(digit_canvas_key())
     result = None if image is None else recognizer.recognize(image)
     if result is None:

@@ -229,7 +229,10 @@ def correction_bars(counts: dict[int, int]) -> dict:
         "mark": "bar",
         "encoding": {
             "x": {"field": "digit", "type": "nominal", "sort": None, "axis": {"labelAngle": 0}},
-            "y": {"field": "drawings", "type": "quantitative", "axis": {"tickMinStep": 1}},
+            # Its domain given, as learning_curves' is: on the chart drawn before its data, Vega warned of an "Infinite
+            # extent for field drawings_start" on every visit (a review, 2026-12-06).
+            "y": {"field": "drawings", "type": "quantitative", "axis": {"tickMinStep": 1},
+                  "scale": {"domain": [0, max(counts.values(), default=1)], "nice": True}},
             "color": {"value": VALIDATION},
             "tooltip": [{"field": "digit"}, {"field": "drawings"}],
         },

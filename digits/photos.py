@@ -22,7 +22,7 @@ from skimage.transform import hough_line
 from digits.numbers import elongation, piece_height
 from digits.preprocessing import checked_pixels, full_scale
 
-MAX_BYTES = 20 * 1024 * 1024  # the largest upload or file read
+MAX_BYTES = 20_000_000  # the largest upload or file read: 20 MB, in the uploader's decimal megabytes
 # The most pixels decoded: a 48-megapixel phone photo passes; a file that claims more is refused before they are
 # decoded. (Pillow's own decompression-bomb limit, 89 million, warns and goes on.)
 MAX_PIXELS = 50_000_000
@@ -88,11 +88,17 @@ class PhotoError(ValueError):
     """A file that cannot be read as a photo; the message says why, for the person who sent it."""
 
 
+def over_the_limit(size: int) -> str:
+    """Why a file of `size` bytes, over MAX_BYTES, is not read, in megabytes as the page's uploader counts them: of
+    a million bytes (a review's 90 MB file, "90.0MB" in the uploader, had been said to be 85.9 MB)."""
+    return f"The file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 10**6} MB."
+
+
 def open_photo(data: bytes) -> Image.Image:
     """The image in an uploaded file (PNG, JPEG or WebP, at most MAX_BYTES), turned upright by its EXIF
     orientation and fully decoded. Raises PhotoError with a message for the person who sent it."""
     if len(data) > MAX_BYTES:
-        raise PhotoError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
+        raise PhotoError(over_the_limit(len(data)))
     if not data:
         raise PhotoError("The file is empty.")
     too_large = PhotoError(f"The image has more than {MAX_PIXELS // 1_000_000} million pixels (a camera's photo "

@@ -20,7 +20,7 @@ from digits.quiet import tensorflow_quiet  # noqa: E402
 with tensorflow_quiet():
     from digits import Recognizer  # noqa: E402
 from digits.numbers import ordinal, places, places_unlike_digits  # noqa: E402
-from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink  # noqa: E402
+from digits.photos import MAX_BYTES, PhotoError, open_photo, over_the_limit, photo_ink  # noqa: E402
 from digits.registry import SHIPPED, ModelRegistry  # noqa: E402
 
 
@@ -62,7 +62,7 @@ def read_bytes(path: Path) -> bytes:
             if not stat.S_ISREG(status.st_mode):
                 raise PhotoError("Not a plain file (a folder, a pipe or a device).")
             if status.st_size > MAX_BYTES:
-                raise PhotoError(f"The file is {status.st_size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
+                raise PhotoError(over_the_limit(status.st_size))
             return file.read(MAX_BYTES + 1)  # a file that grows meanwhile is cut there, and open_photo refuses it
     except FileNotFoundError:
         raise PhotoError("No such file" + (" (a link to a missing file)." if os.path.islink(path) else ".")) from None

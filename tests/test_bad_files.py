@@ -137,7 +137,7 @@ def write_corpus(folder: Path, rng: np.random.Generator) -> dict[Path, str]:
 
     # Larger than the limit: sparse, so that writing it costs nothing.
     with open(folder / "oversized.png", "wb") as file:
-        file.truncate(21 * 2**20)
+        file.truncate(21_000_000)  # 21 MB, as the page's uploader counts them
     expected[folder / "oversized.png"] = r"The file is 21.0 MB; the limit is 20 MB\.$"
 
     # What else a folder holds: pipes, links to nothing, loops of links, a link back up to a folder above.

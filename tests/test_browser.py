@@ -188,6 +188,8 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
 
 
 def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
+    vega = []  # Vega's warnings, as in the Quick retrain's test: the Corrections page's bars warned on every visit
+    page.on("console", lambda message: vega.append(message.text) if message.text.startswith("WARN") else None)
     answer = page.locator('[data-testid="stMain"]')
     pills = answer.locator('[data-testid="stButtonGroup"]')
     # Two drawings read as 1 said to be 7s with the pills (which offer every digit but the one read), a 1
@@ -222,6 +224,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     expect(answer.get_by_role("tab", name="7 (2)")).to_be_visible()
     answer.get_by_role("tab", name="7 (2)").click()  # tabs switch in the browser, without a script run
     assert answer.get_by_text(re.compile(r"^✗ read \d \(\d+%\)$")).count() >= 2  # the two 7s read as 1
+    assert not vega
     # Learn my handwriting: the fine-tune runs in its own process until its figures show.
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("3 drawings kept so far (2 read wrong)", exact=False)).to_be_visible()

@@ -410,3 +410,9 @@ def test_no_line_is_made_up_between_an_exercise_books_lines(shipped):
         picture = exercise_book(seven, 48, squared)
         assert (photo_ink(picture).ink > 0)[seven > 0.5].mean() > 0.85
         assert read(shipped, picture) == "7"
+
+
+def test_a_file_over_the_limit_is_said_in_megabytes_as_the_uploader_counts_them():
+    # A review's 90 MB file, "90.0MB" in the uploader, was said to be 85.9 MB (counted in 2**20 bytes).
+    with pytest.raises(PhotoError, match=r"^The file is 90\.0 MB; the limit is 20 MB\.$"):
+        open_photo(b"\0" * 90_000_000)
