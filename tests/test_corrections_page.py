@@ -85,7 +85,8 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     [undo] = [b for b in app.button if b.label == "Undo: don't keep it"]
     undo.click().run()
     assert store.records() == []
-    assert [m.value for m in app.info] == ["No longer kept as a 1: say below what it is, or Clear it to draw another digit"]
+    said = "No longer kept as a 1: say below what it is, or Clear it to draw another digit"
+    assert [m.value for m in app.info] == [said]
     assert not [b for b in app.button if b.label.startswith("Undo")]
     app.pills[0].select(1).run()
     [kept] = store.records()
