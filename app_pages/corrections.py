@@ -281,7 +281,10 @@ def show_corrections(store: Corrections) -> None:
                 show_delete_all(total, store, shown)
             show_import(store)
     else:
-        st.info(("No corrections yet." if mine is None else "You have kept no drawings in this browser tab yet.") +
+        # A reload keeps the tab (app_pages/reloads.py), an address typed anew does not: a review's student, who had
+        # kept a 2, opened /corrections so and read only "You have kept no drawings in this browser tab yet".
+        st.info(("No corrections yet." if mine is None else "You have kept no drawings in this browser tab yet (a tab "
+                 "opened at a typed or bookmarked address starts anew; what was kept before is still kept).") +
                 " On the Draw page, say whether the model read your digit right: each answer is kept here, to teach "
                 "it your handwriting.")
         if mine is None:

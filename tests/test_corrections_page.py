@@ -659,7 +659,9 @@ def test_without_the_password_a_visitor_sees_and_deletes_only_the_drawings_of_th
     assert any(c.value.endswith("fine-tunes the model on them, with the password.") for c in app.main.caption)
     app.button(key=f"delete-{own}").click().run()  # a drawing kept under the wrong digit, taken back
     assert not app.exception and len(store) == 4 and own not in [c.id for c in store.records()]
-    assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet.")
+    assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet (a tab opened at a "
+                                             "typed or bookmarked address starts anew; what was kept before is still "
+                                             "kept). On the Draw page")
     undo_button(app).click().run()  # back in this tab, where it was kept
     assert [c.id for c in store.records(session="this tab")] == [own]
     assert [(m.label, m.value) for m in app.main.metric] == [("Drawings you kept", "1")]
@@ -724,7 +726,9 @@ def test_on_a_public_link_no_visitor_sees_another_ones_drawings(monkeypatch):
     kept_store()
     app = run_page("app_pages/corrections.py")
     assert not app.main.metric and not app.main.tabs and not app.main.file_uploader
-    assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet.")
+    assert app.main.info[0].value.startswith("You have kept no drawings in this browser tab yet (a tab opened at a "
+                                             "typed or bookmarked address starts anew; what was kept before is still "
+                                             "kept). On the Draw page")
     assert any(c.value.endswith("No one else's are shown on this site.") for c in app.main.caption)
 
 
