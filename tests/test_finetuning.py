@@ -124,10 +124,12 @@ def test_a_fine_tune_that_cost_mnist_says_which_digits_and_what_to_draw(mnist, s
                        (sevens[:1], [1], "1 drawing kept as a 1 was read as a 7 before: if it is a 7, delete it on the "
                                          "Corrections page)")):
         x, y = np.concatenate([x, ones]), np.array(y + [1, 1])
-        fallen = most_fallen({str(d): 0.99 for d in range(10)}, inspection, shipped.model, x, y)
+        read = read_probabilities(shipped.model, x).argmax(axis=1)
+        fallen = most_fallen({str(d): 0.99 for d in range(10)}, inspection, (y, read))
         assert fallen["kept_as_read_as"] == len(y) - 2
         assert promotion({**figures, "most_fallen": fallen})[1].endswith(f"most read as 1: {said}")
-    fallen = most_fallen({str(d): 0.99 for d in range(10)}, inspection, shipped.model, ones, np.array([1, 1]))
+    read = read_probabilities(shipped.model, ones).argmax(axis=1)
+    fallen = most_fallen({str(d): 0.99 for d in range(10)}, inspection, (np.array([1, 1]), read))
     assert fallen["kept_as_read_as"] == 0
     assert "keep more of your own 7s" in promotion({**figures, "most_fallen": fallen})[1]
     # Where no digit fell (or the model it came from has no figures per digit), none is named.
