@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 from playwright.async_api import Page as AsyncPage
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -223,6 +224,17 @@ def prediction(page: Page, label: str = "Prediction") -> str | None:
     if metric.count() == 0:
         return None
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def expect_reading(page: Page, value: str | re.Pattern[str] | None, label: str = "Prediction") -> None:
+    """Wait until the metric called `label` shows `value` (or text it matches), or with None, until the page shows
+    no such metric. The test sees a run's end on the websocket, and the browser may draw what the run sent a moment
+    later: read at once after a switch of mode, the Number metric was not on the page yet (CI, once)."""
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    if value is None:
+        expect(metric).to_have_count(0)
+    else:
+        expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(value)
 
 
 def set_sidebar_number(page: Page, label: str, value: str) -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from digits.corrections import Corrections
 from digits.drawing import PLAIN
-from tests.browser import draw, new_run, open_page, prediction, side_by_side
+from tests.browser import draw, expect_reading, new_run, open_page, side_by_side
 from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
@@ -44,13 +44,13 @@ def strip_box(page) -> dict:
 def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
     assert number_strip(page)["width"] == 780
     draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
-    assert prediction(page, "Number") == "107"
+    expect_reading(page, "107", "Number")
     expect(page.get_by_text("Each part it read, boxed")).to_be_visible()
     page.locator("canvas.upper-canvas").hover()  # the strip's toolbar is trimmed too (draw.TRIM_TOOLBAR)
     expect(page.get_by_label("Undo")).to_be_visible()
     expect(page.get_by_label("Edit")).to_have_count(1)
     expect(page.get_by_label("Edit")).to_be_hidden()
-    assert prediction(page) is None  # the single digit's answer is not shown in Number mode
+    expect_reading(page, None)  # the single digit's answer is not shown in Number mode
 
 
 def test_a_number_drawn_in_digit_mode_is_taken_to_number_mode_with_one_click(page):
@@ -59,17 +59,17 @@ def test_a_number_drawn_in_digit_mode_is_taken_to_number_mode_with_one_click(pag
     expect(page.get_by_text("This looks like a number")).to_be_visible()
     with new_run(page):
         page.get_by_role("button", name="Read it as a number").click()
-    assert prediction(page, "Number") == "17"
+    expect_reading(page, "17", "Number")
     assert strip_box(page)["width"] == 780
     expect(page.get_by_role("radio", name="Number")).to_be_checked()
     # Its strokes are on the strip, in the middle: a 1 drawn at the right end is read after them.
     draw(page, [[(0.95, 0.1), (0.95, 0.9)]], margin=0.05)
-    assert prediction(page, "Number") == "171"
+    expect_reading(page, "171", "Number")
     # They moved there: the Digit canvas is blank, not the number again under its hint.
     with new_run(page):
         page.get_by_role("radio", name="Digit").click()
     expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
-    assert prediction(page) is None
+    expect_reading(page, None)
 
 
 def test_a_decimal_point_tapped_between_two_digits_is_read_in_the_number(page):
@@ -81,9 +81,9 @@ def test_a_decimal_point_tapped_between_two_digits_is_read_in_the_number(page):
     inked = ink_on_canvas(page)
     draw(page, strokes[2:3], margin=0.1)
     assert ink_on_canvas(page) > inked  # the tap's dot
-    assert prediction(page, "Number") == "7"  # after the last digit, no part of the number
+    expect_reading(page, "7", "Number")  # after the last digit, no part of the number
     draw(page, strokes[3:], margin=0.1)
-    assert prediction(page, "Number") == "7.1"
+    expect_reading(page, "7.1", "Number")
 
 
 def ink_on_canvas(page, expected: int | None = None) -> int:
@@ -110,19 +110,19 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     open_page(page, app_url)
     expect(page.get_by_role("button", name="Clear", exact=True)).to_be_hidden()
     draw(page, PLAIN[7])
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     inked = ink_on_canvas(page)
     number_strip(page)
     number = side_by_side(PLAIN[7], PLAIN[0], PLAIN[1])
     draw(page, number[:3], margin=0.1)  # the 7 and the 0
-    assert prediction(page, "Number") == "70"
+    expect_reading(page, "70", "Number")
     # Back to Digit mode: the 7 is there again and read, without a stroke (it was a blank canvas before).
     switch_mode(page, "Digit")
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     assert ink_on_canvas(page, inked) == inked
     expect(page.get_by_text("Clear starts a new drawing; the arrow undoes")).to_be_visible()
     switch_mode(page, "Number")
-    assert prediction(page, "Number") == "70"
+    expect_reading(page, "70", "Number")
     # To another page and back: in the mode it was left in, with its drawing.
     with new_run(page):
         page.get_by_role("link", name="Model").first.click()
@@ -130,25 +130,25 @@ def test_a_drawing_outlives_switching_modes_and_pages_until_it_is_cleared(browse
     with new_run(page):
         page.get_by_role("link", name="Draw").first.click()
     page.wait_for_selector("canvas.upper-canvas")
-    assert prediction(page, "Number") == "70"
+    expect_reading(page, "70", "Number")
     # The drawing goes on from where it was, and its strokes are undone as on any canvas. Its bin, which would go
     # back to the drawing it was given (the component's reset), is hidden: the Clear button, otherwise only on
     # screens that cannot hover, shows to empty it.
     draw(page, number[3:], margin=0.1)  # the 1
-    assert prediction(page, "Number") == "701"
+    expect_reading(page, "701", "Number")
     page.locator("canvas.upper-canvas").hover()
     expect(page.get_by_label("Undo")).to_be_visible()
     expect(page.get_by_label("Reset canvas & history")).to_be_hidden()
     with new_run(page):
         page.get_by_label("Undo").click()
-    assert prediction(page, "Number") == "70"
+    expect_reading(page, "70", "Number")
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
     assert ink_on_canvas(page, 0) == 0
     # Clearing the number leaves the digit as it was, and stays cleared.
     switch_mode(page, "Digit")
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     switch_mode(page, "Number")
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
     expect(page.get_by_role("button", name="Clear", exact=True)).to_be_hidden()
@@ -161,11 +161,11 @@ def test_a_drawing_outlives_a_reload_of_the_tab(browser, app_url):
     open_page(page, app_url)
     assert "drawing=" not in page.url  # a tab that has drawn nothing has a plain address
     draw(page, PLAIN[7])
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     inked = ink_on_canvas(page)
     page.wait_for_url("**drawing=*")  # set by the stroke's run, which reran the canvas's fragment only
     open_page(page, page.url)  # reloaded: a new session, at the same address
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     assert ink_on_canvas(page, inked) == inked
     expect(page.get_by_text("Clear starts a new drawing; the arrow undoes")).to_be_visible()
     context.close()
@@ -205,7 +205,7 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     # The canvas's own tools wait for a hovering pointer, which a finger never gives: a phone gets a button.
     expect(page.get_by_text("Point at the canvas for its tools")).to_be_hidden()
     draw(page, PLAIN[7], finger=True)
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     # A finger at the canvas's top right corner draws: the canvas's toolbar, unseen without a hovering pointer, lay
     # over it there, and a tap on its unseen bin wiped the drawing (a review on a tablet, 2026-12-05).
     under = page.evaluate("""() => {
@@ -224,7 +224,7 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
         assert box["y"] < clear["y"] + clear["height"] and min(box["width"], box["height"]) >= 36  # in its row
         with new_run(page):
             page.get_by_label(button).tap()
-        assert prediction(page) == expected
+        expect_reading(page, expected)
     expect(page.get_by_label("Reset canvas & history")).to_be_hidden()
     # Pills, buttons and the mode switch big enough for a finger: the pills were 33x32 (a review on a tablet).
     pills = page.locator('[class*="st-key-wrong-"]').get_by_role("radio").all()
@@ -243,7 +243,7 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     expect(page.get_by_label("Undo")).to_be_visible()
     with new_run(page):
         page.get_by_label("Undo").tap()
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     # The digit read shows under the canvas without scrolling (the whole answer was below the screen before).
     answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction")
     box = answer.locator('[data-testid="stMetricValue"]').bounding_box()
@@ -260,12 +260,12 @@ def test_on_a_phone_the_strip_fits_the_screen_and_a_finger_undoes_a_stroke_and_c
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
-    assert prediction(page) is None
+    expect_reading(page, None)
     box = number_strip(page)
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]  # all of it within reach
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     draw(page, side_by_side(PLAIN[7], PLAIN[0], PLAIN[1]), margin=0.1)
-    assert prediction(page, "Number") == "701"
+    expect_reading(page, "701", "Number")
     with new_run(page):
         page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
@@ -317,7 +317,8 @@ def test_on_a_phone_keeping_taking_back_or_moving_a_drawing_brings_its_new_canva
     with new_run(page):
         undo.tap()
     expect(page.get_by_text("No longer kept as a 1")).to_be_visible()
-    assert canvas_in_view(wait_s=2) and prediction(page) == "7"  # given back, to be said what it is
+    expect_reading(page, "7")  # given back, to be said what it is
+    assert canvas_in_view(wait_s=2)
     # So does a drawing moved to the Number strip: the whole strip was above the screen.
     open_page(page, app_url)
     draw(page, side_by_side(PLAIN[7], PLAIN[0]), margin=0.1, finger=True)
@@ -326,7 +327,8 @@ def test_on_a_phone_keeping_taking_back_or_moving_a_drawing_brings_its_new_canva
     assert not canvas_in_view()
     with new_run(page):
         button.tap()
-    assert prediction(page, "Number") == "70" and canvas_in_view(wait_s=2)
+    expect_reading(page, "70", "Number")
+    assert canvas_in_view(wait_s=2)
     context.close()
 
 
@@ -413,7 +415,7 @@ def test_in_a_narrow_window_the_canvases_shrink_to_their_columns_and_still_read_
     box, room = canvas.bounding_box(), column.bounding_box()
     assert box["width"] < 280 and box["x"] + box["width"] <= room["x"] + room["width"]
     draw(page, PLAIN[7])
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     seen = page.locator(".st-key-model-view img").bounding_box()
     assert seen["x"] + seen["width"] <= 1024  # the 28x28 view, inside the window
     main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
@@ -423,7 +425,7 @@ def test_in_a_narrow_window_the_canvases_shrink_to_their_columns_and_still_read_
     box = number_strip(page)
     assert box["width"] < 780 and box["x"] + box["width"] <= main["x"] + main["width"]
     draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1)
-    assert prediction(page, "Number") == "107"
+    expect_reading(page, "107", "Number")
     # The sidebar shows the page links here, so the foot of the page does not; in a window of 768 pixels (a tablet
     # upright, its User-Agent without "Mobi") the sidebar folds away, and the foot links to the other pages.
     photo_link = page.locator('[data-testid="stMain"]').get_by_role("link", name="Photo: read a photo of a digit")
@@ -439,7 +441,7 @@ def test_on_a_tablet_upright_the_canvas_keeps_its_size_above_the_answer(browser,
     page = context.new_page()
     open_page(page, app_url)
     draw(page, PLAIN[7], finger=True)
-    assert prediction(page) == "7"
+    expect_reading(page, "7")
     canvas = page.locator("canvas.upper-canvas").bounding_box()
     answer = page.locator('[data-testid="stMetric"]').filter(has_text="Prediction").bounding_box()
     assert canvas["width"] == 280 and canvas["y"] + canvas["height"] < answer["y"]
@@ -449,7 +451,7 @@ def test_on_a_tablet_upright_the_canvas_keeps_its_size_above_the_answer(browser,
     # The Number strip shrinks to its column (to 0.6), but not the arrows under it, which were 23 pixels.
     assert number_strip(page)["width"] < 780
     draw(page, side_by_side(PLAIN[1], PLAIN[0], PLAIN[7]), margin=0.1, finger=True)
-    assert prediction(page, "Number") == "107"
+    expect_reading(page, "107", "Number")
     assert min(page.get_by_label("Undo").bounding_box()[side] for side in ("width", "height")) >= 36
     switch_mode(page, "Digit")
     page.set_viewport_size({"width": 1180, "height": 820})  # turned: side by side again
