@@ -37,6 +37,7 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
     """The serving model's facts and choice, the password field where one is set, then the retrain controls."""
     meta = registry.metadata(model_path)  # read once, as is every model's: both parts need them
     models = registry.models()
+    say_mnist_downloaded()
     with st.sidebar:
         show_model(registry, model_path, meta, models)
         show_access()
@@ -127,14 +128,22 @@ def offer_mnist_download(why: str) -> None:
             bar.progress(percent / 100, text=f"Downloading MNIST: {size}")
 
     try:
-        download_mnist(progress=show)
+        path = download_mnist(progress=show)
     except MnistError as error:
         bar.empty()
         st.error(str(error).replace("\n", "  \n"))  # keep its line breaks
         return
     if retraining_enabled(secrets()):  # the training material, which the server could not draw as it started
         start_drawing_ahead(after=0)
+    st.session_state["mnist downloaded"] = str(path)  # said on the next run (say_mnist_downloaded)
     st.rerun()
+
+
+def say_mnist_downloaded() -> None:
+    """On the run after a download of MNIST, a toast that says it is done and where the file is: the bar that
+    showed its progress went at once, and nothing said it had worked (a new user's review, 2026-12-06)."""
+    if path := st.session_state.pop("mnist downloaded", None):
+        st.toast(f"MNIST downloaded and checked: {path}", icon="✅")
 
 
 def has_mnist() -> bool:

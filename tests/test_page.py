@@ -187,8 +187,11 @@ def test_missing_mnist_offers_a_download_that_fetches_it(monkeypatch, models, tm
     assert [b.label for b in app.sidebar.button] == ["Download MNIST (11 MB)"]
     app.sidebar.button[0].click().run()
     assert not app.exception and not app.sidebar.error
-    assert (tmp_path / ".keras" / "datasets" / "mnist.npz").read_bytes() == mnist_bytes
+    cached = tmp_path / ".keras" / "datasets" / "mnist.npz"
+    assert cached.read_bytes() == mnist_bytes
+    assert [t.value for t in app.toast] == [f"MNIST downloaded and checked: {cached}"]
     assert "Train a new model" in [b.label for b in app.sidebar.button]  # the page moved on to retraining
+    assert not app.run().toast  # said once
     deadline = time.monotonic() + 120
     while len(list(cache.glob("*.npz"))) < 2 and time.monotonic() < deadline:  # a chunk of twins, one of styled digits
         time.sleep(0.2)
@@ -614,6 +617,7 @@ def test_a_download_from_the_model_page_shows_the_inspection_and_draws_ahead_onl
     [download] = [b for b in app.main.button if b.label == "Download MNIST (11 MB)"]
     download.click().run()
     assert not app.exception and not app.main.error
+    assert [t.value for t in app.toast] == [f"MNIST downloaded and checked: {tmp_path / '.keras/datasets/mnist.npz'}"]
     assert "#### Confusion matrix on the MNIST test set" in [m.value for m in app.main.markdown]
     # With retraining off nothing will train on the material, so none is drawn. Where it is on, the drawing of
     # these 300 takes a few seconds, but runs at the lowest priority: under a busy CI it waited over 15 s.
