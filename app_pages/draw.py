@@ -96,8 +96,11 @@ if (!window.digitsTrimToolbar) {
 DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
 # On a phone, where the columns stack, the answer's chart and 28x28 view come after "Right, it is a 7" and the
 # pills, not before: to say what a digit was, a child scrolled 500 pixels past them, away from the drawing (a review
-# on a phone, 2026-12-05).
-BELOW_THE_CORRECTION = "<style>@media (max-width: 640px) { :has(> .st-key-reading-view) { order: 1; } }</style>"
+# on a phone, 2026-12-05). So on a short window: 1366x768, the commonest laptop screen, leaves a page about 650
+# pixels under the browser's bars, and there the button stood at 656 and the pills below it (a review at 1024x768,
+# 2026-12-06); the chart and view stay under the digit read where the window is taller.
+BELOW_THE_CORRECTION = ("<style>@media (max-width: 640px), (max-height: 860px) { :has(> .st-key-reading-view) "
+                        "{ order: 1; } }</style>")
 # Digit mode's canvas and answer one above the other on an upright touch screen too narrow to hold them side by side
 # with the canvas whole (Streamlit stacks columns itself only under 640 pixels): on a tablet upright, 820 pixels
 # with the sidebar open, the canvas had shrunk to 168 pixels under a child's finger (fit_to_column; seen in Chromium).

@@ -109,6 +109,24 @@ def test_drawing_with_a_finger(browser, app_url):
     context.close()
 
 
+def test_on_a_laptops_screen_the_correction_shows_beside_the_drawing(browser, app_url):
+    # 1366x768, the commonest laptop screen, leaves a page about 650 pixels high: the chart and the 28x28 view had
+    # put "Right, it is a 7" and the pills below it. There they come after the correction; on a taller one, before.
+    for height, chart_first in ((650, False), (1000, True)):
+        context = browser.new_context(viewport={"width": 1366, "height": height})
+        page = context.new_page()
+        open_page(page, app_url)
+        draw(page, PLAIN[7])
+        expect_reading(page, "7")
+        right = page.get_by_role("button", name="Right, it is a 7")
+        pills = page.locator('[class*="st-key-wrong-"]').get_by_role("radio")
+        expect(pills).to_have_count(9)
+        assert all(box["y"] + box["height"] <= height for box in (t.bounding_box() for t in [right, *pills.all()]))
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+        assert (chart["y"] < right.bounding_box()["y"]) == chart_first
+        context.close()
+
+
 def test_the_overlay_shows_which_pixels_drove_the_answer(page):
     draw(page, PLAIN[7])
     expect_reading(page, "7")
