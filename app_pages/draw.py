@@ -28,7 +28,7 @@ from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer,
 )
-from app_pages.screen_reader import in_script, run_script
+from app_pages.screen_reader import bring_into_view
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import Recognition, Recognizer
@@ -322,24 +322,6 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
                   args=(st.session_state.get("digit-drawing"),))
     show_recognition(recognizer, result, explain, advise=not pointed)
     offer_correction(result, image, model_name, pointed)
-
-
-def bring_into_view(key: str) -> None:
-    """Scroll the page back up to the widget of this key (a new canvas) where its top is above the screen's, under
-    Streamlit's header. A finger scrolls down to the digits to pick one, and the page stayed scrolled there once the
-    drawing was kept (or taken back), the new canvas a third above the screen, where a finger draws instead of
-    scrolling (a review on a phone, 2026-12-06); after Read it as a number, the whole Number strip was above it.
-    Where it is in view, nothing moves. It looks for a second, as the rest of the run's page comes and goes."""
-    run_script(f"""(function bring(tries) {{
-  const widget = document.querySelector({in_script(f".st-key-{key}")});
-  const header = document.querySelector('[data-testid="stHeader"]');
-  const top = header ? header.getBoundingClientRect().bottom : 0;
-  if (widget && widget.getBoundingClientRect().top < top) {{
-    widget.style.scrollMarginTop = `${{top + 8}}px`;
-    widget.scrollIntoView({{block: "start"}});
-  }}
-  if (tries < 20) setTimeout(() => bring(tries + 1), 50);
-}})(0);""", occasion=key)
 
 
 def read_as_a_number(drawing: tuple | None) -> None:

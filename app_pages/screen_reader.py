@@ -1,6 +1,7 @@
 """What the pages say to a screen reader beyond what Streamlit's widgets do: the answer, a deletion, where focus
 goes. An accessibility review (2026-12-05) heard the prompt to draw, then nothing of the digit read, and after a
-deletion the focus fell back to the top of the page, the Undo out of reach."""
+deletion the focus fell back to the top of the page, the Undo out of reach. And what they bring into view for
+everyone: a new canvas, a training's outcome."""
 
 from __future__ import annotations
 
@@ -88,3 +89,24 @@ def name_buttons(names: dict[str, str]) -> None:
   }}
   name();
 }})();""")
+
+
+def bring_into_view(key: str) -> None:
+    """Scroll to the widget of this key where it is out of sight: its top above the screen's, under Streamlit's
+    header, or in the screen's lowest quarter or below it. A finger scrolls down to the digits to pick one, and the
+    page stayed scrolled there once the drawing was kept (or taken back), the new canvas a third above the screen,
+    where a finger draws instead of scrolling (a review on a phone, 2026-12-06); after Read it as a number, the whole
+    Number strip was above it. A training's outcome came below the retrain controls, which came back above it as it
+    ended, 600-900 pixels under a laptop's screen (a review at 1366x650, 2026-12-06). Where it is in view, nothing
+    moves. It looks for a second, as the rest of the run's page comes and goes."""
+    run_script(f"""(function bring(tries) {{
+  const widget = document.querySelector({in_script(f".st-key-{key}")});
+  const header = document.querySelector('[data-testid="stHeader"]');
+  const top = header ? header.getBoundingClientRect().bottom : 0;
+  const at = widget ? widget.getBoundingClientRect().top : 0;
+  if (widget && (at < top || at > 0.75 * window.innerHeight)) {{
+    widget.style.scrollMarginTop = `${{top + 8}}px`;
+    widget.scrollIntoView({{block: "start"}});
+  }}
+  if (tries < 20) setTimeout(() => bring(tries + 1), 50);
+}})(0);""", occasion=key)

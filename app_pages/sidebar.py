@@ -20,6 +20,7 @@ from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
 
 from app_pages.access import allowed, show_access, store_problem
 from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets, serving_model
+from app_pages.screen_reader import bring_into_view
 
 
 # How long a finished, failed or cancelled training is news in every session's sidebar (a classroom sees the model
@@ -363,17 +364,21 @@ def show_training(retrainer: Retrainer) -> None:
         if status.get("history"):
             show_curves(status["history"], epochs=status.get("epochs"))
         return
-    # A session that saw it end says so on the page too, where it shows whatever the sidebar's scroll: its outcome
-    # is drawn below the retrain controls.
+    # A session that saw it end says so on the page too, where it shows whatever the sidebar's scroll, and brings the
+    # outcome into the sidebar's view: it is drawn below the retrain controls, back above it as the training ended.
     ended = st.session_state.pop("training ended", False)
-    if state == "done" and "model" in status:
-        show_outcome(retrainer, status, ended)
-    elif state in ("failed", "cancelled"):
-        failed = f"Training failed: {status.get('error', 'unknown error')}."  # to whoever may see the server's paths
-        said = f"{failed if state == 'failed' else 'Training cancelled.'} The serving model is unchanged."
-        (st.error if state == "failed" else st.info)(said)
-        if ended:
-            st.toast(said, icon=":material/info:", duration="long")
+    with st.container(key="training-outcome"):
+        if state == "done" and "model" in status:
+            show_outcome(retrainer, status, ended)
+        elif state in ("failed", "cancelled"):
+            # To whoever may see the server's paths.
+            failed = f"Training failed: {status.get('error', 'unknown error')}."
+            said = f"{failed if state == 'failed' else 'Training cancelled.'} The serving model is unchanged."
+            (st.error if state == "failed" else st.info)(said)
+            if ended:
+                st.toast(said, icon=":material/info:", duration="long")
+    if ended:
+        bring_into_view("training-outcome")
 
 
 def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> None:

@@ -175,8 +175,11 @@ def test_quick_retrain_from_the_sidebar_shows_its_curves_then_the_model_page(pag
     expect(sidebar.get_by_text("Training finished")).to_be_visible(timeout=180_000)
     finished = sidebar.locator('[data-testid="stAlert"]').filter(has_text="Training finished").inner_text()
     assert "on the MNIST test set" in finished and "%" in finished
-    # The page says so too, whatever the sidebar's scroll: the outcome is drawn below the retrain controls.
+    # The page says so too, whatever the sidebar's scroll; and the sidebar scrolls to the outcome, drawn below the
+    # retrain controls, which came back above it (600-900 pixels under a laptop's screen).
     expect(page.locator('[data-testid="stToast"]').filter(has_text="Training finished")).to_be_visible()
+    expect(sidebar.locator('[data-testid="stAlert"]').filter(has_text="Training finished")).to_be_in_viewport()
+    expect(sidebar.get_by_role("button", name="Serve it anyway")).to_be_in_viewport()
     expect(sidebar.locator('[data-testid="stVegaLiteChart"]')).to_have_count(2)  # loss and accuracy
     for label, value in (("Epochs", "1"), ("Training images", "300")):  # the settings are still those trained
         expect(sidebar.get_by_role("spinbutton", name=label)).to_have_value(value)
@@ -250,6 +253,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     expect(sidebar.get_by_text("held-out drawings read right", exact=False)).to_be_visible(timeout=300_000)
     outcome = sidebar.locator('[data-testid="stAlert"]').first.inner_text()
     assert "is now serving" in outcome or "is not serving" in outcome
+    expect(sidebar.locator('[data-testid="stAlert"]').first).to_be_in_viewport()  # brought into the sidebar's view
     served = ModelRegistry(models).current_path().name
     assert served.startswith("handwriting-") == ("is now serving" in outcome)
     assert len(list(models.glob("handwriting-*.keras"))) == 1
