@@ -267,9 +267,13 @@ def show_corrections(store: Corrections) -> None:
     if total:
         # Drawings kept, not "corrections": one confirmed as read right is kept too (the sidebar counts alike).
         # Imported ones were read by no model: "0 read wrong" would vouch for them, so a count of none is left out.
-        st.metric("Drawings kept" if mine is None else "Drawings you kept", f"{total:,}",
-                  delta=f"{misread:,} read wrong" if misread else None, delta_color="off", delta_arrow="off")
-        st.vega_lite_chart(correction_bars(counts), height=200)
+        # The count beside its bars, not above them: on a 1366x768 laptop's page (about 650 pixels) the drawings
+        # themselves began at 670, below the screen (a review, 2026-12-06). Stacked on a phone, as before.
+        count, bars = st.columns([1, 4], vertical_alignment="center")
+        count.metric("Drawings kept" if mine is None else "Drawings you kept", f"{total:,}",
+                     delta=f"{misread:,} read wrong" if misread else None, delta_color="off", delta_arrow="off")
+        with bars:
+            st.vega_lite_chart(correction_bars(counts), height=160)
         show_gallery(store, counts, shown)
         if mine is None:  # a file of the drawings shown, and drawings the next fine-tune learns: for whoever runs it
             # Two columns, the import below: in three, a review's 1024-pixel window cut "Yes, delete all 4 drawings"

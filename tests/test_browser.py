@@ -235,7 +235,8 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     with new_run(page):
         answer.get_by_role("button", name=f"✓ Right, it is a {read}").click()
     expect(page.get_by_text(f"Saved as a {read}")).to_be_visible()
-    # The Corrections page counts and shows them, with what the model had read.
+    # The Corrections page counts and shows them, with what the model had read; on a laptop's page, 1366x650.
+    page.set_viewport_size({"width": 1366, "height": 650})
     with new_run(page):
         page.get_by_role("link", name="Corrections").first.click()
     expect(answer.get_by_text("Kept in")).to_be_visible(timeout=30_000)
@@ -245,6 +246,8 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     expect(answer.get_by_role("tab", name="7 (2)")).to_be_visible()
     answer.get_by_role("tab", name="7 (2)").click()  # tabs switch in the browser, without a script run
     assert answer.get_by_text(re.compile(r"^✗ read \d \(\d+%\)$")).count() >= 2  # the two 7s read as 1
+    # Whole on the screen as the page opens, with what each was read as: the count's bars had put them below it.
+    expect(answer.get_by_text(re.compile(r"^✗ read \d \(\d+%\)$")).first).to_be_in_viewport(ratio=1)
     assert not vega
     # Learn my handwriting: the fine-tune runs in its own process until its figures show.
     sidebar = page.locator('[data-testid="stSidebar"]')
