@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 from playwright.async_api import Page as AsyncPage
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -218,23 +218,28 @@ def side_by_side(*drawings: Strokes) -> Strokes:
             for place, strokes in enumerate(drawings) for stroke in strokes]
 
 
+def metric(page: Page, label: str) -> Locator:
+    """The metric called `label` on the page."""
+    return page.locator('[data-testid="stMetric"]').filter(has_text=label)
+
+
 def prediction(page: Page, label: str = "Prediction") -> str | None:
     """The value of the metric called `label`, or None when the page shows none."""
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
-    if metric.count() == 0:
+    shown = metric(page, label)
+    if shown.count() == 0:
         return None
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return shown.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def expect_reading(page: Page, value: str | re.Pattern[str] | None, label: str = "Prediction") -> None:
     """Wait until the metric called `label` shows `value` (or text it matches), or with None, until the page shows
     no such metric. The test sees a run's end on the websocket, and the browser may draw what the run sent a moment
     later: read at once after a switch of mode, the Number metric was not on the page yet (CI, once)."""
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    shown = metric(page, label)
     if value is None:
-        expect(metric).to_have_count(0)
+        expect(shown).to_have_count(0)
     else:
-        expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(value)
+        expect(shown.locator('[data-testid="stMetricValue"]')).to_have_text(value)
 
 
 def set_sidebar_number(page: Page, label: str, value: str) -> None:
