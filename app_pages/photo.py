@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from digits.photos import MAX_BYTES, PhotoError, open_photo, photo_ink
+from digits.photos import MAX_MEGABYTES, PhotoError, open_photo, photo_ink
 
 from app_pages.readings import MODES, point_to_number_mode, show_reading
 from app_pages.resources import last_value_unless_set, remember_value, serving_recognizer
@@ -32,7 +32,7 @@ def main() -> None:
         # It takes files up to .streamlit/config.toml's maxUploadSize, and open_photo refuses those over its
         # MAX_BYTES with their size: the uploader's own refusal of a 21 MB photo was a red mark whose reason showed
         # only under a hovering pointer, while the answer beside it stayed the last photo's (a review, 2026-12-04).
-        upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP; the page reads up to {MAX_BYTES // 10**6} MB)",
+        upload = st.file_uploader(f"Upload a photo (PNG, JPEG or WebP; the page reads up to {MAX_MEGABYTES} MB)",
                                   key="photo-upload")
         # The drop zone's own "100MB per file" beside the label's 20 MB read as a contradiction (a review,
         # 2026-12-04): the label alone says the limit.

@@ -22,7 +22,8 @@ from skimage.transform import hough_line
 from digits.numbers import elongation, piece_height
 from digits.preprocessing import checked_pixels, full_scale
 
-MAX_BYTES = 20_000_000  # the largest upload or file read: 20 MB, in the uploader's decimal megabytes
+MAX_MEGABYTES = 20  # the largest upload or file read, in the uploader's decimal megabytes
+MAX_BYTES = MAX_MEGABYTES * 10**6
 # The most pixels decoded: a 48-megapixel phone photo passes; a file that claims more is refused before they are
 # decoded. (Pillow's own decompression-bomb limit, 89 million, warns and goes on.)
 MAX_PIXELS = 50_000_000
@@ -91,7 +92,7 @@ class PhotoError(ValueError):
 def over_the_limit(size: int) -> str:
     """Why a file of `size` bytes, over MAX_BYTES, is not read, in megabytes as the page's uploader counts them: of
     a million bytes (a review's 90 MB file, "90.0MB" in the uploader, had been said to be 85.9 MB)."""
-    return f"The file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 10**6} MB."
+    return f"The file is {size / 1e6:.1f} MB; the limit is {MAX_MEGABYTES} MB."
 
 
 def open_photo(data: bytes) -> Image.Image:
