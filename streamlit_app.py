@@ -13,6 +13,7 @@ from typing import AsyncIterator
 
 import streamlit as st
 from streamlit import delta_generator
+from streamlit.runtime import app_session
 from streamlit.runtime.scriptrunner import script_runner
 
 from app_pages.access import allowed
@@ -40,6 +41,11 @@ async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     # skipping it and Streamlit's garbage collection after each run (runner.postScriptGC, .streamlit/config.toml)
     # took the server's CPU per run from 31.4 to 16.6 ms with 20 sessions drawing (scripts/benchmark_load.py).
     script_runner._clean_problem_modules = lambda: None
+    # Any visitor's browser may send Streamlit's "clear caches" (its menu item is hidden here, but the message is
+    # taken), and it empties every st.cache_resource for all: the drawings kept for reloads were lost, and the
+    # models loaded again; one a second took another visitor's answers from 82 ms to 2.8 s (a security review,
+    # 2026-12-06). Nothing here is cached per visitor, so the message clears only the sender's own session state.
+    app_session.AppSession._handle_clear_cache_request = lambda session: session._session_state.clear()
     threading.Thread(target=import_for_first_answer, daemon=True).start()
     # The first training on a machine would spend 20-30 s drawing its training material: drawn ahead, soon
     # after the start, while nobody waits for it, at the lowest priority (README, *The data*). It ends with the

@@ -8,6 +8,7 @@ import base64
 import contextlib
 import importlib
 import io
+import logging
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +16,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
+from digits.canvas import canvas_pixels
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
 from digits.deployment import collecting_enabled, retraining_enabled
@@ -112,6 +114,7 @@ STACKED_ON_TOUCH = """<style>@media (hover: none) and (orientation: portrait) {
     .st-key-digit-layout > * > * > [data-testid="stColumn"] { flex: 1 1 100% !important; min-width: 100%; }
   }
 }</style>"""
+LOG = logging.getLogger(__name__)
 CANVAS_BACKGROUND = "#000000"  # the canvases', under white ink
 WIDE_INK = 1.2  # ink this many times as wide as high may be a number (show_answer)
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
@@ -335,7 +338,7 @@ def read_as_a_number(drawing: tuple | None) -> None:
     _, strokes, png = drawing
     scale, left = height / DIGIT_CANVAS, (width - height) / 2
     # The strokes as the canvas's fabric.js objects, each scaled about its top left corner, where it is placed.
-    objects = [{**o, "left": o["left"] * scale + left, "top": o["top"] * scale,
+    objects = [{**o, "left": o.get("left", 0) * scale + left, "top": o.get("top", 0) * scale,
                 "scaleX": o.get("scaleX", 1) * scale, "scaleY": o.get("scaleY", 1) * scale} for o in strokes["objects"]]
     drawn = Image.open(io.BytesIO(png)).convert("RGBA").resize((height, height), Image.Resampling.LANCZOS)
     strip = Image.new("RGBA", (width, height), CANVAS_BACKGROUND)
@@ -399,13 +402,19 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
         canvas = st_canvas(stroke_width=pen, stroke_color="#FFFFFF", background_color=CANVAS_BACKGROUND, height=height,
                            width=width, drawing_mode="freedraw", initial_drawing=given[1] if given else None,
                            return_image_data=True, key=key)
-    png = canvas.image_bytes
+    try:
+        png = canvas.image_bytes
+        pixels = None if png is None else canvas_pixels(png, canvas.json_data, width, height)
+    except ValueError as error:  # not what the page's canvas sends (digits/canvas.py): read and kept as no drawing
+        LOG.warning("a canvas sent what it cannot have drawn: %s", error)
+        png = pixels = None
     if png is None:
         png = given[2] if given else None
+        pixels = None if png is None else canvas_pixels(png, given[1], width, height)
     else:  # kept as the PNG the canvas sent (2-10 KB), not as the 0.3-0.8 MB of RGBA it decodes to
         st.session_state[f"{kind}-drawing"] = (key, canvas.json_data, png)
     keep_over_reload()
-    return (None if png is None else np.asarray(Image.open(io.BytesIO(png)))), given is not None
+    return pixels, given is not None
 
 
 def fit_to_column(key_prefix: str, width: int) -> None:

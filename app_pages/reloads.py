@@ -6,6 +6,7 @@ them back: the canvas is given its drawing again, as after a trip to another pag
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 from collections import OrderedDict
@@ -23,30 +24,46 @@ KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "nu
 # kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
 # The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
 # 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
-# hold about 30 MB.
+# hold about 30 MB. The drawings are kept after their tabs close, so they are counted in bytes too, as JSON and PNG:
+# a visitor's 8 tabs, each sending its canvas a 15 MB picture, held 670 MB here after they closed (a security
+# review, 2026-12-06; digits/canvas.py now refuses such pictures, but leaves up to 3 MB a tab).
 MOST = 300
+MOST_BYTES = 32_000_000
 
 
 class RecentDrawings:
-    """The drawings of the tabs drawn in last, by token, the newest MOST of them; shared by every session."""
+    """The drawings of the tabs drawn in last, by token, the newest MOST of them, within MOST_BYTES; shared by every
+    session."""
 
-    def __init__(self, most: int = MOST) -> None:
-        self.most = most
-        self.kept: OrderedDict[str, dict] = OrderedDict()
+    def __init__(self, most: int = MOST, most_bytes: int = MOST_BYTES) -> None:
+        self.most, self.most_bytes = most, most_bytes
+        self.kept: OrderedDict[str, tuple[dict, int]] = OrderedDict()
+        self.bytes = 0
         self.lock = threading.Lock()
 
     def put(self, token: str, state: dict) -> None:
-        """Keep `state` under `token`, as the newest; the oldest beyond `most` are dropped."""
+        """Keep `state` under `token`, as the newest; the oldest beyond `most`, or beyond `most_bytes` in all, are
+        dropped."""
+        size = drawings_bytes(state)
         with self.lock:
-            self.kept[token] = state
-            self.kept.move_to_end(token)
-            while len(self.kept) > self.most:
-                self.kept.popitem(last=False)
+            _, before = self.kept.pop(token, (None, 0))
+            self.kept[token] = state, size
+            self.bytes += size - before
+            while len(self.kept) > self.most or self.bytes > self.most_bytes:
+                _, (_, dropped) = self.kept.popitem(last=False)
+                self.bytes -= dropped
 
     def get(self, token: str) -> dict | None:
         """What was kept under `token`, or None (never kept, or dropped since)."""
         with self.lock:
-            return self.kept.get(token)
+            state, _ = self.kept.get(token, (None, 0))
+            return state
+
+
+def drawings_bytes(state: dict) -> int:
+    """The bytes of the drawings in a session's `state`, as JSON and PNG (each canvas's (key, strokes, png))."""
+    drawings = [state[key] for key in ("digit-drawing", "number-drawing") if state.get(key)]
+    return sum(len(json.dumps(strokes)) + len(png) for _, strokes, png in drawings)
 
 
 @st.cache_resource

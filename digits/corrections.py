@@ -35,6 +35,9 @@ BUSY_TIMEOUT = 30  # seconds a writer waits for another one (another page, the C
 # visitor, for good (a review, 2026-12-05).
 CONNECT_TIMEOUT = 5
 RESTORE_PART = 10000  # ids looked up at once by Corrections.restore
+# The most bytes an import's arrays may unpack to, in memory at once: some 125,000 drawings of 784 bytes and their
+# labels; a class of 30 that keeps 100 drawings each has 3,000.
+MAX_IMPORT_BYTES = 100_000_000
 LOG = logging.getLogger(__name__)
 PNG_MODES = ("1", "L", "LA", "RGB", "RGBA")  # image modes kept as they are in the PNG; others become RGBA
 
@@ -418,12 +421,20 @@ class Corrections:
             missing = [key for key in ("x", "y") if key not in data.files]
             if missing:
                 raise ValueError(f"the .npz file has no array {' or '.join(missing)} (it has: {', '.join(data.files)})")
+            # The arrays' sizes as the zip gives them, before they are unpacked: zeros pack 1,000 to 1, and a 0.08 MB
+            # file of 100,000 blank drawings took 312 MB and 4.3 s (a security review, 2026-12-06).
+            unpacked = sum(member.file_size for member in data.zip.infolist())
+            if unpacked > MAX_IMPORT_BYTES:
+                raise ValueError(f"its arrays unpack to {unpacked / 1e6:,.1f} MB, over the {MAX_IMPORT_BYTES // 10**6} "
+                                 f"MB (about {MAX_IMPORT_BYTES // 800:,} drawings) taken at once")
             try:
                 x, y = data["x"], data["y"]
                 predicted, looked = (data[key] if key in data.files else None
                                      for key in ("predicted", "looked_like_a_digit"))
             except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
                 raise ValueError(f"the .npz file is damaged or holds Python objects: {error}") from error
+            except MemoryError:  # a header that claims more than its bytes hold: numpy sets the whole array aside
+                raise ValueError("the .npz file is damaged: an array's header claims more than it holds") from None
         return self.add_samples(x, y, predicted, looked), len(y)
 
 

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -281,6 +282,17 @@ def npy(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def npz_claiming(images: int) -> bytes:
+    """An .npz whose x's header claims `images` drawings, which it does not hold (one follows)."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "|u1", "fortran_order": False, "shape": (images, 28, 28)})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("x.npy", header.getvalue() + bytes(784))
+        archive.writestr("y.npy", npy(np.zeros(1, np.uint8)))
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("content, message", [
     (np.random.default_rng(0).bytes(1000),
      r"^not an .npz file: it is not a zip of arrays, as \*Export all as .npz\* \(or numpy.savez\) writes$"),
@@ -303,6 +315,7 @@ def npy(array: np.ndarray) -> bytes:
      r"predicted must be one integer per image, shape \(3,\)"),
     (npz(x=np.zeros((3, 28, 28), np.uint8), y=np.zeros(3, np.uint8), looked_like_a_digit=np.array([1, 2, -1])),
      "looked_like_a_digit must hold integers from -1 \\(none\\) to 1"),
+    (npz_claiming(10**12), "^the .npz file is damaged: an array's header claims more than it holds$"),
 ])
 def test_a_bad_import_is_refused_and_changes_nothing(store, tmp_path, content, message):
     store.add_samples(np.full((2, 28, 28), 7, np.uint8), np.array([7, 7]))
@@ -314,6 +327,16 @@ def test_a_bad_import_is_refused_and_changes_nothing(store, tmp_path, content, m
         store.import_npz(content)
     x, y = store.samples()
     assert len(store) == 2 and y.tolist() == [7, 7] and (x == 7).all()
+
+
+def test_an_import_that_would_unpack_to_too_much_is_refused_before_it_is_unpacked(store):
+    images = corrections.MAX_IMPORT_BYTES // 784 + 1
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, x=np.zeros((images, 28, 28), np.uint8), y=np.zeros(images, np.uint8))
+    assert len(buffer.getvalue()) < 1_000_000  # blank drawings pack 1,000 to 1: under the page's 20 MB
+    with pytest.raises(ValueError, match=r"^its arrays unpack to 100.1 MB, over the 100 MB \(about 125,000 drawings\)"):
+        store.import_npz(buffer.getvalue())
+    assert len(store) == 0
 
 
 def test_one_file_imported_by_several_writers_at_once_is_kept_once(store, rng):

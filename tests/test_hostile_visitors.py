@@ -1,0 +1,139 @@
+"""What a visitor's own program can send the server beyond what the page's widgets send: a canvas's picture or
+strokes no canvas draws, Streamlit's "clear caches". It is read as nothing, or costs only that visitor
+(digits/canvas.py, app_pages/reloads.py, streamlit_app.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.proto.BackMsg_pb2 import BackMsg
+
+from digits.canvas import MAX_STROKES_BYTES, canvas_pixels, most_png_bytes
+from digits.drawing import PLAIN, render
+from app_pages.reloads import RecentDrawings
+from tests.browser import ROOT, copy_shipped_model, start_app
+from tests.raw_session import RawSession
+
+SIDE = 280  # the Digit canvas's
+# The canvas's JSON of a stroke, as fabric.js sends it (the fields that matter here).
+STROKE = {"type": "Path", "left": 40, "top": 40, "path": [["M", 40, 40], ["L", 240, 240]]}
+STROKES = {"version": "6.7.1", "objects": [STROKE]}
+
+
+def png_of(image: Image.Image, format: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format)
+    return buffer.getvalue()
+
+
+def seven(side: int = SIDE) -> Image.Image:
+    """A 7 as the canvas draws one: white ink on its black background."""
+    drawn = Image.fromarray(render(PLAIN[7], side * 0.7, (side / 2, side / 2), 22, size=side))
+    return Image.alpha_composite(Image.new("RGBA", drawn.size, (0, 0, 0, 255)), drawn)
+
+
+def data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def test_a_canvas_drawing_is_read_as_the_canvas_sends_it():
+    pixels = canvas_pixels(png_of(seven()), STROKES, SIDE, SIDE)
+    assert pixels.shape == (SIDE, SIDE, 4) and pixels[..., 0].max() == 255 and pixels[..., 0].min() == 0
+
+
+@pytest.mark.parametrize("png, strokes, why", [
+    # 0.04 MB that would decode to 400 MB of RGBA: refused by its header
+    (png_of(Image.new("1", (10_000, 10_000))), STROKES, "not a 280x280 PNG"),
+    (png_of(seven(281)), STROKES, "not a 280x280 PNG"),
+    (png_of(seven().convert("RGB"), "JPEG"), STROKES, "not a 280x280 PNG"),
+    (b"\x89PNG\r\n\x1a\n not the rest of one", STROKES, "cannot be read"),
+    (png_of(seven()) + bytes(most_png_bytes(SIDE, SIDE)), STROKES, "more than a 280x280 PNG can"),
+    (png_of(seven()), {"objects": [{"type": "image", "src": "http://127.0.0.1:9/a.png"}]}, "not a list of paths"),
+    (png_of(seven()), ["not", "the canvas's JSON"], "not a list of paths"),
+    (png_of(seven()), {"objects": [{**STROKE, "path": [["L", 1, 1]] * (MAX_STROKES_BYTES // 10)}]}, "take more"),
+], ids=["10000x10000", "281x280", "JPEG", "cut short", "padded", "an image in the strokes", "strokes no dict",
+        "strokes too long"])
+def test_what_no_canvas_sends_is_refused_saying_why(png, strokes, why):
+    with pytest.raises(ValueError, match=re.escape(why)):
+        canvas_pixels(png, strokes, SIDE, SIDE)
+
+
+def test_the_drawings_kept_for_reloads_are_the_newest_within_their_bytes():
+    store = RecentDrawings(most=3, most_bytes=100_000)
+    small, large = png_of(seven()), bytes(60_000)  # about 3 KB, and a picture as large as a canvas's can be
+    for tab in "ab":
+        store.put(tab, {"digit-drawing": ("key", STROKES, small)})
+    store.put("c", {"number-drawing": ("key", STROKES, large)})
+    assert all(store.get(tab) for tab in "abc")
+    store.put("d", {"digit-drawing": ("key", STROKES, large)})  # 120 KB with c: a and b, then c, are dropped
+    assert [tab for tab in "abcd" if store.get(tab)] == ["d"]
+    store.put("d", {"digit-drawing": ("key", STROKES, small)})  # a tab's newer drawing replaces its bytes
+    for tab in "efg":
+        store.put(tab, {"digit-drawing": ("key", STROKES, small)})
+    assert [tab for tab in "defg" if store.get(tab)] == ["e", "f", "g"]  # and no more than 3 tabs
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    process, url = start_app(copy_shipped_model(tmp_path_factory.mktemp("hostile") / "models"))
+    yield url
+    process.kill()
+    process.wait()
+
+
+def readings(session: RawSession) -> list[str]:
+    return [metric.body for metric in session.drawn("metric") if metric.label == "Prediction"]
+
+
+def test_a_canvas_picture_no_canvas_draws_is_read_as_no_drawing_and_not_kept(app_url):
+    async def visit() -> None:
+        async with RawSession(app_url) as visitor:
+            await visitor.run()
+            huge = png_of(Image.new("1", (10_000, 10_000)))
+            for strokes, png_url in [(STROKES, data_url(huge)), (STROKES, data_url(b"not a PNG")),
+                                     (STROKES, "no data URL"), ({"objects": "no list"}, data_url(png_of(seven())))]:
+                await visitor.run([visitor.canvas(strokes, png_url)])
+                assert not visitor.drawn("exception") and not readings(visitor), png_url[:40]
+                assert "drawing=" not in visitor.query  # nothing kept for a reload, nor for an address passed on
+            # The canvas's own picture of a 7 is read, and kept under the tab's address.
+            await visitor.run([visitor.canvas(STROKES, data_url(png_of(seven())))])
+            assert readings(visitor) == ["7"] and "drawing=" in visitor.query
+
+    asyncio.run(visit())
+
+
+def test_an_error_shows_the_visitor_no_traceback_nor_the_servers_paths(app_url):
+    async def visit() -> None:
+        async with RawSession(app_url) as visitor:
+            await visitor.run()
+            canvas = visitor.canvas(STROKES, "")
+            canvas["json_value"] = '{"drawing": ["no drawing the canvas library can read"]}'
+            await visitor.run([canvas])
+            [error] = visitor.drawn("exception")  # raised in streamlit-drawable-canvas, before the page's checks
+            assert error.type == "AttributeError" and not error.stack_trace
+            assert str(ROOT) not in error.message and "no drawing" not in error.message
+
+    asyncio.run(visit())
+
+
+def test_a_visitors_clear_caches_leaves_the_server_and_other_tabs_drawings_as_they_were(app_url):
+    async def visit() -> None:
+        async with RawSession(app_url) as student:
+            await student.run()
+            await student.run([student.canvas(STROKES, data_url(png_of(seven())))])
+            address = student.query
+        async with RawSession(app_url) as visitor:
+            await visitor.run()
+            await visitor.send(BackMsg(clear_cache=True))  # the hidden menu's "Clear caches"
+            await visitor.run()
+        async with RawSession(app_url, query=address) as reloaded:  # the student's tab, reloaded
+            await reloaded.run()
+            assert readings(reloaded) == ["7"]
+
+    asyncio.run(visit())
