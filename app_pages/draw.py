@@ -16,7 +16,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
-from digits.canvas import canvas_pixels
+from digits.canvas import canvas_pixels, checked_strokes
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
 from digits.deployment import collecting_enabled, retraining_enabled
@@ -338,7 +338,7 @@ def read_as_a_number(drawing: tuple | None) -> None:
     _, strokes, png = drawing
     scale, left = height / DIGIT_CANVAS, (width - height) / 2
     # The strokes as the canvas's fabric.js objects, each scaled about its top left corner, where it is placed.
-    objects = [{**o, "left": o.get("left", 0) * scale + left, "top": o.get("top", 0) * scale,
+    objects = [{**o, "left": o.get("left", 0) * scale + left, "top": o.get("top", 0) * scale,  # checked_strokes
                 "scaleX": o.get("scaleX", 1) * scale, "scaleY": o.get("scaleY", 1) * scale} for o in strokes["objects"]]
     drawn = Image.open(io.BytesIO(png)).convert("RGBA").resize((height, height), Image.Resampling.LANCZOS)
     strip = Image.new("RGBA", (width, height), CANVAS_BACKGROUND)
@@ -404,15 +404,17 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
                            return_image_data=True, key=key)
     try:
         png = canvas.image_bytes
-        pixels = None if png is None else canvas_pixels(png, canvas.json_data, width, height)
+        if png is not None:
+            strokes, pixels = checked_strokes(canvas.json_data), canvas_pixels(png, width, height)
     except ValueError as error:  # not what the page's canvas sends (digits/canvas.py): read and kept as no drawing
         LOG.warning("a canvas sent what it cannot have drawn: %s", error)
-        png = pixels = None
+        png = None
     if png is None:
         png = given[2] if given else None
-        pixels = None if png is None else canvas_pixels(png, given[1], width, height)
-    else:  # kept as the PNG the canvas sent (2-10 KB), not as the 0.3-0.8 MB of RGBA it decodes to
-        st.session_state[f"{kind}-drawing"] = (key, canvas.json_data, png)
+        pixels = None if png is None else canvas_pixels(png, width, height)
+    else:  # kept as the PNG the canvas sent (2-10 KB), not as the 0.3-0.8 MB of RGBA it decodes to; the strokes
+        # as checked, nothing else the canvas's JSON held
+        st.session_state[f"{kind}-drawing"] = (key, strokes, png)
     keep_over_reload()
     return pixels, given is not None
 

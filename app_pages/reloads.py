@@ -6,12 +6,13 @@ them back: the canvas is given its drawing again, as after a trip to another pag
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import threading
 from collections import OrderedDict
 
 import streamlit as st
+
+from digits.canvas import drawing_bytes
 
 from app_pages.access import SESSION_ID
 
@@ -24,11 +25,12 @@ KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "nu
 # kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
 # The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
 # 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
-# hold about 30 MB. The drawings are kept after their tabs close, so they are counted in bytes too, as JSON and PNG:
-# a visitor's 8 tabs, each sending its canvas a 15 MB picture, held 670 MB here after they closed (a security
-# review, 2026-12-06; digits/canvas.py now refuses such pictures, but leaves up to 3 MB a tab).
+# hold about 30 MB. The drawings are kept after their tabs close, so they are counted in bytes too
+# (canvas.drawing_bytes): a visitor's 8 tabs, each sending its canvas a 15 MB picture, held 670 MB here after they
+# closed (a security review, 2026-12-06; digits/canvas.py now refuses such pictures and strokes of over 20,000
+# commands, but leaves up to about 12 MB a tab).
 MOST = 300
-MOST_BYTES = 32_000_000
+MOST_BYTES = 64_000_000
 
 
 class RecentDrawings:
@@ -61,9 +63,9 @@ class RecentDrawings:
 
 
 def drawings_bytes(state: dict) -> int:
-    """The bytes of the drawings in a session's `state`, as JSON and PNG (each canvas's (key, strokes, png))."""
+    """About the memory the drawings in a session's `state` take (each canvas's (key, strokes, png))."""
     drawings = [state[key] for key in ("digit-drawing", "number-drawing") if state.get(key)]
-    return sum(len(json.dumps(strokes)) + len(png) for _, strokes, png in drawings)
+    return sum(drawing_bytes(strokes, png) for _, strokes, png in drawings)
 
 
 @st.cache_resource

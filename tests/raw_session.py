@@ -64,3 +64,8 @@ class RawSession:
         canvas does after a stroke."""
         [canvas] = [component for component in self.drawn("bidi_component") if "canvas" in component.component_name]
         return {"id": canvas.id, "json_value": json.dumps({"drawing": {"raw": strokes, "data": png_url}})}
+
+    def given_drawing(self) -> dict | None:
+        """The drawing the last run's canvas was given to show (its strokes' JSON), if any."""
+        [canvas] = [component for component in self.drawn("bidi_component") if "canvas" in component.component_name]
+        return json.loads(canvas.json)["initialDrawing"]

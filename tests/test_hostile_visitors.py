@@ -8,13 +8,16 @@ import asyncio
 import base64
 import io
 import re
+import struct
+import zlib
 
 import numpy as np
 import pytest
+import websockets
 from PIL import Image
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from digits.canvas import MAX_STROKES_BYTES, canvas_pixels, most_png_bytes
+from digits.canvas import MAX_COMMANDS, canvas_pixels, checked_strokes, most_png_bytes
 from digits.drawing import PLAIN, render
 from app_pages.reloads import RecentDrawings
 from tests.browser import ROOT, copy_shipped_model, start_app
@@ -42,26 +45,50 @@ def data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+def zipped_text_chunk(png: bytes, megabytes: int) -> bytes:
+    """`png` with a zTXt chunk after its header that unpacks to `megabytes` of text."""
+    data = b"Comment\0\0" + zlib.compress(bytes(megabytes * 10**6), 9)
+    chunk = struct.pack(">I", len(data)) + b"zTXt" + data + struct.pack(">I", zlib.crc32(b"zTXt" + data))
+    return png[:33] + chunk + png[33:]  # the signature and IHDR take 33 bytes
+
+
 def test_a_canvas_drawing_is_read_as_the_canvas_sends_it():
-    pixels = canvas_pixels(png_of(seven()), STROKES, SIDE, SIDE)
+    pixels = canvas_pixels(png_of(seven()), SIDE, SIDE)
     assert pixels.shape == (SIDE, SIDE, 4) and pixels[..., 0].max() == 255 and pixels[..., 0].min() == 0
+    assert checked_strokes(STROKES) == {"objects": STROKES["objects"]}
 
 
-@pytest.mark.parametrize("png, strokes, why", [
+@pytest.mark.parametrize("png, why", [
     # 0.04 MB that would decode to 400 MB of RGBA: refused by its header
-    (png_of(Image.new("1", (10_000, 10_000))), STROKES, "not a 280x280 PNG"),
-    (png_of(seven(281)), STROKES, "not a 280x280 PNG"),
-    (png_of(seven().convert("RGB"), "JPEG"), STROKES, "not a 280x280 PNG"),
-    (b"\x89PNG\r\n\x1a\n not the rest of one", STROKES, "cannot be read"),
-    (png_of(seven()) + bytes(most_png_bytes(SIDE, SIDE)), STROKES, "more than a 280x280 PNG can"),
-    (png_of(seven()), {"objects": [{"type": "image", "src": "http://127.0.0.1:9/a.png"}]}, "not a list of paths"),
-    (png_of(seven()), ["not", "the canvas's JSON"], "not a list of paths"),
-    (png_of(seven()), {"objects": [{**STROKE, "path": [["L", 1, 1]] * (MAX_STROKES_BYTES // 10)}]}, "take more"),
-], ids=["10000x10000", "281x280", "JPEG", "cut short", "padded", "an image in the strokes", "strokes no dict",
-        "strokes too long"])
-def test_what_no_canvas_sends_is_refused_saying_why(png, strokes, why):
+    (png_of(Image.new("1", (10_000, 10_000))), "is (10000, 10000), not 280x280"),
+    (png_of(seven(281)), "is (281, 281), not 280x280"),
+    (png_of(seven().convert("RGB"), "JPEG"), "is no PNG"),
+    (png_of(seven())[:100], "cut short"),
+    (png_of(seven()) + bytes(most_png_bytes(SIDE, SIDE)), "more than a 280x280 PNG can"),
+    (zipped_text_chunk(png_of(seven()), 5), "chunks no canvas writes: [b'zTXt']"),  # 5 MB unpacked on every run
+], ids=["10000x10000", "281x280", "JPEG", "cut short", "padded", "zipped text"])
+def test_a_picture_no_canvas_sends_is_refused_saying_why(png, why):
     with pytest.raises(ValueError, match=re.escape(why)):
-        canvas_pixels(png, strokes, SIDE, SIDE)
+        canvas_pixels(png, SIDE, SIDE)
+
+
+@pytest.mark.parametrize("strokes, why", [
+    ({"objects": [{"type": "image", "src": "http://127.0.0.1:9/a.png"}]}, "not a list of paths"),
+    (["not", "the canvas's JSON"], "not a list of paths"),
+    ({"objects": [{**STROKE, "fill": {"type": "pattern", "source": "http://127.0.0.1:9/a.png"}}]}, "no number"),
+    ({"objects": [{**STROKE, "left": "40"}]}, "are not all numbers"),
+    ({"objects": [{**STROKE, "path": [[0], [1]] * 100}]}, "not a list of commands"),  # 3 bytes, 72 parsed, each
+    ({"objects": [{**STROKE, "path": [["L", float("nan"), 1]]}]}, "not a list of commands"),
+    ({"objects": [{**STROKE, "path": [["L", 1, 1]] * (MAX_COMMANDS + 1)}]}, f"more than {MAX_COMMANDS}"),
+], ids=["an image", "no dict", "a pattern", "left a word", "tiny lists", "NaN", "too many commands"])
+def test_strokes_no_canvas_sends_are_refused_saying_why(strokes, why):
+    with pytest.raises(ValueError, match=re.escape(why)):
+        checked_strokes(strokes)
+
+
+def test_only_the_paths_of_the_strokes_are_kept():
+    overlaid = {**STROKES, "overlayImage": {"type": "Image", "src": "http://127.0.0.1:9/a.png"}, "background": "red"}
+    assert checked_strokes(overlaid) == {"objects": STROKES["objects"]}
 
 
 def test_the_drawings_kept_for_reloads_are_the_newest_within_their_bytes():
@@ -101,9 +128,30 @@ def test_a_canvas_picture_no_canvas_draws_is_read_as_no_drawing_and_not_kept(app
                 await visitor.run([visitor.canvas(strokes, png_url)])
                 assert not visitor.drawn("exception") and not readings(visitor), png_url[:40]
                 assert "drawing=" not in visitor.query  # nothing kept for a reload, nor for an address passed on
-            # The canvas's own picture of a 7 is read, and kept under the tab's address.
-            await visitor.run([visitor.canvas(STROKES, data_url(png_of(seven())))])
+            # The canvas's own picture of a 7 is read, and kept under the tab's address; of the strokes, only the paths,
+            # not an image laid over them, which the canvas of whoever opened the address fetched from its server.
+            overlaid = {**STROKES, "overlayImage": {"type": "Image", "src": "http://127.0.0.1:9/a.png"}}
+            await visitor.run([visitor.canvas(overlaid, data_url(png_of(seven())))])
             assert readings(visitor) == ["7"] and "drawing=" in visitor.query
+        async with RawSession(app_url, query=visitor.query) as opened:  # the address, passed on
+            await opened.run()
+            given = opened.given_drawing()
+            assert readings(opened) == ["7"] and given["objects"] == STROKES["objects"] and "overlayImage" not in given
+
+    asyncio.run(visit())
+
+
+def test_a_message_larger_than_any_canvas_sends_is_not_taken(app_url):
+    async def visit() -> None:
+        async with RawSession(app_url) as visitor:
+            await visitor.run()
+            strokes = {"objects": [{**STROKE, "path": [["L", 1, 1]] * 500_000}]}  # 6 MB: 24 MB took 3.5 s
+            with pytest.raises(websockets.ConnectionClosed):
+                await visitor.run([visitor.canvas(strokes, data_url(png_of(seven())))])
+        async with RawSession(app_url) as another:
+            await another.run([])
+            await another.run([another.canvas(STROKES, data_url(png_of(seven())))])
+            assert readings(another) == ["7"]
 
     asyncio.run(visit())
 
