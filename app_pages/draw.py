@@ -24,7 +24,7 @@ from digits.numbers import TooMuchWriting
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
-from app_pages.readings import (MODES, hide_toolbars_on_touch, no_digit_warning, point_to_number_mode,
+from app_pages.readings import (MODES, boxed, hide_toolbars_on_touch, no_digit_warning, point_to_number_mode,
                                 show_answer_metric, show_reading, sureness)
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
@@ -493,7 +493,7 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
     if not digits.digits:
         st.info(NO_NUMBER_YET)
         return
-    show_reading(digits, Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), "Number")
+    show_reading(digits, boxed(Image.fromarray((ink_intensity(image) * 255).astype(np.uint8)), digits), "Number")
     if collecting_enabled(secrets()):  # a number's digits are not kept: what it learns from is drawn one at a time
         to = "to teach the model your handwriting" if retraining_enabled(secrets()) else "to keep one"
         st.caption(f"A digit read wrong? Number mode keeps no drawings: {to}, draw that digit in Digit mode and say "

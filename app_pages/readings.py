@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import NumberRecognition, Recognition
 
 MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or a whole number
+# The longest side of a picture as the page shows it: its column is at most about 700 pixels wide, 1,400 on a
+# screen of two pixels to one (Streamlit shrinks any wider than 1,460). Streamlit took 0.28 s to encode and shrink a
+# 12-megapixel photo on each run, against 0.07 s at 1,600 pixels.
+SHOWN_AT_MOST = 1600
 
 
 def left_out_lines(count: int, reading: str = "number") -> str:
@@ -72,9 +76,17 @@ def point_to_number_mode(number: NumberRecognition | None, surely: bool = True) 
     return pointed
 
 
+def boxed(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
+    """The picture with the reading's boxes and digits over it (annotated), at most SHOWN_AT_MOST pixels on its
+    longer side, as the page shows it."""
+    shown = annotated(picture, reading)
+    shown.thumbnail((SHOWN_AT_MOST, SHOWN_AT_MOST))
+    return shown
+
+
 def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, advise: bool = True) -> None:
     """The number read as a metric called `label` (numbers one under another or far apart: "2 numbers"), the
-    picture with its boxes, and every digit's top 3 (of a single digit, the probability of each of
+    `picture` with its boxes (boxed), and every digit's top 3 (of a single digit, the probability of each of
     the ten, as the Draw page shows them); first, that level lines were left out of it
     (NumberRecognition.without_level_lines), when they were. With `advise`, how to write the unsure digits more
     plainly, when some are."""
@@ -106,7 +118,7 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         it = "it" if len(unsure) == 1 else "them"
         st.warning(f"Not sure of {places(unsure)} (marked ?, in amber). Try writing {it} more plainly or apart from "
                    "the neighbours.")
-    st.image(annotated(picture, reading), caption="The digit's box, with the digit read over it" if one else
+    st.image(picture, caption="The digit's box, with the digit read over it" if one else
              "Each part it read, boxed, with the digit over it",
              alt=f"The {'digit' if one else 'number'} boxed, read as {reading.shown_text}")
     if one:

@@ -368,3 +368,22 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
         app.run()
         assert [i.value for i in app.info] == [left_out_lines(1)]
         assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17"[2 - len(drawings):])]
+
+
+def test_a_photo_is_read_once_for_the_runs_that_show_it_again(monkeypatch, models):
+    # A run that changes nothing read (a sidebar's widget; a visitor's program asking twice a second) read a
+    # 48-megapixel photo again in 2.1 s (a security review, 2026-12-06).
+    app = photo_page(monkeypatch, models)
+    app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
+    first, read = app.session_state["photo-read"], [(m.label, m.value) for m in app.main.metric]
+    app.run()
+    assert app.session_state["photo-read"] is first and [(m.label, m.value) for m in app.main.metric] == read
+    app.segmented_control(key="photo-mode").set_value("Number").run()  # read again, as a number
+    assert app.session_state["photo-read"] is not first and [m.value for m in app.main.metric] == ["417"]
+    assert len(app.main.image) == 1
+    # Another photo is read anew; and once none is shown, the picture kept for it goes.
+    app.file_uploader(key="photo-upload").upload("7.jpg", number_photo([PLAIN[7]]), "image/jpeg").run()
+    assert [m.value for m in app.main.metric] == ["7"]
+    app.file_uploader(key="photo-upload").clear().run()
+    app.run()
+    assert "photo-read" not in app.session_state and not app.main.metric
