@@ -84,7 +84,7 @@ def photo_reading(data: bytes, mode: str, recognizer: Recognizer) -> tuple[Photo
     photo = open_photo(data)
     read = recognizer.read_photo(photo_ink(photo), number=mode == "Number")
     if read.reading is None:
-        shown = photo.copy()
+        shown = photo  # read already: shrunk in place
         shown.thumbnail((SHOWN_AT_MOST, SHOWN_AT_MOST))
     else:
         shown = boxed(photo, read.reading)
