@@ -79,8 +79,10 @@ def test_a_picture_no_canvas_sends_is_refused_saying_why(png, why):
     ({"objects": [{**STROKE, "left": "40"}]}, "are not all numbers"),
     ({"objects": [{**STROKE, "path": [[0], [1]] * 100}]}, "not a list of commands"),  # 3 bytes, 72 parsed, each
     ({"objects": [{**STROKE, "path": [["L", float("nan"), 1]]}]}, "not a list of commands"),
+    ({"objects": [{**STROKE, "path": [["L"] + [1.5] * 8]}]}, "not a list of commands"),  # 400,000 took 33 MB
     ({"objects": [{**STROKE, "path": [["L", 1, 1]] * (MAX_COMMANDS + 1)}]}, f"more than {MAX_COMMANDS}"),
-], ids=["an image", "no dict", "a pattern", "left a word", "tiny lists", "NaN", "too many commands"])
+], ids=["an image", "no dict", "a pattern", "left a word", "tiny lists", "NaN", "a long command",
+        "too many commands"])
 def test_strokes_no_canvas_sends_are_refused_saying_why(strokes, why):
     with pytest.raises(ValueError, match=re.escape(why)):
         checked_strokes(strokes)
@@ -145,7 +147,7 @@ def test_a_message_larger_than_any_canvas_sends_is_not_taken(app_url):
     async def visit() -> None:
         async with RawSession(app_url) as visitor:
             await visitor.run()
-            strokes = {"objects": [{**STROKE, "path": [["L", 1, 1]] * 500_000}]}  # 6 MB: 24 MB took 3.5 s
+            strokes = {"objects": [{**STROKE, "path": [["L", 1, 1]] * 250_000}]}  # 3 MB: 24 MB took 3.5 s
             with pytest.raises(websockets.ConnectionClosed):
                 await visitor.run([visitor.canvas(strokes, data_url(png_of(seven())))])
         async with RawSession(app_url) as another:
