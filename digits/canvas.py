@@ -55,8 +55,9 @@ def is_number(value: object) -> bool:
 
 def checked_path(stroke: object) -> dict:
     """A fabric.js path object as the canvas writes one: "type" path, a "path" of commands (a letter, then at most
-    7 numbers, as an arc has: one of 400,000 numbers had passed, 33 MB kept for reloads), and plain fields (numbers, short words, bools, null), a copy of them; ValueError otherwise. No nested
-    objects: an image, a pattern or a clip path among them would be loaded by the canvas given the drawing."""
+    7 numbers, as an arc has: one of 400,000 numbers had passed, 33 MB kept for reloads), and plain fields
+    (numbers, short words, bools, null), a copy of them; ValueError otherwise. No nested objects: an image, a
+    pattern or a clip path among them would be loaded by the canvas given the drawing."""
     if not isinstance(stroke, dict) or str(stroke.get("type")).lower() != "path" or len(stroke) > MAX_FIELDS:
         raise ValueError("the canvas's strokes are not a list of paths")
     commands = stroke.get("path")
