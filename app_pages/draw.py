@@ -406,7 +406,8 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
         png = canvas.image_bytes
         if png is not None:
             strokes, pixels = checked_strokes(canvas.json_data), canvas_pixels(png, width, height)
-    except ValueError as error:  # not what the page's canvas sends (digits/canvas.py): read and kept as no drawing
+    except (ValueError, AttributeError) as error:  # not what the page's canvas sends (digits/canvas.py; a picture
+        # that is no data URL, AttributeError in the canvas's library): read and kept as no drawing
         LOG.warning("a canvas sent what it cannot have drawn: %s", error)
         png = None
     if png is None:

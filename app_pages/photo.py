@@ -4,6 +4,7 @@ number read in it, with a box around each digit on the photo."""
 from __future__ import annotations
 
 import hashlib
+import weakref
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -76,10 +77,11 @@ def photo_reading(data: bytes, mode: str, recognizer: Recognizer) -> tuple[Photo
     """The photo in the file's `data` read in `mode` by `recognizer`, and the picture to show (boxed, or the photo
     at the size the page shows it). Kept in the session for the runs after it that read the same: each run (a
     sidebar's widget, a visitor's program asking twice a second) read a 48-megapixel photo again in 2.1 s (a security
-    review, 2026-12-06). The picture shown is kept, not the photo: 7.7 MB at most, against 36 MB for 12 megapixels."""
+    review, 2026-12-06). The picture shown is kept, not the photo: 10 MB at most, against 36 MB for 12 megapixels;
+    and the recognizer by a weak reference, so that a model no longer served is not kept alive by the session."""
     key = (hashlib.sha256(data).digest(), mode)
     kept = st.session_state.get("photo-read")
-    if kept is not None and kept[0] == key and kept[1] is recognizer:
+    if kept is not None and kept[0] == key and kept[1]() is recognizer:
         return kept[2], kept[3]
     photo = open_photo(data)
     read = recognizer.read_photo(photo_ink(photo), number=mode == "Number")
@@ -88,7 +90,7 @@ def photo_reading(data: bytes, mode: str, recognizer: Recognizer) -> tuple[Photo
         shown.thumbnail((SHOWN_AT_MOST, SHOWN_AT_MOST))
     else:
         shown = boxed(photo, read.reading)
-    st.session_state["photo-read"] = key, recognizer, read, shown
+    st.session_state["photo-read"] = key, weakref.ref(recognizer), read, shown
     return read, shown
 
 

@@ -6,13 +6,12 @@ them back: the canvas is given its drawing again, as after a trip to another pag
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 from collections import OrderedDict
 
 import streamlit as st
-
-from digits.canvas import drawing_bytes
 
 from app_pages.access import SESSION_ID
 
@@ -23,14 +22,15 @@ KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "nu
 # ...and, for a reload in the same browser only, the anonymous id its corrections are kept under (SESSION_ID,
 # access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete the drawings
 # kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
-# The newest tabs' drawings are kept, by reference to what their sessions hold. A 3-digit number's strokes came to
-# 15 KB of JSON and its PNG to 16 KB; parsed, 30 KB of JSON takes 82 KB of memory: some 100 KB a tab, so 300 tabs
-# hold about 30 MB. The drawings are kept after their tabs close, so they are counted in bytes too
-# (canvas.drawing_bytes): a visitor's 8 tabs, each sending its canvas a 15 MB picture, held 670 MB here after they
-# closed (a security review, 2026-12-06; digits/canvas.py now refuses such pictures and strokes of over 20,000
-# commands, but leaves up to about 12 MB a tab).
+# The newest tabs' drawings are kept, as bytes: their strokes as JSON text (as_kept), parsed again on a reload. A
+# 3-digit number's strokes came to 15 KB of JSON and its PNG to 16 KB, so 300 tabs hold about 10 MB (kept parsed, by
+# reference to what the sessions held, 82 KB a tab). They outlive their tabs, so the bytes are counted too: a
+# visitor's 8 tabs, each sending its canvas a 15 MB picture, held 670 MB here after they closed, and strokes of
+# 98,000 tiny lists, under 1 MB of JSON, took 38 MB parsed (security reviews, 2026-12-06; digits/canvas.py now
+# refuses both).
 MOST = 300
-MOST_BYTES = 64_000_000
+MOST_BYTES = 32_000_000
+DRAWINGS = ("digit-drawing", "number-drawing")  # each canvas's (key, strokes, png) in KEPT
 
 
 class RecentDrawings:
@@ -44,9 +44,10 @@ class RecentDrawings:
         self.lock = threading.Lock()
 
     def put(self, token: str, state: dict) -> None:
-        """Keep `state` under `token`, as the newest; the oldest beyond `most`, or beyond `most_bytes` in all, are
-        dropped."""
-        size = drawings_bytes(state)
+        """Keep `state` under `token`, as the newest; the oldest beyond `most`, or beyond `most_bytes` of drawings
+        in all, are dropped. Its drawings are kept as bytes (as_kept)."""
+        state = {key: as_kept(value) if key in DRAWINGS else value for key, value in state.items()}
+        size = sum(len(state[key][1]) + len(state[key][2]) for key in DRAWINGS if key in state)
         with self.lock:
             _, before = self.kept.pop(token, (None, 0))
             self.kept[token] = state, size
@@ -56,16 +57,20 @@ class RecentDrawings:
                 self.bytes -= dropped
 
     def get(self, token: str) -> dict | None:
-        """What was kept under `token`, or None (never kept, or dropped since)."""
+        """What was kept under `token`, its drawings' strokes parsed again, or None (never kept, or dropped
+        since)."""
         with self.lock:
             state, _ = self.kept.get(token, (None, 0))
-            return state
+        if state is None:
+            return None
+        return {key: (value[0], json.loads(value[1]), value[2]) if key in DRAWINGS else value
+                for key, value in state.items()}
 
 
-def drawings_bytes(state: dict) -> int:
-    """About the memory the drawings in a session's `state` take (each canvas's (key, strokes, png))."""
-    drawings = [state[key] for key in ("digit-drawing", "number-drawing") if state.get(key)]
-    return sum(drawing_bytes(strokes, png) for _, strokes, png in drawings)
+def as_kept(drawing: tuple) -> tuple[str, str, bytes]:
+    """A canvas's drawing (key, strokes, png) with its strokes as JSON text: kept so, it takes what is counted."""
+    key, strokes, png = drawing
+    return key, json.dumps(strokes, separators=(",", ":")), png
 
 
 @st.cache_resource
@@ -96,7 +101,7 @@ def keep_over_reload() -> None:
     """Keep this session's drawings under its token, and put the token in the tab's address; nothing while no
     canvas has sent a drawing, so that a visitor who only reads has a plain address."""
     state = {key: st.session_state[key] for key in (*KEPT, SESSION_ID) if key in st.session_state}
-    if "digit-drawing" not in state and "number-drawing" not in state:
+    if not any(key in state for key in DRAWINGS):
         return
     state["browser"] = browser_key()
     token = st.session_state.setdefault("reload token", secrets.token_urlsafe(16))

@@ -16,15 +16,17 @@ import numpy as np
 from PIL import Image
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# The chunks a browser's canvas writes (Chromium: IHDR, IDAT, IEND) and the small fixed ones others may add; none
-# that unpacks (zTXt, iTXt, iCCP) or animates (acTL, fdAT).
-PNG_CHUNKS = frozenset({b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB", b"gAMA", b"cHRM", b"pHYs", b"bKGD"})
+# Chunks no canvas writes that Pillow unpacks on every open (text: the review's 60 chunks unpacked to 60 MB) or that
+# animate. Others are taken, each but IDAT once: Chromium writes IHDR, IDAT and IEND, and Safari's canvas may add a
+# colour profile (iCCP, which Pillow unpacks to at most 1 MB).
+PNG_REFUSED = frozenset({b"tEXt", b"zTXt", b"iTXt", b"acTL", b"fcTL", b"fdAT"})
 # The most path commands a drawing's strokes may hold: the mouse or a finger sends 60-120 a second while it draws,
-# and a 3-digit number came to about 400. Parsed, each takes about 200 bytes, so 20,000 take about 4 MB.
-MAX_COMMANDS = 20_000
-COMMAND_BYTES = 250  # what each is counted as in memory (app_pages/reloads.py)
-MAX_FIELDS = 64  # fields of one path object (fabric.js writes about 30), each a number, a word or a bool
-MAX_WORD = 64  # characters of one of those words (a colour, "round")
+# and a 3-digit number came to about 400. Fabric.js writes up to 80 bytes of JSON for each (numbers unrounded), so
+# 10,000 stay well under the server's 2 MB a message (.streamlit/config.toml).
+MAX_COMMANDS = 10_000
+MAX_NUMBERS = 6  # of one command: a curve's (C); the canvas's pen writes M, Q (4) and L
+MAX_FIELDS = 48  # of one path object (fabric.js 7 writes 38), each a number, a short word, a bool or null
+MAX_WORD = 32  # characters of a field's name or word (the longest fabric.js writes: "globalCompositeOperation")
 # Fields that are numbers when present: the page moves and scales strokes by them (draw.read_as_a_number).
 NUMBERS = ("left", "top", "width", "height", "scaleX", "scaleY", "angle", "strokeWidth", "opacity")
 
@@ -50,24 +52,31 @@ def png_chunks(png: bytes) -> list[bytes]:
 
 
 def is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """True for a finite float or an integer a float holds exactly (JSON's numbers as a browser writes them): a
+    400-digit integer made math.isfinite raise OverflowError."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 2**53
+
+
+def is_word(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_WORD
 
 
 def checked_path(stroke: object) -> dict:
-    """A fabric.js path object as the canvas writes one: "type" path, a "path" of commands (a letter, then at most
-    7 numbers, as an arc has: one of 400,000 numbers had passed, 33 MB kept for reloads), and plain fields
-    (numbers, short words, bools, null), a copy of them; ValueError otherwise. No nested objects: an image, a
-    pattern or a clip path among them would be loaded by the canvas given the drawing."""
+    """A fabric.js path object as the canvas writes one: "type" path, a "path" of one or more commands (a letter,
+    then at most MAX_NUMBERS numbers: one of 400,000 numbers had passed, 33 MB kept for reloads), and at most
+    MAX_FIELDS plain fields (numbers, short words, bools, null), a copy of them; ValueError otherwise. No nested
+    objects: an image, a pattern or a clip path among them would be loaded by the canvas given the drawing."""
     if not isinstance(stroke, dict) or str(stroke.get("type")).lower() != "path" or len(stroke) > MAX_FIELDS:
         raise ValueError("the canvas's strokes are not a list of paths")
     commands = stroke.get("path")
-    if not isinstance(commands, list) or not all(
-            isinstance(c, list) and 1 <= len(c) <= 8 and isinstance(c[0], str) and len(c[0]) == 1
+    if not isinstance(commands, list) or not commands or not all(
+            isinstance(c, list) and 1 <= len(c) <= 1 + MAX_NUMBERS and isinstance(c[0], str) and len(c[0]) == 1
             and all(map(is_number, c[1:])) for c in commands):
         raise ValueError("a stroke's path is not a list of commands")
     fields = {key: value for key, value in stroke.items() if key != "path"}
-    if not all(isinstance(key, str) and (value is None or isinstance(value, bool) or is_number(value)
-                                         or (isinstance(value, str) and len(value) <= MAX_WORD))
+    if not all(is_word(key) and (value is None or isinstance(value, bool) or is_number(value) or is_word(value))
                for key, value in fields.items()):
         raise ValueError("a stroke has a field that is no number, short word or bool")
     if not all(is_number(fields[key]) for key in NUMBERS if key in fields):
@@ -83,7 +92,7 @@ def checked_strokes(strokes: object) -> dict:
         raise ValueError("the canvas's strokes are not a list of paths")
     commands = sum(len(o.get("path", ())) if isinstance(o, dict) and isinstance(o.get("path"), list) else 0
                    for o in objects)
-    if commands > MAX_COMMANDS or len(objects) > MAX_COMMANDS:
+    if commands > MAX_COMMANDS or len(objects) > MAX_COMMANDS:  # each path holds a command or more
         raise ValueError(f"the canvas's strokes hold more than {MAX_COMMANDS} path commands")
     return {"objects": [checked_path(o) for o in objects]}
 
@@ -94,8 +103,11 @@ def canvas_pixels(png: bytes, width: int, height: int) -> np.ndarray:
     its pixels are decoded)."""
     if len(png) > most_png_bytes(width, height):
         raise ValueError(f"the canvas's picture takes {len(png)} bytes, more than a {width}x{height} PNG can")
-    if unexpected := set(png_chunks(png)) - PNG_CHUNKS:
-        raise ValueError(f"the canvas's picture has chunks no canvas writes: {sorted(unexpected)}")
+    chunks = png_chunks(png)
+    if refused := set(chunks) & PNG_REFUSED:
+        raise ValueError(f"the canvas's picture has chunks no canvas writes: {sorted(refused)}")
+    if len(set(chunks) - {b"IDAT"}) < len(chunks) - chunks.count(b"IDAT"):
+        raise ValueError("the canvas's picture has a chunk twice")
     try:
         image = Image.open(io.BytesIO(png))  # its header only
         if image.size != (width, height):
@@ -103,8 +115,3 @@ def canvas_pixels(png: bytes, width: int, height: int) -> np.ndarray:
         return np.asarray(image.convert("RGBA"))
     except OSError as error:  # cut short or damaged
         raise ValueError(f"the canvas's picture cannot be read: {error}") from None
-
-
-def drawing_bytes(strokes: dict, png: bytes) -> int:
-    """About the memory a drawing kept takes: its PNG, and its strokes' commands parsed."""
-    return len(png) + COMMAND_BYTES * sum(len(o.get("path", ())) for o in strokes["objects"])

@@ -8,6 +8,7 @@ import json
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.BidiComponent_pb2 import BidiComponent
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -59,13 +60,16 @@ class RawSession:
         """The elements of `kind` ("metric", "exception", ...) that the last run drew."""
         return [getattr(element, kind) for element in self.elements if element.WhichOneof("type") == kind]
 
+    def drawn_canvas(self) -> BidiComponent:
+        """The canvas the last run drew."""
+        [canvas] = [component for component in self.drawn("bidi_component") if "canvas" in component.component_name]
+        return canvas
+
     def canvas(self, strokes: object, png_url: str) -> dict:
         """The widget state of the last run's canvas, sending `strokes` (its JSON) and a picture as a data URL, as the
         canvas does after a stroke."""
-        [canvas] = [component for component in self.drawn("bidi_component") if "canvas" in component.component_name]
-        return {"id": canvas.id, "json_value": json.dumps({"drawing": {"raw": strokes, "data": png_url}})}
+        return {"id": self.drawn_canvas().id, "json_value": json.dumps({"drawing": {"raw": strokes, "data": png_url}})}
 
     def given_drawing(self) -> dict | None:
         """The drawing the last run's canvas was given to show (its strokes' JSON), if any."""
-        [canvas] = [component for component in self.drawn("bidi_component") if "canvas" in component.component_name]
-        return json.loads(canvas.json)["initialDrawing"]
+        return json.loads(self.drawn_canvas().json)["initialDrawing"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import re
 import struct
 import zlib
@@ -66,7 +67,8 @@ def test_a_canvas_drawing_is_read_as_the_canvas_sends_it():
     (png_of(seven())[:100], "cut short"),
     (png_of(seven()) + bytes(most_png_bytes(SIDE, SIDE)), "more than a 280x280 PNG can"),
     (zipped_text_chunk(png_of(seven()), 5), "chunks no canvas writes: [b'zTXt']"),  # 5 MB unpacked on every run
-], ids=["10000x10000", "281x280", "JPEG", "cut short", "padded", "zipped text"])
+    (png_of(seven())[:33] + png_of(seven())[8:], "a chunk twice"),  # a header, or a profile, each read anew
+], ids=["10000x10000", "281x280", "JPEG", "cut short", "padded", "zipped text", "a chunk twice"])
 def test_a_picture_no_canvas_sends_is_refused_saying_why(png, why):
     with pytest.raises(ValueError, match=re.escape(why)):
         canvas_pixels(png, SIDE, SIDE)
@@ -79,10 +81,13 @@ def test_a_picture_no_canvas_sends_is_refused_saying_why(png, why):
     ({"objects": [{**STROKE, "left": "40"}]}, "are not all numbers"),
     ({"objects": [{**STROKE, "path": [[0], [1]] * 100}]}, "not a list of commands"),  # 3 bytes, 72 parsed, each
     ({"objects": [{**STROKE, "path": [["L", float("nan"), 1]]}]}, "not a list of commands"),
-    ({"objects": [{**STROKE, "path": [["L"] + [1.5] * 8]}]}, "not a list of commands"),  # 400,000 took 33 MB
+    ({"objects": [{**STROKE, "path": [["L"] + [1.5] * 7]}]}, "not a list of commands"),  # 400,000 took 33 MB
+    ({"objects": [{**STROKE, "path": [["L", 10**400, 1]]}]}, "not a list of commands"),  # no float holds it
+    ({"objects": [{**STROKE, "path": []}]}, "not a list of commands"),  # 1.7 KB parsed, for nothing drawn
+    ({"objects": [{**STROKE, "k" * 33: 1}]}, "no number, short word"),
     ({"objects": [{**STROKE, "path": [["L", 1, 1]] * (MAX_COMMANDS + 1)}]}, f"more than {MAX_COMMANDS}"),
-], ids=["an image", "no dict", "a pattern", "left a word", "tiny lists", "NaN", "a long command",
-        "too many commands"])
+], ids=["an image", "no dict", "a pattern", "left a word", "tiny lists", "NaN", "a long command", "a huge number",
+        "no command", "a long name", "too many commands"])
 def test_strokes_no_canvas_sends_are_refused_saying_why(strokes, why):
     with pytest.raises(ValueError, match=re.escape(why)):
         checked_strokes(strokes)
@@ -99,13 +104,19 @@ def test_the_drawings_kept_for_reloads_are_the_newest_within_their_bytes():
     for tab in "ab":
         store.put(tab, {"digit-drawing": ("key", STROKES, small)})
     store.put("c", {"number-drawing": ("key", STROKES, large)})
-    assert all(store.get(tab) for tab in "abc")
+    assert all(store.get(tab) for tab in "abc") and store.get("a")["digit-drawing"] == ("key", STROKES, small)
     store.put("d", {"digit-drawing": ("key", STROKES, large)})  # 120 KB with c: a and b, then c, are dropped
     assert [tab for tab in "abcd" if store.get(tab)] == ["d"]
     store.put("d", {"digit-drawing": ("key", STROKES, small)})  # a tab's newer drawing replaces its bytes
     for tab in "efg":
         store.put(tab, {"digit-drawing": ("key", STROKES, small)})
     assert [tab for tab in "defg" if store.get(tab)] == ["e", "f", "g"]  # and no more than 3 tabs
+    # Strokes are counted as the JSON text they are kept as (27 KB here), not as their few bytes of PNG.
+    strokes = {"objects": [{**STROKE, "path": [["Q", 142.85714285714286, 57.1, 143.5, 58.25]] * 600}]}
+    tight = RecentDrawings(most=3, most_bytes=2 * len(json.dumps(strokes, separators=(",", ":"))))
+    for tab in "xyz":
+        tight.put(tab, {"digit-drawing": ("key", strokes, b"")})
+    assert [tab for tab in "xyz" if tight.get(tab)] == ["y", "z"] and tight.get("z")["digit-drawing"][1] == strokes
 
 
 @pytest.fixture(scope="module")
