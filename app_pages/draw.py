@@ -16,7 +16,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
-from digits.canvas import canvas_pixels, checked_strokes
+from digits.canvas import canvas_pixels, canvas_png, checked_strokes
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
 from digits.deployment import collecting_enabled, retraining_enabled
@@ -405,16 +405,17 @@ def lasting_canvas(kind: str, key: str, width: int, height: int, pen: int) -> tu
     try:
         png = canvas.image_bytes
         if png is not None:
-            strokes, pixels = checked_strokes(canvas.json_data), canvas_pixels(png, width, height)
+            strokes, png = checked_strokes(canvas.json_data), canvas_png(png, width, height)
+            pixels = canvas_pixels(png)
     except (ValueError, AttributeError) as error:  # not what the page's canvas sends (digits/canvas.py; a picture
         # that is no data URL, AttributeError in the canvas's library): read and kept as no drawing
         LOG.warning("a canvas sent what it cannot have drawn: %s", error)
         png = None
     if png is None:
         png = given[2] if given else None
-        pixels = None if png is None else canvas_pixels(png, width, height)
-    else:  # kept as the PNG the canvas sent (2-10 KB), not as the 0.3-0.8 MB of RGBA it decodes to; the strokes
-        # as checked, nothing else the canvas's JSON held
+        pixels = None if png is None else canvas_pixels(png)
+    else:  # kept as the PNG the canvas sent (2-10 KB), not as the 0.3-0.8 MB of RGBA it decodes to; the PNG's
+        # pixels and the strokes as checked, nothing else they held
         st.session_state[f"{kind}-drawing"] = (key, strokes, png)
     keep_over_reload()
     return pixels, given is not None
