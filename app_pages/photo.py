@@ -11,7 +11,7 @@ import streamlit as st
 
 from digits.photos import MAX_MEGABYTES, PhotoError, open_photo, photo_ink
 
-from app_pages.readings import MODES, SHOWN_AT_MOST, boxed, point_to_number_mode, show_reading
+from app_pages.readings import MODES, as_shown, boxed, point_to_number_mode, show_reading
 from app_pages.resources import last_value_unless_set, remember_value, serving_recognizer
 
 if TYPE_CHECKING:
@@ -85,11 +85,7 @@ def photo_reading(data: bytes, mode: str, recognizer: Recognizer) -> tuple[Photo
         return kept[2], kept[3]
     photo = open_photo(data)
     read = recognizer.read_photo(photo_ink(photo), number=mode == "Number")
-    if read.reading is None:
-        shown = photo  # read already: shrunk in place
-        shown.thumbnail((SHOWN_AT_MOST, SHOWN_AT_MOST))
-    else:
-        shown = boxed(photo, read.reading)
+    shown = as_shown(photo) if read.reading is None else boxed(photo, read.reading)  # the photo is read already
     st.session_state["photo-read"] = key, weakref.ref(recognizer), read, shown
     return read, shown
 

@@ -76,12 +76,15 @@ def point_to_number_mode(number: NumberRecognition | None, surely: bool = True) 
     return pointed
 
 
+def as_shown(picture: Image.Image) -> Image.Image:
+    """The picture at most SHOWN_AT_MOST pixels on its longer side, as the page shows it (shrunk in place)."""
+    picture.thumbnail((SHOWN_AT_MOST, SHOWN_AT_MOST))
+    return picture
+
+
 def boxed(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
-    """The picture with the reading's boxes and digits over it (annotated), at most SHOWN_AT_MOST pixels on its
-    longer side, as the page shows it."""
-    shown = annotated(picture, reading)
-    shown.thumbnail((SHOWN_AT_MOST, SHOWN_AT_MOST))
-    return shown
+    """The picture with the reading's boxes and digits over it (annotated), as the page shows it (as_shown)."""
+    return as_shown(annotated(picture, reading))
 
 
 def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, advise: bool = True) -> None:

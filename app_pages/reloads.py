@@ -18,7 +18,8 @@ from app_pages.access import SESSION_ID
 PARAM = "drawing"
 # What a session keeps of its drawings (app_pages/draw.py): each canvas's last drawing (its key, its strokes and its
 # PNG), the counts its canvases are keyed by, and the mode the page was in.
-KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "number-cleared", "last mode")
+DRAWINGS = ("digit-drawing", "number-drawing")  # each canvas's (key, strokes, png)
+KEPT = (*DRAWINGS, "drawings_kept", "digit-cleared", "number-cleared", "last mode")
 # ...and, for a reload in the same browser only, the anonymous id its corrections are kept under (SESSION_ID,
 # access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete the drawings
 # kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
@@ -30,7 +31,6 @@ KEPT = ("digit-drawing", "number-drawing", "drawings_kept", "digit-cleared", "nu
 # refuses both).
 MOST = 300
 MOST_BYTES = 32_000_000
-DRAWINGS = ("digit-drawing", "number-drawing")  # each canvas's (key, strokes, png) in KEPT
 
 
 class RecentDrawings:

@@ -19,7 +19,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The chunks that make a PNG's pixels. The rest are left out before Pillow opens it: it unpacks text chunks on every
 # open (the review's 62 KB PNG unpacked to 60 MB), and a browser may add others (Chromium writes only IHDR, IDAT and
 # IEND; Safari's canvas may add a colour profile).
-PIXEL_CHUNKS = frozenset({b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"})
+PIXEL_CHUNKS = (b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND")  # in the order a PNG holds them
 # The most path commands a drawing's strokes may hold: the mouse or a finger sends 60-120 a second while it draws,
 # and a 3-digit number came to about 400. Fabric.js writes up to 80 bytes of JSON for each (numbers unrounded), so
 # 10,000 stay well under the server's 2 MB a message (.streamlit/config.toml).
@@ -63,6 +63,7 @@ def is_number(value: object) -> bool:
 
 
 def is_word(value: object) -> bool:
+    """True for a string of at most MAX_WORD characters: a field's name, a colour, "round"."""
     return isinstance(value, str) and len(value) <= MAX_WORD
 
 
@@ -112,7 +113,7 @@ def canvas_png(png: bytes, width: int, height: int) -> bytes:
     size = struct.unpack(">II", chunks[b"IHDR"][0][8:16])
     if size != (width, height):
         raise ValueError(f"the canvas's picture is {size[0]}x{size[1]}, not {width}x{height}")
-    return PNG_SIGNATURE + b"".join(b"".join(chunks[kind]) for kind in (b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"))
+    return PNG_SIGNATURE + b"".join(b"".join(chunks[kind]) for kind in PIXEL_CHUNKS)
 
 
 def canvas_pixels(png: bytes) -> np.ndarray:
