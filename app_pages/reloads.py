@@ -1,7 +1,9 @@
-"""A tab's drawings outlive its reload. Streamlit gives a reloaded tab a new, empty session, which lost a drawing not
-yet kept (a fresh user's review, 2026-12-03). So the canvases' drawings and the page's mode are kept on the server,
-under a random token that the tab's address carries (?drawing=…), and a new session opened at that address takes
-them back: the canvas is given its drawing again, as after a trip to another page."""
+"""A tab's drawings, and its last photo, outlive its reload. Streamlit gives a reloaded tab a new, empty session,
+which lost a drawing not yet kept (a fresh user's review, 2026-12-03) and the photo read. So the canvases' drawings
+and the page's mode are kept on the server, under a random token that the tab's address carries (?drawing=…), and a
+new session opened at that address takes them back: the canvas is given its drawing again, as after a trip to
+another page. The photo is kept apart and given back to the same browser only: a photo can show a person's
+handwriting, their desk, their face, where a drawing shows only itself."""
 
 from __future__ import annotations
 
@@ -31,22 +33,27 @@ KEPT = (*DRAWINGS, "drawings_kept", "digit-cleared", "number-cleared", "last mod
 # refuses both).
 MOST = 300
 MOST_BYTES = 32_000_000
+# The Photo page's last photo that opened, (name, bytes), and the mode it was read in; kept while the page gives it
+# back (app_pages/photo.py, "photo-kept"). A phone's 12-megapixel JPEG is 3-5 MB, and the page reads up to 20 MB: the
+# newest 50 within 128 MB, a class of 30 with a phone photo each.
+PHOTO, PHOTO_MODE = "photo-last", "last photo-mode"
+MOST_PHOTOS = 50
+MOST_PHOTO_BYTES = 128_000_000
 
 
-class RecentDrawings:
-    """The drawings of the tabs drawn in last, by token, the newest MOST of them, within MOST_BYTES; shared by every
+class RecentlyKept:
+    """What tabs keep for a reload, by token: the newest `most` within `most_bytes` in all; shared by every
     session."""
 
-    def __init__(self, most: int = MOST, most_bytes: int = MOST_BYTES) -> None:
+    def __init__(self, most: int, most_bytes: int) -> None:
         self.most, self.most_bytes = most, most_bytes
         self.kept: OrderedDict[str, tuple[dict, int]] = OrderedDict()
         self.bytes = 0
         self.lock = threading.Lock()
 
-    def put(self, token: str, state: dict) -> None:
-        """Keep `state`, its drawings as bytes (as_kept), under `token`, as the newest; the oldest beyond `most`, or
-        beyond `most_bytes` of drawings in all, are dropped."""
-        size = sum(len(state[key][1]) + len(state[key][2]) for key in DRAWINGS if key in state)
+    def put(self, token: str, state: dict, size: int) -> None:
+        """Keep `state`, which takes `size` bytes, under `token`, as the newest; the oldest beyond `most`, or beyond
+        `most_bytes` in all, are dropped."""
         with self.lock:
             _, before = self.kept.pop(token, (None, 0))
             self.kept[token] = state, size
@@ -54,6 +61,12 @@ class RecentDrawings:
             while len(self.kept) > self.most or self.bytes > self.most_bytes:
                 _, (_, dropped) = self.kept.popitem(last=False)
                 self.bytes -= dropped
+
+    def drop(self, token: str) -> None:
+        """Keep nothing under `token` from now on."""
+        with self.lock:
+            _, size = self.kept.pop(token, (None, 0))
+            self.bytes -= size
 
     def get(self, token: str) -> dict | None:
         """What was kept under `token`, its drawings' strokes parsed again, or None (never kept, or dropped
@@ -64,6 +77,11 @@ class RecentDrawings:
             return None
         return {key: (value[0], json.loads(value[1]), value[2]) if key in DRAWINGS else value
                 for key, value in state.items()}
+
+
+def drawings_size(state: dict) -> int:
+    """The bytes the drawings of a state to keep take, as_kept."""
+    return sum(len(state[key][1]) + len(state[key][2]) for key in DRAWINGS if key in state)
 
 
 def as_kept(drawing: tuple) -> tuple[str, str, bytes]:
@@ -83,10 +101,17 @@ def session_drawing_as_kept(key: str) -> tuple[str, str, bytes]:
 
 
 @st.cache_resource
-def recent_drawings() -> RecentDrawings:
-    """The one store of the server's process. Another replica has its own: behind a load balancer, a reload keeps
-    its drawings where sessions are sticky, as uploads need (README, *Deploying*)."""
-    return RecentDrawings()
+def recent_drawings() -> RecentlyKept:
+    """The one store of drawings of the server's process. Another replica has its own: behind a load balancer, a
+    reload keeps its drawings where sessions are sticky, as uploads need (README, *Deploying*)."""
+    return RecentlyKept(MOST, MOST_BYTES)
+
+
+@st.cache_resource
+def recent_photos() -> RecentlyKept:
+    """The one store of photos of the server's process, apart from the drawings: a 20 MB photo would push out the
+    drawings of a whole class."""
+    return RecentlyKept(MOST_PHOTOS, MOST_PHOTO_BYTES)
 
 
 def browser_key() -> str:
@@ -107,29 +132,43 @@ def browser_key() -> str:
 
 
 def keep_over_reload() -> None:
-    """Keep this session's drawings under its token, and put the token in the tab's address; nothing while no
-    canvas has sent a drawing, so that a visitor who only reads has a plain address."""
+    """Keep this session's drawings, and the photo the Photo page gives back, under its token, and put the token in
+    the tab's address; nothing while it has neither, so that a visitor who only reads has a plain address."""
     state = {key: session_drawing_as_kept(key) if key in DRAWINGS else st.session_state[key]
              for key in (*KEPT, SESSION_ID) if key in st.session_state}
-    if not any(key in state for key in DRAWINGS):
+    drawn = any(key in state for key in DRAWINGS)
+    photo = st.session_state.get(PHOTO) if st.session_state.get("photo-kept") else None
+    if photo is None and "reload token" in st.session_state:  # forgotten or replaced: a reload does not give it back
+        recent_photos().drop(st.session_state["reload token"])
+    if not drawn and photo is None:
         return
-    state["browser"] = browser_key()
+    browser = browser_key()
     token = st.session_state.setdefault("reload token", secrets.token_urlsafe(16))
-    recent_drawings().put(token, state)
+    if drawn:
+        recent_drawings().put(token, {**state, "browser": browser}, drawings_size(state))
+    if photo is not None:
+        recent_photos().put(token, {PHOTO: photo, PHOTO_MODE: st.session_state.get(PHOTO_MODE), "browser": browser},
+                            len(photo[1]))
     if st.query_params.get(PARAM) != token:  # another page's link drops it from the address
         st.query_params[PARAM] = token
 
 
 def restore_after_reload() -> None:
     """On a session's first run, take back the drawings kept under the token in its address, and in the same browser
-    (a reload) the id its corrections are kept under. The session keeps them under a token of its own: an address
-    passed on to someone else gives them a copy, not a shared canvas, nor the drawings kept in that tab."""
+    (a reload) the id its corrections are kept under and its last photo. The session keeps them under a token of its
+    own: an address passed on to someone else gives them a copy, not a shared canvas, nor the drawings kept in that
+    tab, nor its photo."""
     if st.session_state.get("reload checked"):
         return
     st.session_state["reload checked"] = True
-    kept = recent_drawings().get(st.query_params.get(PARAM, ""))
+    token, browser = st.query_params.get(PARAM, ""), browser_key()
+    kept, photo = recent_drawings().get(token), recent_photos().get(token)
     if kept:
-        browser = browser_key()
         same_browser = bool(browser) and kept["browser"] == browser
         st.session_state.update({key: value for key, value in kept.items()
                                  if key in KEPT or (key == SESSION_ID and same_browser)})
+    if photo and browser and photo["browser"] == browser:  # moved to the session's own token (keep_over_reload), so
+        recent_photos().drop(token)  # that once forgotten there, it is not given back at the address before
+        st.session_state.update({PHOTO: photo[PHOTO], "photo-kept": True})
+        if photo[PHOTO_MODE] is not None:
+            st.session_state[PHOTO_MODE] = photo[PHOTO_MODE]

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from digits.corrections import Corrections
 from digits.drawing import PLAIN
-from tests.browser import draw, expect_reading, new_run, open_page, side_by_side
+from tests.browser import draw, expect_reading, metric, new_run, open_page, side_by_side
 from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
@@ -474,6 +474,43 @@ def test_a_photo_uploaded_on_the_photo_page_is_read(page, tmp_path):
     expect(limit).to_contain_text("MB per file")
     expect(limit).to_be_hidden()  # ...and not shown
     page.locator('input[type="file"]').set_input_files(tmp_path / "seven.jpg")
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Digit")
-    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
+    expect(metric(page, "Digit").locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
     expect(page.get_by_text("The digit's box, with the digit read over it")).to_be_visible()
+
+
+def test_a_photo_outlives_a_reload_in_the_same_browser_only(browser, app_url, tmp_path):
+    # An uploaded photo was lost on a reload of the tab, where its drawings were kept (reviews, 2026-12-04 to 06).
+    Image.fromarray(photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), noise=8)).save(tmp_path / "seven.jpg")
+    student = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = student.new_page()
+    open_page(tab, app_url)
+    with new_run(tab):
+        tab.get_by_role("link", name="Photo").click()
+    assert "drawing=" not in tab.url  # nothing to keep yet
+    tab.locator('input[type="file"]').set_input_files(tmp_path / "seven.jpg")
+    expect(metric(tab, "Digit").locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
+    with new_run(tab):
+        tab.get_by_text("Number", exact=True).click()
+    expect_reading(tab, "7", "Number")
+    tab.wait_for_url("**drawing=*")
+    address = tab.url
+    # Another browser at that address (a link pasted into a chat) gets no photo...
+    elsewhere = browser.new_context(viewport={"width": 1280, "height": 900})
+    pasted = elsewhere.new_page()
+    pasted.goto(address)
+    expect(pasted.get_by_text("Upload a photo or take one to see what the model reads.")).to_be_visible(timeout=60_000)
+    expect(pasted.get_by_text("Your last photo")).to_have_count(0)
+    for _ in range(2):  # ...where a reload gets it back, and a reload of the reloaded tab too
+        tab.goto(tab.url)
+        expect(tab.get_by_text("Your last photo, seven.jpg, read again")).to_be_visible(timeout=60_000)
+        expect(metric(tab, "Number").locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
+    # Forgotten, it is not given back by a reload, nor at the address it was first kept under.
+    with new_run(tab):
+        tab.get_by_role("button", name="Forget this photo").click()
+    for again in (tab.url, address):
+        tab.goto(again)
+        expect(tab.get_by_text("Upload a photo or take one to see what the model reads.")).to_be_visible(
+            timeout=60_000)
+        expect(tab.get_by_text("Your last photo")).to_have_count(0)
+    elsewhere.close()
+    student.close()

@@ -20,7 +20,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from digits.canvas import MAX_COMMANDS, canvas_pixels, canvas_png, checked_strokes, most_png_bytes
 from digits.drawing import PLAIN, render
-from app_pages.reloads import RecentDrawings, as_kept
+from app_pages.reloads import RecentlyKept, as_kept, drawings_size
 from tests.browser import ROOT, copy_shipped_model, start_app
 from tests.raw_session import RawSession
 
@@ -117,24 +117,33 @@ def test_only_the_paths_of_the_strokes_are_kept():
     assert checked_strokes(overlaid) == {"objects": STROKES["objects"]}
 
 
+def keep(store: RecentlyKept, tab: str, drawing: tuple) -> None:
+    """Keep a tab's digit drawing (key, strokes, png) in `store`, as keep_over_reload keeps it."""
+    state = {"digit-drawing": as_kept(drawing)}
+    store.put(tab, state, drawings_size(state))
+
+
 def test_the_drawings_kept_for_reloads_are_the_newest_within_their_bytes():
-    store = RecentDrawings(most=3, most_bytes=100_000)
+    store = RecentlyKept(most=3, most_bytes=100_000)
     small, large = png_of(seven()), bytes(60_000)  # about 3 KB, and a picture as large as a canvas's can be
     for tab in "ab":
-        store.put(tab, {"digit-drawing": as_kept(("key", STROKES, small))})
-    store.put("c", {"number-drawing": as_kept(("key", STROKES, large))})
+        keep(store, tab, ("key", STROKES, small))
+    keep(store, "c", ("key", STROKES, large))
     assert all(store.get(tab) for tab in "abc") and store.get("a")["digit-drawing"] == ("key", STROKES, small)
-    store.put("d", {"digit-drawing": as_kept(("key", STROKES, large))})  # 120 KB with c: a and b, then c, are dropped
+    keep(store, "d", ("key", STROKES, large))  # 120 KB with c: a and b, then c, are dropped
     assert [tab for tab in "abcd" if store.get(tab)] == ["d"]
-    store.put("d", {"digit-drawing": as_kept(("key", STROKES, small))})  # a tab's newer drawing replaces its bytes
+    keep(store, "d", ("key", STROKES, small))  # a tab's newer drawing replaces its bytes
     for tab in "efg":
-        store.put(tab, {"digit-drawing": as_kept(("key", STROKES, small))})
+        keep(store, tab, ("key", STROKES, small))
     assert [tab for tab in "defg" if store.get(tab)] == ["e", "f", "g"]  # and no more than 3 tabs
+    store.drop("f")  # what is dropped no longer counts
+    keep(store, "h", ("key", STROKES, large))
+    assert [tab for tab in "efgh" if store.get(tab)] == ["e", "g", "h"] and store.bytes < 100_000
     # Strokes are counted as the JSON text they are kept as (27 KB here), not as their few bytes of PNG.
     strokes = {"objects": [{**STROKE, "path": [["Q", 142.85714285714286, 57.1, 143.5, 58.25]] * 600}]}
-    tight = RecentDrawings(most=3, most_bytes=2 * len(json.dumps(strokes, separators=(",", ":"))))
+    tight = RecentlyKept(most=3, most_bytes=2 * len(json.dumps(strokes, separators=(",", ":"))))
     for tab in "xyz":
-        tight.put(tab, {"digit-drawing": as_kept(("key", strokes, b""))})
+        keep(tight, tab, ("key", strokes, b""))
     assert [tab for tab in "xyz" if tight.get(tab)] == ["y", "z"] and tight.get("z")["digit-drawing"][1] == strokes
 
 
