@@ -116,11 +116,10 @@ def teach_detector(x: np.ndarray, mnist: Mnist, seed: int = 1, **recipe) -> tupl
             layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
         return tuned
 
-    replayed, kinds = detector_examples(mnist, settings["examples"], (seed, 7))
+    (replayed, kinds), others = teaching_drawings(mnist, seed, settings["examples"])
     copies = max(1, round(len(kinds) * settings["share"] / (1 - settings["share"]) / len(x)))
     mine = np.repeat(x, copies, axis=0).astype(np.float32) / 255
     examples = np.concatenate([replayed, mine]), np.concatenate([kinds, np.ones(len(mine), np.float32)])
-    others = drawn_nondigits(CHECKED_NONDIGITS, (seed, 8))
     tuned, _ = train_on_crops(copy, examples, labelled(x, others), "binary_crossentropy", ["accuracy"],
                               settings["epochs"], settings["batch_size"], settings["learning_rate"], seed,
                               augment=True, verbose=0)
@@ -131,6 +130,14 @@ def teach_detector(x: np.ndarray, mnist: Mnist, seed: int = 1, **recipe) -> tupl
     figures["kept"] = (figures["now_read_as_digits"] > 0
                        and figures["nondigits_found_after"] >= figures["nondigits_found_before"] - FOUND_DROP)
     return (tuned if figures["kept"] else None), figures
+
+
+def teaching_drawings(mnist: Mnist, seed: int = 1, examples: int = DETECTOR_TUNE["examples"]
+                      ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """What teach_detector learns beside a writer's drawings, `examples` like the detector's training's
+    (detector_examples), and the CHECKED_NONDIGITS drawings that are no digit it checks the taught detector on; from
+    the drawing cache, into which scripts/draw_ahead.py draws them for the page's fine-tunes."""
+    return detector_examples(mnist, examples, (seed, 7)), drawn_nondigits(CHECKED_NONDIGITS, (seed, 8))
 
 
 def taken_for_none(x: np.ndarray, detector: keras.Model | None = None) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The training material is drawn ahead, as the app starts, and one process draws into the cache at a time."""
+"""The training material, and what a fine-tune teaches the detector with, are drawn ahead as the app starts; one
+process draws into the cache at a time."""
 
 import contextlib
 import fcntl
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from digits import synthesis
-from digits.recipes import TRAINING_IMAGES
-from digits.retraining import DRAW_AHEAD_AFTER_S, start_drawing_ahead
+from digits.finetuning import CHECKED_NONDIGITS, teaching_drawings
+from digits.recipes import DETECTOR_TUNE, TRAINING_IMAGES
+from digits.retraining import DRAW_AHEAD_AFTER_S, FINE_TUNE_SEED, start_drawing_ahead
 from tests.browser import ROOT, copy_shipped_model, start_app
 from tests.test_retraining import processes_in_group, wait_until
 
@@ -40,8 +42,8 @@ def cache(tmp_path, monkeypatch) -> Path:
 
 def test_the_app_draws_the_training_material_as_it_starts_and_a_training_then_draws_none(cache, tmp_path, mnist):
     server, _ = start_app(copy_shipped_model(tmp_path / "models"), DIGITS_DRAW_AHEAD="300")
-    try:
-        wait_until(lambda: len(list(cache.glob("*.npz"))) == 2 and not drawing_ahead(server), timeout=120)
+    try:  # the drawings a fine-tune teaches the detector with come last
+        wait_until(lambda: len(list(cache.glob("nondigits-*.npz"))) == 2 and not drawing_ahead(server), timeout=180)
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
@@ -50,6 +52,11 @@ def test_the_app_draws_the_training_material_as_it_starts_and_a_training_then_dr
                                                         lambda done, total: calls.append((done, total)))
     assert not calls  # nothing drawn, nor said to be: all of it was in the cache
     assert len(twins) == 300 and len(styled) == len(labels) == 30
+    # Nor does the page's first fine-tune that teaches the detector draw what it learns beside a writer's drawings.
+    written = {path.name: path.stat().st_mtime_ns for path in cache.glob("*.npz")}
+    (examples, kinds), checked = teaching_drawings(mnist, FINE_TUNE_SEED)
+    assert {path.name: path.stat().st_mtime_ns for path in cache.glob("*.npz")} == written
+    assert len(examples) == len(kinds) > 0.95 * DETECTOR_TUNE["examples"] and len(checked) > 0.95 * CHECKED_NONDIGITS
 
 
 def test_the_drawing_ahead_ends_with_the_app(cache, tmp_path):
