@@ -36,11 +36,7 @@ async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     # modules loading, that took 1.3 s; done now, before they load, it takes 0.07 s. (A private function:
     # requirements.txt pins Streamlit, and a rename would stop the server from starting, not pass unseen.)
     delta_generator._maybe_print_use_warning()
-    # After every script run Streamlit clears Keras' global session, for apps that build models in their script.
-    # This one loads its models once and shares them (app_pages/resources.py), so there is nothing to clear;
-    # skipping it and Streamlit's garbage collection after each run (runner.postScriptGC, .streamlit/config.toml)
-    # took the server's CPU per run from 31.4 to 16.6 ms with 20 sessions drawing (scripts/benchmark_load.py).
-    script_runner._clean_problem_modules = lambda: None
+    keep_keras_session()
     # Any visitor's browser may send Streamlit's "clear caches" (its menu item is hidden here, but the message is
     # taken), and it empties every st.cache_resource for all: the drawings kept for reloads were lost, and the
     # models loaded again; one a second took another visitor's answers from 82 ms to 2.8 s (a security review,
@@ -53,6 +49,15 @@ async def prepare_at_start(app: st.App) -> AsyncIterator[None]:
     if retraining_enabled(secrets()):
         start_drawing_ahead()
     yield
+
+
+def keep_keras_session() -> None:
+    """Stop Streamlit from clearing Keras' global session after every script run, which it does for apps that build
+    models in their script. This one loads its models once and shares them (app_pages/resources.py), so there is
+    nothing to clear; skipping it and Streamlit's garbage collection after each run (runner.postScriptGC,
+    .streamlit/config.toml) took the server's CPU per run from 31.4 to 16.6 ms with 20 sessions drawing
+    (scripts/benchmark_load.py). The tests' AppTest runs the pages so too (tests/conftest.py)."""
+    script_runner._clean_problem_modules = lambda: None
 
 
 def import_for_first_answer() -> None:

@@ -92,6 +92,15 @@ def drawing_cache(tmp_path_factory):
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pages_run_as_served() -> None:
+    """AppTest runs the pages as the server does, without clearing Keras' session after every run
+    (streamlit_app.keep_keras_session): the clearing had cost a test of the Photo page about 2 s of its 6-7."""
+    import streamlit_app  # importing the served module starts no server
+
+    streamlit_app.keep_keras_session()
+
+
 @pytest.fixture(scope="session")
 def mnist():
     return load_mnist(download=False)
