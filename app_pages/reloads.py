@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
 import streamlit as st
@@ -33,50 +35,55 @@ KEPT = (*DRAWINGS, "drawings_kept", "digit-cleared", "number-cleared", "last mod
 # refuses both).
 MOST = 300
 MOST_BYTES = 32_000_000
-# The Photo page's last photo that opened, (name, bytes), and the mode it was read in; kept while the page gives it
-# back (app_pages/photo.py, "photo-kept"). A phone's 12-megapixel JPEG is 3-5 MB, and the page reads up to 20 MB: the
-# newest 50 within 128 MB, a class of 30 with a phone photo each.
-PHOTO, PHOTO_MODE = "photo-last", "last photo-mode"
+# The Photo page's last photo that opened, (name, bytes), and the mode it was read in (app_pages/photo.py's keys);
+# kept while the page gives it back ("photo-kept"), under every token it was kept under (PHOTO_TOKENS), so that one
+# forgotten is given back at none. A phone's 12-megapixel JPEG is 3-5 MB, and the page reads up to 20 MB: the newest
+# 50 within 128 MB (30 photos of 4 MB), each for an hour after its tab last ran: a photo can show a face, and one
+# left in a closed tab should not wait for the server's restart.
+PHOTO, PHOTO_MODE, PHOTO_TOKENS = "photo-last", "last photo-mode", "photo tokens"
 MOST_PHOTOS = 50
 MOST_PHOTO_BYTES = 128_000_000
+PHOTO_SECONDS = 3600.0
 
 
 class RecentlyKept:
-    """What tabs keep for a reload, by token: the newest `most` within `most_bytes` in all; shared by every
-    session."""
+    """What tabs keep for a reload, by token: the newest `most` within `most_bytes` in all, each at most
+    `most_seconds` after it was last kept; shared by every session."""
 
-    def __init__(self, most: int, most_bytes: int) -> None:
-        self.most, self.most_bytes = most, most_bytes
-        self.kept: OrderedDict[str, tuple[dict, int]] = OrderedDict()
+    def __init__(self, most: int, most_bytes: int, most_seconds: float = math.inf) -> None:
+        self.most, self.most_bytes, self.most_seconds = most, most_bytes, most_seconds
+        self.kept: OrderedDict[str, tuple[dict, int, float]] = OrderedDict()  # the oldest first
         self.bytes = 0
         self.lock = threading.Lock()
 
     def put(self, token: str, state: dict, size: int) -> None:
-        """Keep `state`, which takes `size` bytes, under `token`, as the newest; the oldest beyond `most`, or beyond
-        `most_bytes` in all, are dropped."""
+        """Keep `state`, which takes `size` bytes, under `token`, as the newest; the oldest beyond `most`, beyond
+        `most_bytes` in all, or older than `most_seconds`, are dropped."""
+        now = time.monotonic()
         with self.lock:
-            _, before = self.kept.pop(token, (None, 0))
-            self.kept[token] = state, size
-            self.bytes += size - before
-            while len(self.kept) > self.most or self.bytes > self.most_bytes:
-                _, (_, dropped) = self.kept.popitem(last=False)
-                self.bytes -= dropped
+            self._pop(token)
+            self.kept[token] = state, size, now
+            self.bytes += size
+            while len(self.kept) > self.most or self.bytes > self.most_bytes or (
+                    now - next(iter(self.kept.values()))[2] > self.most_seconds):
+                self._pop(next(iter(self.kept)))
 
-    def drop(self, token: str) -> None:
-        """Keep nothing under `token` from now on."""
+    def drop(self, *tokens: str) -> None:
+        """Keep nothing under these tokens from now on."""
         with self.lock:
-            _, size = self.kept.pop(token, (None, 0))
-            self.bytes -= size
+            for token in tokens:
+                self._pop(token)
+
+    def _pop(self, token: str) -> None:
+        """Drop what is kept under `token`, holding the lock."""
+        _, size, _ = self.kept.pop(token, (None, 0, 0.0))
+        self.bytes -= size
 
     def get(self, token: str) -> dict | None:
-        """What was kept under `token`, its drawings' strokes parsed again, or None (never kept, or dropped
-        since)."""
+        """What was kept under `token`, or None (never kept, dropped since, or kept over `most_seconds` ago)."""
         with self.lock:
-            state, _ = self.kept.get(token, (None, 0))
-        if state is None:
-            return None
-        return {key: (value[0], json.loads(value[1]), value[2]) if key in DRAWINGS else value
-                for key, value in state.items()}
+            state, _, kept_at = self.kept.get(token, (None, 0, 0.0))
+        return state if state is not None and time.monotonic() - kept_at <= self.most_seconds else None
 
 
 def drawings_size(state: dict) -> int:
@@ -88,6 +95,12 @@ def as_kept(drawing: tuple) -> tuple[str, str, bytes]:
     """A canvas's drawing (key, strokes, png) with its strokes as JSON text: kept so, it takes what is counted."""
     key, strokes, png = drawing
     return key, json.dumps(strokes, separators=(",", ":")), png
+
+
+def as_given(state: dict) -> dict:
+    """A state kept with its drawings as_kept, with their strokes parsed again, as a canvas takes them."""
+    return {key: (value[0], json.loads(value[1]), value[2]) if key in DRAWINGS else value
+            for key, value in state.items()}
 
 
 def session_drawing_as_kept(key: str) -> tuple[str, str, bytes]:
@@ -111,7 +124,7 @@ def recent_drawings() -> RecentlyKept:
 def recent_photos() -> RecentlyKept:
     """The one store of photos of the server's process, apart from the drawings: a 20 MB photo would push out the
     drawings of a whole class."""
-    return RecentlyKept(MOST_PHOTOS, MOST_PHOTO_BYTES)
+    return RecentlyKept(MOST_PHOTOS, MOST_PHOTO_BYTES, PHOTO_SECONDS)
 
 
 def browser_key() -> str:
@@ -136,19 +149,20 @@ def keep_over_reload() -> None:
     the tab's address; nothing while it has neither, so that a visitor who only reads has a plain address."""
     state = {key: session_drawing_as_kept(key) if key in DRAWINGS else st.session_state[key]
              for key in (*KEPT, SESSION_ID) if key in st.session_state}
-    drawn = any(key in state for key in DRAWINGS)
-    photo = st.session_state.get(PHOTO) if st.session_state.get("photo-kept") else None
-    if photo is None and "reload token" in st.session_state:  # forgotten or replaced: a reload does not give it back
-        recent_photos().drop(st.session_state["reload token"])
+    drawn, browser = any(key in state for key in DRAWINGS), browser_key()
+    # Without a browser to tell (XSRF protection off), a photo could be given back to none: it is not kept.
+    photo = st.session_state.get(PHOTO) if st.session_state.get("photo-kept") and browser else None
+    if photo is None:  # forgotten or taken out: given back at none of the addresses it was kept under
+        recent_photos().drop(*st.session_state.pop(PHOTO_TOKENS, ()))
     if not drawn and photo is None:
         return
-    browser = browser_key()
     token = st.session_state.setdefault("reload token", secrets.token_urlsafe(16))
     if drawn:
         recent_drawings().put(token, {**state, "browser": browser}, drawings_size(state))
     if photo is not None:
-        recent_photos().put(token, {PHOTO: photo, PHOTO_MODE: st.session_state.get(PHOTO_MODE), "browser": browser},
-                            len(photo[1]))
+        tokens = st.session_state[PHOTO_TOKENS] = {*st.session_state.get(PHOTO_TOKENS, ()), token}
+        recent_photos().put(token, {PHOTO: photo, PHOTO_MODE: st.session_state.get(PHOTO_MODE), "browser": browser,
+                                    PHOTO_TOKENS: tokens}, len(photo[1]))
     if st.query_params.get(PARAM) != token:  # another page's link drops it from the address
         st.query_params[PARAM] = token
 
@@ -164,11 +178,14 @@ def restore_after_reload() -> None:
     token, browser = st.query_params.get(PARAM, ""), browser_key()
     kept, photo = recent_drawings().get(token), recent_photos().get(token)
     if kept:
+        kept = as_given(kept)
         same_browser = bool(browser) and kept["browser"] == browser
         st.session_state.update({key: value for key, value in kept.items()
                                  if key in KEPT or (key == SESSION_ID and same_browser)})
-    if photo and browser and photo["browser"] == browser:  # moved to the session's own token (keep_over_reload), so
-        recent_photos().drop(token)  # that once forgotten there, it is not given back at the address before
-        st.session_state.update({PHOTO: photo[PHOTO], "photo-kept": True})
+    if photo and browser and photo["browser"] == browser:
+        # It stays kept at the address it came from too, until it is forgotten: taken from there at once, a second
+        # reload before this session's first run had kept it under its own token (1.2 s for a 12-megapixel photo)
+        # found it nowhere, as did a reload of a tab whose address another tab had opened (a review, 2026-12-06).
+        st.session_state.update({PHOTO: photo[PHOTO], "photo-kept": True, PHOTO_TOKENS: set(photo[PHOTO_TOKENS])})
         if photo[PHOTO_MODE] is not None:
             st.session_state[PHOTO_MODE] = photo[PHOTO_MODE]

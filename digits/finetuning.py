@@ -20,7 +20,7 @@ from digits.corrections import Corrections, display_location, samples_sha256
 from digits.data import Mnist
 from digits.inspection import Inspection, inspect_model, load_digit_model, load_saved_model
 from digits.model import RandomAffine, RandomStrokeWidth, read_probabilities
-from digits.nondigits import detector_examples, drawn_nondigits, labelled
+from digits.nondigits import labelled, teaching_drawings
 from digits.recipes import DETECTOR_TUNE, FINE_TUNE, VALIDATION, training_steps
 from digits.recognition import DIGIT_BELOW
 from digits.registry import DETECTOR, ModelRegistry, detector_taught, held_out_read, metadata_path, own_detector
@@ -32,8 +32,8 @@ MNIST_DROP = 0.001  # a fine-tune is served only if MNIST test falls by no more 
 # Images for the validation curves, the first of MNIST's held-out slice: 2,000 made a fine-tune 30 s, not 19
 CURVE_IMAGES = 500
 # A detector taught a writer's drawings (recipes.DETECTOR_TUNE) is kept only if it finds no more than FOUND_DROP
-# fewer of CHECKED_NONDIGITS drawings that are no digit, drawn apart from those it learns with.
-CHECKED_NONDIGITS, FOUND_DROP = 600, 0.02
+# fewer of recipes.CHECKED_NONDIGITS drawings that are no digit, drawn apart from those it learns with.
+FOUND_DROP = 0.02
 
 
 def fine_tune(
@@ -130,14 +130,6 @@ def teach_detector(x: np.ndarray, mnist: Mnist, seed: int = 1, **recipe) -> tupl
     figures["kept"] = (figures["now_read_as_digits"] > 0
                        and figures["nondigits_found_after"] >= figures["nondigits_found_before"] - FOUND_DROP)
     return (tuned if figures["kept"] else None), figures
-
-
-def teaching_drawings(mnist: Mnist, seed: int = 1, examples: int = DETECTOR_TUNE["examples"]
-                      ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
-    """What teach_detector learns beside a writer's drawings, `examples` like the detector's training's
-    (detector_examples), and the CHECKED_NONDIGITS drawings that are no digit it checks the taught detector on; from
-    the drawing cache, into which scripts/draw_ahead.py draws them for the page's fine-tunes."""
-    return detector_examples(mnist, examples, (seed, 7)), drawn_nondigits(CHECKED_NONDIGITS, (seed, 8))
 
 
 def taken_for_none(x: np.ndarray, detector: keras.Model | None = None) -> np.ndarray:

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import keras
 import numpy as np
 
 from digits.data import Mnist
 from digits.drawing import Strokes, arc, in_hand, training_image
-from digits.model import build_compact_probability
-from digits.recipes import TRAINING_IMAGES
+from digits.recipes import CHECKED_NONDIGITS, DETECTOR_TUNE, TRAINING_IMAGES
 from digits.synthesis import STYLED_COUNT, cached_chunks, drawing_code_sha256, pen_twins, styled_digits
+
+if TYPE_CHECKING:
+    import keras
 
 
 def scribble(rng: np.random.Generator) -> Strokes:
@@ -173,6 +174,15 @@ def detector_validation(mnist: Mnist, count: int, seed: tuple[int, ...]) -> tupl
     return labelled(digits, drawn_nondigits(count - len(digits), seed))
 
 
+def teaching_drawings(mnist: Mnist, seed: int = 1, examples: int = DETECTOR_TUNE["examples"]
+                      ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """What a fine-tune teaches the detector with beside a writer's drawings (finetuning.teach_detector): `examples`
+    like the detector's training's (detector_examples), and the CHECKED_NONDIGITS drawings that are no digit the taught
+    detector is checked on; read from the drawing cache, and drawn into it where missing (scripts/draw_ahead.py draws
+    them for the page's fine-tunes)."""
+    return detector_examples(mnist, examples, (seed, 7)), drawn_nondigits(CHECKED_NONDIGITS, (seed, 8))
+
+
 def labelled(digits: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """uint8 digits and other drawings (N, 28, 28) as one set of model inputs in 0-1, and their labels (1: a digit)."""
     return (np.concatenate([digits, others]).astype(np.float32) / 255,
@@ -181,4 +191,8 @@ def labelled(digits: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def build_detector() -> keras.Model:
     """The compact network of digits/model.py with one output: the probability that a model input is a digit."""
+    # Imported here: the drawings above need no TensorFlow, and scripts/draw_ahead.py, drawing them beside the
+    # server, grew from 112 MB to 657 MB when this module imported it (a review, 2026-12-06).
+    from digits.model import build_compact_probability
+
     return build_compact_probability("digit", "digit_or_not")

@@ -78,6 +78,7 @@ FINE_TUNE = {"epochs": 3, "batch_size": 64, "learning_rate": 5e-4, "replay": 200
 # 87.9% -> 87.2% (seeds 1-3). With 2,000 examples at 5e-4, 88% -> 80% with a share of 0.3, and 83.2% for seed 2 of
 # a share of 0.05 at 1e-3; with two epochs, seed 3 fell 2.5 points.
 DETECTOR_TUNE = {"examples": 4000, "epochs": 3, "batch_size": 64, "learning_rate": 1e-3, "share": 0.05}
+CHECKED_NONDIGITS = 600
 
 # What each preset's model scored on the MNIST test set on this project's machines, as it is
 # (scripts/benchmark_presets.py on 2026-12-03; full: the shipped model), for the page to say beforehand whether a

@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.data import MnistError, load_mnist  # noqa: E402
+from digits.nondigits import teaching_drawings  # noqa: E402
 from digits.recipes import VALIDATION  # noqa: E402
 from digits.retraining import FINE_TUNE_SEED  # noqa: E402
 from digits.synthesis import cache_dir, exit_with_parent, training_material  # noqa: E402
@@ -51,10 +52,6 @@ def main() -> int:
     twins, styled, _ = training_material(mnist.x_train[: len(mnist.x_train) - VALIDATION], args.limit)
     print(f"{len(twins):,} pen twins and {len(styled):,} styled digits in {folder}, "
           f"drawn or found in {time.perf_counter() - started:.1f} s")
-    # Imported only now: it imports TensorFlow (4.5 s, 10 s while the cores are shared), which the training
-    # material, drawn by workers of its own, need not wait for.
-    from digits.finetuning import teaching_drawings
-
     started = time.perf_counter()
     teaching_drawings(mnist, FINE_TUNE_SEED)
     print(f"The drawings that are no digit a fine-tune teaches the detector with, drawn or found in "

@@ -500,10 +500,20 @@ def test_a_photo_outlives_a_reload_in_the_same_browser_only(browser, app_url, tm
     pasted.goto(address)
     expect(pasted.get_by_text("Upload a photo or take one to see what the model reads.")).to_be_visible(timeout=60_000)
     expect(pasted.get_by_text("Your last photo")).to_have_count(0)
-    for _ in range(2):  # ...where a reload gets it back, and a reload of the reloaded tab too
-        tab.goto(tab.url)
-        expect(tab.get_by_text("Your last photo, seven.jpg, read again")).to_be_visible(timeout=60_000)
-        expect(metric(tab, "Number").locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
+
+    def shows_the_photo(page) -> None:
+        expect(page.get_by_text("Your last photo, seven.jpg, read again")).to_be_visible(timeout=60_000)
+        expect(metric(page, "Number").locator('[data-testid="stMetricValue"]')).to_have_text("7", timeout=30_000)
+
+    # ...where another tab gets it back, and so does the tab reloaded after that (the other tab had taken it from
+    # that address at once), then twice at once (the second reload before the first one's run was over).
+    second = student.new_page()
+    second.goto(address)
+    shows_the_photo(second)
+    for reloads in (1, 2):
+        for _ in range(reloads):
+            tab.goto(tab.url)
+        shows_the_photo(tab)
     # Forgotten, it is not given back by a reload, nor at the address it was first kept under.
     with new_run(tab):
         tab.get_by_role("button", name="Forget this photo").click()

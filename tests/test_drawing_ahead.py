@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from digits import synthesis
-from digits.finetuning import CHECKED_NONDIGITS, teaching_drawings
-from digits.recipes import DETECTOR_TUNE, TRAINING_IMAGES
+from digits.nondigits import teaching_drawings
+from digits.recipes import CHECKED_NONDIGITS, DETECTOR_TUNE, TRAINING_IMAGES
 from digits.retraining import DRAW_AHEAD_AFTER_S, FINE_TUNE_SEED, start_drawing_ahead
 from tests.browser import ROOT, copy_shipped_model, start_app
 from tests.test_retraining import processes_in_group, wait_until

@@ -10,6 +10,7 @@ import io
 import json
 import re
 import struct
+import time
 import zlib
 
 import numpy as np
@@ -20,7 +21,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from digits.canvas import MAX_COMMANDS, canvas_pixels, canvas_png, checked_strokes, most_png_bytes
 from digits.drawing import PLAIN, render
-from app_pages.reloads import RecentlyKept, as_kept, drawings_size
+from app_pages.reloads import RecentlyKept, as_given, as_kept, drawings_size
 from tests.browser import ROOT, copy_shipped_model, start_app
 from tests.raw_session import RawSession
 
@@ -129,7 +130,7 @@ def test_the_drawings_kept_for_reloads_are_the_newest_within_their_bytes():
     for tab in "ab":
         keep(store, tab, ("key", STROKES, small))
     keep(store, "c", ("key", STROKES, large))
-    assert all(store.get(tab) for tab in "abc") and store.get("a")["digit-drawing"] == ("key", STROKES, small)
+    assert all(store.get(tab) for tab in "abc") and as_given(store.get("a"))["digit-drawing"] == ("key", STROKES, small)
     keep(store, "d", ("key", STROKES, large))  # 120 KB with c: a and b, then c, are dropped
     assert [tab for tab in "abcd" if store.get(tab)] == ["d"]
     keep(store, "d", ("key", STROKES, small))  # a tab's newer drawing replaces its bytes
@@ -139,12 +140,20 @@ def test_the_drawings_kept_for_reloads_are_the_newest_within_their_bytes():
     store.drop("f")  # what is dropped no longer counts
     keep(store, "h", ("key", STROKES, large))
     assert [tab for tab in "efgh" if store.get(tab)] == ["e", "g", "h"] and store.bytes < 100_000
+    # What was kept longer ago than most_seconds is given back no more, and makes room.
+    brief = RecentlyKept(most=3, most_bytes=100_000, most_seconds=0.2)
+    keep(brief, "old", ("key", STROKES, small))
+    time.sleep(0.3)
+    assert brief.get("old") is None
+    keep(brief, "new", ("key", STROKES, small))
+    assert list(brief.kept) == ["new"] and brief.get("new")
     # Strokes are counted as the JSON text they are kept as (27 KB here), not as their few bytes of PNG.
     strokes = {"objects": [{**STROKE, "path": [["Q", 142.85714285714286, 57.1, 143.5, 58.25]] * 600}]}
     tight = RecentlyKept(most=3, most_bytes=2 * len(json.dumps(strokes, separators=(",", ":"))))
     for tab in "xyz":
         keep(tight, tab, ("key", strokes, b""))
-    assert [tab for tab in "xyz" if tight.get(tab)] == ["y", "z"] and tight.get("z")["digit-drawing"][1] == strokes
+    assert [tab for tab in "xyz" if tight.get(tab)] == ["y", "z"]
+    assert as_given(tight.get("z"))["digit-drawing"][1] == strokes
 
 
 @pytest.fixture(scope="module")

@@ -29,9 +29,10 @@ def models(tmp_path):
     return copy_shipped_model(tmp_path / "models")
 
 
-def run_page(monkeypatch, models, **env) -> AppTest:
+def run_page(monkeypatch, models, data=None, **env) -> AppTest:
+    """The whole app, serving from the folder `models`, keeping what users make in `data` (by default beside it)."""
     monkeypatch.setenv("DIGITS_MODELS_DIR", str(models))
-    monkeypatch.setenv("DIGITS_DATA_DIR", str(models.parent / "data"))
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(data or models.parent / "data"))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)

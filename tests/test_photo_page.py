@@ -51,27 +51,28 @@ def number_photo(drawings=(FOUR, PLAIN[1], PLAIN[7]), point_after: int | None = 
     return jpeg_bytes(photo(np.pad(number, 60), colour=(25, 40, 150)))
 
 
-def photo_page(monkeypatch, models) -> AppTest:
-    app = run_page(monkeypatch, models)
+def photo_page(monkeypatch, models, tmp_path) -> AppTest:
+    """The app on its Photo page, with a data folder of the test's own (the module shares the models folder)."""
+    app = run_page(monkeypatch, models, tmp_path / "data")
     app.switch_page("app_pages/photo.py").run()
     assert not app.exception
     return app
 
 
-def test_six_digits_uploaded_in_digit_mode_point_to_number_mode_not_to_a_level_line(monkeypatch, models):
+def test_six_digits_uploaded_in_digit_mode_point_to_number_mode_not_to_a_level_line(monkeypatch, models, tmp_path):
     # Squeezed into one digit's 28x28, they are as flat as a dash: "only a level line" was said (a review, 2026-12-03).
     from digits.recognition import Recognizer
     jpeg = number_photo([PLAIN[int(c)] for c in "710710"])
     [one] = Recognizer.load(models / "digits.keras").recognize_photo(Image.open(io.BytesIO(jpeg))).digits
     assert one.is_level_line
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload("710710.jpg", jpeg, "image/jpeg").run()
     assert [i.value for i in app.info] == ["This looks like a number of 6 digits: choose **Number** to read it whole."]
     assert not app.warning and [m.label for m in app.main.metric] == ["Digit"]
 
 
-def test_an_uploaded_photo_of_a_number_is_read_with_its_digits(monkeypatch, models):
-    app = photo_page(monkeypatch, models)
+def test_an_uploaded_photo_of_a_number_is_read_with_its_digits(monkeypatch, models, tmp_path):
+    app = photo_page(monkeypatch, models, tmp_path)
     assert any("Upload a photo" in i.value for i in app.info)
     app.segmented_control(key="photo-mode").set_value("Number").run()
     app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
@@ -87,8 +88,8 @@ def test_an_uploaded_photo_of_a_number_is_read_with_its_digits(monkeypatch, mode
     assert [row.split("|")[2].strip().strip("*")[:1] for row in table.splitlines()[2:]] == ["4", "1", "7"]
 
 
-def test_a_photo_outlives_a_trip_to_another_page_until_it_is_replaced_or_forgotten(monkeypatch, models):
-    app = photo_page(monkeypatch, models)
+def test_a_photo_outlives_a_trip_to_another_page_until_it_is_replaced_or_forgotten(monkeypatch, models, tmp_path):
+    app = photo_page(monkeypatch, models, tmp_path)
     app.segmented_control(key="photo-mode").set_value("Number").run()
     app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
     app.switch_page("app_pages/draw.py").run()
@@ -116,8 +117,8 @@ def test_a_photo_outlives_a_trip_to_another_page_until_it_is_replaced_or_forgott
     assert not app.main.metric  # forgotten for good
 
 
-def test_a_photo_of_numbers_one_under_another_reads_each(monkeypatch, models):
-    app = photo_page(monkeypatch, models)
+def test_a_photo_of_numbers_one_under_another_reads_each(monkeypatch, models, tmp_path):
+    app = photo_page(monkeypatch, models, tmp_path)
     app.segmented_control(key="photo-mode").set_value("Number").run()
     lines = [lay_out([ink(s, 280, extent=180, pen=14) for s in drawings], [50]).max(axis=0)
              for drawings in ((PLAIN[1], PLAIN[7]), (FOUR, PLAIN[0]))]
@@ -131,8 +132,8 @@ def test_a_photo_of_numbers_one_under_another_reads_each(monkeypatch, models):
     assert [i.value for i in app.info] == ["This looks like 2 numbers: choose **Number** to read them."]
 
 
-def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):
-    app = photo_page(monkeypatch, models)
+def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models, tmp_path):
+    app = photo_page(monkeypatch, models, tmp_path)
     seven = photo(np.pad(ink(PLAIN[7], 300), ((50, 50), (150, 150))), noise=8)
     app.file_uploader(key="photo-upload").upload("seven.jpg", jpeg_bytes(seven), "image/jpeg").run()
     assert [(m.label, m.value) for m in app.main.metric] == [("Digit", "7")]
@@ -145,12 +146,12 @@ def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models):
 
 @pytest.mark.parametrize("drawings, text", [((PLAIN[1], PLAIN[0], PLAIN[7]), "107"),
                                             ((FOUR, PLAIN[1], PLAIN[7]), "417")])
-def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, models, drawings, text):
+def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, models, tmp_path, drawings, text):
     from digits.recognition import Recognizer
     jpeg = number_photo(drawings)
     # Read as one digit, unsure of it (both numbers, with the shipped model).
     assert Recognizer.load(models / "digits.keras").recognize_photo(Image.open(io.BytesIO(jpeg))).unsure
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload(f"{text}.jpg", jpeg, "image/jpeg").run()
     assert [m.label for m in app.main.metric] == ["Digit"]  # read as one digit, as asked
     assert [i.value for i in app.info] == ["This looks like a number of 3 digits: choose **Number** to read it whole."]
@@ -164,9 +165,9 @@ def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, mode
 
 
 @pytest.mark.parametrize("name", ["text", "truncated JPEG", "GIF", "bomb", "empty", "BMP", "over 20 MB"])
-def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, models, name):
+def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, models, tmp_path, name):
     data, words = bad_uploads()[name]
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     # The uploader takes any type, so that the page says what is wrong (its own refusal was a red mark, the reason
     # only under a hovering pointer).
     assert app.file_uploader(key="photo-upload").allowed_type == []
@@ -180,19 +181,19 @@ def test_a_bad_upload_gets_a_clear_message_and_the_page_goes_on(monkeypatch, mod
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
 
 
-def test_the_uploader_takes_files_over_the_size_read_so_that_the_page_says_why(monkeypatch, models):
+def test_the_uploader_takes_files_over_the_size_read_so_that_the_page_says_why(monkeypatch, models, tmp_path):
     # Refused by the uploader itself, a 21 MB photo was a red mark whose reason showed only under a hovering pointer,
     # the last photo's answer still beside it (a review, 2026-12-04); open_photo's refusal says the size.
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
     assert app.file_uploader(key="photo-upload").proto.max_upload_size_mb == config["server"]["maxUploadSize"]
     assert config["server"]["maxUploadSize"] > MAX_BYTES / 2**20
 
 
-def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
+def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models, tmp_path):
     # A broken file put in a good photo's place was the one given back on a return to the page, with its error: the
     # good photo was lost (a review, 2026-12-04). Chromium takes the old file out first, in a run of its own.
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.segmented_control(key="photo-mode").set_value("Number").run()
     app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
     app.file_uploader(key="photo-upload").set_value(None).run()
@@ -219,8 +220,8 @@ def test_a_bad_upload_does_not_replace_the_last_good_photo(monkeypatch, models):
     assert not app.main.metric and "photo-last" not in app.session_state
 
 
-def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
-    app = photo_page(monkeypatch, models)
+def test_blank_paper_says_no_digit_was_found(monkeypatch, models, tmp_path):
+    app = photo_page(monkeypatch, models, tmp_path)
     paper = photo(np.zeros((300, 400)), noise=8)
     app.file_uploader(key="photo-upload").upload("paper.jpg", jpeg_bytes(paper), "image/jpeg").run()
     assert any("No digit found" in w.value for w in app.warning) and not app.main.metric
@@ -237,10 +238,10 @@ def test_blank_paper_says_no_digit_was_found(monkeypatch, models):
     assert [w.value for w in app.warning] == [BLANK] and "too small" in BLANK and not app.main.metric
 
 
-def test_a_scanned_page_of_text_is_said_to_be_more_writing_than_numbers(monkeypatch, models):
+def test_a_scanned_page_of_text_is_said_to_be_more_writing_than_numbers(monkeypatch, models, tmp_path):
     # Read as a number (in Digit mode too, to say whether it looks like one), a review's scan took the server's
     # memory past 17 GB, and the kernel killed it; read as one digit, it was a 0.
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     for mode in ("Digit", "Number"):
         app.segmented_control(key="photo-mode").set_value(mode).run()
         app.file_uploader(key="photo-upload").upload("scan.png", typed_page(), "image/png").run()
@@ -250,8 +251,8 @@ def test_a_scanned_page_of_text_is_said_to_be_more_writing_than_numbers(monkeypa
         assert app.main.image[0].captions == ["scan.png"]
 
 
-def test_number_mode_has_a_wide_canvas_and_prompts(monkeypatch, models):
-    app = run_page(monkeypatch, models)
+def test_number_mode_has_a_wide_canvas_and_prompts(monkeypatch, models, tmp_path):
+    app = run_page(monkeypatch, models, tmp_path / "data")
     app.segmented_control(key="mode").set_value("Number").run()
     assert not app.exception
     assert any("Write a number" in i.value for i in app.info)
@@ -279,19 +280,19 @@ def first_shape_photo(models, read_so) -> bytes:
     return chosen
 
 
-def test_an_unsure_single_digit_is_said_to_be_so(monkeypatch, models):
+def test_an_unsure_single_digit_is_said_to_be_so(monkeypatch, models, tmp_path):
     # A model sure of every shape that is no digit fails here, as it should: it is overconfident.
     unsure = first_shape_photo(models, lambda digit: digit.unsure and digit.looks_like_a_digit)
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload("shape.jpg", unsure, "image/jpeg").run()
     assert [m.label for m in app.main.metric] == ["Digit"] and not app.info  # one shape: no number to point to
     assert [w.value for w in app.warning] == ["Not sure of this digit (marked ?, in amber). Try writing it more "
                                               "plainly."]
 
 
-def test_a_photo_of_what_looks_like_no_digit_is_said_to_be_none(monkeypatch, models):
+def test_a_photo_of_what_looks_like_no_digit_is_said_to_be_none(monkeypatch, models, tmp_path):
     shape = first_shape_photo(models, lambda digit: not digit.looks_like_a_digit)
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload("shape.jpg", shape, "image/jpeg").run()
     [metric] = app.main.metric
     assert (metric.label, metric.value, metric.delta) == ("Digit", "?", "looks like no digit")
@@ -302,7 +303,7 @@ def test_a_photo_of_what_looks_like_no_digit_is_said_to_be_none(monkeypatch, mod
     assert bars["title"]["text"] == "Read as a digit anyway"
 
 
-def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
+def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models, tmp_path):
     # The shapes that are no digit after 70: the first that the shipped model reads as one unsure digit is uploaded
     from digits.recognition import Recognizer
     recognizer = Recognizer.load(models / "digits.keras")
@@ -312,7 +313,7 @@ def test_an_unsure_digit_is_marked_in_the_number(monkeypatch, models):
                        recognizer.recognize_photo(Image.open(io.BytesIO(jpeg)), number=True).digits]
                    == [False, False, True]), None)
     assert unsure is not None, "the model is sure of every shape that is no digit"
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.segmented_control(key="photo-mode").set_value("Number").run()
     app.file_uploader(key="photo-upload").upload("70u.jpg", unsure, "image/jpeg").run()
     (metric,) = app.main.metric
@@ -334,12 +335,12 @@ def test_places_in_a_number_are_said_in_words():
     assert left_out_lines(1).startswith("A level line (") and left_out_lines(3).startswith("3 level lines (")
 
 
-def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeypatch, models):
+def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeypatch, models, tmp_path):
     from digits.photos import ONLY_A_LEVEL_LINE
     from app_pages.readings import left_out_lines
 
     dash = PLAIN[7][:1]  # read as a 2 before
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload("dash.jpg", number_photo((dash,)), "image/jpeg").run()
     assert not app.exception and not app.main.metric
     assert [w.value for w in app.warning] == [ONLY_A_LEVEL_LINE] and app.main.image[0].captions == ["dash.jpg"]
@@ -372,10 +373,10 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
         assert [(m.label, m.value) for m in app.main.metric] == [("Number", "17"[2 - len(drawings):])]
 
 
-def test_a_photo_is_read_once_for_the_runs_that_show_it_again(monkeypatch, models):
+def test_a_photo_is_read_once_for_the_runs_that_show_it_again(monkeypatch, models, tmp_path):
     # A run that changes nothing read (a sidebar's widget; a visitor's program asking twice a second) read a
     # 48-megapixel photo again in 2.1 s (a security review, 2026-12-06).
-    app = photo_page(monkeypatch, models)
+    app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload("417.jpg", number_photo(), "image/jpeg").run()
     first, read = app.session_state["photo-read"], [(m.label, m.value) for m in app.main.metric]
     app.run()
