@@ -37,7 +37,7 @@ MOST = 300
 MOST_BYTES = 32_000_000
 # The Photo page's last photo that opened, (name, bytes), and the mode it was read in (app_pages/photo.py's keys);
 # kept while the page gives it back ("photo-kept"), under every token it was kept under (PHOTO_TOKENS), so that one
-# forgotten is given back at none. A phone's 12-megapixel JPEG is 3-5 MB, and the page reads up to 20 MB: the newest
+# forgotten or replaced is given back at none. A phone's 12-megapixel JPEG is 3-5 MB, and the page reads up to 20 MB: the newest
 # 50 within 128 MB (30 photos of 4 MB), each for an hour after its tab last ran: a photo can show a face, and one
 # left in a closed tab should not wait for the server's restart.
 PHOTO, PHOTO_MODE, PHOTO_TOKENS = "photo-last", "last photo-mode", "photo tokens"
@@ -152,15 +152,18 @@ def keep_over_reload() -> None:
     drawn, browser = any(key in state for key in DRAWINGS), browser_key()
     # Without a browser to tell (XSRF protection off), a photo could be given back to none: it is not kept.
     photo = st.session_state.get(PHOTO) if st.session_state.get("photo-kept") and browser else None
-    if photo is None:  # forgotten or taken out: given back at none of the addresses it was kept under
-        recent_photos().drop(*st.session_state.pop(PHOTO_TOKENS, ()))
+    kept = st.session_state.get(PHOTO_TOKENS)  # (the photo, the tokens it was kept under)
+    if kept is not None and kept[0] != photo:  # forgotten, taken out or replaced: given back at none of them
+        recent_photos().drop(*kept[1])
+        kept = st.session_state[PHOTO_TOKENS] = None
     if not drawn and photo is None:
         return
     token = st.session_state.setdefault("reload token", secrets.token_urlsafe(16))
     if drawn:
         recent_drawings().put(token, {**state, "browser": browser}, drawings_size(state))
     if photo is not None:
-        tokens = st.session_state[PHOTO_TOKENS] = {*st.session_state.get(PHOTO_TOKENS, ()), token}
+        tokens = {*(kept[1] if kept else ()), token}
+        st.session_state[PHOTO_TOKENS] = photo, tokens
         recent_photos().put(token, {PHOTO: photo, PHOTO_MODE: st.session_state.get(PHOTO_MODE), "browser": browser,
                                     PHOTO_TOKENS: tokens}, len(photo[1]))
     if st.query_params.get(PARAM) != token:  # another page's link drops it from the address
@@ -186,6 +189,7 @@ def restore_after_reload() -> None:
         # It stays kept at the address it came from too, until it is forgotten: taken from there at once, a second
         # reload before this session's first run had kept it under its own token (1.2 s for a 12-megapixel photo)
         # found it nowhere, as did a reload of a tab whose address another tab had opened (a review, 2026-12-06).
-        st.session_state.update({PHOTO: photo[PHOTO], "photo-kept": True, PHOTO_TOKENS: set(photo[PHOTO_TOKENS])})
+        st.session_state.update({PHOTO: photo[PHOTO], "photo-kept": True,
+                                 PHOTO_TOKENS: (photo[PHOTO], set(photo[PHOTO_TOKENS]))})
         if photo[PHOTO_MODE] is not None:
             st.session_state[PHOTO_MODE] = photo[PHOTO_MODE]

@@ -514,13 +514,25 @@ def test_a_photo_outlives_a_reload_in_the_same_browser_only(browser, app_url, tm
         for _ in range(reloads):
             tab.goto(tab.url)
         shows_the_photo(tab)
-    # Forgotten, it is not given back by a reload, nor at the address it was first kept under.
-    with new_run(tab):
-        tab.get_by_role("button", name="Forget this photo").click()
-    for again in (tab.url, address):
-        tab.goto(again)
+
+    def shows_no_photo(address: str) -> None:
+        tab.goto(address)
         expect(tab.get_by_text("Upload a photo or take one to see what the model reads.")).to_be_visible(
             timeout=60_000)
         expect(tab.get_by_text("Your last photo")).to_have_count(0)
+
+    # Replaced, it is given back at none of the addresses it was kept under; its replacement is, until forgotten.
+    Image.fromarray(photo(np.pad(ink(PLAIN[1], 300), ((50, 50), (150, 150))), noise=8)).save(tmp_path / "one.jpg")
+    with new_run(tab):  # the run that reads it keeps it
+        tab.locator('input[type="file"]').set_input_files(tmp_path / "one.jpg")
+    expect(tab.get_by_text("Your last photo")).to_have_count(0)
+    replaced = tab.url
+    shows_no_photo(address)
+    tab.goto(replaced)
+    expect(tab.get_by_text("Your last photo, one.jpg, read again")).to_be_visible(timeout=60_000)
+    with new_run(tab):
+        tab.get_by_role("button", name="Forget this photo").click()
+    for again in (tab.url, replaced):
+        shows_no_photo(again)
     elsewhere.close()
     student.close()
