@@ -37,9 +37,9 @@ MOST = 300
 MOST_BYTES = 32_000_000
 # The Photo page's last photo that opened, (name, bytes), and the mode it was read in (app_pages/photo.py's keys);
 # kept while the page gives it back ("photo-kept"), under every token it was kept under (PHOTO_TOKENS), so that one
-# forgotten or replaced is given back at none. A phone's 12-megapixel JPEG is 3-5 MB, and the page reads up to 20 MB: the newest
-# 50 within 128 MB (30 photos of 4 MB), each for an hour after its tab last ran: a photo can show a face, and one
-# left in a closed tab should not wait for the server's restart.
+# forgotten or replaced is given back at none. A phone's 12-megapixel JPEG is 3-5 MB, and the page reads up to 20 MB:
+# the newest 50 within 128 MB (30 photos of 4 MB), each for an hour after its tab last ran: a photo can show a face,
+# and one left in a closed tab should not wait for the server's restart.
 PHOTO, PHOTO_MODE, PHOTO_TOKENS = "photo-last", "last photo-mode", "photo tokens"
 MOST_PHOTOS = 50
 MOST_PHOTO_BYTES = 128_000_000
