@@ -19,6 +19,7 @@ import pytest
 from digits import Recognizer, load_mnist
 from digits.drawing import render
 from digits.training import train_and_save
+from tests.browser import copy_shipped_model
 from tests.postgres import throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,14 @@ def pages_run_as_served() -> None:
 
     assert hasattr(script_runner, "_clean_problem_modules")  # renamed, it would go on clearing the session unseen
     streamlit_app.keep_keras_session()
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory) -> Path:
+    """A copy of the shipped model to serve, one for each test module: the pages' cache then loads it once a module,
+    where a copy for each test loaded it for each (2.6 s of a Photo page test's 4.4). test_page.py's tests, which
+    change their folder, each make their own."""
+    return copy_shipped_model(tmp_path_factory.mktemp("models") / "models")
 
 
 @pytest.fixture(scope="session")

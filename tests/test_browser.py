@@ -19,11 +19,6 @@ from tests.browser import (
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory):
-    return copy_shipped_model(tmp_path_factory.mktemp("models"))
-
-
-@pytest.fixture(scope="module")
 def app_url(models):
     process, url = start_app(models)
     yield url

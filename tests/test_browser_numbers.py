@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from digits.corrections import Corrections
 from digits.drawing import PLAIN
 from tests.browser import draw, expect_reading, metric, new_run, open_page, side_by_side
-from tests.test_browser import app_url, browser, models, page  # noqa: F401  (fixtures: a server of this module's own)
+from tests.test_browser import app_url, browser, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
 

@@ -17,15 +17,8 @@ from digits.charts import GUESS, READ
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, about_centre, arc, hand_transform, render
-from tests.browser import ROOT, copy_shipped_model, side_by_side
+from tests.browser import ROOT, side_by_side
 from tests.conftest import on_strip
-
-
-@pytest.fixture(scope="module")
-def models(tmp_path_factory) -> Path:
-    """One copy of the shipped model for the module, which only reads with it: the pages' cache then loads it once,
-    where a copy for each test loaded it for each (about 2.6 s a test)."""
-    return copy_shipped_model(tmp_path_factory.mktemp("corrections") / "models")
 
 
 @pytest.fixture(autouse=True)

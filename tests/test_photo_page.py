@@ -21,14 +21,6 @@ from tests.test_photos import bad_uploads, ink, photo
 FOUR = TRAINING_STYLES["closed 4"][2](np.random.default_rng(1))
 
 
-@pytest.fixture(scope="module")
-def models(tmp_path_factory):
-    """One copy of the shipped model for the module, which only reads with it: the page's cache then loads it once,
-    where a copy for each test loaded it for each (2.6 s of a test's 4.4)."""
-    from tests.browser import copy_shipped_model
-    return copy_shipped_model(tmp_path_factory.mktemp("photo") / "models")
-
-
 def jpeg_bytes(pixels: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, "JPEG", quality=85)
