@@ -17,7 +17,7 @@ import os
 import warnings
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 import keras
 import numpy as np
@@ -99,12 +99,17 @@ def inspection_path(model_path: str | os.PathLike) -> Path:
 def save_inspection(inspection: Inspection, model_path: str | os.PathLike) -> Path:
     """Write the inspection beside the model, tagged with the model file's sha256; atomically."""
     path = inspection_path(model_path)
-    arrays = {field.name: np.asarray(getattr(inspection, field.name)) for field in fields(Inspection)}
-    arrays["model_sha256"] = np.asarray(file_sha256(Path(model_path)))
-    arrays["format_version"] = np.asarray(FORMAT_VERSION)
-    with replaced_atomically(path) as file:  # a file object, so NumPy adds no second .npz to the name
-        np.savez_compressed(file, **arrays)
+    with replaced_atomically(path) as file:
+        write_inspection(inspection, file, Path(model_path))
     return path
+
+
+def write_inspection(inspection: Inspection, file: BinaryIO, model_file: Path) -> None:
+    """Write the inspection to an open file, tagged with the sha256 of `model_file`, its model's content."""
+    arrays = {field.name: np.asarray(getattr(inspection, field.name)) for field in fields(Inspection)}
+    arrays["model_sha256"] = np.asarray(file_sha256(model_file))
+    arrays["format_version"] = np.asarray(FORMAT_VERSION)
+    np.savez_compressed(file, **arrays)  # a file object, so NumPy adds no second .npz to the name
 
 
 def load_inspection(model_path: str | os.PathLike) -> Inspection | None:

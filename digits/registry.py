@@ -87,17 +87,25 @@ def detector_taught(figures: dict) -> str:
 
 
 @contextlib.contextmanager
-def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
-    """A file for `path`'s new content: a temporary file beside it, renamed into place when the block ends
-    without an error and removed otherwise, so a reader sees the old file or the whole new one."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def staged(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` (.NAME.*, with its suffix) to write its new content to, renamed into place
+    when the block ends without an error and removed otherwise, so a reader sees the old file or the whole new one."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as file:
-            yield file
+        yield Path(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def replaced_atomically(path: Path) -> Iterator[BinaryIO]:
+    """A file open for `path`'s new content, staged: renamed into place, closed, when the block ends without an
+    error."""
+    with staged(path) as tmp, tmp.open("wb") as file:
+        yield file
 
 
 def write_json_atomically(path: Path, data: dict) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
 import errno
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -17,10 +18,10 @@ import tensorflow as tf
 from scipy.special import logsumexp
 
 from digits.data import Mnist
-from digits.inspection import Inspection, inspect_model, inspection_path, save_inspection
+from digits.inspection import Inspection, inspect_model, inspection_path, write_inspection
 from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION, training_steps
-from digits.registry import metadata_path, write_json_atomically
+from digits.registry import metadata_path, staged, write_json_atomically
 from digits.stopping import STOP_SIGNALS
 from digits.synthesis import training_material
 
@@ -353,32 +354,35 @@ def describe_training(mnist: Mnist, model: keras.Model, seconds: float, **settin
 
 def save_model(model: keras.Model, metadata: dict, path: str | os.PathLike,
                inspection: Inspection | None = None) -> Path:
-    """Write NAME.keras, then its inspection (NAME.inspection.npz), then NAME.json, each to a temporary file
-    first and renamed into place. The JSON comes last: it is what makes the model show on the pages."""
+    """Write NAME.keras, its inspection (NAME.inspection.npz) and NAME.json, each whole to a temporary file beside
+    it before any is renamed into place: then the model, its inspection, and last the JSON, which makes the model
+    show on the pages. A save that fails (a full disk, Ctrl-C) leaves the folder as it was, a model saved over too."""
     path = Path(path)
     if path.suffix != ".keras":
         raise ValueError(f"model path must end in .keras: {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".keras")
-    os.close(handle)
     new = not path.exists()
     try:
-        model.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        if inspection is not None:
-            save_inspection(inspection, path)
-        write_json_atomically(metadata_path(path), {"name": path.stem, **metadata})
+        # The stack renames its files as it closes, the last entered first. A model saved over had been replaced
+        # before its inspection was written: on a full disk, the new model kept the old one's JSON, under "the
+        # serving model is unchanged" (a review, 2026-12-07).
+        with contextlib.ExitStack() as stack:
+            json_file = stack.enter_context(staged(metadata_path(path)))
+            inspection_file = stack.enter_context(staged(inspection_path(path))) if inspection is not None else None
+            model_file = stack.enter_context(staged(path))
+            model.save(model_file)
+            if inspection is not None:
+                with inspection_file.open("wb") as file:
+                    write_inspection(inspection, file, model_file)
+            json_file.write_text(json.dumps({"name": path.stem, **metadata}, indent=2))
     except BaseException as error:  # a full disk, or Ctrl-C and a cancel between the renames
-        # Without its JSON a model is not listed, so the one serving stays; remove what was written of a new one.
+        # Without its JSON a model is not listed, so the one serving stays; remove what was renamed of a new one.
         for written in (path, inspection_path(path)) if new else ():
             written.unlink(missing_ok=True)
         if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise OSError(error.errno, f"no space left on the disk to save the model in {path.parent} (the "
                           "serving model is unchanged): free some space, then train again") from error
         raise
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return path
 
 

@@ -11,7 +11,7 @@ import pytest
 from scipy.special import softmax
 
 from digits import Recognizer, synthesis, training
-from digits.inspection import load_inspection
+from digits.inspection import inspect_model, load_inspection
 from digits.model import BUILDERS, build_model, read_probabilities
 from digits.recipes import ARCHITECTURES, VALIDATION, recipe
 from digits.registry import ModelRegistry
@@ -358,6 +358,20 @@ def test_a_full_disk_fails_the_save_clearly_and_the_old_model_keeps_serving(smal
     assert registry.current_path().name == "digits.keras" and [m["name"] for m in registry.models()] == ["digits"]
     assert sorted(p.name for p in models.iterdir()) == ["digits.inspection.npz", "digits.json", "digits.keras"]
     Recognizer.load(registry.current_path())  # and it still loads
+
+
+def test_a_model_saved_over_on_a_full_disk_is_left_whole_as_it_was(small_disk, tmp_path, mnist):
+    models = copy_shipped_model(small_disk / "models")
+    before = {path.name: path.read_bytes() for path in models.iterdir()}
+    model = build_model("compact")  # untrained: it misreads most test digits, so its inspection is large
+    inspection = inspect_model(model, mnist.x_test, mnist.y_test)
+    size = save_model(model, {}, tmp_path / "measured.keras").stat().st_size
+    # Room for the new model's file, not for its inspection: the model saved over had been replaced all the same,
+    # and kept its old JSON and inspection (a review, 2026-12-07).
+    (small_disk / "filler").write_bytes(bytes(shutil.disk_usage(small_disk).free - size - 64_000))
+    with pytest.raises(OSError, match=r"no space left on the disk .* \(the serving model is unchanged\)"):
+        save_model(model, {"test_accuracy": 0.1}, models / "digits.keras", inspection)
+    assert {path.name: path.read_bytes() for path in models.iterdir()} == before  # no temporary file left either
 
 
 def test_the_time_left_is_reckoned_after_the_first_batch(tmp_path, monkeypatch):
