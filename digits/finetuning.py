@@ -270,7 +270,7 @@ def fine_tune_and_save(
     train_on, held = held_out_split(y, seed + len(y))
     if len(held) == 0:
         raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
-                         f"fine-tune; the store has {len(y)}")
+                         f"fine-tune; {display_location(store)} has {len(y)}")
     model = load_digit_model(base)
     strange = int(taken_for_none(x).sum())
     stages = 3 if strange else 2

@@ -114,8 +114,13 @@ def main() -> int:
         parser.error("--from and --corrections go together")
     if args.base and not Path(args.base).is_file():
         parser.error(f"--from {args.base}: no such model file")
+    # Alone, --corrections names the app's store, which the app makes as it keeps the first drawing: one not made
+    # yet had been made empty here, and the fine-tune then failed without naming it (a review, 2026-12-07).
+    named, args.corrections = args.corrections, args.corrections or (corrections_location() if args.base else None)
     if args.corrections and not is_database_url(args.corrections) and not Path(args.corrections).is_file():
-        parser.error(f"--corrections {args.corrections}: no such file (a new, empty store would have been made)")
+        parser.error(f"--corrections {args.corrections}: no such file " + (
+            "(a new, empty store would have been made)" if named else
+            "yet: the app's store is made as its Draw page keeps the first drawing"))
     if args.limit and args.limit > TRAINING_IMAGES:
         parser.error(f"--limit {args.limit}: there are {TRAINING_IMAGES:,} training images (the rest of MNIST's "
                      "60,000 is kept for the validation curves)")
@@ -124,7 +129,6 @@ def main() -> int:
     args.out = args.out or str(ModelRegistry().new_model_path("handwriting" if args.base else "trained"))
     if problem := output_problem(args.out):
         parser.error(problem)
-    args.corrections = args.corrections or (corrections_location() if args.base else None)
     settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, ema=args.ema, label_smoothing=args.label_smoothing,
                       limit=args.limit,
@@ -138,9 +142,14 @@ def main() -> int:
                                                      settings["batch_size"])):  # as the sidebar says it
             print(f"warning: {few} (Quick scored 11-28% on MNIST test in 4-24 steps)", file=sys.stderr)
         if args.base:
-            origin = ModelRegistry(Path(args.base).parent).origin(Path(args.base))
+            beside = ModelRegistry(Path(args.base).parent)
+            origin = beside.origin(Path(args.base))
             if origin != Path(args.base):
                 print(f"{Path(args.base).name} is a fine-tune: starting from {origin.name}, the model it came from")
+            elif came_from := beside.metadata(origin).get("fine_tuned_from"):  # said nothing (a review, 2026-12-07)
+                print(f"warning: {origin.name} is a fine-tune of {came_from}, which is not beside it: fine-tuning it "
+                      f"again, it may read the drawings held out as learned already; put {came_from} in "
+                      f"{origin.parent} to start from it", file=sys.stderr)
             args.base = str(origin)
             fields = {"kind": "fine-tune",
                       "settings": {"from": origin.name, "corrections": display_location(args.corrections)}}

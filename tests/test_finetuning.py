@@ -2,6 +2,7 @@
 library, from train.py --from and from the page's retrainer."""
 
 import json
+import shutil
 import time
 
 import keras
@@ -250,6 +251,18 @@ def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
     assert "Traceback" not in done.stderr and not (tmp_path / "m.keras").exists()
     done = run_script("train.py", "--from", models / "digits.keras", "--out", tmp_path / "m.keras")
     assert done.returncode == 2 and "--from and --corrections go together" in done.stderr
+    # A fine-tune kept apart from the model it came from is fine-tuned again, as said: nothing had said so (a
+    # review, 2026-12-07).
+    apart = tmp_path / "apart"
+    apart.mkdir()
+    shutil.copy(models / "digits.keras", apart / "mine.keras")
+    (apart / "mine.json").write_text(json.dumps({"fine_tuned_from": "digits.keras"}))
+    done = run_script("train.py", "--from", apart / "mine.keras", "--corrections", store.path,
+                      "--out", tmp_path / "m.keras")
+    assert done.returncode == 2 and "at least two corrections of one digit" in done.stderr
+    assert (f"warning: mine.keras is a fine-tune of digits.keras, which is not beside it: fine-tuning it again, it may "
+            f"read the drawings held out as learned already; put digits.keras in {apart} to start from it"
+            ) in done.stderr
     # A --from that is no digit model, with corrections enough: Keras' own words had said "File not found" of a
     # file that is there, and "No such layer: probabilities" of the pair reader (a review, 2026-12-05).
     enough = store_of(Writer.random(11), tmp_path / "enough.sqlite", per_digit=2)
@@ -282,6 +295,13 @@ def test_train_script_refuses_what_would_fail_before_it_trains(tmp_path):
         assert done.returncode == 2 and said in done.stderr, (arguments, done.stderr)
         assert "Traceback" not in done.stderr
     assert not (tmp_path / "c.sqlite").exists() and not (tmp_path / "m.keras").exists()
+    # Alone, --corrections names the app's store: one not made yet had been made empty, and the fine-tune then
+    # failed without naming it (a review, 2026-12-07).
+    app_store = tmp_path / "data" / "corrections.sqlite"
+    done = run_script("train.py", "--from", models / "digits.keras", "--corrections", "--out", tmp_path / "m.keras",
+                      env={"DIGITS_DATA_DIR": str(app_store.parent), "DIGITS_DATABASE_URL": ""})
+    assert done.returncode == 2 and f"--corrections {app_store}: no such file yet" in done.stderr, done.stderr
+    assert not app_store.parent.exists()
 
 
 def test_the_page_retrainer_fine_tunes_the_serving_model_alone(tmp_path, mnist):
