@@ -240,6 +240,19 @@ class PhotoReading:
         return self.as_number is not None and self.as_number.is_a_number()
 
 
+def no_model_at(path: Path) -> str:
+    """Why no model loads from `path`, and what to do: name the models kept there, or train one. A folder and a
+    mistyped name had both been told to train one, the first with a command train.py refuses (a review,
+    2026-12-07)."""
+    folder = path if path.is_dir() else path.parent
+    kept = sorted(p.name for p in folder.glob("*.keras") if not p.name.startswith(".")) if folder.is_dir() else []
+    said = f"{path} is a folder, not a model file" if path.is_dir() else f"no model at {path}"
+    if kept:
+        return f"{said}; the models in {folder}: {', '.join(kept)}"
+    out = folder / "mine.keras" if path.is_dir() else path.with_suffix(".keras")
+    return f"{said}; train one with: python scripts/train.py --out {out}"
+
+
 class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""
 
@@ -304,7 +317,7 @@ class Recognizer:
         fine-tune's own, where it has one) when they are there."""
         path = Path(model_path) if model_path else DEFAULT_MODEL
         if not path.is_file():
-            raise FileNotFoundError(f"no model at {path}; train one with: python scripts/train.py --out {path}")
+            raise FileNotFoundError(no_model_at(path))
         model = load_digit_model(path)  # safe_mode: a .keras file's Python code (a Lambda layer) is refused
         networks = [load_saved_model(p) if p.is_file() else None
                     for p in (CHECKER, PAIR_READER, NUMBER_READER, detector_for(path))]

@@ -1,5 +1,8 @@
 import json
 import shutil
+import signal
+import subprocess
+import sys
 
 import numpy as np
 from PIL import Image
@@ -42,6 +45,27 @@ def test_reads_each_file_and_reports_the_bad_ones(tmp_path):
     assert [line for line in done.stderr.splitlines() if ": error: " not in line] == []
 
 
+def test_each_file_is_said_as_it_is_read_and_ctrl_c_keeps_what_was_said(tmp_path):
+    # A folder of 300 photos had been minutes of silence, then all lost with a traceback at Ctrl-C (a review,
+    # 2026-12-07).
+    seven = write_digits(tmp_path / "in") / "seven.png"
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(200):
+        shutil.copy(seven, folder / f"{number:03}.png")
+    process = subprocess.Popen([sys.executable, ROOT / "scripts" / "predict.py", folder], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()  # said while the other 199 wait to be read
+    process.send_signal(signal.SIGINT)
+    rest, said = process.communicate(timeout=120)
+    lines = [first, *rest.splitlines()]
+    assert process.returncode == 130 and len(lines) < 200
+    assert all(line.startswith(f"{folder / f'{number:03}.png'}: 7 (") for number, line in enumerate(lines)), lines
+    # One line, not a traceback; it counts a file read as the signal came, before its line was said.
+    [interrupted] = said.splitlines()
+    assert interrupted in {f"interrupted after {n} file{'s' if n > 1 else ''}" for n in (len(lines), len(lines) + 1)}
+
+
 def test_a_model_file_that_is_no_digit_model_is_named_so(tmp_path):
     # Keras said "File not found" of a text file it had found, and a network of another shape failed with a
     # traceback, or read every digit as 0 or 1 (a review, 2026-12-03).
@@ -51,6 +75,22 @@ def test_a_model_file_that_is_no_digit_model_is_named_so(tmp_path):
                         (ROOT / "models" / "segmentation" / "pair.keras", "is not a digit model: it takes (28, 56, 1)"),
                         (ROOT / "models" / "segmentation" / "one_digit.keras", "is not a digit model")):
         done = run_main("predict.py", "--model", model, folder / "seven.png")
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_model_named_wrong_gets_the_models_there_or_how_to_train_one(tmp_path):
+    # A folder and a mistyped name had both been told to train one, the folder with a command train.py refuses
+    # (a review, 2026-12-07).
+    models, seven = copy_shipped_model(tmp_path / "models"), write_digits(tmp_path / "in") / "seven.png"
+    (tmp_path / "empty").mkdir()
+    for model, said in ((models / "digit.keras", f"no model at {models / 'digit.keras'}; the models in {models}: "
+                                                 "digits.keras"),
+                        (models, f"{models} is a folder, not a model file; the models in {models}: digits.keras"),
+                        (tmp_path / "empty", f"is a folder, not a model file; train one with: python scripts/train.py "
+                                             f"--out {tmp_path / 'empty' / 'mine.keras'}"),
+                        (tmp_path / "empty" / "mine", f"train one with: python scripts/train.py --out "
+                                                      f"{tmp_path / 'empty' / 'mine.keras'}")):
+        done = run_main("predict.py", "--model", model, seven)
         assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
