@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 import errno
+import json
 import os
 import sys
 import time
