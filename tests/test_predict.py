@@ -53,8 +53,11 @@ def test_each_file_is_said_as_it_is_read_and_ctrl_c_keeps_what_was_said(tmp_path
     folder.mkdir()
     for number in range(200):
         shutil.copy(seven, folder / f"{number:03}.png")
+    # Run as from a terminal, where Ctrl-C is not ignored: a shell's background job (as CI runs the suite) ignores
+    # SIGINT, and a process started so does too.
     process = subprocess.Popen([sys.executable, ROOT / "scripts" / "predict.py", folder], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     first = process.stdout.readline()  # said while the other 199 wait to be read
     process.send_signal(signal.SIGINT)
     rest, said = process.communicate(timeout=120)
