@@ -64,8 +64,10 @@ class RecentlyKept:
             self._pop(token)
             self.kept[token] = state, size, now
             self.bytes += size
-            while len(self.kept) > self.most or self.bytes > self.most_bytes or (
-                    now - next(iter(self.kept.values()))[2] > self.most_seconds):
+            # Until none is left, where the newest alone is over `most_bytes`: the age of the oldest had been asked
+            # of an empty store (StopIteration).
+            while self.kept and (len(self.kept) > self.most or self.bytes > self.most_bytes
+                                 or now - next(iter(self.kept.values()))[2] > self.most_seconds):
                 self._pop(next(iter(self.kept)))
 
     def drop(self, *tokens: str) -> None:

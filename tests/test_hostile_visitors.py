@@ -154,6 +154,9 @@ def test_the_drawings_kept_for_reloads_are_the_newest_within_their_bytes():
         keep(tight, tab, ("key", strokes, b""))
     assert [tab for tab in "xyz" if tight.get(tab)] == ["y", "z"]
     assert as_given(tight.get("z"))["digit-drawing"][1] == strokes
+    # One alone over the bytes is kept nowhere, the others dropped before it (it had raised StopIteration).
+    keep(tight, "big", ("key", {"objects": strokes["objects"] * 3}, b""))
+    assert not tight.kept and tight.bytes == 0
 
 
 @pytest.fixture(scope="module")
