@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from digits.charts import learning_curves
-from digits.corrections import CorrectionsError, corrections_location
+from digits.corrections import FINE_TUNE_NEEDS, CorrectionsError, can_learn_from, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
 from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, estimated_duration, preset_score,
@@ -239,11 +239,7 @@ def offer_fine_tune(retrainer: Retrainer, serving_path: Path) -> None:
         st.error(store_problem(error))
         return
     total = sum(counts.values())
-    # A fine-tune serves only if it reads more of the drawings held out right than before, and only digits kept
-    # twice or more have some held out: of digits all read right when kept, it can read no more right (a review's
-    # two tries on 8 such drawings ended "3 of 3 → 3 of 3", each one more model in the list). Imported drawings
-    # were read by no model: they may teach it.
-    ready = any(counts[digit] >= 2 and teaching[digit] for digit in counts)
+    ready = can_learn_from(counts, teaching)  # a fine-tune serves only if it reads more of those held out right
     wrong = f" ({misread} read wrong)" if total else ""
     # Kept drawings, not "corrections": a drawing confirmed as read right (*Right, it is a 7*) is kept too. Once the
     # button can run, the caption says so: it kept saying what was needed, as if something still were (a review,
@@ -264,9 +260,9 @@ def offer_fine_tune(retrainer: Retrainer, serving_path: Path) -> None:
         st.caption(f"{kept}: enough to fine-tune the model on them, in a minute or two. Some are held out, to check "
                    "what it learned.")
     else:
-        st.caption(f"{kept}. Tell the Draw page what you drew, then fine-tune the model on them. It needs two or more "
-                   "drawings of a digit it read wrong, or took for no digit: some are held out, to check what it "
-                   "learned." + (" The model read all of these right." if total and not any(teaching.values()) else ""))
+        all_right = " The model read all of these right." if total and not any(teaching.values()) else ""
+        st.caption(f"{kept}. Tell the Draw page what you drew, then fine-tune the model on them. It needs "
+                   f"{FINE_TUNE_NEEDS}.{all_right}")
     # A click in a run that found none learned, where the click's run finds one (another session's fine-tune), gives
     # False: Streamlit takes no click on a button it draws disabled.
     if st.button(LEARN, disabled=not ready or learned is not None):

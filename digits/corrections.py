@@ -108,6 +108,20 @@ def corrections_location() -> str:
                                                          / "corrections.sqlite")
 
 
+# What a fine-tune ("Learn my handwriting") needs to show that it learned something, said alike by the sidebar and
+# train.py.
+FINE_TUNE_NEEDS = "two or more drawings of a digit it read wrong, or took for no digit: some are held out, to check " \
+                  "what it learned"
+
+
+def can_learn_from(counts: dict[int, int], teaching: dict[int, int]) -> bool:
+    """Whether a fine-tune on drawings so tallied (Corrections.tally's counts and teaching) can read more of those it
+    holds out right than the model did: only digits kept twice or more have some held out, and of digits all read
+    right when kept it can read no more right (a review's two tries on 8 such drawings ended "3 of 3 → 3 of 3", each
+    one more model in the list). Imported drawings were read by no model: they may teach it."""
+    return any(counts[digit] >= 2 and teaching[digit] for digit in counts)
+
+
 def is_database_url(location: str | os.PathLike) -> bool:
     """True for a database URL (dialect://...), False for a file path."""
     return "://" in str(location)

@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digits.corrections import CorrectionsError, corrections_location, display_location, is_database_url  # noqa: E402
+from digits.corrections import (FINE_TUNE_NEEDS, Corrections, CorrectionsError, can_learn_from,  # noqa: E402
+                                 corrections_location, display_location, is_database_url)
 from digits.data import MnistError, load_mnist  # noqa: E402
 from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
@@ -151,6 +152,16 @@ def main() -> int:
                       f"again, it may read the drawings held out as learned already; put {came_from} in "
                       f"{origin.parent} to start from it", file=sys.stderr)
             args.base = str(origin)
+            # Checked as the sidebar checks it before offering the button: a store of drawings all read right had
+            # been fine-tuned on for minutes, to a model that could not pass (its held-out drawings read right
+            # before as after).
+            counts, _, teaching = Corrections(args.corrections).tally()
+            if not can_learn_from(counts, teaching):
+                total = sum(counts.values())
+                kept = f"{total} drawing{'' if total == 1 else 's'} kept" + (
+                    ", all read right" if total and not any(teaching.values()) else "")
+                raise ValueError(f"nothing to learn in {display_location(args.corrections)} ({kept}). A fine-tune "
+                                 f"needs {FINE_TUNE_NEEDS}.")
             fields = {"kind": "fine-tune",
                       "settings": {"from": origin.name, "corrections": display_location(args.corrections)}}
         else:

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from digits.corrections import Corrections
-from digits.finetuning import (accuracy, as_trained, fine_tune, held_out_split, most_fallen, promotion, taken_for_none,
-                               teach_detector)
+from digits.finetuning import (accuracy, as_trained, fine_tune, fine_tune_and_save, held_out_split, most_fallen,
+                               promotion, taken_for_none, teach_detector)
 from digits.inspection import Inspection, load_saved_model
 from digits.model import read_probabilities
 from digits.nondigits import nondigit_images
@@ -204,6 +204,14 @@ def store_of(writer: Writer, path, per_digit: int = 3) -> Corrections:
     return store
 
 
+def test_a_fine_tune_with_nothing_to_hold_out_is_refused_before_it_loads_the_model(tmp_path, mnist):
+    # The page and train.py ask can_learn_from first; a library caller hears it from fine_tune_and_save.
+    store = store_of(Writer.random(3), tmp_path / "one.sqlite", per_digit=1)
+    with pytest.raises(ValueError, match=f"need at least two corrections of one digit.*{store.path.name} has 10"):
+        fine_tune_and_save(tmp_path / "no-model.keras", store.path, mnist, tmp_path / "m.keras")
+    assert not (tmp_path / "m.keras").exists()
+
+
 def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path):
     models = copy_shipped_model(tmp_path / "models")
     store = store_of(Writer.random(11), tmp_path / "corrections.sqlite", per_digit=2)
@@ -246,9 +254,26 @@ def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
     store = Corrections(tmp_path / "few.sqlite")
     store.add(Writer.random(1).canvas(4, np.random.default_rng(0)), 4)  # one correction: nothing to hold out
     done = run_script("train.py", "--from", models / "digits.keras", "--corrections", store.path,
+                      "--out", tmp_path / "m.keras", "--progress", tmp_path / "progress.json")
+    needs = ("A fine-tune needs two or more drawings of a digit it read wrong, or took for no digit: some are held "
+             "out, to check what it learned.")
+    assert done.returncode == 2
+    assert done.stderr == f"error: nothing to learn in {store.path.resolve()} (1 drawing kept). {needs}\n"
+    assert not (tmp_path / "m.keras").exists() and not (tmp_path / "progress.json").exists()
+    # Drawings all read right, two of a digit: the sidebar offers no fine-tune, as it can read none better; train.py
+    # had fine-tuned for minutes to a model that could not pass (a review, 2026-12-07).
+    right = Corrections(tmp_path / "right.sqlite")
+    for digit in (3, 3, 5):
+        right.add(Writer.random(1).canvas(digit, np.random.default_rng(digit)), digit, predicted=digit)
+    done = run_script("train.py", "--from", models / "digits.keras", "--corrections", right.path,
                       "--out", tmp_path / "m.keras")
-    assert done.returncode == 2 and "at least two corrections of one digit" in done.stderr
-    assert "Traceback" not in done.stderr and not (tmp_path / "m.keras").exists()
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (f"error: nothing to learn in {right.path.resolve()} (3 drawings kept, all read right). "
+                           f"{needs}\n")
+    right.add(Writer.random(1).canvas(7, np.random.default_rng(9)), 7, predicted=1)  # read wrong, but none held out
+    done = run_script("train.py", "--from", models / "digits.keras", "--corrections", right.path,
+                      "--out", tmp_path / "m.keras")
+    assert done.stderr == f"error: nothing to learn in {right.path.resolve()} (4 drawings kept). {needs}\n"
     done = run_script("train.py", "--from", models / "digits.keras", "--out", tmp_path / "m.keras")
     assert done.returncode == 2 and "--from and --corrections go together" in done.stderr
     # A fine-tune kept apart from the model it came from is fine-tuned again, as said: nothing had said so (a
@@ -259,7 +284,7 @@ def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
     (apart / "mine.json").write_text(json.dumps({"fine_tuned_from": "digits.keras"}))
     done = run_script("train.py", "--from", apart / "mine.keras", "--corrections", store.path,
                       "--out", tmp_path / "m.keras")
-    assert done.returncode == 2 and "at least two corrections of one digit" in done.stderr
+    assert done.returncode == 2 and "nothing to learn" in done.stderr
     assert (f"warning: mine.keras is a fine-tune of digits.keras, which is not beside it: fine-tuning it again, it may "
             f"read the drawings held out as learned already; put digits.keras in {apart} to start from it"
             ) in done.stderr
