@@ -6,6 +6,8 @@
     python scripts/predict.py --number photo-of-2026.jpg
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import os
@@ -13,18 +15,19 @@ import stat
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.quiet import tensorflow_quiet  # noqa: E402
-
-with tensorflow_quiet():
-    from digits import Recognizer  # noqa: E402
 from digits.numbers import ordinal, places, places_unlike_digits  # noqa: E402
 from digits.photos import MAX_BYTES, PhotoError, open_photo, over_the_limit, photo_ink  # noqa: E402
 from digits.registry import SHIPPED, ModelRegistry  # noqa: E402
+
+if TYPE_CHECKING:
+    from digits import Recognizer
 
 
 def image_files(paths: list[str]) -> list[tuple[Path, str | None]]:
@@ -122,10 +125,17 @@ def describe(result: dict) -> str:
     return guesses + ("  (unsure)" if result["unsure"] else "")
 
 
-def serving_recognizer() -> Recognizer:
-    """The model the app serves, as the pages read with it, saying so on stderr when it is not the shipped one (a
-    review's promoted Quick model served the pages while this read with the shipped one, unsaid); the shipped one,
-    with why, where the chosen one cannot be used, as the pages fall back."""
+def load_recognizer(model: str | None) -> Recognizer:
+    """The recognizer of the `model` file, or else of the model the app serves, as the pages read with it, saying so
+    on stderr when it is not the shipped one (a review's promoted Quick model served the pages while this read with
+    the shipped one, unsaid); the shipped one, with why, where the chosen one cannot be used, as the pages fall back.
+
+    TensorFlow is imported here, once the arguments are checked: --help and a mistyped flag had waited 7 s for it.
+    """
+    with tensorflow_quiet():
+        from digits import Recognizer
+    if model:
+        return Recognizer.load(model)
     registry = ModelRegistry()
     serving, problem = registry.serving()
     if serving.name != SHIPPED:
@@ -157,7 +167,7 @@ def main() -> int:
     if not 1 <= args.top <= 10:
         parser.error("--top must be between 1 and 10")
     try:
-        recognizer = Recognizer.load(args.model) if args.model else serving_recognizer()
+        recognizer = load_recognizer(args.model)
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -69,6 +69,20 @@ def test_each_file_is_said_as_it_is_read_and_ctrl_c_keeps_what_was_said(tmp_path
     assert interrupted in {f"interrupted after {n} file{'s' if n > 1 else ''}" for n in (len(lines), len(lines) + 1)}
 
 
+def test_help_and_a_mistaken_argument_are_answered_before_tensorflow_is_imported(tmp_path):
+    # They had waited 6 s for TensorFlow (a review, 2026-12-07; 0.8 s now). A tensorflow module that cannot be
+    # imported, ahead of the real one, shows which runs import it.
+    (tmp_path / "tensorflow.py").write_text("raise ImportError('this run imported tensorflow')")
+    shadowed = {"PYTHONPATH": str(tmp_path)}
+    for name in ("predict.py", "train.py"):
+        done = run_script(name, "--help", env=shadowed)
+        assert done.returncode == 0 and "usage:" in done.stdout and not done.stderr, (name, done.stderr)
+    done = run_script("predict.py", "--top", "11", tmp_path / "seven.png", env=shadowed)
+    assert done.returncode == 2 and "--top must be between 1 and 10" in done.stderr, done.stderr
+    done = run_script("predict.py", "--number", "--top", "2", tmp_path / "seven.png", env=shadowed)  # reading does
+    assert done.returncode == 1 and "this run imported tensorflow" in done.stderr, done.stderr
+
+
 def test_a_model_file_that_is_no_digit_model_is_named_so(tmp_path):
     # Keras said "File not found" of a text file it had found, and a network of another shape failed with a
     # traceback, or read every digit as 0 or 1 (a review, 2026-12-03).
