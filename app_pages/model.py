@@ -16,7 +16,7 @@ from digits.registry import ModelRegistry, detector_taught, held_out_read, model
 
 from app_pages.access import allowed
 from app_pages.resources import model_inspection, secrets, serving_model
-from app_pages.sidebar import CURVES_EXPLAINED, describe, offer_mnist_download, show_curves
+from app_pages.sidebar import CURVES_EXPLAINED, describe, has_mnist, show_curves
 
 if TYPE_CHECKING:  # TensorFlow comes with it; the page gets it through model_inspection
     from digits.inspection import Inspection
@@ -116,11 +116,12 @@ def show_confusion(inspection: Inspection | str | None, of: str) -> None:
         st.warning(inspection)
         return
     if inspection is None:
-        needs = "Its confusion matrix and misread digits need the MNIST test set, which is not on this machine yet."
-        if allowed():  # 11 MB, and then the training material drawn ahead: for whoever runs the site
-            offer_mnist_download(needs)
-        else:
-            st.info(needs)
+        needs = "Its confusion matrix and misread digits need the MNIST test set"
+        if not allowed():  # the download (11 MB, and then the training material drawn ahead) is for whoever runs it
+            st.info(f"{needs}, which is not on this machine yet.")
+        elif has_mnist(needs):  # found, yet its arrays cannot be read (a bad checksum in the zip)
+            st.warning(f"{needs}, and the file on this machine cannot be read: replace it, or delete it to download "
+                       "it again.")
         return
     heading(f"Confusion matrix on the MNIST test set{of}")
     st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)

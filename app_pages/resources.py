@@ -122,9 +122,9 @@ def model_inspection(path: Path) -> Inspection | None:
         return stored
     try:
         find_mnist(download=False)
-    except MnistError:
+        return inspect_saved_model(str(path), modified(path))
+    except MnistError:  # missing, or damaged: that had ended the Model page in an error (a review, 2026-12-07)
         return None
-    return inspect_saved_model(str(path), modified(path))
 
 
 @st.cache_resource(show_spinner="Reading the 10,000 MNIST test digits with this model (once per model)…",

@@ -12,7 +12,7 @@ import streamlit as st
 from digits.charts import learning_curves
 from digits.corrections import FINE_TUNE_NEEDS, CorrectionsError, can_learn_from, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
-from digits.data import MNIST_DOWNLOAD_MB, MnistError, download_mnist, find_mnist
+from digits.data import MNIST_DOWNLOAD_MB, MnistError, NamedFileMissing, download_mnist, find_mnist, keras_cache
 from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, estimated_duration, preset_score,
                             recipe, too_few_steps)
 from digits.registry import SHIPPED, ModelRegistry, model_label
@@ -147,12 +147,18 @@ def say_mnist_downloaded() -> None:
         st.toast(f"MNIST downloaded and checked: {path}", icon="✅")
 
 
-def has_mnist() -> bool:
-    """Whether MNIST is on this machine; when not, offers its download."""
+def has_mnist(needs: str = "Retraining needs the MNIST training data") -> bool:
+    """Whether MNIST is on this machine; when not, says so after `needs` (what needs it) and offers its download, or
+    names the file named that is missing (a download cannot stand in for it). For a session that may retrain, which
+    may see the server's paths."""
     try:
         find_mnist(download=False)
+    except NamedFileMissing as error:
+        st.error(str(error).replace("\n", "  \n"))
+        return False
     except MnistError:
-        offer_mnist_download("Retraining needs the MNIST training data, which is not on this machine yet.")
+        offer_mnist_download(needs + (", which is damaged on this machine (cut short, or not MNIST): download it again."
+                                      if keras_cache().exists() else ", which is not on this machine yet."))
         return False
     return True
 
@@ -368,7 +374,7 @@ def show_training(retrainer: Retrainer) -> None:
             show_outcome(retrainer, status, ended)
         elif state in ("failed", "cancelled"):
             # To whoever may see the server's paths.
-            failed = f"Training failed: {status.get('error', 'unknown error')}."
+            failed = f"Training failed: {status.get('error', 'unknown error').rstrip('.')}."  # some end in one
             said = f"{failed if state == 'failed' else 'Training cancelled.'} The serving model is unchanged."
             (st.error if state == "failed" else st.info)(said)
             if ended:

@@ -6,6 +6,7 @@ import hashlib
 import http.client
 import os
 import secrets
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -15,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-KERAS_CACHE = Path("~/.keras/datasets/mnist.npz")
 # The file keras.datasets.mnist.load_data() fetches; $DIGITS_MNIST_URL overrides it (mirrors, tests).
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_DOWNLOAD_MB = 11
@@ -25,8 +25,11 @@ MNIST_DOWNLOAD_MB = 11
 ARRAYS_SHA256 = "06b0d1f124c4e5fa796686ade41a9b778edacc8622f2195a352ef479ad44fc16"
 HOW_TO_GET_IT = (
     "Get mnist.npz (keys x_train, y_train, x_test, y_test; on a machine with internet access it is at "
-    f"{MNIST_URL}) and pass it with --data PATH, set DIGITS_MNIST=PATH, or put it in ~/.keras/datasets/."
+    f"{MNIST_URL}) and pass it to the scripts with --data PATH, set DIGITS_MNIST=PATH (the app reads it too), or put "
+    "it in the Keras cache, ~/.keras/datasets/ ($KERAS_HOME/datasets/ where that is set)."
 )
+WRITABLE = "Set KERAS_HOME to a folder this user can write, for the download to go to its datasets/."
+STALE_PART_SECONDS = 3600  # a download's part file older than this was left by a killed process (kill -9)
 EXPECTED = {
     "x_train": ((60000, 28, 28), np.uint8),
     "y_train": ((60000,), np.uint8),
@@ -37,6 +40,10 @@ EXPECTED = {
 
 class MnistError(RuntimeError):
     """MNIST could not be found or is not a valid MNIST file."""
+
+
+class NamedFileMissing(MnistError):
+    """The MNIST file named (by --data or $DIGITS_MNIST) is not there: no other file or download stands in for it."""
 
 
 @dataclass(frozen=True)
@@ -51,30 +58,41 @@ class Mnist:
     sha256: str
 
 
-def find_mnist(path: str | os.PathLike | None = None, download: bool = True) -> Path:
-    """Return the MNIST file to use: `path`, else $DIGITS_MNIST, else the Keras cache, else a download.
+def keras_cache() -> Path:
+    """Where Keras keeps mnist.npz, and where download_mnist puts it: $KERAS_HOME/datasets, else ~/.keras/datasets."""
+    return Path(os.environ.get("KERAS_HOME") or "~/.keras").expanduser() / "datasets" / "mnist.npz"
 
-    An explicit path is used as given (it is an error if it is missing); the others are tried in turn.
+
+def find_mnist(
+    path: str | os.PathLike | None = None,
+    download: bool = True,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Path:
+    """Return the MNIST file to use: `path`, else $DIGITS_MNIST, else the Keras cache, else a download (reporting
+    `progress` as download_mnist does).
+
+    A file named (`path`, or $DIGITS_MNIST where set) is used as given, and NamedFileMissing where it is not there: a
+    mistyped $DIGITS_MNIST had been passed over in silence for another file or a download (a review, 2026-12-07).
+    A file in the Keras cache that is no whole .npz of MNIST's arrays (a download killed mid-way) is downloaded again,
+    as Keras does: it had been found, failed every training, and kept the page from offering the download.
     """
-    if path is not None:
-        path = Path(path).expanduser()
-        if not path.is_file():
-            raise MnistError(f"MNIST file not found: {path}\n{HOW_TO_GET_IT}")
-        return path
-    tried = []
     env = os.environ.get("DIGITS_MNIST")
-    candidates = ([(Path(env).expanduser(), "$DIGITS_MNIST")] if env else []) + [
-        (KERAS_CACHE.expanduser(), "Keras cache")
-    ]
-    for candidate, where in candidates:
-        if candidate.is_file():
-            return candidate
-        tried.append(f"{where}: {candidate} (missing)")
-    if not env:
-        tried.insert(0, "$DIGITS_MNIST: not set")
+    if path is not None or env:
+        path, named = Path(path if path is not None else env).expanduser(), "" if path is not None else "$DIGITS_MNIST "
+        if path.is_dir():
+            raise NamedFileMissing(f"MNIST file not found: {named}{path} is a folder; name the mnist.npz in it.\n"
+                                   f"{HOW_TO_GET_IT}")
+        if not path.is_file():
+            raise NamedFileMissing(f"MNIST file not found: {named}{path}\n{HOW_TO_GET_IT}")
+        return path
+    cache = keras_cache()
+    if cache.is_file() and whole_npz(cache):
+        return cache
+    tried = ["$DIGITS_MNIST: not set",
+             f"Keras cache: {cache} ({'damaged: cut short, or not MNIST' if cache.exists() else 'missing'})"]
     if download:
         try:
-            return download_mnist()
+            return download_mnist(progress=progress)
         except MnistError as error:  # its first line is the reason; the how-to comes once, below
             tried.append(f"download: {str(error).splitlines()[0]}")
     else:
@@ -82,9 +100,25 @@ def find_mnist(path: str | os.PathLike | None = None, download: bool = True) -> 
     raise MnistError("MNIST not found. Tried:\n  " + "\n  ".join(tried) + "\n" + HOW_TO_GET_IT)
 
 
-def load_mnist(path: str | os.PathLike | None = None, download: bool = True) -> Mnist:
-    """Load and check MNIST: uint8 images 28x28 and labels 0-9, from the file `find_mnist` picks."""
-    path = find_mnist(path, download)
+def whole_npz(path: Path) -> bool:
+    """Whether the file at `path` is a zip archive that lists MNIST's four arrays, from its directory only (at its
+    end, so a file cut short has none): under a millisecond, where reading the arrays takes about 0.3 s."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return {f"{key}.npy" for key in EXPECTED} <= names
+
+
+def load_mnist(
+    path: str | os.PathLike | None = None,
+    download: bool = True,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Mnist:
+    """Load and check MNIST: uint8 images 28x28 and labels 0-9, from the file `find_mnist` picks (downloading it
+    with `progress` where it does)."""
+    path = find_mnist(path, download, progress)
     try:
         arrays = read_arrays(path, str(path))
     except MnistError as error:
@@ -93,7 +127,8 @@ def load_mnist(path: str | os.PathLike | None = None, download: bool = True) -> 
         if key not in arrays:
             raise MnistError(f"{path} has no array '{key}'; an MNIST file has {', '.join(EXPECTED)}.")
         array = arrays[key]
-        if array.shape[1:] != shape[1:] or array.dtype != dtype or len(array) == 0:
+        # ndim first: a 0-d array of labels had failed len() with a traceback (a review, 2026-12-07).
+        if array.ndim != len(shape) or array.shape[1:] != shape[1:] or array.dtype != dtype or len(array) == 0:
             raise MnistError(
                 f"{path}: '{key}' is {array.dtype} {array.shape}, expected {np.dtype(dtype)} {shape}."
             )
@@ -163,7 +198,7 @@ def download_mnist(
     (interruptions included) nothing is left behind and an existing cache file is untouched.
     """
     url = url or os.environ.get("DIGITS_MNIST_URL") or MNIST_URL
-    target = KERAS_CACHE.expanduser()
+    target = keras_cache()
     try:
         response = urllib.request.urlopen(url, timeout=timeout)
     except urllib.error.HTTPError as error:  # before URLError: it is one, but the server did answer
@@ -183,7 +218,9 @@ def download_mnist(
             temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
             file = open(temp, "xb")
         except OSError as error:
-            raise MnistError(f"cannot save MNIST in {target.parent} ({error}).") from None
+            raise MnistError(f"cannot save MNIST in {target.parent} ({error}). {WRITABLE}\n"
+                             f"{HOW_TO_GET_IT}") from None
+        remove_stale_parts(target)
         try:
             with file:
                 got = _copy(response, file, total, progress)
@@ -195,10 +232,22 @@ def download_mnist(
                 raise MnistError(f"{error}\n{HOW_TO_GET_IT}") from None
             os.replace(temp, target)
         except OSError as error:  # the network is handled in _copy, so this is the disk
-            raise MnistError(f"cannot save MNIST in {target.parent} ({error}).") from None
+            raise MnistError(f"cannot save MNIST in {target.parent} ({error}). {WRITABLE}\n"
+                             f"{HOW_TO_GET_IT}") from None
         finally:
             temp.unlink(missing_ok=True)  # after os.replace it is gone already; otherwise it is partial or bad
     return target
+
+
+def remove_stale_parts(target: Path) -> None:
+    """Remove the part files of downloads into `target` killed mid-way (kill -9 leaves its part file: 2.6 MB in a
+    review's try, and every such one stayed), leaving those of downloads running now."""
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        try:
+            if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: no reason to fail a download
+            pass
 
 
 def _copy(response, file, total: int | None, progress: Callable[[int, int | None], None] | None) -> int:

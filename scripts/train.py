@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.corrections import (FINE_TUNE_NEEDS, Corrections, CorrectionsError, can_learn_from,  # noqa: E402
                                  corrections_location, display_location, is_database_url)
-from digits.data import MnistError, load_mnist  # noqa: E402
+from digits.data import MNIST_DOWNLOAD_MB, MnistError, keras_cache, load_mnist  # noqa: E402
 from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
 from digits.registry import ModelRegistry  # noqa: E402
@@ -85,6 +85,16 @@ def output_problem(out: str) -> str | None:
     return None
 
 
+def say_download(done: int, total: int | None) -> None:
+    """A line as a download of MNIST starts and one as it has all come, for load_mnist: 11 MB had come in silence,
+    which on a slow line looked like a hang (a review, 2026-12-07)."""
+    if done == 0:
+        print(f"MNIST is not on this machine: downloading it ({MNIST_DOWNLOAD_MB} MB) into {keras_cache().parent}",
+              flush=True)
+    elif done == total:
+        print("downloaded MNIST; checking it", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
@@ -122,6 +132,9 @@ def main() -> int:
         parser.error(f"--corrections {args.corrections}: no such file " + (
             "(a new, empty store would have been made)" if named else
             "yet: the app's store is made as its Draw page keeps the first drawing"))
+    if args.data and not Path(args.data).expanduser().is_file():  # found 7 s on, TensorFlow in (a review, 2026-12-07)
+        parser.error(f"--data {args.data}: " + ("a folder; name the mnist.npz in it" if Path(args.data).is_dir() else
+                                                "no such file"))
     if args.limit and args.limit > TRAINING_IMAGES:
         parser.error(f"--limit {args.limit}: there are {TRAINING_IMAGES:,} training images (the rest of MNIST's "
                      "60,000 is kept for the validation curves)")
@@ -176,7 +189,7 @@ def main() -> int:
         progress = ProgressFile(args.progress, model=args.out, **fields) if args.progress else None
         if progress:
             progress.write("loading")
-        mnist = load_mnist(args.data)
+        mnist = load_mnist(args.data, progress=say_download)
         if args.base:
             from digits.finetuning import fine_tune_and_save  # imports TensorFlow, as train_and_save's module does
 

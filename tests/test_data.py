@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digits.data import MnistError, find_mnist, load_mnist
+from digits.data import MnistError, NamedFileMissing, find_mnist, load_mnist
 
 SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
 
@@ -32,10 +32,34 @@ def test_an_explicit_path_comes_first(tmp_path, monkeypatch):
 
 def test_the_keras_cache_is_used_when_the_variable_is_unset(tmp_path, monkeypatch):
     monkeypatch.delenv("DIGITS_MNIST", raising=False)
+    monkeypatch.delenv("KERAS_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / ".keras" / "datasets").mkdir(parents=True)
     cached = fake_mnist(tmp_path / ".keras" / "datasets" / "mnist.npz")
     assert find_mnist(download=False) == cached
+    # Keras' cache is under $KERAS_HOME where that is set: a copy Keras had fetched there was not found, and
+    # downloaded again (a review, 2026-12-07).
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+    (tmp_path / "keras-home" / "datasets").mkdir(parents=True)
+    fetched = fake_mnist(tmp_path / "keras-home" / "datasets" / "mnist.npz")
+    assert find_mnist(download=False) == fetched
+
+
+def test_a_file_named_that_is_not_there_is_an_error_and_no_other_stands_in(tmp_path, monkeypatch):
+    # A mistyped $DIGITS_MNIST had been passed over in silence, for the Keras cache's file or a download (a review,
+    # 2026-12-07).
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KERAS_HOME", raising=False)
+    (tmp_path / ".keras" / "datasets").mkdir(parents=True)
+    fake_mnist(tmp_path / ".keras" / "datasets" / "mnist.npz")
+    monkeypatch.setenv("DIGITS_MNIST", str(tmp_path / "mnsit.npz"))
+    with pytest.raises(NamedFileMissing, match=f"not found: \\$DIGITS_MNIST {tmp_path / 'mnsit.npz'}\n"):
+        find_mnist()
+    monkeypatch.setenv("DIGITS_MNIST", str(tmp_path))
+    with pytest.raises(NamedFileMissing, match=f"\\$DIGITS_MNIST {tmp_path} is a folder; name the mnist.npz in it"):
+        load_mnist()
+    with pytest.raises(NamedFileMissing, match=f"not found: {tmp_path} is a folder"):
+        load_mnist(tmp_path)
 
 
 def test_a_missing_explicit_file_is_a_clear_error(tmp_path):
@@ -45,14 +69,15 @@ def test_a_missing_explicit_file_is_a_clear_error(tmp_path):
 
 
 def test_nothing_found_names_every_place_tried(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIGITS_MNIST", str(tmp_path / "missing.npz"))
+    monkeypatch.setenv("DIGITS_MNIST", "")  # set empty: as unset
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KERAS_HOME", raising=False)
     with pytest.raises(MnistError) as error:
         load_mnist(download=False)
     message = str(error.value)
-    assert str(tmp_path / "missing.npz") in message
-    assert str(tmp_path / ".keras" / "datasets" / "mnist.npz") in message
-    assert "download" in message and "--data" in message
+    assert "$DIGITS_MNIST: not set" in message
+    assert f"Keras cache: {tmp_path / '.keras' / 'datasets' / 'mnist.npz'} (missing)" in message
+    assert "download: not attempted" in message and "--data" in message
 
 
 @pytest.mark.parametrize(
@@ -63,6 +88,7 @@ def test_nothing_found_names_every_place_tried(tmp_path, monkeypatch):
         ({"x_test": np.zeros((10, 32, 32), np.uint8)}, r"'x_test' is uint8 \(10, 32, 32\)"),
         ({"y_train": np.full(20, 11, np.uint8)}, "labels must be 0-9"),
         ({"y_test": np.zeros(7, np.uint8)}, "10 test images but 7 labels"),
+        ({"y_train": np.uint8(3)}, r"'y_train' is uint8 \(\), expected uint8 \(60000,\)"),  # had failed len()
     ],
 )
 def test_a_malformed_file_is_a_clear_error(tmp_path, changes, expected):

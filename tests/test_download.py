@@ -2,13 +2,16 @@
 
 import hashlib
 import io
+import os
 import socket
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from digits.data import ARRAYS_SHA256, MnistError, arrays_sha256, download_mnist, find_mnist, load_mnist
+from tests.conftest import run_script
 
 
 @pytest.fixture
@@ -16,6 +19,7 @@ def cache(tmp_path, monkeypatch) -> Path:
     """The Keras cache folder under a temporary HOME, with no other MNIST around."""
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("DIGITS_MNIST_URL", raising=False)
+    monkeypatch.delenv("KERAS_HOME", raising=False)
     return tmp_path / ".keras" / "datasets"
 
 
@@ -59,6 +63,17 @@ def test_a_response_cut_short_is_an_error_and_leaves_nothing(server, cache, mnis
     assert left_in(cache) == []
 
 
+def test_train_script_says_it_downloads_mnist_and_why_the_download_failed(server, cache, mnist_bytes, tmp_path):
+    # 11 MB had come in silence, which on a slow line looked like a hang (a review, 2026-12-07).
+    url = server("/mnist.npz", mnist_bytes, send=len(mnist_bytes) // 2)
+    done = run_script("train.py", "--limit", "10", "--epochs", "1", "--out", tmp_path / "m.keras",
+                      env={"DIGITS_MNIST": "", "DIGITS_MNIST_URL": url})
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stdout == f"MNIST is not on this machine: downloading it (11 MB) into {cache}\n"
+    assert "download: the download was cut short" in done.stderr and "Traceback" not in done.stderr
+    assert left_in(cache) == [] and not (tmp_path / "m.keras").exists()
+
+
 def test_a_stalled_response_times_out_and_leaves_nothing(server, cache, mnist_bytes):
     url = server("/mnist.npz", mnist_bytes, send=100_000, stall=30)
     with pytest.raises(MnistError, match="cut short .*timed out"):
@@ -95,6 +110,38 @@ def test_a_failed_download_keeps_the_file_already_in_the_cache(server, cache):
     assert (cache / "mnist.npz").read_bytes() == b"what was there before"
 
 
+def test_a_file_in_the_cache_cut_short_is_named_damaged_and_downloaded_again(server, cache, mnist_bytes, monkeypatch):
+    # A download killed mid-way (Keras' own, say): the file had been found, failed every training with advice to put
+    # the file where it was, and kept the page from offering the download (a review, 2026-12-07).
+    monkeypatch.delenv("DIGITS_MNIST")
+    cache.mkdir(parents=True)
+    (cache / "mnist.npz").write_bytes(mnist_bytes[:3_000_000])
+    with pytest.raises(MnistError, match=f"Keras cache: {cache / 'mnist.npz'} \\(damaged: cut short, or not MNIST\\)"):
+        find_mnist(download=False)
+    monkeypatch.setenv("DIGITS_MNIST_URL", server("/mnist.npz", mnist_bytes))
+    assert load_mnist().path == cache / "mnist.npz" and (cache / "mnist.npz").read_bytes() == mnist_bytes
+
+
+def test_part_files_of_killed_downloads_are_removed_by_the_next(server, cache, mnist_bytes):
+    # kill -9 leaves its part file (2.6 MB in a review's try), and every one had stayed; one being written now stays.
+    cache.mkdir(parents=True)
+    killed, running = cache / ".mnist.npz.0123456789ab.part", cache / ".mnist.npz.ba9876543210.part"
+    killed.write_bytes(mnist_bytes[:2_600_000])
+    running.write_bytes(mnist_bytes[:1000])
+    two_hours_ago = time.time() - 7200
+    os.utime(killed, (two_hours_ago, two_hours_ago))
+    download_mnist(server("/mnist.npz", mnist_bytes))
+    assert left_in(cache) == [running.name, "mnist.npz"]
+
+
+def test_a_cache_that_cannot_be_written_says_how_to_choose_another(server, cache, mnist_bytes):
+    cache.parent.mkdir()
+    cache.write_text("a file where the folder goes")
+    with pytest.raises(MnistError, match=f"cannot save MNIST in {cache} .*Set KERAS_HOME to a folder this user can "
+                                         "write, for the download to go to its datasets/"):
+        download_mnist(server("/mnist.npz", mnist_bytes))
+
+
 def test_an_interruption_midway_leaves_nothing(server, cache, mnist_bytes):
     def interrupt(got, total):
         if got > total // 3:
@@ -116,7 +163,7 @@ def test_no_server_says_how_to_provide_the_file(cache):
 
 
 def test_no_server_is_named_among_the_places_tried(cache, monkeypatch, tmp_path):
-    monkeypatch.setenv("DIGITS_MNIST", str(tmp_path / "missing.npz"))
+    monkeypatch.delenv("DIGITS_MNIST")
     monkeypatch.setenv("DIGITS_MNIST_URL", dead_url())
     with pytest.raises(MnistError, match="Tried:(.|\n)*download: the download failed because .* could not reach"):
         find_mnist()

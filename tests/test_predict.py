@@ -69,7 +69,7 @@ def test_each_file_is_said_as_it_is_read_and_ctrl_c_keeps_what_was_said(tmp_path
     assert interrupted in {f"interrupted after {n} file{'s' if n > 1 else ''}" for n in (len(lines), len(lines) + 1)}
 
 
-def test_help_and_a_mistaken_argument_are_answered_before_tensorflow_is_imported(tmp_path):
+def test_help_and_mistaken_arguments_are_answered_before_tensorflow_is_imported(tmp_path):
     # They had waited 6 s for TensorFlow (a review, 2026-12-07; 0.8 s now). A tensorflow module that cannot be
     # imported, ahead of the real one, shows which runs import it.
     (tmp_path / "tensorflow.py").write_text("raise ImportError('this run imported tensorflow')")
@@ -79,6 +79,9 @@ def test_help_and_a_mistaken_argument_are_answered_before_tensorflow_is_imported
         assert done.returncode == 0 and "usage:" in done.stdout and not done.stderr, (name, done.stderr)
     done = run_script("predict.py", "--top", "11", tmp_path / "seven.png", env=shadowed)
     assert done.returncode == 2 and "--top must be between 1 and 10" in done.stderr, done.stderr
+    for data, said in ((tmp_path / "mnsit.npz", "no such file"), (tmp_path, "a folder; name the mnist.npz in it")):
+        done = run_script("train.py", "--data", data, "--out", tmp_path / "m.keras", env=shadowed)
+        assert done.returncode == 2 and f"--data {data}: {said}" in done.stderr, done.stderr
     done = run_script("predict.py", "--number", "--top", "2", tmp_path / "seven.png", env=shadowed)  # reading does
     assert done.returncode == 1 and "this run imported tensorflow" in done.stderr, done.stderr
 
