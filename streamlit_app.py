@@ -22,7 +22,7 @@ from app_pages.reloads import keep_over_reload, restore_after_reload
 from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
 from app_pages.screen_reader import silence_on_new_page
 from app_pages.sidebar import show_sidebar
-from digits.deployment import retraining_enabled
+from digits.deployment import retraining_enabled, settings_problems
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import start_drawing_ahead
 
@@ -104,6 +104,8 @@ def main() -> None:
             "[data-testid='stCheckbox'] label, [role='radiogroup'] label { min-height: 44px; align-items: center; } "
             "} " + OTHER_PAGES_WHEN_NARROW + "</style>")
     st.title("✏️ digits")
+    for problem in settings_problems(secrets()):  # to every visitor: each locks or turns off something, and says what
+        st.warning(problem, icon=":material/warning:")
     restore_after_reload()  # a reloaded tab's drawings, before any page draws its canvas
     registry = ModelRegistry()
     shipped = registry.folder / SHIPPED

@@ -8,7 +8,8 @@ import uuid
 import streamlit as st
 
 from digits.corrections import CorrectionsError
-from digits.deployment import collecting_enabled, deployment_password, password_matches, retraining_enabled
+from digits.deployment import (NOBODYS_PASSWORD, collecting_enabled, deployment_password, password_matches,
+                               retraining_enabled)
 
 from app_pages.resources import secrets
 
@@ -47,7 +48,7 @@ def store_problem(error: CorrectionsError) -> str:
 def show_access() -> None:
     """Where a password is set: a field that unlocks this session (every page has it, in the sidebar), or, once
     unlocked, a button that locks it again, for a shared classroom computer."""
-    if deployment_password(secrets()) is None:
+    if deployment_password(secrets()) in (None, NOBODYS_PASSWORD):  # none, or none can give it (settings_problems)
         return
     if allowed():
         st.caption(f"Unlocked in this browser tab: you may {rights()}.")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 import threading
 import time
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
 from digits.corrections import Corrections, CorrectionsError
+from digits.deployment import closed_settings
 from digits.registry import SHIPPED, ModelRegistry
 from digits.retraining import Retrainer
 
@@ -140,10 +142,19 @@ def inspect_saved_model(path: str, modified: float) -> Inspection:
 
 
 def secrets() -> dict:
-    """st.secrets as a dict; empty when the app has no secrets file."""
+    """st.secrets as a dict; empty when the app has no secrets file, and closed_settings where one cannot be read."""
     try:
         return st.secrets.to_dict()
-    except FileNotFoundError:
+    except OSError:  # Streamlit's FileNotFoundError, for no file and for one it cannot parse alike
+        for path in map(Path, st.get_option("secrets.files")):
+            if path.suffix != ".toml":  # a folder of secrets, as Kubernetes mounts them
+                continue
+            try:
+                tomllib.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                continue
+            except (OSError, ValueError) as error:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+                return closed_settings(f"{path.parent.name}/{path.name}: {error}")
         return {}
 
 

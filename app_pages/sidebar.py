@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from functools import partial
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -16,7 +16,7 @@ from digits.data import MNIST_DOWNLOAD_MB, MnistError, NamedFileMissing, downloa
 from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, estimated_duration, preset_score,
                             recipe, too_few_steps)
 from digits.registry import SHIPPED, ModelRegistry, model_label
-from digits.retraining import RUNNING, Retrainer, start_drawing_ahead
+from digits.retraining import RUNNING, Retrainer, TrainingNotStarted, start_drawing_ahead
 
 from app_pages.access import allowed, show_access, store_problem
 from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets, serving_model
@@ -210,10 +210,8 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
         for key in ("preset", f"arch {preset}", f"epochs {preset}", f"images {preset}", f"augment {preset}"):
             remember_value(key)
         if st.button("Train a new model", type="primary"):
-            if not retrainer.start(preset, arch, int(epochs), None if limit >= TRAINING_IMAGES else int(limit),
-                                   augment):
-                st.info("A training is already running: here it is.")
-            st.rerun()
+            start_training(partial(retrainer.start, preset, arch, int(epochs),
+                                   None if limit >= TRAINING_IMAGES else int(limit), augment))
     # Its progress, or how it ended, right under the button. While training, only this part re-runs, every second:
     # the canvas stays responsive. A fine-tune's under its own button, Learn my handwriting: a review's writer found
     # them under Retrain, above the button they had clicked, which still said how many drawings were kept (2026-12-05).
@@ -272,9 +270,19 @@ def offer_fine_tune(retrainer: Retrainer, serving_path: Path) -> None:
     # A click in a run that found none learned, where the click's run finds one (another session's fine-tune), gives
     # False: Streamlit takes no click on a button it draws disabled.
     if st.button(LEARN, disabled=not ready or learned is not None):
-        if not retrainer.start_fine_tune(corrections_location(), serving_path):
+        start_training(partial(retrainer.start_fine_tune, corrections_location(), serving_path))
+
+
+def start_training(start: Callable[[], bool]) -> None:
+    """Start a training by `start` (Retrainer.start or start_fine_tune, False where one runs already), and show it;
+    or say why it cannot start."""
+    try:
+        if not start():
             st.info("A training is already running: here it is.")
-        st.rerun()
+    except TrainingNotStarted as error:
+        st.error(str(error))  # to a session that may retrain, which may see the server's paths
+        return
+    st.rerun()
 
 
 def follow_training(retrainer: Retrainer, was_running: bool) -> None:

@@ -104,8 +104,14 @@ def corrections_location() -> str:
     """Where the app keeps corrections: $DIGITS_DATABASE_URL (a database URL such as
     postgresql+psycopg://user:password@host/db) if set, else the file $DIGITS_DATA_DIR/corrections.sqlite,
     by default under data/ in the repo."""
-    return os.environ.get("DIGITS_DATABASE_URL") or str(Path(os.environ.get("DIGITS_DATA_DIR") or DATA_DIR)
-                                                         / "corrections.sqlite")
+    url = os.environ.get("DIGITS_DATABASE_URL", "").strip()
+    if url and not is_database_url(url):
+        # A keyword string (host=... password=...) had been taken for the name of a SQLite file, made in the working
+        # folder, and shown on the page, password and all (a review, 2026-12-07). Its value is not said here.
+        raise CorrectionsError("$DIGITS_DATABASE_URL is no database URL, so drawings are not kept: give one as "
+                               "dialect://user:password@host/database (postgresql+psycopg://...), or unset it to keep "
+                               "them in a file.")
+    return url or str(Path(os.environ.get("DIGITS_DATA_DIR") or DATA_DIR) / "corrections.sqlite")
 
 
 # What a fine-tune ("Learn my handwriting") needs to show that it learned something, said alike by the sidebar and
@@ -128,9 +134,10 @@ def is_database_url(location: str | os.PathLike) -> bool:
 
 
 def display_location(location: str | os.PathLike) -> str:
-    """Where a store is, to show: a file's full path, or a database URL with its password hidden."""
+    """Where a store is, to show: a file's full path, or a database URL with its password hidden, up to the last @
+    (a password with a / in it had shown whole: a review, 2026-12-07), and in its query (?password=...)."""
     if is_database_url(location):
-        return re.sub(r"://([^/:@]*):[^/]*@", r"://\1:***@", str(location))  # up to the host's @
+        return re.sub(r"([?&]password=)[^&]*", r"\1***", re.sub(r"://([^/:@]*):.*@", r"://\1:***@", str(location)))
     return str(Path(location).resolve())
 
 
@@ -180,8 +187,8 @@ class Corrections:
             if self.path:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
         # ImportError: a URL of a driver that is not installed (mysql+pymysql://); TypeError: one whose engine takes
-        # no pool (sqlite:// in memory). Both had escaped on every page run.
-        except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError) as error:
+        # no pool (sqlite:// in memory); ValueError: a port that is no number. Each had escaped on every page run.
+        except (sa.exc.SQLAlchemyError, OSError, ImportError, TypeError, ValueError) as error:
             raise self._failure(error) from error
         with self._connected(writing=True, layout=True):
             pass  # the tables are made, or brought up to this layout, as it connects

@@ -73,6 +73,10 @@ def try_lock(path: Path) -> int | None:
     return fd
 
 
+class TrainingNotStarted(RuntimeError):
+    """A training could not start: the models folder, where it keeps its lock, log and progress, cannot be written."""
+
+
 class Retrainer:
     """Starts training in a separate process and reports on it; one training at a time for all pages.
 
@@ -171,15 +175,21 @@ class Retrainer:
 
     def launch(self, options: list[str], name: str, epochs: int, fields: dict, env: dict | None = None) -> bool:
         """Run train.py with `options` (and `env` added to its environment) in its own process, writing
-        NAME-<time>.keras and its progress; False if a training is running already."""
+        NAME-<time>.keras and its progress; False if a training is running already. TrainingNotStarted where the
+        models folder cannot be written: a read-only one had ended the page in an OSError (a review, 2026-12-07)."""
         with self.lock:
-            lock = try_lock(self.lock_file)
-            if lock is None:
-                return False
             try:
-                self.process = self.spawn(options, name, epochs, fields, env or {}, lock)
-            finally:
-                os.close(lock)  # the training process holds it now, until it ends
+                lock = try_lock(self.lock_file)
+                if lock is None:
+                    return False
+                try:
+                    self.process = self.spawn(options, name, epochs, fields, env or {}, lock)
+                finally:
+                    os.close(lock)  # the training process holds it now, until it ends
+            except OSError as error:
+                raise TrainingNotStarted(f"The training cannot start: the models folder {self.registry.folder} "
+                                         f"cannot be written ({error.strerror or error}). The serving model is "
+                                         "unchanged.") from error
             return True
 
     def spawn(self, options: list[str], name: str, epochs: int, fields: dict, env: dict,

@@ -127,7 +127,10 @@ def main() -> int:
         parser.error(f"--from {args.base}: no such model file")
     # Alone, --corrections names the app's store, which the app makes as it keeps the first drawing: one not made
     # yet had been made empty here, and the fine-tune then failed without naming it (a review, 2026-12-07).
-    named, args.corrections = args.corrections, args.corrections or (corrections_location() if args.base else None)
+    try:
+        named, args.corrections = args.corrections, args.corrections or (corrections_location() if args.base else None)
+    except CorrectionsError as error:  # $DIGITS_DATABASE_URL that is no URL
+        parser.error(f"--corrections: {error}")
     if args.corrections and not is_database_url(args.corrections) and not Path(args.corrections).is_file():
         parser.error(f"--corrections {args.corrections}: no such file " + (
             "(a new, empty store would have been made)" if named else

@@ -469,6 +469,14 @@ def test_corrections_location_and_switch(monkeypatch, tmp_path):
     assert corrections_location() == str(tmp_path / "corrections.sqlite")
     monkeypatch.setenv("DIGITS_DATABASE_URL", "postgresql+psycopg://digits:secret@db.example/digits")
     assert corrections_location() == "postgresql+psycopg://digits:secret@db.example/digits"
+    # One that is no URL had been taken for a SQLite file's name, made in the working folder, and shown on the page,
+    # password and all (a review, 2026-12-07).
+    for no_url in ("host=db.example dbname=digits user=digits password=secret", "postgresql+psycopg:/db.example/x"):
+        monkeypatch.setenv("DIGITS_DATABASE_URL", no_url)
+        with pytest.raises(CorrectionsError, match="DIGITS_DATABASE_URL is no database URL, so drawings are not "
+                                                   "kept") as raised:
+            corrections_location()
+        assert "secret" not in str(raised.value) and "db.example" not in str(raised.value)
 
     monkeypatch.delenv("DIGITS_CORRECTIONS", raising=False)
     assert collecting_enabled() and collecting_enabled({})
@@ -484,9 +492,14 @@ def test_corrections_location_and_switch(monkeypatch, tmp_path):
 def test_an_unreachable_database_raises_a_clear_error_that_hides_its_password(postgres_cluster):
     url = sa.make_url(new_database(postgres_cluster))
     nobody_listens = url.set(port=free_port()).render_as_string(hide_password=False)
+    # A password with a / in it, one in the query, a port that is no number: the first two had shown, the last had
+    # ended every page run in a ValueError (a review, 2026-12-07).
+    port = free_port()
     for location in (nobody_listens, url.set(password="wrong").render_as_string(hide_password=False),
                      "nosuchdatabase://someone:secret@localhost/db", "mysql+pymysql://someone:secret@localhost/db",
-                     "sqlite://"):
+                     "sqlite://", f"postgresql+psycopg://someone:secret/x@127.0.0.1:{port}/db",
+                     f"postgresql+psycopg://someone@127.0.0.1:{port}/db?password=secret",
+                     "postgresql+psycopg://someone:secret@127.0.0.1:54x2/db"):
         with pytest.raises(CorrectionsError, match="cannot be read or written") as raised:
             Corrections(location)
         assert "DIGITS_DATABASE_URL" in str(raised.value) and "?." not in str(raised.value)

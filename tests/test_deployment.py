@@ -1,0 +1,112 @@
+"""A deployment's settings, from the environment and the secrets file: what each value turns on or off, and that a
+mistaken one fails closed and says so, on the page too."""
+
+import subprocess
+
+import pytest
+from streamlit import config
+
+from digits.deployment import (NOBODYS_PASSWORD, closed_settings, collecting_enabled, deployment_password,
+                               retraining_enabled, settings_problems)
+from tests.browser import copy_shipped_model
+from tests.test_page import run_page
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """No deployment setting in the environment; tests set theirs."""
+    for name in ("DIGITS_PASSWORD", "DIGITS_RETRAINING", "DIGITS_CORRECTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_an_empty_variable_is_unset_and_a_value_neither_on_nor_off_turns_off(environment):
+    # Empty, it had turned retraining on where the secret turned it off; "disabled" had turned it on (a review of
+    # the classroom set-up, 2026-12-07).
+    environment.setenv("DIGITS_RETRAINING", "")
+    assert not retraining_enabled({"retraining": False}) and retraining_enabled({})
+    assert settings_problems({"retraining": False}) == []
+    environment.setenv("DIGITS_RETRAINING", "disabled")
+    assert not retraining_enabled({"retraining": True})
+    assert settings_problems() == ["$DIGITS_RETRAINING is neither on nor off, so retraining is off: give one of on, "
+                                   "true, 1, yes, or of off, false, 0, no."]
+    environment.setenv("DIGITS_RETRAINING", " Yes ")
+    assert retraining_enabled({"retraining": "off"}) and settings_problems() == []
+    assert not collecting_enabled({"corrections": "nein"})
+    assert settings_problems({"corrections": "nein"}) == [
+        "The secret 'corrections' is neither on nor off, so keeping drawings is off: give one of on, true, 1, yes, or "
+        "of off, false, 0, no."]
+
+
+def test_an_empty_password_variable_locks_everything_and_says_so(environment):
+    # export DIGITS_PASSWORD=$(a command that failed) had meant no password: every visitor had every right.
+    environment.setenv("DIGITS_PASSWORD", " ")
+    assert deployment_password({"password": "from the file"}) == NOBODYS_PASSWORD
+    assert settings_problems() == ["$DIGITS_PASSWORD is set but empty (a command that made it failed?), so nobody can "
+                                   "unlock anything: set it to the password, or unset it for none."]
+    environment.setenv("DIGITS_PASSWORD", "s3cret")
+    assert deployment_password({"password": "from the file"}) == "s3cret" and settings_problems() == []
+
+
+def test_a_misspelt_secret_is_named(environment):
+    secrets = {"Password": "hunter2", "retrain": "off", "connections": {"postgresql": {"url": "x"}}, "theme": "dark"}
+    assert deployment_password(secrets) is None and retraining_enabled(secrets)
+    assert settings_problems(secrets) == [
+        "The secret 'Password' is not one this app reads: did you mean 'password'?",
+        "The secret 'retrain' is not one this app reads: did you mean 'retraining'?"]
+
+
+def test_secrets_that_cannot_be_read_close_the_site(environment):
+    closed = closed_settings("secrets.toml: Invalid value (at line 2, column 14)")
+    assert not retraining_enabled(closed) and not collecting_enabled(closed)
+    assert deployment_password(closed) == NOBODYS_PASSWORD
+    assert settings_problems(closed) == [
+        "The site's secrets file cannot be read (secrets.toml: Invalid value (at line 2, column 14)), so retraining "
+        "and keeping drawings are off, and its password unlocks nothing, until it is fixed."]
+    environment.setenv("DIGITS_PASSWORD", "s3cret")  # the environment still wins
+    assert deployment_password(closed) == "s3cret"
+
+
+def test_a_secrets_file_with_a_typo_locks_the_page_and_says_why(environment, tmp_path):
+    # `retraining = off`, unquoted, is no TOML: Streamlit dropped the whole file, its password too, and every visitor
+    # could retrain, choose the model and see everyone's drawings, said in one line of the server's log.
+    secrets = tmp_path / ".streamlit" / "secrets.toml"
+    secrets.parent.mkdir()
+    secrets.write_text('password = "a long classroom password"\nretraining = off\n')
+    files = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(secrets)])
+    try:
+        app = run_page(environment, copy_shipped_model(tmp_path / "models"))
+        assert [w.value for w in app.main.warning if "secrets" in w.value] == [
+            "The site's secrets file cannot be read (.streamlit/secrets.toml: Invalid value (at line 2, column 14)), "
+            "so retraining and keeping drawings are off, and its password unlocks nothing, until it is fixed."]
+        assert not app.sidebar.button and not app.sidebar.text_input and not app.sidebar.selectbox
+        with pytest.raises(ValueError, match="Could not find a navigation page"):  # no Corrections page
+            app.switch_page("app_pages/corrections.py")
+    finally:  # (a file that parses is kept by Streamlit for the process: it would set every later test's secrets)
+        config.set_option("secrets.files", files)
+
+
+@pytest.fixture
+def read_only_models(tmp_path):
+    """The shipped model in a models folder on a real read-only file system: a tmpfs mounted for the test, filled,
+    then mounted again read-only (the tests run as root, as CI does, which a folder's permissions do not stop)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk], check=True)
+    try:
+        models = copy_shipped_model(disk / "models")
+        subprocess.run(["mount", "-o", "remount,ro", disk], check=True)
+        yield models
+    finally:
+        subprocess.run(["umount", disk], check=True)
+
+
+def test_a_training_that_cannot_start_says_why(environment, read_only_models):
+    # A read-only models folder had ended the page in an OSError at the click (a review, 2026-12-07).
+    app = run_page(environment, read_only_models, data=read_only_models.parent.parent / "data")
+    next(b for b in app.sidebar.button if b.label == "Train a new model").click().run()
+    assert not app.exception
+    assert [e.value for e in app.sidebar.error] == [
+        f"The training cannot start: the models folder {read_only_models} cannot be written (Read-only file system). "
+        "The serving model is unchanged."]
