@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 import time
 import tomllib
@@ -142,21 +143,29 @@ def inspect_saved_model(path: str, modified: float) -> Inspection:
 
 
 def secrets() -> dict:
-    """st.secrets as a dict; empty when the app has no secrets file, and closed_settings where one cannot be read."""
+    """st.secrets as a dict; empty when the app has no secrets file, and closed_settings where Streamlit cannot load
+    one of the paths it reads (secrets.files) that is there: it then drops them all, the password too."""
     try:
         return st.secrets.to_dict()
-    except OSError:  # Streamlit's FileNotFoundError, for no file and for one it cannot parse alike
-        for path in map(Path, st.get_option("secrets.files")):
-            if path.suffix != ".toml":  # a folder of secrets, as Kubernetes mounts them
-                continue
-            try:
-                tomllib.loads(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                continue
-            except (OSError, ValueError) as error:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
-                return closed_settings(f"{path.parent.name}/{path.name}: {error}")
-        return {}
+    except (OSError, ValueError):  # Streamlit's FileNotFoundError for none there and for one it cannot load alike
+        there = [Path(path) for path in st.get_option("secrets.files") if os.path.lexists(path)]
+        return closed_settings(why_unreadable(there)) if there else {}
 
+
+def why_unreadable(paths: list[Path]) -> str:
+    """Why Streamlit could not load its secrets at `paths`, for every visitor to read: a TOML error's position, or
+    the system's reason, never a server path (the file's folder and name only)."""
+    for path in (path for path in paths if path.suffix == ".toml"):  # not a folder of secrets, as Kubernetes mounts
+        name = f"{path.parent.name}/{path.name}"
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            return f"{name}: {error}"
+        except UnicodeDecodeError:
+            return f"{name}: not UTF-8 text"
+        except OSError as error:  # no permission, or a folder (what docker -v makes of a file missing)
+            return f"{name}: {error.strerror or type(error).__name__}"
+    return "a path in secrets.files that is neither a .toml file nor a folder of secrets"
 
 T = TypeVar("T")
 

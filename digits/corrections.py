@@ -135,9 +135,11 @@ def is_database_url(location: str | os.PathLike) -> bool:
 
 def display_location(location: str | os.PathLike) -> str:
     """Where a store is, to show: a file's full path, or a database URL with its password hidden, up to the last @
-    (a password with a / in it had shown whole: a review, 2026-12-07), and in its query (?password=...)."""
+    (a password with a / in it had shown whole: a review, 2026-12-07), and in its query (?password=...,
+    sslpassword=...)."""
     if is_database_url(location):
-        return re.sub(r"([?&]password=)[^&]*", r"\1***", re.sub(r"://([^/:@]*):.*@", r"://\1:***@", str(location)))
+        hidden = re.sub(r"://([^/:@]*):.*@", r"://\1:***@", str(location))
+        return re.sub(r"([?&]\w*pass\w*=)[^&]*", r"\1***", hidden, flags=re.IGNORECASE)  # sslpassword=... too
     return str(Path(location).resolve())
 
 

@@ -11,13 +11,17 @@ model on the corrections in a store instead ("Learn my handwriting"; digits/fine
 itself a fine-tune, the model it came from (ModelRegistry.origin).
 """
 
+from __future__ import annotations
+
 import argparse
 import math
+import os
 import signal
 import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -26,8 +30,11 @@ from digits.corrections import (FINE_TUNE_NEEDS, Corrections, CorrectionsError, 
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, keras_cache, load_mnist  # noqa: E402
 from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
-from digits.registry import ModelRegistry  # noqa: E402
+from digits.registry import ModelRegistry, write_json_atomically  # noqa: E402
 from digits.stopping import STOP_SIGNALS  # noqa: E402
+
+if TYPE_CHECKING:
+    from digits.training import ProgressFile
 
 
 def positive(text: str) -> int:
@@ -93,6 +100,18 @@ def say_download(done: int, total: int | None) -> None:
               flush=True)
     elif done == total:
         print("downloaded MNIST; checking it", flush=True)
+
+
+def say_failed(progress: ProgressFile | None, args: argparse.Namespace, reason: str) -> None:
+    """Write why the run failed to --progress, for the page: through `progress` once there is one, else by itself
+    (a store refused before TensorFlow is imported, or one the database cannot open: the page had said only that
+    "the training process stopped unexpectedly")."""
+    if progress:
+        progress.write("failed", error=reason)
+    elif args.progress:
+        kind = "fine-tune" if args.base else "training"
+        write_json_atomically(Path(args.progress), {"pid": os.getpid(), "kind": kind, "model": args.out,
+                                                    "state": "failed", "error": reason})
 
 
 def main() -> int:
@@ -206,20 +225,17 @@ def main() -> int:
         # Ctrl-C: one line, not a traceback; no temporary files. Raised in Python code that TensorFlow runs (which
         # traces the functions it runs the first time), it comes out as an error of TensorFlow's.
         if isinstance(error, KeyboardInterrupt) or STOP_SIGNALS.received == signal.SIGINT:
-            if progress:
-                progress.write("failed", error="interrupted")
+            say_failed(progress, args, "interrupted")
             print("interrupted: no model saved", file=sys.stderr)
             return 130
         if STOP_SIGNALS.received == signal.SIGTERM:  # a cancel, come out as an error of TensorFlow's the same way
             return 143
         if isinstance(error, (MnistError, CorrectionsError, ValueError, OSError)):
-            if progress:
-                progress.write("failed", error=str(error))
+            say_failed(progress, args, str(error))
             print(f"error: {error}", file=sys.stderr)
             return 2
         # A bug or an exhausted machine: the page hears why, the log gets the traceback.
-        if progress:
-            progress.write("failed", error=f"{type(error).__name__}: {error}")
+        say_failed(progress, args, f"{type(error).__name__}: {error}")
         traceback.print_exc()
         return 1
     print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.2%}, "

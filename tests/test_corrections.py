@@ -499,6 +499,7 @@ def test_an_unreachable_database_raises_a_clear_error_that_hides_its_password(po
                      "nosuchdatabase://someone:secret@localhost/db", "mysql+pymysql://someone:secret@localhost/db",
                      "sqlite://", f"postgresql+psycopg://someone:secret/x@127.0.0.1:{port}/db",
                      f"postgresql+psycopg://someone@127.0.0.1:{port}/db?password=secret",
+                     f"postgresql+psycopg://someone@127.0.0.1:{port}/db?sslmode=prefer&SSLPassword=secret",
                      "postgresql+psycopg://someone:secret@127.0.0.1:54x2/db"):
         with pytest.raises(CorrectionsError, match="cannot be read or written") as raised:
             Corrections(location)

@@ -48,12 +48,23 @@ def test_an_empty_password_variable_locks_everything_and_says_so(environment):
     assert deployment_password({"password": "from the file"}) == "s3cret" and settings_problems() == []
 
 
-def test_a_misspelt_secret_is_named(environment):
-    secrets = {"Password": "hunter2", "retrain": "off", "connections": {"postgresql": {"url": "x"}}, "theme": "dark"}
-    assert deployment_password(secrets) is None and retraining_enabled(secrets)
+def test_a_misspelt_secret_is_named_and_fails_closed(environment):
+    # `Password = ...` had left the site open to every visitor, as if there were none.
+    secrets = {"Password": "hunter2", "retraning": "on", "connections": {"postgresql": {"url": "x"}}, "theme": "dark",
+               "db_password": "another app's", "corrections_url": "https://example.org"}  # the last three are fine
+    assert deployment_password(secrets) == NOBODYS_PASSWORD and not retraining_enabled(secrets)
+    assert collecting_enabled(secrets)
     assert settings_problems(secrets) == [
+        "The secret 'Password' is not one this app reads: did you mean 'password'? Until it is spelt so, nobody can "
+        "unlock anything.",
+        "The secret 'retraning' is not one this app reads: did you mean 'retraining'? Until it is spelt so, "
+        "retraining is off."]
+    # Given rightly as well (or by the environment), the misspelt one is only named.
+    environment.setenv("DIGITS_PASSWORD", "s3cret")
+    assert deployment_password(secrets) == "s3cret" and retraining_enabled({**secrets, "retraining": True})
+    assert settings_problems({**secrets, "retraining": True}) == [
         "The secret 'Password' is not one this app reads: did you mean 'password'?",
-        "The secret 'retrain' is not one this app reads: did you mean 'retraining'?"]
+        "The secret 'retraning' is not one this app reads: did you mean 'retraining'?"]
 
 
 def test_secrets_that_cannot_be_read_close_the_site(environment):
@@ -67,24 +78,49 @@ def test_secrets_that_cannot_be_read_close_the_site(environment):
     assert deployment_password(closed) == "s3cret"
 
 
-def test_a_secrets_file_with_a_typo_locks_the_page_and_says_why(environment, tmp_path):
+@pytest.fixture
+def secrets_files():
+    """Set Streamlit's secrets.files for the test, and put them back after it. (A file that parses is kept by
+    Streamlit for the process, and would be every later test's secrets: the tests give none that do.)"""
+    files = config.get_option("secrets.files")
+    yield lambda paths: config.set_option("secrets.files", [str(path) for path in paths])
+    config.set_option("secrets.files", files)
+
+
+def test_a_secrets_file_with_a_typo_locks_the_page_and_says_why(environment, secrets_files, tmp_path):
     # `retraining = off`, unquoted, is no TOML: Streamlit dropped the whole file, its password too, and every visitor
     # could retrain, choose the model and see everyone's drawings, said in one line of the server's log.
     secrets = tmp_path / ".streamlit" / "secrets.toml"
     secrets.parent.mkdir()
     secrets.write_text('password = "a long classroom password"\nretraining = off\n')
-    files = config.get_option("secrets.files")
-    config.set_option("secrets.files", [str(secrets)])
-    try:
-        app = run_page(environment, copy_shipped_model(tmp_path / "models"))
+    secrets_files([secrets])
+    models = copy_shipped_model(tmp_path / "models")
+    app = run_page(environment, models)
+    assert [w.value for w in app.main.warning if "secrets" in w.value] == [
+        "The site's secrets file cannot be read (.streamlit/secrets.toml: Invalid value (at line 2, column 14)), "
+        "so retraining and keeping drawings are off, and its password unlocks nothing, until it is fixed."]
+    assert not app.sidebar.button and not app.sidebar.text_input and not app.sidebar.selectbox
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # no Corrections page
+        app.switch_page("app_pages/corrections.py")
+    # Nor does any other file Streamlit cannot load leave it open, or show the server's paths: one not in UTF-8 (it
+    # had ended every page in a UnicodeDecodeError), a folder where the file goes (docker -v of a file missing), a
+    # secrets folder not mounted beside a good file (Streamlit dropped them both).
+    secrets.write_bytes('password = "pässwörd"\n'.encode("latin-1"))
+    good = tmp_path / "good" / "secrets.toml"
+    good.parent.mkdir()
+    good.write_text('password = "a long classroom password"\n')
+    folder = tmp_path / "folder" / "secrets.toml"
+    folder.mkdir(parents=True)
+    for paths, why in (([secrets], ".streamlit/secrets.toml: not UTF-8 text"),
+                       ([folder], "folder/secrets.toml: Is a directory"),
+                       ([good, tmp_path / "not-mounted"], "a path in secrets.files that is neither a .toml file nor a "
+                                                          "folder of secrets")):
+        secrets_files(paths)
+        app = run_page(environment, models)
         assert [w.value for w in app.main.warning if "secrets" in w.value] == [
-            "The site's secrets file cannot be read (.streamlit/secrets.toml: Invalid value (at line 2, column 14)), "
-            "so retraining and keeping drawings are off, and its password unlocks nothing, until it is fixed."]
-        assert not app.sidebar.button and not app.sidebar.text_input and not app.sidebar.selectbox
-        with pytest.raises(ValueError, match="Could not find a navigation page"):  # no Corrections page
-            app.switch_page("app_pages/corrections.py")
-    finally:  # (a file that parses is kept by Streamlit for the process: it would set every later test's secrets)
-        config.set_option("secrets.files", files)
+            f"The site's secrets file cannot be read ({why}), so retraining and keeping drawings are off, and its "
+            "password unlocks nothing, until it is fixed."]
+        assert not app.sidebar.button and not app.sidebar.text_input
 
 
 @pytest.fixture

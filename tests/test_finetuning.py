@@ -21,7 +21,7 @@ from digits.registry import DETECTOR, ModelRegistry, detector_for, own_detector
 from digits.retraining import Retrainer
 from digits.training import temper
 from digits.writers import Writer
-from tests.browser import ROOT, copy_shipped_model
+from tests.browser import ROOT, copy_shipped_model, free_port
 from tests.conftest import run_script
 
 
@@ -259,7 +259,12 @@ def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
              "out, to check what it learned.")
     assert done.returncode == 2
     assert done.stderr == f"error: nothing to learn in {store.path.resolve()} (1 drawing kept). {needs}\n"
-    assert not (tmp_path / "m.keras").exists() and not (tmp_path / "progress.json").exists()
+    assert not (tmp_path / "m.keras").exists()
+    # The page hears why: refused before the training's progress file, it had said only that "the training process
+    # stopped unexpectedly" (a review, 2026-12-07).
+    progress = json.loads((tmp_path / "progress.json").read_text())
+    assert progress["state"] == "failed" and progress["kind"] == "fine-tune"
+    assert progress["error"] == f"nothing to learn in {store.path.resolve()} (1 drawing kept). {needs}"
     # Drawings all read right, two of a digit: the sidebar offers no fine-tune, as it can read none better; train.py
     # had fine-tuned for minutes to a model that could not pass (a review, 2026-12-07).
     right = Corrections(tmp_path / "right.sqlite")
@@ -327,6 +332,19 @@ def test_train_script_refuses_what_would_fail_before_it_trains(tmp_path):
                       env={"DIGITS_DATA_DIR": str(app_store.parent), "DIGITS_DATABASE_URL": ""})
     assert done.returncode == 2 and f"--corrections {app_store}: no such file yet" in done.stderr, done.stderr
     assert not app_store.parent.exists()
+
+
+def test_a_fine_tune_the_page_starts_that_cannot_run_says_why(tmp_path):
+    # Refused before its progress file, the page had said only that "the training process stopped unexpectedly"
+    # (a review, 2026-12-07): drawings deleted between the sidebar's check and the click, a database gone down.
+    retrainer = Retrainer(ModelRegistry(copy_shipped_model(tmp_path / "models")))
+    unreachable = f"postgresql+psycopg://someone:secret@127.0.0.1:{free_port()}/db"
+    for store, said in ((Corrections(tmp_path / "empty.sqlite").path, "nothing to learn in"),
+                        (unreachable, "cannot be read or written")):
+        assert retrainer.start_fine_tune(store)
+        retrainer.process.wait(60)  # and its lock with it (it said "failed" just before)
+        status = retrainer.status()
+        assert status["state"] == "failed" and said in status["error"] and "secret" not in status["error"], status
 
 
 def test_the_page_retrainer_fine_tunes_the_serving_model_alone(tmp_path, mnist):
