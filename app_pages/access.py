@@ -8,12 +8,13 @@ import uuid
 import streamlit as st
 
 from digits.corrections import CorrectionsError
-from digits.deployment import (NOBODYS_PASSWORD, collecting_enabled, deployment_password, password_matches,
-                               retraining_enabled)
+from digits.deployment import (NOBODYS_PASSWORD, collecting_enabled, deployment_password, password_digest,
+                               password_matches, retraining_enabled)
 
 from app_pages.resources import secrets
 
 WRONG_PASSWORD_DELAY_S = 1.0  # slows guessing down to one try a second per session
+UNLOCKED = "unlocked with"  # the session state's key for password_digest of the password that unlocked it
 
 
 def allowed() -> bool:
@@ -21,9 +22,11 @@ def allowed() -> bool:
     corrections, and read the server's paths in errors: with a password set, a session that has given it; without
     one, every session, unless retraining is off (a public link), where none may."""
     settings = secrets()
-    if deployment_password(settings) is None:
+    if (password := deployment_password(settings)) is None:
         return retraining_enabled(settings)
-    return st.session_state.get("unlocked", False)
+    # With the password it is now, not any once given: a session unlocked before the password changed, or the site
+    # closed, had kept every right (a review, 2026-12-07).
+    return password_matches(st.session_state.get(UNLOCKED, ""), password_digest(password))
 
 
 SESSION_ID = "browser_session"  # the session state's key for it
@@ -53,7 +56,7 @@ def show_access() -> None:
     if allowed():
         st.caption(f"Unlocked in this browser tab: you may {rights()}.")
         if st.button("Lock", icon=":material/lock:"):
-            st.session_state["unlocked"] = False
+            st.session_state.pop(UNLOCKED, None)
             st.rerun()
         return
     st.text_input("Password", type="password", key="password", on_change=check_password,
@@ -82,7 +85,7 @@ def check_password() -> None:
     if not given or expected is None:
         return
     if password_matches(given, expected):
-        st.session_state["unlocked"] = True
+        st.session_state[UNLOCKED] = password_digest(given)
     else:
         time.sleep(WRONG_PASSWORD_DELAY_S)
         st.session_state["wrong password"] = True

@@ -154,9 +154,13 @@ def secrets() -> dict:
 
 def why_unreadable(paths: list[Path]) -> str:
     """Why Streamlit could not load its secrets at `paths`, for every visitor to read: a TOML error's position, or
-    the system's reason, never a server path (the file's folder and name only)."""
-    for path in (path for path in paths if path.suffix == ".toml"):  # not a folder of secrets, as Kubernetes mounts
-        name = f"{path.parent.name}/{path.name}"
+    the system's reason, naming a file by its folder and name only (~/.streamlit/ for the one in the home folder,
+    which Streamlit reads too), never a server path."""
+    for path in sorted(paths, key=lambda path: path.suffix != ".toml"):  # files first: a folder may be well
+        home = path == Path.home() / ".streamlit" / path.name
+        name = f"~/.streamlit/{path.name}" if home else f"{path.parent.name}/{path.name}"
+        if path.suffix != ".toml":  # a folder of secrets, as Kubernetes mounts them: a folder of its own a secret
+            return f"{path.name}/: a folder of secrets that Streamlit cannot read (each secret a folder of its own)"
         try:
             tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:

@@ -5,6 +5,7 @@ secret."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import hmac
 import os
 import secrets as random
@@ -33,24 +34,43 @@ def edits(text: str, other: str) -> int:
                if op != "equal")
 
 
-def misspellings(secrets: dict | None = None) -> dict[str, str]:
-    """The secrets that look like a misspelt one of SETTINGS, each with the one it looks like: another case, or two
-    letters or fewer added, dropped or changed ("Password", "passwd"; not "db_password"). Tables, such as Streamlit's
-    [connections], are no setting of this app's."""
+def misread(secrets: dict | None = None, table: str = "") -> dict[str, tuple[str, str]]:
+    """The secrets this app would not read that look meant for one of SETTINGS, by where they are ("Password",
+    "connections.x.retraining"), each with the setting and why: a misspelling (another case, or two letters or fewer
+    added, dropped or changed: "Password", "passwd"; not "db_password"), or a setting inside a table (TOML puts every
+    key after a [table] line in that table: a password, retraining = false and corrections = false written below
+    one had left the site open, unsaid). A database's password in Streamlit's [connections] is its own."""
     found = {}
     for key, value in (secrets or {}).items():
-        if key not in SETTINGS and not isinstance(value, dict):
-            found |= {key: name for name in SETTINGS if edits(key.lower(), name) <= 2}
+        where = f"{table}.{key}" if table else key
+        if isinstance(value, dict):
+            found |= misread(value, where)
+            continue
+        for name in (name for name in SETTINGS if edits(key.lower(), name) <= 2):
+            if table and not (name == "password" and where.startswith("connections.")):
+                found[where] = name, (f"is inside the table [{table}] (TOML puts every key after a [table] line in "
+                                      "it): move it above the first one")
+            elif not table and key != name:
+                found[where] = name, f"is not one this app reads (did you mean {name!r}?)"
     return found
 
 
+def meant(name: str, secrets: dict) -> bool:
+    """Whether a secret this app does not read looks meant for the setting `name` (misread), where `name` is given
+    neither rightly nor by its variable: it then fails closed."""
+    given = name in secrets or os.environ.get(f"DIGITS_{name.upper()}", "").strip()
+    return not given and any(setting == name for setting, _ in misread(secrets).values())
+
+
 def setting(feature: str, secrets: dict | None = None) -> str:
-    """$DIGITS_<FEATURE> where it is set to something (it wins), else the `feature` secret, else "on" (but "off" where
-    a secret looks like it misspelt: settings_problems names it); lower case. An empty variable counts as unset, as
-    for the password: it had turned on what the secret turned off."""
+    """$DIGITS_<FEATURE> where it is set to something (it wins), else the DIGITS_<FEATURE> secret (Streamlit makes
+    string secrets variables, but not booleans: DIGITS_RETRAINING = false had been ignored), else the `feature`
+    secret, else "on" ("off" where a secret misread looks meant for it); lower case. An empty variable counts as
+    unset: it had turned on what the secret turned off."""
     secrets = secrets or {}
-    default = "off" if feature in misspellings(secrets).values() else "on"
-    value = os.environ.get(f"DIGITS_{feature.upper()}", "").strip() or secrets.get(feature, default)
+    value = os.environ.get(f"DIGITS_{feature.upper()}", "").strip() or secrets.get(f"DIGITS_{feature.upper()}")
+    if value is None:
+        value = secrets.get(feature, "off" if meant(feature, secrets) else "on")
     return str(value).strip().lower()
 
 
@@ -72,42 +92,54 @@ def collecting_enabled(secrets: dict | None = None) -> bool:
 
 def deployment_password(secrets: dict | None = None) -> str | None:
     """The password that changes to the model and the corrections need ($DIGITS_PASSWORD, which wins, or the
-    `password` secret); None when there is none, and anyone may make them. NOBODYS_PASSWORD where the variable is
-    set to nothing (a command that made it failed) or a secret looks like a misspelt password: each had left the
-    site open to every visitor."""
+    `password` secret); None when there is none, and anyone may make them. NOBODYS_PASSWORD where either is given
+    blank (a command that made it failed; a project's password = "" over a real one in ~/.streamlit), the secret is
+    no text, or a secret misread looks meant for it: each had left the site open to every visitor, or unlocked it
+    to two spaces."""
+    secrets = secrets or {}
     environment = os.environ.get("DIGITS_PASSWORD")
-    if environment is not None and not environment.strip():
-        return NOBODYS_PASSWORD
-    password = environment or str((secrets or {}).get("password", ""))
-    if not password and "password" in misspellings(secrets).values():
-        return NOBODYS_PASSWORD
-    return password or None
+    if environment is not None:
+        return environment if environment.strip() else NOBODYS_PASSWORD
+    if "password" in secrets:
+        password = secrets["password"]
+        return password if isinstance(password, str) and password.strip() else NOBODYS_PASSWORD
+    return NOBODYS_PASSWORD if meant("password", secrets) else None
+
+
+def password_digest(password: str) -> str:
+    """What a session keeps of the password that unlocked it (access.allowed compares it with the password now)."""
+    return hashlib.sha256(password.encode()).hexdigest()
 
 
 def settings_problems(secrets: dict | None = None) -> list[str]:
     """What is wrong with the site's settings, a sentence each, naming no value: the secrets file cannot be read, a
-    feature set to neither on nor off, an empty $DIGITS_PASSWORD, a secret that looks like a misspelt one of
-    SETTINGS. Each fails closed: it turns off, or locks, what it was about."""
+    feature set to neither on nor off, a blank password, a secret misread. Each fails closed: it turns off, or
+    locks, what it was about, and says so where that holds (a variable given may win)."""
     secrets = secrets or {}
-    problems = [f"The site's secrets file cannot be read ({secrets[UNREADABLE]}), so retraining and keeping drawings "
-                "are off, and its password unlocks nothing, until it is fixed."] if UNREADABLE in secrets else []
+    locked = deployment_password(secrets) == NOBODYS_PASSWORD
+    problems = []
+    if UNREADABLE in secrets:  # what holds, where the variables may win
+        off = [words for feature, words in WORDS if not feature_enabled(feature, secrets)]
+        holds = ([" and ".join(off) + (" are off" if len(off) > 1 else " is off")] if off else []) + (
+            ["nobody can unlock anything"] if locked else [])
+        problems.append(f"The site's secrets cannot be read ({secrets[UNREADABLE]}), so "
+                        f"{' and '.join(holds) or 'they are not used'}, until they are mended and the server started "
+                        "again (Streamlit stops following the file's changes once it has failed to read it).")
+        return problems  # the rest is of settings not read
     for feature, words in WORDS:
         if setting(feature, secrets) not in ON + OFF:
             variable = f"$DIGITS_{feature.upper()}"
             where = variable if os.environ.get(variable[1:], "").strip() else f"The secret {feature!r}"
             problems.append(f"{where} is neither on nor off, so {words} is off: give one of {', '.join(ON)}, or "
                             f"of {', '.join(OFF)}.")
-    if (environment := os.environ.get("DIGITS_PASSWORD")) is not None and not environment.strip():
-        problems.append("$DIGITS_PASSWORD is set but empty (a command that made it failed?), so nobody can unlock "
-                        "anything: set it to the password, or unset it for none.")
-    for key, name in misspellings(secrets).items():
-        if name == "password":
-            closed, effect = deployment_password(secrets) == NOBODYS_PASSWORD, "nobody can unlock anything"
-        else:  # off, unless the setting is given as well, or its variable
-            closed = name not in secrets and not os.environ.get(f"DIGITS_{name.upper()}", "").strip()
-            effect = f"{dict(WORDS)[name]} is off"
-        problems.append(f"The secret {key!r} is not one this app reads: did you mean {name!r}?"
-                        + (f" Until it is spelt so, {effect}." if closed else ""))
+    if locked and not any(name == "password" for name, _ in misread(secrets).values()):
+        where = "$DIGITS_PASSWORD" if "DIGITS_PASSWORD" in os.environ else "The secret 'password'"
+        problems.append(f"{where} is empty (a command that made it failed?), or no text, so nobody can unlock "
+                        "anything: set it to the password, or remove it for none.")
+    for where, (name, why) in misread(secrets).items():
+        effect = "nobody can unlock anything" if name == "password" else f"{dict(WORDS)[name]} is off"
+        closed = locked if name == "password" else meant(name, secrets)
+        problems.append(f"The secret {where!r} {why}." + (f" Until then, {effect}." if closed else ""))
     return problems
 
 

@@ -11,6 +11,9 @@ from digits.deployment import (NOBODYS_PASSWORD, closed_settings, collecting_ena
 from tests.browser import copy_shipped_model
 from tests.test_page import run_page
 
+CLOSED = ("so retraining and keeping drawings are off and nobody can unlock anything, until they are mended and the "
+          "server started again (Streamlit stops following the file's changes once it has failed to read it).")
+
 
 @pytest.fixture
 def environment(monkeypatch):
@@ -38,33 +41,52 @@ def test_an_empty_variable_is_unset_and_a_value_neither_on_nor_off_turns_off(env
         "of off, false, 0, no."]
 
 
-def test_an_empty_password_variable_locks_everything_and_says_so(environment):
-    # export DIGITS_PASSWORD=$(a command that failed) had meant no password: every visitor had every right.
+def test_a_blank_password_locks_everything_and_says_so(environment):
+    # export DIGITS_PASSWORD=$(a command that failed) had meant no password, and every visitor had every right; so
+    # had a project's password = "" over a real one in ~/.streamlit, and "  " was unlocked by two spaces (reviews,
+    # 2026-12-07).
+    for secret in ("", "  ", False, 1234):
+        assert deployment_password({"password": secret}) == NOBODYS_PASSWORD
+    assert settings_problems({"password": " "}) == [
+        "The secret 'password' is empty (a command that made it failed?), or no text, so nobody can unlock anything: "
+        "set it to the password, or remove it for none."]
     environment.setenv("DIGITS_PASSWORD", " ")
     assert deployment_password({"password": "from the file"}) == NOBODYS_PASSWORD
-    assert settings_problems() == ["$DIGITS_PASSWORD is set but empty (a command that made it failed?), so nobody can "
-                                   "unlock anything: set it to the password, or unset it for none."]
+    assert settings_problems() == [
+        "$DIGITS_PASSWORD is empty (a command that made it failed?), or no text, so nobody can unlock anything: set "
+        "it to the password, or remove it for none."]
     environment.setenv("DIGITS_PASSWORD", "s3cret")
     assert deployment_password({"password": "from the file"}) == "s3cret" and settings_problems() == []
 
 
-def test_a_misspelt_secret_is_named_and_fails_closed(environment):
-    # `Password = ...` had left the site open to every visitor, as if there were none.
-    secrets = {"Password": "hunter2", "retraning": "on", "connections": {"postgresql": {"url": "x"}}, "theme": "dark",
-               "db_password": "another app's", "corrections_url": "https://example.org"}  # the last three are fine
-    assert deployment_password(secrets) == NOBODYS_PASSWORD and not retraining_enabled(secrets)
-    assert collecting_enabled(secrets)
+def test_a_misspelt_or_misplaced_secret_is_named_and_fails_closed(environment):
+    # `Password = ...` had left the site open to every visitor, as if there were none; so had settings written below
+    # a [table] line, which TOML puts in that table.
+    secrets = {"Password": "hunter2", "retraning": "on", "theme": "dark", "db_password": "another app's",
+               "corrections_url": "https://example.org",  # these three are fine, and so is a database's password
+               "connections": {"store": {"url": "sqlite:///x.db", "password": "the database's", "corrections": False}}}
+    assert deployment_password(secrets) == NOBODYS_PASSWORD
+    assert not retraining_enabled(secrets) and not collecting_enabled(secrets)
     assert settings_problems(secrets) == [
-        "The secret 'Password' is not one this app reads: did you mean 'password'? Until it is spelt so, nobody can "
-        "unlock anything.",
-        "The secret 'retraning' is not one this app reads: did you mean 'retraining'? Until it is spelt so, "
-        "retraining is off."]
-    # Given rightly as well (or by the environment), the misspelt one is only named.
+        "The secret 'Password' is not one this app reads (did you mean 'password'?). Until then, nobody can unlock "
+        "anything.",
+        "The secret 'retraning' is not one this app reads (did you mean 'retraining'?). Until then, retraining is off.",
+        "The secret 'connections.store.corrections' is inside the table [connections.store] (TOML puts every key after "
+        "a [table] line in it): move it above the first one. Until then, keeping drawings is off."]
+    # Given rightly as well (or by the environment), the misread one is only named.
     environment.setenv("DIGITS_PASSWORD", "s3cret")
-    assert deployment_password(secrets) == "s3cret" and retraining_enabled({**secrets, "retraining": True})
-    assert settings_problems({**secrets, "retraining": True}) == [
-        "The secret 'Password' is not one this app reads: did you mean 'password'?",
-        "The secret 'retraning' is not one this app reads: did you mean 'retraining'?"]
+    rightly = {**secrets, "retraining": True, "corrections": "on"}
+    assert deployment_password(rightly) == "s3cret" and retraining_enabled(rightly) and collecting_enabled(rightly)
+    assert [problem.split(".")[0] for problem in settings_problems(rightly)] == [
+        "The secret 'Password' is not one this app reads (did you mean 'password'?)",
+        "The secret 'retraning' is not one this app reads (did you mean 'retraining'?)",
+        "The secret 'connections"]
+
+
+def test_a_variable_written_in_the_secrets_file_is_read(environment):
+    # Streamlit makes string secrets variables, not booleans: DIGITS_RETRAINING = false had been ignored.
+    assert not retraining_enabled({"DIGITS_RETRAINING": False, "retraining": True})
+    assert not collecting_enabled({"DIGITS_CORRECTIONS": "off"}) and collecting_enabled({"DIGITS_CORRECTIONS": True})
 
 
 def test_secrets_that_cannot_be_read_close_the_site(environment):
@@ -72,10 +94,13 @@ def test_secrets_that_cannot_be_read_close_the_site(environment):
     assert not retraining_enabled(closed) and not collecting_enabled(closed)
     assert deployment_password(closed) == NOBODYS_PASSWORD
     assert settings_problems(closed) == [
-        "The site's secrets file cannot be read (secrets.toml: Invalid value (at line 2, column 14)), so retraining "
-        "and keeping drawings are off, and its password unlocks nothing, until it is fixed."]
-    environment.setenv("DIGITS_PASSWORD", "s3cret")  # the environment still wins
-    assert deployment_password(closed) == "s3cret"
+        "The site's secrets cannot be read (secrets.toml: Invalid value (at line 2, column 14)), " + CLOSED]
+    # The variables still win, and the warning says what holds.
+    environment.setenv("DIGITS_PASSWORD", "s3cret")
+    environment.setenv("DIGITS_CORRECTIONS", "on")
+    assert deployment_password(closed) == "s3cret" and collecting_enabled(closed)
+    assert settings_problems(closed)[0].startswith("The site's secrets cannot be read (secrets.toml: Invalid value (at "
+                                                   "line 2, column 14)), so retraining is off, until they are mended")
 
 
 @pytest.fixture
@@ -97,8 +122,7 @@ def test_a_secrets_file_with_a_typo_locks_the_page_and_says_why(environment, sec
     models = copy_shipped_model(tmp_path / "models")
     app = run_page(environment, models)
     assert [w.value for w in app.main.warning if "secrets" in w.value] == [
-        "The site's secrets file cannot be read (.streamlit/secrets.toml: Invalid value (at line 2, column 14)), "
-        "so retraining and keeping drawings are off, and its password unlocks nothing, until it is fixed."]
+        "The site's secrets cannot be read (.streamlit/secrets.toml: Invalid value (at line 2, column 14)), " + CLOSED]
     assert not app.sidebar.button and not app.sidebar.text_input and not app.sidebar.selectbox
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # no Corrections page
         app.switch_page("app_pages/corrections.py")
@@ -111,15 +135,18 @@ def test_a_secrets_file_with_a_typo_locks_the_page_and_says_why(environment, sec
     good.write_text('password = "a long classroom password"\n')
     folder = tmp_path / "folder" / "secrets.toml"
     folder.mkdir(parents=True)
+    (tmp_path / "flat").mkdir()
+    (tmp_path / "flat" / "password").write_text("a Kubernetes Secret's key, mounted whole")
     for paths, why in (([secrets], ".streamlit/secrets.toml: not UTF-8 text"),
                        ([folder], "folder/secrets.toml: Is a directory"),
                        ([good, tmp_path / "not-mounted"], "a path in secrets.files that is neither a .toml file nor a "
-                                                          "folder of secrets")):
+                                                          "folder of secrets"),
+                       ([good, tmp_path / "flat"], "flat/: a folder of secrets that Streamlit cannot read (each "
+                                                   "secret a folder of its own)")):
         secrets_files(paths)
         app = run_page(environment, models)
         assert [w.value for w in app.main.warning if "secrets" in w.value] == [
-            f"The site's secrets file cannot be read ({why}), so retraining and keeping drawings are off, and its "
-            "password unlocks nothing, until it is fixed."]
+            f"The site's secrets cannot be read ({why}), {CLOSED}"]
         assert not app.sidebar.button and not app.sidebar.text_input
 
 

@@ -909,7 +909,14 @@ def test_a_password_protects_retraining_and_the_choice_of_model(monkeypatch, mod
     assert [b.label for b in app.sidebar.button] == ["Lock", "Train a new model", "Learn my handwriting"]
     assert f"Unlocked in this browser tab: you may {rights}." in [c.value for c in app.sidebar.caption]
     assert "Serve model" in [s.label for s in app.sidebar.selectbox] and not app.sidebar.text_input
+    # The password changed: a session unlocked with the one before had kept every right (a review, 2026-12-07).
+    app.secrets["password"] = "battery staple"
+    app.run()
+    assert not app.sidebar.button and [t.label for t in app.sidebar.text_input] == ["Password"]
+    app.secrets["password"] = "correct horse"
+    app.run()
     # Locked again, as on a shared classroom computer.
+    assert app.sidebar.button[0].label == "Lock"
     app.sidebar.button[0].click().run()
     assert not app.sidebar.button and not app.sidebar.selectbox and app.sidebar.text_input
 
