@@ -220,7 +220,8 @@ class Corrections:
 
     def _failure(self, error: Exception) -> CorrectionsError:
         """The error to raise when the database or its file fails, saying what to check."""
-        advice = ("Check that the database server is up and the URL in DIGITS_DATABASE_URL is right."
+        advice = ("Check that the database server is up and its URL (DIGITS_DATABASE_URL, or train.py's "
+                  "--corrections) is right."
                   if self.path is None else "Check the file and its folder, move the file away (a new, empty store "
                   "is then made) or set DIGITS_DATA_DIR to another folder.")
         cause = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's statement dump

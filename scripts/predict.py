@@ -171,6 +171,9 @@ def main() -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # in TensorFlow's import, the first seconds: its traceback had come out
+        print("interrupted before any file was read", file=sys.stderr)
+        return 130
     # A line for each file as it is read: a folder of 300 photos (0.8 s each) had been 4 minutes of silence, and
     # Ctrl-C had thrown away every answer with a traceback (a review, 2026-12-07). Only --json waits for them all.
     results = []
@@ -184,6 +187,8 @@ def main() -> int:
                 print(f"{result['file']}: {describe(result)}", flush=True)
     except KeyboardInterrupt:
         print(f"interrupted after {len(results)} file{'s' if len(results) != 1 else ''}", file=sys.stderr)
+        if args.json:  # what was read, still one JSON list: it had all been thrown away
+            print(json.dumps(results, indent=2))
         return 130
     if args.json:
         print(json.dumps(results, indent=2))

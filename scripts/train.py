@@ -14,6 +14,7 @@ itself a fine-tune, the model it came from (ModelRegistry.origin).
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import signal
@@ -117,7 +118,7 @@ def say_failed(progress: ProgressFile | None, args: argparse.Namespace, reason: 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", help="MNIST .npz (default: $DIGITS_MNIST, then the Keras cache, then download)")
-    parser.add_argument("--preset", choices=PRESETS, default="full", help="the recipe to start from (default: full)")
+    parser.add_argument("--preset", choices=PRESETS, help="the recipe to start from (default: full)")
     parser.add_argument("--arch", choices=ARCHITECTURES, help="the network")
     parser.add_argument("--epochs", type=positive)
     parser.add_argument("--batch-size", type=positive)
@@ -142,6 +143,16 @@ def main() -> int:
     args = parser.parse_args()
     if (args.base is None) != (args.corrections is None):
         parser.error("--from and --corrections go together")
+    # A fine-tune has a recipe of its own (finetuning.FINE_TUNE): these had been taken and done nothing (a review,
+    # 2026-12-07).
+    recipe_flags = (("--preset", args.preset), ("--arch", args.arch), ("--ema", args.ema), ("--limit", args.limit),
+                    ("--label-smoothing", args.label_smoothing), ("--no-augment", args.no_augment or None))
+    if args.base and (ignored := [flag for flag, given in recipe_flags if given is not None]):
+        parser.error(f"{', '.join(ignored)}: not for a fine-tune (--from), which takes --epochs, --batch-size, "
+                     "--learning-rate and --seed")
+    args.preset = args.preset or "full"
+    if args.out is not None and not args.out.strip():  # an unset shell variable: it had trained to the default name
+        parser.error("--out is empty: name the model file, NAME.keras")
     if args.base and not Path(args.base).is_file():
         parser.error(f"--from {args.base}: no such model file")
     # Alone, --corrections names the app's store, which the app makes as it keeps the first drawing: one not made
@@ -170,6 +181,8 @@ def main() -> int:
                       limit=args.limit,
                       augment=False if args.no_augment else None)
     STOP_SIGNALS.catch()  # Ctrl-C and a cancel
+    # The library logs a store's failure for a server's log; here the error is said once, below (it came twice).
+    logging.getLogger("digits").addHandler(logging.NullHandler())
     # Keras' progress bar in a terminal; elsewhere (the page's log, a pipe) a line an epoch, not a bar's every redraw.
     verbose = 1 if sys.stdout.isatty() else 2
     progress = None

@@ -281,6 +281,11 @@ def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
     assert done.stderr == f"error: nothing to learn in {right.path.resolve()} (4 drawings kept). {needs}\n"
     done = run_script("train.py", "--from", models / "digits.keras", "--out", tmp_path / "m.keras")
     assert done.returncode == 2 and "--from and --corrections go together" in done.stderr
+    # A database it cannot reach is said once (the library's log line had come too), without its password.
+    done = run_script("train.py", "--from", models / "digits.keras", "--out", tmp_path / "m.keras", "--corrections",
+                      f"postgresql+psycopg://someone:secret@127.0.0.1:{free_port()}/db")
+    assert done.returncode == 2 and done.stderr.startswith("error: The corrections store at postgresql+psycopg://")
+    assert done.stderr.count("cannot be read or written") == 1 and "secret" not in done.stderr, done.stderr
     # A fine-tune kept apart from the model it came from is fine-tuned again, as said: nothing had said so (a
     # review, 2026-12-07).
     apart = tmp_path / "apart"
@@ -319,6 +324,12 @@ def test_train_script_refuses_what_would_fail_before_it_trains(tmp_path):
         (["--limit", "70000"], "there are 55,000 training images"),
         (["--from", tmp_path / "none.keras", "--corrections", tmp_path / "c.sqlite"], "no such model file"),
         (["--from", models / "digits.keras", "--corrections", tmp_path / "c.sqlite"], "c.sqlite: no such file"),
+        # Taken with --from, these had done nothing, and an empty --out (an unset variable) trained to the default
+        # name (a review, 2026-12-07).
+        (["--from", models / "digits.keras", "--corrections", tmp_path / "c.sqlite", "--arch", "compact", "--limit",
+          "300"], "--arch, --limit: not for a fine-tune (--from), which takes --epochs, --batch-size, --learning-rate "
+                  "and --seed"),
+        (["--out", ""], "--out is empty: name the model file, NAME.keras"),
     ):
         (tmp_path / "file.txt").write_text("not a folder")
         done = run_script("train.py", "--out", tmp_path / "m.keras", *arguments)  # the last --out counts

@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -67,6 +68,18 @@ def test_each_file_is_said_as_it_is_read_and_ctrl_c_keeps_what_was_said(tmp_path
     # One line, not a traceback; it counts a file read as the signal came, before its line was said.
     [interrupted] = said.splitlines()
     assert interrupted in {f"interrupted after {n} file{'s' if n > 1 else ''}" for n in (len(lines), len(lines) + 1)}
+    # With --json, what was read is still printed, as one list: it had all been thrown away. (The bad file, first,
+    # is said on stderr as it is read, to know when to press Ctrl-C.)
+    (folder / "000-bad.png").write_text("not an image")
+    process = subprocess.Popen([sys.executable, ROOT / "scripts" / "predict.py", "--json", folder],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stderr.readline().startswith(f"{folder / '000-bad.png'}: error: ")
+    process.send_signal(signal.SIGINT)
+    printed, said = process.communicate(timeout=120)
+    read = json.loads(printed)
+    assert process.returncode == 130 and said == f"interrupted after {len(read)} file{'s' if len(read) > 1 else ''}\n"
+    assert read[0]["file"] == str(folder / "000-bad.png") and all(r["digit"] == 7 for r in read[1:]) and len(read) < 201
 
 
 def test_help_and_mistaken_arguments_are_answered_before_tensorflow_is_imported(tmp_path):
@@ -84,6 +97,15 @@ def test_help_and_mistaken_arguments_are_answered_before_tensorflow_is_imported(
         assert done.returncode == 2 and f"--data {data}: {said}" in done.stderr, done.stderr
     done = run_script("predict.py", "--number", "--top", "2", tmp_path / "seven.png", env=shadowed)  # reading does
     assert done.returncode == 1 and "this run imported tensorflow" in done.stderr, done.stderr
+    # Ctrl-C while TensorFlow is imported (seconds): its traceback had come out. This one says so, and waits.
+    (tmp_path / "tensorflow.py").write_text("import time\nprint('importing', flush=True)\ntime.sleep(60)\n")
+    process = subprocess.Popen([sys.executable, ROOT / "scripts" / "predict.py", tmp_path / "seven.png"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **shadowed},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stdout.readline() == "importing\n"
+    process.send_signal(signal.SIGINT)
+    _, said = process.communicate(timeout=30)
+    assert process.returncode == 130 and said == "interrupted before any file was read\n"
 
 
 def test_a_model_file_that_is_no_digit_model_is_named_so(tmp_path):
