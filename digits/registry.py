@@ -38,6 +38,13 @@ def read_metadata(model_path: str | os.PathLike) -> dict | None:
     return meta if isinstance(meta, dict) else None
 
 
+def taken(model_path: str | os.PathLike) -> Path:
+    """The hidden file by which a training under way holds the name it will save its model under
+    (ModelRegistry.new_model_path); train.py removes it as it ends."""
+    path = Path(model_path)
+    return path.with_name(f".{path.name}.taken")
+
+
 def own_detector(model_path: str | os.PathLike) -> Path:
     """Where a fine-tune's own detector is written: detectors/NAME.keras in its models folder."""
     return Path(model_path).parent / DETECTORS / Path(model_path).name
@@ -184,13 +191,22 @@ class ModelRegistry:
 
     def new_model_path(self, name: str) -> Path:
         """Where a model trained now is written: NAME-YYYYMMDD-HHMMSS.keras in this folder, with -2, -3… after it
-        where a model (or its metadata) of that name is there already: two tiny trainings finished within one second
-        and the second wrote over the first."""
+        where that name is taken: by a model (or its metadata) there already (two tiny trainings finished within one
+        second, and the second wrote over the first), or by a training under way, which holds it with a hidden file
+        (taken) made here, at once and only if there is none (two started within one second had been given one
+        name, and the second saved over the first: a review, 2026-12-07)."""
         stem = f"{name}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
         for n in itertools.count(1):
             path = self.folder / (f"{stem}.keras" if n == 1 else f"{stem}-{n}.keras")
-            if not (path.exists() or path.with_suffix(".json").exists()):
-                return path
+            if path.exists() or path.with_suffix(".json").exists():
+                continue
+            try:
+                os.close(os.open(taken(path), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            except FileExistsError:
+                continue
+            except OSError:  # no folder yet (made as the model is saved), or one that cannot be written: said later
+                pass
+            return path
 
     def use(self, path: str | os.PathLike) -> None:
         """Serve this model from the next request on (an atomic switch)."""

@@ -14,6 +14,7 @@ itself a fine-tune, the model it came from (ModelRegistry.origin).
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import math
 import os
@@ -31,7 +32,7 @@ from digits.corrections import (FINE_TUNE_NEEDS, Corrections, CorrectionsError, 
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, keras_cache, load_mnist  # noqa: E402
 from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
-from digits.registry import ModelRegistry, write_json_atomically  # noqa: E402
+from digits.registry import ModelRegistry, taken, write_json_atomically  # noqa: E402
 from digits.stopping import STOP_SIGNALS  # noqa: E402
 
 if TYPE_CHECKING:
@@ -174,6 +175,9 @@ def main() -> int:
     # Without --out, a new name: it was models/digits.keras, and a 10-image try replaced the shipped model with
     # one of 18.52% (a review, 2026-12-05).
     args.out = args.out or str(ModelRegistry().new_model_path("handwriting" if args.base else "trained"))
+    # The name new_model_path held for this run (or for the page's, which names it in --out) is free again as it ends,
+    # its model saved or not.
+    atexit.register(taken(args.out).unlink, missing_ok=True)
     if problem := output_problem(args.out):
         parser.error(problem)
     settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,

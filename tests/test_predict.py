@@ -100,7 +100,8 @@ def test_help_and_mistaken_arguments_are_answered_before_tensorflow_is_imported(
     # Ctrl-C while TensorFlow is imported (seconds): its traceback had come out. This one says so, and waits.
     (tmp_path / "tensorflow.py").write_text("import time\nprint('importing', flush=True)\ntime.sleep(60)\n")
     process = subprocess.Popen([sys.executable, ROOT / "scripts" / "predict.py", tmp_path / "seven.png"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **shadowed},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **shadowed},
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout.readline() == "importing\n"
     process.send_signal(signal.SIGINT)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digits.registry import ModelRegistry
+from digits.registry import ModelRegistry, taken
 from digits.deployment import retraining_enabled
 from digits.retraining import Retrainer
 from tests.browser import ROOT, copy_shipped_model
@@ -64,6 +64,11 @@ def test_a_new_model_never_takes_the_name_of_one_there(tmp_path):
     path = ModelRegistry(tmp_path).new_model_path("trained")
     assert path.parent == tmp_path and not path.exists() and not path.with_suffix(".json").exists()
     assert path.name.startswith("trained-") and path.stem.endswith("-2")
+    # Nor that of a training under way: two started within one second had been given one name, and the second saved
+    # over the first (a review, 2026-12-07). Each holds its name with a hidden file until it ends.
+    assert taken(path).is_file()
+    again = ModelRegistry(tmp_path).new_model_path("trained")
+    assert again != path and taken(again).is_file()
 
 
 def test_the_first_model_in_a_folder_serves_without_a_comparison(tmp_path, tiny_model_path):
@@ -172,9 +177,10 @@ def test_a_training_killed_at_any_point_is_reported_and_the_folder_stays_consist
     # The shipped model serves, and the pages list no half-trained or half-written model.
     assert registry.current_path().name == "digits.keras"
     assert [m["name"] for m in registry.models()] == ["digits"]
-    # The lock died with the process: a new training may start, and it clears what the killed one left.
+    # The lock died with the process: a new training may start, and it clears what the killed one left (the name
+    # it held too); the new one holds its own.
     assert retrainer.start("quick", "compact", 1, 100, False)
-    assert not [p for p in registry.folder.iterdir() if p.name.startswith(".")]
+    assert [p for p in registry.folder.iterdir() if p.name.startswith(".")] == [taken(retrainer.status()["model"])]
     retrainer.cancel()
 
 

@@ -14,7 +14,7 @@ from digits import Recognizer, synthesis, training
 from digits.inspection import inspect_model, load_inspection
 from digits.model import BUILDERS, build_model, read_probabilities
 from digits.recipes import ARCHITECTURES, VALIDATION, recipe
-from digits.registry import ModelRegistry
+from digits.registry import ModelRegistry, taken
 from digits.training import ProgressFile, calibrate, save_model, train, training_batches
 from tests.browser import ROOT, copy_shipped_model
 from tests.conftest import run_script
@@ -84,6 +84,7 @@ def test_train_script_without_out_keeps_the_shipped_model(tmp_path):
                       env={"DIGITS_MODELS_DIR": str(models)})
     assert done.returncode == 0, done.stderr[-2000:]
     [trained] = models.glob("trained-*.keras")
+    assert not taken(trained).exists()  # the name it held as it trained is free again
     accuracy = json.loads(trained.with_suffix(".json").read_text())["test_accuracy"]
     assert f"saved {trained}: test accuracy {accuracy:.2%}, " in done.stdout
     assert (models / "digits.keras").read_bytes() == shipped
