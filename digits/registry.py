@@ -45,6 +45,12 @@ def taken(model_path: str | os.PathLike) -> Path:
     return path.with_name(f".{path.name}.taken")
 
 
+def release(model_path: str | os.PathLike) -> None:
+    """Free the name a training held (taken), as it ends; nothing where it held none, or its folder is no folder."""
+    with contextlib.suppress(OSError):  # NotADirectoryError for an --out under a file, which train.py refuses
+        taken(model_path).unlink()
+
+
 def own_detector(model_path: str | os.PathLike) -> Path:
     """Where a fine-tune's own detector is written: detectors/NAME.keras in its models folder."""
     return Path(model_path).parent / DETECTORS / Path(model_path).name

@@ -32,7 +32,7 @@ from digits.corrections import (FINE_TUNE_NEEDS, Corrections, CorrectionsError, 
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, keras_cache, load_mnist  # noqa: E402
 from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
-from digits.registry import ModelRegistry, taken, write_json_atomically  # noqa: E402
+from digits.registry import ModelRegistry, release, write_json_atomically  # noqa: E402
 from digits.stopping import STOP_SIGNALS  # noqa: E402
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def main() -> int:
     args.out = args.out or str(ModelRegistry().new_model_path("handwriting" if args.base else "trained"))
     # The name new_model_path held for this run (or for the page's, which names it in --out) is free again as it ends,
     # its model saved or not.
-    atexit.register(taken(args.out).unlink, missing_ok=True)
+    atexit.register(release, args.out)
     if problem := output_problem(args.out):
         parser.error(problem)
     settings = recipe(args.preset, arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
