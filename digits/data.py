@@ -218,8 +218,7 @@ def download_mnist(
             temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
             file = open(temp, "xb")
         except OSError as error:
-            raise MnistError(f"cannot save MNIST in {target.parent} ({error}). {WRITABLE}\n"
-                             f"{HOW_TO_GET_IT}") from None
+            raise cannot_save(target, error) from None
         remove_stale_parts(target)
         try:
             with file:
@@ -232,11 +231,15 @@ def download_mnist(
                 raise MnistError(f"{error}\n{HOW_TO_GET_IT}") from None
             os.replace(temp, target)
         except OSError as error:  # the network is handled in _copy, so this is the disk
-            raise MnistError(f"cannot save MNIST in {target.parent} ({error}). {WRITABLE}\n"
-                             f"{HOW_TO_GET_IT}") from None
+            raise cannot_save(target, error) from None
         finally:
             temp.unlink(missing_ok=True)  # after os.replace it is gone already; otherwise it is partial or bad
     return target
+
+
+def cannot_save(target: Path, error: OSError) -> MnistError:
+    """The error of a download that cannot be written beside `target`: why, and how to choose another folder."""
+    return MnistError(f"cannot save MNIST in {target.parent} ({error}). {WRITABLE}\n{HOW_TO_GET_IT}")
 
 
 def remove_stale_parts(target: Path) -> None:

@@ -116,7 +116,7 @@ def settings_problems(secrets: dict | None = None) -> list[str]:
     feature set to neither on nor off, a blank password, a secret misread. Each fails closed: it turns off, or
     locks, what it was about, and says so where that holds (a variable given may win)."""
     secrets = secrets or {}
-    locked = deployment_password(secrets) == NOBODYS_PASSWORD
+    locked, found = deployment_password(secrets) == NOBODYS_PASSWORD, misread(secrets)
     problems = []
     if UNREADABLE in secrets:  # what holds, where the variables may win
         off = [words for feature, words in WORDS if not feature_enabled(feature, secrets)]
@@ -132,11 +132,11 @@ def settings_problems(secrets: dict | None = None) -> list[str]:
             where = variable if os.environ.get(variable[1:], "").strip() else f"The secret {feature!r}"
             problems.append(f"{where} is neither on nor off, so {words} is off: give one of {', '.join(ON)}, or "
                             f"of {', '.join(OFF)}.")
-    if locked and not any(name == "password" for name, _ in misread(secrets).values()):
+    if locked and not any(name == "password" for name, _ in found.values()):
         where = "$DIGITS_PASSWORD" if "DIGITS_PASSWORD" in os.environ else "The secret 'password'"
         problems.append(f"{where} is empty (a command that made it failed?), or no text, so nobody can unlock "
                         "anything: set it to the password, or remove it for none.")
-    for where, (name, why) in misread(secrets).items():
+    for where, (name, why) in found.items():
         effect = "nobody can unlock anything" if name == "password" else f"{dict(WORDS)[name]} is off"
         closed = locked if name == "password" else meant(name, secrets)
         problems.append(f"The secret {where!r} {why}." + (f" Until then, {effect}." if closed else ""))
