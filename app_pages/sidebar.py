@@ -123,7 +123,7 @@ def offer_mnist_download(why: str) -> None:
 
     def show(done: int, total: int | None) -> None:
         percent = int(100 * done / total) if total else 0
-        if percent != shown[0]:  # about 175 blocks arrive; redraw the bar once per percent
+        if percent != shown[0]:  # blocks of up to 64 KB arrive; redraw the bar once per percent
             shown[0] = percent
             size = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
             bar.progress(percent / 100, text=f"Downloading MNIST: {size}")

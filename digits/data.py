@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from digits.registry import remove_stale
+
 # The file keras.datasets.mnist.load_data() fetches; $DIGITS_MNIST_URL overrides it (mirrors, tests).
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_DOWNLOAD_MB = 11
@@ -29,7 +31,9 @@ HOW_TO_GET_IT = (
     "it in the Keras cache, ~/.keras/datasets/ ($KERAS_HOME/datasets/ where that is set)."
 )
 WRITABLE = "Set KERAS_HOME to a folder this user can write, for the download to go to its datasets/."
-STALE_PART_SECONDS = 3600  # a download's part file older than this was left by a killed process (kill -9)
+# The whole download's limit: 11 MB at 12 KB/s. A server that trickles a byte now and then never trips the
+# per-read timeout, and had held the page's download (and its script run) for as long as it liked.
+DOWNLOAD_SECONDS = 900
 EXPECTED = {
     "x_train": ((60000, 28, 28), np.uint8),
     "y_train": ((60000,), np.uint8),
@@ -189,12 +193,13 @@ def download_mnist(
     url: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     timeout: float = 30,
+    deadline: float = DOWNLOAD_SECONDS,
 ) -> Path:
     """Download MNIST into the Keras cache, verify it, and return its path.
 
     `url` defaults to $DIGITS_MNIST_URL, else MNIST_URL. `progress(bytes_so_far, total_or_None)` is
     called after each block (total from Content-Length). `timeout` is in seconds, for connecting and
-    for each read, not for the whole download. The file only appears once verified; on any failure
+    for each read; `deadline`, in seconds, for the whole copy. The file only appears once verified; on any failure
     (interruptions included) nothing is left behind and an existing cache file is untouched.
     """
     url = url or os.environ.get("DIGITS_MNIST_URL") or MNIST_URL
@@ -219,10 +224,10 @@ def download_mnist(
             file = open(temp, "xb")
         except OSError as error:
             raise cannot_save(target, error) from None
-        remove_stale_parts(target)
+        remove_stale(target.parent, f".{target.name}.*.part")  # those of downloads killed mid-way (kill -9)
         try:
             with file:
-                got = _copy(response, file, total, progress)
+                got = _copy(response, file, total, progress, deadline)
             if total is not None and got < total:
                 raise MnistError(f"the download was cut short (got {got} of {total} bytes).\n{HOW_TO_GET_IT}")
             try:
@@ -242,33 +247,29 @@ def cannot_save(target: Path, error: OSError) -> MnistError:
     return MnistError(f"cannot save MNIST in {target.parent} ({error}). {WRITABLE}\n{HOW_TO_GET_IT}")
 
 
-def remove_stale_parts(target: Path) -> None:
-    """Remove the part files of downloads into `target` killed mid-way (kill -9 leaves its part file: 2.6 MB in a
-    review's try, and every such one stayed), leaving those of downloads running now."""
-    for part in target.parent.glob(f".{target.name}.*.part"):
-        try:
-            if time.time() - part.stat().st_mtime > STALE_PART_SECONDS:
-                part.unlink()
-        except OSError:  # gone meanwhile, or not ours to remove: no reason to fail a download
-            pass
-
-
-def _copy(response, file, total: int | None, progress: Callable[[int, int | None], None] | None) -> int:
-    """Copy the response body into `file` in blocks, reporting progress; return the bytes copied."""
+def _copy(response, file, total: int | None, progress: Callable[[int, int | None], None] | None,
+          deadline: float) -> int:
+    """Copy the response body into `file` in blocks, reporting progress, for at most `deadline` seconds; return the
+    bytes copied."""
+    give_up = time.monotonic() + deadline
     got = 0
     if progress:
         progress(got, total)
     while True:
+        if time.monotonic() > give_up:
+            raise MnistError(f"the download was too slow and was given up: {bytes_got(got, total)} bytes came in "
+                             f"{deadline:g} seconds.\n{HOW_TO_GET_IT}")
         try:
-            block = response.read(1 << 16)
+            # read1 returns what one read of the socket brings, so the time is checked as bytes trickle in
+            # (read() waits for a whole block, and a byte a second would take 18 hours to fill one).
+            block = response.read1(1 << 16)
         except http.client.IncompleteRead as error:  # some Pythons raise this at an early end
             got += len(error.partial)
             file.write(error.partial)
             break
         except OSError as error:  # reset or timed out mid-way
-            shown = f"{got} of {total}" if total is not None else f"{got}"
             raise MnistError(
-                f"the download was cut short (got {shown} bytes: {error}).\n{HOW_TO_GET_IT}"
+                f"the download was cut short (got {bytes_got(got, total)} bytes: {error}).\n{HOW_TO_GET_IT}"
             ) from None
         if not block:
             break
@@ -277,3 +278,8 @@ def _copy(response, file, total: int | None, progress: Callable[[int, int | None
         if progress:
             progress(got, total)
     return got
+
+
+def bytes_got(got: int, total: int | None) -> str:
+    """How much of a download came: "N of TOTAL", or "N" where the server did not say its size."""
+    return f"{got} of {total}" if total is not None else f"{got}"

@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -22,6 +23,10 @@ DETECTOR = MODELS_DIR / "segmentation" / "digit_or_not.keras"  # tells digits fr
 # A fine-tune's own detector, where "Learn my handwriting" taught one (digits/finetuning.py, teach_detector): in this
 # folder of the models folder, under the fine-tune's file name, out of the models the registry lists.
 DETECTORS = "detectors"
+# A temporary file not written for this long was left by a killed process: a save's or a download's take seconds.
+# Not a training's name (taken), which it holds for as long as it trains: it is never given again once its second
+# has passed, so one removed under a training running still costs nothing.
+STALE_SECONDS = 3600
 
 
 def metadata_path(model_path: str | os.PathLike) -> Path:
@@ -97,6 +102,17 @@ def detector_taught(figures: dict) -> str:
         return f"{drawings} taken for no digit still are: it did not learn them"
     return (f"{drawings} taken for no digit still are: learning them, it found fewer drawings that are no digit "
             f"({taught['nondigits_found_before']:.0%} → {taught['nondigits_found_after']:.0%})")
+
+
+def remove_stale(folder: Path, pattern: str, seconds: float = STALE_SECONDS) -> None:
+    """Remove the files in `folder` matching `pattern` that have not been written for `seconds`: those a killed
+    process left (kill -9 leaves its temporary files), not those of a process writing them now."""
+    for path in folder.glob(pattern):
+        try:
+            if time.time() - path.stat().st_mtime > seconds:
+                path.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: no reason to fail what called this
+            pass
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ from pathlib import Path
 from digits.corrections import Corrections, display_location, is_database_url, samples_sha256
 from digits.deployment import OFF
 from digits.recipes import DETECTOR_TUNE, FINE_TUNE
-from digits.registry import ModelRegistry, write_json_atomically
+from digits.registry import ModelRegistry, remove_stale, write_json_atomically
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
 DRAW_AHEAD_SCRIPT = TRAIN_SCRIPT.with_name("draw_ahead.py")
@@ -195,9 +195,13 @@ class Retrainer:
     def spawn(self, options: list[str], name: str, epochs: int, fields: dict, env: dict,
               lock: int) -> subprocess.Popen:
         """Start train.py holding the training lock `lock`, after clearing what killed trainings left behind."""
-        # Holding the lock, nothing else writes here now: temporary files (.NAME.*) are a killed save's.
-        for leftover in self.registry.folder.glob(".*.*"):
-            leftover.unlink(missing_ok=True)
+        # What the last training left, were it killed: its name held and its temporary files (.NAME.*), and any
+        # temporary file an hour old; not those of a save under way, which scripts/train.py run by hand, or another
+        # server's promotion, make without the training lock (every .*.* had been removed here).
+        if (last := self.written_status()) and isinstance(last.get("model"), str):
+            for leftover in self.registry.folder.glob(f".{Path(last['model']).stem}.*"):
+                leftover.unlink(missing_ok=True)
+        remove_stale(self.registry.folder, ".*.*")
         out = self.registry.new_model_path(name)
         # At low priority, so that pages keep answering quickly while it trains.
         command = niced([sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),

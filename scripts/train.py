@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from digits.corrections import (FINE_TUNE_NEEDS, Corrections, CorrectionsError, can_learn_from,  # noqa: E402
                                  corrections_location, display_location, is_database_url)
-from digits.data import MNIST_DOWNLOAD_MB, MnistError, keras_cache, load_mnist  # noqa: E402
+from digits.data import (MNIST_DOWNLOAD_MB, MnistError, NamedFileMissing, find_mnist, keras_cache,  # noqa: E402
+                         load_mnist)
 from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
 from digits.registry import ModelRegistry, release, write_json_atomically  # noqa: E402
@@ -166,9 +167,11 @@ def main() -> int:
         parser.error(f"--corrections {args.corrections}: no such file " + (
             "(a new, empty store would have been made)" if named else
             "yet: the app's store is made as its Draw page keeps the first drawing"))
-    if args.data and not Path(args.data).expanduser().is_file():  # found 7 s on, TensorFlow in (a review, 2026-12-07)
-        parser.error(f"--data {args.data}: " + ("a folder; name the mnist.npz in it" if Path(args.data).is_dir() else
-                                                "no such file"))
+    if args.data:  # one not there had been found 7 s on, TensorFlow in (a review, 2026-12-07)
+        try:
+            find_mnist(args.data, download=False)
+        except NamedFileMissing as error:
+            parser.error(f"--data: {str(error).splitlines()[0]}")
     if args.limit and args.limit > TRAINING_IMAGES:
         parser.error(f"--limit {args.limit}: there are {TRAINING_IMAGES:,} training images (the rest of MNIST's "
                      "60,000 is kept for the validation curves)")

@@ -136,13 +136,14 @@ def rng() -> np.random.Generator:
 
 
 class Handler(BaseHTTPRequestHandler):
-    """Serves server.routes: path -> (body, bytes to send before closing, seconds to stall after them)."""
+    """Serves server.routes: path -> (body, bytes to send before closing, seconds to stall after them, seconds
+    between the bytes after them, sent one at a time)."""
 
     def do_GET(self):
         if self.path not in self.server.routes:
             self.send_error(404)
             return
-        body, send, stall = self.server.routes[self.path]
+        body, send, stall, drip = self.server.routes[self.path]
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))  # always the full size, even when cut short
@@ -151,6 +152,11 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         if stall:
             self.server.release.wait(stall)
+        for byte in body[send:] if drip else b"":
+            if self.server.release.wait(drip):
+                break
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
         self.close_connection = True
 
     def log_message(self, *args):
@@ -175,10 +181,10 @@ def server():
     httpd = Server(("127.0.0.1", 0), Handler)
     httpd.routes, httpd.release = {}, threading.Event()
 
-    def serve(path, body=None, send=None, stall=0):
+    def serve(path, body=None, send=None, stall=0, drip=0):
         """Serve `body` at `path` (nothing: a 404) and return its URL."""
         if body is not None:
-            httpd.routes[path] = (body, len(body) if send is None else send, stall)
+            httpd.routes[path] = (body, len(body) if send is None else send, stall, drip)
         return f"http://127.0.0.1:{httpd.server_address[1]}{path}"
 
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -81,6 +81,17 @@ def test_a_stalled_response_times_out_and_leaves_nothing(server, cache, mnist_by
     assert left_in(cache) == []
 
 
+def test_a_trickling_response_is_given_up_at_the_deadline_and_leaves_nothing(server, cache, mnist_bytes):
+    # A byte every 0.1 s never trips the per-read timeout: it had held a download (the page's script run) for days.
+    url = server("/mnist.npz", mnist_bytes, send=100_000, drip=0.1)
+    started = time.monotonic()
+    with pytest.raises(MnistError, match=f"too slow and was given up: 1000[0-9]{{2}} of {len(mnist_bytes)} bytes "
+                                         "came in 2 seconds"):
+        download_mnist(url, timeout=1, deadline=2)
+    assert time.monotonic() - started < 6
+    assert left_in(cache) == []
+
+
 def test_a_corrupted_response_is_an_error_and_leaves_nothing(server, cache, mnist_bytes):
     body = bytearray(mnist_bytes)
     middle = len(body) // 2
