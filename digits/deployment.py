@@ -9,12 +9,16 @@ import hashlib
 import hmac
 import os
 import secrets as random
+import threading
+import time
 
 ON = ("on", "true", "1", "yes")
 OFF = ("off", "false", "0", "no")
 SETTINGS = ("password", "retraining", "corrections")  # the secrets this app reads
 WORDS = (("retraining", "retraining"), ("corrections", "keeping drawings"))  # the features, as the page calls them
 UNREADABLE = "unreadable"  # the key of closed_settings' reason
+WRONG_PASSWORD_DELAY_S = 1.0  # password_tried's: one wrong try a second, for the whole server process
+PASSWORD_TURN = threading.Lock()
 # The password of a site whose secrets cannot be read: nobody has it, so nobody may change anything (but with
 # $DIGITS_PASSWORD, which wins).
 NOBODYS_PASSWORD = random.token_urlsafe(32)
@@ -146,3 +150,15 @@ def settings_problems(secrets: dict | None = None) -> list[str]:
 def password_matches(given: str, expected: str) -> bool:
     """Whether `given` is the password, compared in constant time, so how long it takes tells nothing of it."""
     return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def password_tried(given: str, expected: str, delay: float = WRONG_PASSWORD_DELAY_S) -> bool:
+    """Whether `given`, typed in to unlock a session, is the password. Tries take turns across the whole server
+    process, a wrong one holding the turn for `delay` seconds: held in its own session only, a program with 100
+    sessions had tried 34 passwords a second (a review, 2026-12-05); now one a second. A right one waits its turn too,
+    or sent among many wrong ones it would have come back first."""
+    with PASSWORD_TURN:
+        if password_matches(given, expected):
+            return True
+        time.sleep(delay)
+        return False

@@ -2,12 +2,14 @@
 mistaken one fails closed and says so, on the page too."""
 
 import subprocess
+import threading
+import time
 
 import pytest
 from streamlit import config
 
 from digits.deployment import (NOBODYS_PASSWORD, closed_settings, collecting_enabled, deployment_password,
-                               retraining_enabled, settings_problems)
+                               password_tried, retraining_enabled, settings_problems)
 from tests.browser import copy_shipped_model
 from tests.test_page import run_page
 
@@ -173,3 +175,26 @@ def test_a_training_that_cannot_start_says_why(environment, read_only_models):
     assert [e.value for e in app.sidebar.error] == [
         f"The training cannot start: the models folder {read_only_models} cannot be written (Read-only file system). "
         "The serving model is unchanged."]
+
+
+def test_password_tries_take_turns_across_the_server_and_a_wrong_one_holds_the_turn():
+    # Each session waited on its own: a program with 100 sessions tried 34 passwords a second (a review, 2026-12-05).
+    answers, ended = {}, {}
+
+    def attempt(given: str) -> None:
+        answers[given] = password_tried(given, "correct horse", delay=0.4)
+        ended[given] = time.monotonic()
+
+    sessions = [threading.Thread(target=attempt, args=(given,)) for given in ("guess 1", "guess 2", "guess 3")]
+    started = time.monotonic()
+    for session in sessions:
+        session.start()
+    time.sleep(0.1)  # the guesses hold the turn: the right password, sent among them, waits too
+    right = threading.Thread(target=attempt, args=("correct horse",))
+    right.start()
+    for session in [*sessions, right]:
+        session.join()
+    assert answers == {"guess 1": False, "guess 2": False, "guess 3": False, "correct horse": True}
+    wrong = sorted(ended[given] - started for given in ("guess 1", "guess 2", "guess 3"))
+    assert wrong[0] >= 0.4 and wrong[1] - wrong[0] >= 0.39 and wrong[2] - wrong[1] >= 0.39, wrong
+    assert ended["correct horse"] - started >= 0.4  # not at once, which had told it apart from the guesses
