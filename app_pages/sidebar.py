@@ -119,14 +119,14 @@ def offer_mnist_download(why: str) -> None:
     if not st.button(f"Download MNIST ({MNIST_DOWNLOAD_MB} MB)", type="primary"):
         return
     bar = st.progress(0.0, text="Connecting…")
-    shown = [-1]
+    shown = [None]
 
     def show(done: int, total: int | None) -> None:
-        percent = int(100 * done / total) if total else 0
-        if percent != shown[0]:  # blocks of up to 64 KB arrive; redraw the bar once per percent
-            shown[0] = percent
-            size = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
-            bar.progress(percent / 100, text=f"Downloading MNIST: {size}")
+        # About 175 blocks arrive: the bar is redrawn as its words change, once a percent, or from a server that
+        # does not give the size once a tenth of a megabyte (its bar had stood at 0.0 MB to the end: a review).
+        if (now := download_progress(done, total)) != shown[0]:
+            shown[0] = now
+            bar.progress(*now)
 
     try:
         path = download_mnist(progress=show)
@@ -138,6 +138,13 @@ def offer_mnist_download(why: str) -> None:
         start_drawing_ahead(after=0)
     st.session_state["mnist downloaded"] = str(path)  # said on the next run (say_mnist_downloaded)
     st.rerun()
+
+
+def download_progress(done: int, total: int | None) -> tuple[float, str]:
+    """The download's bar: how full, and its words, for `done` bytes of `total` (None: the server did not say)."""
+    if total:
+        return int(100 * done / total) / 100, f"Downloading MNIST: {done / 1e6:.1f} of {total / 1e6:.1f} MB"
+    return 0.0, f"Downloading MNIST: {done / 1e6:.1f} MB"
 
 
 def say_mnist_downloaded() -> None:

@@ -6,7 +6,8 @@ import hashlib
 import http.client
 import os
 import secrets
-import time
+import socket
+import threading
 import urllib.error
 import urllib.request
 import zipfile
@@ -199,13 +200,106 @@ def download_mnist(
 
     `url` defaults to $DIGITS_MNIST_URL, else MNIST_URL. `progress(bytes_so_far, total_or_None)` is
     called after each block (total from Content-Length). `timeout` is in seconds, for connecting and
-    for each read; `deadline`, in seconds, for the whole copy. The file only appears once verified; on any failure
-    (interruptions included) nothing is left behind and an existing cache file is untouched.
+    for each read; `deadline`, in seconds, for the whole download. The file only appears once verified; on any
+    failure (interruptions included) nothing is left behind and an existing cache file is untouched.
     """
     url = url or os.environ.get("DIGITS_MNIST_URL") or MNIST_URL
     target = keras_cache()
+    too_slow = MnistError(f"the download was too slow and was given up after {deadline:g} seconds.\n{HOW_TO_GET_IT}")
+    with Deadline(deadline) as limit:
+        try:
+            temp, got, total = _fetch(limit.opener(), url, timeout, target, progress)
+        except MnistError:
+            if limit.passed.is_set():  # its sockets shut down: whatever failed, that is why
+                raise too_slow from None
+            raise
     try:
-        response = urllib.request.urlopen(url, timeout=timeout)
+        if (total is None or got < total) and limit.passed.is_set():  # ended by the deadline, not by the server
+            raise too_slow
+        if total is not None and got < total:
+            raise MnistError(f"the download was cut short (got {got} of {total} bytes).\n{HOW_TO_GET_IT}")
+        try:
+            verify_mnist(temp, "the downloaded file")
+        except MnistError as error:
+            raise MnistError(f"{error}\n{HOW_TO_GET_IT}") from None
+        os.replace(temp, target)
+    except OSError as error:  # the network is handled in _fetch, so this is the disk
+        raise cannot_save(target, error) from None
+    finally:
+        temp.unlink(missing_ok=True)  # after os.replace it is gone already; otherwise it is partial or bad
+    return target
+
+
+class Deadline:
+    """A limit on a download's whole time, in every phase: once `seconds` have passed, the sockets of its opener's
+    connections are shut down. A server can trickle its headers, a chunk's size line or its body a byte at a time,
+    each within the per-read timeout: checked between blocks only, a slow header had held a download for days (a
+    review, 2026-12-07). (Not a TLS handshake, during which the connection has no socket to shut down.)"""
+
+    def __init__(self, seconds: float):
+        self.passed = threading.Event()
+        self.sockets: list[socket.socket] = []
+        self.timer = threading.Timer(seconds, self.end)
+        self.timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.timer.cancel()
+
+    def end(self) -> None:
+        """The time is up: shut down every socket opened so far (and, through watch, any opened later)."""
+        self.passed.set()
+        for sock in self.sockets:
+            shut_down(sock)
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock` down when the time is up, or now where it is up already."""
+        self.sockets.append(sock)
+        if self.passed.is_set():
+            shut_down(sock)
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        """urllib's opener (urlopen's, redirects and proxies included), with connections this deadline ends."""
+        watch = self.watch
+
+        class Http(http.client.HTTPConnection):
+            def connect(self):
+                super().connect()
+                watch(self.sock)
+
+        class Https(http.client.HTTPSConnection):
+            def connect(self):
+                super().connect()
+                watch(self.sock)
+
+        class HttpHandler(urllib.request.HTTPHandler):
+            def http_open(self, req):
+                return self.do_open(Http, req)
+
+        class HttpsHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(Https, req)
+
+        return urllib.request.build_opener(HttpHandler, HttpsHandler)
+
+
+def shut_down(sock: socket.socket) -> None:
+    """End a connection's reads and writes from another thread (a read waiting on it returns at once)."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # closed already
+        pass
+
+
+def _fetch(opener: urllib.request.OpenerDirector, url: str, timeout: float, target: Path,
+           progress: Callable[[int, int | None], None] | None) -> tuple[Path, int, int | None]:
+    """Copy what `url` answers into a part file beside `target`: its path, the bytes copied and the size the server
+    gave (None where it gave none). Nothing is left behind where it fails."""
+    try:
+        response = opener.open(url, timeout=timeout)
     except urllib.error.HTTPError as error:  # before URLError: it is one, but the server did answer
         raise MnistError(f"the download failed: {url} answered HTTP {error.code} {error.reason}.\n"
                          f"{HOW_TO_GET_IT}") from None
@@ -227,19 +321,12 @@ def download_mnist(
         remove_stale(target.parent, f".{target.name}.*.part")  # those of downloads killed mid-way (kill -9)
         try:
             with file:
-                got = _copy(response, file, total, progress, deadline)
-            if total is not None and got < total:
-                raise MnistError(f"the download was cut short (got {got} of {total} bytes).\n{HOW_TO_GET_IT}")
-            try:
-                verify_mnist(temp, "the downloaded file")
-            except MnistError as error:
-                raise MnistError(f"{error}\n{HOW_TO_GET_IT}") from None
-            os.replace(temp, target)
-        except OSError as error:  # the network is handled in _copy, so this is the disk
-            raise cannot_save(target, error) from None
-        finally:
-            temp.unlink(missing_ok=True)  # after os.replace it is gone already; otherwise it is partial or bad
-    return target
+                return temp, _copy(response, file, total, progress), total
+        except BaseException as error:
+            temp.unlink(missing_ok=True)
+            if isinstance(error, OSError):  # the network is handled in _copy, so this is the disk
+                raise cannot_save(target, error) from None
+            raise
 
 
 def cannot_save(target: Path, error: OSError) -> MnistError:
@@ -247,29 +334,22 @@ def cannot_save(target: Path, error: OSError) -> MnistError:
     return MnistError(f"cannot save MNIST in {target.parent} ({error}). {WRITABLE}\n{HOW_TO_GET_IT}")
 
 
-def _copy(response, file, total: int | None, progress: Callable[[int, int | None], None] | None,
-          deadline: float) -> int:
-    """Copy the response body into `file` in blocks, reporting progress, for at most `deadline` seconds; return the
-    bytes copied."""
-    give_up = time.monotonic() + deadline
+def _copy(response, file, total: int | None, progress: Callable[[int, int | None], None] | None) -> int:
+    """Copy the response body into `file` in blocks, reporting progress; return the bytes copied."""
     got = 0
     if progress:
         progress(got, total)
     while True:
-        if time.monotonic() > give_up:
-            raise MnistError(f"the download was too slow and was given up: {bytes_got(got, total)} bytes came in "
-                             f"{deadline:g} seconds.\n{HOW_TO_GET_IT}")
         try:
-            # read1 returns what one read of the socket brings, so the time is checked as bytes trickle in
-            # (read() waits for a whole block, and a byte a second would take 18 hours to fill one).
-            block = response.read1(1 << 16)
+            block = response.read(1 << 16)
         except http.client.IncompleteRead as error:  # some Pythons raise this at an early end
             got += len(error.partial)
             file.write(error.partial)
             break
         except OSError as error:  # reset or timed out mid-way
+            shown = f"{got} of {total}" if total is not None else f"{got}"
             raise MnistError(
-                f"the download was cut short (got {bytes_got(got, total)} bytes: {error}).\n{HOW_TO_GET_IT}"
+                f"the download was cut short (got {shown} bytes: {error}).\n{HOW_TO_GET_IT}"
             ) from None
         if not block:
             break
@@ -279,7 +359,3 @@ def _copy(response, file, total: int | None, progress: Callable[[int, int | None
             progress(got, total)
     return got
 
-
-def bytes_got(got: int, total: int | None) -> str:
-    """How much of a download came: "N of TOTAL", or "N" where the server did not say its size."""
-    return f"{got} of {total}" if total is not None else f"{got}"

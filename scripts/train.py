@@ -167,6 +167,8 @@ def main() -> int:
         parser.error(f"--corrections {args.corrections}: no such file " + (
             "(a new, empty store would have been made)" if named else
             "yet: the app's store is made as its Draw page keeps the first drawing"))
+    if args.data is not None and not args.data.strip():  # an unset shell variable, as with --out
+        parser.error("--data is empty: name the MNIST file, mnist.npz (or leave --data out to look for it)")
     if args.data:  # one not there had been found 7 s on, TensorFlow in (a review, 2026-12-07)
         try:
             find_mnist(args.data, download=False)

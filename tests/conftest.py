@@ -137,16 +137,17 @@ def rng() -> np.random.Generator:
 
 class Handler(BaseHTTPRequestHandler):
     """Serves server.routes: path -> (body, bytes to send before closing, seconds to stall after them, seconds
-    between the bytes after them, sent one at a time)."""
+    between the bytes after them, sent one at a time, whether to give its size)."""
 
     def do_GET(self):
         if self.path not in self.server.routes:
             self.send_error(404)
             return
-        body, send, stall, drip = self.server.routes[self.path]
+        body, send, stall, drip, sized = self.server.routes[self.path]
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body)))  # always the full size, even when cut short
+        if sized:  # the full size, even when cut short; without it, the body ends as the connection closes
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body[:send])
         self.wfile.flush()
@@ -181,10 +182,10 @@ def server():
     httpd = Server(("127.0.0.1", 0), Handler)
     httpd.routes, httpd.release = {}, threading.Event()
 
-    def serve(path, body=None, send=None, stall=0, drip=0):
+    def serve(path, body=None, send=None, stall=0, drip=0, sized=True):
         """Serve `body` at `path` (nothing: a 404) and return its URL."""
         if body is not None:
-            httpd.routes[path] = (body, len(body) if send is None else send, stall, drip)
+            httpd.routes[path] = (body, len(body) if send is None else send, stall, drip, sized)
         return f"http://127.0.0.1:{httpd.server_address[1]}{path}"
 
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

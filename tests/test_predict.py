@@ -95,6 +95,8 @@ def test_help_and_mistaken_arguments_are_answered_before_tensorflow_is_imported(
     for data, said in ((tmp_path / "mnsit.npz", ""), (tmp_path, " is a folder; name the mnist.npz in it.")):
         done = run_script("train.py", "--data", data, "--out", tmp_path / "m.keras", env=shadowed)
         assert done.returncode == 2 and f"--data: MNIST file not found: {data}{said}\n" in done.stderr, done.stderr
+    done = run_script("train.py", "--data", "", "--out", tmp_path / "m.keras", env=shadowed)  # "." had been tried
+    assert done.returncode == 2 and "--data is empty: name the MNIST file" in done.stderr, done.stderr
     done = run_script("predict.py", "--number", "--top", "2", tmp_path / "seven.png", env=shadowed)  # reading does
     assert done.returncode == 1 and "this run imported tensorflow" in done.stderr, done.stderr
     # Ctrl-C while TensorFlow is imported (seconds): its traceback had come out. This one says so, and waits.
