@@ -83,6 +83,12 @@ def import_for_first_answer() -> None:
 app = st.App(__file__, lifespan=prepare_at_start)
 
 
+# Dark words on the primary buttons' red (Train a new model, Download MNIST): white on it was 3.3:1, under the 4.5:1
+# text needs (an accessibility review, 2026-12-07; 5.7:1 now). A darker red would have lowered the red words' contrast
+# on the dark page, the selected tab's among them.
+PRIMARY_BUTTONS = "[data-testid='stBaseButton-primary'], [data-testid='stBaseButton-primary'] * { color: #0e1117; } "
+
+
 def main() -> None:
     """The app, run for each visitor and after each of their actions: the sidebar, then the page they are on."""
     # An emoji, not a Material icon: Streamlit fetches a Material favicon from Google's servers, which a machine
@@ -102,8 +108,10 @@ def main() -> None:
             "[data-testid='stNumberInputStepDown'], [data-testid='stNumberInputStepUp'] "
             "{ min-height: 44px; min-width: 44px; } [data-testid='stNumberInputContainer'] { height: 44px; } "
             "[data-testid='stCheckbox'] label, [role='radiogroup'] label { min-height: 44px; align-items: center; } "
-            "} " + OTHER_PAGES_WHEN_NARROW + "</style>")
-    st.title("✏️ digits")
+            "} " + OTHER_PAGES_WHEN_NARROW + PRIMARY_BUTTONS + "</style>")
+    # Named after the page once it is known (below): every page's one heading had been "digits", and a screen reader
+    # going by headings could not tell the pages apart (an accessibility review, 2026-12-07).
+    title = st.empty()
     for problem in settings_problems(secrets()):  # to every visitor: each locks or turns off something, and says what
         st.warning(problem, icon=":material/warning:")
     restore_after_reload()  # a reloaded tab's drawings, before any page draws its canvas
@@ -113,6 +121,7 @@ def main() -> None:
         # The server's paths only to a session that may change things (a review saw them on a public link).
         st.error(f"No model at {shipped}. Copy the shipped models/digits.* there, or train one with: python "
                  f"scripts/train.py --out {shipped}" if allowed() else "No model to serve: the site is not set up yet.")
+        title.title("✏️ digits")
         st.stop()
     model_path, problem = serving_model()
     if problem:  # why, with the server's paths, only to a session that may change the model (access.allowed)
@@ -122,6 +131,7 @@ def main() -> None:
     page = st.navigation(pages, position="top")  # before the sidebar, whose links name the pages
     # The browser tab names the page: every page's title was "digits" (an accessibility review, 2026-12-05).
     st.set_page_config(page_title=f"{page.title} · digits")
+    title.title(f"✏️ digits · {page.title}")
     silence_on_new_page(page.title)
     show_sidebar(registry, model_path)
     page.run()

@@ -11,6 +11,7 @@ from digits.deployment import (NOBODYS_PASSWORD, collecting_enabled, deployment_
                                password_matches, password_tried, retraining_enabled)
 
 from app_pages.resources import secrets
+from app_pages.screen_reader import announce, focus
 
 UNLOCKED = "unlocked with"  # the session state's key for password_digest of the password that unlocked it
 
@@ -53,15 +54,19 @@ def show_access() -> None:
         return
     if allowed():
         st.caption(f"Unlocked in this browser tab: you may {rights()}.")
-        if st.button("Lock", icon=":material/lock:"):
+        if st.session_state.pop("just unlocked", False):  # a screen reader had heard nothing, the focus at the top
+            announce(f"Unlocked: you may {rights()}.")
+            focus(".st-key-lock button")
+        if st.button("Lock", key="lock", icon=":material/lock:"):
             st.session_state.pop(UNLOCKED, None)
             st.rerun()
         return
     st.text_input("Password", type="password", key="password", on_change=check_password,
                   help=f"You need the password of whoever runs this site to {rights()}. To draw and read digits, "
                        "you do not.")
-    if st.session_state.pop("wrong password", False):
-        st.error("That is not the password.")
+    if wrong := st.session_state.pop("wrong password", False):
+        st.error("Too many tries on this site at once: try again in a minute." if wrong == "busy" else
+                 "That is not the password.")
 
 
 def rights() -> str:
@@ -82,8 +87,10 @@ def check_password() -> None:
     given, expected = st.session_state["password"], deployment_password(secrets())
     if not given or expected is None:
         return
-    if password_tried(given, expected):
+    tried = password_tried(given, expected)
+    if tried:
         st.session_state[UNLOCKED] = password_digest(given)
+        st.session_state["just unlocked"] = True
     else:
-        st.session_state["wrong password"] = True
+        st.session_state["wrong password"] = "busy" if tried is None else True
     st.session_state["password"] = ""

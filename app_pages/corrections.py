@@ -77,8 +77,10 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
                 with gallery.container(width=TILE):
                     said = described(correction)
                     kept_as = f"kept as {digit}, {said.lstrip('✓✗ ')}"
+                    # The caption says what it was read as, and the alt text no more: it had said it too
+                    # (an accessibility review, 2026-12-07). Delete's name says it all, to tell one from another.
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=said,
-                             alt=f"A drawing {kept_as}")
+                             alt=f"A drawing kept as {digit}")
                     deletes[f"delete-{correction.id}"] = f"Delete the drawing {kept_as}"
                     if st.button("Delete", key=f"delete-{correction.id}"):
                         deleted(store.delete(correction.id, session), session)

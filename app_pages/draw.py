@@ -30,7 +30,7 @@ from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer,
 )
-from app_pages.screen_reader import bring_into_view
+from app_pages.screen_reader import announce, bring_into_view, focus
 
 if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import Recognition, Recognizer
@@ -107,6 +107,12 @@ BELOW_THE_CORRECTION = ("<style>@media (max-width: 640px), (max-height: 860px) {
 # with the canvas whole (Streamlit stacks columns itself only under 640 pixels): on a tablet upright, 820 pixels
 # with the sidebar open, the canvas had shrunk to 168 pixels under a child's finger (fit_to_column; seen in Chromium).
 # Only those two columns: the answer's chart and 28x28 view, stacked too, put the view below the screen.
+# show_keyboards_way's link, out of sight and out of the column's flow (its wrapper, which took a gap of 16 pixels
+# and put the digit read below a phone's screen), until the keyboard is on it.
+KEYBOARDS_WAY = ("<style>:has(> .st-key-keyboards-way) { position: absolute; left: -10000px; } "
+                 ":has(> .st-key-keyboards-way):focus-within { position: fixed; left: 50%; top: 4.5rem; width: auto; "
+                 "transform: translateX(-50%); z-index: 1000000; padding: 0.25rem 0.75rem; border-radius: 0.5rem; "
+                 "background: #262730; box-shadow: 0 0 0 2px #ff4b4b; }</style>")
 STACKED_ON_TOUCH = """<style>@media (hover: none) and (orientation: portrait) {
   .st-key-digit-layout { container-type: inline-size; }
   @container (width < 720px) {
@@ -288,6 +294,10 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         # review, 2026-12-04).
         st.button("Undo: don't keep it", key=f"undo-{kept_id}", icon=":material/undo:",
                   on_click=take_back, args=(kept_id, label, drawing))
+        # Said, and the keyboard on Undo: a screen reader had heard nothing of it, the last answer still in its
+        # status over a blank canvas, and the focus fell to the page's top (an accessibility review, 2026-12-07).
+        announce(f"Saved as {article(label)} {label}. Undo is next.")
+        focus(f".st-key-undo-{kept_id} button", occasion=str(kept_id))
         bring_into_view(digit_canvas_key())
     if taken := st.session_state.pop("taken_back", None):
         label, failed = taken
@@ -532,7 +542,8 @@ def main() -> None:
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
     moved = st.session_state.pop("to number mode", None)  # and the mode switch is drawn below
-    st.html(STACKED_ON_TOUCH + BELOW_THE_CORRECTION)
+    st.html(STACKED_ON_TOUCH + BELOW_THE_CORRECTION + KEYBOARDS_WAY)
+    show_keyboards_way()
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
     # page is in the mode it was left in, with its drawing (lasting_canvas). read_as_a_number sets it too.
     mode = st.segmented_control("Read", MODES, default=last_value_unless_set("mode", "Digit"), required=True,
@@ -546,6 +557,16 @@ def main() -> None:
         # Kept to two lines on a phone (393 px): a third pushed the digit read below the screen.
         st.caption("Draw a digit from 0 to 9 in the black square. A neural network reads it after every stroke.")
         st.fragment(draw_digit)()
+
+
+def show_keyboards_way() -> None:
+    """A link to the Photo page for whoever has no pointer to draw with, the keyboard's first stop on the page and
+    out of sight until it is there (a skip link): tabbing through the page had found the canvas's buttons and no
+    word of where else to go, and the Photo page reads a photo by keyboard alone (an accessibility review,
+    2026-12-07). Out of sight, it takes no room from the canvas and the answer."""
+    with st.container(key="keyboards-way"):
+        st.page_link("app_pages/photo.py", label="No mouse, pen or touch screen? Read a photo of your digits instead",
+                     icon=":material/photo_camera:")
 
 
 # st.navigation runs this file as __main__; the tests import it for its functions.

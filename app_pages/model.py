@@ -60,7 +60,10 @@ def show_errors(inspection: Inspection | str | None, of: str) -> None:
     captions = [f"{t}: read as {r} ({p}), then {u} ({q})" for t, r, u, (p, q) in zip(
         inspection.error_labels, inspection.error_read, inspection.error_runner_up,
         map(two_percentages, inspection.error_read_probability, inspection.error_runner_up_probability))]
-    st.image(images, caption=captions[:GALLERY], width=84, alt=[f"A test digit {c}" for c in captions[:GALLERY]])
+    # The alt text says what the picture is, the caption (read after it) what the model made of it: the alt had
+    # said the caption's words again, every digit's read twice (an accessibility review, 2026-12-07).
+    st.image(images, caption=captions[:GALLERY], width=84,
+             alt=[f"A handwritten {label}" for label in inspection.error_labels[:GALLERY]])
 
 
 def two_percentages(read: float, runner_up: float) -> tuple[str, str]:

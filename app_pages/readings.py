@@ -128,8 +128,9 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
         digit = reading.digits[0]
         st.vega_lite_chart(probability_bars(digit.probabilities, digit.digit, digit.looks_like_a_digit), height=240)
         return
-    # "also" over a column of "–" told a student nothing (a review, 2026-12-04).
-    rows = ["| | read | sure | could also be |", "|---|---|---|---|"]
+    # "also" over a column of "–" told a student nothing (a review, 2026-12-04); an empty first header was read as
+    # nothing (an accessibility review, 2026-12-07).
+    rows = ["| place | read | sure | could also be |", "|---|---|---|---|"]
     for place, digit in enumerate(reading.digits, start=1):
         also = ", ".join(f"{d} ({p:.0%})" for d, p in digit.top(3)[1:] if f"{p:.0%}" != "0%") or "nothing else"
         mark = (" ⚠️ looks like no digit" if not digit.looks_like_a_digit else

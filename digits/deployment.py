@@ -19,6 +19,7 @@ WORDS = (("retraining", "retraining"), ("corrections", "keeping drawings"))  # t
 UNREADABLE = "unreadable"  # the key of closed_settings' reason
 WRONG_PASSWORD_DELAY_S = 1.0  # password_tried's: one wrong try a second, for the whole server process
 PASSWORD_TURN = threading.Lock()
+PASSWORD_WAIT_S = 5.0  # the longest a try waits for its turn, before it is refused untried
 # The password of a site whose secrets cannot be read: nobody has it, so nobody may change anything (but with
 # $DIGITS_PASSWORD, which wins).
 NOBODYS_PASSWORD = random.token_urlsafe(32)
@@ -152,13 +153,19 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def password_tried(given: str, expected: str, delay: float = WRONG_PASSWORD_DELAY_S) -> bool:
-    """Whether `given`, typed in to unlock a session, is the password. Tries take turns across the whole server
-    process, a wrong one holding the turn for `delay` seconds: held in its own session only, a program with 100
-    sessions had tried 34 passwords a second (a review, 2026-12-05); now one a second. A right one waits its turn too,
-    or sent among many wrong ones it would have come back first."""
-    with PASSWORD_TURN:
+def password_tried(given: str, expected: str, delay: float = WRONG_PASSWORD_DELAY_S,
+                   wait: float = PASSWORD_WAIT_S) -> bool | None:
+    """Whether `given`, typed in to unlock a session, is the password; None where its turn did not come within `wait`
+    seconds (too many tries at once), and it was not tried. Tries take turns across the whole server process, a wrong
+    one holding the turn for `delay` seconds: held in its own session only, a program with 100 sessions had tried 34
+    passwords a second (a review, 2026-12-05); now one a second. A right one waits its turn too, or sent among many
+    wrong ones it would have come back first. The wait is bounded, so that a burst of tries holds no session long."""
+    if not PASSWORD_TURN.acquire(timeout=wait):
+        return None
+    try:
         if password_matches(given, expected):
             return True
         time.sleep(delay)
         return False
+    finally:
+        PASSWORD_TURN.release()

@@ -65,7 +65,15 @@ def test_drawn_digits_are_read_and_reset_clears_them(page, digit):
 def test_the_page_says_its_answer_and_its_pictures_to_a_screen_reader(page):
     # An accessibility review heard the prompt to draw, then nothing of the digit read, and the pictures as "img".
     assert page.title() == "Draw · digits"
+    expect(page.get_by_role("heading", level=1)).to_have_text("✏️ digits · Draw")  # each page's had been "digits"
     expect(page.get_by_role("group", name="Canvas: draw with a mouse, a pen or a finger")).to_have_count(1)
+    # Whoever has no pointer to draw with is shown the way to the Photo page, at the keyboard's first stop in the
+    # page, out of sight till then: tabbing through had found the canvas's buttons and no word of it.
+    way = page.get_by_role("link", name="No mouse, pen or touch screen? Read a photo of your digits instead")
+    expect(way).not_to_be_in_viewport()
+    way.focus()
+    expect(way).to_be_in_viewport()
+    assert way.get_attribute("href") == "photo"
     draw(page, PLAIN[7])
     expect_reading(page, "7")
     status = page.get_by_role("status").filter(has_text=re.compile(r"^Prediction: "))
@@ -221,6 +229,9 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
                 answer.get_by_role("button", name=f"✓ Right, it is a {read}").click()
         expect(page.get_by_text(f"Saved as a {label or read}")).to_be_visible()
         expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()  # a blank canvas
+        # Said to a screen reader, the keyboard on Undo: it had heard nothing, and the focus fell to the top.
+        expect(page.locator("#announcer")).to_have_text(f"Saved as a {label or read}. Undo is next.")
+        expect(answer.get_by_role("button", name="Undo: don't keep it")).to_be_focused()
     # Undo takes the last one back, and gives its drawing back to the canvas, read again, to be kept anew.
     with new_run(page):
         answer.get_by_role("button", name="Undo: don't keep it").click()

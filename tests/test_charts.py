@@ -110,6 +110,18 @@ def test_each_chart_says_what_it_shows_in_words_for_a_screen_reader():
         "Accuracy per digit: digits " + ", ".join(f"{d} 99.00%" for d in range(9)) + ", 9 98.50%")
     assert correction_bars({d: d * 1000 for d in range(10)})["description"] == (
         "Drawings kept of each digit: " + ", ".join(f"{d} {d * 1000:,}" for d in range(10)))
+    # And their marks and axes nothing more: Vega gave each point a label, 396 on the Model page, the accuracy
+    # curves' of their error ("accuracy: 0.0134" of 98.66%; an accessibility review, 2026-12-07).
+    charts = [probability_bars(probabilities, 7), confusion_heatmap(confusion), learning_curves(points, "accuracy"),
+              per_digit_points({"digits": [0.99] * 10}), correction_bars({1: 2})]
+    assert all(chart["config"]["aria"] is False for chart in charts)
+
+
+def test_the_learning_curves_are_told_apart_by_more_than_colour():
+    encoding = learning_curves(POINTS, "loss")["encoding"]
+    ranges = [tuple(map(str, encoding[channel]["scale"]["range"])) for channel in ("color", "shape", "strokeDash")]
+    assert all(len(set(values)) == 2 for values in ranges)  # training and validation differ in each
+    assert len({str(encoding[channel]["legend"]) for channel in ("color", "shape", "strokeDash")}) == 1  # one legend
 
 
 def test_the_bars_of_drawings_kept_give_their_scale_from_zero_to_the_most():

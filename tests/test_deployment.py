@@ -9,7 +9,7 @@ import pytest
 from streamlit import config
 
 from digits.deployment import (NOBODYS_PASSWORD, closed_settings, collecting_enabled, deployment_password,
-                               password_tried, retraining_enabled, settings_problems)
+                               PASSWORD_TURN, password_tried, retraining_enabled, settings_problems)
 from tests.browser import copy_shipped_model
 from tests.test_page import run_page
 
@@ -198,3 +198,17 @@ def test_password_tries_take_turns_across_the_server_and_a_wrong_one_holds_the_t
     wrong = sorted(ended[given] - started for given in ("guess 1", "guess 2", "guess 3"))
     assert wrong[0] >= 0.4 and wrong[1] - wrong[0] >= 0.39 and wrong[2] - wrong[1] >= 0.39, wrong
     assert ended["correct horse"] - started >= 0.4  # not at once, which had told it apart from the guesses
+
+
+def test_a_try_whose_turn_does_not_come_soon_is_refused_untried_and_the_page_says_why(environment, tmp_path):
+    # A burst of tries would otherwise hold every session behind it for as many seconds as there are tries.
+    app = run_page(environment, copy_shipped_model(tmp_path / "models"), DIGITS_PASSWORD="correct horse")
+    with PASSWORD_TURN:  # another session's try, holding the turn
+        started = time.monotonic()
+        assert password_tried("correct horse", "correct horse", wait=0.2) is None
+        assert time.monotonic() - started < 1
+        app.sidebar.text_input[0].input("correct horse").run()
+        assert [e.value for e in app.sidebar.error] == ["Too many tries on this site at once: try again in a minute."]
+        assert not app.sidebar.button  # still locked
+    app.sidebar.text_input[0].input("correct horse").run()
+    assert app.sidebar.button[0].label == "Lock" and not app.sidebar.error

@@ -914,6 +914,11 @@ def test_a_password_protects_retraining_and_the_choice_of_model(monkeypatch, mod
         assert not app.run().sidebar.error  # said once
     app.sidebar.text_input[0].input("correct horse").run()
     assert [b.label for b in app.sidebar.button] == ["Lock", "Train a new model", "Learn my handwriting"]
+    # Said to a screen reader, once, the keyboard on Lock: it had heard nothing, the focus at the page's top.
+    scripts = " ".join(html.proto.body for html in app.sidebar.get("html"))
+    assert f'"Unlocked: you may {rights}."' in scripts and '".st-key-lock button"' in scripts
+    assert "Unlocked: you may" not in " ".join(html.proto.body for html in app.run().sidebar.get("html"))
+    assert app.title[0].value == "✏️ digits · Draw"  # the page named: each page's heading had been "digits"
     assert f"Unlocked in this browser tab: you may {rights}." in [c.value for c in app.sidebar.caption]
     assert "Serve model" in [s.label for s in app.sidebar.selectbox] and not app.sidebar.text_input
     # The password changed: a session unlocked with the one before had kept every right (a review, 2026-12-07).

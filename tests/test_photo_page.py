@@ -71,6 +71,7 @@ def test_an_uploaded_photo_of_a_number_is_read_with_its_digits(monkeypatch, mode
     assert not app.exception
     assert [(m.label, m.value) for m in app.main.metric] == [("Number", "417")]
     table = next(m.value for m in app.markdown if "| read |" in m.value)
+    assert table.startswith("| place | read | sure | could also be |\n")  # every column named, for a screen reader
     assert [row.split("|")[2].strip().strip("*")[:1] for row in table.splitlines()[2:]] == ["4", "1", "7"]
     assert len(app.main.image) == 1  # the photo with its boxes
     # A decimal point is kept in the number, not read as a digit (4.17 was 417, the point dropped as a speck).
