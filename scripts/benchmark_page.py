@@ -102,6 +102,8 @@ def main() -> int:
                 page.screenshot(path=args.number_screenshot, full_page=True)
                 with new_run(page):
                     page.get_by_text("Digit", exact=True).click()
+                with new_run(page):  # its canvas, given back the drawing before the switch, has no bin: Clear
+                    page.get_by_role("button", name="Clear", exact=True).click()
             if args.corrections_screenshot:
                 for strokes, label in zip(ONE_STROKE, ("1", "7", "0")):
                     reset_canvas(page)
