@@ -110,8 +110,10 @@ def main() -> None:
             "[data-testid='stCheckbox'] label, [role='radiogroup'] label { min-height: 44px; align-items: center; } "
             "} " + OTHER_PAGES_WHEN_NARROW + PRIMARY_BUTTONS + "</style>")
     # Named after the page once it is known (below): every page's one heading had been "digits", and a screen reader
-    # going by headings could not tell the pages apart (an accessibility review, 2026-12-07).
-    title = st.empty()
+    # going by headings could not tell the pages apart (an accessibility review, 2026-12-07). A container, whose
+    # heading stays until the new one takes its place: st.empty() dropped it as each run began, and for 400 ms on a
+    # slow phone the page below moved up 88 pixels, the Digit / Number switch under a finger with it (a review).
+    title = st.container()
     for problem in settings_problems(secrets()):  # to every visitor: each locks or turns off something, and says what
         st.warning(problem, icon=":material/warning:")
     restore_after_reload()  # a reloaded tab's drawings, before any page draws its canvas

@@ -87,7 +87,7 @@ def check_password() -> None:
     given, expected = st.session_state["password"], deployment_password(secrets())
     if not given or expected is None:
         return
-    tried = password_tried(given, expected)
+    tried = password_tried(given, expected, st.context.ip_address)
     if tried:
         st.session_state[UNLOCKED] = password_digest(given)
         st.session_state["just unlocked"] = True

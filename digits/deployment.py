@@ -17,8 +17,9 @@ OFF = ("off", "false", "0", "no")
 SETTINGS = ("password", "retraining", "corrections")  # the secrets this app reads
 WORDS = (("retraining", "retraining"), ("corrections", "keeping drawings"))  # the features, as the page calls them
 UNREADABLE = "unreadable"  # the key of closed_settings' reason
-WRONG_PASSWORD_DELAY_S = 1.0  # password_tried's: one wrong try a second, for the whole server process
-PASSWORD_TURN = threading.Lock()
+WRONG_PASSWORD_DELAY_S = 1.0  # password_tried's: one wrong try a second from an address
+# The turns of password_tried, an address's by its hash: any number of addresses (a header can name any) take 64.
+PASSWORD_TURNS = [threading.Lock() for _ in range(64)]
 PASSWORD_WAIT_S = 5.0  # the longest a try waits for its turn, before it is refused untried
 # The password of a site whose secrets cannot be read: nobody has it, so nobody may change anything (but with
 # $DIGITS_PASSWORD, which wins).
@@ -153,14 +154,23 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def password_tried(given: str, expected: str, delay: float = WRONG_PASSWORD_DELAY_S,
+def password_turn(client: str | None) -> threading.Lock:
+    """The turn that tries from the address `client` take (None: this machine)."""
+    return PASSWORD_TURNS[hash(client) % len(PASSWORD_TURNS)]
+
+
+def password_tried(given: str, expected: str, client: str | None, delay: float = WRONG_PASSWORD_DELAY_S,
                    wait: float = PASSWORD_WAIT_S) -> bool | None:
-    """Whether `given`, typed in to unlock a session, is the password; None where its turn did not come within `wait`
-    seconds (too many tries at once), and it was not tried. Tries take turns across the whole server process, a wrong
-    one holding the turn for `delay` seconds: held in its own session only, a program with 100 sessions had tried 34
-    passwords a second (a review, 2026-12-05); now one a second. A right one waits its turn too, or sent among many
-    wrong ones it would have come back first. The wait is bounded, so that a burst of tries holds no session long."""
-    if not PASSWORD_TURN.acquire(timeout=wait):
+    """Whether `given`, typed in to unlock a session from the address `client`, is the password; None where its turn
+    did not come within `wait` seconds (too many tries at once), and it was not tried.
+
+    Tries from one address take turns (password_turn), a wrong one holding the turn for `delay` seconds: held in its
+    own session only, a program with 100 sessions had tried 34 passwords a second (a review, 2026-12-05); from one
+    address, now one a second. A right one waits its turn too, or sent among many wrong ones it would have come back
+    first. Turns per address, not for the whole server: with one for all, six guessing sessions kept the owner from
+    unlocking (a review, 2026-12-07). The wait is bounded, so that a burst of tries holds no session long."""
+    turn = password_turn(client)
+    if not turn.acquire(timeout=wait):
         return None
     try:
         if password_matches(given, expected):
@@ -168,4 +178,4 @@ def password_tried(given: str, expected: str, delay: float = WRONG_PASSWORD_DELA
         time.sleep(delay)
         return False
     finally:
-        PASSWORD_TURN.release()
+        turn.release()

@@ -74,6 +74,10 @@ def test_the_page_says_its_answer_and_its_pictures_to_a_screen_reader(page):
     way.focus()
     expect(way).to_be_in_viewport()
     assert way.get_attribute("href") == "photo"
+    page.set_viewport_size({"width": 320, "height": 640})  # 400% zoom: its words wrap, all on the screen
+    box = way.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320 and box["height"] > 30, box
+    page.set_viewport_size({"width": 1280, "height": 900})
     draw(page, PLAIN[7])
     expect_reading(page, "7")
     status = page.get_by_role("status").filter(has_text=re.compile(r"^Prediction: "))

@@ -1,6 +1,7 @@
 """A deployment's settings, from the environment and the secrets file: what each value turns on or off, and that a
 mistaken one fails closed and says so, on the page too."""
 
+import contextlib
 import subprocess
 import threading
 import time
@@ -9,7 +10,8 @@ import pytest
 from streamlit import config
 
 from digits.deployment import (NOBODYS_PASSWORD, closed_settings, collecting_enabled, deployment_password,
-                               PASSWORD_TURN, password_tried, retraining_enabled, settings_problems)
+                               PASSWORD_TURNS, password_tried, password_turn, retraining_enabled,
+                               settings_problems)
 from tests.browser import copy_shipped_model
 from tests.test_page import run_page
 
@@ -177,21 +179,33 @@ def test_a_training_that_cannot_start_says_why(environment, read_only_models):
         "The serving model is unchanged."]
 
 
-def test_password_tries_take_turns_across_the_server_and_a_wrong_one_holds_the_turn():
+def addresses_with_turns_apart() -> tuple[str, str]:
+    """Two client addresses that do not share a turn (password_turn)."""
+    first = "203.0.113.5"
+    other = next(f"198.51.100.{n}" for n in range(1, 255) if password_turn(f"198.51.100.{n}") is not password_turn(first))
+    return first, other
+
+
+def test_password_tries_from_one_address_take_turns_and_a_wrong_one_holds_the_turn():
     # Each session waited on its own: a program with 100 sessions tried 34 passwords a second (a review, 2026-12-05).
+    guesser, owner = addresses_with_turns_apart()
     answers, ended = {}, {}
 
-    def attempt(given: str) -> None:
-        answers[given] = password_tried(given, "correct horse", delay=0.4)
+    def attempt(given: str, client: str) -> None:
+        answers[given] = password_tried(given, "correct horse", client, delay=0.4)
         ended[given] = time.monotonic()
 
-    sessions = [threading.Thread(target=attempt, args=(given,)) for given in ("guess 1", "guess 2", "guess 3")]
+    sessions = [threading.Thread(target=attempt, args=(given, guesser)) for given in ("guess 1", "guess 2", "guess 3")]
     started = time.monotonic()
     for session in sessions:
         session.start()
     time.sleep(0.1)  # the guesses hold the turn: the right password, sent among them, waits too
-    right = threading.Thread(target=attempt, args=("correct horse",))
+    right = threading.Thread(target=attempt, args=("correct horse", guesser))
     right.start()
+    # The owner, at another address, is not held by them: with one turn for the whole server, six guessing sessions
+    # had kept the owner from unlocking (a review, 2026-12-07).
+    assert password_tried("correct horse", "correct horse", owner, wait=0.1) is True
+    assert time.monotonic() - started < 0.4
     for session in [*sessions, right]:
         session.join()
     assert answers == {"guess 1": False, "guess 2": False, "guess 3": False, "correct horse": True}
@@ -203,9 +217,11 @@ def test_password_tries_take_turns_across_the_server_and_a_wrong_one_holds_the_t
 def test_a_try_whose_turn_does_not_come_soon_is_refused_untried_and_the_page_says_why(environment, tmp_path):
     # A burst of tries would otherwise hold every session behind it for as many seconds as there are tries.
     app = run_page(environment, copy_shipped_model(tmp_path / "models"), DIGITS_PASSWORD="correct horse")
-    with PASSWORD_TURN:  # another session's try, holding the turn
+    with contextlib.ExitStack() as tries:  # other sessions' tries, holding every address's turn (AppTest's too)
+        for turn in PASSWORD_TURNS:
+            tries.enter_context(turn)
         started = time.monotonic()
-        assert password_tried("correct horse", "correct horse", wait=0.2) is None
+        assert password_tried("correct horse", "correct horse", None, wait=0.2) is None
         assert time.monotonic() - started < 1
         app.sidebar.text_input[0].input("correct horse").run()
         assert [e.value for e in app.sidebar.error] == ["Too many tries on this site at once: try again in a minute."]
