@@ -182,7 +182,8 @@ def test_a_training_that_cannot_start_says_why(environment, read_only_models):
 def addresses_with_turns_apart() -> tuple[str, str]:
     """Two client addresses that do not share a turn (password_turn)."""
     first = "203.0.113.5"
-    other = next(f"198.51.100.{n}" for n in range(1, 255) if password_turn(f"198.51.100.{n}") is not password_turn(first))
+    others = (f"198.51.100.{n}" for n in range(1, 255))
+    other = next(address for address in others if password_turn(address) is not password_turn(first))
     return first, other
 
 
