@@ -111,7 +111,8 @@ BELOW_THE_CORRECTION = ("<style>@media (max-width: 640px), (max-height: 860px) {
 # and put the digit read below a phone's screen), until the keyboard is on it.
 KEYBOARDS_WAY = ("<style>:has(> .st-key-keyboards-way) { position: absolute; left: -10000px; } "
                  ":has(> .st-key-keyboards-way):focus-within { position: fixed; left: 50%; top: 4.5rem; "
-                 "width: max-content; transform: translateX(-50%); z-index: 1000000; padding: 0.25rem 0.75rem; border-radius: 0.5rem; "
+                 "width: max-content; transform: translateX(-50%); z-index: 1000000; padding: 0.25rem 0.75rem; "
+                 "border-radius: 0.5rem; "
                  "background: #262730; box-shadow: 0 0 0 2px #ff4b4b; max-width: calc(100vw - 2rem); } "
                  # Its words wrap in a narrow window: on one line they ran off a phone's screen (a review).
                  ".st-key-keyboards-way p { white-space: normal; }</style>")
