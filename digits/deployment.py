@@ -4,9 +4,11 @@ secret."""
 
 from __future__ import annotations
 
+import collections
 import difflib
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets as random
 import threading
@@ -18,8 +20,11 @@ SETTINGS = ("password", "retraining", "corrections")  # the secrets this app rea
 WORDS = (("retraining", "retraining"), ("corrections", "keeping drawings"))  # the features, as the page calls them
 UNREADABLE = "unreadable"  # the key of closed_settings' reason
 WRONG_PASSWORD_DELAY_S = 1.0  # password_tried's: one wrong try a second from an address
-# The turns of password_tried, an address's by its hash: any number of addresses (a header can name any) take 64.
-PASSWORD_TURNS = [threading.Lock() for _ in range(64)]
+# The turns of password_tried, a network's each (client_network), the most recently used last; at most this many
+# are kept, the least recently used dropped, so that any number of addresses takes bounded memory.
+PASSWORD_TURNS: collections.OrderedDict[str, threading.Lock] = collections.OrderedDict()
+PASSWORD_TURNS_KEPT = 4096
+TURNS_KEPT = threading.Lock()  # over PASSWORD_TURNS
 PASSWORD_WAIT_S = 5.0  # the longest a try waits for its turn, before it is refused untried
 # The password of a site whose secrets cannot be read: nobody has it, so nobody may change anything (but with
 # $DIGITS_PASSWORD, which wins).
@@ -154,9 +159,29 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def client_network(client: str | None) -> str:
+    """The network whose tries take one turn, for a client address (None: this machine): an IPv6 address's /64, which
+    one home or phone is given whole (a review's 384 addresses of one /64 had tried 74 passwords a second, and kept
+    every turn busy), an IPv4-mapped one as IPv4, any other as it is."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return str(client)
+    if address.version == 6 and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
+
+
 def password_turn(client: str | None) -> threading.Lock:
-    """The turn that tries from the address `client` take (None: this machine)."""
-    return PASSWORD_TURNS[hash(client) % len(PASSWORD_TURNS)]
+    """The turn that tries from the address `client` take (None: this machine): its network's, its own. Turns shared
+    by hash (64 of them) had let a /64's addresses cover them all and keep the owner out (a review, 2026-12-07)."""
+    network = client_network(client)
+    with TURNS_KEPT:
+        turn = PASSWORD_TURNS.pop(network, None) or threading.Lock()
+        PASSWORD_TURNS[network] = turn
+        while len(PASSWORD_TURNS) > PASSWORD_TURNS_KEPT:
+            PASSWORD_TURNS.popitem(last=False)
+        return turn
 
 
 def password_tried(given: str, expected: str, client: str | None, delay: float = WRONG_PASSWORD_DELAY_S,
