@@ -231,7 +231,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
                 pills.get_by_role("radio", name=label, exact=True).click()
             else:
                 answer.get_by_role("button", name=f"✓ Right, it is a {read}").click()
-        expect(page.get_by_text(f"Saved as a {label or read}")).to_be_visible()
+        expect(page.get_by_text(f"Saved as a {label or read} — draw the next one")).to_be_visible()
         expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()  # a blank canvas
         # Said to a screen reader, the keyboard on Undo: it had heard nothing, and the focus fell to the top.
         expect(page.locator("#announcer")).to_have_text(f"Saved as a {label or read}. Undo is next.")
@@ -244,7 +244,7 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     assert len(Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")) == 2
     with new_run(page):
         answer.get_by_role("button", name=f"✓ Right, it is a {read}").click()
-    expect(page.get_by_text(f"Saved as a {read}")).to_be_visible()
+    expect(page.get_by_text(f"Saved as a {read} — draw the next one")).to_be_visible()
     # The Corrections page counts and shows them, with what the model had read; on a laptop's page, 1366x650.
     page.set_viewport_size({"width": 1366, "height": 650})
     with new_run(page):
@@ -284,7 +284,7 @@ def test_corrections_acknowledged_on_the_page_survive_kill_9_of_the_server_mid_w
             draw(page, PLAIN[1])
             with new_run(page):
                 pills().get_by_role("radio", name=str(label), exact=True).click()
-            expect(page.get_by_text(f"Saved as a {label}")).to_be_visible()
+            expect(page.get_by_text(f"Saved as a {label} — draw the next one")).to_be_visible()
         draw(page, PLAIN[1])
         pills().get_by_role("radio", name="8", exact=True).click()  # and one in flight
     finally:

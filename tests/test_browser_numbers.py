@@ -178,7 +178,7 @@ def test_a_reload_keeps_the_drawings_the_tab_kept_but_an_address_passed_on_does_
         draw(page, PLAIN[7])
         with new_run(page):
             page.get_by_role("button", name="✓ Right, it is a 7").click()
-        expect(page.get_by_text("Saved as a 7")).to_be_visible()
+        expect(page.get_by_text("Saved as a 7 — draw the next one")).to_be_visible()
 
     student = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = student.new_page()
@@ -310,7 +310,7 @@ def test_on_a_phone_keeping_taking_back_or_moving_a_drawing_brings_its_new_canva
     assert not canvas_in_view()
     with new_run(page):
         pill.tap()
-    expect(page.get_by_text("Saved as a 1")).to_be_visible()
+    expect(page.get_by_text("Saved as a 1 — draw the next one")).to_be_visible()
     assert canvas_in_view(wait_s=2)
     undo = page.get_by_role("button", name="Undo: don't keep it")
     undo.scroll_into_view_if_needed()

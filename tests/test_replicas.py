@@ -51,7 +51,7 @@ def test_two_replicas_share_the_corrections_the_training_lock_and_the_promotion(
     draw(a, PLAIN[1])
     with new_run(a):
         a.locator('[data-testid="stButtonGroup"]').get_by_role("radio", name="4", exact=True).click()
-    expect(a.get_by_text("Saved as a 4")).to_be_visible()
+    expect(a.get_by_text("Saved as a 4 — draw the next one")).to_be_visible()
     assert Corrections(database).counts()[4] == 1
     go_to(b, "Corrections")
     expect_reading(b, "1", "Drawings kept")

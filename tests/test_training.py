@@ -72,7 +72,7 @@ def test_every_architecture_the_page_offers_builds_and_reads_ten_digits():
 def test_train_script_explains_missing_data(tmp_path):
     done = run_script("train.py", "--data", tmp_path / "none.npz", "--out", tmp_path / "new" / "folder" / "m.keras")
     assert done.returncode == 2
-    assert f"--data {tmp_path / 'none.npz'}: no such file" in done.stderr and "Traceback" not in done.stderr
+    assert f"--data: MNIST file not found: {tmp_path / 'none.npz'}\n" in done.stderr and "Traceback" not in done.stderr
     assert not list(tmp_path.iterdir())  # nor the folders --out would have needed
 
 
