@@ -265,15 +265,16 @@ class Deadline:
         """urllib's opener (urlopen's, redirects and proxies included), with connections this deadline ends."""
         watch = self.watch
 
-        class Http(http.client.HTTPConnection):
+        class Watched:  # before the connection class, whose connect() it extends
             def connect(self):
                 super().connect()
                 watch(self.sock)
 
-        class Https(http.client.HTTPSConnection):
-            def connect(self):
-                super().connect()
-                watch(self.sock)
+        class Http(Watched, http.client.HTTPConnection):
+            pass
+
+        class Https(Watched, http.client.HTTPSConnection):
+            pass
 
         class HttpHandler(urllib.request.HTTPHandler):
             def http_open(self, req):
@@ -358,4 +359,3 @@ def _copy(response, file, total: int | None, progress: Callable[[int, int | None
         if progress:
             progress(got, total)
     return got
-

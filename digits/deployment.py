@@ -19,7 +19,7 @@ OFF = ("off", "false", "0", "no")
 SETTINGS = ("password", "retraining", "corrections")  # the secrets this app reads
 WORDS = (("retraining", "retraining"), ("corrections", "keeping drawings"))  # the features, as the page calls them
 UNREADABLE = "unreadable"  # the key of closed_settings' reason
-WRONG_PASSWORD_DELAY_S = 1.0  # password_tried's: one wrong try a second from an address
+WRONG_PASSWORD_DELAY_S = 1.0  # password_tried's: one wrong try a second from a network
 # The turns of password_tried, a network's each (client_network), the most recently used last; at most this many
 # are kept, the least recently used dropped, so that any number of addresses takes bounded memory.
 PASSWORD_TURNS: collections.OrderedDict[str, threading.Lock] = collections.OrderedDict()
@@ -189,10 +189,10 @@ def password_tried(given: str, expected: str, client: str | None, delay: float =
     """Whether `given`, typed in to unlock a session from the address `client`, is the password; None where its turn
     did not come within `wait` seconds (too many tries at once), and it was not tried.
 
-    Tries from one address take turns (password_turn), a wrong one holding the turn for `delay` seconds: held in its
+    Tries from one network take turns (password_turn), a wrong one holding the turn for `delay` seconds: held in its
     own session only, a program with 100 sessions had tried 34 passwords a second (a review, 2026-12-05); from one
-    address, now one a second. A right one waits its turn too, or sent among many wrong ones it would have come back
-    first. Turns per address, not for the whole server: with one for all, six guessing sessions kept the owner from
+    network, now one a second. A right one waits its turn too, or sent among many wrong ones it would have come back
+    first. Turns per network, not for the whole server: with one for all, six guessing sessions kept the owner from
     unlocking (a review, 2026-12-07). The wait is bounded, so that a burst of tries holds no session long."""
     turn = password_turn(client)
     if not turn.acquire(timeout=wait):
