@@ -20,7 +20,7 @@ from digits.canvas import canvas_pixels, canvas_png, checked_strokes
 from digits.charts import probability_bars
 from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
 from digits.deployment import collecting_enabled, retraining_enabled
-from digits.numbers import TooMuchWriting
+from digits.numbers import TooMuchWriting, article
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
@@ -144,11 +144,6 @@ def png_url(picture: Image.Image | np.ndarray) -> str:
     it (as a 16 KB JPEG, the PNG is 2.5 KB) in the server's media store for the browser to fetch: a request more
     per stroke, and a 404 when the next stroke's run has already dropped it."""
     return "data:image/png;base64," + base64.b64encode(png_bytes(picture)).decode()
-
-
-def article(digit: int) -> str:
-    """The article before a digit said aloud: "an 8", "a 7"."""
-    return "an" if digit == 8 else "a"
 
 
 def show_recognition(recognizer: Recognizer, result: Recognition, explain: bool, advise: bool) -> None:

@@ -54,7 +54,7 @@ def serving_recognizer() -> tuple[Recognizer, str]:
     shipped = ModelRegistry().folder / SHIPPED
     try:
         return load_recognizer(str(path), modified(path)), path.stem
-    except ValueError:  # a chosen model gone since serving_model loaded it (modified: 0): the next run says so
+    except (ValueError, FileNotFoundError):  # a chosen model spoilt or gone since serving_model: the next run says so
         if path == shipped:
             raise
         return load_recognizer(str(shipped), modified(shipped)), shipped.stem

@@ -13,8 +13,8 @@ from digits.charts import learning_curves
 from digits.corrections import FINE_TUNE_NEEDS, CorrectionsError, can_learn_from, corrections_location
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.data import MNIST_DOWNLOAD_MB, MnistError, NamedFileMissing, download_mnist, find_mnist, keras_cache
-from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, PRESETS, TRAINING_IMAGES, estimated_duration, preset_score,
-                            recipe, too_few_steps)
+from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEW_STEPS_SCORED, PRESETS, TRAINING_IMAGES, estimated_duration,
+                            preset_score, recipe, too_few_steps)
 from digits.registry import SHIPPED, ModelRegistry, model_label
 from digits.retraining import RUNNING, Retrainer, TrainingNotStarted, start_drawing_ahead
 
@@ -196,11 +196,11 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
         limit = st.number_input("Training images", 100, TRAINING_IMAGES,
                                 last_value(f"images {preset}", settings["limit"] or TRAINING_IMAGES), step=1000,
                                 key=f"images {preset}")
-        batch_size = settings["batch_size"]
-        if few := too_few_steps(int(limit), int(epochs), batch_size):
-            st.caption(f"{few}. Quick scored 11-28% in 4-24 steps, 86% in 40, 97.5% in 80. Fine to try the controls.")
+        few_steps = st.empty()  # said under the images, from the augmentation too (its styled digits add steps)
         augment = st.checkbox("Augmentation (makes MNIST look drawn)",
                               last_value(f"augment {preset}", settings["augment"]), key=f"augment {preset}")
+        if few := too_few_steps(int(limit), int(epochs), settings["batch_size"], augment):
+            few_steps.caption(f"{few}. {FEW_STEPS_SCORED}. Fine to try the controls.")
         # A Quick model is kept aside next to the shipped one: say so before the training, not only after it. What
         # the preset scored says nothing of other settings (a fresh user read both this and "learns little").
         as_preset = (arch, epochs, augment, limit >= TRAINING_IMAGES) == (
@@ -444,4 +444,4 @@ def show_outcome(retrainer: Retrainer, status: dict, ended: bool = False) -> Non
     # one it learned from (a fine-tune's) or the shipped one.
     other = Path(status.get("settings", {}).get("from", SHIPPED) if serving else now_serving).stem
     st.page_link("app_pages/model.py", label="Inspect it on the Model page", icon=":material/monitoring:",
-                 query_params={"model": name, **({"compare": other} if other else {})})
+                 query_params={"model": name, "compare": other})

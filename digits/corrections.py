@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 import io
 import json
 import logging
@@ -23,8 +22,8 @@ import sqlalchemy as sa
 from PIL import Image
 
 from digits.data import arrays_sha256
-from digits.preprocessing import SIZE, to_mnist_input
-from digits.registry import replaced_atomically
+from digits.preprocessing import SIZE, eight_bit, to_mnist_input
+from digits.registry import replaced_atomically, utc_now
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SCHEMA_VERSION = 2  # kept in the table digits_schema: a later layout can tell an old store and migrate it
@@ -39,7 +38,6 @@ RESTORE_PART = 10000  # ids looked up at once by Corrections.restore
 # labels; a class of 30 that keeps 100 drawings each has 3,000.
 MAX_IMPORT_BYTES = 100_000_000
 LOG = logging.getLogger(__name__)
-PNG_MODES = ("1", "L", "LA", "RGB", "RGBA")  # image modes kept as they are in the PNG; others become RGBA
 
 # One layout for both databases, written with SQLAlchemy Core: the same statements serve SQLite and PostgreSQL.
 LAYOUT = sa.MetaData()
@@ -525,13 +523,9 @@ def png_bytes(image: Image.Image | np.ndarray) -> bytes:
         if pixels.ndim == 3 and pixels.shape[2] == 1:
             pixels = pixels[..., 0]
         image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
-    if image.mode not in PNG_MODES:
-        image = image.convert("RGBA")  # palette, CMYK, 16-bit...: as preprocessing reads them
+    image = eight_bit(image)  # its modes kept as they are, as preprocessing reads them
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
 
 
-def utc_now() -> str:
-    """The time now, UTC, ISO 8601."""
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")

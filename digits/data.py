@@ -221,7 +221,10 @@ def download_mnist(
         try:
             verify_mnist(temp, "the downloaded file")
         except MnistError as error:
-            raise MnistError(f"{error}\n{HOW_TO_GET_IT}") from None
+            # A server that gives no size ends the body by closing the connection, early or not: say it may have.
+            unsized = "" if total is not None else (f" The server gave no size and sent {got:,} bytes: it may have "
+                                                    "been cut short.")
+            raise MnistError(f"{error}{unsized}\n{HOW_TO_GET_IT}") from None
         os.replace(temp, target)
     except OSError as error:  # the network is handled in _fetch, so this is the disk
         raise cannot_save(target, error) from None

@@ -61,6 +61,11 @@ class Inspection:
         with np.errstate(invalid="ignore"):
             return np.diag(self.confusion) / self.confusion.sum(axis=1)
 
+    def scores(self) -> dict:
+        """The scores a model's metadata keeps: test_accuracy, and per_digit_accuracy by digit ("0" to "9")."""
+        return {"test_accuracy": self.test_accuracy,
+                "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(self.per_digit_accuracy)}}
+
 
 def test_set_sha256(x_test: np.ndarray, y_test: np.ndarray) -> str:
     """The sha256 of test images and labels, both as uint8 (so the labels' dtype does not change it)."""

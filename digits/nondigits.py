@@ -38,7 +38,7 @@ def scribble(rng: np.random.Generator) -> Strokes:
 
 
 def zigzag(rng: np.random.Generator) -> Strokes:
-    """Four to ten straight strokes up and down across, in one."""
+    """Three to nine straight strokes up and down across, in one (four to ten corners)."""
     corners = rng.integers(4, 11)
     height = rng.uniform(0.3, 1.0)
     return [[(x, 0.5 + height * ((i % 2) - 0.5)) for i, x in enumerate(np.linspace(0, 1, corners))]]

@@ -173,6 +173,11 @@ class NumberCandidates:
         return [((left, top, middle, bottom), halves[0]), ((middle, top, right, bottom), halves[1])]
 
 
+def article(digit: int) -> str:
+    """The article before a digit said aloud: "an 8", "a 7"."""
+    return "an" if digit == 8 else "a"
+
+
 def ordinal(n: int) -> str:
     """A place (from 1) as an ordinal: "1st", "2nd", "11th", "23rd"."""
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"

@@ -55,10 +55,24 @@ def has_ink(image: Image.Image | np.ndarray) -> bool:
     return bool((ink_intensity(image) >= NOISE).any())
 
 
+def eight_bit(image: Image.Image, kept: tuple[str, ...] = ("1", "L", "LA", "RGB", "RGBA")) -> Image.Image:
+    """The image in plain 8-bit channels: as it is in the modes `kept`; a 16- or 32-bit grey scaled to 8 bits when
+    any of its values is over 255 (Pillow's convert clips them at 255: a 16-bit PNG came out all white, read as
+    blank paper); palette, CMYK and the rest as RGBA."""
+    if image.mode in kept:
+        return image
+    if image.mode.startswith("I"):  # "I;16", "I;16B", "I": whole numbers, 0-65535 in a 16-bit PNG
+        pixels = np.asarray(image, dtype=np.float64)
+        if pixels.max() > 255:
+            pixels = pixels / 257
+        return Image.fromarray(np.clip(pixels, 0, 255).round().astype(np.uint8))
+    return image.convert("RGBA")
+
+
 def ink_intensity(image: Image.Image | np.ndarray) -> np.ndarray:
     """The image as one float channel in [0, 1] where ink is bright (peak 1) and the background is 0."""
-    if isinstance(image, Image.Image) and image.mode not in ("1", "L", "LA", "RGB", "RGBA"):
-        image = image.convert("RGBA")  # palette, CMYK, 16-bit...: to plain 8-bit channels
+    if isinstance(image, Image.Image):
+        image = eight_bit(image)
     pixels = checked_pixels(np.asarray(image))
     full = full_scale(pixels)
     if pixels.dtype.kind == "f":

@@ -12,11 +12,14 @@ from digits.registry import SHIPPED
 
 VALIDATION = 5000  # the last 5,000 of MNIST's 60,000 training images are held out for the validation curves
 TRAINING_IMAGES = 60000 - VALIDATION
+STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images with augmentation: one in ten
 # A training of fewer steps (batches) than this teaches a model little: the Quick preset (2 epochs in batches of
-# 256) scored 14.7%, 11.4% and 27.7% on MNIST test in 4, 8 and 24 steps (300, 1,000 and 3,000 images), and 97.5% in
-# 80 (10,000 images; 2026-12-03); one epoch of it on 10,000 images, 40 steps, 85.6% (2026-12-04). The page says so,
-# and still trains on as few as 100 images (to try the controls).
+# 256) scored 14.7%, 11.4% and 27.7% on MNIST test in 4, 10 and 26 steps (300, 1,000 and 3,000 images, and one
+# styled digit for every ten), and 97.5% in 86 (10,000 images; 2026-12-03); one epoch of it on 10,000 images, 43
+# steps, 85.6% (2026-12-04). The page and train.py say so (FEW_STEPS_SCORED), and still train on as few as 100
+# images (to try the controls).
 FEWEST_STEPS = 75
+FEW_STEPS_SCORED = "Quick scored 11-28% on MNIST test in 4-26 steps, 86% in 43, 97.5% in 86"
 
 # The networks of digits.model, described for the page (which does not import TensorFlow to list them).
 ARCHITECTURES = {
@@ -111,10 +114,22 @@ EPOCH_SECONDS = {"vgg": 76.0, "compact": 45.0, "keras-example": 21.0}
 OTHER_SECONDS = 30.0
 
 
+def styled_count(images: int) -> int:
+    """How many styled digits (digits/synthesis.py) augmentation adds to a training on `images` MNIST images."""
+    return round(STYLED_SHARE * images)
+
+
+def training_images(limit: int | None, augment: bool) -> int:
+    """How many images a training on the first `limit` (None: all) of MNIST's training images learns from an epoch:
+    with augmentation, one styled digit for every ten besides."""
+    used = limit or TRAINING_IMAGES
+    return used + (styled_count(used) if augment else 0)
+
+
 def estimated_duration(arch: str, epochs: int, limit: int | None, augment: bool) -> str:
     """About how long a training of these settings takes here, in words ("about 6 minutes")."""
-    images = (limit or TRAINING_IMAGES) * (1.1 if augment else 1.0)  # one styled digit for every ten
-    seconds = OTHER_SECONDS + epochs * EPOCH_SECONDS[arch] * images / (1.1 * TRAINING_IMAGES)
+    share = training_images(limit, augment) / training_images(None, True)
+    seconds = OTHER_SECONDS + epochs * EPOCH_SECONDS[arch] * share
     if seconds < 60:  # a first try of the controls (1 epoch on 10,000 images) took 20 s, said "about a minute"
         return "under a minute"
     return "about a minute" if seconds < 90 else f"about {round(seconds / 60)} minutes"
@@ -132,10 +147,10 @@ def training_steps(images: int, epochs: int, batch_size: int) -> int:
     return epochs * math.ceil(images / batch_size)
 
 
-def too_few_steps(images: int, epochs: int, batch_size: int) -> str | None:
+def too_few_steps(limit: int | None, epochs: int, batch_size: int, augment: bool) -> str | None:
     """That a training of so few steps (under FEWEST_STEPS) teaches a model little, in words for the page and
-    train.py: "24 training steps (batches of 256): under 75 a model learns little"; None for enough steps."""
-    steps = training_steps(images, epochs, batch_size)
+    train.py: "26 training steps (batches of 256): under 75 a model learns little"; None for enough steps."""
+    steps = training_steps(training_images(limit, augment), epochs, batch_size)
     if steps >= FEWEST_STEPS:
         return None
     return (f"{steps} training step{'' if steps == 1 else 's'} (batches of {batch_size}): under {FEWEST_STEPS} a "

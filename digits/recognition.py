@@ -22,13 +22,13 @@ from digits.registry import CHECKER, MODELS_DIR, NUMBER_READER, PAIR_READER, SHI
 
 DEFAULT_MODEL = MODELS_DIR / SHIPPED
 # Below this top probability the answer is shown as a guess, with the runner-up beside it. On the
-# MNIST test set the shipped model falls below 0.9 on only 0.99% of digits, yet that catches 18 of
-# its 30 errors (0.7 would catch 10).
+# MNIST test set the shipped model falls below 0.9 on only 0.89% of digits, yet that catches 28 of
+# its 37 errors (0.7 would catch 15; 2026-12-07).
 UNSURE_BELOW = 0.9
 # Below this probability of being a digit at all (the detector of digits/nondigits.py), a drawing is said to look
-# like no digit: 3 of the 10,000 MNIST test digits and 8 of the drawn benchmark's 7,250 digits are (0.1: 7 and 22),
-# and 81% of the benchmark's non-digits of kinds the detector learned, 60% of kinds it never saw (0.1: 86% and 69%;
-# scripts/benchmark_nondigits.py, 2026-12-03).
+# like no digit: 6 of the 10,000 MNIST test digits (0.1: 11) and 13 of the drawn benchmark's 7,250 digits are, and
+# 83% of the benchmark's non-digits of kinds the detector learned, 80% of kinds it never saw (the detector of
+# 2026-12-04; scripts/benchmark_nondigits.py, the README). At the thresholds of 0.01-0.2, docs/history.md.
 DIGIT_BELOW = 0.05
 # No digit in one stroke is flatter than this, its ink (over 0.3) in the model's input as high as wide: over MNIST
 # train and test the flattest is 0.5, over 300 of each drawn benchmark group 0.6. A straight line within about 15
@@ -253,6 +253,16 @@ def no_model_at(path: Path) -> str:
     return f"{said}; train one with: python scripts/train.py --out {out}"
 
 
+def on_batches(network: keras.Model | None, width: int = 28) -> tf.types.experimental.PolymorphicFunction:
+    """The network's forward pass on batches of any size of (28, `width`, 1) images, compiled once (on its first
+    call); one that fails when called for no network."""
+    @tf.function(input_signature=[tf.TensorSpec((None, 28, width, 1), tf.float32)])
+    def forward(images):
+        return network(images, training=False)
+
+    return forward
+
+
 class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""
 
@@ -277,10 +287,6 @@ class Recognizer:
         # instead of 3 ms here). XLA compiles on the first call, in about 0.5 s; warm_up() makes that call.
         # Three more run the checker, the pair reader and the number reader on a number's candidates, and one the
         # detector.
-        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
-        def forward_batch(images):
-            return model(images, training=False)
-
         @tf.function(input_signature=[tf.TensorSpec((1, 28, 28, 1), tf.float32)], jit_compile=True)
         def forward_one(image):
             probabilities = model(image, training=False)
@@ -291,24 +297,9 @@ class Recognizer:
             # runs each, a slow hour of 2026-12-03).
             return tf.concat([probabilities, detector(image, training=False)], axis=1)
 
-        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
-        def check_batch(images):
-            return checker(images, training=False)
-
-        @tf.function(input_signature=[tf.TensorSpec((None, 28, 56, 1), tf.float32)])
-        def read_pairs(images):
-            return pair_reader(images, training=False)
-
-        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
-        def read_in_number(images):
-            return number_reader(images, training=False)
-
-        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
-        def detect(images):
-            return detector(images, training=False)
-
-        self._forward_batch, self._forward_one, self._check_batch = forward_batch, forward_one, check_batch
-        self._read_pairs, self._read_in_number, self._detect = read_pairs, read_in_number, detect
+        self._forward_one, self._forward_batch = forward_one, on_batches(model)
+        self._check_batch, self._read_pairs = on_batches(checker), on_batches(pair_reader, width=56)
+        self._read_in_number, self._detect = on_batches(number_reader), on_batches(detector)
 
     @classmethod
     def load(cls, model_path: str | os.PathLike | None = None) -> "Recognizer":

@@ -104,12 +104,18 @@ def detector_taught(figures: dict) -> str:
             f"({taught['nondigits_found_before']:.0%} → {taught['nondigits_found_after']:.0%})")
 
 
-def remove_stale(folder: Path, pattern: str, seconds: float = STALE_SECONDS) -> None:
+def utc_now() -> str:
+    """The time now, UTC, ISO 8601, to the second."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def remove_stale(folder: Path, pattern: str, seconds: float = STALE_SECONDS, keep: str | None = None) -> None:
     """Remove the files in `folder` matching `pattern` that have not been written for `seconds`: those a killed
-    process left (kill -9 leaves its temporary files), not those of a process writing them now."""
+    process left (kill -9 leaves its temporary files), not those of a process writing them now; none whose name
+    starts with `keep`."""
     for path in folder.glob(pattern):
         try:
-            if time.time() - path.stat().st_mtime > seconds:
+            if not (keep and path.name.startswith(keep)) and time.time() - path.stat().st_mtime > seconds:
                 path.unlink()
         except OSError:  # gone meanwhile, or not ours to remove: no reason to fail what called this
             pass

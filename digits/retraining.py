@@ -19,6 +19,7 @@ from digits.corrections import Corrections, display_location, is_database_url, s
 from digits.deployment import OFF
 from digits.recipes import DETECTOR_TUNE, FINE_TUNE
 from digits.registry import ModelRegistry, remove_stale, write_json_atomically
+from digits.stopping import CANCEL_WAIT_S, HOST
 
 TRAIN_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "train.py"
 DRAW_AHEAD_SCRIPT = TRAIN_SCRIPT.with_name("draw_ahead.py")
@@ -27,7 +28,6 @@ DRAW_AHEAD_SCRIPT = TRAIN_SCRIPT.with_name("draw_ahead.py")
 # 18-20 s on two cores). Past most cold starts, it waits that much.
 DRAW_AHEAD_AFTER_S = 15.0
 FINE_TUNE_SEED = 1  # "Learn my handwriting"'s: the same drawings learned again give the same model (learned_already)
-CANCEL_WAIT_S = 10.0  # a cancelled training's time to end before it is killed
 RUNNING = ("starting", "loading", "redrawing", "training", "evaluating", "teaching")  # states of a training under way
 
 
@@ -91,6 +91,8 @@ class Retrainer:
         self.status_file = registry.folder / "training.json"
         self.log_file = registry.folder / "training.log"
         self.lock_file = registry.folder / "training.lock"
+        self.cancel_file = registry.folder / "training.cancel"  # a Cancel from another host (stopping.stop_when_asked)
+        self.host = HOST
         self.lock = threading.Lock()  # this process's sessions; training.lock orders the processes
         self.process: subprocess.Popen | None = None
 
@@ -199,9 +201,9 @@ class Retrainer:
         # temporary file an hour old; not those of a save under way, which scripts/train.py run by hand, or another
         # server's promotion, make without the training lock (every .*.* had been removed here).
         if (last := self.written_status()) and isinstance(last.get("model"), str):
-            for leftover in self.registry.folder.glob(f".{Path(last['model']).stem}.*"):
-                leftover.unlink(missing_ok=True)
+            remove_stale(self.registry.folder, f".{Path(last['model']).stem}.*", seconds=0)
         remove_stale(self.registry.folder, ".*.*")
+        self.cancel_file.unlink(missing_ok=True)  # a Cancel from another host, of a training ended since
         out = self.registry.new_model_path(name)
         # At low priority, so that pages keep answering quickly while it trains.
         command = niced([sys.executable, str(TRAIN_SCRIPT), *options, "--out", str(out),
@@ -210,7 +212,7 @@ class Retrainer:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                        pass_fds=(lock,), env={**os.environ, **env})
         write_json_atomically(self.status_file, {
-            "pid": process.pid, "state": "starting", "epoch": 0, "epochs": epochs, "fraction": 0.0,
+            "pid": process.pid, "host": self.host, "state": "starting", "epoch": 0, "epochs": epochs, "fraction": 0.0,
             "model": str(out), "history": [], **fields,
         })
         return process
@@ -223,21 +225,32 @@ class Retrainer:
                 return
             # Until it has ended, even when another server process started it (self.process is None): its last
             # progress, written after "cancelled", made a cancelled training "stopped unexpectedly" (a code review).
-            # A training that has not ended CANCEL_WAIT_S after SIGTERM is killed, rather than Cancel failing.
-            for stop in (signal.SIGTERM, signal.SIGKILL):
-                try:
-                    os.killpg(status["pid"], stop)
-                except ProcessLookupError:  # its processes are all gone
-                    ended = True
-                    break
-                if ended := self.ended(within=CANCEL_WAIT_S):
-                    break
+            # One on another host (a replica's, the folder on a network disk) is asked through the folder, and stops
+            # itself (stopping.stop_when_asked): its pid is that host's.
+            if status.get("host", self.host) == self.host:
+                ended = self.signalled_to_end(status["pid"])
+            else:
+                write_json_atomically(self.cancel_file, {"model": Path(status.get("model", "")).name,
+                                                         "host": self.host})
+                ended = self.ended(within=CANCEL_WAIT_S + 5)
             if self.process is not None and ended:
                 self.process.wait()  # reaped
                 self.process = None
             # Unless it ended on its own meanwhile: a training done in the instant before stays done (a code review).
-            if (latest := self.written_status()) is not None and latest["state"] in RUNNING:
+            if ended and (latest := self.written_status()) is not None and latest["state"] in RUNNING:
                 write_json_atomically(self.status_file, {**latest, "state": "cancelled"})
+
+    def signalled_to_end(self, pid: int) -> bool:
+        """SIGTERM to the training's process group (this host's), and SIGKILL CANCEL_WAIT_S later if it has not
+        ended, rather than Cancel failing; True once it has ended."""
+        for stop in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(pid, stop)
+            except ProcessLookupError:  # its processes are all gone
+                return True
+            if self.ended(within=CANCEL_WAIT_S):
+                return True
+        return False
 
     def ended(self, within: float) -> bool:
         """True once no training holds the training lock, waiting `within` seconds at most."""

@@ -8,7 +8,17 @@ printed, or caught it and trained on (train.py's Ctrl-C test: 1 run in 6 here on
 
 from __future__ import annotations
 
+import json
+import os
 import signal
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+HOST = socket.gethostname()  # a training's status names its host: its pid means nothing on another
+CANCEL_WAIT_S = 10.0  # a cancelled training's time to end before it is killed
 
 
 class StopSignals:
@@ -41,3 +51,36 @@ class StopSignals:
 
 
 STOP_SIGNALS = StopSignals()
+
+
+def stop_when_asked(request: Path, model: str, every: float = 1.0) -> threading.Thread:
+    """Watch, in a thread, for a cancel of this training (the one saving `model`) asked from another host: a
+    replica there shares the models folder on a network disk, and cannot signal a process here (the pid in the
+    training's status is this host's; a Cancel there had signalled whatever process had that pid on its own host,
+    and left this one training: a code review, 2026-12-07). Retrainer.cancel writes `request`, naming the model;
+    once it does, this process stops as a cancel's SIGTERM stops it, and is killed CANCEL_WAIT_S later if it has
+    not."""
+    def stop(signum: int) -> None:
+        """Send the stop signal to this training: its process group where it leads one (the page's trainings,
+        with the workers that draw their material), else this process alone."""
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signum)
+        else:
+            os.kill(os.getpid(), signum)
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                asked = json.loads(request.read_text())
+            except (OSError, ValueError):
+                continue
+            if isinstance(asked, dict) and asked.get("model") == Path(model).name:
+                print(f"cancelled from {asked.get('host', 'another host')}", file=sys.stderr, flush=True)
+                stop(signal.SIGTERM)
+                time.sleep(CANCEL_WAIT_S)
+                stop(signal.SIGKILL)
+
+    watcher = threading.Thread(target=watch, name="stop_when_asked", daemon=True)
+    watcher.start()
+    return watcher

@@ -27,13 +27,12 @@ import numpy as np
 import skimage
 
 from digits import drawing, preprocessing
-from digits.recipes import TRAINING_IMAGES
-from digits.registry import replaced_atomically
+from digits.recipes import TRAINING_IMAGES, styled_count
+from digits.registry import remove_stale, replaced_atomically
 
 REDRAW_SEED = 7  # the twins' pen widths: fixed, so that every training seed shares one cache
 STYLED_SEED = 11
-STYLED_SHARE = 0.1  # digits in styles MNIST lacks, added to the training images: one for every ten
-STYLED_COUNT = round(STYLED_SHARE * TRAINING_IMAGES)  # 5,500
+STYLED_COUNT = styled_count(TRAINING_IMAGES)  # 5,500
 TWINS_CHUNK = 5000  # twins drawn by one worker at a time, between two progress reports
 STYLED_CHUNK = 500
 
@@ -105,7 +104,8 @@ def styled_chunk(count: int, seed: tuple[int, int]) -> dict[str, np.ndarray]:
 def read_chunk(path: Path) -> dict[str, np.ndarray] | None:
     """The arrays cached at `path`; None when they are missing or unreadable (cut short by a killed process)."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        # Opened here, not by np.load, which leaves its file open when the archive is cut short.
+        with open(path, "rb") as file, np.load(file, allow_pickle=False) as archive:
             return {k: archive[k] for k in archive}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile):
         return None
@@ -133,22 +133,19 @@ def drawing_lock() -> Iterator[None]:
         os.close(lock)
 
 
-def remove_stale(kind: str, current: str) -> None:
+def remove_stale_chunks(kind: str, current: str) -> None:
     """Remove the chunks of `kind` that other drawing code drew (an earlier version's: 46 MB for the whole set), and
     the temporary files of saves cut short, once they are a day old: a day's grace, so that two versions sharing the
     cache (a rolling deploy) do not remove each other's chunks on every drawing."""
-    day_ago = time.time() - 86400
-    for path in [*cache_dir().glob(f"{kind}-*.npz"), *cache_dir().glob(f".{kind}-*.npz.*")]:
-        with contextlib.suppress(OSError):  # gone meanwhile, or a read-only cache: kept, which costs only room
-            if not path.name.startswith(current) and path.stat().st_mtime < day_ago:
-                path.unlink()
+    for pattern in (f"{kind}-*.npz", f".{kind}-*.npz.*"):
+        remove_stale(cache_dir(), pattern, seconds=86400, keep=current)
 
 
 def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks: list[tuple], sizes: list[int],
                   progress: Progress | None) -> list[dict[str, np.ndarray]]:
     """For each chunk, the arrays cached as KIND-CODE-KEY.npz (CODE: the drawing code's sha256, shortened); those
     missing are drawn, `draw(*chunk)` in parallel, and cached, atomically, holding the drawing lock; chunks of the
-    kind that other code drew are removed then (remove_stale). `progress` hears 0 when any is missing, then as
+    kind that other code drew are removed then (remove_stale_chunks). `progress` hears 0 when any is missing, then as
     drawn_in_parallel's chunks end."""
     prefix = f"{kind}-{code[:12]}-"
     paths = [cache_dir() / f"{prefix}{key[:24]}.npz" for key in keys]
@@ -169,7 +166,7 @@ def cached_chunks(kind: str, code: str, keys: list[str], draw: Callable, chunks:
                     np.savez(file, **arrays)
             except OSError:  # a full or read-only cache folder costs only the time to draw them again next time
                 pass
-        remove_stale(kind, prefix)
+        remove_stale_chunks(kind, prefix)
     return found
 
 
@@ -208,7 +205,7 @@ def training_material(images: np.ndarray, count: int | None = None,
     their chunks are drawn, and hears nothing when all are in the cache: its "0 of 60,500 drawn" showed for the
     moment the cache was read (a review, 2026-12-04)."""
     used = len(images) if count is None else min(count, len(images))
-    share = round(STYLED_SHARE * used)
+    share = styled_count(used)
 
     def part(start: int, size: int) -> Progress | None:
         """The progress of drawing whole chunks of which `size` are used, as that part of the whole, from `start`."""

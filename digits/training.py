@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 import errno
 import json
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import keras
 import numpy as np
@@ -21,8 +20,8 @@ from digits.data import Mnist
 from digits.inspection import Inspection, inspect_model, inspection_path, write_inspection
 from digits.model import build_augmentation, build_model, read_probabilities
 from digits.recipes import DEFAULTS, VALIDATION, training_steps
-from digits.registry import metadata_path, staged, write_json_atomically
-from digits.stopping import STOP_SIGNALS
+from digits.registry import metadata_path, staged, utc_now, write_json_atomically
+from digits.stopping import HOST, STOP_SIGNALS
 from digits.synthesis import training_material
 
 
@@ -78,7 +77,7 @@ class ProgressFile(keras.callbacks.Callback):
         # How many images the validation figures are of: a fine-tune's 500 read 100% while it cost MNIST test 0.3
         # points, so the page says so beside them.
         validation = {"validation_images": len(self.curves.y_val)} if self.curves else {}
-        status = {"pid": os.getpid(), **self.fields, "state": state, **figures, "history": history, **validation}
+        status = {"pid": os.getpid(), "host": HOST, **self.fields, "state": state, **figures, "history": history, **validation}
         write_json_atomically(self.path, status)
 
     def on_train_begin(self, logs=None):
@@ -234,8 +233,8 @@ def train_on_crops(
     keras.utils.set_random_seed(seed)
     model = build()
     trainer = keras.Sequential([build_augmentation(seed), model]) if augment else model
-    steps = training_steps(len(examples[0]), epochs, batch_size)
-    trainer.compile(optimizer=keras.optimizers.Adam(one_cycle(learning_rate, steps)), loss=loss, metrics=metrics)
+    compile_one_cycle(trainer, learning_rate, training_steps(len(examples[0]), epochs, batch_size), loss=loss,
+                      metrics=metrics)
     x, y = examples
     trainer.fit(x[..., None], y, batch_size=batch_size, epochs=epochs, verbose=verbose)
     scores = trainer.evaluate(validation[0][..., None], validation[1], batch_size=1000, verbose=0, return_dict=True)
@@ -275,16 +274,17 @@ def temper(model: keras.Model, temperature: float) -> None:
 
 
 def compile_one_cycle(trainer: keras.Model, learning_rate: float, steps: int, ema: float = 0.0,
-                      label_smoothing: float = 0.0) -> None:
-    """Compile for training with Adam on the one-cycle schedule; with `ema` > 0, the weights become their
-    exponential moving average (that momentum) when the training ends; with `label_smoothing` > 0, the targets
-    are smoothed so (smoothed_loss)."""
+                      label_smoothing: float = 0.0, loss: str = "sparse_categorical_crossentropy",
+                      metrics: Sequence[str | keras.metrics.Metric] = ("accuracy",)) -> None:
+    """Compile for training with Adam on the one-cycle schedule, with `loss` and `metrics` as Keras names them;
+    with `ema` > 0, the weights become their exponential moving average (that momentum) when the training ends;
+    with `label_smoothing` > 0, the loss is sparse cross-entropy with the targets smoothed so (smoothed_loss)."""
     # Averaged over more than a quarter of the run, the weights would keep too much of a barely trained model (a
     # one-epoch Full run, say): the momentum is capped at 1 - 4 / steps (Full's 9,460 steps allow 0.99958).
     ema = min(ema, max(0.0, 1 - 4 / steps))
     optimizer = keras.optimizers.Adam(one_cycle(learning_rate, steps), use_ema=ema > 0, ema_momentum=ema or 0.99)
-    loss = smoothed_loss(label_smoothing) if label_smoothing else "sparse_categorical_crossentropy"
-    trainer.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    trainer.compile(optimizer=optimizer, loss=smoothed_loss(label_smoothing) if label_smoothing else loss,
+                    metrics=list(metrics))
 
 
 def train(
@@ -347,7 +347,7 @@ def describe_training(mnist: Mnist, model: keras.Model, seconds: float, **settin
         "data_sha256": mnist.sha256,
         "tensorflow_version": tf.__version__,
         "keras_version": keras.__version__,
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": utc_now(),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
     }
 
@@ -415,10 +415,9 @@ def train_and_save(
     seconds = time.perf_counter() - started
     # One pass over the test set gives the scores and the inspection the Model page shows (kept beside the model).
     inspection = inspect_model(model, mnist.x_test, mnist.y_test)
-    scores = {"test_accuracy": inspection.test_accuracy,
-              "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(inspection.per_digit_accuracy)}}
     described = describe_training(mnist, model, seconds, preset=preset, **settings)
     epoch_seconds = round(history[-1]["seconds"] / settings["epochs"], 1)
-    metadata = {**scores, **described, "temperature": temperature, "epoch_seconds": epoch_seconds, "history": history}
+    metadata = {**inspection.scores(), **described, "temperature": temperature, "epoch_seconds": epoch_seconds,
+                "history": history}
     save_model(model, metadata, out, inspection)
     return metadata

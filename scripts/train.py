@@ -32,9 +32,10 @@ from digits.corrections import (FINE_TUNE_NEEDS, Corrections, CorrectionsError, 
 from digits.data import (MNIST_DOWNLOAD_MB, MnistError, NamedFileMissing, find_mnist, keras_cache,  # noqa: E402
                          load_mnist)
 from digits.quiet import tensorflow_quiet  # noqa: E402
-from digits.recipes import ARCHITECTURES, PRESETS, TRAINING_IMAGES, recipe, too_few_steps  # noqa: E402
+from digits.recipes import (ARCHITECTURES, FEW_STEPS_SCORED, PRESETS, TRAINING_IMAGES, recipe,  # noqa: E402
+                            too_few_steps)
 from digits.registry import ModelRegistry, release, write_json_atomically  # noqa: E402
-from digits.stopping import STOP_SIGNALS  # noqa: E402
+from digits.stopping import STOP_SIGNALS, stop_when_asked  # noqa: E402
 
 if TYPE_CHECKING:
     from digits.training import ProgressFile
@@ -190,15 +191,17 @@ def main() -> int:
                       limit=args.limit,
                       augment=False if args.no_augment else None)
     STOP_SIGNALS.catch()  # Ctrl-C and a cancel
+    if args.progress:  # a page's training, which a replica on another host may cancel
+        stop_when_asked(Path(args.progress).with_suffix(".cancel"), args.out)
     # The library logs a store's failure for a server's log; here the error is said once, below (it came twice).
     logging.getLogger("digits").addHandler(logging.NullHandler())
     # Keras' progress bar in a terminal; elsewhere (the page's log, a pipe) a line an epoch, not a bar's every redraw.
     verbose = 1 if sys.stdout.isatty() else 2
     progress = None
     try:  # from the handler on: a Ctrl-C anywhere after it is one line (it could land in the warning's print)
-        if not args.base and (few := too_few_steps(settings["limit"] or TRAINING_IMAGES, settings["epochs"],
-                                                     settings["batch_size"])):  # as the sidebar says it
-            print(f"warning: {few} (Quick scored 11-28% on MNIST test in 4-24 steps)", file=sys.stderr)
+        if not args.base and (few := too_few_steps(settings["limit"], settings["epochs"], settings["batch_size"],
+                                                     settings["augment"])):  # as the sidebar says it
+            print(f"warning: {few} ({FEW_STEPS_SCORED})", file=sys.stderr)
         if args.base:
             beside = ModelRegistry(Path(args.base).parent)
             origin = beside.origin(Path(args.base))

@@ -129,6 +129,15 @@ def test_the_page_bar_moves_where_the_server_gives_no_size(server, cache, mnist_
     assert len({words for _, words in shown}) > 100  # a tenth of a megabyte at a time
 
 
+def test_a_response_cut_short_without_a_size_says_it_may_have_been(server, cache, mnist_bytes):
+    # The connection closes early, which ends such a body as a whole one ends: it had said only "not a readable
+    # .npz file".
+    with pytest.raises(MnistError, match=r"not a readable .npz file .* The server gave no size and sent 100,000 bytes: "
+                                         r"it may have been cut short\.\n"):
+        download_mnist(server("/mnist.npz", mnist_bytes, send=100_000, sized=False))
+    assert left_in(cache) == []
+
+
 def test_a_corrupted_response_is_an_error_and_leaves_nothing(server, cache, mnist_bytes):
     body = bytearray(mnist_bytes)
     middle = len(body) // 2

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from digits.corrections import Corrections
-from digits.finetuning import (accuracy, as_trained, fine_tune, fine_tune_and_save, held_out_split, most_fallen,
-                               promotion, taken_for_none, teach_detector)
+from digits.finetuning import (accuracy, as_trained, fine_tune, fine_tune_and_save, held_out_split,
+                               kept_under_another_digit, most_fallen, promotion, taken_for_none, teach_detector)
 from digits.inspection import Inspection, load_saved_model
 from digits.model import read_probabilities
 from digits.nondigits import nondigit_images
@@ -129,6 +129,8 @@ def test_a_fine_tune_that_cost_mnist_says_which_digits_and_what_to_draw(mnist, s
         fallen = most_fallen({str(d): 0.99 for d in range(10)}, inspection, (y, read))
         assert fallen["kept_as_read_as"] == len(y) - 2
         assert promotion({**figures, "most_fallen": fallen})[1].endswith(f"most read as 1: {said}")
+    assert kept_under_another_digit(1, 8, 3).startswith("1 drawing kept as an 8 was read as a 3 before: if it is a 3")
+    assert kept_under_another_digit(1, 3, 8).startswith("1 drawing kept as a 3 was read as an 8 before: if it is an 8")
     read = read_probabilities(shipped.model, ones).argmax(axis=1)
     fallen = most_fallen({str(d): 0.99 for d in range(10)}, inspection, (np.array([1, 1]), read))
     assert fallen["kept_as_read_as"] == 0

@@ -248,6 +248,16 @@ def test_the_three_formats_open(format):
     assert open_photo(encoded(image, format)).size == (100, 100)
 
 
+def test_a_16_bit_png_reads_as_its_8_bit_twin(shipped):
+    # Pillow's convert clips 16-bit values at 255: the photo came out all white, "the paper looks blank" (a code
+    # review, 2026-12-07).
+    grey = np.asarray(Image.fromarray(photo(wide(ink(SHAPES[3])))).convert("L"))
+    sixteen = open_photo(encoded(Image.fromarray(grey.astype(np.uint16) * 257), "PNG"))
+    assert sixteen.mode == "I;16"
+    np.testing.assert_allclose(photo_ink(sixteen).ink, photo_ink(Image.fromarray(grey)).ink, atol=1e-6)
+    assert read(shipped, sixteen) == "3"
+
+
 def ringed(alpha: np.ndarray, box: tuple[int, int, int, int], pen: int = 6) -> np.ndarray:
     """The ink `alpha` with an oval ring drawn round `box` (left, top, right, bottom), as a teacher circles an
     answer."""

@@ -90,7 +90,10 @@ def test_transparent_and_opaque_canvases_agree():
 def test_pil_images_of_any_mode_and_float_arrays():
     reference = to_mnist_input(seven())
     grey = Image.fromarray(255 - seven()[..., 3])
-    for image in (grey, grey.convert("RGB"), grey.convert("P"), grey.convert("1")):
+    # 16 bits a channel: Pillow's convert clips them at 255, and the picture had come out blank (a review, 2026-12-07).
+    sixteen = Image.fromarray(np.asarray(grey).astype(np.uint16) * 257)
+    assert sixteen.mode == "I;16"
+    for image in (grey, grey.convert("RGB"), grey.convert("P"), grey.convert("1"), sixteen, sixteen.convert("I")):
         assert similarity(to_mnist_input(image), reference) > 0.97, image.mode
     assert similarity(to_mnist_input(seven()[..., 3] / 255.0), reference) > 0.99
 

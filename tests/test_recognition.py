@@ -244,3 +244,16 @@ def test_the_app_compiles_the_graphs_it_reads_with_as_it_loads_a_model_and_a_scr
     served.recognize(render(PLAIN[7], 200, (140, 140), 20))
     served.recognize_number(on_strip((PLAIN[1], 250), (PLAIN[7], 450)))
     assert traced(served) == [1] * 6  # the first drawing compiles nothing more
+
+
+@pytest.mark.parametrize("spoilt", [None, b"not a model"], ids=["gone", "spoilt"])
+def test_a_chosen_model_gone_or_spoilt_as_a_page_loads_it_gives_way_to_the_shipped_one(tmp_path, monkeypatch, spoilt):
+    # Chosen and checked (serving_model), then deleted before the page's load: the page fell over with
+    # FileNotFoundError, where a spoilt file gave way (a code review, 2026-12-07).
+    from app_pages import resources
+    chosen = tmp_path / "chosen.keras"
+    if spoilt:
+        chosen.write_bytes(spoilt)
+    monkeypatch.setattr(resources, "serving_model", lambda: (chosen, None))
+    recognizer, name = resources.serving_recognizer()
+    assert name == DEFAULT_MODEL.stem and recognizer.path.resolve() == DEFAULT_MODEL.resolve()

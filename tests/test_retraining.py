@@ -129,6 +129,25 @@ def test_a_cancel_from_another_server_process_waits_for_the_training_to_end(regi
     assert sorted(p.name for p in registry.folder.iterdir() if p.suffix == ".keras") == ["digits.keras"]
 
 
+def test_a_cancel_from_another_host_asks_the_training_through_the_folder(registry):
+    """Replicas on two hosts, the models folder on a network disk: the training's pid is its own host's, and a
+    Cancel on the other host had signalled whatever process had that pid there, leaving the training running (a code
+    review, 2026-12-07). It asks through the folder now, and the training stops itself."""
+    retrainer = Retrainer(registry)
+    retrainer.start("quick", "compact", 5, 20000, False)
+    wait_until(lambda: retrainer.status()["state"] == "training")
+    elsewhere = Retrainer(registry)
+    elsewhere.host = "another-host"
+    assert retrainer.status()["host"] == retrainer.host != elsewhere.host
+    elsewhere.cancel()
+    assert not retrainer.training_alive() and retrainer.status()["state"] == "cancelled"
+    assert "cancelled from another-host" in (registry.folder / "training.log").read_text()
+    assert sorted(p.name for p in registry.folder.iterdir() if p.suffix == ".keras") == ["digits.keras"]
+    # The request does not outlive the next training's start.
+    assert retrainer.start("quick", "compact", 1, 300, False) and not retrainer.cancel_file.exists()
+    retrainer.cancel()
+
+
 def test_a_training_deaf_to_sigterm_is_killed_by_cancel(registry, monkeypatch):
     """A training that does not end on SIGTERM (stuck in a library call) is killed CANCEL_WAIT_S later: Cancel had
     failed with a traceback (a code review)."""
