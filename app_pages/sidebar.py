@@ -376,8 +376,12 @@ def show_training(retrainer: Retrainer) -> None:
         # The button before the curves: a chart's hover toolbar covered the progress text above it (a review), and
         # a button that moves down as the curves appear is harder to hit.
         if allowed() and st.button("Cancel training"):
-            retrainer.cancel()
+            if not retrainer.cancel():  # one on another host that has not seen the request in time
+                st.session_state["cancel asked"] = status.get("model")
             st.rerun(scope="app")
+        if st.session_state.get("cancel asked") == status.get("model"):
+            st.caption("Asked to stop, it has not stopped yet: it runs on another host, which sees the request "
+                       "within a few seconds, or a minute on some network disks.")
         if status.get("history"):
             show_curves(status["history"], epochs=status.get("epochs"))
         return

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageStat
 
+from digits.preprocessing import eight_bit
+
 if TYPE_CHECKING:  # the page draws this before TensorFlow has loaded
     from digits.recognition import NumberRecognition
 
@@ -33,7 +35,7 @@ def annotated(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     font = ImageFont.load_default(size=max(14, round(height / 4), round(max(picture.size) / 30)))
     room = round(font.size * 1.2) + 2 * line
     band = max(0, room - min(top for _, top, _, _ in reading.boxes) * scale)
-    picture = picture.convert("RGB")
+    picture = eight_bit(picture).convert("RGB")  # a 16-bit grey too: convert alone showed it all white
     edge = tuple(int(v) for v in ImageStat.Stat(picture.crop((0, 0, picture.width, 1))).median)
     framed = Image.new("RGB", (picture.width, picture.height + band), edge)
     framed.paste(picture, (0, band))

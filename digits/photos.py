@@ -20,7 +20,7 @@ from skimage.filters import threshold_otsu
 from skimage.transform import hough_line
 
 from digits.numbers import elongation, piece_height
-from digits.preprocessing import checked_pixels, eight_bit, full_scale
+from digits.preprocessing import checked_pixels, full_scale, readable_pixels
 
 MAX_MEGABYTES = 20  # the largest upload or file read, in the uploader's decimal megabytes
 MAX_BYTES = MAX_MEGABYTES * 10**6
@@ -155,7 +155,7 @@ def photo_ink(image: Image.Image | np.ndarray) -> PhotoInk:
     on dark, any colour of ink, under uneven light, with paper texture, noise and dust. All zero for blank paper.
     Also right for clean drawings: their ink comes through as it is."""
     if isinstance(image, Image.Image):
-        image = eight_bit(ImageOps.exif_transpose(image), kept=("L", "RGB"))
+        image = readable_pixels(ImageOps.exif_transpose(image), kept=("L", "RGB"))
     pixels = checked_pixels(np.asarray(image))
     if pixels.ndim == 3 and pixels.shape[2] == 4:  # a transparent drawing: its opacity is the ink
         if pixels[..., 3].min() < full_scale(pixels) / 2:

@@ -55,24 +55,37 @@ def has_ink(image: Image.Image | np.ndarray) -> bool:
     return bool((ink_intensity(image) >= NOISE).any())
 
 
+def grey_levels(image: Image.Image) -> np.ndarray | None:
+    """A 16- or 32-bit grey image's pixels as floats in [0, 1]: of its brightest where any is over 255 (16-bit
+    data, which may use only 12 of its bits, or be dim: a photo's ink at 100 on paper at 300), else of 255. None for
+    the other modes. (Pillow's convert clips them at 255: a 16-bit PNG came out all white, read as blank paper.)"""
+    if not image.mode.startswith("I"):  # "I;16", "I;16B", "I;16L", "I"
+        return None
+    pixels = np.asarray(image, dtype=np.float32)
+    return np.clip(pixels / max(pixels.max(), 255), 0.0, 1.0)
+
+
 def eight_bit(image: Image.Image, kept: tuple[str, ...] = ("1", "L", "LA", "RGB", "RGBA")) -> Image.Image:
-    """The image in plain 8-bit channels: as it is in the modes `kept`; a 16- or 32-bit grey scaled to 8 bits when
-    any of its values is over 255 (Pillow's convert clips them at 255: a 16-bit PNG came out all white, read as
-    blank paper); palette, CMYK and the rest as RGBA."""
+    """The image in plain 8-bit channels, to show or store: as it is in the modes `kept`; a 16- or 32-bit grey
+    (grey_levels) as 8-bit grey; palette, CMYK and the rest as RGBA."""
     if image.mode in kept:
         return image
-    if image.mode.startswith("I"):  # "I;16", "I;16B", "I": whole numbers, 0-65535 in a 16-bit PNG
-        pixels = np.asarray(image, dtype=np.float64)
-        if pixels.max() > 255:
-            pixels = pixels / 257
-        return Image.fromarray(np.clip(pixels, 0, 255).round().astype(np.uint8))
+    if (levels := grey_levels(image)) is not None:
+        return Image.fromarray((levels * 255).round().astype(np.uint8))
     return image.convert("RGBA")
+
+
+def readable_pixels(image: Image.Image, kept: tuple[str, ...] = ("1", "L", "LA", "RGB", "RGBA")) -> np.ndarray:
+    """The image's pixels as the readers take them: a 16- or 32-bit grey's as grey_levels gives them, floats that
+    keep all their levels; the others as eight_bit gives them."""
+    levels = grey_levels(image)
+    return levels if levels is not None else np.asarray(eight_bit(image, kept))
 
 
 def ink_intensity(image: Image.Image | np.ndarray) -> np.ndarray:
     """The image as one float channel in [0, 1] where ink is bright (peak 1) and the background is 0."""
     if isinstance(image, Image.Image):
-        image = eight_bit(image)
+        image = readable_pixels(image)
     pixels = checked_pixels(np.asarray(image))
     full = full_scale(pixels)
     if pixels.dtype.kind == "f":

@@ -201,7 +201,7 @@ class Retrainer:
         # temporary file an hour old; not those of a save under way, which scripts/train.py run by hand, or another
         # server's promotion, make without the training lock (every .*.* had been removed here).
         if (last := self.written_status()) and isinstance(last.get("model"), str):
-            remove_stale(self.registry.folder, f".{Path(last['model']).stem}.*", seconds=0)
+            remove_stale(self.registry.folder, f".{Path(last['model']).stem}.*", seconds=-math.inf)
         remove_stale(self.registry.folder, ".*.*")
         self.cancel_file.unlink(missing_ok=True)  # a Cancel from another host, of a training ended since
         out = self.registry.new_model_path(name)
@@ -217,17 +217,19 @@ class Retrainer:
         })
         return process
 
-    def cancel(self) -> None:
-        """Stop the running training; the serving model is untouched, and no half-written model is left."""
+    def cancel(self) -> bool:
+        """Stop the running training; the serving model is untouched, and no half-written model is left. False where
+        it has not ended yet: one on another host, that has not seen the request in time."""
         with self.lock:
             status = self.status()
             if status is None or status["state"] not in RUNNING:
-                return
+                return True
             # Until it has ended, even when another server process started it (self.process is None): its last
             # progress, written after "cancelled", made a cancelled training "stopped unexpectedly" (a code review).
             # One on another host (a replica's, the folder on a network disk) is asked through the folder, and stops
-            # itself (stopping.stop_when_asked): its pid is that host's.
-            if status.get("host", self.host) == self.host:
+            # itself (stopping.stop_when_asked): its pid is that host's. So is one whose host is not said (a version
+            # before: signalled, a pid from another host had hit whatever process here had it).
+            if status.get("host") == self.host:
                 ended = self.signalled_to_end(status["pid"])
             else:
                 write_json_atomically(self.cancel_file, {"model": Path(status.get("model", "")).name,
@@ -239,6 +241,7 @@ class Retrainer:
             # Unless it ended on its own meanwhile: a training done in the instant before stays done (a code review).
             if ended and (latest := self.written_status()) is not None and latest["state"] in RUNNING:
                 write_json_atomically(self.status_file, {**latest, "state": "cancelled"})
+            return ended
 
     def signalled_to_end(self, pid: int) -> bool:
         """SIGTERM to the training's process group (this host's), and SIGKILL CANCEL_WAIT_S later if it has not

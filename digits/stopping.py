@@ -17,7 +17,18 @@ import threading
 import time
 from pathlib import Path
 
-HOST = socket.gethostname()  # a training's status names its host: its pid means nothing on another
+
+
+def host_identity() -> str:
+    """Where a process id means this process: the host's name, and its process-id namespace where /proc says (the
+    containers of one host, their name shared, each have their own process ids)."""
+    try:
+        return f"{socket.gethostname()} {os.readlink('/proc/self/ns/pid')}"  # "name pid:[4026531836]"
+    except OSError:
+        return socket.gethostname()
+
+
+HOST = host_identity()  # a training's status names its host: its pid means nothing on another
 CANCEL_WAIT_S = 10.0  # a cancelled training's time to end before it is killed
 
 

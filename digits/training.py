@@ -77,7 +77,8 @@ class ProgressFile(keras.callbacks.Callback):
         # How many images the validation figures are of: a fine-tune's 500 read 100% while it cost MNIST test 0.3
         # points, so the page says so beside them.
         validation = {"validation_images": len(self.curves.y_val)} if self.curves else {}
-        status = {"pid": os.getpid(), "host": HOST, **self.fields, "state": state, **figures, "history": history, **validation}
+        status = {"pid": os.getpid(), "host": HOST, **self.fields, "state": state, **figures, "history": history,
+                  **validation}
         write_json_atomically(self.path, status)
 
     def on_train_begin(self, logs=None):

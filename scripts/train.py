@@ -35,7 +35,7 @@ from digits.quiet import tensorflow_quiet  # noqa: E402
 from digits.recipes import (ARCHITECTURES, FEW_STEPS_SCORED, PRESETS, TRAINING_IMAGES, recipe,  # noqa: E402
                             too_few_steps)
 from digits.registry import ModelRegistry, release, write_json_atomically  # noqa: E402
-from digits.stopping import STOP_SIGNALS, stop_when_asked  # noqa: E402
+from digits.stopping import HOST, STOP_SIGNALS, stop_when_asked  # noqa: E402
 
 if TYPE_CHECKING:
     from digits.training import ProgressFile
@@ -106,16 +106,17 @@ def say_download(done: int, total: int | None) -> None:
         print("downloaded MNIST; checking it", flush=True)
 
 
-def say_failed(progress: ProgressFile | None, args: argparse.Namespace, reason: str) -> None:
-    """Write why the run failed to --progress, for the page: through `progress` once there is one, else by itself
-    (a store refused before TensorFlow is imported, or one the database cannot open: the page had said only that
-    "the training process stopped unexpectedly")."""
+def say_ended(progress: ProgressFile | None, args: argparse.Namespace, state: str, **figures) -> None:
+    """Write how the run ended without a model (failed, with its error; cancelled) to --progress, for the page:
+    through `progress` once there is one, else by itself (a store refused before TensorFlow is imported, or one the
+    database cannot open: the page had said only that "the training process stopped unexpectedly", as it did of a
+    cancel that the replica asking for it saw end too late)."""
     if progress:
-        progress.write("failed", error=reason)
+        progress.write(state, **figures)
     elif args.progress:
         kind = "fine-tune" if args.base else "training"
-        write_json_atomically(Path(args.progress), {"pid": os.getpid(), "kind": kind, "model": args.out,
-                                                    "state": "failed", "error": reason})
+        write_json_atomically(Path(args.progress), {"pid": os.getpid(), "host": HOST, "kind": kind, "model": args.out,
+                                                    "state": state, **figures})
 
 
 def main() -> int:
@@ -246,21 +247,26 @@ def main() -> int:
         else:
             metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset,
                                       verbose=verbose, **settings)
+    except SystemExit:  # a cancel's SIGTERM (stopping.StopSignals)
+        if STOP_SIGNALS.received == signal.SIGTERM:
+            say_ended(progress, args, "cancelled")
+        raise
     except (KeyboardInterrupt, Exception) as error:
         # Ctrl-C: one line, not a traceback; no temporary files. Raised in Python code that TensorFlow runs (which
         # traces the functions it runs the first time), it comes out as an error of TensorFlow's.
         if isinstance(error, KeyboardInterrupt) or STOP_SIGNALS.received == signal.SIGINT:
-            say_failed(progress, args, "interrupted")
+            say_ended(progress, args, "failed", error="interrupted")
             print("interrupted: no model saved", file=sys.stderr)
             return 130
         if STOP_SIGNALS.received == signal.SIGTERM:  # a cancel, come out as an error of TensorFlow's the same way
+            say_ended(progress, args, "cancelled")
             return 143
         if isinstance(error, (MnistError, CorrectionsError, ValueError, OSError)):
-            say_failed(progress, args, str(error))
+            say_ended(progress, args, "failed", error=str(error))
             print(f"error: {error}", file=sys.stderr)
             return 2
         # A bug or an exhausted machine: the page hears why, the log gets the traceback.
-        say_failed(progress, args, f"{type(error).__name__}: {error}")
+        say_ended(progress, args, "failed", error=f"{type(error).__name__}: {error}")
         traceback.print_exc()
         return 1
     print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.2%}, "

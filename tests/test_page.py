@@ -269,6 +269,24 @@ HISTORY = [{"epoch": e, "loss": 1 / e, "accuracy": 0.9, "val_loss": 1.2 / e, "va
            for e in (0.5, 1, 1.5)]
 
 
+def test_a_cancel_of_a_training_on_another_host_says_it_has_not_stopped_yet(monkeypatch, models):
+    # This test stands in for a training on another host (a replica's, the folder shared): it holds the training
+    # lock, and its pid, this process's, is that host's. Signalled, this process would end; asked through the folder,
+    # it does not answer in time (a review, 2026-12-07: the page had said nothing).
+    monkeypatch.setattr("digits.retraining.CANCEL_WAIT_S", 0.1)
+    (models / "training.json").write_text(json.dumps({"pid": os.getpid(), "host": "another-host", "state": "training",
+                                                      "model": str(models / "retrained-x.keras")}))
+    lock = try_lock(models / "training.lock")
+    try:
+        app = run_page(monkeypatch, models)
+        next(b for b in app.sidebar.button if b.label == "Cancel training").click().run()
+        assert json.loads((models / "training.cancel").read_text())["model"] == "retrained-x.keras"
+        assert any(c.value.startswith("Asked to stop, it has not stopped yet") for c in app.sidebar.caption)
+        assert json.loads((models / "training.json").read_text())["state"] == "training"
+    finally:
+        os.close(lock)
+
+
 @pytest.mark.parametrize(
     "progress, shown",
     [

@@ -12,6 +12,7 @@ import pytest
 from digits.registry import ModelRegistry, taken
 from digits.deployment import retraining_enabled
 from digits.retraining import Retrainer
+from digits.stopping import HOST
 from tests.browser import ROOT, copy_shipped_model
 
 
@@ -159,11 +160,33 @@ def test_a_training_deaf_to_sigterm_is_killed_by_cancel(registry, monkeypatch):
                                start_new_session=True, stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline().strip() == "held"
     retrainer = Retrainer(registry)
-    retrainer.status_file.write_text(json.dumps({"pid": process.pid, "state": "training", "epoch": 1}))
+    retrainer.status_file.write_text(json.dumps({"pid": process.pid, "host": HOST, "state": "training", "epoch": 1}))
     assert retrainer.running()
     retrainer.cancel()
     assert process.wait(timeout=5) == -signal.SIGKILL
     assert retrainer.status()["state"] == "cancelled" and not retrainer.training_alive()
+
+
+def test_a_training_whose_host_is_not_said_is_asked_not_signalled(registry, monkeypatch):
+    """A status from a version before hosts were said: its pid may be another host's, which the local pid of that
+    number had been signalled for (a review, 2026-12-07)."""
+    monkeypatch.setattr("digits.retraining.CANCEL_WAIT_S", 0.1)
+    holder = ("import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+              "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(120)")
+    process = subprocess.Popen([sys.executable, "-c", holder, str(registry.folder / "training.lock")],
+                               start_new_session=True, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "held"
+        retrainer = Retrainer(registry)
+        retrainer.status_file.write_text(json.dumps({"pid": process.pid, "state": "training",
+                                                     "model": str(registry.folder / "old.keras")}))
+        assert retrainer.cancel() is False
+        assert process.poll() is None  # not signalled
+        assert json.loads(retrainer.cancel_file.read_text()) == {"model": "old.keras", "host": HOST}
+        assert retrainer.status()["state"] == "training"
+    finally:
+        process.kill()
+        process.wait()
 
 
 def saving(registry: ModelRegistry) -> bool:
