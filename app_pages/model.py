@@ -75,9 +75,9 @@ def two_percentages(read: float, runner_up: float) -> tuple[str, str]:
     return said[0], "<1%" if said[1] == f"{0:.{places}%}" else said[1]
 
 
-def show_facts(model: dict, serving: bool) -> None:
+def show_facts(model: dict, serving: bool, inspection: Inspection | str | None) -> None:
     """A model's name, its MNIST test accuracy and how it was trained; a fine-tune's, beside the model it came from,
-    on MNIST and on the drawings held out."""
+    on MNIST and on the drawings held out; a warning where its metadata's score is not what its `inspection` read."""
     st.subheader(f"{model['name']}{' (serving)' if serving else ''}")
     # A fine-tune beside the model it came from, on MNIST and on the drawings it learned: a review's writer found
     # only MNIST's figures here, and what it had learned of their own drawings only in the sidebar (2026-12-05).
@@ -86,6 +86,14 @@ def show_facts(model: dict, serving: bool) -> None:
         change = model["test_accuracy"] - model.get("test_accuracy_before", model["test_accuracy"])
         st.metric("MNIST test accuracy", f"{model['test_accuracy']:.2%}",
                   delta=f"{change * 100:+.2f} points from {base}" if base and change else None)
+        # A file saved over, or a JSON copied beside another model: its figures had stood above the file's own
+        # confusion matrix, 99.63% over 8,819 misread (a review, 2026-12-07).
+        if not (inspection is None or isinstance(inspection, str)) and \
+                abs(inspection.test_accuracy - model["test_accuracy"]) > 0.5 / inspection.test_size:
+            st.warning(f"Its metadata ({model['name']}.json) says {model['test_accuracy']:.2%} on MNIST test, but "
+                       f"this model file reads {inspection.test_accuracy:.2%} of it: the metadata is another "
+                       "model's, or the file was replaced. The figures per digit, the confusion matrix and the "
+                       "misread digits are the file's own.")
     if base and (counts := held_out_read(model)):
         before, after, held = counts
         # Which model read them was unclear in "a fine-tune without them read 6 right"; "without 1 of the kept
@@ -130,36 +138,76 @@ def show_confusion(inspection: Inspection | str | None, of: str) -> None:
     st.vega_lite_chart(confusion_heatmap(inspection.confusion), height=320)
 
 
+def swap_compared() -> None:
+    """After the Model pick took the model compared, the comparison takes the one the pick showed: the two swap,
+    where the comparison had ended."""
+    if st.session_state["model"] == st.session_state["compare"]:
+        st.session_state["compare"] = st.session_state.get("model shown")
+
+
+def picked(names: list[str], serving: str) -> tuple[str, str | None]:
+    """The model picked and the one to compare it with, if any. A link's (?model=A&compare=B: the sidebar's, after a
+    training) where it is new, else the serving model alone; then as they are picked, each kept while the other
+    changes (a new pick on the left had dropped the comparison: a review, 2026-12-07). The address follows, so that a
+    reload shows what was on the screen."""
+    asked = (st.query_params.get("model"), st.query_params.get("compare"))
+    if st.session_state.get("model page address") != asked or st.session_state.get("model") not in names:
+        first = asked[0] if asked[0] in names else serving if serving in names else names[0]
+        st.session_state["model"] = first
+        st.session_state["compare"] = asked[1] if asked[1] in names and asked[1] != first else None
+    elif st.session_state.get("compare") not in names:  # deleted since
+        st.session_state["compare"] = None
+    label = {name: model_label(models[name]) for name in names}
+    pick, compare = st.columns(2)
+    first = pick.selectbox("Model", names, key="model", format_func=label.get, on_change=swap_compared)
+    second = compare.selectbox("Compare with", [None, *[n for n in names if n != first]], key="compare",
+                               format_func=lambda name: "(none)" if name is None else label[name])
+    if len(names) == 1 and retraining_enabled(secrets()) and allowed():
+        compare.caption("Train a model from the sidebar to compare it with this one.")
+    st.session_state["model shown"] = first
+    st.session_state["model page address"] = (first, second)
+    address = {"model": first, **({"compare": second} if second else {})}
+    if st.query_params.to_dict() != address:
+        st.query_params.from_dict(address)
+    return first, second
+
+
+def digit_accuracies(model: dict, inspection: Inspection | str | None) -> list[float] | None:
+    """A model's accuracy on each digit of MNIST test: its inspection's, made from its file, else its metadata's
+    (a JSON without them had left the chart empty, or showed only the other model's under its name: a review,
+    2026-12-07); None where neither has them."""
+    if inspection is not None and not isinstance(inspection, str):
+        return [float(accuracy) for accuracy in inspection.per_digit_accuracy]
+    stored = model.get("per_digit_accuracy")
+    if isinstance(stored, dict) and all(str(d) in stored for d in range(10)):
+        return [float(stored[str(d)]) for d in range(10)]
+    return None
+
+
 registry = ModelRegistry()
 models = {m["name"]: m for m in registry.models()}
 serving = serving_model()[0].stem  # the shipped one where the chosen one cannot be loaded
+# A model file without its metadata is listed nowhere: say so, not leave it unseen (a review, 2026-12-07).
+if unlisted := [path.name for path in registry.model_files() if path.stem not in models]:
+    st.caption(f"Not listed, with no readable metadata (NAME.json) beside them: {', '.join(unlisted)}.")
 if not models:
     st.info("There are no models with metadata in the models folder yet.")
     st.stop()
-names = list(models)
-label = {name: model_label(m) for name, m in models.items()}
-# The serving model first, unless a link asks for others (the sidebar's, after a training: ?model=A&compare=B).
-asked, beside = st.query_params.get("model"), st.query_params.get("compare")
-pick, compare = st.columns(2)
-default = asked if asked in names else serving if serving in names else names[0]
-first = pick.selectbox("Model", names, names.index(default), format_func=label.get)
-others = [None, *[n for n in names if n != first]]
-second = compare.selectbox("Compare with", others, others.index(beside) if beside in others else 0,
-                           format_func=lambda name: "(none)" if name is None else label[name])
-if len(names) == 1 and retraining_enabled(secrets()) and allowed():
-    compare.caption("Train a model from the sidebar to compare it with this one.")
+first, second = picked(list(models), serving)
 chosen = [models[first]] + ([models[second]] if second else [])
+inspections = [inspected(model) for model in chosen]
 heading("Accuracy per digit on the MNIST test set")
-per_digit = {m["name"]: [m["per_digit_accuracy"][str(d)] for d in range(10)]
-             for m in chosen if "per_digit_accuracy" in m}
+per_digit = {model["name"]: accuracies for model, inspection in zip(chosen, inspections)
+             if (accuracies := digit_accuracies(model, inspection)) is not None}
 st.vega_lite_chart(per_digit_points(per_digit), height=280)
+if without := [model["name"] for model in chosen if model["name"] not in per_digit]:
+    st.caption(f"No figures per digit for {' or '.join(without)}: they need its confusion matrix, below.")
 # Each part in a row of its own, a column a model, so that two models' charts line up: in a column each, a name
 # that wrapped onto two lines pushed one model's charts below the other's (a review, 2026-12-03). Two models' parts
 # are named, since a narrow window stacks the columns (a review found the charts under the wrong model's name).
 # Charts are aligned at their foot: a long name wraps its heading. Each model's curves keep their own epochs: on one
 # axis, a 1-epoch model's filled a twentieth of its chart beside the shipped model's 20 (a review, 2026-12-04); they
 # share the loss and accuracy scales, so that the higher curve is the better model.
-inspections = [inspected(model) for model in chosen]
 after_heading = [f" · {model['name']}" if len(chosen) > 1 else "" for model in chosen]
 
 
@@ -170,7 +218,8 @@ def show_row(parts: list[partial], align: str) -> None:
             show()
 
 
-show_row([partial(show_facts, model, model["name"] == serving) for model in chosen], "top")
+show_row([partial(show_facts, model, model["name"] == serving, inspection)
+          for model, inspection in zip(chosen, inspections)], "top")
 show_row([partial(show_learning, model, of, [other for other in chosen if other is not model])
           for model, of in zip(chosen, after_heading)], "bottom")
 if any(model.get("history") for model in chosen):

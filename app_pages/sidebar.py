@@ -48,18 +48,23 @@ def show_sidebar(registry: ModelRegistry, model_path: Path) -> None:
 
 
 def describe(meta: dict) -> str:
-    """How a model was trained, in one line."""
-    date = datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M")
+    """How a model was trained, in one line; what its metadata does not say is left out (a JSON without its training
+    time had ended the Model page in a KeyError: a review, 2026-12-07)."""
+    try:
+        date = " " + datetime.datetime.fromisoformat(meta["date"]).strftime("%Y-%m-%d %H:%M") + " UTC"
+    except (KeyError, TypeError, ValueError):
+        date = ""
     if "fine_tuned_from" in meta:  # it learned the corrections, beside some MNIST digits replayed each epoch
-        trained = f"Fine-tuned {date} UTC from **{Path(meta['fine_tuned_from']).stem}**"  # named as the models are
+        trained = f"Fine-tuned{date} from **{Path(meta['fine_tuned_from']).stem}**"  # named as the models are
         images = f"{meta.get('corrections_used', 0):,} kept drawings and {meta.get('replay', 0):,} replayed MNIST"
     else:
-        trained = f"Trained {date} UTC"
+        trained = f"Trained{date}"
         images = (f"{meta['limit']:,}" if meta.get("limit") else f"all {TRAINING_IMAGES:,}") + " training"
-    epochs = f"{meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'}"
-    return (f"{trained}: {meta.get('arch', 'vgg')} network, {epochs} on {images} images "
-            f"({'with' if meta.get('augment') else 'without'} augmentation) in "
-            f"{duration(meta['training_seconds'])}; {meta['parameters']:,} parameters.")
+    epochs = f"{meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'} on " if "epochs" in meta else ""
+    took = f" in {duration(meta['training_seconds'])}" if "training_seconds" in meta else ""
+    size = f"; {meta['parameters']:,} parameters" if "parameters" in meta else ""
+    return (f"{trained}: {meta.get('arch', 'vgg')} network, {epochs}{images} images "
+            f"({'with' if meta.get('augment') else 'without'} augmentation){took}{size}.")
 
 
 def duration(seconds: float) -> str:

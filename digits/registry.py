@@ -161,13 +161,15 @@ class ModelRegistry:
 
     def models(self) -> list[dict]:
         """Metadata of each model with readable metadata, the shipped one first, then newest first; with `path`."""
-        found = []
-        for path in self.folder.glob("*.keras"):
-            meta = read_metadata(path)
-            if not path.name.startswith(".") and self.holds(path) and meta is not None:
-                found.append({**meta, "name": path.stem, "path": path})
+        found = [{**meta, "name": path.stem, "path": path} for path in self.model_files()
+                 if (meta := read_metadata(path)) is not None]
         newest_first = sorted(found, key=lambda m: str(m.get("date", "")), reverse=True)
         return sorted(newest_first, key=lambda m: m["path"].name != SHIPPED)
+
+    def model_files(self) -> list[Path]:
+        """The model files of the folder (NAME.keras, not a hidden one), with readable metadata or not."""
+        return sorted(path for path in self.folder.glob("*.keras")
+                      if not path.name.startswith(".") and self.holds(path))
 
     def current_path(self) -> Path:
         """The model file now serving: the one chosen in current.json, else the shipped one."""

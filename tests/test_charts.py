@@ -45,7 +45,7 @@ def test_the_accuracy_of_a_model_that_learned_little_is_drawn_on_a_plain_axis():
                                                                         "val_accuracy": 0.1107}]
     y = learning_curves(weak, "accuracy")["encoding"]["y"]
     assert y["field"] == "accuracy" and y["scale"] == {"zero": False, "domain": [0.105, 0.12], "nice": True}
-    assert y["axis"] == {"format": ".0%"}
+    assert y["axis"] == {"format": ".1~%"}  # 11.2%, 11.4%: whole percents said "11%, 11%, 12%"
     # One that reaches 90% is drawn on the log scale, its ticks among its errors.
     y = learning_curves(weak + [{"epoch": 2.0, "accuracy": 0.92, "val_accuracy": 0.9}], "accuracy")["encoding"]["y"]
     assert y["field"] == "error" and y["axis"]["values"] == [0.03, 0.1, 0.3, 0.5, 0.9]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import keras
+import numpy as np
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
@@ -565,6 +566,51 @@ def test_the_link_after_a_training_opens_the_model_page_on_that_model_beside_the
         app.query_params.update(query)
         app.switch_page("app_pages/model.py").run()
         assert not app.exception and [box.value for box in app.main.selectbox] == shown
+
+
+def test_the_model_page_keeps_the_comparison_as_models_are_picked_and_says_what_its_files_lack(monkeypatch, models,
+                                                                                                 tiny_model_path):
+    # Three models; the address the sidebar's link gives after a training.
+    add_model(models, tiny_model_path)
+    for suffix in (".keras", ".json", ".inspection.npz"):
+        shutil.copy(tiny_model_path.with_suffix(suffix), models / f"other{suffix}")
+    app = run_page(monkeypatch, models)
+    app.query_params.update({"model": "tiny", "compare": "digits"})
+    app.switch_page("app_pages/model.py").run()
+    picks = lambda: [box.value for box in app.main.selectbox]  # noqa: E731
+    assert not app.exception and picks() == ["tiny", "digits"]
+    # Another model on the left keeps the comparison (it had gone back to none, or to the link's); the one compared,
+    # picked on the left, swaps the two (it had ended the comparison). The address follows, for a reload.
+    app.main.selectbox(key="model").set_value("other").run()
+    assert picks() == ["other", "digits"] and app.query_params == {"model": "other", "compare": "digits"}
+    app.main.selectbox(key="model").set_value("digits").run()
+    assert picks() == ["digits", "other"] and app.query_params == {"model": "digits", "compare": "other"}
+    # A new link is followed, where the page is open already.
+    app.query_params.update({"model": "tiny", "compare": "other"})
+    app.run()
+    assert picks() == ["tiny", "other"]
+    # A metadata file that is another model's (the shipped one's beside tiny.keras) is said to be: its figures had
+    # stood above the file's own. Its fields missing (training_seconds, parameters) are left out, not a KeyError.
+    shipped = json.loads((models / "digits.json").read_text())
+    del shipped["training_seconds"], shipped["parameters"], shipped["per_digit_accuracy"]
+    (models / "tiny.json").write_text(json.dumps(shipped))
+    app.run()
+    assert not app.exception
+    [warning] = [w.value for w in app.main.warning]
+    assert warning.startswith(f"Its metadata (tiny.json) says {shipped['test_accuracy']:.2%} on MNIST test, but this "
+                              "model file reads ")
+    assert any(c.value.startswith("Trained ") and "parameters" not in c.value for c in app.main.caption)
+    # Its figures per digit are its file's own, as its confusion matrix is: from its inspection.
+    [chart] = [c for c in charts(app.main) if "xOffset" in c["encoding"]]
+    tiny = next(v["accuracy"] for v in chart["data"]["values"] if v["model"] == "tiny" and v["digit"] == "0")
+    inspection = np.load(models / "tiny.inspection.npz")["confusion"]
+    assert tiny == pytest.approx(inspection[0, 0] / inspection[0].sum())
+    # A model file with no metadata beside it is named, not left unseen.
+    (models / "other.json").unlink()
+    app.run()
+    assert "Not listed, with no readable metadata (NAME.json) beside them: other.keras." in [
+        c.value for c in app.main.caption]
+    assert picks() == ["tiny", None]
 
 
 def test_the_model_page_shows_what_a_fine_tune_learned_of_the_drawings_beside_its_mnist_change(monkeypatch, models):
