@@ -253,16 +253,6 @@ def no_model_at(path: Path) -> str:
     return f"{said}; train one with: python scripts/train.py --out {out}"
 
 
-def on_batches(network: keras.Model | None, width: int = 28) -> tf.types.experimental.PolymorphicFunction:
-    """The network's forward pass on batches of any size of (28, `width`, 1) images, compiled once (on its first
-    call); one that fails when called for no network."""
-    @tf.function(input_signature=[tf.TensorSpec((None, 28, width, 1), tf.float32)])
-    def forward(images):
-        return network(images, training=False)
-
-    return forward
-
-
 class Recognizer:
     """A trained model with the MNIST preprocessing in front of it."""
 
@@ -297,9 +287,30 @@ class Recognizer:
             # runs each, a slow hour of 2026-12-03).
             return tf.concat([probabilities, detector(image, training=False)], axis=1)
 
-        self._forward_one, self._forward_batch = forward_one, on_batches(model)
-        self._check_batch, self._read_pairs = on_batches(checker), on_batches(pair_reader, width=56)
-        self._read_in_number, self._detect = on_batches(number_reader), on_batches(detector)
+        # Each its own function: made by one factory, TensorFlow counted the five as one function traced five times,
+        # and warned of "retracing" on predict.py's output (2026-12-07).
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        def forward_batch(images):
+            return model(images, training=False)
+
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        def check_batch(images):
+            return checker(images, training=False)
+
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 56, 1), tf.float32)])
+        def read_pairs(images):
+            return pair_reader(images, training=False)
+
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        def read_in_number(images):
+            return number_reader(images, training=False)
+
+        @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+        def detect(images):
+            return detector(images, training=False)
+
+        self._forward_batch, self._forward_one, self._check_batch = forward_batch, forward_one, check_batch
+        self._read_pairs, self._read_in_number, self._detect = read_pairs, read_in_number, detect
 
     @classmethod
     def load(cls, model_path: str | os.PathLike | None = None) -> "Recognizer":
