@@ -142,14 +142,15 @@ def swap_compared() -> None:
     """After the Model pick took the model compared, the comparison takes the one the pick showed: the two swap,
     where the comparison had ended."""
     if st.session_state["model"] == st.session_state["compare"]:
-        st.session_state["compare"] = st.session_state.get("model shown")
+        st.session_state["compare"] = st.session_state["model page address"][0]  # the last run's pick
 
 
-def picked(names: list[str], serving: str) -> tuple[str, str | None]:
+def picked(models: dict[str, dict], serving: str) -> tuple[str, str | None]:
     """The model picked and the one to compare it with, if any. A link's (?model=A&compare=B: the sidebar's, after a
     training) where it is new, else the serving model alone; then as they are picked, each kept while the other
     changes (a new pick on the left had dropped the comparison: a review, 2026-12-07). The address follows, so that a
     reload shows what was on the screen."""
+    names = list(models)
     asked = (st.query_params.get("model"), st.query_params.get("compare"))
     if st.session_state.get("model page address") != asked or st.session_state.get("model") not in names:
         first = asked[0] if asked[0] in names else serving if serving in names else names[0]
@@ -164,7 +165,6 @@ def picked(names: list[str], serving: str) -> tuple[str, str | None]:
                                format_func=lambda name: "(none)" if name is None else label[name])
     if len(names) == 1 and retraining_enabled(secrets()) and allowed():
         compare.caption("Train a model from the sidebar to compare it with this one.")
-    st.session_state["model shown"] = first
     st.session_state["model page address"] = (first, second)
     address = {"model": first, **({"compare": second} if second else {})}
     if st.query_params.to_dict() != address:
@@ -193,7 +193,7 @@ if unlisted := [path.name for path in registry.model_files() if path.stem not in
 if not models:
     st.info("There are no models with metadata in the models folder yet.")
     st.stop()
-first, second = picked(list(models), serving)
+first, second = picked(models, serving)
 chosen = [models[first]] + ([models[second]] if second else [])
 inspections = [inspected(model) for model in chosen]
 heading("Accuracy per digit on the MNIST test set")

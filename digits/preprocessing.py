@@ -55,6 +55,9 @@ def has_ink(image: Image.Image | np.ndarray) -> bool:
     return bool((ink_intensity(image) >= NOISE).any())
 
 
+PLAIN_MODES = ("1", "L", "LA", "RGB", "RGBA")  # Pillow's modes that the readers take as they are, 8 bits a channel
+
+
 def grey_levels(image: Image.Image) -> np.ndarray | None:
     """A 16- or 32-bit grey image's pixels as floats in [0, 1]: of its brightest where any is over 255 (16-bit
     data, which may use only 12 of its bits, or be dim: a photo's ink at 100 on paper at 300), else of 255. None for
@@ -65,7 +68,7 @@ def grey_levels(image: Image.Image) -> np.ndarray | None:
     return np.clip(pixels / max(pixels.max(), 255), 0.0, 1.0)
 
 
-def eight_bit(image: Image.Image, kept: tuple[str, ...] = ("1", "L", "LA", "RGB", "RGBA")) -> Image.Image:
+def eight_bit(image: Image.Image, kept: tuple[str, ...] = PLAIN_MODES) -> Image.Image:
     """The image in plain 8-bit channels, to show or store: as it is in the modes `kept`; a 16- or 32-bit grey
     (grey_levels) as 8-bit grey; palette, CMYK and the rest as RGBA."""
     if image.mode in kept:
@@ -75,7 +78,7 @@ def eight_bit(image: Image.Image, kept: tuple[str, ...] = ("1", "L", "LA", "RGB"
     return image.convert("RGBA")
 
 
-def readable_pixels(image: Image.Image, kept: tuple[str, ...] = ("1", "L", "LA", "RGB", "RGBA")) -> np.ndarray:
+def readable_pixels(image: Image.Image, kept: tuple[str, ...] = PLAIN_MODES) -> np.ndarray:
     """The image's pixels as the readers take them: a 16- or 32-bit grey's as grey_levels gives them, floats that
     keep all their levels; the others as eight_bit gives them."""
     levels = grey_levels(image)

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 
-
 def host_identity() -> str:
     """Where a process id means this process: the host's name, and its process-id namespace where /proc says (the
     containers of one host, their name shared, each have their own process ids)."""
