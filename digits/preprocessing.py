@@ -60,22 +60,24 @@ PLAIN_MODES = ("1", "L", "LA", "RGB", "RGBA")  # Pillow's modes that the readers
 
 def grey_levels(image: Image.Image) -> np.ndarray | None:
     """A 16- or 32-bit grey image's pixels as floats in [0, 1]: of its brightest where any is over 255 (16-bit
-    data, which may use only 12 of its bits, or be dim: a photo's ink at 100 on paper at 300), else of 255. None for
-    the other modes. (Pillow's convert clips them at 255: a 16-bit PNG came out all white, read as blank paper.)"""
-    if not image.mode.startswith("I"):  # "I;16", "I;16B", "I;16L", "I"
+    data, which may use only 12 of its bits, or be dim: a photo's ink at 100 on paper at 300), else of 255; a float
+    image's ("F") as they are where none is over 1. None for the other modes. (Pillow's convert clips them at 255: a
+    16-bit PNG came out all white, read as blank paper, and one of floats in [0, 1] black, read as no drawing.)"""
+    if not image.mode.startswith("I") and image.mode != "F":  # "I;16", "I;16B", "I;16L", "I", "F"
         return None
-    pixels = np.asarray(image, dtype=np.float32)
-    return np.clip(pixels / max(pixels.max(), 255), 0.0, 1.0)
+    pixels = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    top = pixels.max(initial=0.0)
+    return np.clip(pixels / (1.0 if image.mode == "F" and top <= 1 else max(top, 255)), 0.0, 1.0)
 
 
 def eight_bit(image: Image.Image, kept: tuple[str, ...] = PLAIN_MODES) -> Image.Image:
     """The image in plain 8-bit channels, to show or store: as it is in the modes `kept`; a 16- or 32-bit grey
-    (grey_levels) as 8-bit grey; palette, CMYK and the rest as RGBA."""
+    or a float one (grey_levels) as 8-bit grey; palette, CMYK and the rest as RGBA."""
     if image.mode in kept:
         return image
     if (levels := grey_levels(image)) is not None:
         return Image.fromarray((levels * 255).round().astype(np.uint8))
-    return image.convert("RGBA")
+    return image.convert("LA" if image.mode == "La" else "RGBA")  # Pillow converts "La" (premultiplied) to "LA" only
 
 
 def readable_pixels(image: Image.Image, kept: tuple[str, ...] = PLAIN_MODES) -> np.ndarray:

@@ -93,7 +93,12 @@ def test_pil_images_of_any_mode_and_float_arrays():
     # 16 bits a channel: Pillow's convert clips them at 255, and the picture had come out blank (a review, 2026-12-07).
     sixteen = Image.fromarray(np.asarray(grey).astype(np.uint16) * 257)
     assert sixteen.mode == "I;16"
-    for image in (grey, grey.convert("RGB"), grey.convert("P"), grey.convert("1"), sixteen, sixteen.convert("I")):
+    # Floats in [0, 1] or [0, 255] ("F"), and "La" (premultiplied grey and alpha), read blank or raised (2026-12-07).
+    floats = Image.fromarray(np.asarray(grey, dtype=np.float32) / 255)
+    float_bytes = Image.fromarray(np.asarray(grey, dtype=np.float32))
+    assert floats.mode == float_bytes.mode == "F"
+    for image in (grey, grey.convert("RGB"), grey.convert("P"), grey.convert("1"), sixteen, sixteen.convert("I"),
+                  floats, float_bytes, grey.convert("LA").convert("La"), grey.convert("RGBA").convert("RGBa")):
         assert similarity(to_mnist_input(image), reference) > 0.97, image.mode
     assert similarity(to_mnist_input(seven()[..., 3] / 255.0), reference) > 0.99
 
