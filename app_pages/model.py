@@ -41,10 +41,15 @@ def inspected(model: dict) -> Inspection | str | None:
                 "is no confusion matrix or misread digits for it.")
 
 
+def made(inspection: Inspection | str | None) -> bool:
+    """Whether `inspection` (as inspected gives it) is one: not why it cannot be, nor None for MNIST missing."""
+    return inspection is not None and not isinstance(inspection, str)
+
+
 def show_errors(inspection: Inspection | str | None, of: str) -> None:
     """The misread test digits, each with the digit read and the runner-up (nothing without an inspection); `of`
     names the model after the heading, or is empty."""
-    if inspection is None or isinstance(inspection, str):
+    if not made(inspection):
         return
     count = len(inspection.error_labels)
     # The count on a line of its own: a heading that wrapped (a long name, many errors) pushed one gallery down.
@@ -88,8 +93,7 @@ def show_facts(model: dict, serving: bool, inspection: Inspection | str | None) 
                   delta=f"{change * 100:+.2f} points from {base}" if base and change else None)
         # A file saved over, or a JSON copied beside another model: its figures had stood above the file's own
         # confusion matrix, 99.63% over 8,819 misread (a review, 2026-12-07).
-        if not (inspection is None or isinstance(inspection, str)) and \
-                abs(inspection.test_accuracy - model["test_accuracy"]) > 0.5 / inspection.test_size:
+        if made(inspection) and abs(inspection.test_accuracy - model["test_accuracy"]) > 0.5 / inspection.test_size:
             st.warning(f"Its metadata ({model['name']}.json) says {model['test_accuracy']:.2%} on MNIST test, but "
                        f"this model file reads {inspection.test_accuracy:.2%} of it: the metadata is another "
                        "model's, or the file was replaced. The figures per digit, the confusion matrix and the "
@@ -176,7 +180,7 @@ def digit_accuracies(model: dict, inspection: Inspection | str | None) -> list[f
     """A model's accuracy on each digit of MNIST test: its inspection's, made from its file, else its metadata's
     (a JSON without them had left the chart empty, or showed only the other model's under its name: a review,
     2026-12-07); None where neither has them."""
-    if inspection is not None and not isinstance(inspection, str):
+    if made(inspection):
         return [float(accuracy) for accuracy in inspection.per_digit_accuracy]
     stored = model.get("per_digit_accuracy")
     if isinstance(stored, dict) and all(str(d) in stored for d in range(10)):

@@ -149,16 +149,23 @@ def test_a_cancel_from_another_host_asks_the_training_through_the_folder(registr
     retrainer.cancel()
 
 
+def lock_holder(registry: ModelRegistry, deaf: bool = False) -> subprocess.Popen:
+    """A process standing for a training: it holds the training lock, in a session of its own, for two minutes; if
+    `deaf`, SIGTERM does not end it."""
+    holder = ("import fcntl, os, signal, sys, time; deaf = sys.argv[2] == 'deaf'; "
+              "deaf and signal.signal(signal.SIGTERM, signal.SIG_IGN); fd = os.open(sys.argv[1], os.O_RDWR | "
+              "os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(120)")
+    process = subprocess.Popen([sys.executable, "-c", holder, str(registry.folder / "training.lock"),
+                                "deaf" if deaf else "plain"], start_new_session=True, stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "held"
+    return process
+
+
 def test_a_training_deaf_to_sigterm_is_killed_by_cancel(registry, monkeypatch):
     """A training that does not end on SIGTERM (stuck in a library call) is killed CANCEL_WAIT_S later: Cancel had
     failed with a traceback (a code review)."""
     monkeypatch.setattr("digits.retraining.CANCEL_WAIT_S", 1.0)
-    deaf = ("import fcntl, os, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); print('held', "
-            "flush=True); time.sleep(120)")
-    process = subprocess.Popen([sys.executable, "-c", deaf, str(registry.folder / "training.lock")],
-                               start_new_session=True, stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "held"
+    process = lock_holder(registry, deaf=True)
     retrainer = Retrainer(registry)
     retrainer.status_file.write_text(json.dumps({"pid": process.pid, "host": HOST, "state": "training", "epoch": 1}))
     assert retrainer.running()
@@ -171,12 +178,8 @@ def test_a_training_whose_host_is_not_said_is_asked_not_signalled(registry, monk
     """A status from a version before hosts were said: its pid may be another host's, which the local pid of that
     number had been signalled for (a review, 2026-12-07)."""
     monkeypatch.setattr("digits.retraining.CANCEL_WAIT_S", 0.1)
-    holder = ("import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
-              "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(120)")
-    process = subprocess.Popen([sys.executable, "-c", holder, str(registry.folder / "training.lock")],
-                               start_new_session=True, stdout=subprocess.PIPE, text=True)
+    process = lock_holder(registry)
     try:
-        assert process.stdout.readline().strip() == "held"
         retrainer = Retrainer(registry)
         retrainer.status_file.write_text(json.dumps({"pid": process.pid, "state": "training",
                                                      "model": str(registry.folder / "old.keras")}))
