@@ -71,9 +71,10 @@ def stop_when_asked(request: Path, model: str, every: float = 1.0) -> threading.
     once it does, this process stops as a cancel's SIGTERM stops it, and is killed CANCEL_WAIT_S later if it has
     not."""
     def stop(signum: int) -> None:
-        """Send the stop signal to this training: its process group where it leads one (the page's trainings,
-        with the workers that draw their material), else this process alone."""
-        if os.getpgrp() == os.getpid():
+        """Send the stop signal to this training: its process group where it leads a session (the page's trainings,
+        with the workers that draw their material), else this process alone. (A shell's pipeline, `train.py | tee`,
+        is a group that train.py leads, and tee was stopped with it: a review, 2026-12-07.)"""
+        if os.getsid(0) == os.getpid():
             os.killpg(os.getpid(), signum)
         else:
             os.kill(os.getpid(), signum)

@@ -112,6 +112,24 @@ def test_ctrl_c_stops_the_training_in_a_line_and_leaves_no_model(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]
 
 
+def test_a_cancel_asked_through_the_folder_stops_the_training_not_the_rest_of_its_pipeline(tmp_path):
+    """`train.py --progress ... | tee log`: the shell makes the pipeline a process group that train.py leads, and
+    a cancel from another host (stopping.stop_when_asked) stopped tee too, where it should stop train.py alone."""
+    out, progress = tmp_path / "m.keras", tmp_path / "progress.json"
+    training = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "train.py"), "--preset", "quick", "--limit",
+                                 "20000", "--out", out, "--progress", progress], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, process_group=0)
+    tee = subprocess.Popen(["sleep", "60"], process_group=training.pid)  # the rest of the pipeline, in its group
+    try:
+        progress.with_suffix(".cancel").write_text(json.dumps({"model": out.name, "host": "another-host"}))
+        _, stderr = training.communicate(timeout=60)
+        assert training.returncode == 143, stderr  # SystemExit(143), as a cancel's SIGTERM ends it
+        assert tee.poll() is None
+    finally:
+        tee.kill()
+        tee.wait()
+
+
 def test_ctrl_c_while_tensorflow_is_imported_says_so_in_a_line(tmp_path):
     out = tmp_path / "m.keras"
     process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "train.py"), "--preset", "quick", "--limit",
