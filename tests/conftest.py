@@ -84,8 +84,12 @@ def typed_page(lines: int = 25) -> bytes:
 def drawing_cache(tmp_path_factory):
     """A cache of drawn training digits of the test run's own (trainings in subprocesses inherit it), so the
     tests neither depend on nor fill the machine's ~/.cache/digits; and apps that do not draw into it ahead
-    (each would draw the whole set, 20-30 s of both cores), but for the tests of that, which draw at once."""
-    folder = tmp_path_factory.mktemp("drawing-cache")
+    (each would draw the whole set, 20-30 s of both cores), but for the tests of that, which draw at once. The
+    run's workers share it (the folder above each one's own), as the app's processes share theirs: each had drawn
+    the same chunks."""
+    run = tmp_path_factory.getbasetemp()
+    folder = (run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run) / "drawing-cache"
+    folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DIGITS_CACHE_DIR", str(folder))
         patch.setenv("DIGITS_DRAW_AHEAD", "off")

@@ -217,14 +217,22 @@ def test_a_fine_tune_with_nothing_to_hold_out_is_refused_before_it_loads_the_mod
 def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path):
     models = copy_shipped_model(tmp_path / "models")
     store = store_of(Writer.random(11), tmp_path / "corrections.sqlite", per_digit=2)
+    # A fine-tune of the shipped model, standing in for one: its last layer zeroed, it reads every digit as a 0. A
+    # fine-tune of it starts again from the shipped model: its held-out drawings had been scored by a model that had
+    # learned them, and MNIST compared with its own. (One fine-tune made another to start from: 117 s of the suite.)
+    fine_tuned = load_saved_model(models / "digits.keras")
+    fine_tuned.layers[-1].set_weights([np.zeros_like(w) for w in fine_tuned.layers[-1].get_weights()])
+    fine_tuned.save(models / "earlier.keras")
+    (models / "earlier.json").write_text(json.dumps({"fine_tuned_from": "digits.keras", "test_accuracy": 0.098}))
     out = models / "mine.keras"
-    done = run_script("train.py", "--from", models / "digits.keras", "--corrections", store.path, "--epochs", 1,
+    done = run_script("train.py", "--from", models / "earlier.keras", "--corrections", store.path, "--epochs", 1,
                       "--out", out, "--progress", tmp_path / "progress.json", "--promote")
     assert done.returncode == 0, done.stderr[-2000:]
     # Each of the two fine-tunes is named above its epochs.
     lines = done.stdout.splitlines()
-    assert lines[0] == "Step 1 of 2, measuring: learning 10 of the drawings kept, 10 held out to check it"
-    assert lines[2] == "Step 2 of 2, learning all 20 drawings kept" and "accuracy:" in lines[1] + lines[3], lines
+    assert lines[0] == "earlier.keras is a fine-tune: starting from digits.keras, the model it came from"
+    assert lines[1] == "Step 1 of 2, measuring: learning 10 of the drawings kept, 10 held out to check it"
+    assert lines[3] == "Step 2 of 2, learning all 20 drawings kept" and "accuracy:" in lines[2] + lines[4], lines
     meta = json.loads(out.with_suffix(".json").read_text())
     assert meta["fine_tuned_from"] == "digits.keras" and meta["corrections_used"] == 20
     assert meta["corrections_digits"] == list(range(10))
@@ -232,7 +240,7 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     assert meta["epochs"] == 1 and meta["history"] and 0.98 < meta["test_accuracy"] <= 1
     assert meta["detector_tune"] == DETECTOR_TUNE  # what it would teach the detector with, to learn anew if it changes
     assert meta["test_accuracy_before"] == ModelRegistry(models).metadata(models / "digits.keras")["test_accuracy"]
-    assert 0 <= meta["corrections_accuracy_before"] <= 1 and 0 <= meta["corrections_accuracy_after"] <= 1
+    assert 0.5 <= meta["corrections_accuracy_before"] <= 1 and 0 <= meta["corrections_accuracy_after"] <= 1
     x, y = store.samples()
     assert accuracy(load_saved_model(out), x, y) >= 0.9  # the saved model learned all 20, held-out ones included
     progress = json.loads((tmp_path / "progress.json").read_text())
@@ -240,15 +248,6 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     assert progress["promoted"] == meta["promote"] and progress["reason"] == meta["reason"]
     serving = ModelRegistry(models).current_path().name
     assert serving == ("mine.keras" if meta["promote"] else "digits.keras")
-    # A fine-tune of that fine-tune starts again from the shipped model: its held-out drawings are scored by a
-    # model that has not learned them (mine.keras has), and MNIST is compared with the shipped model's.
-    again = models / "again.keras"
-    done = run_script("train.py", "--from", out, "--corrections", store.path, "--epochs", 1, "--out", again)
-    assert done.returncode == 0, done.stderr[-2000:]
-    second = json.loads(again.with_suffix(".json").read_text())
-    assert second["fine_tuned_from"] == "digits.keras"
-    assert second["test_accuracy_before"] == meta["test_accuracy_before"]
-    assert second["corrections_accuracy_before"] == meta["corrections_accuracy_before"]  # the same drawings held out
 
 
 def test_train_script_says_why_it_cannot_fine_tune(tmp_path):
