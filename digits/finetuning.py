@@ -209,12 +209,17 @@ def promotion(figures: dict) -> tuple[bool, str]:
 
 
 def kept_under_another_digit(count: int, label: int, digit: int) -> str:
-    """What to do about `count` drawings kept as `label` that the model before read as `digit`."""
+    """What to do about `count` drawings kept as `label` that the model before read as `digit`: delete them if the
+    tap was a mistake; if they are the writer's own, keep more of their `digit`s. (A review's writer, whose flagged
+    1s were read as 7s, was told only to delete them: the very corrections the fine-tune was for, 2026-12-07.)"""
     if count == 1:
-        return (f"1 drawing kept as {article(label)} {label} was read as {article(digit)} {digit} before: if it is "
-                f"{article(digit)} {digit}, delete it on the Corrections page")
-    return (f"{count} drawings kept as {label}s were read as {digit}s before: if they are {digit}s, delete them on "
-            f"the Corrections page")
+        said = f"1 drawing kept as {article(label)} {label} was read as {article(digit)} {digit} before"
+        mistaken, own = f"it is {article(digit)} {digit}, delete it", f"it is your {label}"
+    else:
+        said = f"{count} drawings kept as {label}s were read as {digit}s before"
+        mistaken, own = f"they are {digit}s, delete them", f"they are your {label}s"
+    return (f"{said}: if {mistaken} on the Corrections page; if {own}, keep more of your own {digit}s, so that it "
+            "learns them apart")
 
 
 def plural_digits(digits: list[int]) -> str:
