@@ -15,7 +15,7 @@ from digits.inspection import inspect_model, load_inspection
 from digits.model import BUILDERS, build_model, read_probabilities
 from digits.recipes import ARCHITECTURES, VALIDATION, recipe, training_images, training_steps
 from digits.registry import ModelRegistry, taken
-from digits.training import ProgressFile, calibrate, save_model, train, training_batches
+from digits.training import ProgressFile, calibrate, compile_one_cycle, save_model, train, training_batches
 from tests.browser import ROOT, copy_shipped_model
 from tests.conftest import run_script
 
@@ -152,8 +152,8 @@ def test_train_script_refuses_a_count_below_one(tmp_path, flag):
 
 
 def test_the_same_seed_trains_the_same_model_and_the_moving_average_is_capped_to_a_quarter_of_the_run(mnist):
-    # The compact network has the vgg's kinds of layers, and validates its learning curves twice as fast. 16
-    # batches, in one epoch, so that the curves are validated only 4 times. (Two tests had trained 7 models.)
+    # The compact network has the vgg's kinds of layers, and validates its learning curves twice as fast. Batches of
+    # 16 in one epoch, so that the curves are validated only a few times. (Two tests had trained 7 models.)
     def weights(seed=5, ema=0.0):
         return train(mnist, arch="compact", epochs=1, batch_size=16, limit=256, seed=seed, ema=ema,
                      verbose=0)[0].get_weights()
@@ -168,6 +168,11 @@ def test_the_same_seed_trains_the_same_model_and_the_moving_average_is_capped_to
     steps = training_steps(training_images(256, augment=True), epochs=1, batch_size=16)
     averaged = weights(ema=1 - 4 / steps)
     assert same(weights(ema=0.9995), averaged) and not same(averaged, plain)
+    # Over 4 batches or fewer, to none at all.
+    for steps, kept in ((2, False), (4, False), (5, True)):
+        model = build_model("compact")
+        compile_one_cycle(model, 1e-3, steps, ema=0.9995)
+        assert model.optimizer.use_ema == kept, steps
 
 
 def test_calibrating_folds_the_best_fitting_temperature_into_the_last_layer(mnist):
