@@ -18,7 +18,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from digits.canvas import canvas_pixels, canvas_png, checked_strokes
 from digits.charts import probability_bars
-from digits.corrections import Corrections, CorrectionsError, corrections_location, png_bytes
+from digits.corrections import CorrectionsError, corrections_location, png_bytes
 from digits.deployment import collecting_enabled, retraining_enabled
 from digits.numbers import TooMuchWriting, article
 from digits.preprocessing import has_ink, ink_box, ink_intensity
@@ -43,9 +43,10 @@ GIVEN_BACK_TOOLS = "Clear starts a new drawing; the arrow undoes the strokes you
 # The canvas's toolbar lives in the canvas's shadow root, which the page's CSS cannot reach, so a script puts a style
 # there that leaves Undo, Redo and the bin. Its pencil ("Edit", a toggle) made the next stroke drag the digit off the
 # canvas and drew nothing until clicked again (a fresh user's review, 2026-12-03); its upload icon sends the drawing,
-# which every stroke does already. A canvas given back a drawing (lasting_canvas, in a container keyed given-canvas)
-# loses its bin too, which went back to that drawing instead of clearing it, unlike every other canvas's (a review
-# of 2026-12-03): its Clear button clears it. A watch on the page finds each canvas as it is mounted.
+# which every stroke does already (SEND_BEFORE_A_TAP presses it). A canvas given back a drawing (lasting_canvas, in a
+# container keyed given-canvas) loses its bin too, which went back to that drawing instead of clearing it, unlike
+# every other canvas's (a review of 2026-12-03): its Clear button clears it. A watch on the page finds each canvas as
+# it is mounted.
 TRIM_TOOLBAR = """<script>
 if (!window.digitsTrimToolbar) {
   window.digitsTrimToolbar = true;
@@ -93,6 +94,30 @@ if (!window.digitsTrimToolbar) {
   };
   new MutationObserver(() => trim()).observe(document.body, {childList: true, subtree: true});
   trim();
+}
+</script>"""
+# The canvas sends a stroke 200 ms after the pen lifts (streamlit-drawable-canvas 0.13 debounces it: 205-212 ms in
+# Chromium), so a tap sooner than that, on Right, a pill or Read it as a number, reached the server first, and kept
+# or moved the drawing without that stroke (a crossed 7 without its cross; a pill so tapped kept it twice: a review,
+# 2026-12-07). A press elsewhere on the page within 300 ms of a lift has the canvas send its drawing at once, with its
+# own (hidden) upload button, before the tap's message goes.
+SEND_BEFORE_A_TAP = """<script>
+if (!window.digitsSendBeforeATap) {
+  window.digitsSendBeforeATap = true;
+  let lifted = null;  // the canvas the pen last lifted from, and when
+  const canvasOf = (event) => event.composedPath().find((node) => node.dataset?.testid === 'stBidiComponentIsolated');
+  document.addEventListener('pointerup', (event) => {
+    const host = canvasOf(event);
+    if (host) lifted = {host, at: performance.now()};
+  }, true);
+  const sendFirst = (event) => {
+    if (!lifted || performance.now() - lifted.at > 300 || canvasOf(event) === lifted.host) return;
+    const upload = lifted.host.shadowRoot?.querySelector('.dc-icon-button[title="Update the app with this drawing"]');
+    lifted = null;
+    upload?.click();
+  };
+  document.addEventListener('pointerdown', sendFirst, true);
+  document.addEventListener('keydown', sendFirst, true);
 }
 </script>"""
 DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
@@ -190,26 +215,50 @@ def drawing_number() -> int:
     return st.session_state.setdefault("drawings_kept", 0)
 
 
-def keep_correction(store: Corrections, image: np.ndarray, label: int | None, result: Recognition,
-                    model_name: str) -> None:
-    """Keep the drawing as a `label` with the model's answer, and clear the canvas for the next one.
+def ask_to_keep(number: int, label: int | None, confirming: int | None = None) -> None:
+    """The callback of Right (`confirming` the digit read) and of the pills: keep drawing `number` as a `label`, as
+    the run reads it (keep_asked)."""
+    if label is not None:  # None: the chosen pill was clicked again, which unselects it
+        st.session_state["keeping"] = number, label, confirming
 
-    Run as a widget's callback, so one click does it. A store that fails keeps the canvas as it is, and the
-    next run says why (what a callback draws would show above the page).
+
+def keep_asked(recognizer: Recognizer, image: np.ndarray | None, model_name: str) -> None:
+    """Keep the drawing as ask_to_keep asked, read again, and run the whole page again for the next one. Not kept: a
+    drawing the tap was not for (kept already, or cleared), and one confirmed as a digit that its last stroke made
+    another (said instead).
+
+    Kept as this run has it, not as the run before, which drew the tapped widget: a stroke and the tap that follows
+    it may come in one run (SEND_BEFORE_A_TAP), and a crossed 7 was kept without its cross (a review, 2026-12-07).
     """
-    if label is None:  # the chosen pill was clicked again, which unselects it
+    if (keeping := st.session_state.pop("keeping", None)) is None:
         return
+    number, label, confirming = keeping
+    result = None if image is None or number != drawing_number() else recognizer.recognize(image)
+    if result is None:
+        return
+    if confirming is not None and result.digit != confirming:
+        st.warning(f"Not kept: with your last stroke it reads as {article(result.digit)} {result.digit}, not "
+                   f"{article(confirming)} {confirming}. Is that right?")
+        return
+    if keep_correction(image, label, result, model_name):
+        st.rerun(scope="app")  # for the sidebar's count, and a blank canvas
+
+
+def keep_correction(image: np.ndarray, label: int, result: Recognition, model_name: str) -> bool:
+    """Keep the drawing as a `label` with the model's answer, and clear the canvas for the next one. A store that
+    fails keeps the canvas as it is (False), and the correction's offer says why."""
     try:
-        kept_id = store.add(image, label, predicted=result.digit, probabilities=result.probabilities,
-                            model=model_name, session=browser_session(),
-                            looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
+        kept_id = get_corrections(corrections_location()).add(
+            image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
+            session=browser_session(),
+            looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
     except CorrectionsError as error:
         st.session_state["correction_failed"] = store_problem(error)
-        return
+        return False
     st.session_state["drawings_kept"] = drawing_number() + 1
-    # Said by the next answer, once the whole page has run (see draw_digit), with the drawing for its Undo.
+    # Said by the next answer, once the whole page has run, with the drawing for its Undo.
     st.session_state["saved"] = label, kept_id, st.session_state.get("digit-drawing")
-    st.session_state["corrections_changed"] = True
+    return True
 
 
 def digit_canvas_key() -> str:
@@ -234,7 +283,7 @@ def take_back(kept_id: int, label: int, drawing: tuple | None) -> None:
         st.session_state["digit-drawing"] = (digit_canvas_key(), *drawing[1:])
 
 
-def offer_correction(result: Recognition, image: np.ndarray, model_name: str, pointed: bool = False) -> None:
+def offer_correction(result: Recognition, pointed: bool = False) -> None:
     """Under the answer: confirm it, or pick the digit it really is; either keeps the drawing as a correction. Under
     a drawing that looks like no digit, or that was `pointed` to Number mode, only the choice of a digit, should it
     be one after all. Nothing when collecting is off (a public link's visitors never asked for it); why, when the
@@ -242,7 +291,7 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str, po
     if not collecting_enabled(secrets()):
         return
     try:
-        store = get_corrections(corrections_location())
+        get_corrections(corrections_location())
     except CorrectionsError as error:
         st.error(store_problem(error))
         return
@@ -256,13 +305,13 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str, po
         label, digits = "One digit after all? It is a …", list(range(10))
     elif result.looks_like_a_digit:
         st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}",
-                  on_click=keep_correction, args=(store, image, result.digit, result, model_name))
+                  on_click=ask_to_keep, args=(number, result.digit, result.digit))
         label, digits = "Wrong? It is a …", [d for d in range(10) if d != result.digit]
     else:  # "Right, it is a 0" under a smiley would keep it as a 0 with one click; a digit drawn oddly may be any
         label, digits = "A digit after all? It is a …", list(range(10))
     pick = f"wrong-{number}"
     st.pills(label, digits, key=pick,
-             on_change=lambda: keep_correction(store, image, st.session_state[pick], result, model_name))
+             on_change=lambda: ask_to_keep(number, st.session_state[pick]))
     # "Drawings you kept" on the Corrections page counted drawings a student had only confirmed (a review,
     # 2026-12-04): both keep the drawing, and say so ("A digit picked" where there is no Right button to confirm).
     # Where retraining is off (a public link), this site teaches the model nothing (a review, 2026-12-05).
@@ -282,6 +331,7 @@ def offer_correction(result: Recognition, image: np.ndarray, model_name: str, po
 def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool, model_name: str) -> None:
     """What the model reads in the drawing and the choice to correct it, or a prompt when nothing is drawn;
     first, that the drawing before was kept, when it just was."""
+    keep_asked(recognizer, image, model_name)
     # Said in the answer's column, not in a toast: on a phone the toast lay over the Digit / Number switch.
     saved = st.session_state.pop("saved", None)
     if saved is not None:
@@ -332,7 +382,7 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         st.button("Read it as a number", icon=":material/pin:", on_click=read_as_a_number,
                   args=(st.session_state.get("digit-drawing"),))
     show_recognition(recognizer, result, explain, advise=not pointed)
-    offer_correction(result, image, model_name, pointed)
+    offer_correction(result, pointed)
 
 
 def read_as_a_number(drawing: tuple | None) -> None:
@@ -458,9 +508,9 @@ def show_canvas_tools(kind: str, given: bool) -> None:
 def toolbar_room() -> None:
     """Room for the canvas toolbar, which sits above the canvas under a hovering pointer: left out on phones and
     tablets (by show_canvas_tools' style), where the toolbar sits below it. The room holds the script that trims the
-    toolbar (TRIM_TOOLBAR)."""
+    toolbar (TRIM_TOOLBAR), and the one that has a canvas send its last stroke before a tap (SEND_BEFORE_A_TAP)."""
     with st.container(key="toolbar-room"):
-        st.html(TRIM_TOOLBAR, unsafe_allow_javascript=True)
+        st.html(TRIM_TOOLBAR + SEND_BEFORE_A_TAP, unsafe_allow_javascript=True)
 
 
 def number_canvas() -> tuple[int, int, int]:
@@ -513,8 +563,8 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
 def draw_digit() -> None:
     """Digit mode: the canvas on the left, the answer on the right."""
     if st.session_state.get("corrections_changed") or st.session_state.get("to number mode"):
-        # A correction was just kept: the whole page runs again, so that the sidebar counts it (and may offer
-        # to learn from it); the answer then says it was saved. Or Read it as a number switched the mode.
+        # Undo just took a kept drawing back: the whole page runs again, so that the sidebar counts it no more
+        # (keep_asked does so after a keep). Or Read it as a number switched the mode.
         st.rerun(scope="app")
     drawing, answer = st.container(key="digit-layout").columns([1, 1.4], gap="large")  # stacked: STACKED_ON_TOUCH
     with drawing:

@@ -14,7 +14,7 @@ import time
 import urllib.request
 import weakref
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from playwright.async_api import Page as AsyncPage
@@ -185,30 +185,36 @@ def draw(page: Page, strokes: Strokes, margin: float = 0.15, until: str | None =
     With `until` (a JavaScript condition), returns the seconds from the last mouse-up until it held.
     """
     box = page.locator("canvas.upper-canvas").bounding_box()
+    wait_for_the_pen(page, *next(stroke_path(strokes[0], box, margin)))
+    box = page.locator("canvas.upper-canvas").bounding_box()  # the canvas the pen is on, where it is now
+    waited = None
+    for stroke in strokes:
+        with new_run(page):
+            trace(page, stroke_path(stroke, box, margin), finger)
+            released = time.perf_counter()
+            if until:
+                page.wait_for_function(until, polling="raf", timeout=20_000)
+                waited = time.perf_counter() - released
+    return waited
+
+
+def trace(page: Page, points: Iterable[tuple[float, float]], finger: bool = False) -> None:
+    """Press the mouse (or a finger on a touch screen) at the first of `points` (page pixels), move it through the
+    rest and lift it: one stroke, with no wait for what the page does with it."""
     touch = page.context.new_cdp_session(page) if finger else None
 
     def send(kind, x=None, y=None):
         points = [] if x is None else [{"x": x, "y": y}]
         touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
-    wait_for_the_pen(page, *next(stroke_path(strokes[0], box, margin)))
-    box = page.locator("canvas.upper-canvas").bounding_box()  # the canvas the pen is on, where it is now
-    waited = None
-    for stroke in strokes:
-        with new_run(page):
-            for i, (x, y) in enumerate(stroke_path(stroke, box, margin)):
-                if touch:
-                    send("touchStart" if i == 0 else "touchMove", x, y)
-                else:
-                    page.mouse.move(x, y)
-                    if i == 0:
-                        page.mouse.down()
-            send("touchEnd") if touch else page.mouse.up()
-            released = time.perf_counter()
-            if until:
-                page.wait_for_function(until, polling="raf", timeout=20_000)
-                waited = time.perf_counter() - released
-    return waited
+    for i, (x, y) in enumerate(points):
+        if touch:
+            send("touchStart" if i == 0 else "touchMove", x, y)
+        else:
+            page.mouse.move(x, y)
+            if i == 0:
+                page.mouse.down()
+    send("touchEnd") if touch else page.mouse.up()
 
 
 def side_by_side(*drawings: Strokes) -> Strokes:

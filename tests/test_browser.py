@@ -5,16 +5,18 @@ import re
 import signal
 import sqlite3
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from digits.corrections import Corrections
-from digits.drawing import PLAIN
+from digits.drawing import PLAIN, render
+from digits.preprocessing import to_mnist_input
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, recipe
 from digits.registry import ModelRegistry
 from tests.browser import (
     CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, expect_reading, open_page, new_run, prediction,
-    reset_canvas, set_sidebar_number, start_app,
+    reset_canvas, set_sidebar_number, start_app, stroke_path, trace,
 )
 
 
@@ -270,6 +272,44 @@ def test_correct_digits_see_them_kept_then_learn_my_handwriting(page, models):
     served = ModelRegistry(models).current_path().name
     assert served.startswith("handwriting-") == ("is now serving" in outcome)
     assert len(list(models.glob("handwriting-*.keras"))) == 1
+
+
+def test_a_tap_just_after_the_last_stroke_keeps_the_drawing_with_it(browser, tmp_path):
+    # The canvas sends a stroke 200 ms after the pen lifts: a Right or a pill tapped sooner had kept the drawing
+    # without that stroke, a crossed 7 without its cross, and a pill so tapped had kept it twice (a review,
+    # 2026-12-07). The tap now has the canvas send it first (draw.SEND_BEFORE_A_TAP). Told apart by the 28x28
+    # pictures kept. An app of its own, serving the shipped model: this module's serves the models its tests train.
+    process, url = start_app(copy_shipped_model(tmp_path / "models"), DIGITS_DATA_DIR=str(tmp_path / "data"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, url)
+        store = Corrections(tmp_path / "data" / "corrections.sqlite")
+        answer = page.locator('[data-testid="stMain"]')
+        crossed = [*PLAIN[7], [(0.35, 0.5), (0.8, 0.5)]]
+        seen = {n: to_mnist_input(render(crossed[:n], 196, (140, 140), 22)) for n in (2, 3)}  # as the page's canvas
+        for tap, wait_ms in (("pill", 0), ("Right", 0), ("pill", 120)):
+            known = {c.id for c in store.records()}
+            draw(page, crossed[:2])
+            expect_reading(page, "7")
+            with new_run(page):
+                trace(page, stroke_path(crossed[2], page.locator("canvas.upper-canvas").bounding_box()))
+                page.wait_for_timeout(wait_ms)
+                if tap == "pill":
+                    answer.get_by_role("radio", name="4", exact=True).click()
+                else:
+                    answer.get_by_role("button", name="✓ Right, it is a 7").click()
+            label = 4 if tap == "pill" else 7
+            expect(page.get_by_text(f"Saved as a {label} — draw the next one")).to_be_visible()
+            [kept] = [c for c in store.records() if c.id not in known]
+            assert kept.label == label
+            # Nearer the drawing with its cross than without, and by most of what the cross adds.
+            away = {n: np.abs(kept.image / 255 - picture).sum() for n, picture in seen.items()}
+            assert away[3] < 0.5 * away[2], (tap, wait_ms, away)
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def test_corrections_acknowledged_on_the_page_survive_kill_9_of_the_server_mid_write(browser, tmp_path):

@@ -17,6 +17,8 @@ from digits.charts import GUESS, READ
 from digits.corrections import Corrections, CorrectionsError, corrections_location
 from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, about_centre, arc, hand_transform, render
+from digits.numbers import article
+from digits.preprocessing import to_mnist_input
 from tests.browser import ROOT, side_by_side
 from tests.conftest import on_strip
 
@@ -36,13 +38,17 @@ def drawn(digit: int) -> np.ndarray:
 
 
 def answer(image):  # no annotations: AppTest runs this as a script of its own, where np is not imported
-    """The Draw page's answer column for a drawing (AppTest cannot draw on the canvas)."""
+    """The Draw page's answer column for a drawing, or for the one a test has put in the session state as "drawn",
+    as a stroke would change it (AppTest cannot draw on the canvas)."""
+    import streamlit as st
+
     from app_pages.draw import show_answer
     from app_pages.resources import load_recognizer
     from digits.registry import ModelRegistry
 
     path = ModelRegistry().current_path()
-    show_answer(load_recognizer(str(path), path.stat().st_mtime), image, False, path.stem)
+    show_answer(load_recognizer(str(path), path.stat().st_mtime), st.session_state.get("drawn", image), False,
+                path.stem)
 
 
 def run_answer() -> AppTest:
@@ -98,6 +104,28 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert [m.value for m in app.success] == ["Saved as a 7 — draw the next one"]
     assert app.session_state["drawings_kept"] == 3
     assert store.path.parent == data  # not the repository's data/
+
+
+def test_a_tap_keeps_the_drawing_as_the_run_it_came_in_has_it():
+    # A stroke and the tap after it may come in one run (the canvas sends its stroke as the tap begins:
+    # draw.SEND_BEFORE_A_TAP). A pill's callback had kept the drawing it was drawn under, the run before: a crossed 7
+    # without its cross (a review, 2026-12-07). A Right whose digit the stroke changed keeps nothing, and says so.
+    crossed = render([*PLAIN[7], [(0.35, 0.5), (0.8, 0.5)]], 200, (140, 140), 22)
+    app = run_answer()
+    app.session_state["drawn"] = crossed
+    app.pills[0].select(4).run()
+    store = Corrections(corrections_location())
+    [kept] = store.records()
+    assert kept.label == 4 and np.array_equal(kept.image, np.round(to_mnist_input(crossed) * 255))
+    assert [m.value for m in app.success] == ["Saved as a 4 — draw the next one"]
+    app = AppTest.from_function(answer, args=(drawn(1),), default_timeout=60)
+    app.run()
+    app.session_state["drawn"] = render([*PLAIN[1], [(0.1, 0.0), (0.5, 0.0)]], 200, (140, 140), 22)
+    app.button(key="right-0").click().run()
+    [now] = [m.value for m in app.metric if m.label == "Prediction"]
+    assert now != "1" and len(store) == 1 and not app.success
+    said = f"Not kept: with your last stroke it reads as {article(int(now))} {now}, not a 1. Is that right?"
+    assert [w.value for w in app.warning] == [said]
 
 
 def test_where_retraining_is_off_a_kept_drawing_is_not_said_to_teach_the_model():
