@@ -100,24 +100,27 @@ if (!window.digitsTrimToolbar) {
 # Chromium), so a tap sooner than that, on Right, a pill or Read it as a number, reached the server first, and kept
 # or moved the drawing without that stroke (a crossed 7 without its cross; a pill so tapped kept it twice: a review,
 # 2026-12-07). A press elsewhere on the page within 300 ms of a lift has the canvas send its drawing at once, with its
-# own (hidden) upload button, before the tap's message goes.
+# own (hidden) upload button, before the tap's message goes. The lift is the pointer's, wherever it is: a stroke
+# may end off the canvas (a review's cross, released past the edge, was lost so).
 SEND_BEFORE_A_TAP = """<script>
 if (!window.digitsSendBeforeATap) {
   window.digitsSendBeforeATap = true;
-  let lifted = null;  // the canvas the pen last lifted from, and when
+  let pressed = null, lifted = null;  // the canvas drawn on, and then when the pen lifted from it
   const canvasOf = (event) => event.composedPath().find((node) => node.dataset?.testid === 'stBidiComponentIsolated');
-  document.addEventListener('pointerup', (event) => {
-    const host = canvasOf(event);
-    if (host) lifted = {host, at: performance.now()};
-  }, true);
   const sendFirst = (event) => {
-    if (!lifted || performance.now() - lifted.at > 300 || canvasOf(event) === lifted.host) return;
-    const upload = lifted.host.shadowRoot?.querySelector('.dc-icon-button[title="Update the app with this drawing"]');
+    const host = event.type === 'pointerdown' ? canvasOf(event) : null;
+    if (lifted && lifted.host !== host && performance.now() - lifted.at <= 300) {
+      lifted.host.shadowRoot?.querySelector('.dc-icon-button[title="Update the app with this drawing"]')?.click();
+    }
     lifted = null;
-    upload?.click();
+    pressed = host;
   };
   document.addEventListener('pointerdown', sendFirst, true);
   document.addEventListener('keydown', sendFirst, true);
+  document.addEventListener('pointerup', () => {
+    if (pressed) lifted = {host: pressed, at: performance.now()};
+    pressed = null;
+  }, true);
 }
 </script>"""
 DIGIT_CANVAS = 280  # the Digit canvas's side, in pixels
@@ -278,6 +281,7 @@ def take_back(kept_id: int, label: int, drawing: tuple | None) -> None:
         return
     st.session_state["corrections_changed"] = True
     st.session_state["taken_back"] = label, None
+    st.session_state.pop("saved", None)
     if drawing:  # given to a new canvas as after a switch of mode (lasting_canvas)
         st.session_state["drawings_kept"] = drawing_number() + 1
         st.session_state["digit-drawing"] = (digit_canvas_key(), *drawing[1:])
@@ -304,7 +308,10 @@ def offer_correction(result: Recognition, pointed: bool = False) -> None:
     if pointed:
         label, digits = "One digit after all? It is a …", list(range(10))
     elif result.looks_like_a_digit:
-        st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}",
+        # Keyed by the digit too: a tap on "Right, it is a 7" as the last stroke made it a 1 was kept as a 1, the
+        # button's callback given the new digit by the stroke's run, whose button had the same key (a review,
+        # 2026-12-07). Now Streamlit drops such a tap, as it drops a pill no longer offered, and the 1 shows.
+        st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}-{result.digit}",
                   on_click=ask_to_keep, args=(number, result.digit, result.digit))
         label, digits = "Wrong? It is a …", [d for d in range(10) if d != result.digit]
     else:  # "Right, it is a 0" under a smiley would keep it as a 0 with one click; a digit drawn oddly may be any
@@ -332,9 +339,12 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     """What the model reads in the drawing and the choice to correct it, or a prompt when nothing is drawn;
     first, that the drawing before was kept, when it just was."""
     keep_asked(recognizer, image, model_name)
-    # Said in the answer's column, not in a toast: on a phone the toast lay over the Digit / Number switch.
-    saved = st.session_state.pop("saved", None)
-    if saved is not None:
+    # Said in the answer's column, not in a toast: on a phone the toast lay over the Digit / Number switch. Until the
+    # next stroke, not for one run: a tap as that run began cut it short, and the drawing stayed kept with no word of
+    # it and no Undo (a review, 2026-12-07).
+    if (drawn := st.session_state.get("digit-drawing")) and drawn[0] == digit_canvas_key():  # drawn on, or given back
+        st.session_state.pop("saved", None)
+    if (saved := st.session_state.get("saved")) is not None:
         label, kept_id, drawing = saved
         st.success(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
         # A pill keeps the drawing at one tap: a tap on the wrong one is taken back here, until the next stroke

@@ -121,7 +121,7 @@ def test_a_tap_keeps_the_drawing_as_the_run_it_came_in_has_it():
     app = AppTest.from_function(answer, args=(drawn(1),), default_timeout=60)
     app.run()
     app.session_state["drawn"] = render([*PLAIN[1], [(0.1, 0.0), (0.5, 0.0)]], 200, (140, 140), 22)
-    app.button(key="right-0").click().run()
+    app.button(key="right-0-1").click().run()
     [now] = [m.value for m in app.metric if m.label == "Prediction"]
     assert now != "1" and len(store) == 1 and not app.success
     said = f"Not kept: with your last stroke it reads as {article(int(now))} {now}, not a 1. Is that right?"
@@ -229,7 +229,7 @@ def test_without_a_cookie_to_tell_browsers_apart_a_reload_gives_the_drawing_but_
     # be told from another, and an address passed on must not give the drawings kept in that tab.
     strokes = {"objects": [{"type": "path"}]}
     first = open_at({}, **{"digit-drawing": ("digit-canvas-0-0", strokes, png(drawn(7))), "last mode": "Digit"})
-    first.button(key="right-0").click().run()
+    first.button(key="right-0-7").click().run()
     [kept] = Corrections(corrections_location()).records()
     assert kept.session == first.session_state["browser_session"]
     reloaded = open_at({"drawing": first.query_params["drawing"]})
