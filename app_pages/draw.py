@@ -260,13 +260,49 @@ def keep_correction(image: np.ndarray, label: int, result: Recognition, model_na
         return False
     st.session_state["drawings_kept"] = drawing_number() + 1
     # Said by the next answer, once the whole page has run, with the drawing for its Undo.
-    st.session_state["saved"] = label, kept_id, st.session_state.get("digit-drawing")
+    st.session_state["saved"] = label, kept_id, st.session_state.get("digit-drawing"), False
     return True
 
 
 def digit_canvas_key() -> str:
     """The Digit canvas's key: a new one after each drawing kept and each Clear, which starts a blank canvas."""
     return f"digit-canvas-{drawing_number()}-{times_cleared('digit')}"
+
+
+def show_saved() -> None:
+    """That the drawing before was kept, with its Undo, from the keep until the next stroke: shown for one run, it
+    was lost where a tap cut that run short, the drawing kept with no word of it and no Undo (a review, 2026-12-07).
+    Said in the answer's column, not in a toast: on a phone the toast lay over the Digit / Number switch."""
+    if (drawn := st.session_state.get("digit-drawing")) and drawn[0] == digit_canvas_key():  # drawn on, or given back
+        st.session_state.pop("saved", None)
+    if (saved := st.session_state.get("saved")) is None:
+        return
+    label, kept_id, drawing, said = saved
+    if said and not still_kept(kept_id):  # deleted since, on the Corrections page (a review, 2026-12-07)
+        del st.session_state["saved"]
+        return
+    st.success(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
+    # A pill keeps the drawing at one tap: a tap on the wrong one is taken back here, until the next stroke (a
+    # review; the Corrections page was the only way). "Undo: not a 7" read as what the digit was not (a review,
+    # 2026-12-04).
+    st.button("Undo: don't keep it", key=f"undo-{kept_id}", icon=":material/undo:",
+              on_click=take_back, args=(kept_id, label, drawing))
+    if not said:
+        # Said, and the keyboard on Undo: a screen reader had heard nothing of it, the last answer still in its
+        # status over a blank canvas, and the focus fell to the page's top (an accessibility review, 2026-12-07).
+        # Once: each return from Number mode said it again and pulled the keyboard there (a review, 2026-12-07).
+        announce(f"Saved as {article(label)} {label}. Undo is next.")
+        focus(f".st-key-undo-{kept_id} button", occasion=str(kept_id))
+        bring_into_view(digit_canvas_key())
+        st.session_state["saved"] = label, kept_id, drawing, True
+
+
+def still_kept(kept_id: int) -> bool:
+    """Whether the corrections store still holds the drawing `kept_id` (False when it cannot be asked)."""
+    try:
+        return get_corrections(corrections_location()).canvas_png(kept_id) is not None
+    except CorrectionsError:
+        return False
 
 
 def take_back(kept_id: int, label: int, drawing: tuple | None) -> None:
@@ -339,24 +375,7 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
     """What the model reads in the drawing and the choice to correct it, or a prompt when nothing is drawn;
     first, that the drawing before was kept, when it just was."""
     keep_asked(recognizer, image, model_name)
-    # Said in the answer's column, not in a toast: on a phone the toast lay over the Digit / Number switch. Until the
-    # next stroke, not for one run: a tap as that run began cut it short, and the drawing stayed kept with no word of
-    # it and no Undo (a review, 2026-12-07).
-    if (drawn := st.session_state.get("digit-drawing")) and drawn[0] == digit_canvas_key():  # drawn on, or given back
-        st.session_state.pop("saved", None)
-    if (saved := st.session_state.get("saved")) is not None:
-        label, kept_id, drawing = saved
-        st.success(f"Saved as {article(label)} {label} — draw the next one", icon=":material/check_circle:")
-        # A pill keeps the drawing at one tap: a tap on the wrong one is taken back here, until the next stroke
-        # (a review; the Corrections page was the only way). "Undo: not a 7" read as what the digit was not (a
-        # review, 2026-12-04).
-        st.button("Undo: don't keep it", key=f"undo-{kept_id}", icon=":material/undo:",
-                  on_click=take_back, args=(kept_id, label, drawing))
-        # Said, and the keyboard on Undo: a screen reader had heard nothing of it, the last answer still in its
-        # status over a blank canvas, and the focus fell to the page's top (an accessibility review, 2026-12-07).
-        announce(f"Saved as {article(label)} {label}. Undo is next.")
-        focus(f".st-key-undo-{kept_id} button", occasion=str(kept_id))
-        bring_into_view(digit_canvas_key())
+    show_saved()
     if taken := st.session_state.pop("taken_back", None):
         label, failed = taken
         if failed:

@@ -128,6 +128,23 @@ def test_a_tap_keeps_the_drawing_as_the_run_it_came_in_has_it():
     assert [w.value for w in app.warning] == [said]
 
 
+def test_saved_stays_until_the_next_stroke_said_once_and_not_once_deleted():
+    # Shown for one run, "Saved" and its Undo were lost where a tap cut that run short; kept until the next stroke,
+    # they were said again, and the keyboard moved to Undo, on each return from Number mode, and stayed after the
+    # Corrections page had deleted the drawing (reviews, 2026-12-07).
+    app = run_answer()
+    app.pills[0].select(1).run()
+    saying = lambda: [h for h in app.get("html") if "Undo is next" in h.proto.body]  # noqa: E731
+    assert [m.value for m in app.success] == ["Saved as a 1 — draw the next one"] and len(saying()) == 1
+    app.run()
+    assert [m.value for m in app.success] == ["Saved as a 1 — draw the next one"] and not saying()
+    assert [b.label for b in app.button if b.label.startswith("Undo")] == ["Undo: don't keep it"]
+    [kept] = Corrections(corrections_location()).records()
+    Corrections(corrections_location()).delete(kept.id)
+    app.run()
+    assert not app.success and not [b for b in app.button if b.label.startswith("Undo")]
+
+
 def test_where_retraining_is_off_a_kept_drawing_is_not_said_to_teach_the_model():
     # A public link that collects drawings but cannot fine-tune (a review, 2026-12-05).
     app = AppTest.from_function(answer, args=(drawn(7),), default_timeout=60)
