@@ -259,7 +259,8 @@ def keep_correction(image: np.ndarray, label: int, result: Recognition, model_na
         st.session_state["correction_failed"] = store_problem(error)
         return False
     st.session_state["drawings_kept"] = drawing_number() + 1
-    # Said by the next answer, once the whole page has run, with the drawing for its Undo.
+    # Said by the next answer, once the whole page has run, with the drawing for its Undo; not yet to a screen
+    # reader (show_saved).
     st.session_state["saved"] = label, kept_id, st.session_state.get("digit-drawing"), False
     return True
 
@@ -346,7 +347,8 @@ def offer_correction(result: Recognition, pointed: bool = False) -> None:
     elif result.looks_like_a_digit:
         # Keyed by the digit too: a tap on "Right, it is a 7" as the last stroke made it a 1 was kept as a 1, the
         # button's callback given the new digit by the stroke's run, whose button had the same key (a review,
-        # 2026-12-07). Now Streamlit drops such a tap, as it drops a pill no longer offered, and the 1 shows.
+        # 2026-12-07). Now such a tap keeps nothing: keep_asked says so, or Streamlit drops it, as it drops a pill
+        # no longer offered; the 1 shows either way.
         st.button(f"✓ Right, it is {article(result.digit)} {result.digit}", key=f"right-{number}-{result.digit}",
                   on_click=ask_to_keep, args=(number, result.digit, result.digit))
         label, digits = "Wrong? It is a …", [d for d in range(10) if d != result.digit]
