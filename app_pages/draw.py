@@ -225,10 +225,10 @@ def ask_to_keep(number: int, label: int | None, confirming: int | None = None) -
         st.session_state["keeping"] = number, label, confirming
 
 
-def keep_asked(recognizer: Recognizer, image: np.ndarray | None, model_name: str) -> None:
-    """Keep the drawing as ask_to_keep asked, read again, and run the whole page again for the next one. Not kept: a
-    drawing the tap was not for (kept already, or cleared), and one confirmed as a digit that its last stroke made
-    another (said instead).
+def keep_asked(image: np.ndarray | None, result: Recognition | None, model_name: str) -> None:
+    """Keep the drawing as ask_to_keep asked, with what the model reads in it (`result`), and run the whole page
+    again for the next one. Not kept: a drawing the tap was not for (kept already, or cleared), and one confirmed as
+    a digit that its last stroke made another (said instead).
 
     Kept as this run has it, not as the run before, which drew the tapped widget: a stroke and the tap that follows
     it may come in one run (SEND_BEFORE_A_TAP), and a crossed 7 was kept without its cross (a review, 2026-12-07).
@@ -236,8 +236,7 @@ def keep_asked(recognizer: Recognizer, image: np.ndarray | None, model_name: str
     if (keeping := st.session_state.pop("keeping", None)) is None:
         return
     number, label, confirming = keeping
-    result = None if image is None or number != drawing_number() else recognizer.recognize(image)
-    if result is None:
+    if result is None or number != drawing_number():
         return
     if confirming is not None and result.digit != confirming:
         st.warning(f"Not kept: with your last stroke it reads as {article(result.digit)} {result.digit}, not "
@@ -376,7 +375,8 @@ def offer_correction(result: Recognition, pointed: bool = False) -> None:
 def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool, model_name: str) -> None:
     """What the model reads in the drawing and the choice to correct it, or a prompt when nothing is drawn;
     first, that the drawing before was kept, when it just was."""
-    keep_asked(recognizer, image, model_name)
+    result = None if image is None else recognizer.recognize(image)
+    keep_asked(image, result, model_name)
     show_saved()
     if taken := st.session_state.pop("taken_back", None):
         label, failed = taken
@@ -387,7 +387,6 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
             st.info(f"No longer kept as {article(label)} {label}: say below what it is, or Clear it to draw another "
                     "digit", icon=":material/undo:")
             bring_into_view(digit_canvas_key())
-    result = None if image is None else recognizer.recognize(image)
     if result is None:
         prompt(image, "Draw a digit to see what the model reads.", "draw the digit bigger, to fill most of the square")
         return
