@@ -409,19 +409,27 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         st.info(LEVEL_LINE)
         return
     if pointed:  # choosing Number gave an empty strip (a review, 2026-12-04): this takes the drawing there
-        st.button("Read it as a number", icon=":material/pin:", on_click=read_as_a_number,
-                  args=(st.session_state.get("digit-drawing"),))
+        st.button("Read it as a number", icon=":material/pin:", on_click=st.session_state.__setitem__,
+                  args=("reading as a number", digit_canvas_key()))
     show_recognition(recognizer, result, explain, advise=not pointed)
     offer_correction(result, pointed)
 
 
-def read_as_a_number(drawing: tuple | None) -> None:
-    """The callback of the button under the hint that a drawing looks like a number: the Digit canvas's `drawing`
-    (lasting_canvas' key, strokes, PNG: what the answer was read from) moves onto a new Number strip, as its height,
-    in the middle, and the page into Number mode. Moved, not copied: back in Digit mode, the number stood there
-    again under its hint that it looks like a number (a review, 2026-12-06)."""
-    if drawing is None:
-        return
+def number_asked() -> None:
+    """Where Read it as a number was tapped (its callback records the Digit canvas's key), run the whole page again
+    to move the drawing to the Number strip (main, move_to_number_strip), as this run has it, not as the run that
+    drew the button had it: a stroke and the tap after it may come in one run (SEND_BEFORE_A_TAP), and the number
+    had moved without its last stroke (as keep_asked keeps a drawing). Not for a drawing cleared since."""
+    key = st.session_state.pop("reading as a number", None)
+    if key == digit_canvas_key() and (drawing := st.session_state.get("digit-drawing")) and drawing[0] == key:
+        st.session_state["to number mode"] = drawing
+        st.rerun(scope="app")
+
+
+def move_to_number_strip(drawing: tuple) -> None:
+    """The Digit canvas's `drawing` (lasting_canvas' key, strokes, PNG: what the answer was read from) moves onto a
+    new Number strip, as its height, in the middle, and the page into Number mode. Moved, not copied: back in Digit
+    mode, the number stood there again under its hint that it looks like a number (a review, 2026-12-06)."""
     width, height, _ = number_canvas()
     _, strokes, png = drawing
     scale, left = height / DIGIT_CANVAS, (width - height) / 2
@@ -434,8 +442,7 @@ def read_as_a_number(drawing: tuple | None) -> None:
     clear_canvas("number")  # a new strip, given this drawing
     clear_canvas("digit")
     st.session_state["number-drawing"] = (number_canvas_key(width), {**strokes, "objects": objects}, png_bytes(strip))
-    st.session_state["mode"] = "Number"
-    st.session_state["to number mode"] = True  # the whole page runs again, for the mode's switch (see draw_digit)
+    st.session_state["mode"] = "Number"  # before the mode's switch is drawn (main)
 
 
 def ink_layout(image: np.ndarray) -> tuple[bool, bool]:
@@ -460,7 +467,7 @@ def on_a_phone() -> bool:
 
 def times_cleared(kind: str) -> int:
     """How many times this session has cleared the `kind` ("digit" or "number") canvas, with the Clear button or to
-    give it a drawing (read_as_a_number); the canvas is keyed by it, so a cleared one starts blank and is not given
+    give it a drawing (move_to_number_strip); the canvas is keyed by it, so a cleared one starts blank and is not given
     back its drawing (lasting_canvas)."""
     return st.session_state.setdefault(f"{kind}-cleared", 0)
 
@@ -592,14 +599,15 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
 
 def draw_digit() -> None:
     """Digit mode: the canvas on the left, the answer on the right."""
-    if st.session_state.get("corrections_changed") or st.session_state.get("to number mode"):
+    if st.session_state.get("corrections_changed"):
         # Undo just took a kept drawing back: the whole page runs again, so that the sidebar counts it no more
-        # (keep_asked does so after a keep). Or Read it as a number switched the mode.
+        # (keep_asked does so after a keep).
         st.rerun(scope="app")
     drawing, answer = st.container(key="digit-layout").columns([1, 1.4], gap="large")  # stacked: STACKED_ON_TOUCH
     with drawing:
         toolbar_room()
         image, given = lasting_canvas("digit", digit_canvas_key(), DIGIT_CANVAS, DIGIT_CANVAS, 22)
+        number_asked()
         fit_to_column("digit-canvas-", DIGIT_CANVAS)
         show_canvas_tools("digit", given)
         explain = st.toggle("Why this answer?", key="explain",  # short, to fit the column in a narrow window
@@ -619,11 +627,12 @@ def main() -> None:
     Streamlit's clean-ups after each run skipped, see streamlit_app.py).
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
-    moved = st.session_state.pop("to number mode", None)  # and the mode switch is drawn below
+    if moved := st.session_state.pop("to number mode", None):  # the drawing number_asked moves
+        move_to_number_strip(moved)
     st.html(STACKED_ON_TOUCH + BELOW_THE_CORRECTION + KEYBOARDS_WAY)
     show_keyboards_way()
     # The mode is kept apart from its widget, whose state Streamlit drops on another page: back on this one, the
-    # page is in the mode it was left in, with its drawing (lasting_canvas). read_as_a_number sets it too.
+    # page is in the mode it was left in, with its drawing (lasting_canvas). move_to_number_strip sets it too.
     mode = st.segmented_control("Read", MODES, default=last_value_unless_set("mode", "Digit"), required=True,
                                 key="mode", label_visibility="collapsed")
     remember_value("mode")

@@ -27,7 +27,7 @@ MAX_COMMANDS = 10_000
 MAX_NUMBERS = 6  # of one command: a curve's (C); the canvas's pen writes M, Q (4) and L
 MAX_FIELDS = 48  # of one path object (fabric.js 7 writes 38), each a number, a short word, a bool or null
 MAX_WORD = 32  # characters of a field's name or word (the longest fabric.js writes: "globalCompositeOperation")
-# Fields that are numbers when present: the page moves and scales strokes by them (draw.read_as_a_number).
+# Fields that are numbers when present: the page moves and scales strokes by them (draw.move_to_number_strip).
 NUMBERS = ("left", "top", "width", "height", "scaleX", "scaleY", "angle", "strokeWidth", "opacity")
 
 

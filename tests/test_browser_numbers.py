@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from digits.corrections import Corrections
 from digits.drawing import PLAIN
-from tests.browser import draw, expect_reading, metric, new_run, open_page, side_by_side
+from tests.browser import draw, expect_reading, metric, new_run, open_page, side_by_side, stroke_path, trace
 from tests.test_browser import app_url, browser, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
@@ -54,17 +54,21 @@ def test_a_number_written_on_the_wide_canvas_is_read_whole(page):
 
 
 def test_a_number_drawn_in_digit_mode_is_taken_to_number_mode_with_one_click(page):
-    # The hint said to choose Number, which gave an empty strip (a review, 2026-12-04): its button takes the drawing.
-    draw(page, side_by_side(PLAIN[1], PLAIN[7]))
+    # The hint said to choose Number, which gave an empty strip (a review, 2026-12-04): its button takes the drawing,
+    # with a last stroke drawn just before the tap, which the canvas had not sent yet (draw.SEND_BEFORE_A_TAP).
+    *strokes, last = [[(0.05 + 0.32 * place + 0.25 * x, 0.25 + 0.5 * y) for x, y in stroke]  # 170, half as tall
+                      for place, digit in enumerate((1, 7, 0)) for stroke in PLAIN[digit]]
+    draw(page, strokes)
     expect(page.get_by_text("This looks like a number")).to_be_visible()
     with new_run(page):
-        page.get_by_role("button", name="Read it as a number").click()
-    expect_reading(page, "17", "Number")
+        trace(page, stroke_path(last, page.locator("canvas.upper-canvas").bounding_box(), 0.15))
+        page.get_by_role("button", name="Read it as a number").click(delay=80)
+    expect_reading(page, "170", "Number")
     assert strip_box(page)["width"] == 780
     expect(page.get_by_role("radio", name="Number")).to_be_checked()
-    # Its strokes are on the strip, in the middle: a 1 drawn at the right end is read after them.
-    draw(page, [[(0.95, 0.1), (0.95, 0.9)]], margin=0.05)
-    expect_reading(page, "171", "Number")
+    # Its strokes are on the strip, in the middle: a 1 drawn just right of them, as tall, is read after them.
+    draw(page, [[(0.67, 0.3), (0.67, 0.69)]], margin=0.05)
+    expect_reading(page, "1701", "Number")
     # They moved there: the Digit canvas is blank, not the number again under its hint.
     with new_run(page):
         page.get_by_role("radio", name="Digit").click()

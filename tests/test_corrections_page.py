@@ -205,6 +205,22 @@ def test_read_it_as_a_number_takes_the_drawing_onto_the_number_strip():
     assert "to number mode" not in app.session_state
 
 
+def test_read_it_as_a_number_moves_the_drawing_as_the_run_the_tap_came_in_has_it():
+    # A stroke and the tap after it may come in one run (the canvas sends its stroke as the tap begins:
+    # draw.SEND_BEFORE_A_TAP): the button's callback had moved the drawing it was drawn under, the run before,
+    # without that stroke. Here the run has a third digit drawn since.
+    stroke = {"type": "path", "left": 14.0, "top": 28.0, "scaleX": 1, "scaleY": 1}
+    pair = np.maximum(render(PLAIN[7], 200, (80, 140), 22), render(PLAIN[1], 200, (180, 140), 22))
+    app = open_at({}, **{"digit-drawing": ("digit-canvas-0-0", {"objects": [stroke]}, png(pair)), "last mode": "Digit"})
+    [button] = [b for b in app.button if b.label == "Read it as a number"]
+    three = np.maximum.reduce([render(PLAIN[d], 120, (x, 140), 16) for d, x in ((7, 50), (1, 140), (0, 230))])
+    app.session_state["digit-drawing"] = ("digit-canvas-0-0", {"objects": [stroke, stroke]}, png(three))
+    button.click().run()
+    assert not app.exception and app.segmented_control("mode").value == "Number"
+    assert [m.value for m in app.metric if m.label == "Number"] == ["710"]
+    assert len(app.session_state["number-drawing"][1]["objects"]) == 2
+
+
 def test_a_reloaded_tab_gets_its_drawings_and_mode_back_until_it_clears_them():
     # A 7 in Digit mode and 10 in Number mode, then a drawing kept as a correction (the digit canvas's key moved on):
     # a session that has drawn keeps its drawings under a token in its address.
