@@ -101,16 +101,26 @@ if (!window.digitsTrimToolbar) {
 # or moved the drawing without that stroke (a crossed 7 without its cross; a pill so tapped kept it twice: a review,
 # 2026-12-07). A press elsewhere on the page within 300 ms of a lift has the canvas send its drawing at once, with its
 # own (hidden) upload button, before the tap's message goes. The lift is the pointer's, wherever it is: a stroke
-# may end off the canvas (a review's cross, released past the edge, was lost so).
+# may end off the canvas (a review's cross, released past the edge, was lost so); a stroke is a press on the
+# drawing, not on the canvas's toolbar, whose bin and Undo send the drawing themselves.
+# A click on a link to another page comes in 10 ms after its press where a trackpad's tap makes both (Playwright's
+# click too), and its message then went before the drawing's: the drawing's run, for a page no longer shown, left
+# the new page blank but for its title until a reload (a review, 2026-12-07: 8 of 8 visits to Corrections just after
+# a Clear). So such a click waits until the drawing's message is 150 ms old (it goes within 20 ms), and goes again.
 SEND_BEFORE_A_TAP = """<script>
 if (!window.digitsSendBeforeATap) {
   window.digitsSendBeforeATap = true;
-  let pressed = null, lifted = null;  // the canvas drawn on, and then when the pen lifted from it
-  const canvasOf = (event) => event.composedPath().find((node) => node.dataset?.testid === 'stBidiComponentIsolated');
+  let pressed = null, lifted = null, sentAt = -Infinity, again = false;  // the canvas drawn on, its pen's lift
+  const canvasOf = (event) => {
+    const path = event.composedPath();
+    return path.some((node) => node.classList?.contains('upper-canvas'))
+      ? path.find((node) => node.dataset?.testid === 'stBidiComponentIsolated') : null;
+  };
   const sendFirst = (event) => {
     const host = event.type === 'pointerdown' ? canvasOf(event) : null;
     if (lifted && lifted.host !== host && performance.now() - lifted.at <= 300) {
       lifted.host.shadowRoot?.querySelector('.dc-icon-button[title="Update the app with this drawing"]')?.click();
+      sentAt = performance.now();
     }
     lifted = null;
     pressed = host;
@@ -120,6 +130,15 @@ if (!window.digitsSendBeforeATap) {
   document.addEventListener('pointerup', () => {
     if (pressed) lifted = {host: pressed, at: performance.now()};
     pressed = null;
+  }, true);
+  document.addEventListener('click', (event) => {
+    const link = event.composedPath().find((node) => node.tagName === 'A' && node.href);
+    const wait = sentAt + 150 - performance.now();
+    if (!link || again || wait <= 0 || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey
+        || event.altKey) return;  // a new tab leaves this page as it is
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    setTimeout(() => { again = true; link.click(); again = false; }, wait);
   }, true);
 }
 </script>"""
