@@ -24,7 +24,8 @@ from digits.nondigits import labelled, teaching_drawings
 from digits.numbers import article
 from digits.recipes import DETECTOR_TUNE, FINE_TUNE, VALIDATION, training_steps
 from digits.recognition import DIGIT_BELOW
-from digits.registry import DETECTOR, ModelRegistry, detector_taught, held_out_read, metadata_path, own_detector
+from digits.registry import (DETECTOR, ModelRegistry, detector_for, detector_taught, held_out_read, metadata_path,
+                             own_detector)
 from digits.training import (LearningCurves, ProgressFile, compile_one_cycle, describe_training, fit_callbacks,
                              save_model, temper, train_on_crops, training_batches)
 
@@ -140,6 +141,12 @@ def taken_for_none(x: np.ndarray, detector: keras.Model | None = None) -> np.nda
     return read_probabilities(detector, x)[:, 0] < DIGIT_BELOW  # its one output, read as the digit model's ten are
 
 
+def drawings_read(model: keras.Model, detector: keras.Model | None, x: np.ndarray, y: np.ndarray) -> int:
+    """How many of the drawings (uint8 (N, 28, 28), labelled `y`) `model` reads as their digits, `detector` (None:
+    the shipped one) taking them for digits."""
+    return int(((read_probabilities(model, x).argmax(axis=1) == y) & ~taken_for_none(x, detector)).sum())
+
+
 def held_out_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the corrections to fine-tune on and of those held out: a third of each digit's
     (at least one), for every digit with two or more; a digit corrected once is always learned."""
@@ -161,7 +168,8 @@ def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
 def promotion(figures: dict) -> tuple[bool, str]:
     """Whether a fine-tune should serve, and why, with its figures (fine_tune_and_save's): its held-out corrections
     accuracy must rise (or hold, where it taught the detector drawings it took for no digit, which the digit model
-    may have read right already), and its MNIST test accuracy fall by no more than MNIST_DROP."""
+    may have read right already), and its MNIST test accuracy fall by no more than MNIST_DROP; where the model
+    serving is a fine-tune, it must read as many of the drawings kept as that one does."""
     before, after = figures["corrections_accuracy_before"], figures["corrections_accuracy_after"]
     # Rounded to a millionth, to drop the floats' noise (a test digit is 0.01 points): 0.9963 - 0.9953 is
     # 0.0010000000000000009, and a fine-tune that lost ten digits, which the limit allows, was told it fell "by 0.10
@@ -205,6 +213,10 @@ def promotion(figures: dict) -> tuple[bool, str]:
         return False, f"{unlearned}, and {cost}" if unlearned else f"{held}, but {cost}"
     if unlearned:
         return False, f"{unlearned}; {mnist}{taught}"
+    if (serving := figures.get("serving")) and serving["read_after"] < serving["read"]:
+        return False, (f"it reads fewer of the {serving['drawings']} drawings kept right than {serving['model']}, the "
+                       f"model it would replace ({serving['read_after']} against {serving['read']}); {held}; "
+                       f"{mnist}{taught}")
     return True, f"{held}; {mnist}{taught}"
 
 
@@ -258,12 +270,16 @@ def fine_tune_and_save(
     seed: int = 1,
     progress: ProgressFile | None = None,
     verbose: int | str = "auto",
+    serving: str | Path | None = None,
     **recipe,
 ) -> dict:
     """Fine-tune the model at `base` on the corrections in `store` (FINE_TUNE's recipe, `recipe` overriding it),
     measure it, and save it at `out` with its metadata (the figures before and after, and the promotion verdict);
     returns the metadata. `base` should not have learned these corrections (the app and train.py start from
-    ModelRegistry.origin), or it scores the held-out ones as learned before."""
+    ModelRegistry.origin), or it scores the held-out ones as learned before. `serving`: the model serving, where it
+    is a fine-tune of `base`, which the new one must read the drawings kept as well as (finetuning.promotion): one
+    served by hand, whose detector had learned a writer's Z-shaped 2s, was replaced by one whose detector was not
+    kept, and the 2s looked like no digit again (a review, 2026-12-07)."""
     base = Path(base)
     base_meta = ModelRegistry(base.parent).metadata(base)
     settings = {**FINE_TUNE, **as_trained(base_meta), **recipe}
@@ -309,6 +325,11 @@ def fine_tune_and_save(
         "corrections_digits": sorted({int(label) for label in y}),
         "detector": taught, "detector_tune": DETECTOR_TUNE,
     }
+    if serving is not None:  # each with its detector: the new one's own where it was kept, else the shipped one
+        own = detector_for(serving)
+        figures["serving"] = {
+            "model": Path(serving).stem, "drawings": len(y), "read_after": drawings_read(tuned, detector, x, y),
+            "read": drawings_read(load_digit_model(serving), None if own == DETECTOR else load_saved_model(own), x, y)}
     promote, reason = promotion(figures)
     metadata = {
         **figures,

@@ -203,9 +203,11 @@ def main() -> int:
         if not args.base and (few := too_few_steps(settings["limit"], settings["epochs"], settings["batch_size"],
                                                      settings["augment"])):  # as the sidebar says it
             print(f"warning: {few} ({FEW_STEPS_SCORED})", file=sys.stderr)
+        serving = None  # a fine-tune given to fine-tune, which the new one must read the drawings as well as
         if args.base:
             beside = ModelRegistry(Path(args.base).parent)
             origin = beside.origin(Path(args.base))
+            serving = Path(args.base) if origin != Path(args.base) else None
             if origin != Path(args.base):
                 print(f"{Path(args.base).name} is a fine-tune: starting from {origin.name}, the model it came from")
             elif came_from := beside.metadata(origin).get("fine_tuned_from"):  # said nothing (a review, 2026-12-07)
@@ -243,7 +245,7 @@ def main() -> int:
 
             flags = {"epochs": args.epochs, "batch_size": args.batch_size, "learning_rate": args.learning_rate}
             metadata = fine_tune_and_save(args.base, args.corrections, mnist, args.out, args.seed, progress, verbose,
-                                          **{k: v for k, v in flags.items() if v is not None})
+                                          serving, **{k: v for k, v in flags.items() if v is not None})
         else:
             metadata = train_and_save(mnist, args.out, seed=args.seed, progress=progress, preset=args.preset,
                                       verbose=verbose, **settings)

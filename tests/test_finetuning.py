@@ -83,6 +83,17 @@ TAUGHT = {"taken_for_none": 3, "now_read_as_digits": 3, "nondigits_found_before"
       "test_accuracy_before": 0.996, "test_accuracy": 0.9945}, False, "fell by 0.15 points"),
     ({"corrections_accuracy_before": 0.9, "corrections_accuracy_after": 1.0,  # ten test digits: the limit, allowed
       "test_accuracy_before": 0.9963, "test_accuracy": 0.9953}, True, "MNIST test 99.63% → 99.53%"),
+    # It learned, but reads fewer of the drawings kept than the fine-tune serving, which it would replace (a review's
+    # had been served by hand for its detector, which read the writer's 2s as digits, 2026-12-07).
+    ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 2,
+      "test_accuracy_before": 0.996, "test_accuracy": 0.996,
+      "serving": {"model": "handwriting-1", "drawings": 29, "read": 29, "read_after": 24}}, False,
+     "it reads fewer of the 29 drawings kept right than handwriting-1, the model it would replace (24 against 29); "
+     "held-out drawings read right 1 of 2 → 2 of 2"),
+    ({"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 2,
+      "test_accuracy_before": 0.996, "test_accuracy": 0.996,
+      "serving": {"model": "handwriting-1", "drawings": 29, "read": 27, "read_after": 27}}, True,
+     "held-out drawings read right 1 of 2 → 2 of 2"),
     # Both fail: both are said (a review's was said only to read no more held-out drawings right).
     ({"corrections_accuracy_before": 1.0, "corrections_accuracy_after": 1.0, "corrections_held_out": 3,
       "test_accuracy_before": 0.9963, "test_accuracy": 0.9795}, False,
@@ -247,6 +258,11 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     assert 0.5 <= meta["corrections_accuracy_before"] <= 1 and 0 <= meta["corrections_accuracy_after"] <= 1
     x, y = store.samples()
     assert accuracy(load_saved_model(out), x, y) >= 0.9  # the saved model learned all 20, held-out ones included
+    # Compared with the fine-tune it was given, which reads each drawing as a 0: it must read the drawings as well.
+    taken = taken_for_none(x)
+    assert meta["serving"] == {"model": "earlier", "drawings": 20, "read": int(((y == 0) & ~taken).sum()),
+                               "read_after": int(((read_probabilities(load_saved_model(out), x).argmax(axis=1) == y)
+                                                  & ~taken).sum())}
     progress = json.loads((tmp_path / "progress.json").read_text())
     assert progress["state"] == "done" and progress["kind"] == "fine-tune"
     assert progress["promoted"] == meta["promote"] and progress["reason"] == meta["reason"]
