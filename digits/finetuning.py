@@ -147,6 +147,16 @@ def drawings_read(model: keras.Model, detector: keras.Model | None, x: np.ndarra
     return int(((read_probabilities(model, x).argmax(axis=1) == y) & ~taken_for_none(x, detector)).sum())
 
 
+def drawings_read_by(path: Path, x: np.ndarray, y: np.ndarray) -> int | None:
+    """drawings_read by the model saved at `path`, with its detector (registry.detector_for); None where either
+    cannot be loaded."""
+    own = detector_for(path)
+    try:
+        return drawings_read(load_digit_model(path), None if own == DETECTOR else load_saved_model(own), x, y)
+    except (ValueError, OSError):
+        return None
+
+
 def held_out_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the corrections to fine-tune on and of those held out: a third of each digit's
     (at least one), for every digit with two or more; a digit corrected once is always learned."""
@@ -187,7 +197,7 @@ def promotion(figures: dict) -> tuple[bool, str]:
     # second held out, made a fine-tune that could never serve, though it learned the first (a review, 2026-12-07).
     # Then what it learned of the drawings read wrong before, which it was given, says whether it learned.
     wrong = figures.get("learned_read_wrong") or {"drawings": 0, "read_right": 0}
-    learned_wrong = before == 1 and wrong["read_right"] > 0
+    learned_wrong = before == after == 1 and wrong["read_right"] > 0
     if learned_wrong:
         held += (f", all right before, and it learned {wrong['read_right']} of the {wrong['drawings']} drawings read "
                  "wrong before" if wrong["drawings"] > 1 else ", all right before, and it learned the drawing read "
@@ -286,10 +296,10 @@ def fine_tune_and_save(
     """Fine-tune the model at `base` on the corrections in `store` (FINE_TUNE's recipe, `recipe` overriding it),
     measure it, and save it at `out` with its metadata (the figures before and after, and the promotion verdict);
     returns the metadata. `base` should not have learned these corrections (the app and train.py start from
-    ModelRegistry.origin), or it scores the held-out ones as learned before. `serving`: the model serving, where it
-    is a fine-tune of `base`, which the new one must read the drawings kept as well as (finetuning.promotion): one
-    served by hand, whose detector had learned a writer's Z-shaped 2s, was replaced by one whose detector was not
-    kept, and the 2s looked like no digit again (a review, 2026-12-07)."""
+    ModelRegistry.origin), or it scores the held-out ones as learned before. `serving`: the fine-tune serving, which
+    the new one would replace, and must read the drawings kept as well as (finetuning.promotion): one served by hand,
+    whose detector had learned a writer's Z-shaped 2s, was replaced by one whose detector was not kept, and the 2s
+    looked like no digit again (a review, 2026-12-07). It is read first: it may be deleted or replaced meanwhile."""
     base = Path(base)
     base_meta = ModelRegistry(base.parent).metadata(base)
     settings = {**FINE_TUNE, **as_trained(base_meta), **recipe}
@@ -301,6 +311,7 @@ def fine_tune_and_save(
         raise ValueError(f"need at least two corrections of one digit, to hold one out and measure the "
                          f"fine-tune; {display_location(store)} has {len(y)}")
     model = load_digit_model(base)
+    read_by_serving = None if serving is None else drawings_read_by(Path(serving), x, y)
     strange = int(taken_for_none(x).sum())
     stages = 3 if strange else 2
 
@@ -338,11 +349,9 @@ def fine_tune_and_save(
         "learned_read_wrong": {"drawings": len(wrong), "read_right": 0 if len(wrong) == 0 else int(
             (read_probabilities(measured, x[wrong]).argmax(axis=1) == y[wrong]).sum())},
     }
-    if serving is not None:  # each with its detector: the new one's own where it was kept, else the shipped one
-        own = detector_for(serving)
-        figures["serving"] = {
-            "model": Path(serving).stem, "drawings": len(y), "read_after": drawings_read(tuned, detector, x, y),
-            "read": drawings_read(load_digit_model(serving), None if own == DETECTOR else load_saved_model(own), x, y)}
+    if read_by_serving is not None:  # the new one with its own detector where it was kept, else the shipped one
+        figures["serving"] = {"model": Path(serving).stem, "drawings": len(y), "read": read_by_serving,
+                              "read_after": drawings_read(tuned, detector, x, y)}
     promote, reason = promotion(figures)
     metadata = {
         **figures,

@@ -149,14 +149,12 @@ class Retrainer:
 
     def start_fine_tune(self, store: str | os.PathLike, serving: Path | None = None) -> bool:
         """Start "Learn my handwriting": fine-tune fine_tuning_base(serving) on the corrections in `store` (a file
-        or a database URL), and serve the result if it learned them without forgetting MNIST, and reads them as well
-        as the serving model, where that is a fine-tune; False if a training is running already."""
-        serving = serving or self.registry.current_path()
+        or a database URL), and serve the result if it learned them without forgetting MNIST; False if a training is
+        running already."""
         base = self.fine_tuning_base(serving)
         # A database URL goes to the process in its environment, not on its command line, where ps shows it.
         where = {"DIGITS_DATABASE_URL": str(store)} if is_database_url(store) else {}
-        # The serving model: train.py starts from the model it came from (base), and compares the two.
-        options = ["--from", str(serving), "--corrections", *([] if where else [str(store)])]
+        options = ["--from", str(base), "--corrections", *([] if where else [str(store)])]
         return self.launch(options + ["--seed", str(FINE_TUNE_SEED)], "handwriting", FINE_TUNE["epochs"], {
             "kind": "fine-tune", "settings": {"from": base.name, "corrections": display_location(store)}}, where)
 

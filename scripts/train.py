@@ -203,11 +203,12 @@ def main() -> int:
         if not args.base and (few := too_few_steps(settings["limit"], settings["epochs"], settings["batch_size"],
                                                      settings["augment"])):  # as the sidebar says it
             print(f"warning: {few} ({FEW_STEPS_SCORED})", file=sys.stderr)
-        serving = None  # a fine-tune given to fine-tune, which the new one must read the drawings as well as
+        serving = None  # the fine-tune serving that --promote would replace, which the new one must read as well as
         if args.base:
             beside = ModelRegistry(Path(args.base).parent)
             origin = beside.origin(Path(args.base))
-            serving = Path(args.base) if origin != Path(args.base) else None
+            if args.promote and (now := ModelRegistry(Path(args.out).parent).current_path()).is_file():
+                serving = now if beside.metadata(now).get("fine_tuned_from") else None
             if origin != Path(args.base):
                 print(f"{Path(args.base).name} is a fine-tune: starting from {origin.name}, the model it came from")
             elif came_from := beside.metadata(origin).get("fine_tuned_from"):  # said nothing (a review, 2026-12-07)
