@@ -141,10 +141,15 @@ def taken_for_none(x: np.ndarray, detector: keras.Model | None = None) -> np.nda
     return read_probabilities(detector, x)[:, 0] < DIGIT_BELOW  # its one output, read as the digit model's ten are
 
 
+def read_right(model: keras.Model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which uint8 images (N, 28, 28) the model reads as their labels `y`."""
+    return read_probabilities(model, x).argmax(axis=1) == y
+
+
 def drawings_read(model: keras.Model, detector: keras.Model | None, x: np.ndarray, y: np.ndarray) -> int:
     """How many of the drawings (uint8 (N, 28, 28), labelled `y`) `model` reads as their digits, `detector` (None:
     the shipped one) taking them for digits."""
-    return int(((read_probabilities(model, x).argmax(axis=1) == y) & ~taken_for_none(x, detector)).sum())
+    return int((read_right(model, x, y) & ~taken_for_none(x, detector)).sum())
 
 
 def drawings_read_by(path: Path, x: np.ndarray, y: np.ndarray) -> int | None:
@@ -172,7 +177,7 @@ def held_out_split(labels: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarra
 
 def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     """The share of uint8 images (N, 28, 28) the model reads as their labels."""
-    return float((read_probabilities(model, x).argmax(axis=1) == y).mean())
+    return float(read_right(model, x, y).mean())
 
 
 def promotion(figures: dict) -> tuple[bool, str]:
@@ -346,8 +351,8 @@ def fine_tune_and_save(
         "most_fallen": most_fallen(base_meta.get("per_digit_accuracy", {}), inspection, (y, read_before)),
         "corrections_digits": sorted({int(label) for label in y}),
         "detector": taught, "detector_tune": DETECTOR_TUNE,
-        "learned_read_wrong": {"drawings": len(wrong), "read_right": 0 if len(wrong) == 0 else int(
-            (read_probabilities(measured, x[wrong]).argmax(axis=1) == y[wrong]).sum())},
+        "learned_read_wrong": {"drawings": len(wrong),
+                               "read_right": int(read_right(measured, x[wrong], y[wrong]).sum()) if len(wrong) else 0},
     }
     if read_by_serving is not None:  # the new one with its own detector where it was kept, else the shipped one
         figures["serving"] = {"model": Path(serving).stem, "drawings": len(y), "read": read_by_serving,
