@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import zoneinfo
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -16,7 +18,7 @@ from digits.corrections import Correction, Corrections, CorrectionsError, correc
 from digits.deployment import deployment_password, retraining_enabled
 
 from app_pages.access import allowed, browser_session, store_problem
-from app_pages.resources import get_corrections, secrets
+from app_pages.resources import get_corrections, secrets, set_uninterrupted
 from app_pages.screen_reader import announce, focus, name_buttons
 
 GALLERY = 60  # corrections shown per digit, the newest
@@ -83,18 +85,20 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
                              alt=f"A drawing kept as {digit}")
                     deletes[f"delete-{correction.id}"] = f"Delete the drawing {kept_as}"
                     if st.button("Delete", key=f"delete-{correction.id}"):
-                        deleted(store.delete(correction.id, session), session)
-                        st.session_state["deleted_from"] = digit
+                        delete_with_undo(partial(store.delete, correction.id, session), session, deleted_from=digit)
                         st.rerun()
     name_buttons(deletes)
 
 
-def deleted(rows: list[dict], session: str | None) -> None:
-    """Keep the corrections just deleted (as Corrections.delete or clear returns them, of one browser tab's drawings,
-    `session`, or of everyone's, None) for Undo (show_undo), unless there are more than UNDO_ROWS."""
-    if rows and len(rows) <= UNDO_ROWS:
-        st.session_state["deleted"] = [*st.session_state.get("deleted", []), (session, rows)]
-        st.session_state["just deleted"] = True  # for show_undo, in the next run
+def delete_with_undo(delete: Callable[[], list[dict]], session: str | None, **also: object) -> None:
+    """Delete corrections with `delete` (Corrections.delete or clear, given their arguments), of one browser tab's
+    drawings, `session`, or of everyone's, None, and keep those it returns for Undo (show_undo), unless there are
+    more than UNDO_ROWS; set `also` in the session state with them. The deletions before are read first: after the
+    store's change, a rerun may stop the run at any use of the session state (set_uninterrupted)."""
+    earlier = st.session_state.get("deleted", [])
+    rows = delete()
+    undo = {"deleted": [*earlier, (session, rows)], "just deleted": True} if rows and len(rows) <= UNDO_ROWS else {}
+    set_uninterrupted({**undo, **also})  # "just deleted": for show_undo, in the next run
 
 
 def what_was_deleted(rows: list[dict]) -> str:
@@ -140,12 +144,13 @@ def show_undo(store: Corrections) -> None:
             focus(f".st-key-undo-delete-{rows[0]['id']} button")
         # Keyed by what it puts back: a double tap undid two deletions, its second tap the one before.
         if st.button("Undo", icon=":material/undo:", key=f"undo-delete-{rows[0]['id']}"):
+            left = list(st.session_state["deleted"])
+            left.remove(deletions[-1])
             back = store.restore(rows)  # kept for another try if the store fails (main says why)
-            st.session_state["deleted"].remove(deletions[-1])
-            st.session_state["undone"] = (f"Put back {what_was_deleted(rows)}." if back == len(rows) else
-                                          f"Put back {back:,} of {len(rows):,}: the others were back already.")
-            st.session_state["deleted_from"] = rows[0]["label"]  # the gallery opens where it came back
-            st.session_state["just undone"] = True
+            set_uninterrupted({"deleted": left, "undone": f"Put back {what_was_deleted(rows)}." if back == len(rows)
+                               else f"Put back {back:,} of {len(rows):,}: the others were back already.",
+                               "deleted_from": rows[0]["label"],  # the gallery opens where it came back
+                               "just undone": True})
             st.rerun()
 
 
@@ -161,18 +166,18 @@ def import_upload(store: Corrections, key: str) -> None:
     try:
         added, total = store.import_npz(upload.getvalue())
     except ValueError as error:
-        st.session_state["imported"] = ("error", f"{upload.name} was not imported: {error}")
+        imported = ("error", f"{upload.name} was not imported: {error}")
     except CorrectionsError as error:
-        st.session_state["imported"] = ("error", f"{upload.name} was not imported: {store_problem(error)}")
+        imported = ("error", f"{upload.name} was not imported: {store_problem(error)}")
     else:
         if added:
             known = f" Left out {total - added:,} of its {total:,}, kept already." if added < total else ""
-            st.session_state["imported"] = ("success", f"Added {added:,} correction{'' if added == 1 else 's'} "
-                                                      f"from {upload.name}.{known}")
+            imported = ("success", f"Added {added:,} correction{'' if added == 1 else 's'} from {upload.name}.{known}")
         else:
             held = (("its one correction is" if total == 1 else f"all {total:,} of its corrections are")
                     + " kept already") if total else "it holds none"
-            st.session_state["imported"] = ("info", f"Nothing was added from {upload.name}: {held}.")
+            imported = ("info", f"Nothing was added from {upload.name}: {held}.")
+    set_uninterrupted({"imported": imported})  # the store has them: said, though a rerun stops this run
 
 
 def show_import(store: Corrections) -> None:
@@ -212,7 +217,7 @@ def show_delete_all(total: int, store: Corrections, session: str | None = None) 
     sure = st.checkbox(f"Yes, delete this tab's {drawings}" if session else
                        f"Yes, delete {'the' if total == 1 else 'all'} {drawings}")
     if st.button("Delete this tab's drawings" if session else "Delete all corrections", disabled=not sure):
-        deleted(store.clear(session), session)
+        delete_with_undo(partial(store.clear, session), session)
         st.rerun()
 
 

@@ -28,7 +28,7 @@ from app_pages.readings import (MODES, boxed, hide_toolbars_on_touch, no_digit_w
                                 show_answer_metric, show_reading, sureness)
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
-    get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer,
+    get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer, set_uninterrupted,
 )
 from app_pages.screen_reader import announce, bring_into_view, focus
 
@@ -252,12 +252,14 @@ def keep_asked(image: np.ndarray | None, result: Recognition | None, model_name:
     Kept as this run has it, not as the run before, which drew the tapped widget: a stroke and the tap that follows
     it may come in one run (SEND_BEFORE_A_TAP), and a crossed 7 was kept without its cross (a review, 2026-12-07).
     """
-    if (keeping := st.session_state.pop("keeping", None)) is None:
+    if (keeping := st.session_state.get("keeping")) is None:
         return
     number, label, confirming = keeping
     if result is None or number != drawing_number():
+        del st.session_state["keeping"]
         return
     if confirming is not None and result.digit != confirming:
+        del st.session_state["keeping"]
         st.warning(f"Not kept: with your last stroke it reads as {article(result.digit)} {result.digit}, not "
                    f"{article(confirming)} {confirming}. Is that right?")
         return
@@ -266,26 +268,33 @@ def keep_asked(image: np.ndarray | None, result: Recognition | None, model_name:
 
 
 def keep_correction(image: np.ndarray, label: int, result: Recognition, model_name: str) -> bool:
-    """Keep the drawing as a `label` with the model's answer, and clear the canvas for the next one. A store that
-    fails keeps the canvas as it is (False), and the correction's offer says why."""
+    """Keep the drawing as a `label` with the model's answer, as ask_to_keep asked, and clear the canvas for the next
+    one. A store that fails keeps the canvas as it is (False), and the correction's offer says why.
+
+    Streamlit stops a run for a rerun at any use of the session state: what records the keep is read first, the ask
+    is taken last (a run stopped before then leaves it to the next run), and the keep is recorded past that check
+    (set_uninterrupted)."""
+    number, drawing, session = drawing_number(), st.session_state.get("digit-drawing"), browser_session()
     try:
-        kept_id = get_corrections(corrections_location()).add(
+        store = get_corrections(corrections_location())
+        del st.session_state["keeping"]
+        kept_id = store.add(
             image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
-            session=browser_session(),
-            looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
+            session=session, looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
     except CorrectionsError as error:
+        st.session_state.pop("keeping", None)
         st.session_state["correction_failed"] = store_problem(error)
         return False
-    st.session_state["drawings_kept"] = drawing_number() + 1
-    # Said by the next answer, once the whole page has run, with the drawing for its Undo; not yet to a screen
-    # reader (show_saved).
-    st.session_state["saved"] = label, kept_id, st.session_state.get("digit-drawing"), False
+    # "saved": said by the next answer, once the whole page has run, with the drawing for its Undo; not yet to a
+    # screen reader (show_saved).
+    set_uninterrupted({"drawings_kept": number + 1, "saved": (label, kept_id, drawing, False)})
     return True
 
 
-def digit_canvas_key() -> str:
-    """The Digit canvas's key: a new one after each drawing kept and each Clear, which starts a blank canvas."""
-    return f"digit-canvas-{drawing_number()}-{times_cleared('digit')}"
+def digit_canvas_key(number: int | None = None) -> str:
+    """The Digit canvas's key (for the drawing `number`, this one unless given): a new one after each drawing kept
+    and each Clear, which starts a blank canvas."""
+    return f"digit-canvas-{drawing_number() if number is None else number}-{times_cleared('digit')}"
 
 
 def show_saved() -> None:
@@ -329,17 +338,16 @@ def take_back(kept_id: int, label: int, drawing: tuple | None) -> None:
     canvas's `drawing` (lasting_canvas' key, strokes, PNG) back to a new canvas, to be said what it is (a review:
     the canvas had cleared, and the digit had to be drawn again). One deleted already (on the Corrections page, in
     another tab) is gone all the same."""
+    number, session = drawing_number(), browser_session()
+    given_key = digit_canvas_key(number + 1)
     try:
-        get_corrections(corrections_location()).delete(kept_id, session=browser_session())
+        get_corrections(corrections_location()).delete(kept_id, session=session)
     except CorrectionsError as error:
         st.session_state["taken_back"] = label, store_problem(error)
         return
-    st.session_state["corrections_changed"] = True
-    st.session_state["taken_back"] = label, None
-    st.session_state.pop("saved", None)
-    if drawing:  # given to a new canvas as after a switch of mode (lasting_canvas)
-        st.session_state["drawings_kept"] = drawing_number() + 1
-        st.session_state["digit-drawing"] = (digit_canvas_key(), *drawing[1:])
+    # Given to a new canvas as after a switch of mode (lasting_canvas).
+    given = {"drawings_kept": number + 1, "digit-drawing": (given_key, *drawing[1:])} if drawing else {}
+    set_uninterrupted({"corrections_changed": True, "taken_back": (label, None), "saved": None, **given})
 
 
 def offer_correction(result: Recognition, pointed: bool = False) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from digits.corrections import Corrections, CorrectionsError
 from digits.deployment import closed_settings
@@ -188,6 +189,19 @@ def last_value_unless_set(key: str, default: T) -> T | None:
     button that switches the mode): None while the widget's key holds a value, since a value set so beside a default
     makes Streamlit log a warning."""
     return None if key in st.session_state else last_value(key, default)
+
+
+def set_uninterrupted(values: dict[str, object]) -> None:
+    """Set these keys of the session state, every one, though a rerun asked for meanwhile stops the run: what records
+    a change the store has made already. Streamlit stops a run for a rerun at any use of st.session_state (its
+    SafeSessionState checks first), and a pill tapped as the store kept its drawing, then a switch of mode, had the
+    drawing kept with no record of it in the session: no "Saved", no Undo, and the drawing back on the canvas (CI,
+    2026-12-07). So they are set under the session state's own lock, past that check (Streamlit 1.67's private
+    SafeSessionState._state and _lock: there is no public way); the run stops at its next use of Streamlit."""
+    state = get_session_state()
+    with state._lock:
+        for key, value in values.items():
+            state._state[key] = value
 
 
 def remember_value(key: str) -> None:

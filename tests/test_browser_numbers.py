@@ -2,6 +2,7 @@
 test_browser.py change what their server serves): a number written on the wide canvas, a photo uploaded."""
 
 import re
+import sqlite3
 
 import numpy as np
 from PIL import Image
@@ -565,3 +566,39 @@ def test_a_photo_outlives_a_reload_in_the_same_browser_only(browser, app_url, tm
         shows_no_photo(again)
     elsewhere.close()
     student.close()
+
+
+def test_a_deletion_whose_run_a_switch_of_page_stops_can_still_be_undone(browser, app_url, models):
+    # Streamlit runs a switch of page at once and stops the run before it at that run's next use of the session
+    # state: a Delete that the store was slow to make (another writer, this test's, held it), then Draw, had deleted
+    # the drawing with no Undo anywhere (the cause of CI's kept drawing with no "Saved", 2026-12-07).
+    store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
+    kept = {record.id for record in store.records()}
+    store.add_samples(np.random.default_rng(6).integers(0, 256, (1, 28, 28), dtype=np.uint8), np.array([2]))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    open_page(page, app_url)
+    pages = page.get_by_role("navigation", name="App pages")
+    with new_run(page):
+        pages.get_by_role("link", name="Corrections").click()
+    page.get_by_role("tab", name=re.compile(r"^2 \(")).click()
+    twos = store.counts()[2]
+    writer = sqlite3.connect(store.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    page.get_by_role("button", name="Delete the drawing kept as 2, imported").first.click()
+    page.wait_for_timeout(1500)  # for the Delete's run to reach the store
+    pages.get_by_role("link", name="Draw").click()
+    expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
+    writer.execute("ROLLBACK")
+    writer.close()
+    page.wait_for_timeout(1000)  # for the Delete's run to go on, now that the store takes it
+    assert store.counts()[2] == twos - 1
+    with new_run(page):
+        pages.get_by_role("link", name="Corrections").click()
+    expect(page.get_by_text("Deleted a drawing of 2.", exact=True)).to_be_visible()
+    with new_run(page):
+        page.get_by_role("button", name="Undo").click()
+    assert store.counts()[2] == twos
+    for added in {record.id for record in store.records()} - kept:  # the store as the other tests left it
+        store.delete(added)
+    context.close()
