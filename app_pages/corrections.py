@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import zoneinfo
-from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -85,20 +83,18 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
                              alt=f"A drawing kept as {digit}")
                     deletes[f"delete-{correction.id}"] = f"Delete the drawing {kept_as}"
                     if st.button("Delete", key=f"delete-{correction.id}"):
-                        delete_with_undo(partial(store.delete, correction.id, session), session, deleted_from=digit)
+                        deleted(store.delete(correction.id, session), session, deleted_from=digit)
                         st.rerun()
     name_buttons(deletes)
 
 
-def delete_with_undo(delete: Callable[[], list[dict]], session: str | None, **also: object) -> None:
-    """Delete corrections with `delete` (Corrections.delete or clear, given their arguments), of one browser tab's
-    drawings, `session`, or of everyone's, None, and keep those it returns for Undo (show_undo), unless there are
-    more than UNDO_ROWS; set `also` in the session state with them. The deletions before are read first: after the
-    store's change, a rerun may stop the run at any use of the session state (set_uninterrupted)."""
-    earlier = st.session_state.get("deleted", [])
-    rows = delete()
-    undo = {"deleted": [*earlier, (session, rows)], "just deleted": True} if rows and len(rows) <= UNDO_ROWS else {}
-    set_uninterrupted({**undo, **also})  # "just deleted": for show_undo, in the next run
+def deleted(rows: list[dict], session: str | None, **also: object) -> None:
+    """Keep the corrections just deleted (as Corrections.delete or clear returns them, of one browser tab's drawings,
+    `session`, or of everyone's, None) for Undo (show_undo), unless there are more than UNDO_ROWS; and set `also` in
+    the session state. Though a rerun stops the run: the store has deleted them (set_uninterrupted)."""
+    undo = rows and len(rows) <= UNDO_ROWS
+    set_uninterrupted({"just deleted": True, **also} if undo else also,  # "just deleted": for show_undo, next run
+                      {"deleted": lambda earlier: [*(earlier or []), (session, rows)]} if undo else None)
 
 
 def what_was_deleted(rows: list[dict]) -> str:
@@ -144,13 +140,13 @@ def show_undo(store: Corrections) -> None:
             focus(f".st-key-undo-delete-{rows[0]['id']} button")
         # Keyed by what it puts back: a double tap undid two deletions, its second tap the one before.
         if st.button("Undo", icon=":material/undo:", key=f"undo-delete-{rows[0]['id']}"):
-            left = list(st.session_state["deleted"])
-            left.remove(deletions[-1])
             back = store.restore(rows)  # kept for another try if the store fails (main says why)
-            set_uninterrupted({"deleted": left, "undone": f"Put back {what_was_deleted(rows)}." if back == len(rows)
+            undone = deletions[-1]
+            set_uninterrupted({"undone": f"Put back {what_was_deleted(rows)}." if back == len(rows)
                                else f"Put back {back:,} of {len(rows):,}: the others were back already.",
                                "deleted_from": rows[0]["label"],  # the gallery opens where it came back
-                               "just undone": True})
+                               "just undone": True},
+                              {"deleted": lambda now: [deletion for deletion in now or [] if deletion != undone]})
             st.rerun()
 
 
@@ -217,7 +213,7 @@ def show_delete_all(total: int, store: Corrections, session: str | None = None) 
     sure = st.checkbox(f"Yes, delete this tab's {drawings}" if session else
                        f"Yes, delete {'the' if total == 1 else 'all'} {drawings}")
     if st.button("Delete this tab's drawings" if session else "Delete all corrections", disabled=not sure):
-        delete_with_undo(partial(store.clear, session), session)
+        deleted(store.clear(session), session)
         st.rerun()
 
 

@@ -8,7 +8,7 @@ import threading
 import time
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 import streamlit as st
 from streamlit.runtime.state.session_state_proxy import get_session_state
@@ -191,17 +191,25 @@ def last_value_unless_set(key: str, default: T) -> T | None:
     return None if key in st.session_state else last_value(key, default)
 
 
-def set_uninterrupted(values: dict[str, object]) -> None:
-    """Set these keys of the session state, every one, though a rerun asked for meanwhile stops the run: what records
-    a change the store has made already. Streamlit stops a run for a rerun at any use of st.session_state (its
+def set_uninterrupted(values: dict[str, object], changes: dict[str, Callable[[object], object]] | None = None) -> None:
+    """Set these keys of the session state, every one, and change each key in `changes` by its function of the value
+    the key holds then (None where unset), though a rerun asked for meanwhile stops the run: what records a change
+    the store has made already. Streamlit stops a run for a rerun at any use of st.session_state (its
     SafeSessionState checks first), and a pill tapped as the store kept its drawing, then a switch of mode, had the
     drawing kept with no record of it in the session: no "Saved", no Undo, and the drawing back on the canvas (CI,
-    2026-12-07). So they are set under the session state's own lock, past that check (Streamlit 1.67's private
-    SafeSessionState._state and _lock: there is no public way); the run stops at its next use of Streamlit."""
-    state = get_session_state()
-    with state._lock:
-        for key, value in values.items():
-            state._state[key] = value
+    2026-12-07). So they are set past that check, in the SessionState it wraps (private in the pinned Streamlit:
+    there is no public way); the run stops at its next use of Streamlit. A change reads the value as it is then: a
+    new run, begun at the rerun, may have changed it meanwhile (a second Delete's Undo had been written over so).
+    One race is left: a new run copies the state as it begins, and a record set within those microseconds is lost."""
+    state = get_session_state()._state
+    for key, value in values.items():
+        state[key] = value
+    for key, change in (changes or {}).items():
+        try:
+            now = state[key]
+        except KeyError:
+            now = None
+        state[key] = change(now)
 
 
 def remember_value(key: str) -> None:

@@ -8,13 +8,14 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 import weakref
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 from playwright.async_api import Page as AsyncPage
@@ -145,6 +146,28 @@ def new_run(page: Page) -> Iterator[None]:
     before = runs.started
     yield
     runs.wait_for_finish(page, after=before)
+
+
+@contextlib.contextmanager
+def store_held(path: Path) -> Iterator[None]:
+    """Hold the SQLite store at `path` as another writer would, until the block ends: the page's writes to it wait
+    (up to its busy timeout, 30 s), so that a tap can come while one is under way."""
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        writer.close()  # and with it, its hold
+
+
+def eventually(condition: Callable[[], bool], timeout_s: float = 10) -> bool:
+    """Whether `condition` comes to hold within `timeout_s`, asked every 50 ms."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def stroke_path(stroke: Sequence[tuple[float, float]], box: dict,

@@ -15,8 +15,8 @@ from digits.preprocessing import to_mnist_input
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, recipe
 from digits.registry import ModelRegistry
 from tests.browser import (
-    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, expect_reading, open_page, new_run, prediction,
-    reset_canvas, set_sidebar_number, start_app, stroke_path, trace,
+    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, eventually, expect_reading, open_page, new_run, prediction,
+    reset_canvas, set_sidebar_number, start_app, store_held, stroke_path, trace,
 )
 
 
@@ -324,15 +324,15 @@ def test_a_tap_just_after_the_last_stroke_keeps_the_drawing_with_it_and_says_so(
         # store writes the drawing, slowed by another writer (this test's): Streamlit runs the switch at once and
         # stops the keep's run at its next use of the session state, which had come after the store had the drawing
         # and before the session knew (CI, 2026-12-07: no "Saved", no Undo, the drawing back on the canvas).
-        writer = sqlite3.connect(store.path, isolation_level=None)
-        writer.execute("BEGIN IMMEDIATE")
-        answer.get_by_role("radio", name="4", exact=True).click()
-        page.wait_for_timeout(1500)  # for the pill's run to reach the store
-        page.get_by_text("Number", exact=True).first.click()
-        expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
-        writer.execute("ROLLBACK")
-        writer.close()
-        page.wait_for_timeout(1000)  # for the keep's run to go on, now that the store takes it
+        with store_held(store.path):
+            answer.get_by_role("radio", name="4", exact=True).click()
+            page.wait_for_timeout(1500)  # for the pill's run to reach the store
+            page.get_by_text("Number", exact=True).first.click()
+            expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
+            assert len(store) == known
+        # Kept by the run the switch stopped (a run stopped before the store leaves the keep to the next Digit run).
+        assert eventually(lambda: len(store) == known + 1)
+        page.wait_for_timeout(200)  # for its record, a moment after
         with new_run(page):
             page.get_by_text("Digit", exact=True).first.click()
         expect(page.get_by_text("Saved as a 4 — draw the next one")).to_be_visible()

@@ -2,7 +2,6 @@
 test_browser.py change what their server serves): a number written on the wide canvas, a photo uploaded."""
 
 import re
-import sqlite3
 
 import numpy as np
 from PIL import Image
@@ -10,7 +9,9 @@ from playwright.sync_api import expect
 
 from digits.corrections import Corrections
 from digits.drawing import PLAIN
-from tests.browser import draw, expect_reading, metric, new_run, open_page, side_by_side, stroke_path, trace
+from tests.browser import (
+    draw, eventually, expect_reading, metric, new_run, open_page, side_by_side, store_held, stroke_path, trace,
+)
 from tests.test_browser import app_url, browser, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
 
@@ -583,16 +584,13 @@ def test_a_deletion_whose_run_a_switch_of_page_stops_can_still_be_undone(browser
         pages.get_by_role("link", name="Corrections").click()
     page.get_by_role("tab", name=re.compile(r"^2 \(")).click()
     twos = store.counts()[2]
-    writer = sqlite3.connect(store.path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    page.get_by_role("button", name="Delete the drawing kept as 2, imported").first.click()
-    page.wait_for_timeout(1500)  # for the Delete's run to reach the store
-    pages.get_by_role("link", name="Draw").click()
-    expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
-    writer.execute("ROLLBACK")
-    writer.close()
-    page.wait_for_timeout(1000)  # for the Delete's run to go on, now that the store takes it
-    assert store.counts()[2] == twos - 1
+    with store_held(store.path):
+        page.get_by_role("button", name="Delete the drawing kept as 2, imported").first.click()
+        page.wait_for_timeout(1500)  # for the Delete's run to reach the store
+        pages.get_by_role("link", name="Draw").click()
+        expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
+    assert eventually(lambda: store.counts()[2] == twos - 1)  # deleted by the run the switch stopped
+    page.wait_for_timeout(200)  # for its record, a moment after
     with new_run(page):
         pages.get_by_role("link", name="Corrections").click()
     expect(page.get_by_text("Deleted a drawing of 2.", exact=True)).to_be_visible()

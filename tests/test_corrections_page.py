@@ -128,6 +128,33 @@ def test_a_tap_keeps_the_drawing_as_the_run_it_came_in_has_it():
     assert [w.value for w in app.warning] == [said]
 
 
+def records_through_a_stop() -> None:
+    """A run asked to stop, as a switch of page asks the run before it (Streamlit's fastReruns), just after the store
+    made a change that set_uninterrupted records."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    from app_pages.resources import set_uninterrupted
+
+    if "stopped once" not in st.session_state:
+        st.session_state["stopped once"] = True
+        get_script_run_ctx().script_requests.request_stop()
+        set_uninterrupted({"saved": "the record"}, {"deleted": lambda earlier: [*(earlier or []), "this one"]})
+        st.session_state["written"] = True  # the run stops here, at its first use of the session state
+
+
+def test_a_record_set_uninterrupted_outlives_the_stop_of_its_run():
+    # A pill tapped as the store kept its drawing, then a switch of mode, had the drawing kept with no "Saved" and no
+    # Undo: the run stopped at its next use of the session state, before it recorded the keep (CI, 2026-12-07).
+    app = AppTest.from_function(records_through_a_stop, default_timeout=30)
+    app.session_state["deleted"] = ["one before"]  # as another run may have left it meanwhile
+    app.run()
+    app.run()
+    assert not app.exception and app.session_state["stopped once"]
+    assert app.session_state["saved"] == "the record" and app.session_state["deleted"] == ["one before", "this one"]
+    assert "written" not in app.session_state
+
+
 def test_saved_stays_until_the_next_stroke_said_once_and_not_once_deleted():
     # Shown for one run, "Saved" and its Undo were lost where a tap cut that run short; kept until the next stroke,
     # they were said again, and the keyboard moved to Undo, on each return from Number mode, and stayed after the
