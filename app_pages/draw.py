@@ -466,10 +466,14 @@ def move_to_number_strip(drawing: tuple) -> None:
     drawn = Image.open(io.BytesIO(png)).convert("RGBA").resize((height, height), Image.Resampling.LANCZOS)
     strip = Image.new("RGBA", (width, height), CANVAS_BACKGROUND)
     strip.alpha_composite(drawn, (round(left), 0))  # over the canvas's background, with it or without
-    clear_canvas("number")  # a new strip, given this drawing
-    clear_canvas("digit")
-    st.session_state["number-drawing"] = (number_canvas_key(width), {**strokes, "objects": objects}, png_bytes(strip))
-    st.session_state["mode"] = "Number"  # before the mode's switch is drawn (main)
+    # A new strip, given this drawing, a new Digit canvas, and the page in Number mode (before the mode's switch is
+    # drawn, in main), all at once, the ask to move taken with them: a rerun that stopped the run between two of
+    # them, after the ask was taken, had left the drawing on neither canvas (set_uninterrupted).
+    cleared = times_cleared("number") + 1
+    set_uninterrupted({"number-cleared": cleared, "digit-cleared": times_cleared("digit") + 1, "mode": "Number",
+                       "number-drawing": (number_canvas_key(width, cleared), {**strokes, "objects": objects},
+                                          png_bytes(strip)),
+                       "to number mode": None})
 
 
 def ink_layout(image: np.ndarray) -> tuple[bool, bool]:
@@ -584,9 +588,10 @@ def number_canvas() -> tuple[int, int, int]:
     return (340, 150, 11) if on_a_phone() else (780, 260, 18)
 
 
-def number_canvas_key(width: int) -> str:
-    """The Number strip's key: one for each width, and a new one after each Clear, which starts a blank strip."""
-    return f"number-canvas-{width}-{times_cleared('number')}"
+def number_canvas_key(width: int, cleared: int | None = None) -> str:
+    """The Number strip's key: one for each width, and a new one after each Clear (`cleared` times, this many unless
+    given), which starts a blank strip."""
+    return f"number-canvas-{width}-{times_cleared('number') if cleared is None else cleared}"
 
 
 def draw_number() -> None:
@@ -654,7 +659,7 @@ def main() -> None:
     Streamlit's clean-ups after each run skipped, see streamlit_app.py).
     """
     st.session_state.pop("corrections_changed", None)  # the sidebar, drawn before this page, has counted them
-    if moved := st.session_state.pop("to number mode", None):  # the drawing number_asked moves
+    if moved := st.session_state.get("to number mode"):  # the drawing number_asked moves
         move_to_number_strip(moved)
     st.html(STACKED_ON_TOUCH + BELOW_THE_CORRECTION + KEYBOARDS_WAY)
     show_keyboards_way()

@@ -229,7 +229,7 @@ def test_read_it_as_a_number_takes_the_drawing_onto_the_number_strip():
     [stroke] = moved["objects"]
     assert stroke["left"] == pytest.approx(14 * scale + 260) and stroke["top"] == pytest.approx(28 * scale)
     assert stroke["scaleX"] == stroke["scaleY"] == pytest.approx(scale)
-    assert "to number mode" not in app.session_state
+    assert app.session_state["to number mode"] is None  # taken with the move: not moved again
 
 
 def test_read_it_as_a_number_moves_the_drawing_as_the_run_the_tap_came_in_has_it():
