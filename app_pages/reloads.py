@@ -26,7 +26,9 @@ DRAWINGS = ("digit-drawing", "number-drawing")  # each canvas's (key, strokes, p
 KEPT = (*DRAWINGS, "drawings_kept", "digit-cleared", "number-cleared", "last mode")
 # ...and, for a reload in the same browser only, the anonymous id its corrections are kept under (SESSION_ID,
 # access.browser_session): a student who reloaded became a new tab, which no longer saw or could delete the drawings
-# kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those.
+# kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those. With it, the
+# Draw page's "Saved" of the drawing kept last, (label, id, its drawing, said), whose Undo a reload had lost.
+SAVED = "saved"
 # The newest tabs' drawings are kept, as bytes: their strokes as JSON text (as_kept), parsed again on a reload. A
 # 3-digit number's strokes came to 15 KB of JSON and its PNG to 16 KB, so 300 tabs hold about 10 MB (kept parsed, by
 # reference to what the sessions held, 82 KB a tab). They outlive their tabs, so the bytes are counted too: a
@@ -90,7 +92,8 @@ class RecentlyKept:
 
 def drawings_size(state: dict) -> int:
     """The bytes the drawings of a state to keep take, as_kept."""
-    return sum(len(state[key][1]) + len(state[key][2]) for key in DRAWINGS if key in state)
+    drawings = [state[key] for key in DRAWINGS if key in state] + ([state[SAVED][2]] if state.get(SAVED) else [])
+    return sum(len(strokes) + len(png) for _, strokes, png in filter(None, drawings))
 
 
 def as_kept(drawing: tuple) -> tuple[str, str, bytes]:
@@ -101,8 +104,12 @@ def as_kept(drawing: tuple) -> tuple[str, str, bytes]:
 
 def as_given(state: dict) -> dict:
     """A state kept with its drawings as_kept, with their strokes parsed again, as a canvas takes them."""
-    return {key: (value[0], json.loads(value[1]), value[2]) if key in DRAWINGS else value
-            for key, value in state.items()}
+    given = {key: (value[0], json.loads(value[1]), value[2]) if key in DRAWINGS else value
+             for key, value in state.items()}
+    if saved := given.get(SAVED):
+        label, kept_id, drawing, said = saved
+        given[SAVED] = label, kept_id, drawing and (drawing[0], json.loads(drawing[1]), drawing[2]), said
+    return given
 
 
 def session_drawing_as_kept(key: str) -> tuple[str, str, bytes]:
@@ -151,6 +158,9 @@ def keep_over_reload() -> None:
     the tab's address; nothing while it has neither, so that a visitor who only reads has a plain address."""
     state = {key: session_drawing_as_kept(key) if key in DRAWINGS else st.session_state[key]
              for key in (*KEPT, SESSION_ID) if key in st.session_state}
+    if saved := st.session_state.get(SAVED):  # kept until the next stroke: a few runs' JSON
+        label, kept_id, drawing, said = saved
+        state[SAVED] = label, kept_id, drawing and as_kept(drawing), said
     drawn, browser = any(key in state for key in DRAWINGS), browser_key()
     # Without a browser to tell (XSRF protection off), a photo could be given back to none: it is not kept.
     photo = st.session_state.get(PHOTO) if st.session_state.get("photo-kept") and browser else None
@@ -186,7 +196,7 @@ def restore_after_reload() -> None:
         kept = as_given(kept)
         same_browser = bool(browser) and kept["browser"] == browser
         st.session_state.update({key: value for key, value in kept.items()
-                                 if key in KEPT or (key == SESSION_ID and same_browser)})
+                                 if key in KEPT or (key in (SESSION_ID, SAVED) and same_browser)})
     if photo and browser and photo["browser"] == browser:
         # It stays kept at the address it came from too, until it is forgotten: taken from there at once, a second
         # reload before this session's first run had kept it under its own token (1.2 s for a 12-megapixel photo)

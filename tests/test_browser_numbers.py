@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import expect
 
-from digits.corrections import Corrections
+from digits.corrections import Correction, Corrections
 from digits.drawing import PLAIN
 from tests.browser import (
     draw, eventually, expect_reading, metric, new_run, open_page, side_by_side, store_held, stroke_path, trace,
@@ -205,25 +205,37 @@ def test_a_drawing_outlives_a_reload_of_the_tab(browser, app_url):
 def test_a_reload_keeps_the_drawings_the_tab_kept_but_an_address_passed_on_does_not(browser, app_url, models):
     # A student who reloaded became a new tab, which no longer saw the drawings kept before (a review, 2026-12-05);
     # another browser opening the tab's address (a link pasted into a chat) gets its drawing, not those.
-    def keep_a_7(page) -> None:
+    store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
+
+    def keep_a_7(page) -> Correction:
         draw(page, PLAIN[7])
         with new_run(page):
             page.get_by_role("button", name="✓ Right, it is a 7").click()
         expect(page.get_by_text("Saved as a 7 — draw the next one")).to_be_visible()
+        return max(store.records(), key=lambda kept: kept.id)
 
     student = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = student.new_page()
     open_page(tab, app_url)
-    keep_a_7(tab)
+    first = keep_a_7(tab)
     tab.wait_for_url("**drawing=*")
     elsewhere = browser.new_context(viewport={"width": 1280, "height": 900})
     pasted = elsewhere.new_page()
     open_page(pasted, tab.url)
-    keep_a_7(pasted)
+    expect_reading(pasted, None)  # the tab's drawing was kept: a blank canvas, and not a word of that keep
+    expect(pasted.get_by_text("Saved as a 7 — draw the next one")).to_be_hidden()
+    passed_on = keep_a_7(pasted)
     open_page(tab, tab.url)  # reloaded: a new session, at the same address
-    keep_a_7(tab)
-    store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
-    first, passed_on, after_reload = sorted(store.records(), key=lambda kept: kept.id)[-3:]
+    # "Saved" and its Undo stay over the reload: they had gone, and the drawing could be deleted only on the
+    # Corrections page. The Undo gives the drawing back.
+    expect(tab.get_by_text("Saved as a 7 — draw the next one")).to_be_visible()
+    with new_run(tab):
+        tab.get_by_role("button", name="Undo: don't keep it").click()
+    expect_reading(tab, "7")
+    assert first.id not in {kept.id for kept in store.records()}
+    with new_run(tab):
+        tab.get_by_role("button", name="Clear", exact=True).click()
+    after_reload = keep_a_7(tab)
     assert first.session == after_reload.session != passed_on.session
     student.close()
     elsewhere.close()
