@@ -102,13 +102,18 @@ def as_kept(drawing: tuple) -> tuple[str, str, bytes]:
     return key, json.dumps(strokes, separators=(",", ":")), png
 
 
+def drawing_given(drawing: tuple[str, str, bytes]) -> tuple:
+    """A drawing as_kept with its strokes parsed again, as a canvas takes them."""
+    key, strokes, png = drawing
+    return key, json.loads(strokes), png
+
+
 def as_given(state: dict) -> dict:
     """A state kept with its drawings as_kept, with their strokes parsed again, as a canvas takes them."""
-    given = {key: (value[0], json.loads(value[1]), value[2]) if key in DRAWINGS else value
-             for key, value in state.items()}
+    given = {key: drawing_given(value) if key in DRAWINGS else value for key, value in state.items()}
     if saved := given.get(SAVED):
         label, kept_id, drawing, said = saved
-        given[SAVED] = label, kept_id, drawing and (drawing[0], json.loads(drawing[1]), drawing[2]), said
+        given[SAVED] = label, kept_id, drawing and drawing_given(drawing), said
     return given
 
 

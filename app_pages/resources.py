@@ -205,11 +205,7 @@ def set_uninterrupted(values: dict[str, object], changes: dict[str, Callable[[ob
     for key, value in values.items():
         state[key] = value
     for key, change in (changes or {}).items():
-        try:
-            now = state[key]
-        except KeyError:
-            now = None
-        state[key] = change(now)
+        state[key] = change(state[key] if key in state else None)
 
 
 def remember_value(key: str) -> None:

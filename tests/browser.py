@@ -160,14 +160,14 @@ def store_held(path: Path) -> Iterator[None]:
         writer.close()  # and with it, its hold
 
 
-def eventually(condition: Callable[[], bool], timeout_s: float = 10) -> bool:
-    """Whether `condition` comes to hold within `timeout_s`, asked every 50 ms."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+def wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
+    """Wait until `condition` holds, asking every 0.2 s; fail the test if it does not within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out")
 
 
 def stroke_path(stroke: Sequence[tuple[float, float]], box: dict,

@@ -15,8 +15,8 @@ from digits.preprocessing import to_mnist_input
 from digits.recipes import ARCHITECTURES, DESCRIPTIONS, recipe
 from digits.registry import ModelRegistry
 from tests.browser import (
-    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, eventually, expect_reading, open_page, new_run, prediction,
-    reset_canvas, set_sidebar_number, start_app, store_held, stroke_path, trace,
+    CHROMIUM, CHROMIUM_ARGS, copy_shipped_model, draw, expect_reading, open_page, new_run, prediction,
+    reset_canvas, set_sidebar_number, start_app, store_held, stroke_path, trace, wait_until,
 )
 
 
@@ -331,7 +331,7 @@ def test_a_tap_just_after_the_last_stroke_keeps_the_drawing_with_it_and_says_so(
             expect(page.get_by_text("Write a number to see what the model reads.")).to_be_visible()
             assert len(store) == known
         # Kept by the run the switch stopped (a run stopped before the store leaves the keep to the next Digit run).
-        assert eventually(lambda: len(store) == known + 1)
+        wait_until(lambda: len(store) == known + 1, timeout=10)
         page.wait_for_timeout(200)  # for its record, a moment after
         with new_run(page):
             page.get_by_text("Digit", exact=True).first.click()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from digits.corrections import Correction, Corrections
 from digits.drawing import PLAIN
 from tests.browser import (
-    draw, eventually, expect_reading, metric, new_run, open_page, side_by_side, store_held, stroke_path, trace,
+    draw, expect_reading, metric, new_run, open_page, side_by_side, store_held, stroke_path, trace, wait_until,
 )
 from tests.test_browser import app_url, browser, page  # noqa: F401  (fixtures: a server of this module's own)
 from tests.test_photos import ink, photo
@@ -601,7 +601,7 @@ def test_a_deletion_whose_run_a_switch_of_page_stops_can_still_be_undone(browser
         page.wait_for_timeout(1500)  # for the Delete's run to reach the store
         pages.get_by_role("link", name="Draw").click()
         expect(page.get_by_text("Draw a digit to see what the model reads.")).to_be_visible()
-    assert eventually(lambda: store.counts()[2] == twos - 1)  # deleted by the run the switch stopped
+    wait_until(lambda: store.counts()[2] == twos - 1, timeout=10)  # deleted by the run the switch stopped
     page.wait_for_timeout(200)  # for its record, a moment after
     with new_run(page):
         pages.get_by_role("link", name="Corrections").click()

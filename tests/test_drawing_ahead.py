@@ -16,8 +16,8 @@ from digits import synthesis
 from digits.nondigits import teaching_drawings
 from digits.recipes import CHECKED_NONDIGITS, DETECTOR_TUNE, TRAINING_IMAGES
 from digits.retraining import DRAW_AHEAD_AFTER_S, FINE_TUNE_SEED, start_drawing_ahead
-from tests.browser import ROOT, copy_shipped_model, start_app
-from tests.test_retraining import processes_in_group, wait_until
+from tests.browser import ROOT, copy_shipped_model, start_app, wait_until
+from tests.test_retraining import processes_in_group
 
 
 def drawing_ahead(server: subprocess.Popen) -> list[int]:

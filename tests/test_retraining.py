@@ -13,21 +13,12 @@ from digits.registry import ModelRegistry, taken
 from digits.deployment import retraining_enabled
 from digits.retraining import Retrainer
 from digits.stopping import HOST
-from tests.browser import ROOT, copy_shipped_model
+from tests.browser import ROOT, copy_shipped_model, wait_until
 
 
 @pytest.fixture
 def registry(tmp_path):
     return ModelRegistry(copy_shipped_model(tmp_path / "models"))
-
-
-def wait_until(condition, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def processes_in_group(group: int) -> list[int]:
