@@ -143,7 +143,8 @@ def main() -> int:
     parser.add_argument("--progress",
                         help="keep this JSON file up to date with the training's phase, progress and curves")
     parser.add_argument("--promote", action="store_true",
-                        help="then serve the new model if it is at least as good as the current one in its folder")
+                        help="then serve the new model if it is at least as good as the current one in its folder "
+                             "(unless another was chosen to serve meanwhile)")
     args = parser.parse_args()
     if (args.base is None) != (args.corrections is None):
         parser.error("--from and --corrections go together")
@@ -203,12 +204,16 @@ def main() -> int:
         if not args.base and (few := too_few_steps(settings["limit"], settings["epochs"], settings["batch_size"],
                                                      settings["augment"])):  # as the sidebar says it
             print(f"warning: {few} ({FEW_STEPS_SCORED})", file=sys.stderr)
+        # The model serving as it starts: --promote replaces no other. One chosen in Serve model while a fine-tune
+        # learned had been replaced by it, though it was compared with the one before (noticed 2026-12-07).
+        registry = ModelRegistry(Path(args.out).parent)
+        serving_then = registry.current_path().resolve()
         serving = None  # the fine-tune serving that --promote would replace, which the new one must read as well as
         if args.base:
             beside = ModelRegistry(Path(args.base).parent)
             origin = beside.origin(Path(args.base))
-            if args.promote and (now := ModelRegistry(Path(args.out).parent).current_path()).is_file():
-                serving = now if beside.metadata(now).get("fine_tuned_from") else None
+            if args.promote and serving_then.is_file():
+                serving = serving_then if beside.metadata(serving_then).get("fine_tuned_from") else None
             if origin != Path(args.base):
                 print(f"{Path(args.base).name} is a fine-tune: starting from {origin.name}, the model it came from")
             elif came_from := beside.metadata(origin).get("fine_tuned_from"):  # said nothing (a review, 2026-12-07)
@@ -274,13 +279,20 @@ def main() -> int:
         return 1
     print(f"saved {args.out}: test accuracy {metadata['test_accuracy']:.2%}, "
           f"{metadata['training_seconds']:.0f} s of training, {metadata['parameters']:,} parameters")
-    registry = ModelRegistry(Path(args.out).parent)
+    now = registry.current_path()  # another model chosen to serve meanwhile (Serve model) serves on
+    chosen = now.stem if args.promote and now.resolve() != serving_then else None
     if args.base:  # a fine-tune must learn the held-out corrections and keep MNIST (finetuning.promotion)
         worthy, reason = metadata["promote"], metadata["reason"]
         print(("it learned your handwriting: " if worthy else "it does not pass: ") + reason)
-        promoted = worthy and args.promote
+        if worthy and chosen:
+            reason = f"{chosen} was chosen to serve while it learned, and serves on; it passed: {reason}"
+            print(f"not serving it: {chosen} was chosen to serve while it learned")
+        promoted = worthy and args.promote and not chosen
         if promoted:
             registry.use(args.out)
+    elif chosen:
+        promoted, reason = False, f"{chosen} was chosen to serve while it trained, and serves on"
+        print(f"not serving it: test accuracy {metadata['test_accuracy']:.2%}, {reason}")
     elif args.promote:
         promoted, reason = registry.promote_if_better(args.out)
         print(("now serving it: " if promoted else "not serving it: ")

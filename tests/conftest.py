@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +19,7 @@ import pytest
 
 from digits import Recognizer, load_mnist
 from digits.drawing import render
+from digits.registry import ModelRegistry
 from digits.training import train_and_save
 from tests.browser import copy_shipped_model
 from tests.postgres import throwaway_cluster
@@ -31,6 +33,20 @@ def run_script(name: str, *args: str, cwd: Path = ROOT, env: dict | None = None)
         [sys.executable, str(ROOT / "scripts" / name), *map(str, args)],
         capture_output=True, text=True, cwd=cwd, timeout=600, env={**os.environ, **(env or {})},
     )
+
+
+def run_script_choosing(name: str, *args: str, progress: Path, model: Path) -> subprocess.CompletedProcess:
+    """Run scripts/NAME.py as run_script does, with `--progress progress`, and choose `model` to serve in its folder,
+    as Serve model does, as soon as the script writes `progress` (loading the data)."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / name), *map(str, args), "--progress",
+                                str(progress)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while not progress.exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    ModelRegistry(model.parent).use(model)
+    stdout, stderr = process.communicate(timeout=600)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 @functools.cache

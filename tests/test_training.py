@@ -17,7 +17,7 @@ from digits.recipes import ARCHITECTURES, VALIDATION, recipe, training_images, t
 from digits.registry import ModelRegistry, taken
 from digits.training import ProgressFile, calibrate, compile_one_cycle, save_model, train, training_batches
 from tests.browser import ROOT, copy_shipped_model
-from tests.conftest import run_script
+from tests.conftest import run_script, run_script_choosing
 
 
 def test_train_script_writes_model_and_metadata(tmp_path):
@@ -57,6 +57,24 @@ def test_a_preset_sets_the_recipe_and_flags_override_it(tmp_path):
     assert metadata["label_smoothing"] == 0.05 and quick["label_smoothing"] == 0  # the flag wins...
     assert metadata["temperature"] != 1  # ...and the model smoothed so is calibrated
     assert metadata["parameters"] == build_model("compact").count_params()
+
+
+def test_a_model_chosen_to_serve_while_it_trains_serves_on(tmp_path):
+    # --promote replaces only the model serving as the training starts: one chosen in Serve model meanwhile had been
+    # replaced by a fine-tune compared with the one before it (noticed 2026-12-07).
+    models = copy_shipped_model(tmp_path / "models")
+    shutil.copy(models / "digits.keras", models / "mine.keras")
+    (models / "mine.json").write_text(json.dumps({"test_accuracy": 0.0}))  # which the new model would replace
+    progress = tmp_path / "progress.json"
+    done = run_script_choosing("train.py", "--preset", "quick", "--limit", 300, "--epochs", 1, "--no-augment",
+                               "--out", models / "new.keras", "--promote", progress=progress,
+                               model=models / "mine.keras")
+    assert done.returncode == 0, done.stderr
+    status = json.loads(progress.read_text())
+    assert status["state"] == "done" and status["promoted"] is False
+    assert status["reason"] == "mine was chosen to serve while it trained, and serves on"
+    assert f"not serving it: test accuracy {status['test_accuracy']:.2%}, {status['reason']}" in done.stdout
+    assert ModelRegistry(models).current_path() == models / "mine.keras"
 
 
 def test_every_architecture_the_page_offers_builds_and_reads_ten_digits():
