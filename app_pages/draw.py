@@ -281,9 +281,8 @@ def keep_correction(image: np.ndarray, label: int, result: Recognition, model_na
         kept_id = store.add(
             image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
             session=session, looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
-    except CorrectionsError as error:
-        st.session_state.pop("keeping", None)
-        st.session_state["correction_failed"] = store_problem(error)
+    except CorrectionsError as error:  # said, though a rerun stops the run: the drawing stays on the canvas, unkept
+        set_uninterrupted({"keeping": None, "correction_failed": store_problem(error)})
         return False
     # "saved": said by the next answer, once the whole page has run, with the drawing for its Undo; not yet to a
     # screen reader (show_saved).
@@ -342,8 +341,8 @@ def take_back(kept_id: int, label: int, drawing: tuple | None) -> None:
     given_key = digit_canvas_key(number + 1)
     try:
         get_corrections(corrections_location()).delete(kept_id, session=session)
-    except CorrectionsError as error:
-        st.session_state["taken_back"] = label, store_problem(error)
+    except CorrectionsError as error:  # said, though a rerun stops the run
+        set_uninterrupted({"taken_back": (label, store_problem(error))})
         return
     # Given to a new canvas as after a switch of mode (lasting_canvas).
     given = {"drawings_kept": number + 1, "digit-drawing": (given_key, *drawing[1:])} if drawing else {}

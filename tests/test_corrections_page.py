@@ -106,6 +106,29 @@ def test_a_wrong_answer_is_corrected_with_one_click_and_a_right_one_confirmed(da
     assert store.path.parent == data  # not the repository's data/
 
 
+def test_a_store_that_fails_says_so_and_loses_nothing():
+    # Neither failure had a test. Both are said past a rerun's stop (set_uninterrupted, tested below).
+    app = run_answer()
+    app.pills[0].select(1).run()
+    store = Corrections(corrections_location())
+    [kept] = store.records()
+    good = store.path.read_bytes()
+    store.path.write_bytes(b"no database" * 100)  # as a disk's fault might leave it
+    why = f"The corrections store at {store.path} cannot be read or written: file is not a database."
+    # Undo: the drawing is said to be kept still.
+    app.button(key=f"undo-{kept.id}").click().run()
+    [said] = [m.value for m in app.error]
+    assert said.startswith(f"It is still kept as a 1. {why}") and not app.success
+    # A keep: said not to be, and the drawing stays on its canvas (its key unchanged) to be kept again.
+    app.pills[0].select(2).run()
+    [said] = [m.value for m in app.error]
+    assert said.startswith(f"The correction was not saved. {why}") and app.session_state["drawings_kept"] == 1
+    store.path.write_bytes(good)
+    app.pills[0].select(3).run()
+    assert [m.value for m in app.success] == ["Saved as a 3 — draw the next one"] and not app.error
+    assert sorted((r.id, r.label) for r in store.records()) == [(kept.id, 1), (kept.id + 1, 3)]
+
+
 def test_a_tap_keeps_the_drawing_as_the_run_it_came_in_has_it():
     # A stroke and the tap after it may come in one run (the canvas sends its stroke as the tap begins:
     # draw.SEND_BEFORE_A_TAP). A pill's callback had kept the drawing it was drawn under, the run before: a crossed 7
