@@ -19,7 +19,8 @@ from digits.registry import SHIPPED, ModelRegistry, model_label
 from digits.retraining import RUNNING, Retrainer, TrainingNotStarted, start_drawing_ahead
 
 from app_pages.access import allowed, show_access, store_problem
-from app_pages.resources import get_corrections, get_retrainer, last_value, remember_value, secrets, serving_model
+from app_pages.resources import (get_corrections, get_retrainer, last_value, remember_value, secrets, serving_model,
+                                 set_uninterrupted)
 from app_pages.screen_reader import bring_into_view
 
 
@@ -91,7 +92,7 @@ def show_model(registry: ModelRegistry, path: Path, meta: dict, models: list[dic
         if choice != path.stem and (worse_by(chosen, meta) <= CONFIRM_WORSE_BY
                                     or confirmed_worse(chosen, path.stem, meta)):
             registry.use(chosen["path"])
-            st.session_state["now serving"] = choice  # said once the page has run again with it
+            set_uninterrupted({"now serving": choice})  # said once the page has run again with it, past a rerun's stop
             st.rerun()
     if served := st.session_state.pop("now serving", None):  # the choice changed what every visitor is read with
         st.toast(f"**{served}** now reads every visitor's digits.", icon=":material/check_circle:")
