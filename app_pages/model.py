@@ -152,10 +152,13 @@ def swap_compared() -> None:
 def picked(models: dict[str, dict], serving: str) -> tuple[str, str | None]:
     """The model picked and the one to compare it with, if any. A link's (?model=A&compare=B: the sidebar's, after a
     training) where it is new, else the serving model alone; then as they are picked, each kept while the other
-    changes (a new pick on the left had dropped the comparison: a review, 2026-12-07). The address follows, so that a
-    reload shows what was on the screen."""
+    changes (a new pick on the left had dropped the comparison: a review, 2026-12-07), and on a return from another
+    page, whose navigation link has no address (they had gone back to the serving model alone: a review, 2026-12-07).
+    The address follows, so that a reload shows what was on the screen."""
     names = list(models)
     asked = (st.query_params.get("model"), st.query_params.get("compare"))
+    if asked == (None, None) and (last := st.session_state.get("model page address")):
+        asked = last
     if st.session_state.get("model page address") != asked or st.session_state.get("model") not in names:
         first = asked[0] if asked[0] in names else serving if serving in names else names[0]
         st.session_state["model"] = first

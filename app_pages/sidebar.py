@@ -57,15 +57,24 @@ def describe(meta: dict) -> str:
         date = ""
     if "fine_tuned_from" in meta:  # it learned the corrections, beside some MNIST digits replayed each epoch
         trained = f"Fine-tuned{date} from **{Path(meta['fine_tuned_from']).stem}**"  # named as the models are
-        images = f"{meta.get('corrections_used', 0):,} kept drawings and {meta.get('replay', 0):,} replayed MNIST"
     else:
         trained = f"Trained{date}"
-        images = (f"{meta['limit']:,}" if meta.get("limit") else f"all {TRAINING_IMAGES:,}") + " training"
-    epochs = f"{meta['epochs']} epoch{'' if meta['epochs'] == 1 else 's'} on " if "epochs" in meta else ""
     took = f" in {duration(meta['training_seconds'])}" if "training_seconds" in meta else ""
     size = f"; {meta['parameters']:,} parameters" if "parameters" in meta else ""
-    return (f"{trained}: {meta.get('arch', 'vgg')} network, {epochs}{images} images "
-            f"({'with' if meta.get('augment') else 'without'} augmentation){took}{size}.")
+    return f"{trained}: {network_and_images(meta)}{took}{size}."
+
+
+def network_and_images(settings: dict) -> str:
+    """A model's network and what it learned from (its metadata, or a training's settings), in words: "compact
+    network, 3 epochs on 3,000 training images (with augmentation)"."""
+    if "fine_tuned_from" in settings:
+        images = (f"{settings.get('corrections_used', 0):,} kept drawings and {settings.get('replay', 0):,} replayed "
+                  "MNIST")
+    else:
+        images = (f"{settings['limit']:,}" if settings.get("limit") else f"all {TRAINING_IMAGES:,}") + " training"
+    epochs = f"{settings['epochs']} epoch{'' if settings['epochs'] == 1 else 's'} on " if "epochs" in settings else ""
+    return (f"{settings.get('arch', 'vgg')} network, {epochs}{images} images "
+            f"({'with' if settings.get('augment') else 'without'} augmentation)")
 
 
 def duration(seconds: float) -> str:
@@ -183,6 +192,11 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
     st.subheader("Retrain")
     status = retrainer.status()  # read once: each read of a running training probes its lock
     running = status is not None and status["state"] in RUNNING
+    # A click on Train a new model or Learn my handwriting whose run finds another tab's training under way, which
+    # hides them: it did nothing, and the page showed that training's progress as if it were the click's (a review,
+    # 2026-12-07). Said above that progress while it runs (show_training).
+    if st.session_state.pop(ASKED, False) and running and status.get("model") != st.session_state.get(STARTED):
+        st.session_state["joined training"] = status.get("model")
     if not allowed():  # asked before MNIST: a student was offered its download, and the setup steps if offline
         st.caption("Training a new model needs the password, above.")
     elif not has_mnist():
@@ -222,8 +236,8 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
             st.caption(f"Changed from {preset.capitalize()}: {takes} with these settings.")
         for key in ("preset", f"arch {preset}", f"epochs {preset}", f"images {preset}", f"augment {preset}"):
             remember_value(key)
-        if st.button("Train a new model", type="primary"):
-            start_training(partial(retrainer.start, preset, arch, int(epochs),
+        if st.button("Train a new model", type="primary", on_click=st.session_state.update, args=({ASKED: True},)):
+            start_training(retrainer, partial(retrainer.start, preset, arch, int(epochs),
                                    None if limit >= TRAINING_IMAGES else int(limit), augment))
     # Its progress, or how it ended, right under the button. While training, only this part re-runs, every second:
     # the canvas stays responsive. A fine-tune's under its own button, Learn my handwriting: a review's writer found
@@ -241,6 +255,8 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
 
 
 LEARN = "Learn my handwriting"  # the fine-tune's heading and button
+ASKED = "training asked"  # set by a click on either button, before the run that may not draw it
+STARTED = "training started"  # the model of the training this session started last
 
 
 def offer_fine_tune(retrainer: Retrainer, serving_path: Path) -> None:
@@ -282,16 +298,19 @@ def offer_fine_tune(retrainer: Retrainer, serving_path: Path) -> None:
                    f"{FINE_TUNE_NEEDS}.{all_right}")
     # A click in a run that found none learned, where the click's run finds one (another session's fine-tune), gives
     # False: Streamlit takes no click on a button it draws disabled.
-    if st.button(LEARN, disabled=not ready or learned is not None):
-        start_training(partial(retrainer.start_fine_tune, corrections_location(), serving_path))
+    if st.button(LEARN, disabled=not ready or learned is not None, on_click=st.session_state.update,
+                 args=({ASKED: True},)):
+        start_training(retrainer, partial(retrainer.start_fine_tune, corrections_location(), serving_path))
 
 
-def start_training(start: Callable[[], bool]) -> None:
+def start_training(retrainer: Retrainer, start: Callable[[], bool]) -> None:
     """Start a training by `start` (Retrainer.start or start_fine_tune, False where one runs already), and show it;
     or say why it cannot start."""
     try:
-        if not start():
-            st.info("A training is already running: here it is.")
+        started = start()
+        # The one it started (a second click of a double-click is no other tab's), or one started since this run
+        # began: said above its progress while it runs (show_training).
+        set_uninterrupted({STARTED if started else "joined training": (retrainer.status() or {}).get("model")})
     except TrainingNotStarted as error:
         st.error(str(error))  # to a session that may retrain, which may see the server's paths
         return
@@ -375,6 +394,14 @@ def show_training(retrainer: Retrainer) -> None:
     if state not in RUNNING and not (allowed() and (followed or retrainer.seconds_since_news() < NEWS_FOR)):
         return
     if state in RUNNING:
+        if st.session_state.get("joined training") == status.get("model"):
+            # Said once before the whole page ran again, it was never seen: a second tab's click on Train a new
+            # model, its Full preset picked, seemed to start the Quick training another tab had started (a review,
+            # 2026-12-07).
+            settings = status.get("settings", {})
+            that = (f"{LEARN}, from **{Path(settings.get('from', '?')).stem}**" if status.get("kind") == "fine-tune"
+                    else f"{str(settings.get('preset', '')).capitalize()}: {network_and_images(settings)}")
+            st.info(f"Another training was running already, so yours did not start. This is that one: {that}.")
         done = min(status.get("fraction", 0.0), 1.0)
         if status.get("stages"):  # a fine-tune's two runs fill one bar in turn: it went back to empty between them
             done = (status.get("stage_number", 1) - 1 + done) / status["stages"]

@@ -284,14 +284,15 @@ def main() -> int:
     if args.base:  # a fine-tune must learn the held-out corrections and keep MNIST (finetuning.promotion)
         worthy, reason = metadata["promote"], metadata["reason"]
         print(("it learned your handwriting: " if worthy else "it does not pass: ") + reason)
+        # Said in the past tense: the page shows it for an hour, whatever serves since (a review, 2026-12-07).
         if worthy and chosen:
-            reason = f"{chosen} was chosen to serve while it learned, and serves on; it passed: {reason}"
+            reason = f"it passed, but {chosen} was chosen to serve while it learned ({reason})"
             print(f"not serving it: {chosen} was chosen to serve while it learned")
         promoted = worthy and args.promote and not chosen
         if promoted:
             registry.use(args.out)
     elif chosen:
-        promoted, reason = False, f"{chosen} was chosen to serve while it trained, and serves on"
+        promoted, reason = False, f"not compared: {chosen} was chosen to serve while it trained"
         print(f"not serving it: test accuracy {metadata['test_accuracy']:.2%}, {reason}")
     elif args.promote:
         promoted, reason = registry.promote_if_better(args.out)

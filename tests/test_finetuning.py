@@ -290,8 +290,8 @@ def test_train_script_fine_tunes_from_a_model_and_records_what_it_used(tmp_path)
     progress = json.loads((tmp_path / "progress.json").read_text())
     assert progress["state"] == "done" and progress["kind"] == "fine-tune"
     assert progress["promoted"] is False and ModelRegistry(models).current_path().name == "digits.keras"
-    assert progress["reason"] == (f"digits was chosen to serve while it learned, and serves on; it passed: "
-                                  f"{meta['reason']}" if meta["promote"] else meta["reason"])
+    assert progress["reason"] == (f"it passed, but digits was chosen to serve while it learned ({meta['reason']})"
+                                  if meta["promote"] else meta["reason"])
     # A serving model that cannot be read (deleted, say) is compared with no more, and fails nothing.
     assert drawings_read_by(tmp_path / "gone.keras", x, y) is None
 

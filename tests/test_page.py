@@ -402,6 +402,32 @@ def test_the_retrain_settings_outlive_the_training_they_started(monkeypatch, mod
     assert not app.sidebar.checkbox(key="augment quick").value
 
 
+def test_a_click_while_another_tab_trains_says_that_its_training_did_not_start(monkeypatch, models):
+    app = run_page(monkeypatch, models)  # the Full preset picked
+    # Another tab's Quick training starts meanwhile: it holds the lock, as a training process does.
+    settings = {"preset": "quick", "arch": "compact", "epochs": 3, "limit": 3000, "augment": True}
+    status = {"pid": os.getpid(), "state": "training", "epochs": 3, "model": str(models / "retrained-x.keras"),
+              "kind": "training", "settings": settings}
+    (models / "training.json").write_text(json.dumps(status))
+    lock = try_lock(models / "training.lock")
+    try:
+        next(b for b in app.sidebar.button if b.label == "Train a new model").click().run()
+        said = ("Another training was running already, so yours did not start. This is that one: Quick: compact "
+                "network, 3 epochs on 3,000 training images (with augmentation).")
+        assert [m.value for m in app.sidebar.info] == [said]  # it had been wiped by the rerun that shows the training
+        assert json.loads((models / "training.json").read_text()) == status  # that one, still
+        app.run()
+        assert [m.value for m in app.sidebar.info] == [said]  # while it runs
+        # Not of a training this session started: a double-click's second click finds its own under way.
+        app.session_state["training started"] = status["model"]
+        app.session_state["joined training"] = None
+        app.session_state["training asked"] = True
+        app.run()
+        assert not app.sidebar.info
+    finally:
+        os.close(lock)
+
+
 def test_a_training_outcome_is_news_for_an_hour_but_to_the_session_that_followed_it(monkeypatch, models):
     done = {"pid": os.getpid(), "state": "done", "model": str(models / "retrained-x.keras"), "test_accuracy": 0.11,
             "promoted": False, "reason": "below that of the model then serving (digits, 99.65%)", "history": HISTORY}
@@ -559,8 +585,9 @@ def test_the_link_after_a_training_opens_the_model_page_on_that_model_beside_the
     app = run_page(monkeypatch, models)
     link = next(e.proto for e in app.sidebar.get("page_link") if e.proto.label == "Inspect it on the Model page")
     assert link.query_string == "model=tiny&compare=digits"
-    # Followed: the page opens on the new model, compared with the serving one; without the link, on the serving one.
-    for query, shown in (({"model": "tiny", "compare": "digits"}, ["tiny", "digits"]), ({}, ["digits", None]),
+    # Without the link (and nothing picked before), the page opens on the serving one; followed, on the new model,
+    # compared with the serving one.
+    for query, shown in (({}, ["digits", None]), ({"model": "tiny", "compare": "digits"}, ["tiny", "digits"]),
                          ({"model": "gone", "compare": "gone"}, ["digits", None])):
         app.query_params.clear()
         app.query_params.update(query)
@@ -589,6 +616,12 @@ def test_the_model_page_keeps_the_comparison_as_models_are_picked_and_says_what_
     app.query_params.update({"model": "tiny", "compare": "other"})
     app.run()
     assert picks() == ["tiny", "other"]
+    # Back from another page, by the navigation's link, which has no address: the picks are kept (they had gone
+    # back to the serving model alone: a review, 2026-12-07).
+    app.switch_page("app_pages/draw.py").run()
+    app.query_params.clear()
+    app.switch_page("app_pages/model.py").run()
+    assert picks() == ["tiny", "other"] and app.query_params == {"model": "tiny", "compare": "other"}
     # A metadata file that is another model's (the shipped one's beside tiny.keras) is said to be: its figures had
     # stood above the file's own. Its fields missing (training_seconds, parameters) are left out, not a KeyError.
     shipped = json.loads((models / "digits.json").read_text())

@@ -72,7 +72,7 @@ def test_a_model_chosen_to_serve_while_it_trains_serves_on(tmp_path):
     assert done.returncode == 0, done.stderr
     status = json.loads(progress.read_text())
     assert status["state"] == "done" and status["promoted"] is False
-    assert status["reason"] == "mine was chosen to serve while it trained, and serves on"
+    assert status["reason"] == "not compared: mine was chosen to serve while it trained"
     assert f"not serving it: test accuracy {status['test_accuracy']:.2%}, {status['reason']}" in done.stdout
     assert ModelRegistry(models).current_path() == models / "mine.keras"
 
