@@ -105,7 +105,9 @@ def show_facts(model: dict, serving: bool, inspection: Inspection | str | None) 
         if held == 1:
             without, read_after, read_before = "one of the kept drawings", f"it {RIGHT[after]}", f"it {RIGHT[before]}"
         else:
-            without, read_after, read_before = f"{held} of the kept drawings", f"{after} of those {held} right", before
+            # "read 0" read as the digit 0 (a review, 2026-12-07)
+            without, read_after = f"{held} of the kept drawings", f"{after} of those {held} right"
+            read_before = before or "none"
         st.caption(f"What it learned, measured: a first fine-tune, without {without}, read {read_after}, where "
                    f"**{base}**, the model it came from, read {read_before}. This model then learned them all.")
     if taught := detector_taught(model):  # those drawings said to look like no digit, learned or not

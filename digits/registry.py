@@ -96,8 +96,12 @@ def detector_taught(figures: dict) -> str:
     if not isinstance(taught, dict) or not all(key in taught for key in keys):  # none, or of an unknown layout
         return ""
     drawings = "the drawing" if taught["taken_for_none"] == 1 else f"the {taught['taken_for_none']} drawings"
-    if taught["kept"]:
-        return f"of {drawings} taken for no digit, {taught['now_read_as_digits']} now read as digits"
+    if taught["kept"]:  # "of the drawing taken for no digit, 1 now read as digits" (a review, 2026-12-07)
+        if taught["taken_for_none"] == 1:
+            return "the drawing taken for no digit is now read as a digit"
+        now = taught["now_read_as_digits"]
+        return f"of {drawings} taken for no digit, {now} {'is' if now == 1 else 'are'} now read as " + (
+            "a digit" if now == 1 else "digits")
     if not taught["now_read_as_digits"]:
         return f"{drawings} taken for no digit still are: it did not learn them"
     return (f"{drawings} taken for no digit still are: learning them, it found fewer drawings that are no digit "

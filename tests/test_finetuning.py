@@ -81,7 +81,7 @@ def held_out(before: float, after: float, count: int, **more) -> dict:
     # Drawings read right but taken for no digit, which it taught the detector: held-out reads need only hold.
     ({"corrections_accuracy_before": 1.0, "corrections_accuracy_after": 1.0, "corrections_held_out": 2,
       "test_accuracy_before": 0.996, "test_accuracy": 0.996, "detector": TAUGHT}, True,
-     "2 of 2 → 2 of 2; MNIST test 99.60% → 99.60%; of the 3 drawings taken for no digit, 3 now read as digits"),
+     "2 of 2 → 2 of 2; MNIST test 99.60% → 99.60%; of the 3 drawings taken for no digit, 3 are now read as digits"),
     ({"corrections_accuracy_before": 1.0, "corrections_accuracy_after": 0.5, "corrections_held_out": 2,
       "test_accuracy_before": 0.996, "test_accuracy": 0.996, "detector": TAUGHT}, False, "did not read more"),
     ({"corrections_accuracy_before": 1.0, "corrections_accuracy_after": 1.0, "corrections_held_out": 2,

@@ -672,12 +672,25 @@ def test_the_model_page_shows_what_a_fine_tune_learned_of_the_drawings_beside_it
     tuned = json.loads((models / "handwriting-x.json").read_text())
     (models / "handwriting-x.json").write_text(json.dumps({**tuned, "detector": taught}))
     app.run()
-    assert "Of the 3 drawings taken for no digit, 2 now read as digits." in [c.value for c in app.main.caption]
+    assert "Of the 3 drawings taken for no digit, 2 are now read as digits." in [c.value for c in app.main.caption]
+    # "of the drawing taken for no digit, 1 now read as digits" (a review, 2026-12-07).
+    for counts, said in (((3, 1), "Of the 3 drawings taken for no digit, 1 is now read as a digit."),
+                         ((1, 1), "The drawing taken for no digit is now read as a digit.")):
+        one = {**taught, "taken_for_none": counts[0], "now_read_as_digits": counts[1]}
+        (models / "handwriting-x.json").write_text(json.dumps({**tuned, "detector": one}))
+        app.run()
+        assert said in [c.value for c in app.main.caption]
     lost = {**taught, "kept": False, "nondigits_found_after": 0.8}
     (models / "handwriting-x.json").write_text(json.dumps({**tuned, "detector": lost}))
     app.run()
     assert ("The 3 drawings taken for no digit still are: learning them, it found fewer drawings that are no digit "
             "(88% → 80%).") in [c.value for c in app.main.caption]
+    # None read right before is "none", not "0", which read as the digit (a review, 2026-12-07).
+    (models / "handwriting-x.json").write_text(json.dumps({**tuned, "corrections_accuracy_before": 0.0}))
+    app.run()
+    assert ("What it learned, measured: a first fine-tune, without 6 of the kept drawings, read 6 of those 6 right, "
+            "where **digits**, the model it came from, read none. This model then learned them all.") in \
+        [c.value for c in app.main.caption]
     # One drawing held out is said as one: "read 1 of those 1 right, where digits read 0" (a review).
     (models / "handwriting-x.json").write_text(json.dumps({**tuned, "corrections_held_out": 1,
                                                            "corrections_accuracy_before": 0.0}))
