@@ -219,7 +219,7 @@ def test_a_fine_tune_teaches_the_detector_the_drawings_it_took_for_no_digit(mnis
     # The fine-tune's reason says so.
     figures = {"corrections_accuracy_before": 0.5, "corrections_accuracy_after": 1.0, "corrections_held_out": 4,
                "test_accuracy_before": 0.9963, "test_accuracy": 0.9961}
-    said = f"of the {taught['taken_for_none']} drawings taken for no digit, {taught['now_read_as_digits']} now read"
+    said = f"of the {taught['taken_for_none']} drawings taken for no digit, {taught['now_read_as_digits']} are now read"
     assert said in promotion({**figures, "detector": taught})[1]
     lost = {**taught, "kept": False, "nondigits_found_before": 0.88, "nondigits_found_after": 0.8}
     assert promotion({**figures, "detector": lost})[1].endswith(
