@@ -200,7 +200,10 @@ def show_export(store: Corrections, session: str | None = None) -> None:
     """A button that downloads every correction (those of one browser tab, if given) as an .npz."""
     # The tab's alone when one is chosen, as Delete takes: "Export all" beside "Delete all … of the chosen tab" gave
     # everyone's (a review).
-    st.download_button("Export this tab's as .npz" if session else "Export all as .npz", npz_bytes(store, session),
+    # Made at the click, not as the page ran: a teacher's file left out two drawings kept meanwhile, which Delete all
+    # then deleted (a review, 2026-12-07).
+    st.download_button("Export this tab's as .npz" if session else "Export all as .npz",
+                       lambda: npz_bytes(store, session),
                        file_name=f"corrections-tab-{tab_code(session)}.npz" if session else "corrections.npz",
                        mime="application/octet-stream")
 

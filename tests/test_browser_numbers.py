@@ -612,3 +612,24 @@ def test_a_deletion_whose_run_a_switch_of_page_stops_can_still_be_undone(browser
     for added in {record.id for record in store.records()} - kept:  # the store as the other tests left it
         store.delete(added)
     context.close()
+
+
+def test_an_export_holds_the_drawings_kept_after_the_page_showed(browser, app_url, models):
+    # A teacher's Export all had been made as the page ran: two drawings kept since, by students, were in neither
+    # the file nor, after Delete all, the store (a review, 2026-12-07).
+    store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
+    kept, rng = {record.id for record in store.records()}, np.random.default_rng(7)
+    store.add_samples(rng.integers(0, 256, (1, 28, 28), dtype=np.uint8), np.array([3]))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    open_page(page, app_url)
+    with new_run(page):
+        page.get_by_role("navigation", name="App pages").get_by_role("link", name="Corrections").click()
+    store.add_samples(rng.integers(0, 256, (2, 28, 28), dtype=np.uint8), np.array([4, 5]))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export all as .npz").click()
+    with np.load(download.value.path()) as exported:
+        assert sorted(exported["y"].tolist()) == sorted(record.label for record in store.records())
+    for added in {record.id for record in store.records()} - kept:  # the store as the other tests left it
+        store.delete(added)
+    context.close()
