@@ -16,7 +16,7 @@ from digits.corrections import Correction, Corrections, CorrectionsError, correc
 from digits.deployment import deployment_password, retraining_enabled
 
 from app_pages.access import allowed, browser_session, store_problem
-from app_pages.resources import get_corrections, secrets, set_uninterrupted
+from app_pages.resources import get_corrections, last_value, remember_value, secrets, set_uninterrupted
 from app_pages.screen_reader import announce, focus, name_buttons
 
 GALLERY = 60  # corrections shown per digit, the newest
@@ -253,8 +253,14 @@ def choose_tab(store: Corrections) -> str | None:
         return f"Tab {tab_code(session)}, first kept {local_time(tabs[session], st.context.timezone)}"
     # Who a tab is, said in the label: "Every tab's" and "(2 browser tabs kept some)" read as jargon (a review);
     # "each person", not "each student": the page serves a family or a public link as well as a classroom.
-    return st.selectbox(f"Whose drawings: kept in {len(tabs)} browser tabs, usually one for each person who drew",
-                        [None, *tabs], format_func=described, key="corrections-tab")
+    # Kept over a trip to another page (last_value): it went back to everyone's, and the Export and Delete below it
+    # with it (a review, 2026-12-07).
+    options, last = [None, *tabs], last_value("corrections-tab", None)
+    chosen = st.selectbox(f"Whose drawings: kept in {len(tabs)} browser tabs, usually one for each person who drew",
+                          options, index=options.index(last) if last in options else 0, format_func=described,
+                          key="corrections-tab")
+    remember_value("corrections-tab")
+    return chosen
 
 
 def show_corrections(store: Corrections) -> None:

@@ -815,6 +815,10 @@ def test_whoever_has_the_password_looks_over_and_deletes_one_tabs_drawings(monke
     assert all(re.fullmatch(r"Tab .{6}, first kept \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", o) for o in tabs.options[1:])
     tabs.set_value("joker's tab").run()
     assert [(m.value, m.delta) for m in app.main.metric] == [("2", "2 read wrong")]
+    # Kept over a trip to another page: it went back to everyone's, and Delete all with it (a review, 2026-12-07).
+    app.switch_page("app_pages/draw.py").run()
+    app.switch_page("app_pages/corrections.py").run()
+    assert app.main.selectbox[0].value == "joker's tab"
     assert chart_counts(app) == {str(d): 2 * (d == 8) for d in range(10)}
     assert sorted(b.key for b in app.main.button if b.label == "Delete") == sorted(f"delete-{i}" for i in joker)
     # Exported, the tab's drawings alone, as Delete takes them.
