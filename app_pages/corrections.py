@@ -26,6 +26,8 @@ TILE = 104
 # A deletion of more drawings than this has no Undo: each is kept in the server's memory (some 3 KB with its PNG)
 # until the session ends.
 UNDO_ROWS = 5000
+# The largest .npz imported, as before the server's limit rose for photos: import_npz unpacks the arrays in memory.
+IMPORT_MEGABYTES = 20
 
 
 def described(correction: Correction) -> str:
@@ -160,6 +162,9 @@ def import_upload(store: Corrections, key: str) -> None:
     # another type that the browser refused kept its red line under every later import.
     st.session_state["uploads"] = st.session_state.get("uploads", 0) + 1
     try:
+        if upload.size > IMPORT_MEGABYTES * 10**6:
+            raise ValueError(f"the file is {upload.size / 1e6:.1f} MB; the page imports up to {IMPORT_MEGABYTES} MB at "
+                             "once")
         added, total = store.import_npz(upload.getvalue())
     except ValueError as error:
         imported = ("error", f"{upload.name} was not imported: {error}")
@@ -181,9 +186,13 @@ def show_import(store: Corrections) -> None:
     key = f"upload {st.session_state.get('uploads', 0)}"
     # Any type of file is taken, and import_npz says what is wrong with one: the uploader's own refusal of a JPEG was a
     # red mark whose reason showed only under a hovering pointer (a review, 2026-12-04).
-    # At most 20 MB, as before the server's limit rose for photos: import_npz decompresses the arrays in memory.
-    st.file_uploader("Import corrections from an .npz (x: N 28x28 images, y: N labels)", key=key, max_upload_size=20,
-                     on_change=import_upload, args=(store, key))
+    # Any size up to the server's, and import_upload refuses those over IMPORT_MEGABYTES with their size: the
+    # uploader's own refusal of a 22.5 MB file was a red mark, its reason only under a hovering pointer (a review,
+    # 2026-12-07). The label alone says the limit, as on the Photo page.
+    st.file_uploader(f"Import corrections from an .npz (x: N 28x28 images, y: N labels; up to {IMPORT_MEGABYTES} MB)",
+                     key=key, on_change=import_upload, args=(store, key))
+    st.html(f'<style>.st-key-upload-{st.session_state.get("uploads", 0)} '
+            '[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }</style>')
     if "imported" in st.session_state:
         alert, message = st.session_state.pop("imported")  # its name: the session state holds plain data
         getattr(st, alert)(message)

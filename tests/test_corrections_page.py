@@ -872,7 +872,13 @@ def test_an_npz_is_imported_once_and_a_bad_one_refused():
     assert app.main.error[0].value.startswith("broken.npz was not imported: not an .npz file")
     # Any type of file is taken and said to be no .npz: the uploader's own refusal of a JPEG was a red mark, its
     # reason only under a hovering pointer (a review, 2026-12-04).
-    assert app.main.file_uploader[0].allowed_type == [] and app.main.file_uploader[0].proto.max_upload_size_mb == 20
+    assert app.main.file_uploader[0].allowed_type == []
+    # Nor does it refuse a file over the page's limit: it was a red mark too (a review, 2026-12-07).
+    app.main.file_uploader[0].upload("big.npz", bytes(20_500_000)).run()
+    assert [e.value for e in app.main.error] == [
+        "big.npz was not imported: the file is 20.5 MB; the page imports up to 20 MB at once"]
+    assert app.main.file_uploader[0].proto.max_upload_size_mb > 20  # the server's, and its label says the page's
+    assert "up to 20 MB" in app.main.file_uploader[0].label
     app.main.file_uploader[0].upload("seven.jpg", b"\xff\xd8\xff\xe0 a JPEG", "image/jpeg").run()
     assert app.main.error[0].value.startswith("seven.jpg was not imported: not an .npz file")
     assert len(Corrections(corrections_location())) == 4 and app.main.file_uploader[0].value is None
