@@ -84,10 +84,20 @@ def show_gallery(store: Corrections, counts: dict[int, int], session: str | None
                     st.image(np.kron(correction.image, np.ones((3, 3), np.uint8)), caption=said,
                              alt=f"A drawing kept as {digit}")
                     deletes[f"delete-{correction.id}"] = f"Delete the drawing {kept_as}"
-                    if st.button("Delete", key=f"delete-{correction.id}"):
-                        deleted(store.delete(correction.id, session), session, deleted_from=digit)
-                        st.rerun()
+                    st.button("Delete", key=f"delete-{correction.id}", on_click=delete_one,
+                              args=(store, correction.id, session, digit))
     name_buttons(deletes)
+
+
+def delete_one(store: Corrections, id: int, session: str | None, digit: int) -> None:
+    """Delete's callback: delete the correction `id` (of `digit`; only if drawn in `session`, when given), for Undo.
+    A callback runs though the run after the click no longer draws the button: a click on a drawing deleted meanwhile
+    in another tab did nothing, with the Undo of the deletion before standing as if it were this one's (a review,
+    2026-12-07)."""
+    try:
+        deleted(store.delete(id, session), session, deleted_from=digit)
+    except CorrectionsError as error:  # said by the run that follows (what a callback draws shows above the page)
+        set_uninterrupted({"delete failed": store_problem(error)})
 
 
 def deleted(rows: list[dict], session: str | None, **also: object) -> None:
@@ -95,6 +105,9 @@ def deleted(rows: list[dict], session: str | None, **also: object) -> None:
     `session`, or of everyone's, None) for Undo (show_undo), unless there are more than UNDO_ROWS; and set `also` in
     the session state. Though a rerun stops the run: the store has deleted them (set_uninterrupted)."""
     undo = rows and len(rows) <= UNDO_ROWS
+    # None: deleted already, elsewhere. Said, where nothing was: the Undo of this tab's deletion before stood as if it
+    # were this one's (a review, 2026-12-07).
+    also = also if rows else {**also, "gone already": True}
     set_uninterrupted({"just deleted": True, **also} if undo else also,  # "just deleted": for show_undo, next run
                       {"deleted": lambda earlier: [*(earlier or []), (session, rows)]} if undo else None)
 
@@ -124,6 +137,11 @@ def show_undo(store: Corrections) -> None:
     box = st.container(horizontal=True, vertical_alignment="center", key="undo-deletion")
     if "undone" in st.session_state:
         st.toast(st.session_state.pop("undone"), icon=":material/undo:")
+    if failed := st.session_state.pop("delete failed", None):
+        st.error(f"The drawing was not deleted. {failed}")
+    if st.session_state.pop("gone already", False):
+        st.toast("That drawing had been deleted already, in another tab (or by Delete all): its Undo is there.",
+                 icon=":material/info:")
     deletions = [(session, rows) for session, rows in st.session_state.get("deleted", [])
                  if allowed() or session == browser_session()]
     if not deletions:

@@ -697,6 +697,27 @@ def test_the_corrections_page_counts_shows_and_deletes_them():
     assert opened_tab(app) == 7  # where the deletion was, to go on there
     assert undo_said(app) == "Deleted a drawing of 7."
     assert f"delete-{ids['seven read 1']}" not in [b.key for b in app.main.button]
+    # One deleted in another tab meanwhile: said so, not left to the Undo of the one before (a review, 2026-12-07).
+    [elsewhere] = store.delete(ids["one read 1"])
+    app.button(key=f"delete-{ids['one read 1']}").click().run()
+    assert [t.value for t in app.toast] == [
+        "That drawing had been deleted already, in another tab (or by Delete all): its Undo is there."]
+    assert undo_said(app) == "Deleted a drawing of 7." and not app.main.tabs[1].image
+    store.restore([elsewhere])
+    app.run()
+    assert not app.toast
+    # A store that fails on a Delete: the page says so (the click's callback cannot draw it), and the drawing stays.
+    good = store.path.read_bytes()
+    store.path.write_bytes(b"no database" * 100)
+    app.button(key=f"delete-{ids['one read 1']}").click().run()
+    [failed] = [e.value for e in app.main.error]
+    assert failed.startswith("The corrections store at ")  # the page's whole store, which fails too
+    store.path.write_bytes(good)
+    app.run()
+    assert [e.value for e in app.main.error] == [f"The drawing was not deleted. {failed}"]
+    assert app.main.tabs[1].image and ids["one read 1"] in [c.id for c in store.records()]
+    app.run()
+    assert not app.main.error
     app.button(key=f"delete-{ids['seven read 7']}").click().run()
     assert opened_tab(app) == 0  # no 7s left: the first digit kept again
     assert undo_said(app) == "Deleted a drawing of 7. 1 earlier deletion can be undone after it."
