@@ -14,6 +14,7 @@ import streamlit as st
 from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
 from digits.deployment import deployment_password, retraining_enabled
+from digits.registry import utc_now
 
 from app_pages.access import allowed, browser_session, store_problem
 from app_pages.resources import get_corrections, last_value, remember_value, secrets, set_uninterrupted
@@ -109,7 +110,7 @@ def deleted(rows: list[dict], session: str | None, **also: object) -> None:
     # were this one's (a review, 2026-12-07).
     also = also if rows else {**also, "gone already": True}
     set_uninterrupted({"just deleted": True, **also} if undo else also,  # "just deleted": for show_undo, next run
-                      {"deleted": lambda earlier: [*(earlier or []), (session, rows)]} if undo else None)
+                      {"deleted": lambda earlier: [*(earlier or []), (session, rows, utc_now())]} if undo else None)
 
 
 def what_was_deleted(rows: list[dict]) -> str:
@@ -142,12 +143,12 @@ def show_undo(store: Corrections) -> None:
     if st.session_state.pop("gone already", False):
         st.toast("That drawing had been deleted already, in another tab (or by Delete all): its Undo is there.",
                  icon=":material/info:")
-    deletions = [(session, rows) for session, rows in st.session_state.get("deleted", [])
-                 if allowed() or session == browser_session()]
+    deletions = [deletion for deletion in st.session_state.get("deleted", [])
+                 if allowed() or deletion[0] == browser_session()]
     if not deletions:
         return
     with box:
-        rows = deletions[-1][1]
+        _, rows, when = deletions[-1]
         # The earlier ones in words of their own: "(1 more before it)" left a review asking more of what.
         earlier = len(deletions) - 1
         more = (f" {earlier:,} earlier deletion{'' if earlier == 1 else 's'} can be undone after it."
@@ -160,10 +161,10 @@ def show_undo(store: Corrections) -> None:
             focus(f".st-key-undo-delete-{rows[0]['id']} button")
         # Keyed by what it puts back: a double tap undid two deletions, its second tap the one before.
         if st.button("Undo", icon=":material/undo:", key=f"undo-delete-{rows[0]['id']}"):
-            back = store.restore(rows)  # kept for another try if the store fails (main says why)
+            back = store.restore(rows, when)  # kept for another try if the store fails (main says why)
             undone = deletions[-1]
             set_uninterrupted({"undone": f"Put back {what_was_deleted(rows)}." if back == len(rows)
-                               else f"Put back {back:,} of {len(rows):,}: the others were back already.",
+                               else f"Put back {back:,} of {len(rows):,}: the others are kept already.",
                                "deleted_from": rows[0]["label"],  # the gallery opens where it came back
                                "just undone": True},
                               {"deleted": lambda now: [deletion for deletion in now or [] if deletion != undone]})

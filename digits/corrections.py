@@ -325,17 +325,23 @@ class Corrections:
             removed = db.execute(CORRECTIONS.delete().where(*where).returning(*CORRECTIONS.c))
             return [dict(row) for row in removed.mappings()]
 
-    def restore(self, rows: list[dict]) -> int:
-        """Put back corrections that delete or clear removed, each with its id, leaving out any put back already (a
-        second tab's undo); returns how many were put back. A deletion on the Corrections page had no undo, so one
-        tap beside the wrong drawing lost a correction for good (noticed in a review, 2026-12-05)."""
-        ids = [row["id"] for row in rows]
+    def restore(self, rows: list[dict], since: str | None = None) -> int:
+        """Put back corrections that delete or clear removed (`since` then, UTC ISO 8601 as utc_now gives it), each
+        with its id, leaving out any put back already (a second tab's undo) and, given `since`, any kept again after
+        it, the same image with the same label (imported from an export, or kept from the canvas an Undo gave back:
+        a review found them kept twice, for the next fine-tune to learn twice, 2026-12-07); returns how many were put
+        back. A deletion on the Corrections page had no undo, so one tap beside the wrong drawing lost a correction for
+        good (noticed in a review, 2026-12-05)."""
+        ids, images, c = [row["id"] for row in rows], [row["image"] for row in rows], CORRECTIONS.c
         with self._connected(writing=True) as db:
             in_turn(db)
             # Asked in parts: psycopg takes at most 65,535 parameters, and an undone "Delete all" of 70,000 failed.
             there = {id for start in range(0, len(ids), RESTORE_PART) for id in db.execute(
-                sa.select(CORRECTIONS.c.id).where(CORRECTIONS.c.id.in_(ids[start:start + RESTORE_PART]))).scalars()}
-            back = [row for row in rows if row["id"] not in there]
+                sa.select(c.id).where(c.id.in_(ids[start:start + RESTORE_PART]))).scalars()}
+            again = set() if since is None else {kept for start in range(0, len(images), RESTORE_PART) for kept in (
+                db.execute(sa.select(c.image, c.label).where(c.image.in_(images[start:start + RESTORE_PART]),
+                                                             c.created > since)).tuples())}
+            back = [row for row in rows if row["id"] not in there and (row["image"], row["label"]) not in again]
             if back:
                 db.execute(CORRECTIONS.insert(), back)
         return len(back)

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from digits import corrections
 from digits.corrections import CONNECT_TIMEOUT, SCHEMA_VERSION, Corrections, CorrectionsError, corrections_location
 from digits.deployment import collecting_enabled
+from digits.registry import utc_now
 from digits.preprocessing import to_mnist_input
 from tests.browser import free_port
 from tests.postgres import new_database
@@ -158,6 +159,21 @@ def test_deleted_corrections_are_put_back_whole(store, monkeypatch):
     assert [(r.id, r.label, r.predicted, r.probabilities, r.model, r.session, r.created, r.looked_like_a_digit)
             for r in after] == [(r.id, r.label, r.predicted, r.probabilities, r.model, r.session, r.created,
                                  r.looked_like_a_digit) for r in before]
+    # Exported, deleted, imported back, then undone: each was kept twice (a review, 2026-12-07); so was a drawing
+    # kept again from the canvas an Undo gave back, after another tab's Delete all. Those kept after the deletion
+    # are left out (created since: `since` stands a second before, as the store's times are to the second).
+    exported = io.BytesIO()
+    store.export_npz(exported)
+    everything, since = store.clear(), "2000-01-01T00:00:00+00:00"
+    assert store.import_npz(exported.getvalue()) == (3, 3)
+    assert store.restore(everything, since) == 0 and len(store) == 3
+    [removed] = store.delete(next(r.id for r in store.records() if r.label == 4))
+    store.add(canvas(4), 4)
+    assert store.restore([removed], since) == 0 and len(store) == 3
+    # A twin kept before the deletion is no reason to leave it out: it is put back.
+    twin = store.add(canvas(5), 5)
+    [removed] = store.delete(twin)
+    assert store.restore([removed], utc_now()) == 1 and len(store) == 4
     assert all(np.array_equal(a.image, b.image) for a, b in zip(after, before))
     assert store.add(canvas(6), 6) > max(r.id for r in before)  # the ids go on after those put back
 
