@@ -29,6 +29,11 @@ KEPT = (*DRAWINGS, "drawings_kept", "digit-cleared", "number-cleared", "last mod
 # kept before (a review, 2026-12-05); but an address pasted into a chat gives its drawing, not those. With it, the
 # Draw page's "Saved" of the drawing kept last, (label, id, its drawing, said), whose Undo a reload had lost.
 SAVED = "saved"
+# And the Corrections page's deletions, each with its Undo (app_pages/corrections.py): a reload had made a student's
+# mistaken Delete final (a review, 2026-12-07). Up to DELETED_BYTES of their drawings: a Delete all of 5,000 with
+# their canvases' pictures would take the room of a whole class's drawings.
+DELETED = "deleted"
+DELETED_BYTES = 1_000_000
 # The newest tabs' drawings are kept, as bytes: their strokes as JSON text (as_kept), parsed again on a reload. A
 # 3-digit number's strokes came to 15 KB of JSON and its PNG to 16 KB, so 300 tabs hold about 10 MB (kept parsed, by
 # reference to what the sessions held, 82 KB a tab). They outlive their tabs, so the bytes are counted too: a
@@ -91,9 +96,15 @@ class RecentlyKept:
 
 
 def drawings_size(state: dict) -> int:
-    """The bytes the drawings of a state to keep take, as_kept."""
+    """The bytes the drawings of a state to keep take, as_kept, with its deletions'."""
     drawings = [state[key] for key in DRAWINGS if key in state] + ([state[SAVED][2]] if state.get(SAVED) else [])
-    return sum(len(strokes) + len(png) for _, strokes, png in filter(None, drawings))
+    return sum(len(strokes) + len(png) for _, strokes, png in filter(None, drawings)) + deletions_size(
+        state.get(DELETED) or [])
+
+
+def deletions_size(deletions: list[tuple]) -> int:
+    """The bytes the drawings of the Corrections page's deletions (session, rows, time) take."""
+    return sum(len(row["image"]) + len(row.get("canvas_png") or b"") for _, rows, _ in deletions for row in rows)
 
 
 def as_kept(drawing: tuple) -> tuple[str, str, bytes]:
@@ -166,7 +177,9 @@ def keep_over_reload() -> None:
     if saved := st.session_state.get(SAVED):  # kept until the next stroke: a few runs' JSON
         label, kept_id, drawing, said = saved
         state[SAVED] = label, kept_id, drawing and as_kept(drawing), said
-    drawn, browser = any(key in state for key in DRAWINGS), browser_key()
+    if (deletions := st.session_state.get(DELETED)) and deletions_size(deletions) <= DELETED_BYTES:
+        state[DELETED] = deletions
+    drawn, browser = any(key in state for key in (*DRAWINGS, DELETED)), browser_key()
     # Without a browser to tell (XSRF protection off), a photo could be given back to none: it is not kept.
     photo = st.session_state.get(PHOTO) if st.session_state.get("photo-kept") and browser else None
     kept = st.session_state.get(PHOTO_TOKENS)  # (the photo, the tokens it was kept under)
@@ -201,7 +214,7 @@ def restore_after_reload() -> None:
         kept = as_given(kept)
         same_browser = bool(browser) and kept["browser"] == browser
         st.session_state.update({key: value for key, value in kept.items()
-                                 if key in KEPT or (key in (SESSION_ID, SAVED) and same_browser)})
+                                 if key in KEPT or (key in (SESSION_ID, SAVED, DELETED) and same_browser)})
     if photo and browser and photo["browser"] == browser:
         # It stays kept at the address it came from too, until it is forgotten: taken from there at once, a second
         # reload before this session's first run had kept it under its own token (1.2 s for a 12-megapixel photo)

@@ -237,6 +237,17 @@ def test_a_reload_keeps_the_drawings_the_tab_kept_but_an_address_passed_on_does_
         tab.get_by_role("button", name="Clear", exact=True).click()
     after_reload = keep_a_7(tab)
     assert first.session == after_reload.session != passed_on.session
+    # A deletion on the Corrections page keeps its Undo over a reload too: it had become final (a review,
+    # 2026-12-07).
+    with new_run(tab):
+        tab.get_by_role("navigation", name="App pages").get_by_role("link", name="Corrections").click()
+    with new_run(tab):
+        tab.locator(f".st-key-delete-{after_reload.id} button").click()
+    assert after_reload.id not in {kept.id for kept in store.records()}
+    tab.goto(tab.url)  # reloaded on the Corrections page, which has no canvas for open_page to wait for
+    expect(tab.get_by_text("Deleted a drawing of 7.", exact=True)).to_be_visible()
+    tab.get_by_role("button", name="Undo").click()
+    wait_until(lambda: after_reload.id in {kept.id for kept in store.records()}, timeout=10)
     student.close()
     elsewhere.close()
 
