@@ -229,11 +229,12 @@ def show_export(store: Corrections, session: str | None = None) -> None:
     # The tab's alone when one is chosen, as Delete takes: "Export all" beside "Delete all … of the chosen tab" gave
     # everyone's (a review).
     # Made at the click, not as the page ran: a teacher's file left out two drawings kept meanwhile, which Delete all
-    # then deleted (a review, 2026-12-07).
+    # then deleted (a review, 2026-12-07). With no run at the click, which Streamlit's documentation advises for a
+    # download made at the click: the run it starts goes on beside the download.
     st.download_button("Export this tab's as .npz" if session else "Export all as .npz",
                        lambda: npz_bytes(store, session),
                        file_name=f"corrections-tab-{tab_code(session)}.npz" if session else "corrections.npz",
-                       mime="application/octet-stream")
+                       mime="application/octet-stream", on_click="ignore")
 
 
 def show_delete_all(total: int, store: Corrections, session: str | None = None) -> None:
