@@ -96,10 +96,9 @@ class RecentlyKept:
 
 
 def drawings_size(state: dict) -> int:
-    """The bytes the drawings of a state to keep take, as_kept, with its deletions'."""
+    """The bytes the drawings of a state to keep take, as_kept (its deletions apart: deletions_size)."""
     drawings = [state[key] for key in DRAWINGS if key in state] + ([state[SAVED][2]] if state.get(SAVED) else [])
-    return sum(len(strokes) + len(png) for _, strokes, png in filter(None, drawings)) + deletions_size(
-        state.get(DELETED) or [])
+    return sum(len(strokes) + len(png) for _, strokes, png in filter(None, drawings))
 
 
 def deletions_size(deletions: list[tuple]) -> int:
@@ -177,7 +176,9 @@ def keep_over_reload() -> None:
     if saved := st.session_state.get(SAVED):  # kept until the next stroke: a few runs' JSON
         label, kept_id, drawing, said = saved
         state[SAVED] = label, kept_id, drawing and as_kept(drawing), said
-    if (deletions := st.session_state.get(DELETED)) and deletions_size(deletions) <= DELETED_BYTES:
+    # Counted once a run (every page's): a Delete all's Undo holds up to UNDO_ROWS rows.
+    deletions = st.session_state.get(DELETED) or []
+    if deletions and (deleted_bytes := deletions_size(deletions)) <= DELETED_BYTES:
         state[DELETED] = deletions
     drawn, browser = any(key in state for key in (*DRAWINGS, DELETED)), browser_key()
     # Without a browser to tell (XSRF protection off), a photo could be given back to none: it is not kept.
@@ -190,7 +191,8 @@ def keep_over_reload() -> None:
         return
     token = st.session_state.setdefault("reload token", secrets.token_urlsafe(16))
     if drawn:
-        recent_drawings().put(token, {**state, "browser": browser}, drawings_size(state))
+        recent_drawings().put(token, {**state, "browser": browser},
+                              drawings_size(state) + (deleted_bytes if DELETED in state else 0))
     if photo is not None:
         tokens = {*(kept[1] if kept else ()), token}
         st.session_state[PHOTO_TOKENS] = photo, tokens
