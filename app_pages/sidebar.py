@@ -196,7 +196,7 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
     # hides them: it did nothing, and the page showed that training's progress as if it were the click's (a review,
     # 2026-12-07). Said above that progress while it runs (show_training).
     if st.session_state.pop(ASKED, False) and running and status.get("model") != st.session_state.get(STARTED):
-        st.session_state["joined training"] = status.get("model")
+        st.session_state[JOINED] = status.get("model")
     if not allowed():  # asked before MNIST: a student was offered its download, and the setup steps if offline
         st.caption("Training a new model needs the password, above.")
     elif not has_mnist():
@@ -257,6 +257,7 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
 LEARN = "Learn my handwriting"  # the fine-tune's heading and button
 ASKED = "training asked"  # set by a click on either button, before the run that may not draw it
 STARTED = "training started"  # the model of the training this session started last
+JOINED = "joined training"  # the model of the training a click found under way, another tab's
 
 
 def offer_fine_tune(retrainer: Retrainer, serving_path: Path) -> None:
@@ -310,7 +311,7 @@ def start_training(retrainer: Retrainer, start: Callable[[], bool]) -> None:
         started = start()
         # The one it started (a second click of a double-click is no other tab's), or one started since this run
         # began: said above its progress while it runs (show_training).
-        set_uninterrupted({STARTED if started else "joined training": (retrainer.status() or {}).get("model")})
+        set_uninterrupted({STARTED if started else JOINED: (retrainer.status() or {}).get("model")})
     except TrainingNotStarted as error:
         st.error(str(error))  # to a session that may retrain, which may see the server's paths
         return
@@ -394,7 +395,7 @@ def show_training(retrainer: Retrainer) -> None:
     if state not in RUNNING and not (allowed() and (followed or retrainer.seconds_since_news() < NEWS_FOR)):
         return
     if state in RUNNING:
-        if st.session_state.get("joined training") == status.get("model"):
+        if st.session_state.get(JOINED) == status.get("model"):
             # Said once before the whole page ran again, it was never seen: a second tab's click on Train a new
             # model, its Full preset picked, seemed to start the Quick training another tab had started (a review,
             # 2026-12-07).
