@@ -4,6 +4,7 @@ test_browser.py change what their server serves): a number written on the wide c
 import re
 
 import numpy as np
+import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -592,16 +593,27 @@ def test_a_photo_outlives_a_reload_in_the_same_browser_only(browser, app_url, tm
     student.close()
 
 
-def test_a_deletion_whose_run_a_switch_of_page_stops_can_still_be_undone(browser, app_url, models):
-    # Streamlit runs a switch of page at once and stops the run before it at that run's next use of the session
-    # state: a Delete that the store was slow to make (another writer, this test's, held it), then Draw, had deleted
-    # the drawing with no Undo anywhere (the cause of CI's kept drawing with no "Saved", 2026-12-07).
+@pytest.fixture
+def store_page(browser, app_url, models):
+    """The module's corrections store and a page of a new browser open at the app's Draw page; the drawings a test
+    adds to the store are taken out after it, pass or fail (a failed export test had left its own for the others)."""
     store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
     kept = {record.id for record in store.records()}
-    store.add_samples(np.random.default_rng(6).integers(0, 256, (1, 28, 28), dtype=np.uint8), np.array([2]))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     open_page(page, app_url)
+    yield store, page
+    context.close()
+    for added in {record.id for record in store.records()} - kept:
+        store.delete(added)
+
+
+def test_a_deletion_whose_run_a_switch_of_page_stops_can_still_be_undone(store_page):
+    # Streamlit runs a switch of page at once and stops the run before it at that run's next use of the session
+    # state: a Delete that the store was slow to make (another writer, this test's, held it), then Draw, had deleted
+    # the drawing with no Undo anywhere (the cause of CI's kept drawing with no "Saved", 2026-12-07).
+    store, page = store_page
+    store.add_samples(np.random.default_rng(6).integers(0, 256, (1, 28, 28), dtype=np.uint8), np.array([2]))
     pages = page.get_by_role("navigation", name="App pages")
     with new_run(page):
         pages.get_by_role("link", name="Corrections").click()
@@ -620,20 +632,13 @@ def test_a_deletion_whose_run_a_switch_of_page_stops_can_still_be_undone(browser
     with new_run(page):
         page.get_by_role("button", name="Undo").click()
     assert store.counts()[2] == twos
-    for added in {record.id for record in store.records()} - kept:  # the store as the other tests left it
-        store.delete(added)
-    context.close()
 
 
-def test_an_export_holds_the_drawings_kept_after_the_page_showed(browser, app_url, models):
+def test_an_export_holds_the_drawings_kept_after_the_page_showed(store_page):
     # A teacher's Export all had been made as the page ran: two drawings kept since, by students, were in neither
     # the file nor, after Delete all, the store (a review, 2026-12-07).
-    store = Corrections(models.with_name(f"{models.name}-data") / "corrections.sqlite")
-    kept, rng = {record.id for record in store.records()}, np.random.default_rng(7)
+    (store, page), rng = store_page, np.random.default_rng(7)
     store.add_samples(rng.integers(0, 256, (1, 28, 28), dtype=np.uint8), np.array([3]))
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    open_page(page, app_url)
     with new_run(page):
         page.get_by_role("navigation", name="App pages").get_by_role("link", name="Corrections").click()
     store.add_samples(rng.integers(0, 256, (2, 28, 28), dtype=np.uint8), np.array([4, 5]))
@@ -641,6 +646,3 @@ def test_an_export_holds_the_drawings_kept_after_the_page_showed(browser, app_ur
         page.get_by_role("button", name="Export all as .npz").click()
     with np.load(download.value.path()) as exported:
         assert sorted(exported["y"].tolist()) == sorted(record.label for record in store.records())
-    for added in {record.id for record in store.records()} - kept:  # the store as the other tests left it
-        store.delete(added)
-    context.close()
