@@ -11,6 +11,9 @@ import math
 import numbers
 import os
 import re
+import socket
+import threading
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -33,6 +36,17 @@ BUSY_TIMEOUT = 30  # seconds a writer waits for another one (another page, the C
 # server behind a firewall that takes connections and never answers held the Draw page's first run, for every
 # visitor, for good (a review, 2026-12-05).
 CONNECT_TIMEOUT = 5
+# Seconds it has to answer each operation on a connection it gave, the bulk ones (an import, an export, a Delete all,
+# its Undo, a fine-tune's read) BULK_TIMEOUT: libpq waits for an answer for good, and with the server's processes
+# paused (as a paused machine, a stalled disk or a cut network leave it), a keep's page run waited 246 s, greyed,
+# with no message and nothing in the log (a review of two replicas, 2026-12-08). The tests' server (on this machine,
+# without fsync) imported 100,000 drawings in 2.2 s and put them back after a Delete all in 2.5 s.
+ANSWER_TIMEOUT = 10
+BULK_TIMEOUT = 60
+# Seconds after a use of the store failed by waiting that long or more, in which every use fails at once, with the
+# same words: with the server paused, the sidebar's count waited ANSWER_TIMEOUT and CONNECT_TIMEOUT on every page run,
+# before each stroke of each visitor was read.
+QUIET_AFTER_SILENCE = 30
 RESTORE_PART = 10000  # ids looked up at once by Corrections.restore
 # The most bytes an import's arrays may unpack to, in memory at once: some 125,000 drawings of 784 bytes and their
 # labels; a class of 30 that keeps 100 drawings each has 3,000.
@@ -149,11 +163,16 @@ def database_engine(location: str | os.PathLike) -> sa.Engine:
     fails). Writers take the lock when they begin (BEGIN IMMEDIATE), so two never deadlock upgrading a read.
     """
     if is_database_url(location):
-        # pre_ping: a connection the server dropped (a restart, a failover) is replaced, not handed out.
+        # pre_ping: a connection the server dropped (a restart, a failover) is replaced, not handed out; psycopg's
+        # within ANSWER_TIMEOUT (ping_within).
         url = sa.make_url(str(location))
         waits = ({"connect_timeout": CONNECT_TIMEOUT}
                  if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query else {})
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=8, connect_args=waits)
+        psycopg = url.get_driver_name() == "psycopg"
+        engine = sa.create_engine(url, pool_pre_ping=not psycopg, pool_size=2, max_overflow=8, connect_args=waits)
+        if psycopg:
+            sa.event.listen(engine, "checkout", ping_within(engine.dialect))
+        return engine
     engine = sa.create_engine(f"sqlite:///{location}", poolclass=sa.NullPool, connect_args={"timeout": BUSY_TIMEOUT})
 
     @sa.event.listens_for(engine, "connect")
@@ -169,6 +188,42 @@ def database_engine(location: str | os.PathLike) -> sa.Engine:
     return engine
 
 
+@contextlib.contextmanager
+def answered_within(connection, seconds: float, expired: threading.Event) -> Iterator[None]:
+    """Shut a psycopg connection's socket, and set `expired`, if the block has not ended within `seconds`: the driver,
+    waiting for the server, then fails at once with the connection lost, and SQLAlchemy drops it from its pool. Shut
+    through a copy of the socket's descriptor, closed as the block ends, so that a late timer shuts nothing else."""
+    copy, lock = socket.socket(fileno=os.dup(connection.pgconn.socket)), threading.Lock()
+
+    def expire() -> None:
+        with lock, contextlib.suppress(OSError):  # OSError: the server has closed it already
+            if copy.fileno() != -1:
+                expired.set()
+                copy.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            copy.close()
+
+
+def ping_within(dialect: sa.Dialect):
+    """A pool's checkout listener that checks a psycopg connection as pool_pre_ping does, within ANSWER_TIMEOUT: a
+    connection that fails the check, or takes longer, is replaced by a new one (given CONNECT_TIMEOUT)."""
+    def ping(connection, _record, _proxy) -> None:
+        try:
+            with answered_within(connection, ANSWER_TIMEOUT, threading.Event()):
+                dialect.do_ping(connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise sa.exc.DisconnectionError(str(error)) from error
+    return ping
+
+
 class Corrections:
     """A store of corrections in one database, safe to share between threads, processes and (PostgreSQL) hosts.
 
@@ -182,6 +237,7 @@ class Corrections:
         self.location = str(location)
         self.path = None if is_database_url(location) else Path(location)
         self.where = display_location(location)
+        self.silent: tuple[float, str] | None = None  # until when every use fails at once, and with what words
         try:
             self.engine = database_engine(self.location)
             if self.path:
@@ -230,20 +286,32 @@ class Corrections:
         return failure
 
     @contextlib.contextmanager
-    def _connected(self, writing: bool = False, layout: bool = False) -> Iterator[sa.Connection]:
+    def _connected(self, writing: bool = False, layout: bool = False,
+                   within: float | None = None) -> Iterator[sa.Connection]:
         """A connection for one transaction, committed when the block ends, with the tables made first if `layout`
-        or the file is gone; any failure of the database or its file raises CorrectionsError."""
+        or the file is gone; any failure of the database or its file raises CorrectionsError, and so does a database
+        server that has not answered `within` seconds (by default ANSWER_TIMEOUT; SQLite waits BUSY_TIMEOUT at
+        most). For QUIET_AFTER_SILENCE after a failure that took CONNECT_TIMEOUT or more, every use fails at once."""
         # A file deleted or moved away while the server ran was made anew, empty, by SQLite, and every page run
         # then failed with "no such table" until a restart, though the advice said a new store is made (a review
         # of a classroom, 2026-12-06).
         layout = layout or (self.path is not None and not self.path.exists())
+        if self.silent and time.monotonic() < self.silent[0]:
+            raise CorrectionsError(self.silent[1])
+        expired, within, began = threading.Event(), within or ANSWER_TIMEOUT, time.monotonic()
         try:
-            with self.engine.connect().execution_options(writing=writing) as db, db.begin():
+            with self.engine.connect().execution_options(writing=writing) as db, (
+                    answered_within(db.connection.dbapi_connection, within, expired)
+                    if db.dialect.driver == "psycopg" else contextlib.nullcontext()), db.begin():
                 if layout:
                     self._make_layout(db)
                 yield db
         except (sa.exc.SQLAlchemyError, OSError) as error:
-            raise self._failure(error) from error
+            said = TimeoutError(f"the database server did not answer within {within} s") if expired.is_set() else error
+            failure = self._failure(said)
+            if time.monotonic() - began >= CONNECT_TIMEOUT:
+                self.silent = time.monotonic() + QUIET_AFTER_SILENCE, str(failure)
+            raise failure from error
 
     def add(
         self,
@@ -294,7 +362,7 @@ class Corrections:
         looked = checked_per_sample(looked_like_a_digit, len(y), "looked_like_a_digit", 1)
         created, added = utc_now(), []
         if len(y):
-            with self._connected(writing=True) as db:
+            with self._connected(writing=True, within=BULK_TIMEOUT) as db:
                 in_turn(db)
                 kept = set(db.execute(sa.select(CORRECTIONS.c.image, CORRECTIONS.c.label)).tuples())
                 added = [{"created": created, "label": int(label), "image": image.tobytes(),
@@ -317,11 +385,11 @@ class Corrections:
 
     def clear(self, session: str | None = None) -> list[dict]:
         """Remove every correction (only those drawn in `session`, when given): returns them as rows for restore."""
-        return self._removed(*drawn_in(session))
+        return self._removed(*drawn_in(session), within=BULK_TIMEOUT)
 
-    def _removed(self, *where: sa.ColumnElement[bool]) -> list[dict]:
+    def _removed(self, *where: sa.ColumnElement[bool], within: float | None = None) -> list[dict]:
         """Remove the corrections that meet `where`, returning each whole, as the table holds it."""
-        with self._connected(writing=True) as db:
+        with self._connected(writing=True, within=within) as db:
             removed = db.execute(CORRECTIONS.delete().where(*where).returning(*CORRECTIONS.c))
             return [dict(row) for row in removed.mappings()]
 
@@ -333,7 +401,7 @@ class Corrections:
         back. A deletion on the Corrections page had no undo, so one tap beside the wrong drawing lost a correction for
         good (noticed in a review, 2026-12-05)."""
         ids, images, c = [row["id"] for row in rows], [row["image"] for row in rows], CORRECTIONS.c
-        with self._connected(writing=True) as db:
+        with self._connected(writing=True, within=BULK_TIMEOUT) as db:
             in_turn(db)
             # Asked in parts: psycopg takes at most 65,535 parameters, and an undone "Delete all" of 70,000 failed.
             there = {id for start in range(0, len(ids), RESTORE_PART) for id in db.execute(
@@ -365,7 +433,7 @@ class Corrections:
         at all (int8, 1 or 0, -1 where not asked), from one query; of one browser session's drawings only, if given."""
         c = CORRECTIONS.c
         query = sa.select(c.image, c.label, c.predicted, c.looked_like_a_digit).where(*drawn_in(session))
-        with self._connected() as db:
+        with self._connected(within=BULK_TIMEOUT) as db:
             rows = db.execute(query.order_by(c.id)).all()
         x = np.frombuffer(b"".join(image for image, *_ in rows), np.uint8).reshape(-1, SIZE, SIZE).copy()
         predicted = np.array([-1 if read is None else read for _, _, read, _ in rows], np.int8)

@@ -8,6 +8,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -63,3 +64,33 @@ def new_database(cluster_url: str) -> str:
     with engine.connect() as db:
         db.exec_driver_sql(f"CREATE DATABASE {name}")
     return str(sa.make_url(cluster_url).set(database=name).render_as_string(hide_password=False))
+
+
+def server_processes(url: str) -> list[int]:
+    """The process ids of the PostgreSQL server that listens at `url`'s port: its postmaster and every process it
+    started (each connection's backend, the writers)."""
+    port = str(sa.make_url(url).port)
+    commands = {}  # pid: (its command's words, its parent's pid)
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):  # gone meanwhile
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])  # after "pid (name) state"
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().split(b"\0"), parent
+    postmaster = [pid for pid, (command, _) in commands.items()
+                  if Path(command[0].decode()).name == "postgres" and port.encode() in command]
+    return postmaster + [pid for pid, (_, parent) in commands.items() if parent in postmaster]
+
+
+@contextlib.contextmanager
+def paused(url: str) -> Iterator[None]:
+    """The server at `url` stopped in its tracks (SIGSTOP), as a paused machine or a stalled disk leaves it: its
+    connections stay open and its machine still takes the bytes sent, but nothing answers. Going on at the end."""
+    processes = server_processes(url)
+    assert processes, f"no PostgreSQL server listens at port {sa.make_url(url).port}"
+    for pid in processes:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from digits.deployment import collecting_enabled
 from digits.registry import utc_now
 from digits.preprocessing import to_mnist_input
 from tests.browser import free_port
-from tests.postgres import new_database
+from tests.postgres import new_database, paused
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -537,3 +538,49 @@ def test_an_unreachable_database_raises_a_clear_error_that_hides_its_password(po
         trying.start()
         trying.join(3 * CONNECT_TIMEOUT)
         assert not trying.is_alive() and failed
+
+
+def test_a_database_that_stops_answering_fails_in_seconds_and_then_recovers(postgres_cluster, monkeypatch):
+    # With the server's processes paused (as a paused machine, a stalled disk or a cut network leave it), a keep's page
+    # run waited the whole 246 s of a review's pause, greyed, with no message and nothing in the log (2026-12-08):
+    # libpq bounded only a new connection's wait. Shorter limits than the app's, for a shorter test.
+    monkeypatch.setattr(corrections, "ANSWER_TIMEOUT", 2)
+    monkeypatch.setattr(corrections, "CONNECT_TIMEOUT", 2)
+    monkeypatch.setattr(corrections, "QUIET_AFTER_SILENCE", 1)
+    url = new_database(postgres_cluster)
+    store = Corrections(url)
+    kept = store.add(canvas(3), 3)  # the pool holds its connection now
+    failures, asked = [], threading.Event()
+
+    def keep() -> None:  # the pooled connection does not answer the check before use, nor a new one its start
+        with pytest.raises(CorrectionsError, match="Check that the database server is up") as raised:
+            store.add(canvas(4), 4)
+        failures.append(raised.value)
+
+    def sleep() -> None:  # a transaction under way when the server stops answering: paused in its pg_sleep
+        with pytest.raises(CorrectionsError, match="the database server did not answer within 2 s") as raised:
+            with store._connected() as db:
+                asked.set()
+                db.execute(sa.select(sa.func.pg_sleep(1)))
+        failures.append(raised.value)
+
+    trying = threading.Thread(target=keep, daemon=True)  # a wait without end fails the test instead of hanging it
+    with paused(url):
+        trying.start()
+        trying.join(5 * (2 + 2))
+    assert not trying.is_alive() and len(failures) == 1
+    # Then, for QUIET_AFTER_SILENCE, every use fails at once with the same words, the server answering or not: each
+    # page run's count of the drawings had waited as long.
+    with pytest.raises(CorrectionsError) as raised:
+        store.tally()
+    assert str(raised.value) == str(failures[0])
+    time.sleep(1)
+    trying = threading.Thread(target=sleep, daemon=True)
+    trying.start()
+    assert asked.wait(30)
+    with paused(url):
+        trying.join(5 * 2)
+    assert not trying.is_alive() and len(failures) == 2
+    time.sleep(1)
+    # Going on, the store is used again as before, with what it held.
+    assert [r.id for r in store.records()] == [kept] and store.add(canvas(4), 4) > kept
