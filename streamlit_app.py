@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import logging
 import threading
 from typing import AsyncIterator
 
@@ -16,7 +17,7 @@ from streamlit import delta_generator
 from streamlit.runtime import app_session
 from streamlit.runtime.scriptrunner import script_runner
 
-from app_pages.access import allowed
+from app_pages.access import allowed, show_access
 from app_pages.navigation import OTHER_PAGES_WHEN_NARROW, show_other_pages, shown_pages
 from app_pages.reloads import keep_over_reload, restore_after_reload
 from app_pages.resources import SHIPPED_SERVES, secrets, serving_model
@@ -79,6 +80,7 @@ def import_for_first_answer() -> None:
             gc.enable()
 
 
+LOG = logging.getLogger(__name__)
 # `streamlit run streamlit_app.py` serves this app, and runs main() below for each visitor.
 app = st.App(__file__, lifespan=prepare_at_start)
 
@@ -87,6 +89,12 @@ app = st.App(__file__, lifespan=prepare_at_start)
 # text needs (an accessibility review, 2026-12-07; 5.7:1 now). A darker red would have lowered the red words' contrast
 # on the dark page, the selected tab's among them.
 PRIMARY_BUTTONS = "[data-testid='stBaseButton-primary'], [data-testid='stBaseButton-primary'] * { color: #0e1117; } "
+
+
+@st.cache_resource(show_spinner=False)
+def said_in_log(problem: str) -> None:
+    """Log a problem of the site's set-up as a warning, once per server (not once per page run)."""
+    LOG.warning("%s", problem)
 
 
 def main() -> None:
@@ -120,9 +128,14 @@ def main() -> None:
     registry = ModelRegistry()
     shipped = registry.folder / SHIPPED
     if not shipped.is_file():
-        # The server's paths only to a session that may change things (a review saw them on a public link).
-        st.error(f"No model at {shipped}. Copy the shipped models/digits.* there, or train one with: python "
-                 f"scripts/train.py --out {shipped}" if allowed() else "No model to serve: the site is not set up yet.")
+        # The server's paths only to a session that may change things (a review saw them on a public link), so the
+        # password field too, and the log: a review's teacher, the password set, had neither (2026-12-08).
+        missing = (f"No model at {shipped}. Copy the shipped models/digits.* there, or train one with: python "
+                   f"scripts/train.py --out {shipped}")
+        said_in_log(missing)
+        st.error(missing if allowed() else "No model to serve: the site is not set up yet.")
+        with st.sidebar:
+            show_access()
         title.title("✏️ digits")
         st.stop()
     model_path, problem = serving_model()

@@ -28,6 +28,13 @@ def allowed() -> bool:
     return password_matches(st.session_state.get(UNLOCKED, ""), password_digest(password))
 
 
+def can_unlock() -> bool:
+    """Whether a password is set that can be given, in the sidebar's field (show_access): not where none is set, nor
+    where the settings lock everything (settings_problems). Said so, or a review's sidebar had asked for "the password,
+    above" where there was no field (2026-12-08)."""
+    return deployment_password(secrets()) not in (None, NOBODYS_PASSWORD)
+
+
 SESSION_ID = "browser_session"  # the session state's key for it
 
 
@@ -43,14 +50,14 @@ def store_problem(error: CorrectionsError) -> str:
     if allowed():
         return str(error)
     # A public link has no password to give: its visitors were told to give one (a review, 2026-12-05).
-    where = "once they have given its password" if deployment_password(secrets()) else "in the server's log"
+    where = "once they have given its password" if can_unlock() else "in the server's log"
     return f"{error.public} Whoever runs this deployment sees why {where}."
 
 
 def show_access() -> None:
     """Where a password is set: a field that unlocks this session (every page has it, in the sidebar), or, once
     unlocked, a button that locks it again, for a shared classroom computer."""
-    if deployment_password(secrets()) in (None, NOBODYS_PASSWORD):  # none, or none can give it (settings_problems)
+    if not can_unlock():
         return
     if allowed():
         st.caption(f"Unlocked in this browser tab: you may {rights()}.")

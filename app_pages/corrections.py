@@ -13,10 +13,10 @@ import streamlit as st
 
 from digits.charts import correction_bars
 from digits.corrections import Correction, Corrections, CorrectionsError, corrections_location
-from digits.deployment import deployment_password, retraining_enabled
+from digits.deployment import retraining_enabled
 from digits.registry import utc_now
 
-from app_pages.access import allowed, browser_session, store_problem
+from app_pages.access import allowed, browser_session, can_unlock, store_problem
 from app_pages.resources import get_corrections, last_value, remember_value, secrets, set_uninterrupted
 from app_pages.screen_reader import announce, focus, name_buttons
 
@@ -298,7 +298,7 @@ def show_corrections(store: Corrections) -> None:
     mine = None if allowed() else browser_session()
     if mine:
         others = (" Seeing everyone's, and exporting, importing or deleting them, needs the password, in the sidebar."
-                  if deployment_password(secrets()) is not None else " No one else's are shown on this site.")
+                  if can_unlock() else " No one else's are shown on this site.")
         st.caption(f"Shown here: the drawings kept in this browser tab (tab {tab_code(mine)}), which you may "
                    f"delete.{others}")
     shown = mine or choose_tab(store)  # one tab's drawings, or everyone's (None)

@@ -18,7 +18,7 @@ from digits.recipes import (ARCHITECTURES, DESCRIPTIONS, FEW_STEPS_SCORED, PRESE
 from digits.registry import SHIPPED, ModelRegistry, model_label
 from digits.retraining import RUNNING, Retrainer, TrainingNotStarted, start_drawing_ahead
 
-from app_pages.access import allowed, show_access, store_problem
+from app_pages.access import allowed, can_unlock, show_access, store_problem
 from app_pages.resources import (get_corrections, get_retrainer, last_value, remember_value, secrets, serving_model,
                                  set_uninterrupted)
 from app_pages.screen_reader import bring_into_view
@@ -198,7 +198,8 @@ def show_retraining(retrainer: Retrainer, serving_path: Path, serving: float, mo
     if st.session_state.pop(ASKED, False) and running and status.get("model") != st.session_state.get(STARTED):
         st.session_state[JOINED] = status.get("model")
     if not allowed():  # asked before MNIST: a student was offered its download, and the setup steps if offline
-        st.caption("Training a new model needs the password, above.")
+        st.caption("Training a new model needs the password, above." if can_unlock() else
+                   "Training a new model is locked on this site: see the warning at the top of the page.")
     elif not has_mnist():
         return
     elif not running:

@@ -61,6 +61,18 @@ def test_a_blank_password_locks_everything_and_says_so(environment):
     assert deployment_password({"password": "from the file"}) == "s3cret" and settings_problems() == []
 
 
+def test_a_blank_password_sends_no_one_to_a_password_field(environment, tmp_path):
+    # The sidebar said "Training a new model needs the password, above", the Corrections page "…needs the password, in
+    # the sidebar", and neither had a field, nobody being able to give it (a review of a classroom, 2026-12-08).
+    app = run_page(environment, copy_shipped_model(tmp_path / "models"), DIGITS_PASSWORD="")
+    assert any("nobody can unlock anything" in w.value for w in app.main.warning)
+    assert not app.sidebar.text_input and "Training a new model is locked on this site: see the warning at the top " \
+        "of the page." in [c.value for c in app.sidebar.caption]
+    app.switch_page("app_pages/corrections.py").run()
+    [shown] = [c.value for c in app.main.caption if c.value.startswith("Shown here")]
+    assert shown.endswith("which you may delete. No one else's are shown on this site.")
+
+
 def test_a_misspelt_or_misplaced_secret_is_named_and_fails_closed(environment):
     # `Password = ...` had left the site open to every visitor, as if there were none; so had settings written below
     # a [table] line, which TOML puts in that table.

@@ -67,16 +67,24 @@ def add_model(models, trained):
         shutil.copy(path, models / path.name)
 
 
-def test_a_models_folder_without_the_shipped_model_says_what_to_do_and_only_so_to_visitors(monkeypatch, tmp_path):
+def test_a_models_folder_without_the_shipped_model_says_what_to_do_and_only_so_to_visitors(monkeypatch, tmp_path,
+                                                                                          caplog):
     empty = tmp_path / "empty"
     empty.mkdir()
     app = run_page(monkeypatch, empty)
-    assert [e.value for e in app.error] == [
-        f"No model at {empty / 'digits.keras'}. Copy the shipped models/digits.* there, or train one with: python "
-        f"scripts/train.py --out {empty / 'digits.keras'}"]
-    # A public link's visitors do not see the server's paths (a review, 2026-12-05).
+    what_to_do = (f"No model at {empty / 'digits.keras'}. Copy the shipped models/digits.* there, or train one with: "
+                  f"python scripts/train.py --out {empty / 'digits.keras'}")
+    assert [e.value for e in app.error] == [what_to_do]
+    # A public link's visitors do not see the server's paths (a review, 2026-12-05), but its log says them.
     public = run_page(monkeypatch, empty, DIGITS_RETRAINING="off")
     assert [e.value for e in public.error] == ["No model to serve: the site is not set up yet."]
+    assert what_to_do in caplog.text
+    # With a password, whoever has it gives it in the sidebar, and reads them: a review's teacher had no field to give
+    # it in (2026-12-08).
+    locked = run_page(monkeypatch, empty, DIGITS_PASSWORD="correct horse")
+    assert [e.value for e in locked.error] == ["No model to serve: the site is not set up yet."]
+    locked.sidebar.text_input[0].input("correct horse").run()
+    assert [e.value for e in locked.error] == [what_to_do]
 
 
 def test_blank_page_prompts_and_shows_the_model(monkeypatch, models):
