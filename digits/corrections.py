@@ -278,6 +278,12 @@ class Corrections:
                   "--corrections) is right."
                   if self.path is None else "Check the file and its folder, move the file away (a new, empty store "
                   "is then made) or set DIGITS_DATA_DIR to another folder.")
+        # A folder that cannot be written, said: the advice to move the file away could not help (SQLite needs to
+        # write beside it even to read), and "unable to open database file" did not say why (a review, 2026-12-08).
+        folder = self.path and next(folder for folder in self.path.parents if folder.exists())
+        if folder and not os.access(folder, os.W_OK):
+            advice = (f"The folder {folder} cannot be written (a read-only file system, or no permission): make it "
+                      "writable, or set DIGITS_DATA_DIR to another folder.")
         cause = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's statement dump
         said = " ".join(str(cause).split())  # psycopg's run over lines, the last "…TCP/IP connections?"
         said += "" if said.endswith((".", "?", "!")) else "."

@@ -5,9 +5,11 @@ import subprocess
 import threading
 import time
 
+import numpy as np
 import pytest
 from streamlit import config
 
+from digits.corrections import Corrections, CorrectionsError
 from digits.deployment import (NOBODYS_PASSWORD, closed_settings, collecting_enabled, deployment_password,
                                password_tried, password_turn, retraining_enabled, settings_problems)
 from tests.browser import copy_shipped_model
@@ -165,18 +167,38 @@ def test_a_secrets_file_with_a_typo_locks_the_page_and_says_why(environment, sec
 
 
 @pytest.fixture
-def read_only_models(tmp_path):
-    """The shipped model in a models folder on a real read-only file system: a tmpfs mounted for the test, filled,
-    then mounted again read-only (the tests run as root, as CI does, which a folder's permissions do not stop)."""
+def read_only_disk(tmp_path):
+    """A real file system made read-only: a tmpfs mounted for the test, and the function that mounts it again
+    read-only once it is filled (the tests run as root, as CI does, which a folder's permissions do not stop)."""
     disk = tmp_path / "disk"
     disk.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk], check=True)
     try:
-        models = copy_shipped_model(disk / "models")
-        subprocess.run(["mount", "-o", "remount,ro", disk], check=True)
-        yield models
+        yield disk, lambda: subprocess.run(["mount", "-o", "remount,ro", disk], check=True)
     finally:
         subprocess.run(["umount", disk], check=True)
+
+
+@pytest.fixture
+def read_only_models(read_only_disk):
+    """The shipped model in a models folder on a read-only file system."""
+    disk, seal = read_only_disk
+    models = copy_shipped_model(disk / "models")
+    seal()
+    return models
+
+
+def test_a_corrections_store_in_a_folder_that_cannot_be_written_says_so(read_only_disk):
+    # The advice had been to move the file away, "a new, empty store is then made", which a read-only folder cannot
+    # do, after SQLite's "unable to open database file" (a review of a classroom, 2026-12-08).
+    disk, seal = read_only_disk
+    Corrections(disk / "data" / "corrections.sqlite").add_samples(np.zeros((2, 28, 28), np.uint8), np.arange(2))
+    seal()
+    for store, folder in ((disk / "data" / "corrections.sqlite", disk / "data"), (disk / "new" / "x.sqlite", disk)):
+        with pytest.raises(CorrectionsError) as raised:
+            Corrections(store)
+        assert str(raised.value).endswith(f"The folder {folder} cannot be written (a read-only file system, or no "
+                                          "permission): make it writable, or set DIGITS_DATA_DIR to another folder.")
 
 
 def test_a_training_that_cannot_start_says_why(environment, read_only_models):
