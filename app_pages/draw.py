@@ -24,8 +24,8 @@ from digits.numbers import TooMuchWriting, article
 from digits.preprocessing import has_ink, ink_box, ink_intensity
 
 from app_pages.access import browser_session, store_problem
-from app_pages.readings import (MODES, boxed, hide_toolbars_on_touch, no_digit_warning, point_to_number_mode,
-                                show_answer_metric, show_reading, sureness)
+from app_pages.readings import (AS_A_NUMBER, MODES, boxed, hide_toolbars_on_touch, no_digit_warning,
+                                point_to_number_mode, show_answer_metric, show_reading, sureness)
 from app_pages.reloads import keep_over_reload
 from app_pages.resources import (
     get_corrections, last_value_unless_set, remember_value, secrets, serving_recognizer, set_uninterrupted,
@@ -435,7 +435,7 @@ def show_answer(recognizer: Recognizer, image: np.ndarray | None, explain: bool,
         st.info(LEVEL_LINE)
         return
     if pointed:  # choosing Number gave an empty strip (a review, 2026-12-04): this takes the drawing there
-        st.button("Read it as a number", icon=":material/pin:", on_click=st.session_state.__setitem__,
+        st.button(AS_A_NUMBER, icon=":material/pin:", on_click=st.session_state.__setitem__,
                   args=("reading as a number", digit_canvas_key()))
     show_recognition(recognizer, result, explain, advise=not pointed)
     offer_correction(result, pointed)
@@ -600,6 +600,7 @@ def draw_number() -> None:
     toolbar_room()  # in a narrow window the toolbar covered the caption's end
     width, height, pen = number_canvas()
     image, given = lasting_canvas("number", number_canvas_key(width), width, height, pen)
+    rerun_if_switched("Number")
     fit_to_column(f"number-canvas-{width}-", width)
     show_canvas_tools("number", given)
     show_number(serving_recognizer()[0], image)
@@ -628,6 +629,16 @@ def show_number(recognizer: Recognizer, image: np.ndarray | None) -> None:
                    "what it is.")
 
 
+def rerun_if_switched(mode: str) -> None:
+    """Run the whole page where the Digit / Number switch no longer says `mode`, the mode of the canvas whose fragment
+    runs (its drawing kept first, by lasting_canvas). A tap on the switch within 200 ms of a stroke's end came in one
+    message with that stroke (SEND_BEFORE_A_TAP), which ran that canvas's fragment only: the switch showed the other
+    mode over this one's canvas, and taps on it did nothing (a review, 2026-12-08: 7 of 7 taps 0-150 ms after a stroke,
+    3 of 3 on a phone)."""
+    if st.session_state.get("mode", mode) != mode:
+        st.rerun(scope="app")
+
+
 def draw_digit() -> None:
     """Digit mode: the canvas on the left, the answer on the right."""
     if st.session_state.get("corrections_changed"):
@@ -638,6 +649,7 @@ def draw_digit() -> None:
     with drawing:
         toolbar_room()
         image, given = lasting_canvas("digit", digit_canvas_key(), DIGIT_CANVAS, DIGIT_CANVAS, 22)
+        rerun_if_switched("Digit")
         number_asked()
         fit_to_column("digit-canvas-", DIGIT_CANVAS)
         show_canvas_tools("digit", given)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from digits.photos import MAX_MEGABYTES, PhotoError, open_photo, photo_ink
 
-from app_pages.readings import MODES, as_shown, boxed, point_to_number_mode, show_reading
+from app_pages.readings import AS_A_NUMBER, MODES, as_shown, boxed, point_to_number_mode, show_reading
 from app_pages.resources import last_value_unless_set, remember_value, serving_recognizer
 
 if TYPE_CHECKING:
@@ -64,13 +64,13 @@ def main() -> None:
             return
         pointed = point_to_number_mode(read.as_number)
         if pointed:  # one tap, as on the Draw page: a tablet review found only the words "choose Number"
-            st.button("Read it as a number", icon=":material/pin:", on_click=st.session_state.__setitem__,
+            st.button(AS_A_NUMBER, icon=":material/pin:", on_click=st.session_state.__setitem__,
                       args=("photo-mode", "Number"))
         if read.reading is None:
             st.warning(read.nothing)
             st.image(shown, caption=name, alt=f"The photo {name}")
             return
-        show_reading(read.reading, shown, mode, advise=not pointed)
+        show_reading(read.reading, shown, mode, advise=not pointed, photo=True)
 
 
 def photo_reading(data: bytes, mode: str, recognizer: Recognizer) -> tuple[PhotoReading, Image.Image]:

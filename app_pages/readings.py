@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported for real in the background, as the server starts
     from digits.recognition import NumberRecognition, Recognition
 
 MODES = ["Digit", "Number"]  # what the Draw and Photo pages read: one digit, or a whole number
+AS_A_NUMBER = "Read it as a number"  # the button under point_to_number_mode's advice, on both pages
 # The longest side of a picture as the page shows it: its column is at most about 700 pixels wide, 1,400 on a
 # screen of two pixels to one (Streamlit shrinks any wider than 1,460). Streamlit took 0.28 s to encode and shrink a
 # 12-megapixel photo on each run, against 0.07 s at 1,600 pixels.
@@ -63,16 +64,18 @@ def point_to_number_mode(number: NumberRecognition | None, surely: bool = True) 
     """In Digit mode, that the ink looks like a number, and to choose Number mode: when, read as a number, it is
     several digits or a digit after a dash, with `surely` each read surely (NumberRecognition.is_a_number). Returns
     whether it said so: then the advice to write an unsure digit more plainly would be wrong. How many digits, only
-    where each is read surely: a 307 squeezed into the square was "a number of 4 digits" (a review, 2026-12-04)."""
+    where each is read surely: a 307 squeezed into the square was "a number of 4 digits" (a review, 2026-12-04). It
+    names the button under it (AS_A_NUMBER), which the page draws where this returns True: "choose **Number**" sent a
+    review to the switch, which on the Draw page gave an empty strip (2026-12-08)."""
     pointed = number is not None and number.is_a_number(surely)
     if pointed:
         read = number.without_level_lines()
         if read.number_starts:
-            st.info(f"This looks like {len(read.number_starts) + 1} numbers: choose **Number** to read them.")
+            st.info(f"This looks like {len(read.number_starts) + 1} numbers: **{AS_A_NUMBER}**, below, reads them.")
         elif len(read.digits) > 1 and not read.unsure:
-            st.info(f"This looks like a number of {len(read.digits)} digits: choose **Number** to read it whole.")
+            st.info(f"This looks like a number of {len(read.digits)} digits: **{AS_A_NUMBER}**, below, reads it whole.")
         else:
-            st.info("This looks like a number: choose **Number** to read it whole.")
+            st.info(f"This looks like a number: **{AS_A_NUMBER}**, below, reads it whole.")
     return pointed
 
 
@@ -87,12 +90,13 @@ def boxed(picture: Image.Image, reading: NumberRecognition) -> Image.Image:
     return as_shown(annotated(picture, reading))
 
 
-def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, advise: bool = True) -> None:
+def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, advise: bool = True,
+                 photo: bool = False) -> None:
     """The number read as a metric called `label` (numbers one under another or far apart: "2 numbers"), the
     `picture` with its boxes (boxed), and every digit's top 3 (of a single digit, the probability of each of
     the ten, as the Draw page shows them); first, that level lines were left out of it
     (NumberRecognition.without_level_lines), when they were. With `advise`, how to write the unsure digits more
-    plainly, when some are."""
+    plainly, when some are, or (of a `photo`) how to crop it."""
     hide_toolbars_on_touch()
     if left_out := reading.level_lines_left_out:
         st.info(left_out_lines(left_out, label.lower()))  # the label is the mode, Digit or Number
@@ -110,10 +114,11 @@ def show_reading(reading: NumberRecognition, picture: Image.Image, label: str, a
     show_answer_metric(label, reading.shown_text, delta)
     if advise and one and not least.looks_like_a_digit:
         st.warning(no_digit_warning(least))
-    elif advise and strange:  # a photo is no drawing to change: "write digits only" told a parent nothing (a review)
+    elif advise and strange:  # a photo is no drawing to change: "write digits only" told a parent nothing (a review),
+        # and "crop a photo" a writer on the Draw page, which has none (a review, 2026-12-08)
         st.warning(f"{places(strange).capitalize()} (marked ?, in amber) "
                    f"{'does' if len(strange) == 1 else 'do'} not look like a digit. The model knows only 0 to 9 and "
-                   "reads anything as one of them: write digits only, or crop a photo to them.")
+                   f"reads anything as one of them: {'crop the photo to its digits' if photo else 'write digits only'}.")
     elif advise and reading.unsure and one:
         st.warning("Not sure of this digit (marked ?, in amber). Try writing it more plainly.")
     elif advise and reading.unsure:

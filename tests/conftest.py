@@ -223,3 +223,9 @@ def postgres_cluster() -> str:
     each in it with tests.postgres.new_database."""
     with throwaway_cluster() as url:
         yield url
+
+
+def number_advice(digits: int | None = None) -> str:
+    """What the Draw and Photo pages say of ink that looks like a number (of so many digits, if it says)."""
+    of = f" of {digits} digits" if digits else ""
+    return f"This looks like a number{of}: **Read it as a number**, below, reads it whole."

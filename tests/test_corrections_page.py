@@ -20,7 +20,7 @@ from digits.drawing import PLAIN, about_centre, arc, hand_transform, render
 from digits.numbers import article
 from digits.preprocessing import to_mnist_input
 from tests.browser import ROOT, side_by_side
-from tests.conftest import on_strip
+from tests.conftest import number_advice, on_strip
 
 
 @pytest.fixture(autouse=True)
@@ -240,7 +240,7 @@ def test_read_it_as_a_number_takes_the_drawing_onto_the_number_strip():
     pair = np.maximum(render(PLAIN[7], 200, (80, 140), 22), render(PLAIN[1], 200, (180, 140), 22))
     strokes = {"version": "4.4.0", "objects": [{"type": "path", "left": 14.0, "top": 28.0, "scaleX": 1, "scaleY": 1}]}
     app = open_at({}, **{"digit-drawing": ("digit-canvas-0-0", strokes, png(pair)), "last mode": "Digit"})
-    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(2)]
     [button] = [b for b in app.button if b.label == "Read it as a number"]
     button.click().run()
     assert not app.exception and app.segmented_control("mode").value == "Number"
@@ -376,7 +376,7 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     app = AppTest.from_function(answer, args=(pair,), default_timeout=60)
     app.run()
     assert not app.exception and [m.label for m in app.metric] == ["Prediction"]
-    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(2)]
     assert not run_answer().info
     # A 7 and a 1 nearly as tall as the square, narrower than high: read as a sure 7, they were not pointed there (a
     # review's 45 and 23, 2026-12-04); an empty column between them tells digits side by side.
@@ -384,7 +384,7 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     app = AppTest.from_function(answer, args=(tall,), default_timeout=60)
     app.run()
     assert [m.value for m in app.metric] == ["7"] and not app.warning
-    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(2)]
     # Taken to Number mode instead, not kept as a 7 at one click, which would teach the model a wrong shape; but
     # any of the ten digits may be picked, should it be one after all (a 5 whose top bar stands apart).
     assert [b.label for b in app.button] == ["Read it as a number"]
@@ -407,7 +407,7 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     assert [m.value for m in app.metric] == ["3"] and not app.warning
     assert [p.label for p in app.pills] == ["One digit after all? It is a …"]
     # How many digits, only where each is read surely: a 307 squeezed into the square was "a number of 4 digits".
-    assert [i.value for i in app.info] == ["This looks like a number: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice()]
     # A 4 and a 5 touching, read as one digit unsure (a 4 at about 50%), and as a number surely: pointed there too,
     # where "Try drawing it more plainly" had been the advice (a review, 2026-12-04).
     four = [[(0.65, 0.95), (0.65, 0.05), (0.1, 0.65), (0.9, 0.65)]]
@@ -418,20 +418,20 @@ def test_two_digits_drawn_in_digit_mode_point_to_number_mode():
     app.run()
     assert [m.value for m in app.metric] == ["4"] and not app.warning
     assert not [b for b in app.button if b.label.startswith("✓ Right")]
-    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(2)]
     # A compact 12, as wide as 1.2 times its height, looks like no digit (read as a 2): it is pointed there too,
     # instead of being told to write one digit (a review, 2026-12-03).
     twelve = [[(0.15, 0.3), (0.15, 0.7)], [(0.35, 0.35), (0.55, 0.3), (0.6, 0.45), (0.35, 0.7), (0.65, 0.7)]]
     app = AppTest.from_function(answer, args=(render(twelve, 120, (140, 140), 22),), default_timeout=60)
     app.run()
     assert [m.delta for m in app.metric if m.label == "Prediction"] == ["looks like no digit"]
-    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(2)]
     assert not app.warning
     # Five digits across the square: squeezed into 28x28, as flat as a level line, which they were said to be.
     five = np.maximum.reduce([render(PLAIN[int(c)], 45, (x, 140), 8) for c, x in zip("71071", (40, 90, 140, 190, 240))])
     app = AppTest.from_function(answer, args=(five,), default_timeout=60)
     app.run()
-    assert [i.value for i in app.info] == ["This looks like a number of 5 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(5)]
 
 
 def turned_seven() -> np.ndarray:
@@ -450,7 +450,7 @@ def test_an_unsure_digit_pointed_to_number_mode_gets_no_advice_to_draw_it_more_p
     app = AppTest.from_function(answer, args=(pair,), default_timeout=60)
     app.run()
     assert not app.exception and [m.label for m in app.metric] == ["Prediction"]
-    assert [i.value for i in app.info] == ["This looks like a number of 2 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(2)]
     assert not app.warning
     # A lone unsure digit still gets the advice: a 7 turned by 25 degrees is read as a 7 at 88%.
     turned = turned_seven()
@@ -531,7 +531,7 @@ def test_number_mode_says_which_part_looks_like_no_digit(shipped):
     assert metric.delta == "the 2nd digit looks like no digit"
     [warning] = app.warning
     assert warning.value == ("The 2nd digit (marked ?, in amber) does not look like a digit. The model knows only 0 "
-                             "to 9 and reads anything as one of them: write digits only, or crop a photo to them.")
+                             "to 9 and reads anything as one of them: write digits only.")
     [table] = [m.value for m in app.markdown if "| read |" in m.value]
     # Its row names what the model read, with no percentage: "100%" under "sure" would vouch for it.
     assert f"| 2 | **{reading.digits[1].digit}** ⚠️ looks like no digit | – |" in table

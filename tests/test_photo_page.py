@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from digits.benchmark_shapes import NON_DIGITS_UNSEEN, by_hand
 from digits.drawing import PLAIN, TRAINING_STYLES
 from digits.number_shapes import lay_out
 from digits.photos import BLANK, MAX_BYTES
-from tests.conftest import typed_page
+from tests.conftest import number_advice, typed_page
 from tests.test_page import charts, run_page
 from tests.test_photos import bad_uploads, ink, photo
 
@@ -51,6 +52,20 @@ def photo_page(monkeypatch, models, tmp_path) -> AppTest:
     return app
 
 
+def test_a_photo_with_a_part_unlike_any_digit_says_to_crop_it(monkeypatch, models, tmp_path):
+    # A drawing on the Draw page is told to be written in digits only, a photo to be cropped: the Draw page had said
+    # "crop a photo" too, and has none (a review, 2026-12-08).
+    rng = np.random.default_rng(3)
+    sun = by_hand(NON_DIGITS_UNSEEN["sun"](rng), rng)
+    app = photo_page(monkeypatch, models, tmp_path)
+    app.segmented_control(key="photo-mode").set_value("Number").run()
+    app.file_uploader(key="photo-upload").upload("7sun1.jpg", number_photo((PLAIN[7], sun, PLAIN[1])),
+                                                 "image/jpeg").run()
+    assert [w.value for w in app.warning] == [
+        "The 2nd digit (marked ?, in amber) does not look like a digit. The model knows only 0 to 9 and reads anything "
+        "as one of them: crop the photo to its digits."]
+
+
 def test_six_digits_uploaded_in_digit_mode_point_to_number_mode_not_to_a_level_line(monkeypatch, models, tmp_path):
     # Squeezed into one digit's 28x28, they are as flat as a dash: "only a level line" was said (a review, 2026-12-03).
     from digits.recognition import Recognizer
@@ -59,7 +74,7 @@ def test_six_digits_uploaded_in_digit_mode_point_to_number_mode_not_to_a_level_l
     assert one.is_level_line
     app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload("710710.jpg", jpeg, "image/jpeg").run()
-    assert [i.value for i in app.info] == ["This looks like a number of 6 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(6)]
     assert not app.warning and [m.label for m in app.main.metric] == ["Digit"]
 
 
@@ -122,7 +137,7 @@ def test_a_photo_of_numbers_one_under_another_reads_each(monkeypatch, models, tm
     assert [(m.label, m.value) for m in app.main.metric] == [("2 numbers", "17 40")]
     # In Digit mode, the page says it is two numbers, not "a number of 4 digits".
     app.segmented_control(key="photo-mode").set_value("Digit").run()
-    assert [i.value for i in app.info] == ["This looks like 2 numbers: choose **Number** to read them."]
+    assert [i.value for i in app.info] == ["This looks like 2 numbers: **Read it as a number**, below, reads them."]
 
 
 def test_an_uploaded_photo_of_a_digit_in_digit_mode(monkeypatch, models, tmp_path):
@@ -147,7 +162,7 @@ def test_a_number_uploaded_in_digit_mode_points_to_number_mode(monkeypatch, mode
     app = photo_page(monkeypatch, models, tmp_path)
     app.file_uploader(key="photo-upload").upload(f"{text}.jpg", jpeg, "image/jpeg").run()
     assert [m.label for m in app.main.metric] == ["Digit"]  # read as one digit, as asked
-    assert [i.value for i in app.info] == ["This looks like a number of 3 digits: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == [number_advice(3)]
     assert not app.warning  # the hint says why it is unsure, "Try writing it more plainly" would not
     # One tap reads it as a number, as on the Draw page.
     [button] = [b for b in app.main.button if b.label == "Read it as a number"]
@@ -348,7 +363,7 @@ def test_a_level_line_in_a_photo_is_no_digit_and_is_left_out_of_a_number(monkeyp
     assert [i.value for i in app.info] == [left_out_lines(1, "digit")]
     # Before the digit, a minus sign: a number (a review's photo of -8 was said to look like no digit, read as a 2).
     app.file_uploader(key="photo-upload").upload("-7.jpg", number_photo((dash, PLAIN[7])), "image/jpeg").run()
-    assert [i.value for i in app.info] == ["This looks like a number: choose **Number** to read it whole."]
+    assert [i.value for i in app.info] == ["This looks like a number: **Read it as a number**, below, reads it whole."]
     app.segmented_control(key="photo-mode").set_value("Number").run()
     # Between two digits at mid-height, it is a dash, and is written so; after the last one, it is left out.
     app.file_uploader(key="photo-upload").upload("1-7.jpg", number_photo((PLAIN[1], dash, PLAIN[7])), "image/jpeg")
