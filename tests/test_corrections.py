@@ -540,6 +540,20 @@ def test_an_unreachable_database_raises_a_clear_error_that_hides_its_password(po
         assert not trying.is_alive() and failed
 
 
+def test_connections_the_database_server_dropped_are_replaced_before_use(postgres_cluster):
+    # A restart or a failover drops the pool's connections: the check before use (ping_within, where SQLAlchemy's
+    # pool_pre_ping had been) replaces them, and no visitor sees an error.
+    url = new_database(postgres_cluster)
+    store = Corrections(url)
+    store.add(canvas(3), 3)
+    server = sa.create_engine(postgres_cluster, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with server.connect() as db:
+        dropped = db.execute(sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                     "WHERE datname = :name"), {"name": sa.make_url(url).database}).scalar()
+    assert dropped >= 1
+    assert store.counts()[3] == 1 and store.add(canvas(4), 4)
+
+
 def test_a_database_that_stops_answering_fails_in_seconds_and_then_recovers(postgres_cluster, monkeypatch):
     # With the server's processes paused (as a paused machine, a stalled disk or a cut network leave it), a keep's page
     # run waited the whole 246 s of a review's pause, greyed, with no message and nothing in the log (2026-12-08):
