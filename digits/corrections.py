@@ -43,10 +43,11 @@ CONNECT_TIMEOUT = 5
 # without fsync) imported 100,000 drawings in 2.2 s and put them back after a Delete all in 2.5 s.
 ANSWER_TIMEOUT = 10
 BULK_TIMEOUT = 60
-# Seconds after a use of the store failed by waiting that long or more, in which every use fails at once, with the
-# same words: with the server paused, the sidebar's count waited ANSWER_TIMEOUT and CONNECT_TIMEOUT on every page run,
-# before each stroke of each visitor was read.
-QUIET_AFTER_SILENCE = 30
+# Seconds after a use of the store failed by waiting CONNECT_TIMEOUT or more, in which every use fails at once, with
+# the same words; then one use tries the server again, the others failing at once until it is answered: with the
+# server paused, the sidebar's count waited ANSWER_TIMEOUT and CONNECT_TIMEOUT on every page run, before each stroke of
+# each visitor was read. With 30 s and no such try, keeps failed for 30 s after the server was back (a review).
+QUIET_AFTER_SILENCE = 5
 RESTORE_PART = 10000  # ids looked up at once by Corrections.restore
 # The most bytes an import's arrays may unpack to, in memory at once: some 125,000 drawings of 784 bytes and their
 # labels; a class of 30 that keeps 100 drawings each has 3,000.
@@ -238,6 +239,7 @@ class Corrections:
         self.path = None if is_database_url(location) else Path(location)
         self.where = display_location(location)
         self.silent: tuple[float, str] | None = None  # until when every use fails at once, and with what words
+        self.silence_lock = threading.Lock()
         try:
             self.engine = database_engine(self.location)
             if self.path:
@@ -297,13 +299,18 @@ class Corrections:
         """A connection for one transaction, committed when the block ends, with the tables made first if `layout`
         or the file is gone; any failure of the database or its file raises CorrectionsError, and so does a database
         server that has not answered `within` seconds (by default ANSWER_TIMEOUT; SQLite waits BUSY_TIMEOUT at
-        most). For QUIET_AFTER_SILENCE after a failure that took CONNECT_TIMEOUT or more, every use fails at once."""
+        most). After a failure that took CONNECT_TIMEOUT or more, see QUIET_AFTER_SILENCE."""
         # A file deleted or moved away while the server ran was made anew, empty, by SQLite, and every page run
         # then failed with "no such table" until a restart, though the advice said a new store is made (a review
         # of a classroom, 2026-12-06).
         layout = layout or (self.path is not None and not self.path.exists())
-        if self.silent and time.monotonic() < self.silent[0]:
-            raise CorrectionsError(self.silent[1])
+        with self.silence_lock:
+            trying = self.silent is not None  # fail at once, or be the one use that tries, the others failing meanwhile
+            if trying:
+                until, said = self.silent
+                if time.monotonic() < until:
+                    raise CorrectionsError(said)
+                self.silent = time.monotonic() + ANSWER_TIMEOUT + CONNECT_TIMEOUT, said
         expired, within, began = threading.Event(), within or ANSWER_TIMEOUT, time.monotonic()
         try:
             with self.engine.connect().execution_options(writing=writing) as db, (
@@ -317,7 +324,10 @@ class Corrections:
             failure = self._failure(said)
             if time.monotonic() - began >= CONNECT_TIMEOUT:
                 self.silent = time.monotonic() + QUIET_AFTER_SILENCE, str(failure)
+            elif trying:
+                self.silent = None  # answered, if with an error
             raise failure from error
+        self.silent = None  # answered
 
     def add(
         self,
