@@ -9,6 +9,7 @@ import contextlib
 import importlib
 import io
 import logging
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -171,6 +172,10 @@ STACKED_ON_TOUCH = """<style>@media (hover: none) and (orientation: portrait) {
   }
 }</style>"""
 LOG = logging.getLogger(__name__)
+# Seconds a keep's failure is said for, in every run (then dropped by the first run after): a stroke drawn while the
+# keep waited for a silent database (15 s) ran the moment the failure was said, and its run, which no longer said it,
+# replaced it at once: the drawing was not kept and nothing on the page said so (a review, 2026-12-08).
+FAILED_KEEP_SAID_S = 10.0
 CANVAS_BACKGROUND = "#000000"  # the canvases', under white ink
 WIDE_INK = 1.2  # ink this many times as wide as high may be a number (show_answer)
 # In place of an answer to a line lying nearly level (Recognition.is_level_line), which the model reads as a 2.
@@ -282,7 +287,7 @@ def keep_correction(image: np.ndarray, label: int, result: Recognition, model_na
             image, label, predicted=result.digit, probabilities=result.probabilities, model=model_name,
             session=session, looked_like_a_digit=None if result.digit_likeness is None else result.looks_like_a_digit)
     except CorrectionsError as error:  # said, though a rerun stops the run: the drawing stays on the canvas, unkept
-        set_uninterrupted({"keeping": None, "correction_failed": store_problem(error)})
+        set_uninterrupted({"keeping": None, "correction_failed": (store_problem(error), time.monotonic())})
         return False
     # "saved": said by the next answer, once the whole page has run, with the drawing for its Undo; not yet to a
     # screen reader (show_saved).
@@ -361,9 +366,11 @@ def offer_correction(result: Recognition, pointed: bool = False) -> None:
     except CorrectionsError as error:
         st.error(store_problem(error))
         return
-    failed = st.session_state.pop("correction_failed", None)
-    if failed:
-        st.error(f"The correction was not saved. {failed}")
+    failed = st.session_state.get("correction_failed")
+    if failed and time.monotonic() - failed[1] > FAILED_KEEP_SAID_S:
+        del st.session_state["correction_failed"]
+    elif failed:
+        st.error(f"The correction was not saved. {failed[0]}")
     number = drawing_number()
     # Ink pointed to Number mode may still be one digit (a 5 whose top bar stands apart), but a one-click "Right"
     # under a 45 would keep a number as a digit, a wrong shape to learn from (a review's 23 was kept as a 2).

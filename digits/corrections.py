@@ -320,9 +320,14 @@ class Corrections:
                     self._make_layout(db)
                 yield db
         except (sa.exc.SQLAlchemyError, OSError) as error:
-            said = TimeoutError(f"the database server did not answer within {within} s") if expired.is_set() else error
+            waited, said = time.monotonic() - began, error
+            if expired.is_set():
+                said = TimeoutError(f"the database server did not answer within {within} s")
+            elif self.path is None and waited >= CONNECT_TIMEOUT:  # "connection timeout expired" alone said less
+                said = TimeoutError(f"the database server did not answer in {waited:.0f} s "
+                                    f"({' '.join(str(getattr(error, 'orig', None) or error).split())})")
             failure = self._failure(said)
-            if time.monotonic() - began >= CONNECT_TIMEOUT:
+            if waited >= CONNECT_TIMEOUT:
                 self.silent = time.monotonic() + QUIET_AFTER_SILENCE, str(failure)
             elif trying:
                 self.silent = None  # answered, if with an error
