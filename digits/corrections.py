@@ -213,6 +213,12 @@ def answered_within(connection, seconds: float, expired: threading.Event) -> Ite
             copy.close()
 
 
+def driver_words(error: Exception) -> str:
+    """What the database's driver said of a failure, on one line: without SQLAlchemy's dump of the statement, and
+    with psycopg's lines (the last "…TCP/IP connections?") run together."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())
+
+
 def ping_within(dialect: sa.Dialect):
     """A pool's checkout listener that checks a psycopg connection as pool_pre_ping does, within ANSWER_TIMEOUT: a
     connection that fails the check, or takes longer, is replaced by a new one (given CONNECT_TIMEOUT)."""
@@ -286,8 +292,7 @@ class Corrections:
         if folder and not os.access(folder, os.W_OK):
             advice = (f"The folder {folder} cannot be written (a read-only file system, or no permission): make it "
                       "writable, or set DIGITS_DATA_DIR to another folder.")
-        cause = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's statement dump
-        said = " ".join(str(cause).split())  # psycopg's run over lines, the last "…TCP/IP connections?"
+        said = driver_words(error)
         said += "" if said.endswith((".", "?", "!")) else "."
         failure = CorrectionsError(f"The corrections store at {self.where} cannot be read or written: {said} {advice}")
         LOG.warning("%s", failure)  # for whoever runs it: a public link's visitors are told it failed, not why
@@ -324,8 +329,7 @@ class Corrections:
             if expired.is_set():
                 said = TimeoutError(f"the database server did not answer within {within} s")
             elif self.path is None and waited >= CONNECT_TIMEOUT:  # "connection timeout expired" alone said less
-                said = TimeoutError(f"the database server did not answer in {waited:.0f} s "
-                                    f"({' '.join(str(getattr(error, 'orig', None) or error).split())})")
+                said = TimeoutError(f"the database server did not answer in {waited:.0f} s ({driver_words(error)})")
             failure = self._failure(said)
             if waited >= CONNECT_TIMEOUT:
                 self.silent = time.monotonic() + QUIET_AFTER_SILENCE, str(failure)
